@@ -1,0 +1,46 @@
+//! `scn fmt [--check] FILE...`: the canonical layout, written atomically.
+
+
+use crate::args::FmtArgs;
+use crate::input::{is_stdin, read_source};
+use crate::output::write_atomic;
+use crate::{Exit, Io};
+
+pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
+    let mut exit = Exit::Ok;
+    for path in &args.files {
+        let (map, id) = match read_source(path, io.stdin) {
+            Ok(x) => x,
+            Err(e) => {
+                exit = exit.combine(super::report_read_error(e, io));
+                continue;
+            }
+        };
+        let src = &map.get(id).text;
+        let file = match scn_dsl::parse(src, id) {
+            Ok(f) => f,
+            Err(diags) => {
+                exit = exit.combine(super::report(&diags, &map, io));
+                continue;
+            }
+        };
+        let formatted = scn_dsl::format(&file, src);
+        let name = &map.get(id).name;
+        if args.check {
+            if formatted != *src {
+                let _ = writeln!(io.stderr, "{name}: not formatted (run `scn fmt {name}`)");
+                exit = exit.combine(Exit::Invalid);
+            }
+        } else if is_stdin(path) {
+            if io.stdout.write_all(formatted.as_bytes()).is_err() {
+                exit = exit.combine(Exit::Usage);
+            }
+        } else if formatted != *src
+            && let Err(e) = write_atomic(path, formatted.as_bytes())
+        {
+            let _ = writeln!(io.stderr, "scn: error: cannot write {name}: {e}");
+            exit = exit.combine(Exit::Usage);
+        }
+    }
+    exit
+}

@@ -1,0 +1,37 @@
+//! One module per subcommand.
+
+mod check;
+mod fmt;
+
+
+use scn_dsl::{Diagnostic, SourceMap};
+
+use crate::args::{Cli, Command};
+use crate::input::ReadError;
+use crate::{Exit, Io};
+
+pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
+    match cli.command {
+        Command::Check(args) => check::run(&args, io),
+        Command::Fmt(args) => fmt::run(&args, io),
+    }
+}
+
+/// Prints diagnostics to stderr; returns `Invalid` if any is an error.
+pub(crate) fn report(diags: &[Diagnostic], sources: &SourceMap, io: &mut Io<'_>) -> Exit {
+    for d in diags {
+        let _ = io.stderr.write_all(scn_dsl::render(d, sources).as_bytes());
+    }
+    if diags.iter().any(Diagnostic::is_error) { Exit::Invalid } else { Exit::Ok }
+}
+
+/// Reports a source that could not be read.
+pub(crate) fn report_read_error(e: ReadError, io: &mut Io<'_>) -> Exit {
+    match e {
+        ReadError::Io(msg) => {
+            let _ = writeln!(io.stderr, "scn: error: {msg}");
+            Exit::Usage
+        }
+        ReadError::Invalid(map, d) => report(&[d], &map, io),
+    }
+}

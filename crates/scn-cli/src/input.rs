@@ -1,0 +1,60 @@
+//! Reading sources: files or standard input, checked for UTF-8.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap, Span};
+
+/// The name diagnostics give standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// A source that could not be used.
+pub enum ReadError {
+    /// Unreadable: exit 2.
+    Io(String),
+    /// Not UTF-8: a diagnostic, exit 1.
+    Invalid(SourceMap, Diagnostic),
+}
+
+/// True for the path `-`.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Reads a file (or stdin for `-`) into a new source map.
+pub fn read_source(path: &Path, stdin: &mut dyn Read) -> Result<(SourceMap, FileId), ReadError> {
+    let (name, bytes) = if is_stdin(path) {
+        let mut buf = Vec::new();
+        stdin.read_to_end(&mut buf).map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
+        (STDIN_NAME.to_owned(), buf)
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| ReadError::Io(format!("cannot read {}: {e}", path.display())))?;
+        (path.display().to_string(), bytes)
+    };
+    let mut map = SourceMap::new();
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let id = map.add(SourceFile::new(name, text));
+            Ok((map, id))
+        }
+        Err(e) => {
+            // Point at the first bad byte: show the valid prefix so line and column are right.
+            let at = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let id = map.add(SourceFile::new(name, prefix));
+            let d = Diagnostic::error(id, Span::new(at, at), "the file is not valid UTF-8")
+                .with_help("save it as UTF-8 text");
+            Err(ReadError::Invalid(map, d))
+        }
+    }
+}
+
+/// The directory imports of `path` resolve against: its parent, or the working directory for
+/// standard input.
+pub fn base_dir(path: &Path) -> PathBuf {
+    if is_stdin(path) {
+        PathBuf::from(".")
+    } else {
+        path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+}

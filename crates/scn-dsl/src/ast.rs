@@ -1,0 +1,489 @@
+//! The typed syntax tree of a `.scn` file.
+//!
+//! Every node carries the [`Span`] it was parsed from, so checks that run after parsing
+//! (resolution, validation, evaluation) can still point at the source. Literals keep their
+//! value; the formatter reads their text back through the span, so `18%` stays `18%`.
+//! Parentheses are kept as nodes for the same reason.
+
+use crate::date::{Date, DatePrecision, Duration};
+use crate::span::Span;
+
+/// A parsed file: its items in source order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    /// Imports, plugins, templates and scenarios, as written.
+    pub items: Vec<Item>,
+}
+
+/// A top-level item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `import "path"`.
+    Import(Import),
+    /// `plugin name`.
+    Plugin(PluginDecl),
+    /// `template name(params) { body }`.
+    Template(Template),
+    /// `scenario id "title" { items }`.
+    Scenario(Scenario),
+}
+
+impl Item {
+    /// The span of the whole item.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Import(i) => i.span,
+            Item::Plugin(p) => p.span,
+            Item::Template(t) => t.span,
+            Item::Scenario(s) => s.span,
+        }
+    }
+}
+
+/// An identifier with its span.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ident {
+    /// The name as written (for a tag, without the `#`).
+    pub name: String,
+    /// Where it was written (for a tag, including the `#`).
+    pub span: Span,
+}
+
+/// A string literal: its unescaped value and the span of the quoted text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Str {
+    /// The value, escapes resolved.
+    pub value: String,
+    /// The literal including its quotes.
+    pub span: Span,
+}
+
+/// `import "path"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    /// The path, relative to the importing file.
+    pub path: Str,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `plugin name`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PluginDecl {
+    /// The plugin's name.
+    pub name: Ident,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `template name(a, b = 2) { body }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    /// The template's name.
+    pub name: Ident,
+    /// Its parameters in order; defaults come last.
+    pub params: Vec<Param>,
+    /// What `use` splices in.
+    pub body: Block,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// A template parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Its name, a let inside the template.
+    pub name: Ident,
+    /// The value when a `use` leaves it out.
+    pub default: Option<Expr>,
+    /// The whole parameter.
+    pub span: Span,
+}
+
+/// `scenario id "title" { ... }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// The scenario's id.
+    pub id: Ident,
+    /// Its title; reports fall back to the id.
+    pub title: Option<Str>,
+    /// Its items in source order.
+    pub items: Vec<ScenarioItem>,
+    /// The whole item, braces included.
+    pub span: Span,
+}
+
+/// An item of a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioItem {
+    /// What the item is.
+    pub kind: ScenarioItemKind,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// The kinds of scenario item (spec section 4).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScenarioItemKind {
+    /// `as_of DATE`.
+    AsOf(DateLit),
+    /// `horizon DATE`.
+    Horizon(DateLit),
+    /// `author "..."`.
+    Author(Str),
+    /// `description "..."`.
+    Description(Str),
+    /// `source id "citation"`.
+    Source {
+        /// Its id, for `cite`.
+        id: Ident,
+        /// The citation.
+        text: Str,
+    },
+    /// `let name = expr "doc"`.
+    Let {
+        /// The let's name.
+        name: Ident,
+        /// Its value, maybe a distribution.
+        value: Expr,
+        /// What it means.
+        doc: Option<Str>,
+    },
+    /// `metric name "label" unit "u" = expr`.
+    Metric {
+        /// The metric's name.
+        name: Ident,
+        /// A label for reports.
+        label: Option<Str>,
+        /// Its unit.
+        unit: Option<Str>,
+        /// The initial value.
+        init: Expr,
+    },
+    /// `objective maximize|minimize metric`.
+    Objective {
+        /// Which way decisions optimise.
+        direction: Direction,
+        /// The metric they optimise.
+        metric: Ident,
+    },
+    /// `observe event`.
+    Observe(Event),
+    /// `forecast name "label" = expr`.
+    Forecast {
+        /// The forecast's name.
+        name: Ident,
+        /// A label for reports.
+        label: Option<Str>,
+        /// The query.
+        value: Expr,
+    },
+    /// `expect expr in lo .. hi`.
+    Expect {
+        /// What is asserted.
+        value: Expr,
+        /// Inclusive lower bound.
+        lo: Bound,
+        /// Inclusive upper bound.
+        hi: Bound,
+    },
+    /// A branch, option or `use` at the root.
+    Node(BodyItem),
+}
+
+/// `maximize` or `minimize`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Prefer larger values.
+    Maximize,
+    /// Prefer smaller values.
+    Minimize,
+}
+
+/// A signed number bounding an `expect`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bound {
+    /// Its value, suffixes applied.
+    pub value: f64,
+    /// The sign and number as written.
+    pub span: Span,
+}
+
+/// `{ items }` of a branch, option or template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// The items in source order.
+    pub items: Vec<BodyItem>,
+    /// The braces and all between.
+    pub span: Span,
+}
+
+/// An item of a body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BodyItem {
+    /// What the item is.
+    pub kind: BodyItemKind,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// The kinds of body item (spec section 5).
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyItemKind {
+    /// `metric op= expr`.
+    Effect(Effect),
+    /// `note "..."`.
+    Note(Str),
+    /// A child event.
+    Branch(Box<Branch>),
+    /// A choice of a decision.
+    Option(Box<OptionNode>),
+    /// `use template(args)`.
+    Use(Use),
+}
+
+/// `metric op= expr`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    /// The metric changed.
+    pub target: Ident,
+    /// How.
+    pub op: EffectOp,
+    /// By what.
+    pub value: Expr,
+}
+
+/// The assignment operators of effects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EffectOp {
+    /// `=`
+    Set,
+    /// `+=`
+    Add,
+    /// `-=`
+    Sub,
+    /// `*=`
+    Mul,
+}
+
+impl EffectOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EffectOp::Set => "=",
+            EffectOp::Add => "+=",
+            EffectOp::Sub => "-=",
+            EffectOp::Mul => "*=",
+        }
+    }
+}
+
+/// `branch id "label" p = prob when? #tags cite a, b { body }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    /// Unique among siblings.
+    pub id: Ident,
+    /// Defaults to the id in reports.
+    pub label: Option<Str>,
+    /// Conditional on the parent.
+    pub prob: Prob,
+    /// `at` or `after`.
+    pub when: Option<When>,
+    /// `#tags`, names without the `#`.
+    pub tags: Vec<Ident>,
+    /// Sources cited.
+    pub cites: Vec<Ident>,
+    /// Effects and children.
+    pub body: Option<Block>,
+}
+
+/// `option id "label" when? #tags { body }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionNode {
+    /// Unique among siblings.
+    pub id: Ident,
+    /// Defaults to the id in reports.
+    pub label: Option<Str>,
+    /// `at` or `after`.
+    pub when: Option<When>,
+    /// `#tags`.
+    pub tags: Vec<Ident>,
+    /// Effects and children.
+    pub body: Option<Block>,
+}
+
+/// A branch probability.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Prob {
+    /// `rest`: one minus the siblings.
+    Rest(Span),
+    /// A number or distribution.
+    Expr(Expr),
+}
+
+/// When a node happens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum When {
+    /// `at DATE`.
+    At(DateLit),
+    /// `after DURATION`, from the parent's date.
+    After(DurationLit),
+}
+
+/// A date as written: its value, how much of it was written, and where.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DateLit {
+    /// The date meant (a partial date means the last day of its month or year).
+    pub date: Date,
+    /// Year, month or day.
+    pub precision: DatePrecision,
+    /// The literal.
+    pub span: Span,
+}
+
+/// A duration as written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DurationLit {
+    /// Its months and days.
+    pub duration: Duration,
+    /// The literal.
+    pub span: Span,
+}
+
+/// `use template(args)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Use {
+    /// The template used.
+    pub template: Ident,
+    /// Positional first, then named.
+    pub args: Vec<Arg>,
+}
+
+/// An argument of a call or `use`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    /// `name =` for a named argument.
+    pub name: Option<Ident>,
+    /// The value.
+    pub value: Expr,
+    /// The whole argument.
+    pub span: Span,
+}
+
+/// An expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// The whole expression.
+    pub span: Span,
+}
+
+/// The kinds of expression (spec section 6, with the queries of section 8).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A number, suffixes applied.
+    Number(f64),
+    /// A let, metric, parameter or forecast.
+    Name(Ident),
+    /// Unary minus.
+    Neg(Box<Expr>),
+    /// A binary operation.
+    Binary {
+        /// The operator.
+        op: BinOp,
+        /// Left operand.
+        lhs: Box<Expr>,
+        /// Right operand.
+        rhs: Box<Expr>,
+    },
+    /// `f(args)` or `plugin.f(args)`.
+    Call {
+        /// The plugin, when written `plugin.f`.
+        plugin: Option<Ident>,
+        /// The function.
+        func: Ident,
+        /// Its arguments.
+        args: Vec<Arg>,
+    },
+    /// `( expr )`.
+    Paren(Box<Expr>),
+    /// `P(event | given)`.
+    Prob {
+        /// The event.
+        event: Event,
+        /// The condition.
+        given: Option<Event>,
+    },
+    /// `E(metric | given)`.
+    Expect {
+        /// The metric.
+        metric: Ident,
+        /// The condition.
+        given: Option<Event>,
+    },
+}
+
+/// Binary operators, loosest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `a to b`: a 90% interval.
+    To,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `^`, right-associative.
+    Pow,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinOp::To => "to",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Pow => "^",
+        }
+    }
+}
+
+/// An event: a set of leaves (spec section 8).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// What it is.
+    pub kind: EventKind,
+    /// The whole event.
+    pub span: Span,
+}
+
+/// The kinds of event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// A branch or option, by dotted path or bare id.
+    Ref(Vec<Ident>),
+    /// `#tag`.
+    Tag(Ident),
+    /// `ref by DATE` or `#tag by DATE`.
+    By {
+        /// A `Ref` or `Tag`.
+        target: Box<Event>,
+        /// The deadline, inclusive.
+        date: DateLit,
+    },
+    /// `not e`.
+    Not(Box<Event>),
+    /// `a and b`.
+    And(Box<Event>, Box<Event>),
+    /// `a or b`.
+    Or(Box<Event>, Box<Event>),
+    /// `( e )`.
+    Group(Box<Event>),
+}

@@ -1,0 +1,339 @@
+//! The canonical layout of a `.scn` file, as `scn fmt` writes it.
+//!
+//! Two-space indent, one item per line, normalised spacing inside items; numbers, strings,
+//! dates and durations are kept exactly as written, and so are parentheses. Comments stay
+//! where they were: a comment on its own line stays on its own line before the item that
+//! followed it, a comment after code stays at the end of that line. Runs of blank lines
+//! become one. The output parses to the same AST, and formatting it again changes nothing.
+
+mod comments;
+mod expr;
+
+use comments::Comment;
+
+use crate::ast::{
+    Block, BodyItem, BodyItemKind, Direction, File, Item, Prob, Scenario, ScenarioItem,
+    ScenarioItemKind, Str, When,
+};
+use crate::span::Span;
+
+/// Formats a parsed file. `src` must be the text `file` was parsed from.
+///
+/// Recurses once per level of nesting: call it on a thread with [`crate::LARGE_STACK`].
+pub fn format(file: &File, src: &str) -> String {
+    let mut p = Printer { src, out: String::with_capacity(src.len()), indent: 0, comments: comments::collect(src), next: 0 };
+    for item in &file.items {
+        p.leading(item.span().start);
+        p.item(item);
+    }
+    p.leading(src.len() as u32);
+    p.out
+}
+
+struct Printer<'s> {
+    src: &'s str,
+    out: String,
+    indent: usize,
+    comments: Vec<Comment>,
+    next: usize,
+}
+
+impl Printer<'_> {
+    /// True when the source has a blank line right before `pos`.
+    fn blank_before(&self, pos: u32) -> bool {
+        let before = &self.src[..pos as usize];
+        let gap = before.len() - before.trim_end().len();
+        before[before.len() - gap..].matches('\n').count() >= 2
+    }
+
+    /// Starts a line, with a blank line first where the source had one (not at the top of a
+    /// file or block).
+    fn start(&mut self, pos: u32) {
+        if self.blank_before(pos) && !self.out.is_empty() && !self.out.ends_with("{\n") && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+        self.out.extend(std::iter::repeat_n(' ', self.indent));
+    }
+
+    /// Ends a line whose code ended at `end`, keeping a comment that followed on that line.
+    fn end(&mut self, end: u32) {
+        if let Some(c) = self.comments.get(self.next)
+            && c.start >= end
+            && !self.src[end as usize..c.start as usize].contains('\n')
+        {
+            self.out.push_str("  ");
+            self.out.push_str(&c.text);
+            self.next += 1;
+        }
+        self.out.push('\n');
+    }
+
+    /// Emits the own-line comments that stand before `pos`.
+    fn leading(&mut self, pos: u32) {
+        while let Some(c) = self.comments.get(self.next) {
+            if c.start >= pos {
+                break;
+            }
+            let (start, text) = (c.start, c.text.clone());
+            self.next += 1;
+            self.start(start);
+            self.out.push_str(&text);
+            self.out.push('\n');
+        }
+    }
+
+    fn push_str_lit(&mut self, s: &Str) {
+        self.out.push(' ');
+        self.out.push_str(&self.src[s.span.range()]);
+    }
+
+    fn item(&mut self, item: &Item) {
+        self.start(item.span().start);
+        match item {
+            Item::Import(i) => {
+                self.out.push_str("import");
+                self.push_str_lit(&i.path);
+                self.end(i.span.end);
+            }
+            Item::Plugin(p) => {
+                self.out.push_str("plugin ");
+                self.out.push_str(&p.name.name);
+                self.end(p.span.end);
+            }
+            Item::Template(t) => {
+                self.out.push_str("template ");
+                self.out.push_str(&t.name.name);
+                self.out.push('(');
+                for (i, param) in t.params.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.out.push_str(&param.name.name);
+                    if let Some(d) = &param.default {
+                        self.out.push_str(" = ");
+                        expr::expr(&mut self.out, self.src, d);
+                    }
+                }
+                self.out.push_str(") ");
+                self.block(&t.body);
+                self.out.push('\n');
+            }
+            Item::Scenario(s) => self.scenario(s),
+        }
+    }
+
+    fn scenario(&mut self, s: &Scenario) {
+        self.out.push_str("scenario ");
+        self.out.push_str(&s.id.name);
+        if let Some(t) = &s.title {
+            self.push_str_lit(t);
+        }
+        self.out.push_str(" {");
+        let after = s.title.as_ref().map_or(s.id.span.end, |t| t.span.end);
+        let open = self.src[after as usize..].find('{').map_or(after, |i| after + i as u32 + 1);
+        self.end(open);
+        self.indent += 2;
+        for item in &s.items {
+            self.leading(item.span.start);
+            self.scenario_item(item);
+        }
+        self.leading(s.span.end - 1);
+        self.indent -= 2;
+        self.out.extend(std::iter::repeat_n(' ', self.indent));
+        self.out.push('}');
+        self.end(s.span.end);
+    }
+
+    fn scenario_item(&mut self, item: &ScenarioItem) {
+        let kind = match &item.kind {
+            ScenarioItemKind::Node(node) => return self.body_item(node),
+            k => k,
+        };
+        self.start(item.span.start);
+        let src = self.src;
+        let out = &mut self.out;
+        match kind {
+            ScenarioItemKind::AsOf(d) => {
+                out.push_str("as_of ");
+                out.push_str(&src[d.span.range()]);
+            }
+            ScenarioItemKind::Horizon(d) => {
+                out.push_str("horizon ");
+                out.push_str(&src[d.span.range()]);
+            }
+            ScenarioItemKind::Author(s) => {
+                out.push_str("author ");
+                out.push_str(&src[s.span.range()]);
+            }
+            ScenarioItemKind::Description(s) => {
+                out.push_str("description ");
+                out.push_str(&src[s.span.range()]);
+            }
+            ScenarioItemKind::Source { id, text } => {
+                out.push_str("source ");
+                out.push_str(&id.name);
+                out.push(' ');
+                out.push_str(&src[text.span.range()]);
+            }
+            ScenarioItemKind::Let { name, value, doc } => {
+                out.push_str("let ");
+                out.push_str(&name.name);
+                out.push_str(" = ");
+                expr::expr(out, src, value);
+                if let Some(d) = doc {
+                    out.push(' ');
+                    out.push_str(&src[d.span.range()]);
+                }
+            }
+            ScenarioItemKind::Metric { name, label, unit, init } => {
+                out.push_str("metric ");
+                out.push_str(&name.name);
+                if let Some(l) = label {
+                    out.push(' ');
+                    out.push_str(&src[l.span.range()]);
+                }
+                if let Some(u) = unit {
+                    out.push_str(" unit ");
+                    out.push_str(&src[u.span.range()]);
+                }
+                out.push_str(" = ");
+                expr::expr(out, src, init);
+            }
+            ScenarioItemKind::Objective { direction, metric } => {
+                out.push_str(match direction {
+                    Direction::Maximize => "objective maximize ",
+                    Direction::Minimize => "objective minimize ",
+                });
+                out.push_str(&metric.name);
+            }
+            ScenarioItemKind::Observe(e) => {
+                out.push_str("observe ");
+                expr::event(out, src, e);
+            }
+            ScenarioItemKind::Forecast { name, label, value } => {
+                out.push_str("forecast ");
+                out.push_str(&name.name);
+                if let Some(l) = label {
+                    out.push(' ');
+                    out.push_str(&src[l.span.range()]);
+                }
+                out.push_str(" = ");
+                expr::expr(out, src, value);
+            }
+            ScenarioItemKind::Expect { value, lo, hi } => {
+                out.push_str("expect ");
+                expr::expr(out, src, value);
+                out.push_str(" in ");
+                out.extend(src[lo.span.range()].chars().filter(|c| !c.is_whitespace()));
+                out.push_str(" .. ");
+                out.extend(src[hi.span.range()].chars().filter(|c| !c.is_whitespace()));
+            }
+            ScenarioItemKind::Node(_) => unreachable!("handled above"),
+        }
+        self.end(item.span.end);
+    }
+
+    fn body_item(&mut self, item: &BodyItem) {
+        self.start(item.span.start);
+        let src = self.src;
+        match &item.kind {
+            BodyItemKind::Effect(e) => {
+                self.out.push_str(&e.target.name);
+                self.out.push(' ');
+                self.out.push_str(e.op.as_str());
+                self.out.push(' ');
+                expr::expr(&mut self.out, src, &e.value);
+            }
+            BodyItemKind::Note(s) => {
+                self.out.push_str("note ");
+                self.out.push_str(&src[s.span.range()]);
+            }
+            BodyItemKind::Use(u) => {
+                self.out.push_str("use ");
+                self.out.push_str(&u.template.name);
+                expr::args(&mut self.out, src, &u.args);
+            }
+            BodyItemKind::Branch(b) => {
+                self.out.push_str("branch ");
+                self.out.push_str(&b.id.name);
+                if let Some(l) = &b.label {
+                    self.push_str_lit(l);
+                }
+                self.out.push_str(" p = ");
+                match &b.prob {
+                    Prob::Rest(_) => self.out.push_str("rest"),
+                    Prob::Expr(e) => expr::expr(&mut self.out, src, e),
+                }
+                self.header_tail(b.when.as_ref(), &b.tags);
+                if !b.cites.is_empty() {
+                    let names: Vec<&str> = b.cites.iter().map(|c| c.name.as_str()).collect();
+                    self.out.push_str(" cite ");
+                    self.out.push_str(&names.join(", "));
+                }
+                if let Some(body) = &b.body {
+                    self.out.push(' ');
+                    return self.block_then_end(body);
+                }
+            }
+            BodyItemKind::Option(o) => {
+                self.out.push_str("option ");
+                self.out.push_str(&o.id.name);
+                if let Some(l) = &o.label {
+                    self.push_str_lit(l);
+                }
+                self.header_tail(o.when.as_ref(), &o.tags);
+                if let Some(body) = &o.body {
+                    self.out.push(' ');
+                    return self.block_then_end(body);
+                }
+            }
+        }
+        self.end(item.span.end);
+    }
+
+    fn header_tail(&mut self, when: Option<&When>, tags: &[crate::ast::Ident]) {
+        match when {
+            Some(When::At(d)) => {
+                self.out.push_str(" at ");
+                self.out.push_str(&self.src[d.span.range()]);
+            }
+            Some(When::After(d)) => {
+                self.out.push_str(" after ");
+                self.out.push_str(&self.src[d.span.range()]);
+            }
+            None => {}
+        }
+        for t in tags {
+            self.out.push_str(" #");
+            self.out.push_str(&t.name);
+        }
+    }
+
+    fn block_then_end(&mut self, body: &Block) {
+        self.block(body);
+        self.end(body.span.end);
+    }
+
+    /// `{`, the items one per line, `}` at the current indent; the caller ends the line.
+    fn block(&mut self, body: &Block) {
+        if body.items.is_empty() && !self.has_comment_in(body.span) {
+            self.out.push_str("{}");
+            return;
+        }
+        self.out.push('{');
+        self.end(body.span.start + 1);
+        self.indent += 2;
+        for item in &body.items {
+            self.leading(item.span.start);
+            self.body_item(item);
+        }
+        self.leading(body.span.end - 1);
+        self.indent -= 2;
+        self.out.extend(std::iter::repeat_n(' ', self.indent));
+        self.out.push('}');
+    }
+
+    fn has_comment_in(&self, span: Span) -> bool {
+        self.comments.get(self.next).is_some_and(|c| c.start < span.end)
+    }
+}

@@ -1,0 +1,30 @@
+//! The `.scn` scenario language front end: grammar, typed AST with spans, diagnostics and
+//! the canonical formatter.
+//!
+//! ```
+//! use scn_dsl::{FileId, parse};
+//!
+//! let file = parse("scenario s { branch a p = 40% branch b p = rest }", FileId(0)).unwrap();
+//! assert_eq!(file.items.len(), 1);
+//! ```
+
+pub mod ast;
+mod date;
+mod diag;
+mod format;
+mod grammar;
+mod limits;
+mod parser;
+mod render;
+mod source;
+mod span;
+pub mod visit;
+
+pub use date::{Date, DateError, DatePrecision, Duration, days_in_month, is_leap};
+pub use diag::{Diagnostic, Label, Severity};
+pub use format::format;
+pub use limits::{LARGE_STACK, MAX_NESTING};
+pub use parser::parse;
+pub use render::{render, render_all};
+pub use source::{FileId, SourceFile, SourceMap};
+pub use span::{Span, Spanned};

@@ -1,0 +1,58 @@
+//! Limits checked before parsing, so that hostile input fails with a message, not a crash.
+//!
+//! The parser and the AST recurse once per level of braces and parentheses. Callers run them
+//! on a thread with [`LARGE_STACK`] bytes of stack, which holds [`MAX_NESTING`] levels with
+//! room to spare; deeper input is refused here, before any recursion starts.
+
+use crate::diag::Diagnostic;
+use crate::source::FileId;
+use crate::span::Span;
+
+/// Deepest nesting of `{` and `(` accepted.
+pub const MAX_NESTING: usize = 50_000;
+
+/// Stack size, in bytes, for a thread that parses, formats or drops a syntax tree.
+pub const LARGE_STACK: usize = 2 << 30;
+
+/// Largest file accepted: spans are `u32` byte offsets.
+const MAX_BYTES: usize = u32::MAX as usize - 1;
+
+pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
+    if text.len() > MAX_BYTES {
+        return Err(Diagnostic::error(file, Span::default(), "the file is larger than 4 GiB"));
+    }
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // Skip the string; an unterminated one is the parser's to report.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Diagnostic::error(
+                        file,
+                        Span::new(i, i + 1),
+                        format!("nesting is deeper than {MAX_NESTING} levels"),
+                    )
+                    .with_help("split the tree with templates or flatten it"));
+                }
+            }
+            b'}' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}

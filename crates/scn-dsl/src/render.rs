@@ -1,0 +1,132 @@
+//! Renders diagnostics as text: the spec's one-line header, then a source excerpt.
+//!
+//! ```text
+//! syntax.scn:2:20: error: expected a probability after `p =`, found `=`
+//!   |
+//! 2 |   branch a "A" p = = 0.2
+//!   |                    ^ expected a probability
+//! ```
+//!
+//! Written by hand rather than with a diagnostics crate because the spec fixes a
+//! `FILE:LINE:COL: error: MESSAGE` header that none of them prints, and the excerpt is
+//! small. Long lines (a 10 MB string on one line) are cut to a window around the caret.
+
+use std::fmt::Write;
+
+use crate::diag::Diagnostic;
+use crate::source::{FileId, SourceMap};
+use crate::span::Span;
+
+/// Characters of a source line shown on either side of the caret when the line is long.
+const WINDOW: usize = 60;
+
+/// Renders one diagnostic, ending with a newline.
+pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
+    let file = sources.get(diag.file);
+    let (line, col) = file.line_col(diag.span.start);
+    let mut out = format!("{}:{line}:{col}: {}: {}\n", file.name, diag.severity.as_str(), diag.message);
+    let gutter = gutter_width(diag, sources);
+    excerpt(&mut out, sources, diag.file, diag.span, '^', diag.span_label.as_deref(), gutter);
+    for label in &diag.labels {
+        let lf = sources.get(label.file);
+        let (l, c) = lf.line_col(label.span.start);
+        let _ = writeln!(out, "{:gutter$} = note: {} ({}:{l}:{c})", "", label.message, lf.name);
+        excerpt(&mut out, sources, label.file, label.span, '-', None, gutter);
+    }
+    if let Some(help) = &diag.help {
+        let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+    }
+    out
+}
+
+/// Renders many diagnostics, in order, with a blank line between them.
+pub fn render_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &SourceMap) -> String {
+    let rendered: Vec<String> = diags.into_iter().map(|d| render(d, sources)).collect();
+    rendered.join("\n")
+}
+
+fn gutter_width(diag: &Diagnostic, sources: &SourceMap) -> usize {
+    let spans = std::iter::once((diag.file, diag.span)).chain(diag.labels.iter().map(|l| (l.file, l.span)));
+    spans.map(|(f, s)| sources.get(f).line_col(s.start).0.to_string().len()).max().unwrap_or(1)
+}
+
+fn excerpt(
+    out: &mut String,
+    sources: &SourceMap,
+    file: FileId,
+    span: Span,
+    mark: char,
+    label: Option<&str>,
+    gutter: usize,
+) {
+    let f = sources.get(file);
+    let (line, col) = f.line_col(span.start);
+    let text = f.line_text(line);
+    let chars: Vec<char> = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    // The underline runs to the span's end or, for a span over several lines, to the line's end.
+    let (end_line, end_col) = f.line_col(span.end);
+    let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { (chars.len() + 1).saturating_sub(col).max(1) };
+    let (shown, caret_at) = window(&chars, col - 1);
+    let width = width.min(2 * WINDOW);
+    let _ = writeln!(out, "{:gutter$} |", "");
+    let _ = writeln!(out, "{line:>gutter$} | {shown}");
+    let marks: String = std::iter::repeat_n(mark, width).collect();
+    let label = label.map(|l| format!(" {l}")).unwrap_or_default();
+    let _ = writeln!(out, "{:gutter$} | {:caret_at$}{marks}{label}", "", "");
+}
+
+/// The part of a line to show and the caret's position in it.
+fn window(chars: &[char], caret: usize) -> (String, usize) {
+    if chars.len() <= 2 * WINDOW + 40 {
+        return (chars.iter().collect(), caret);
+    }
+    let start = caret.saturating_sub(WINDOW);
+    let end = (caret + WINDOW).min(chars.len());
+    let mut shown = String::new();
+    let mut caret_at = caret - start;
+    if start > 0 {
+        shown.push('…');
+        caret_at += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn header_then_excerpt_with_caret() {
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new("x.scn", "scenario e {\n  branch a p = = 1\n}\n"));
+        let d = Diagnostic::error(id, Span::new(28, 29), "expected a probability")
+            .with_span_label("here")
+            .with_help("write a number");
+        insta::assert_snapshot!(render(&d, &map), @r"
+        x.scn:2:16: error: expected a probability
+          |
+        2 |   branch a p = = 1
+          |                ^ here
+          = help: write a number
+        ");
+    }
+
+    #[test]
+    fn long_lines_are_windowed() {
+        let mut map = SourceMap::new();
+        let text = format!("let x = \"{}\" oops", "a".repeat(10_000));
+        let at = text.find("oops").unwrap();
+        let id = map.add(SourceFile::new("x.scn", text));
+        let out = render(&Diagnostic::error(id, Span::new(at, at + 4), "m"), &map);
+        assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let caret = lines[3].chars().position(|c| c == '^').unwrap();
+        let shown: String = lines[2].chars().skip(caret).take(4).collect();
+        assert_eq!(shown, "oops");
+    }
+}

@@ -1,0 +1,1 @@
+//! Resolves and evaluates `.scn` scenarios (work in progress: see the evaluator issue).
