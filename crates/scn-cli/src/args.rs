@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::report::Format;
+
 /// scn: scenario-tree forecasting. Parse, check, evaluate and test `.scn` files.
 #[derive(Debug, Parser)]
 #[command(name = "scn", version, about, max_term_width = 100)]
@@ -19,8 +21,37 @@ pub struct Cli {
 pub enum Command {
     /// Parse and validate files; print every diagnostic.
     Check(CheckArgs),
+    /// Evaluate a scenario and print a report.
+    Eval(EvalArgs),
+    /// Check every `expect` of every scenario under the paths.
+    Test(TestArgs),
     /// Rewrite files in the canonical layout.
     Fmt(FmtArgs),
+}
+
+/// `scn eval FILE`
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The scenario file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Report format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Condition on an event, as `observe` does; repeat to combine with `and`.
+    #[arg(long, value_name = "EVENT")]
+    pub given: Vec<String>,
+    /// Write the report here (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `scn test [PATH...]`
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Files or folders (searched recursively for `.scn` files); default: the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// `scn check FILE...`

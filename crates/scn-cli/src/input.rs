@@ -21,8 +21,8 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// Reads a file (or stdin for `-`) into a new source map.
-pub fn read_source(path: &Path, stdin: &mut dyn Read) -> Result<(SourceMap, FileId), ReadError> {
+/// Reads a file (or stdin for `-`): its display name and its text.
+pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), ReadError> {
     let (name, bytes) = if is_stdin(path) {
         let mut buf = Vec::new();
         stdin.read_to_end(&mut buf).map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
@@ -31,22 +31,34 @@ pub fn read_source(path: &Path, stdin: &mut dyn Read) -> Result<(SourceMap, File
         let bytes = std::fs::read(path).map_err(|e| ReadError::Io(format!("cannot read {}: {e}", path.display())))?;
         (path.display().to_string(), bytes)
     };
-    let mut map = SourceMap::new();
     match String::from_utf8(bytes) {
-        Ok(text) => {
-            let id = map.add(SourceFile::new(name, text));
-            Ok((map, id))
-        }
+        Ok(text) => Ok((name, text)),
         Err(e) => {
-            // Point at the first bad byte: show the valid prefix so line and column are right.
+            // Point at the first bad byte: keep the valid prefix so line and column are right.
             let at = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let mut map = SourceMap::new();
             let id = map.add(SourceFile::new(name, prefix));
             let d = Diagnostic::error(id, Span::new(at, at), "the file is not valid UTF-8")
                 .with_help("save it as UTF-8 text");
             Err(ReadError::Invalid(map, d))
         }
     }
+}
+
+/// Reads a file (or stdin for `-`) into a new source map.
+pub fn read_source(path: &Path, stdin: &mut dyn Read) -> Result<(SourceMap, FileId), ReadError> {
+    let (name, text) = read_text(path, stdin)?;
+    let mut map = SourceMap::new();
+    let id = map.add(SourceFile::new(name, text));
+    Ok((map, id))
+}
+
+/// Reads a file (or stdin) and everything it imports.
+pub fn load(path: &Path, stdin: &mut dyn Read) -> Result<scn_eval::Loaded, ReadError> {
+    let (name, text) = read_text(path, stdin)?;
+    let own = (!is_stdin(path)).then_some(path);
+    Ok(scn_eval::load(&name, text, &base_dir(path), own))
 }
 
 /// The directory imports of `path` resolve against: its parent, or the working directory for

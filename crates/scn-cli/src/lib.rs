@@ -8,6 +8,7 @@ mod commands;
 mod exit;
 mod input;
 mod output;
+mod report;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;

@@ -18,6 +18,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
         Rule::file => "a file",
+        Rule::given_event => "an event",
         Rule::import => "`import`",
         Rule::plugin => "`plugin`",
         Rule::template => "`template`",

@@ -1,1 +1,39 @@
-//! Resolves and evaluates `.scn` scenarios (work in progress: see the evaluator issue).
+//! Resolution and evaluation of `.scn` scenarios.
+//!
+//! [`load`] reads a file and its imports, [`build`] resolves the scenario into a flat
+//! [`Model`] (names, templates, events, and every validation rule of the spec), and
+//! [`evaluate`] computes it exactly: path probabilities, dates, metrics, decisions,
+//! evidence, forecasts and expectations.
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let src = r#"
+//! scenario summit "How a summit can end" {
+//!   metric cost = 0
+//!   branch accord "Accord" p = 10% { cost += 5 }
+//!   branch walkout "Walkout" p = rest { cost += 20 }
+//!   forecast p_accord = P(accord)
+//!   forecast ev_cost = E(cost)
+//! }
+//! "#;
+//! let loaded = scn_eval::load("summit.scn", src.to_owned(), Path::new("."), None);
+//! let model = scn_eval::build(&loaded).expect("valid");
+//! let result = scn_eval::evaluate(model).expect("evaluates");
+//! assert_eq!(result.forecasts[0].0, 0.1);
+//! assert_eq!(result.forecasts[1].0, 0.1 * 5.0 + 0.9 * 20.0);
+//! ```
+
+mod build;
+pub mod dist;
+mod eval;
+pub mod functions;
+mod load;
+pub mod model;
+pub mod program;
+
+pub use build::{build, build_given, build_scenario};
+pub use eval::sets::LeafSets;
+pub use eval::{Decision, Evaluation, ExpectOutcome, evaluate};
+pub use load::{Loaded, load};
+pub use model::Model;

@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
 mod check;
+mod eval;
 mod fmt;
+mod test;
 
 
 use scn_dsl::{Diagnostic, SourceMap};
@@ -14,6 +16,8 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args, io),
         Command::Fmt(args) => fmt::run(&args, io),
+        Command::Eval(args) => eval::run(&args, io),
+        Command::Test(args) => test::run(&args, io),
     }
 }
 

@@ -35,6 +35,18 @@ pub fn parse(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
     if builder.diags.is_empty() { Ok(ast) } else { Err(builder.diags) }
 }
 
+/// Parses an event on its own (the text of `scn eval --given`).
+pub fn parse_event(text: &str, file: FileId) -> Result<crate::ast::Event, Vec<Diagnostic>> {
+    limits::check(text, file).map_err(|d| vec![d])?;
+    let mut pairs = ScnParser::parse(Rule::given_event, text)
+        .map_err(|e| vec![syntax_error::to_diagnostic(&e, text, file)])?;
+    let mut builder = Builder { file, diags: Vec::new() };
+    let pair = pairs.next().expect("the given_event rule always yields one pair");
+    let event_pair = pair.into_inner().next().expect("an event");
+    let event = builder.parse_event(event_pair);
+    if builder.diags.is_empty() { Ok(event) } else { Err(builder.diags) }
+}
+
 /// Builds the AST from pest pairs, collecting literal errors as it goes.
 pub(crate) struct Builder {
     file: FileId,

@@ -1,0 +1,54 @@
+//! `scn eval FILE`: evaluate one scenario and print a report.
+
+use scn_dsl::SourceFile;
+
+use crate::args::EvalArgs;
+use crate::input::{is_stdin, load};
+use crate::output::write_atomic;
+use crate::report::Report;
+use crate::{Exit, Io};
+
+pub(crate) fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
+    let mut loaded = match load(&args.file, io.stdin) {
+        Ok(l) => l,
+        Err(e) => return super::report_read_error(e, io),
+    };
+    // Each --given is a source of its own, so its errors point into it.
+    let mut given = Vec::new();
+    let mut diags = Vec::new();
+    for (i, text) in args.given.iter().enumerate() {
+        let id = loaded.sources.add(SourceFile::new(format!("<given {}>", i + 1), text.clone()));
+        match scn_dsl::parse_event(text, id) {
+            Ok(e) => given.push((id, e)),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        return super::report(&diags, &loaded.sources, io);
+    }
+    let evaluation = match scn_eval::build_given(&loaded, &given).and_then(scn_eval::evaluate) {
+        Ok(ev) => ev,
+        Err(d) => return super::report(&d, &loaded.sources, io),
+    };
+    let report = Report::new(&evaluation, &loaded.sources, Vec::new());
+    let renderer = args.format.renderer();
+    match &args.output {
+        Some(path) if !is_stdin(path) => {
+            let mut buf = Vec::new();
+            if let Err(e) = renderer.render(&report, &mut buf).and_then(|()| write_atomic(path, &buf)) {
+                let _ = writeln!(io.stderr, "scn: error: cannot write {}: {e}", path.display());
+                return Exit::Usage;
+            }
+            Exit::Ok
+        }
+        _ => match renderer.render(&report, io.stdout) {
+            Ok(()) => Exit::Ok,
+            // A reader that stopped early (`| head`) is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+            Err(e) => {
+                let _ = writeln!(io.stderr, "scn: error: cannot write the report: {e}");
+                Exit::Usage
+            }
+        },
+    }
+}

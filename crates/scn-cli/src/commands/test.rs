@@ -1,0 +1,99 @@
+//! `scn test [PATH...]`: evaluate every scenario under the paths and check every `expect`.
+//!
+//! Exit 0 if all hold, 3 if any fails, 1 if a file is invalid (which outranks 3).
+
+use std::path::{Path, PathBuf};
+
+use scn_dsl::ast::Item;
+
+use crate::args::TestArgs;
+use crate::input::load;
+use crate::report::num;
+use crate::{Exit, Io};
+
+pub(crate) fn run(args: &TestArgs, io: &mut Io<'_>) -> Exit {
+    let roots: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let mut files = Vec::new();
+    for root in &roots {
+        if let Err(e) = collect(root, &mut files) {
+            let _ = writeln!(io.stderr, "scn: error: cannot read {}: {e}", root.display());
+            return Exit::Usage;
+        }
+    }
+    let mut exit = Exit::Ok;
+    let (mut passed, mut failed, mut invalid, mut scenarios) = (0, 0, 0, 0);
+    for path in &files {
+        let loaded = match load(path, io.stdin) {
+            Ok(l) => l,
+            Err(e) => {
+                exit = exit.combine(super::report_read_error(e, io));
+                continue;
+            }
+        };
+        let holds_scenario = loaded.root_file().is_none_or(|f| f.items.iter().any(|i| matches!(i, Item::Scenario(_))));
+        if !holds_scenario {
+            continue; // a template library
+        }
+        scenarios += 1;
+        let ev = match scn_eval::build(&loaded).and_then(scn_eval::evaluate) {
+            Ok(ev) => ev,
+            Err(d) => {
+                invalid += 1;
+                exit = exit.combine(super::report(&d, &loaded.sources, io));
+                continue;
+            }
+        };
+        for (def, outcome) in ev.model.expects.iter().zip(&ev.expects) {
+            if outcome.holds {
+                passed += 1;
+                continue;
+            }
+            failed += 1;
+            exit = exit.combine(Exit::Failed);
+            let file = loaded.sources.get(def.file);
+            let (line, col) = file.line_col(def.span.start);
+            let text = file.slice(def.span).trim();
+            let _ = writeln!(
+                io.stdout,
+                "{}:{line}:{col}: expectation failed: {text}\n  value {} is outside {} .. {}",
+                file.name,
+                num(outcome.value),
+                num(def.lo),
+                num(def.hi)
+            );
+        }
+    }
+    let _ = writeln!(
+        io.stdout,
+        "scn test: {scenarios} scenario{} in {} file{}; expectations: {passed} passed, {failed} failed{}",
+        if scenarios == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        if invalid > 0 { format!("; {invalid} invalid") } else { String::new() }
+    );
+    exit
+}
+
+/// The `.scn` files under a path, sorted so runs print in a stable order.
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        std::fs::metadata(path)?;
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut stack = vec![path.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let p = entry?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "scn") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    out.extend(found);
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Reports: one module per format behind the [`Render`] trait.
+
+mod json;
+mod number;
+mod text;
+
+use std::io::{self, Write};
+
+use scn_dsl::SourceMap;
+use scn_eval::Evaluation;
+use scn_eval::model::NodeId;
+
+pub(crate) use number::{num, pct};
+
+/// A report format.
+pub(crate) trait Render {
+    /// Writes the report of an evaluation.
+    fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The formats of `scn eval --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A tree, forecasts, metrics, decisions and top paths, for a terminal.
+    Text,
+    /// The JSON of spec section 11, for programs.
+    Json,
+}
+
+impl Format {
+    pub(crate) fn renderer(self) -> &'static dyn Render {
+        match self {
+            Format::Text => &text::Text,
+            Format::Json => &json::Json,
+        }
+    }
+}
+
+/// What every format shows, computed once.
+pub(crate) struct Report<'a> {
+    /// The evaluation.
+    pub ev: &'a Evaluation,
+    /// The files it came from, for line numbers.
+    pub sources: &'a SourceMap,
+    /// Leaves by descending probability, ties in tree order.
+    pub paths: Vec<NodeId>,
+    /// Warnings, as sentences.
+    pub warnings: Vec<String>,
+}
+
+impl<'a> Report<'a> {
+    pub(crate) fn new(ev: &'a Evaluation, sources: &'a SourceMap, warnings: Vec<String>) -> Self {
+        let mut paths = ev.sets.leaves.clone();
+        let p = ev.posterior.as_ref().unwrap_or(&ev.prior);
+        // A stable sort keeps tree order among equal probabilities.
+        paths.sort_by(|&a, &b| p[b as usize].total_cmp(&p[a as usize]));
+        Report { ev, sources, paths, warnings }
+    }
+
+    /// The probability of a node now (posterior when there is evidence).
+    pub(crate) fn prob(&self, node: NodeId) -> f64 {
+        self.ev.posterior.as_ref().unwrap_or(&self.ev.prior)[node as usize]
+    }
+
+    /// A metric's value at a node.
+    pub(crate) fn metric_at(&self, node: NodeId, m: usize) -> f64 {
+        self.ev.metric_values[node as usize * self.ev.model.metrics.len() + m]
+    }
+}

@@ -1,0 +1,139 @@
+//! The text report: what a forecaster reads in a terminal.
+
+use std::io::{self, Write};
+
+use scn_eval::model::NodeKind;
+
+use super::{Render, Report, num, pct};
+
+pub(crate) struct Text;
+
+/// Nodes shown in the tree before it is cut short (the JSON has them all).
+const TREE_LIMIT: usize = 400;
+/// Paths listed under "Top paths".
+const TOP_PATHS: usize = 10;
+
+impl Render for Text {
+    fn render(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = io::BufWriter::new(out);
+        let ev = r.ev;
+        let model = &ev.model;
+        let meta = &model.meta;
+        writeln!(w, "{} ({})", meta.title, meta.id)?;
+        let mut dates = Vec::new();
+        if let Some(d) = meta.as_of {
+            dates.push(format!("as of {d}"));
+        }
+        if let Some(d) = meta.horizon {
+            dates.push(format!("horizon {d}"));
+        }
+        if let Some(a) = &meta.author {
+            dates.push(format!("by {a}"));
+        }
+        if !dates.is_empty() {
+            writeln!(w, "{}", dates.join(" · "))?;
+        }
+        if let Some(d) = &meta.description {
+            writeln!(w, "{d}")?;
+        }
+        let evidence = ev.posterior.is_some();
+        if let Some(p) = ev.evidence {
+            writeln!(w, "Evidence observed (probability {} before it); probabilities below are given the evidence.", pct(p))?;
+        }
+
+        writeln!(w, "\nTree")?;
+        let header = if evidence { "p(branch)   p(path)   prior" } else { "p(branch)   p(path)" };
+        writeln!(w, "  {:<52} {header}   date", "")?;
+        let shown = model.nodes.len().saturating_sub(1).min(TREE_LIMIT);
+        for k in 1..=shown {
+            let node = &model.nodes[k];
+            let indent = "  ".repeat(node.depth as usize);
+            let mut name = format!("{indent}{}", node.id);
+            if node.label.is_some() {
+                name = format!("{name}  {}", node.label());
+            }
+            let name: String = if name.chars().count() > 50 { name.chars().take(49).chain(['…']).collect() } else { name };
+            let cond = match node.kind {
+                NodeKind::Option if ev.cond[k] == 1.0 => "chosen".to_owned(),
+                NodeKind::Option => "-".to_owned(),
+                _ => pct(ev.cond[k]),
+            };
+            let mut line = format!("  {name:<52} {cond:>9} {:>9}", pct(r.prob(k as u32)));
+            if evidence {
+                line.push_str(&format!(" {:>9}", pct(ev.prior[k])));
+            }
+            line.push_str(&format!("   {}", node.date.map(|d| d.to_string()).unwrap_or_default()));
+            for t in &node.tags {
+                line.push_str(&format!(" #{}", model.tags[*t as usize]));
+            }
+            writeln!(w, "{}", line.trim_end())?;
+        }
+        if shown < model.nodes.len() - 1 {
+            writeln!(w, "  … {} more nodes (scn eval --format json lists every path)", model.nodes.len() - 1 - shown)?;
+        }
+
+        if !model.forecasts.is_empty() {
+            writeln!(w, "\nForecasts")?;
+            for (f, &(v, prior)) in model.forecasts.iter().zip(&ev.forecasts) {
+                let label = f.label.as_deref().unwrap_or("");
+                match prior {
+                    Some(p) => writeln!(w, "  {:<24} {:>14}   (prior {})   {label}", f.name, num(v), num(p))?,
+                    None => writeln!(w, "  {:<24} {:>14}   {label}", f.name, num(v))?,
+                }
+            }
+        }
+
+        if !model.metrics.is_empty() {
+            writeln!(w, "\nExpected metrics")?;
+            for (m, &(v, prior)) in model.metrics.iter().zip(&ev.metrics) {
+                let unit = m.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                let label = m.label.as_deref().unwrap_or("");
+                let prior = prior.map(|p| format!("   (prior {})", num(p))).unwrap_or_default();
+                writeln!(w, "  {:<24} {:>14}{unit}{prior}   {label}", m.name, num(v))?;
+            }
+        }
+
+        if !ev.decisions.is_empty() {
+            let (dir, obj) = model.objective.expect("decisions need an objective");
+            let verb = match dir {
+                scn_dsl::ast::Direction::Maximize => "maximize",
+                scn_dsl::ast::Direction::Minimize => "minimize",
+            };
+            writeln!(w, "\nDecisions ({verb} {})", model.metrics[obj as usize].name)?;
+            for d in &ev.decisions {
+                let at = if d.node == 0 { "(root)".to_owned() } else { model.path_of(d.node) };
+                writeln!(w, "  at {at}: take {}", model.nodes[d.choice as usize].id)?;
+                for &(o, v) in &d.values {
+                    let mark = if o == d.choice { "*" } else { " " };
+                    writeln!(w, "    {mark} {:<22} {:>14}   {}", model.nodes[o as usize].id, num(v), model.nodes[o as usize].label())?;
+                }
+            }
+        }
+
+        if !model.expects.is_empty() {
+            writeln!(w, "\nExpectations")?;
+            for (d, o) in model.expects.iter().zip(&ev.expects) {
+                let line = r.sources.get(d.file).line_col(d.span.start).0;
+                let status = if o.holds { "ok  " } else { "FAIL" };
+                writeln!(w, "  {status} line {line}: {} in {} .. {}", num(o.value), num(d.lo), num(d.hi))?;
+            }
+        }
+
+        writeln!(w, "\nTop paths")?;
+        for &leaf in r.paths.iter().take(TOP_PATHS) {
+            let path = model.path_of(leaf);
+            let path = if path.is_empty() { "(root)".to_owned() } else { path };
+            let date = model.nodes[leaf as usize].date.map(|d| format!("  {d}")).unwrap_or_default();
+            let metrics: Vec<String> =
+                model.metrics.iter().enumerate().map(|(i, m)| format!("{}={}", m.name, num(r.metric_at(leaf, i)))).collect();
+            writeln!(w, "  {:>7}  {path}{date}  {}", pct(r.prob(leaf)), metrics.join(" "))?;
+        }
+        if r.paths.len() > TOP_PATHS {
+            writeln!(w, "  … {} more paths", r.paths.len() - TOP_PATHS)?;
+        }
+        for warning in &r.warnings {
+            writeln!(w, "\nwarning: {warning}")?;
+        }
+        w.flush()
+    }
+}

@@ -1,0 +1,286 @@
+//! Compiling expressions to postfix programs, resolving every name on the way.
+
+use scn_dsl::ast::{Arg, BinOp as AstOp, Expr, ExprKind};
+use scn_dsl::{FileId, Span};
+
+use super::{Builder, Name};
+use crate::dist::DistKind;
+use crate::functions::{Arity, BUILTIN_PLUGINS, Func};
+use crate::model::Query;
+use crate::program::{BinOp, Instr, Program};
+
+/// Where an expression stands, which decides the names it may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ctx {
+    /// The value of the let numbered `upto`: earlier lets only.
+    Let { upto: u32 },
+    /// A metric's initial value: lets.
+    MetricInit,
+    /// A branch probability: lets and template parameters.
+    Prob,
+    /// An effect: lets, parameters and the current values of metrics.
+    Effect,
+    /// A template argument or default: lets and parameters.
+    Arg,
+    /// A forecast or expectation: lets, the first `upto` forecasts, and queries.
+    Query { upto: u32 },
+}
+
+impl Ctx {
+    fn what(self) -> &'static str {
+        match self {
+            Ctx::Let { .. } => "a let",
+            Ctx::MetricInit => "a metric's initial value",
+            Ctx::Prob => "a probability",
+            Ctx::Effect => "an effect",
+            Ctx::Arg => "a template argument",
+            Ctx::Query { .. } => "a forecast",
+        }
+    }
+}
+
+impl Builder<'_> {
+    /// Compiles `e`, written in the file of `scope`, for the context `ctx`.
+    pub(super) fn compile_expr(&mut self, e: &Expr, scope: usize, ctx: Ctx) -> Program {
+        let file = self.scopes[scope].file;
+        let mut p = Program { file, span: e.span, ..Program::default() };
+        self.emit(e, scope, ctx, &mut p);
+        p
+    }
+
+    fn push(p: &mut Program, instr: Instr, span: Span) {
+        p.code.push(instr);
+        p.spans.push(span);
+    }
+
+    fn emit(&mut self, e: &Expr, scope: usize, ctx: Ctx, p: &mut Program) {
+        let file = p.file;
+        match &e.kind {
+            ExprKind::Number(v) => Self::push(p, Instr::Const(*v), e.span),
+            ExprKind::Paren(inner) => self.emit(inner, scope, ctx, p),
+            ExprKind::Neg(inner) => {
+                self.emit(inner, scope, ctx, p);
+                Self::push(p, Instr::Neg, e.span);
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                self.emit(lhs, scope, ctx, p);
+                self.emit(rhs, scope, ctx, p);
+                let instr = match op {
+                    AstOp::To => {
+                        self.model.dist_sites += 1;
+                        Instr::Dist(DistKind::To, self.model.dist_sites - 1)
+                    }
+                    AstOp::Add => Instr::Bin(BinOp::Add),
+                    AstOp::Sub => Instr::Bin(BinOp::Sub),
+                    AstOp::Mul => Instr::Bin(BinOp::Mul),
+                    AstOp::Div => Instr::Bin(BinOp::Div),
+                    AstOp::Pow => Instr::Bin(BinOp::Pow),
+                };
+                Self::push(p, instr, e.span);
+            }
+            ExprKind::Name(id) => {
+                let instr = self.resolve_name(&id.name, id.span, file, scope, ctx);
+                Self::push(p, instr, e.span);
+            }
+            ExprKind::Call { plugin, func, args } => self.emit_call(plugin.as_ref(), func, args, e.span, scope, ctx, p),
+            ExprKind::Prob { event, given } => {
+                if !self.queries_allowed(ctx, e.span, file, "P(…)") {
+                    return Self::push(p, Instr::Const(0.0), e.span);
+                }
+                let event = self.compile_event(event, file);
+                let given = given.as_ref().map(|g| self.compile_event(g, file));
+                self.model.queries.push(Query::Prob { event, given });
+                Self::push(p, Instr::Query(self.model.queries.len() as u32 - 1), e.span);
+            }
+            ExprKind::Expect { metric, given } => {
+                if !self.queries_allowed(ctx, e.span, file, "E(…)") {
+                    return Self::push(p, Instr::Const(0.0), e.span);
+                }
+                let m = match self.names.get(&metric.name) {
+                    Some(&(Name::Metric(m), _)) => m,
+                    other => {
+                        let msg = match other {
+                            Some((n, _)) => format!("E(…) takes a metric; `{}` is a {}", metric.name, n.kind()),
+                            None => format!("unknown metric `{}`", metric.name),
+                        };
+                        let help = self.metric_suggestion_for(&metric.name);
+                        let d = self.error(file, metric.span, msg);
+                        d.help = help;
+                        0
+                    }
+                };
+                let given = given.as_ref().map(|g| self.compile_event(g, file));
+                self.model.queries.push(Query::Expect { metric: m, given });
+                Self::push(p, Instr::Query(self.model.queries.len() as u32 - 1), e.span);
+            }
+        }
+    }
+
+    fn queries_allowed(&mut self, ctx: Ctx, span: Span, file: FileId, what: &str) -> bool {
+        if matches!(ctx, Ctx::Query { .. }) {
+            return true;
+        }
+        self.error(file, span, format!("{what} cannot be used in {}", ctx.what()))
+            .help = Some("queries belong in `forecast` and `expect` lines".into());
+        false
+    }
+
+    fn metric_suggestion_for(&self, name: &str) -> Option<String> {
+        let metrics = self.names.iter().filter(|(_, (n, _))| matches!(n, Name::Metric(_))).map(|(k, _)| k.as_str());
+        super::suggest(name, metrics).map(|s| format!("did you mean `{s}`?"))
+    }
+
+    fn resolve_name(&mut self, name: &str, span: Span, file: FileId, scope: usize, ctx: Ctx) -> Instr {
+        if matches!(ctx, Ctx::Prob | Ctx::Effect | Ctx::Arg)
+            && let Some(&slot) = self.scopes[scope].params.get(name)
+        {
+            return Instr::Let(slot);
+        }
+        let found = self.names.get(name).copied();
+        let problem = match (found, ctx) {
+            (Some((Name::Let(i), _)), Ctx::Let { upto }) if i >= upto => {
+                format!("`{name}` is declared below; a let can use only the lets above it")
+            }
+            (Some((Name::Let(i), _)), _) => return Instr::Let(i),
+            (Some((Name::Metric(m), _)), Ctx::Effect) => return Instr::Metric(m),
+            (Some((Name::Metric(_), _)), Ctx::Query { .. }) => {
+                format!("the metric `{name}` can be used in a forecast only inside E(…): write E({name})")
+            }
+            (Some((Name::Metric(_), _)), _) => {
+                format!("{} cannot read the metric `{name}`; metrics can be read only in effects", ctx.what())
+            }
+            (Some((Name::Forecast(i), _)), Ctx::Query { upto }) if i < upto => return Instr::Forecast(i),
+            (Some((Name::Forecast(_), _)), Ctx::Query { .. }) => {
+                format!("the forecast `{name}` is declared below; a forecast can use only the forecasts above it")
+            }
+            (Some((Name::Forecast(_), _)), _) => format!("{} cannot use the forecast `{name}`", ctx.what()),
+            (Some((Name::Source(_), _)), _) => format!("`{name}` is a source, not a value"),
+            (None, _) => {
+                let mut msg = format!("unknown name `{name}`");
+                let params = self.scopes[scope].params.keys().map(String::as_str);
+                let candidates: Vec<&str> = params.chain(self.names.keys().map(String::as_str)).collect();
+                if let Some(s) = super::suggest(name, candidates.into_iter()) {
+                    msg = format!("{msg}; did you mean `{s}`?");
+                }
+                msg
+            }
+        };
+        self.error(file, span, problem);
+        Instr::Const(0.0)
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename these
+    fn emit_call(
+        &mut self,
+        plugin: Option<&scn_dsl::ast::Ident>,
+        func: &scn_dsl::ast::Ident,
+        args: &[Arg],
+        span: Span,
+        scope: usize,
+        ctx: Ctx,
+        p: &mut Program,
+    ) {
+        let file = p.file;
+        let is_std = plugin.is_none_or(|pl| pl.name == "std");
+        if is_std {
+            let Some(kind) = DistKind::from_name(&func.name) else {
+                let names = ["beta", "normal", "lognormal", "uniform", "triangular", "pert"];
+                let mut msg = format!("unknown function `{}`", func.name);
+                if let Some(s) = super::suggest(&func.name, names.into_iter()) {
+                    msg = format!("{msg}; did you mean `{s}`?");
+                }
+                self.error(file, func.span, msg).help =
+                    Some("the std functions are beta, normal, lognormal, uniform, triangular and pert; plugin functions are called as plugin.fn(…)".into());
+                return Self::push(p, Instr::Const(0.0), span);
+            };
+            let Some(ordered) = self.order_args(kind.name(), kind.params(), args, span, file) else {
+                return Self::push(p, Instr::Const(0.0), span);
+            };
+            for a in ordered {
+                self.emit(a, scope, ctx, p);
+            }
+            self.model.dist_sites += 1;
+            return Self::push(p, Instr::Dist(kind, self.model.dist_sites - 1), span);
+        }
+        let plugin = plugin.expect("not std");
+        if !BUILTIN_PLUGINS.contains(&plugin.name.as_str()) {
+            self.error(file, plugin.span, format!("unknown plugin `{}`", plugin.name)).help =
+                Some(format!("the built-in plugins are {}", BUILTIN_PLUGINS.join(", ")));
+            return Self::push(p, Instr::Const(0.0), span);
+        }
+        if !self.plugin_enabled(file, &plugin.name) {
+            self.error(file, plugin.span, format!("the plugin `{}` is not enabled in this file", plugin.name)).help =
+                Some(format!("add `plugin {}` at the top of the file", plugin.name));
+            return Self::push(p, Instr::Const(0.0), span);
+        }
+        let Some(f) = Func::lookup(&plugin.name, &func.name) else {
+            let names = Func::names_in(&plugin.name);
+            self.error(file, func.span, format!("the plugin `{}` has no function `{}`", plugin.name, func.name)).help =
+                Some(format!("its functions are {}", names.join(", ")));
+            return Self::push(p, Instr::Const(0.0), span);
+        };
+        if let Some(named) = args.iter().find(|a| a.name.is_some()) {
+            self.error(file, named.span, format!("{} takes positional arguments only", f.name()));
+            return Self::push(p, Instr::Const(0.0), span);
+        }
+        let ok = match f.arity() {
+            Arity::Exactly(n) => args.len() == n,
+            Arity::OneOrMore => !args.is_empty() && args.len() <= 255,
+        };
+        if !ok {
+            let want = match f.arity() {
+                Arity::Exactly(n) => format!("{n} argument{}", if n == 1 { "" } else { "s" }),
+                Arity::OneOrMore => "1 to 255 arguments".into(),
+            };
+            self.error(file, span, format!("{} takes {want}, got {}", f.name(), args.len()));
+            return Self::push(p, Instr::Const(0.0), span);
+        }
+        for a in args {
+            self.emit(&a.value, scope, ctx, p);
+        }
+        Self::push(p, Instr::Call(f, args.len() as u8), span);
+    }
+
+    /// Puts positional and named arguments in parameter order; `None` after reporting.
+    fn order_args<'e>(
+        &mut self,
+        func: &str,
+        params: &[&str],
+        args: &'e [Arg],
+        span: Span,
+        file: FileId,
+    ) -> Option<Vec<&'e Expr>> {
+        let mut slots: Vec<Option<&Expr>> = vec![None; params.len()];
+        let mut seen_named = false;
+        for (i, a) in args.iter().enumerate() {
+            let at = match &a.name {
+                None if seen_named => {
+                    self.error(file, a.span, "a positional argument cannot follow a named one");
+                    return None;
+                }
+                None if i >= params.len() => {
+                    self.error(file, span, format!("{func} takes {} arguments ({}), got {}", params.len(), params.join(", "), args.len()));
+                    return None;
+                }
+                None => i,
+                Some(n) => {
+                    seen_named = true;
+                    let Some(at) = params.iter().position(|p| *p == n.name) else {
+                        self.error(file, n.span, format!("{func} has no parameter `{}`; its parameters are {}", n.name, params.join(", ")));
+                        return None;
+                    };
+                    at
+                }
+            };
+            if slots[at].replace(&a.value).is_some() {
+                self.error(file, a.span, format!("the parameter `{}` of {func} is given twice", params[at]));
+                return None;
+            }
+        }
+        if let Some(missing) = slots.iter().position(Option::is_none) {
+            self.error(file, span, format!("{func} takes {} arguments ({}); `{}` is missing", params.len(), params.join(", "), params[missing]));
+            return None;
+        }
+        Some(slots.into_iter().map(|s| s.expect("checked above")).collect())
+    }
+}

@@ -1,0 +1,205 @@
+//! Resolution: from the syntax trees of a scenario and its imports to a [`Model`].
+//!
+//! Four passes over the scenario: register names (one namespace for lets, metrics,
+//! forecasts and sources), compile lets and metrics, build the tree (splicing templates),
+//! then compile evidence, forecasts and expectations, whose events need the tree. Every
+//! error is collected; the model is returned only if there were none.
+
+mod checks;
+mod events;
+mod expr;
+mod names;
+mod tree;
+
+use std::collections::HashMap;
+
+use scn_dsl::ast::{Event, Item, Scenario, Template};
+use scn_dsl::{Diagnostic, FileId, Span};
+
+use crate::load::Loaded;
+use crate::model::{Meta, Model, Node, NodeKind, ProbDef};
+
+pub(crate) use names::Name;
+
+/// Resolves the single scenario of the root file.
+pub fn build(loaded: &Loaded) -> Result<Model, Vec<Diagnostic>> {
+    build_given(loaded, &[])
+}
+
+/// Resolves the single scenario of the root file, conditioned on extra evidence (the
+/// events of `scn eval --given`, each parsed from a file of its own in `loaded.sources`).
+pub fn build_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model, Vec<Diagnostic>> {
+    if !loaded.diags.is_empty() {
+        return Err(loaded.diags.clone());
+    }
+    let Some(file) = loaded.root_file() else {
+        return Err(loaded.diags.clone());
+    };
+    let scenarios: Vec<&Scenario> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Scenario(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    match scenarios.as_slice() {
+        [one] => build_scenario(loaded, loaded.root, one, given),
+        [] => Err(vec![Diagnostic::error(loaded.root, Span::default(), "this file holds no scenario")
+            .with_help("`scn eval` needs a file with one `scenario id \"Title\" { … }`")]),
+        [_, second, ..] => Err(vec![
+            Diagnostic::error(loaded.root, second.id.span, "a file evaluated by scn holds exactly one scenario")
+                .with_help("move the others to files of their own"),
+        ]),
+    }
+}
+
+/// Resolves one scenario of a loaded file.
+pub fn build_scenario(
+    loaded: &Loaded,
+    file: FileId,
+    scenario: &Scenario,
+    given: &[(FileId, Event)],
+) -> Result<Model, Vec<Diagnostic>> {
+    let mut b = Builder::new(loaded, file, scenario);
+    b.collect_templates();
+    b.register_names(scenario);
+    b.compile_header(scenario);
+    b.build_tree(scenario);
+    b.finish_tree();
+    b.compile_queries(scenario);
+    for (fid, event) in given {
+        let ev = b.compile_event(event, *fid);
+        b.model.observe.push(ev);
+    }
+    if b.diags.is_empty() { Ok(b.model) } else { Err(b.diags) }
+}
+
+/// A scope for names: the parameters of one `use` of a template.
+pub(crate) struct Scope {
+    /// Parameter name → let slot.
+    params: HashMap<String, u32>,
+    /// The template (for recursion checks); `None` for the scenario itself.
+    template: Option<String>,
+    /// The scope of the `use` that opened this one.
+    caller: Option<usize>,
+    /// The file whose text the scope's expressions come from.
+    file: FileId,
+}
+
+pub(crate) struct Builder<'a> {
+    loaded: &'a Loaded,
+    file: FileId,
+    templates: HashMap<&'a str, (FileId, &'a Template)>,
+    names: HashMap<String, (Name, Span)>,
+    scopes: Vec<Scope>,
+    model: Model,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(loaded: &'a Loaded, file: FileId, s: &Scenario) -> Self {
+        let meta = Meta {
+            id: s.id.name.clone(),
+            title: s.title.as_ref().map_or_else(|| s.id.name.clone(), |t| t.value.clone()),
+            file,
+            span: s.id.span,
+            ..Meta::default()
+        };
+        let root = Node {
+            id: String::new(),
+            label: None,
+            kind: NodeKind::Root,
+            parent: 0,
+            children: Vec::new(),
+            subtree_end: 1,
+            depth: 0,
+            prob: ProbDef::None,
+            when: None,
+            date: None,
+            tags: Vec::new(),
+            cites: Vec::new(),
+            notes: Vec::new(),
+            effects: Vec::new(),
+            file,
+            span: s.id.span,
+            prob_span: s.id.span,
+        };
+        Builder {
+            loaded,
+            file,
+            templates: HashMap::new(),
+            names: HashMap::new(),
+            scopes: vec![Scope { params: HashMap::new(), template: None, caller: None, file }],
+            model: Model {
+                meta,
+                lets: Vec::new(),
+                metrics: Vec::new(),
+                objective: None,
+                sources: Vec::new(),
+                nodes: vec![root],
+                tags: Vec::new(),
+                events: Vec::new(),
+                queries: Vec::new(),
+                observe: Vec::new(),
+                forecasts: Vec::new(),
+                expects: Vec::new(),
+                dist_sites: 0,
+            },
+            diags: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, file: FileId, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(file, span, message));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    /// Every template of every loaded file; a name defined twice is an error.
+    fn collect_templates(&mut self) {
+        let loaded = self.loaded;
+        for (fid, file) in loaded.parsed() {
+            for item in &file.items {
+                if let Item::Template(t) = item {
+                    if let Some(&(pf, prev)) = self.templates.get(t.name.name.as_str()) {
+                        // The same file reached twice is loaded once, so this is a real clash.
+                        self.error(fid, t.name.span, format!("template `{}` is defined twice", t.name.name))
+                            .labels
+                            .push(scn_dsl::Label { file: pf, span: prev.name.span, message: "first defined here".into() });
+                        continue;
+                    }
+                    self.templates.insert(&t.name.name, (fid, t));
+                }
+            }
+        }
+    }
+
+    /// True when `file` declares `plugin name`.
+    fn plugin_enabled(&self, file: FileId, name: &str) -> bool {
+        self.loaded.files.get(file.0 as usize).and_then(Option::as_ref).is_some_and(|f| {
+            f.items.iter().any(|i| matches!(i, Item::Plugin(p) if p.name.name == name))
+        })
+    }
+}
+
+/// The closest candidate within an edit distance of 2, for "did you mean" help.
+pub(crate) fn suggest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|&(d, c)| d <= 2 && d < c.len().max(name.len()))
+        .min_by_key(|&(d, c)| (d, c))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,244 @@
+//! Building the arena tree from the scenario's branches, options and `use`s.
+//!
+//! An explicit stack of open bodies replaces recursion, so nesting depth costs heap, not
+//! stack. Nodes are numbered as they are met, which is pre-order.
+
+use std::collections::HashMap;
+
+use scn_dsl::FileId;
+use scn_dsl::ast::{Block, BodyItem, BodyItemKind, Prob, Scenario, ScenarioItemKind, Use, When};
+
+use super::expr::Ctx;
+use super::{Builder, Name, Scope};
+use crate::model::{EffectDef, LetDef, Node, NodeId, NodeKind, ProbDef, WhenDef};
+
+/// A body being read: its items, how far, under which node and in which scope.
+struct Open<'a> {
+    items: Vec<&'a BodyItem>,
+    pos: usize,
+    parent: NodeId,
+    scope: usize,
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn build_tree(&mut self, s: &'a Scenario) {
+        let root_items: Vec<&BodyItem> = s
+            .items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                ScenarioItemKind::Node(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        let mut stack = vec![Open { items: root_items, pos: 0, parent: 0, scope: 0 }];
+        while let Some(top) = stack.last_mut() {
+            let Some(&item) = top.items.get(top.pos) else {
+                stack.pop();
+                continue;
+            };
+            top.pos += 1;
+            let (parent, scope) = (top.parent, top.scope);
+            let file = self.scopes[scope].file;
+            match &item.kind {
+                BodyItemKind::Effect(e) => {
+                    let metric = match self.names.get(&e.target.name) {
+                        Some(&(Name::Metric(m), _)) => m,
+                        other => {
+                            let msg = match other {
+                                Some((n, _)) => format!("an effect changes a metric; `{}` is a {}", e.target.name, n.kind()),
+                                None => format!("unknown metric `{}`", e.target.name),
+                            };
+                            self.error(file, e.target.span, msg).help =
+                                Some("declare it with `metric name = initial value`".into());
+                            continue;
+                        }
+                    };
+                    let program = self.compile_expr(&e.value, scope, Ctx::Effect);
+                    self.model.nodes[parent as usize].effects.push(EffectDef { metric, op: e.op, program });
+                }
+                BodyItemKind::Note(n) => self.model.nodes[parent as usize].notes.push(n.value.clone()),
+                BodyItemKind::Branch(b) => {
+                    let prob = match &b.prob {
+                        Prob::Rest(_) => ProbDef::Rest,
+                        Prob::Expr(e) => ProbDef::Expr(self.compile_expr(e, scope, Ctx::Prob)),
+                    };
+                    let prob_span = match &b.prob {
+                        Prob::Rest(s) => *s,
+                        Prob::Expr(e) => e.span,
+                    };
+                    let cites = self.resolve_cites(&b.cites, file);
+                    let node = self.add_node(parent, file, NodeKind::Branch, &b.id, b.label.as_ref(), prob, prob_span);
+                    self.finish_header(node, b.when.as_ref(), &b.tags, cites);
+                    if let Some(body) = &b.body {
+                        stack.push(open(body, node, scope));
+                    }
+                }
+                BodyItemKind::Option(o) => {
+                    let node = self.add_node(parent, file, NodeKind::Option, &o.id, o.label.as_ref(), ProbDef::None, o.id.span);
+                    self.finish_header(node, o.when.as_ref(), &o.tags, Vec::new());
+                    if let Some(body) = &o.body {
+                        stack.push(open(body, node, scope));
+                    }
+                }
+                BodyItemKind::Use(u) => {
+                    if let Some((body, inner)) = self.expand_use(u, scope, file) {
+                        stack.push(open(body, parent, inner));
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // the fields of one node, all needed
+    fn add_node(
+        &mut self,
+        parent: NodeId,
+        file: FileId,
+        kind: NodeKind,
+        id: &scn_dsl::ast::Ident,
+        label: Option<&scn_dsl::ast::Str>,
+        prob: ProbDef,
+        prob_span: scn_dsl::Span,
+    ) -> NodeId {
+        let n = self.model.nodes.len() as NodeId;
+        let depth = self.model.nodes[parent as usize].depth + 1;
+        self.model.nodes.push(Node {
+            id: id.name.clone(),
+            label: label.map(|l| l.value.clone()),
+            kind,
+            parent,
+            children: Vec::new(),
+            subtree_end: n + 1,
+            depth,
+            prob,
+            when: None,
+            date: None,
+            tags: Vec::new(),
+            cites: Vec::new(),
+            notes: Vec::new(),
+            effects: Vec::new(),
+            file,
+            span: id.span,
+            prob_span,
+        });
+        self.model.nodes[parent as usize].children.push(n);
+        n
+    }
+
+    fn finish_header(&mut self, node: NodeId, when: Option<&When>, tags: &[scn_dsl::ast::Ident], cites: Vec<u32>) {
+        let when = when.map(|w| match w {
+            When::At(d) => WhenDef::At(d.date),
+            When::After(d) => WhenDef::After(d.duration),
+        });
+        let tags = tags.iter().map(|t| self.intern_tag(&t.name)).collect();
+        let n = &mut self.model.nodes[node as usize];
+        n.when = when;
+        n.tags = tags;
+        n.cites = cites;
+    }
+
+    pub(super) fn intern_tag(&mut self, name: &str) -> u32 {
+        match self.model.tags.iter().position(|t| t == name) {
+            Some(i) => i as u32,
+            None => {
+                self.model.tags.push(name.to_owned());
+                self.model.tags.len() as u32 - 1
+            }
+        }
+    }
+
+    fn resolve_cites(&mut self, cites: &[scn_dsl::ast::Ident], file: FileId) -> Vec<u32> {
+        let mut out = Vec::new();
+        for c in cites {
+            match self.names.get(&c.name) {
+                Some(&(Name::Source(i), _)) => out.push(i),
+                Some(&(other, _)) => {
+                    self.error(file, c.span, format!("`cite` names a source; `{}` is a {}", c.name, other.kind()));
+                }
+                None => {
+                    self.error(file, c.span, format!("unknown source `{}`", c.name)).help =
+                        Some("declare it with `source id \"citation\"` in the scenario".into());
+                }
+            }
+        }
+        out
+    }
+
+    /// Binds a `use`'s arguments to fresh lets and opens the template's scope.
+    fn expand_use(&mut self, u: &Use, caller: usize, file: FileId) -> Option<(&'a Block, usize)> {
+        let name = &u.template.name;
+        let Some(&(tfile, template)) = self.templates.get(name.as_str()) else {
+            let mut msg = format!("unknown template `{name}`");
+            if let Some(s) = super::suggest(name, self.templates.keys().copied()) {
+                msg = format!("{msg}; did you mean `{s}`?");
+            }
+            self.error(file, u.template.span, msg).help =
+                Some("templates come from this file or from files it imports".into());
+            return None;
+        };
+        // A template that uses itself, directly or through others, would never end.
+        let mut chain = vec![name.clone()];
+        let mut s = Some(caller);
+        while let Some(i) = s {
+            if let Some(t) = &self.scopes[i].template {
+                chain.push(t.clone());
+                if t == name {
+                    chain.reverse();
+                    self.error(file, u.template.span, format!("template `{name}` uses itself: {}", chain.join(" → ")));
+                    return None;
+                }
+            }
+            s = self.scopes[i].caller;
+        }
+        let params = &template.params;
+        let mut given: Vec<Option<&scn_dsl::ast::Expr>> = vec![None; params.len()];
+        let mut seen_named = false;
+        for (i, a) in u.args.iter().enumerate() {
+            let at = match &a.name {
+                None if seen_named => {
+                    self.error(file, a.span, "a positional argument cannot follow a named one");
+                    return None;
+                }
+                None if i >= params.len() => {
+                    self.error(file, a.span, format!("template `{name}` takes {} argument{}, got {}", params.len(), if params.len() == 1 { "" } else { "s" }, u.args.len()));
+                    return None;
+                }
+                None => i,
+                Some(n) => {
+                    seen_named = true;
+                    let Some(at) = params.iter().position(|p| p.name.name == n.name) else {
+                        let names: Vec<&str> = params.iter().map(|p| p.name.name.as_str()).collect();
+                        self.error(file, n.span, format!("template `{name}` has no parameter `{}`", n.name)).help =
+                            Some(format!("its parameters are {}", names.join(", ")));
+                        return None;
+                    };
+                    at
+                }
+            };
+            if given[at].replace(&a.value).is_some() {
+                self.error(file, a.span, format!("the parameter `{}` is given twice", params[at].name.name));
+                return None;
+            }
+        }
+        let inner = self.scopes.len();
+        self.scopes.push(Scope { params: HashMap::new(), template: Some(name.clone()), caller: Some(caller), file: tfile });
+        for (i, param) in params.iter().enumerate() {
+            let program = match (given[i], &param.default) {
+                (Some(arg), _) => self.compile_expr(arg, caller, Ctx::Arg),
+                (None, Some(default)) => self.compile_expr(default, inner, Ctx::Arg),
+                (None, None) => {
+                    self.error(file, u.template.span, format!("template `{name}` needs a value for `{}`", param.name.name));
+                    return None;
+                }
+            };
+            self.model.lets.push(LetDef { name: format!("{name}.{}", param.name.name), doc: None, program, is_param: true });
+            let slot = self.model.lets.len() as u32 - 1;
+            self.scopes[inner].params.insert(param.name.name.clone(), slot);
+        }
+        Some((&template.body, inner))
+    }
+}
+
+fn open(body: &Block, parent: NodeId, scope: usize) -> Open<'_> {
+    Open { items: body.items.iter().collect(), pos: 0, parent, scope }
+}

@@ -1,0 +1,152 @@
+//! The core distributions (spec section 6): parameters, checks and means.
+
+/// z such that Φ(z) = 0.95: `lo to hi` puts 5% of the mass below `lo` and 5% above `hi`.
+pub const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// A distribution family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DistKind {
+    /// `beta(a, b)`.
+    Beta,
+    /// `normal(mean, sd)`.
+    Normal,
+    /// `lognormal(mu, sigma)`, parameters of the underlying normal.
+    LogNormal,
+    /// `uniform(lo, hi)`.
+    Uniform,
+    /// `triangular(min, mode, max)`.
+    Triangular,
+    /// `pert(min, mode, max)`, Beta-PERT with λ = 4.
+    Pert,
+    /// `lo to hi`: a 90% interval, lognormal if 0 < lo < hi, else normal.
+    To,
+}
+
+impl DistKind {
+    /// The std function of a name.
+    pub fn from_name(name: &str) -> Option<DistKind> {
+        Some(match name {
+            "beta" => DistKind::Beta,
+            "normal" => DistKind::Normal,
+            "lognormal" => DistKind::LogNormal,
+            "uniform" => DistKind::Uniform,
+            "triangular" => DistKind::Triangular,
+            "pert" => DistKind::Pert,
+            _ => return None,
+        })
+    }
+
+    /// The name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            DistKind::Beta => "beta",
+            DistKind::Normal => "normal",
+            DistKind::LogNormal => "lognormal",
+            DistKind::Uniform => "uniform",
+            DistKind::Triangular => "triangular",
+            DistKind::Pert => "pert",
+            DistKind::To => "to",
+        }
+    }
+
+    /// Parameter names, for arity errors.
+    pub fn params(self) -> &'static [&'static str] {
+        match self {
+            DistKind::Beta => &["a", "b"],
+            DistKind::Normal => &["mean", "sd"],
+            DistKind::LogNormal => &["mu", "sigma"],
+            DistKind::Uniform => &["lo", "hi"],
+            DistKind::Triangular | DistKind::Pert => &["min", "mode", "max"],
+            DistKind::To => &["lo", "hi"],
+        }
+    }
+
+    /// How many parameters.
+    pub fn arity(self) -> usize {
+        self.params().len()
+    }
+
+    /// Checks parameters; the message says what is wrong in the writer's terms.
+    pub fn check(self, a: &[f64]) -> Result<(), String> {
+        let name = self.name();
+        match self {
+            DistKind::Beta if a[0] <= 0.0 || a[1] <= 0.0 => {
+                Err(format!("beta({}, {}) needs both parameters above 0", a[0], a[1]))
+            }
+            DistKind::Normal | DistKind::LogNormal if a[1] < 0.0 => {
+                Err(format!("{name}({}, {}) needs a spread of 0 or more", a[0], a[1]))
+            }
+            DistKind::Uniform if a[0] > a[1] => Err(format!("uniform({}, {}) needs lo <= hi", a[0], a[1])),
+            DistKind::Triangular | DistKind::Pert if !(a[0] <= a[1] && a[1] <= a[2]) => {
+                Err(format!("{name}({}, {}, {}) needs min <= mode <= max", a[0], a[1], a[2]))
+            }
+            DistKind::To if a[0] > a[1] => Err(format!("`{} to {}` needs the low end first", a[0], a[1])),
+            _ => Ok(()),
+        }
+    }
+
+    /// The mean, which stands for the distribution in point evaluation.
+    pub fn mean(self, a: &[f64]) -> f64 {
+        match self {
+            DistKind::Beta => a[0] / (a[0] + a[1]),
+            DistKind::Normal => a[0],
+            DistKind::LogNormal => (a[0] + a[1] * a[1] / 2.0).exp(),
+            DistKind::Uniform => (a[0] + a[1]) / 2.0,
+            DistKind::Triangular => (a[0] + a[1] + a[2]) / 3.0,
+            DistKind::Pert => (a[0] + 4.0 * a[1] + a[2]) / 6.0,
+            DistKind::To => match to_params(a[0], a[1]) {
+                ToParams::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
+                ToParams::Normal { mean, .. } => mean,
+            },
+        }
+    }
+}
+
+/// What `lo to hi` stands for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ToParams {
+    /// When 0 < lo < hi.
+    LogNormal {
+        /// Mean of the log.
+        mu: f64,
+        /// Sd of the log.
+        sigma: f64,
+    },
+    /// Otherwise.
+    Normal {
+        /// The midpoint.
+        mean: f64,
+        /// Half the width over z₀.₉₅.
+        sd: f64,
+    },
+}
+
+/// The distribution whose 5th and 95th percentiles are `lo` and `hi`.
+pub fn to_params(lo: f64, hi: f64) -> ToParams {
+    if 0.0 < lo && lo < hi {
+        let (l, h) = (lo.ln(), hi.ln());
+        ToParams::LogNormal { mu: (l + h) / 2.0, sigma: (h - l) / (2.0 * Z95) }
+    } else {
+        ToParams::Normal { mean: (lo + hi) / 2.0, sd: (hi - lo) / (2.0 * Z95) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn means_by_hand() {
+        assert_eq!(DistKind::Beta.mean(&[3.0, 9.0]), 0.25);
+        assert_eq!(DistKind::Pert.mean(&[0.0, 3.0, 6.0]), 3.0);
+        assert_eq!(DistKind::Triangular.mean(&[0.0, 3.0, 9.0]), 4.0);
+        assert_eq!(DistKind::Uniform.mean(&[2.0, 4.0]), 3.0);
+        // 10 to 1000: mu = ln 100, sigma = ln 10 / z; mean = 100 * exp(sigma^2 / 2).
+        let sigma = 10f64.ln() / Z95;
+        let want = 100.0 * (sigma * sigma / 2.0).exp();
+        assert!((DistKind::To.mean(&[10.0, 1000.0]) - want).abs() < 1e-9);
+        assert!((want - 266.2).abs() < 0.1, "{want}");
+        // Across zero it is a normal centred on the midpoint.
+        assert_eq!(DistKind::To.mean(&[-10.0, 30.0]), 10.0);
+    }
+}

@@ -1,0 +1,124 @@
+//! Loading a file and everything it imports.
+//!
+//! Imports resolve relative to the importing file (standard input: the working directory),
+//! transitively. A file reached twice is loaded once; a cycle is an error naming the chain.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use scn_dsl::ast::{File, Item};
+use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap};
+
+/// The files of one run.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every file read, for rendering diagnostics.
+    pub sources: SourceMap,
+    /// Parsed files by `FileId`; `None` where a file failed to parse.
+    pub files: Vec<Option<File>>,
+    /// The file named on the command line.
+    pub root: FileId,
+    /// Problems found while loading (syntax errors, missing imports, cycles).
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The root file's AST, if it parsed.
+    pub fn root_file(&self) -> Option<&File> {
+        self.files.get(self.root.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// Every parsed file with its id.
+    pub fn parsed(&self) -> impl Iterator<Item = (FileId, &File)> {
+        self.files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (FileId(i as u32), f)))
+    }
+}
+
+/// Loads source text named `name` (as diagnostics print it) and its imports, which resolve
+/// against `dir`. `path` is the file's own path, if it has one, so that an import of it
+/// is recognised as a cycle.
+pub fn load(name: &str, text: String, dir: &Path, path: Option<&Path>) -> Loaded {
+    let mut loader = Loader { out: Loaded::default(), by_path: HashMap::new(), stack: Vec::new() };
+    let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
+    let root = loader.add(name.to_owned(), text, dir.to_path_buf(), canonical);
+    loader.out.root = root;
+    loader.out
+}
+
+struct Loader {
+    out: Loaded,
+    by_path: HashMap<PathBuf, FileId>,
+    /// Canonical paths of the files being loaded, outermost first, for cycle messages.
+    stack: Vec<(PathBuf, String)>,
+}
+
+impl Loader {
+    fn add(&mut self, name: String, text: String, dir: PathBuf, canonical: Option<PathBuf>) -> FileId {
+        let id = self.out.sources.add(SourceFile::new(name.clone(), text));
+        self.out.files.push(None);
+        let text = &self.out.sources.get(id).text;
+        let file = match scn_dsl::parse(text, id) {
+            Ok(f) => f,
+            Err(d) => {
+                self.out.diags.extend(d);
+                return id;
+            }
+        };
+        let imports: Vec<_> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Import(imp) => Some(imp.clone()),
+                _ => None,
+            })
+            .collect();
+        self.out.files[id.0 as usize] = Some(file);
+        self.stack.push((canonical.unwrap_or_default(), name));
+        for imp in imports {
+            let path = dir.join(&imp.path.value);
+            let display = path.display().to_string();
+            let canonical = match std::fs::canonicalize(&path) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.out.diags.push(
+                        Diagnostic::error(id, imp.path.span, format!("cannot import `{}`: {e}", imp.path.value))
+                            .with_help(format!("imports are relative to the importing file; looked for {display}")),
+                    );
+                    continue;
+                }
+            };
+            if let Some(pos) = self.stack.iter().position(|(p, _)| *p == canonical) {
+                let mut chain: Vec<&str> = self.stack[pos..].iter().map(|(_, n)| n.as_str()).collect();
+                chain.push(&display);
+                self.out.diags.push(Diagnostic::error(
+                    id,
+                    imp.path.span,
+                    format!("import cycle: {}", chain.join(" → ")),
+                ));
+                continue;
+            }
+            if self.by_path.contains_key(&canonical) {
+                continue;
+            }
+            match std::fs::read(&canonical).map(String::from_utf8) {
+                Ok(Ok(text)) => {
+                    let sub_dir = canonical.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                    let fid = self.add(display, text, sub_dir, Some(canonical.clone()));
+                    self.by_path.insert(canonical, fid);
+                }
+                Ok(Err(_)) => self.out.diags.push(Diagnostic::error(
+                    id,
+                    imp.path.span,
+                    format!("cannot import `{}`: it is not UTF-8 text", imp.path.value),
+                )),
+                Err(e) => self.out.diags.push(Diagnostic::error(
+                    id,
+                    imp.path.span,
+                    format!("cannot import `{}`: {e}", imp.path.value),
+                )),
+            }
+        }
+        self.stack.pop();
+        id
+    }
+}

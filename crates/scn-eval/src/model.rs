@@ -1,0 +1,303 @@
+//! The resolved scenario: a flat arena tree with compiled expressions.
+//!
+//! Nodes are stored in pre-order, so a node's descendants are exactly the indices
+//! `node + 1 .. subtree_end`, every parent comes before its children, and a reverse scan
+//! visits children before parents. Every pass over the tree is a loop over this array: no
+//! recursion, whatever the depth.
+
+use scn_dsl::ast::{Direction, EffectOp};
+use scn_dsl::{Date, Duration, FileId, Span};
+
+use crate::program::Program;
+
+/// Index of a node; the root is 0.
+pub type NodeId = u32;
+
+/// A resolved scenario, ready to evaluate.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Id, title and dates.
+    pub meta: Meta,
+    /// Lets in evaluation order: the scenario's, then one per template parameter per `use`.
+    pub lets: Vec<LetDef>,
+    /// Metrics in declaration order.
+    pub metrics: Vec<MetricDef>,
+    /// What decisions optimise.
+    pub objective: Option<(Direction, u32)>,
+    /// Citations.
+    pub sources: Vec<SourceDef>,
+    /// The tree in pre-order; `nodes[0]` is the root.
+    pub nodes: Vec<Node>,
+    /// Tag names; nodes refer to them by index.
+    pub tags: Vec<String>,
+    /// Events, referenced by queries and evidence.
+    pub events: Vec<EventNode>,
+    /// Queries, referenced by forecast and expect programs.
+    pub queries: Vec<Query>,
+    /// Evidence: the tree is conditioned on all of these.
+    pub observe: Vec<EventRef>,
+    /// Named forecasts in order.
+    pub forecasts: Vec<ForecastDef>,
+    /// Assertions in order.
+    pub expects: Vec<ExpectDef>,
+    /// How many inline distributions the model draws from.
+    pub dist_sites: u32,
+}
+
+/// Scenario metadata.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    /// The scenario's id.
+    pub id: String,
+    /// Its title, defaulting to the id.
+    pub title: String,
+    /// `author`.
+    pub author: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `as_of`: the root's date.
+    pub as_of: Option<Date>,
+    /// `horizon`.
+    pub horizon: Option<Date>,
+    /// The file holding the scenario.
+    pub file: FileId,
+    /// The scenario's id in that file.
+    pub span: Span,
+}
+
+/// A let: a scenario parameter, or a template parameter bound by one `use`.
+#[derive(Clone, Debug)]
+pub struct LetDef {
+    /// Its name (for a parameter, `template.param`).
+    pub name: String,
+    /// What it means.
+    pub doc: Option<String>,
+    /// Its value.
+    pub program: Program,
+    /// True for a template parameter.
+    pub is_param: bool,
+}
+
+/// A metric.
+#[derive(Clone, Debug)]
+pub struct MetricDef {
+    /// Its name.
+    pub name: String,
+    /// Its label.
+    pub label: Option<String>,
+    /// Its unit.
+    pub unit: Option<String>,
+    /// Its initial value.
+    pub init: Program,
+}
+
+/// A source.
+#[derive(Clone, Debug)]
+pub struct SourceDef {
+    /// Its id.
+    pub id: String,
+    /// The citation.
+    pub text: String,
+}
+
+/// What kind of node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// "Now".
+    Root,
+    /// A chance event.
+    Branch,
+    /// A choice.
+    Option,
+}
+
+/// How a branch's probability is given.
+#[derive(Clone, Debug)]
+pub enum ProbDef {
+    /// The root, or an option: probability set by the tree, not written.
+    None,
+    /// `rest`.
+    Rest,
+    /// An expression.
+    Expr(Program),
+}
+
+/// How a node is dated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WhenDef {
+    /// `at DATE`.
+    At(Date),
+    /// `after DURATION`.
+    After(Duration),
+}
+
+/// An effect on a metric.
+#[derive(Clone, Debug)]
+pub struct EffectDef {
+    /// The metric.
+    pub metric: u32,
+    /// How.
+    pub op: EffectOp,
+    /// By what.
+    pub program: Program,
+}
+
+/// A node of the tree.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// Its id (empty for the root).
+    pub id: String,
+    /// Its label, if written.
+    pub label: Option<String>,
+    /// Root, branch or option.
+    pub kind: NodeKind,
+    /// Its parent (the root is its own parent).
+    pub parent: NodeId,
+    /// Its children in source order.
+    pub children: Vec<NodeId>,
+    /// One past its last descendant.
+    pub subtree_end: NodeId,
+    /// Its depth (root 0).
+    pub depth: u32,
+    /// Its probability.
+    pub prob: ProbDef,
+    /// `at` or `after`, as written.
+    pub when: Option<WhenDef>,
+    /// Its date, once resolved.
+    pub date: Option<Date>,
+    /// Its tags.
+    pub tags: Vec<u32>,
+    /// The sources it cites (indices into `Model::sources`).
+    pub cites: Vec<u32>,
+    /// Its notes.
+    pub notes: Vec<String>,
+    /// Its effects in order.
+    pub effects: Vec<EffectDef>,
+    /// The file of its id.
+    pub file: FileId,
+    /// Its id as written (the scenario's id for the root).
+    pub span: Span,
+    /// Its probability as written, for messages.
+    pub prob_span: Span,
+}
+
+impl Node {
+    /// True when the node's children are options.
+    pub fn is_decision(&self, nodes: &[Node]) -> bool {
+        self.children.first().is_some_and(|&c| nodes[c as usize].kind == NodeKind::Option)
+    }
+
+    /// The label, defaulting to the id.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// Index of an event in `Model::events`.
+pub type EventRef = u32;
+
+/// An event: a set of leaves, built from nodes and tags.
+#[derive(Clone, Debug)]
+pub struct EventNode {
+    /// What it is.
+    pub kind: EventKind,
+    /// Where it was written.
+    pub span: Span,
+    /// In which file.
+    pub file: FileId,
+}
+
+/// The kinds of event.
+#[derive(Clone, Copy, Debug)]
+pub enum EventKind {
+    /// Leaves under a node.
+    Node(NodeId),
+    /// Leaves whose path passes a tagged node.
+    Tag(u32),
+    /// Leaves under a node dated on or before a date.
+    NodeBy(NodeId, Date),
+    /// Leaves whose path passes a tagged node dated on or before a date.
+    TagBy(u32, Date),
+    /// The complement.
+    Not(EventRef),
+    /// Intersection.
+    And(EventRef, EventRef),
+    /// Union.
+    Or(EventRef, EventRef),
+}
+
+/// A query of a forecast or expectation.
+#[derive(Clone, Copy, Debug)]
+pub enum Query {
+    /// `P(event | given)`.
+    Prob {
+        /// The event.
+        event: EventRef,
+        /// The condition.
+        given: Option<EventRef>,
+    },
+    /// `E(metric | given)`.
+    Expect {
+        /// The metric.
+        metric: u32,
+        /// The condition.
+        given: Option<EventRef>,
+    },
+}
+
+/// A forecast.
+#[derive(Clone, Debug)]
+pub struct ForecastDef {
+    /// Its name.
+    pub name: String,
+    /// Its label.
+    pub label: Option<String>,
+    /// Its value.
+    pub program: Program,
+}
+
+/// An expectation.
+#[derive(Clone, Debug)]
+pub struct ExpectDef {
+    /// What is asserted.
+    pub program: Program,
+    /// Inclusive bounds.
+    pub lo: f64,
+    /// Inclusive bounds.
+    pub hi: f64,
+    /// The whole `expect` item.
+    pub span: Span,
+    /// Its file.
+    pub file: FileId,
+}
+
+impl Model {
+    /// The dotted path of a node's ids, root excluded (`""` for the root).
+    pub fn path_of(&self, node: NodeId) -> String {
+        let mut parts = Vec::new();
+        let mut n = node;
+        while n != 0 {
+            parts.push(self.nodes[n as usize].id.as_str());
+            n = self.nodes[n as usize].parent;
+        }
+        parts.reverse();
+        parts.join(".")
+    }
+
+    /// The nodes from the root's first child down to `node`.
+    pub fn ancestry(&self, node: NodeId) -> Vec<NodeId> {
+        let mut v = Vec::new();
+        let mut n = node;
+        while n != 0 {
+            v.push(n);
+            n = self.nodes[n as usize].parent;
+        }
+        v.reverse();
+        v
+    }
+
+    /// The leaves, in tree order.
+    pub fn leaves(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.nodes.iter().enumerate().filter(|(_, n)| n.children.is_empty()).map(|(i, _)| i as NodeId)
+    }
+}

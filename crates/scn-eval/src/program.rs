@@ -1,0 +1,154 @@
+//! Compiled expressions: postfix programs over a value stack.
+//!
+//! Expressions are compiled once, then run many times (once for the point evaluation, once
+//! per sample in Monte Carlo). A postfix program runs without recursion, so a 20,000-deep
+//! parenthesised expression cannot overflow the stack, and without allocation once the
+//! stack has grown.
+
+use scn_dsl::{FileId, Span};
+
+use crate::dist::DistKind;
+use crate::functions::Func;
+
+/// One instruction. Operands come from the stack, results go on it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Instr {
+    /// Push a constant.
+    Const(f64),
+    /// Push the value of a let (or of a template parameter of one `use`).
+    Let(u32),
+    /// Push the current value of a metric on the path (effects only).
+    Metric(u32),
+    /// Push the value of an earlier forecast.
+    Forecast(u32),
+    /// Push the value of a query (`P(…)`, `E(…)`).
+    Query(u32),
+    /// Negate the top.
+    Neg,
+    /// Binary arithmetic on the top two.
+    Bin(BinOp),
+    /// A distribution over the top `n` values: its mean in point evaluation, a draw in Monte
+    /// Carlo. The `u32` numbers the draw site, so every inline distribution draws on its own.
+    Dist(DistKind, u32),
+    /// A plugin or std function over the top `n` values.
+    Call(Func, u8),
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `^`
+    Pow,
+}
+
+/// A compiled expression.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Program {
+    /// Postfix instructions.
+    pub code: Vec<Instr>,
+    /// For each instruction, the span of the sub-expression whose value it leaves on the
+    /// stack, so a non-finite result is reported where it arose.
+    pub spans: Vec<Span>,
+    /// The file of those spans.
+    pub file: FileId,
+    /// The whole expression.
+    pub span: Span,
+}
+
+impl Program {
+    /// True when the program is a single constant.
+    pub fn as_const(&self) -> Option<f64> {
+        match self.code.as_slice() {
+            [Instr::Const(v)] => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// True when the program draws from a distribution anywhere (directly; lets it reads
+    /// are the caller's to check).
+    pub fn has_dist(&self) -> bool {
+        self.code.iter().any(|i| matches!(i, Instr::Dist(..)))
+    }
+}
+
+/// Why a program could not produce a finite number.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvalError {
+    /// Where.
+    pub span: Span,
+    /// What happened, in a forecaster's words.
+    pub message: String,
+}
+
+/// What a running program reads from its surroundings.
+pub trait Env {
+    /// A let's value in this evaluation.
+    fn let_value(&self, i: u32) -> f64;
+    /// A metric's current value on the path.
+    fn metric(&self, i: u32) -> f64;
+    /// An earlier forecast's value.
+    fn forecast(&self, i: u32) -> f64;
+    /// A query's value.
+    fn query(&mut self, i: u32, span: Span) -> Result<f64, EvalError>;
+    /// A distribution: its mean, or a draw.
+    fn dist(&mut self, kind: DistKind, site: u32, args: &[f64], span: Span) -> Result<f64, EvalError>;
+}
+
+/// Runs a program. `stack` is scratch space, reused between runs.
+pub fn run(p: &Program, env: &mut dyn Env, stack: &mut Vec<f64>) -> Result<f64, EvalError> {
+    stack.clear();
+    for (k, instr) in p.code.iter().enumerate() {
+        let v = match *instr {
+            Instr::Const(v) => v,
+            Instr::Let(i) => env.let_value(i),
+            Instr::Metric(i) => env.metric(i),
+            Instr::Forecast(i) => env.forecast(i),
+            Instr::Query(i) => env.query(i, p.spans[k])?,
+            Instr::Neg => -pop(stack),
+            Instr::Bin(op) => {
+                let b = pop(stack);
+                let a = pop(stack);
+                match op {
+                    BinOp::Add => a + b,
+                    BinOp::Sub => a - b,
+                    BinOp::Mul => a * b,
+                    BinOp::Div if b == 0.0 => {
+                        return Err(EvalError { span: p.spans[k], message: "division by zero".into() });
+                    }
+                    BinOp::Div => a / b,
+                    BinOp::Pow => a.powf(b),
+                }
+            }
+            Instr::Dist(kind, site) => {
+                let n = kind.arity();
+                let at = stack.len() - n;
+                let v = env.dist(kind, site, &stack[at..], p.spans[k])?;
+                stack.truncate(at);
+                v
+            }
+            Instr::Call(func, n) => {
+                let at = stack.len() - n as usize;
+                let v = func.call(&stack[at..]).map_err(|message| EvalError { span: p.spans[k], message })?;
+                stack.truncate(at);
+                v
+            }
+        };
+        if !v.is_finite() {
+            return Err(EvalError { span: p.spans[k], message: format!("this evaluates to {v}, not a finite number") });
+        }
+        stack.push(v);
+    }
+    Ok(pop(stack))
+}
+
+fn pop(stack: &mut Vec<f64>) -> f64 {
+    stack.pop().expect("compiled programs are balanced")
+}
