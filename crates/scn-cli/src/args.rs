@@ -38,6 +38,15 @@ pub struct EvalArgs {
     /// Report format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: Format,
+    /// Monte Carlo: draw this many samples of every uncertain input.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo; the same seed gives the same numbers.
+    #[arg(long, value_name = "S", default_value_t = scn_eval::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads for Monte Carlo (default: one per core); never changes the numbers.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Condition on an event, as `observe` does; repeat to combine with `and`.
     #[arg(long, value_name = "EVENT")]
     pub given: Vec<String>,

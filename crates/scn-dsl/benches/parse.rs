@@ -63,7 +63,8 @@ fn input(bytes: u64) -> String {
             ".bytes-{bytes}-seed{SEED}.{}.tmp",
             std::process::id()
         ));
-        let status = Command::new("python3")
+        // Output is captured so that it does not cut into divan's table.
+        let out = Command::new("python3")
             .arg(&script)
             .args([
                 "--bytes",
@@ -73,9 +74,15 @@ fn input(bytes: u64) -> String {
                 "--out",
             ])
             .arg(&tmp)
-            .status()
+            .output()
             .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", script.display()));
-        assert!(status.success(), "{} failed: {status}", script.display());
+        assert!(
+            out.status.success(),
+            "{} failed ({}): {}",
+            script.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
         std::fs::rename(&tmp, &file)
             .unwrap_or_else(|e| panic!("cannot rename to {}: {e}", file.display()));
     }

@@ -31,9 +31,11 @@ pub mod functions;
 mod load;
 pub mod model;
 pub mod program;
+mod sample;
 
 pub use build::{build, build_given, build_scenario};
 pub use eval::sets::LeafSets;
-pub use eval::{Decision, Evaluation, ExpectOutcome, evaluate};
+pub use eval::{Decision, Evaluation, ExpectOutcome, QueryPlan, evaluate};
 pub use load::{Loaded, load};
 pub use model::Model;
+pub use sample::{DEFAULT_SEED, SampleOptions, Samples, Summary, quantile, sample};

@@ -103,7 +103,7 @@ pub trait Env {
 }
 
 /// Runs a program. `stack` is scratch space, reused between runs.
-pub fn run(p: &Program, env: &mut dyn Env, stack: &mut Vec<f64>) -> Result<f64, EvalError> {
+pub fn run<E: Env + ?Sized>(p: &Program, env: &mut E, stack: &mut Vec<f64>) -> Result<f64, EvalError> {
     stack.clear();
     for (k, instr) in p.code.iter().enumerate() {
         let v = match *instr {

@@ -30,7 +30,11 @@ pub(crate) fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
         Ok(ev) => ev,
         Err(d) => return super::report(&d, &loaded.sources, io),
     };
-    let report = Report::new(&evaluation, &loaded.sources, Vec::new());
+    let samples = args.samples.map(|n| run_samples(&evaluation, n, args));
+    let report = Report::new(&evaluation, &loaded.sources, samples.as_ref());
+    for w in &report.warnings {
+        let _ = writeln!(io.stderr, "scn: warning: {w}");
+    }
     let renderer = args.format.renderer();
     match &args.output {
         Some(path) if !is_stdin(path) => {
@@ -51,4 +55,44 @@ pub(crate) fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
             }
         },
     }
+}
+
+/// Samples on a worker thread while this one shows a progress bar, if the run lasts over a
+/// second and stderr is a terminal.
+fn run_samples(ev: &scn_eval::Evaluation, n: u64, args: &EvalArgs) -> scn_eval::Samples {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+
+    let done = AtomicU64::new(0);
+    let opts = scn_eval::SampleOptions {
+        samples: n,
+        seed: args.seed,
+        threads: args.threads.map(usize::from),
+        progress: Some(&done),
+    };
+    let show = std::io::stderr().is_terminal();
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| scn_eval::sample(ev, &opts));
+        let start = Instant::now();
+        let mut bar: Option<indicatif::ProgressBar> = None;
+        while !worker.is_finished() {
+            std::thread::sleep(Duration::from_millis(50));
+            if show && bar.is_none() && start.elapsed() > Duration::from_secs(1) {
+                let b = indicatif::ProgressBar::new(n);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} sampling {pos}/{len} [{bar:40}] {eta}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar = Some(b);
+            }
+            if let Some(b) = &bar {
+                b.set_position(done.load(Ordering::Relaxed));
+            }
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        worker.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
 }

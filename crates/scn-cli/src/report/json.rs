@@ -33,6 +33,23 @@ struct Scenario<'a> {
     description: Option<&'a str>,
 }
 
+/// Spec section 11's `samples` object.
+#[derive(Serialize)]
+struct SampleSummary {
+    n: u64,
+    mean: f64,
+    sd: f64,
+    p05: f64,
+    p50: f64,
+    p95: f64,
+}
+
+impl From<&scn_eval::Summary> for SampleSummary {
+    fn from(s: &scn_eval::Summary) -> Self {
+        SampleSummary { n: s.n, mean: s.mean, sd: s.sd, p05: s.p05, p50: s.p50, p95: s.p95 }
+    }
+}
+
 #[derive(Serialize)]
 struct Forecast<'a> {
     id: &'a str,
@@ -40,7 +57,7 @@ struct Forecast<'a> {
     value: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     prior_value: Option<f64>,
-    samples: Option<()>,
+    samples: Option<SampleSummary>,
 }
 
 #[derive(Serialize)]
@@ -51,7 +68,7 @@ struct Metric<'a> {
     expected: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     prior_expected: Option<f64>,
-    samples: Option<()>,
+    samples: Option<SampleSummary>,
 }
 
 #[derive(Serialize)]
@@ -85,12 +102,13 @@ impl Serialize for Doc<'_, '_> {
             .forecasts
             .iter()
             .zip(&ev.forecasts)
-            .map(|(f, &(value, prior_value))| Forecast {
+            .enumerate()
+            .map(|(i, (f, &(value, prior_value)))| Forecast {
                 id: &f.name,
                 label: f.label.as_deref().unwrap_or(&f.name),
                 value,
                 prior_value,
-                samples: None,
+                samples: r.samples.and_then(|s| s.forecasts[i].as_ref()).map(SampleSummary::from),
             })
             .collect();
         map.serialize_entry("forecasts", &forecasts)?;
@@ -99,13 +117,14 @@ impl Serialize for Doc<'_, '_> {
             .metrics
             .iter()
             .zip(&ev.metrics)
-            .map(|(m, &(expected, prior_expected))| Metric {
+            .enumerate()
+            .map(|(i, (m, &(expected, prior_expected)))| Metric {
                 id: &m.name,
                 label: m.label.as_deref().unwrap_or(&m.name),
                 unit: m.unit.as_deref(),
                 expected,
                 prior_expected,
-                samples: None,
+                samples: r.samples.and_then(|s| s.metrics[i].as_ref()).map(SampleSummary::from),
             })
             .collect();
         map.serialize_entry("metrics", &metrics)?;
@@ -120,6 +139,18 @@ impl Serialize for Doc<'_, '_> {
             .map(|(d, o)| Expectation { line: line_of(r, d), value: o.value, lo: d.lo, hi: d.hi, holds: o.holds })
             .collect();
         map.serialize_entry("expectations", &expectations)?;
+        if let Some(s) = r.samples {
+            map.serialize_entry(
+                "sampling",
+                &serde_json::json!({
+                    "requested": s.requested,
+                    "kept": s.kept,
+                    "adjusted": s.adjusted,
+                    "dropped_non_finite": s.dropped_non_finite,
+                    "dropped_evidence": s.dropped_evidence,
+                }),
+            )?;
+        }
         map.serialize_entry("warnings", &r.warnings)?;
         map.end()
     }
@@ -191,17 +222,27 @@ impl Serialize for Decisions<'_, '_> {
         let ev = self.0.ev;
         let model = &ev.model;
         let mut seq = s.serialize_seq(Some(ev.decisions.len()))?;
-        for d in &ev.decisions {
+        for (i, d) in ev.decisions.iter().enumerate() {
             let values: serde_json::Map<String, serde_json::Value> = d
                 .values
                 .iter()
                 .map(|&(o, v)| (model.nodes[o as usize].id.clone(), serde_json::json!(v)))
                 .collect();
-            seq.serialize_element(&serde_json::json!({
+            let mut entry = serde_json::json!({
                 "node": model.path_of(d.node),
                 "choice": model.nodes[d.choice as usize].id,
                 "values": values,
-            }))?;
+            });
+            if let Some(s) = self.0.samples {
+                let shares: serde_json::Map<String, serde_json::Value> = d
+                    .values
+                    .iter()
+                    .zip(&s.optimal_share[i])
+                    .map(|(&(o, _), &share)| (model.nodes[o as usize].id.clone(), serde_json::json!(share)))
+                    .collect();
+                entry["optimal_share"] = serde_json::Value::Object(shares);
+            }
+            seq.serialize_element(&entry)?;
         }
         seq.end()
     }

@@ -7,7 +7,7 @@ mod text;
 use std::io::{self, Write};
 
 use scn_dsl::SourceMap;
-use scn_eval::Evaluation;
+use scn_eval::{Evaluation, Samples};
 use scn_eval::model::NodeId;
 
 pub(crate) use number::{num, pct};
@@ -44,17 +44,20 @@ pub(crate) struct Report<'a> {
     pub sources: &'a SourceMap,
     /// Leaves by descending probability, ties in tree order.
     pub paths: Vec<NodeId>,
+    /// Monte Carlo results, when sampled.
+    pub samples: Option<&'a Samples>,
     /// Warnings, as sentences.
     pub warnings: Vec<String>,
 }
 
 impl<'a> Report<'a> {
-    pub(crate) fn new(ev: &'a Evaluation, sources: &'a SourceMap, warnings: Vec<String>) -> Self {
+    pub(crate) fn new(ev: &'a Evaluation, sources: &'a SourceMap, samples: Option<&'a Samples>) -> Self {
+        let warnings = samples.map(Samples::warnings).unwrap_or_default();
         let mut paths = ev.sets.leaves.clone();
         let p = ev.posterior.as_ref().unwrap_or(&ev.prior);
         // A stable sort keeps tree order among equal probabilities.
         paths.sort_by(|&a, &b| p[b as usize].total_cmp(&p[a as usize]));
-        Report { ev, sources, paths, warnings }
+        Report { ev, sources, paths, samples, warnings }
     }
 
     /// The probability of a node now (posterior when there is evidence).

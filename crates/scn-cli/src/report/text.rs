@@ -74,22 +74,26 @@ impl Render for Text {
 
         if !model.forecasts.is_empty() {
             writeln!(w, "\nForecasts")?;
-            for (f, &(v, prior)) in model.forecasts.iter().zip(&ev.forecasts) {
+            for (i, (f, &(v, prior))) in model.forecasts.iter().zip(&ev.forecasts).enumerate() {
                 let label = f.label.as_deref().unwrap_or("");
-                match prior {
-                    Some(p) => writeln!(w, "  {:<24} {:>14}   (prior {})   {label}", f.name, num(v), num(p))?,
-                    None => writeln!(w, "  {:<24} {:>14}   {label}", f.name, num(v))?,
+                let prior = prior.map(|p| format!("   (prior {})", num(p))).unwrap_or_default();
+                writeln!(w, "  {:<24} {:>14}{prior}   {label}", f.name, num(v))?;
+                if let Some(s) = r.samples.and_then(|s| s.forecasts[i].as_ref()) {
+                    writeln!(w, "  {:<24} {}", "", spread(s))?;
                 }
             }
         }
 
         if !model.metrics.is_empty() {
             writeln!(w, "\nExpected metrics")?;
-            for (m, &(v, prior)) in model.metrics.iter().zip(&ev.metrics) {
+            for (i, (m, &(v, prior))) in model.metrics.iter().zip(&ev.metrics).enumerate() {
                 let unit = m.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
                 let label = m.label.as_deref().unwrap_or("");
                 let prior = prior.map(|p| format!("   (prior {})", num(p))).unwrap_or_default();
                 writeln!(w, "  {:<24} {:>14}{unit}{prior}   {label}", m.name, num(v))?;
+                if let Some(s) = r.samples.and_then(|s| s.metrics[i].as_ref()) {
+                    writeln!(w, "  {:<24} outcome {}", "", spread(s))?;
+                }
             }
         }
 
@@ -100,12 +104,16 @@ impl Render for Text {
                 scn_dsl::ast::Direction::Minimize => "minimize",
             };
             writeln!(w, "\nDecisions ({verb} {})", model.metrics[obj as usize].name)?;
-            for d in &ev.decisions {
+            for (i, d) in ev.decisions.iter().enumerate() {
                 let at = if d.node == 0 { "(root)".to_owned() } else { model.path_of(d.node) };
                 writeln!(w, "  at {at}: take {}", model.nodes[d.choice as usize].id)?;
-                for &(o, v) in &d.values {
+                for (j, &(o, v)) in d.values.iter().enumerate() {
                     let mark = if o == d.choice { "*" } else { " " };
-                    writeln!(w, "    {mark} {:<22} {:>14}   {}", model.nodes[o as usize].id, num(v), model.nodes[o as usize].label())?;
+                    let share = r
+                        .samples
+                        .map(|s| format!("   best in {} of samples", pct(s.optimal_share[i][j])))
+                        .unwrap_or_default();
+                    writeln!(w, "    {mark} {:<22} {:>14}{share}   {}", model.nodes[o as usize].id, num(v), model.nodes[o as usize].label())?;
                 }
             }
         }
@@ -131,9 +139,17 @@ impl Render for Text {
         if r.paths.len() > TOP_PATHS {
             writeln!(w, "  … {} more paths", r.paths.len() - TOP_PATHS)?;
         }
+        if let Some(s) = r.samples {
+            writeln!(w, "\nMonte Carlo: {} samples kept of {} (point values above are exact; ranges are 90% intervals)", s.kept, s.requested)?;
+        }
         for warning in &r.warnings {
             writeln!(w, "\nwarning: {warning}")?;
         }
         w.flush()
     }
+}
+
+/// "mean 0.25 · sd 0.1 · 90% 0.1 .. 0.42 · median 0.24"
+fn spread(s: &scn_eval::Summary) -> String {
+    format!("sampled: mean {} · sd {} · 90% {} .. {} · median {}", num(s.mean), num(s.sd), num(s.p05), num(s.p95), num(s.p50))
 }

@@ -1,9 +1,11 @@
 //! Evaluation of a resolved model: exact (point) evaluation, per spec sections 7 and 8.
 
-mod env;
+pub(crate) mod env;
 mod point;
-mod probs;
-mod queries;
+pub(crate) mod probs;
+pub(crate) mod queries;
 pub mod sets;
 
 pub use point::{Decision, Evaluation, ExpectOutcome, evaluate};
+pub(crate) use point::apply;
+pub use queries::QueryPlan;

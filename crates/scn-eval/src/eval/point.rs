@@ -6,7 +6,7 @@ use scn_dsl::Diagnostic;
 
 use super::env::PointEnv;
 use super::probs::complete_point;
-use super::queries::QueryCtx;
+use super::queries::{QueryCtx, QueryPlan};
 use super::sets::LeafSets;
 use crate::model::{Model, NodeId, ProbDef};
 use crate::program::{EvalError, Program, run};
@@ -18,6 +18,8 @@ pub struct Evaluation {
     pub model: Model,
     /// The leaves and event sets.
     pub sets: LeafSets,
+    /// The leaves each query sums over.
+    pub plan: QueryPlan,
     /// Point value of each let.
     pub lets: Vec<f64>,
     /// Each node's probability given its parent (options: 1 if chosen, else 0).
@@ -206,8 +208,9 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
 
     // Forecasts, expected metrics, expectations: under the evidence, and before it.
     let weights_now = leaf_post.as_deref().unwrap_or(&leaf_prior);
-    let ctx_now = QueryCtx { model: &model, sets: &sets, leaf_prob: weights_now, leaf_metrics: &leaf_metrics };
-    let ctx_prior = QueryCtx { model: &model, sets: &sets, leaf_prob: &leaf_prior, leaf_metrics: &leaf_metrics };
+    let plan = QueryPlan::new(&model, &sets);
+    let ctx_now = QueryCtx { plan: &plan, leaf_prob: weights_now, leaf_metrics: &leaf_metrics };
+    let ctx_prior = QueryCtx { plan: &plan, leaf_prob: &leaf_prior, leaf_metrics: &leaf_metrics };
     let now = run_forecasts(&model, &lets, &ctx_now, &mut stack, &mut diags);
     let before = if leaf_post.is_some() { Some(run_forecasts(&model, &lets, &ctx_prior, &mut stack, &mut diags)) } else { None };
     if !diags.is_empty() {
@@ -234,6 +237,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     Ok(Evaluation {
         model,
         sets,
+        plan,
         lets,
         cond,
         prior,
