@@ -8,7 +8,7 @@
 use scn_dsl::ast::{Direction, EffectOp};
 use scn_dsl::{Date, Duration, FileId, Span};
 
-use crate::program::Program;
+use crate::program::{ConstDist, Program};
 
 /// Index of a node; the root is 0.
 pub type NodeId = u32;
@@ -40,8 +40,10 @@ pub struct Model {
     pub forecasts: Vec<ForecastDef>,
     /// Assertions in order.
     pub expects: Vec<ExpectDef>,
-    /// How many inline distributions the model draws from.
+    /// How many inline distributions with computed parameters the model draws from.
     pub dist_sites: u32,
+    /// Distributions whose parameters are constants.
+    pub const_dists: Vec<ConstDist>,
 }
 
 /// Scenario metadata.

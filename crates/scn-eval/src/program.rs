@@ -30,8 +30,21 @@ pub enum Instr {
     /// A distribution over the top `n` values: its mean in point evaluation, a draw in Monte
     /// Carlo. The `u32` numbers the draw site, so every inline distribution draws on its own.
     Dist(DistKind, u32),
+    /// A distribution whose parameters are all constants, prepared once: the index of a
+    /// [`ConstDist`] in `Model::const_dists`.
+    ConstDist(u32),
     /// A plugin or std function over the top `n` values.
     Call(Func, u8),
+}
+
+/// A distribution with constant parameters. Each use in the source is its own entry, so
+/// each draws on its own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstDist {
+    /// The family.
+    pub kind: DistKind,
+    /// Its parameters.
+    pub args: Vec<f64>,
 }
 
 /// Arithmetic operators.
@@ -100,10 +113,19 @@ pub trait Env {
     fn query(&mut self, i: u32, span: Span) -> Result<f64, EvalError>;
     /// A distribution: its mean, or a draw.
     fn dist(&mut self, kind: DistKind, site: u32, args: &[f64], span: Span) -> Result<f64, EvalError>;
+    /// A distribution with constant parameters: its mean, or a draw.
+    fn const_dist(&mut self, i: u32, span: Span) -> Result<f64, EvalError>;
 }
 
 /// Runs a program. `stack` is scratch space, reused between runs.
 pub fn run<E: Env + ?Sized>(p: &Program, env: &mut E, stack: &mut Vec<f64>) -> Result<f64, EvalError> {
+    // Most probabilities and effects are one name or one number: skip the machinery.
+    match p.code.as_slice() {
+        [Instr::Const(v)] => return Ok(*v),
+        [Instr::Let(i)] => return Ok(env.let_value(*i)),
+        [Instr::ConstDist(i)] => return env.const_dist(*i, p.span),
+        _ => {}
+    }
     stack.clear();
     for (k, instr) in p.code.iter().enumerate() {
         let v = match *instr {
@@ -134,6 +156,7 @@ pub fn run<E: Env + ?Sized>(p: &Program, env: &mut E, stack: &mut Vec<f64>) -> R
                 stack.truncate(at);
                 v
             }
+            Instr::ConstDist(i) => env.const_dist(i, p.spans[k])?,
             Instr::Call(func, n) => {
                 let at = stack.len() - n as usize;
                 let v = func.call(&stack[at..]).map_err(|message| EvalError { span: p.spans[k], message })?;

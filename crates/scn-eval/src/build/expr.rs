@@ -7,7 +7,7 @@ use super::{Builder, Name};
 use crate::dist::DistKind;
 use crate::functions::{Arity, BUILTIN_PLUGINS, Func};
 use crate::model::Query;
-use crate::program::{BinOp, Instr, Program};
+use crate::program::{BinOp, ConstDist, Instr, Program};
 
 /// Where an expression stands, which decides the names it may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +53,23 @@ impl Builder<'_> {
         p.spans.push(span);
     }
 
+    /// Emits a distribution over the operands just emitted; with constant operands it is
+    /// prepared once instead of rebuilt at every draw.
+    fn push_dist(&mut self, p: &mut Program, kind: DistKind, span: Span) {
+        let n = kind.arity();
+        let at = p.code.len() - n;
+        let consts: Option<Vec<f64>> =
+            p.code[at..].iter().map(|i| if let Instr::Const(v) = i { Some(*v) } else { None }).collect();
+        if let Some(args) = consts {
+            p.code.truncate(at);
+            p.spans.truncate(at);
+            self.model.const_dists.push(ConstDist { kind, args });
+            return Self::push(p, Instr::ConstDist(self.model.const_dists.len() as u32 - 1), span);
+        }
+        self.model.dist_sites += 1;
+        Self::push(p, Instr::Dist(kind, self.model.dist_sites - 1), span);
+    }
+
     fn emit(&mut self, e: &Expr, scope: usize, ctx: Ctx, p: &mut Program) {
         let file = p.file;
         match &e.kind {
@@ -66,10 +83,7 @@ impl Builder<'_> {
                 self.emit(lhs, scope, ctx, p);
                 self.emit(rhs, scope, ctx, p);
                 let instr = match op {
-                    AstOp::To => {
-                        self.model.dist_sites += 1;
-                        Instr::Dist(DistKind::To, self.model.dist_sites - 1)
-                    }
+                    AstOp::To => return self.push_dist(p, DistKind::To, e.span),
                     AstOp::Add => Instr::Bin(BinOp::Add),
                     AstOp::Sub => Instr::Bin(BinOp::Sub),
                     AstOp::Mul => Instr::Bin(BinOp::Mul),
@@ -199,8 +213,7 @@ impl Builder<'_> {
             for a in ordered {
                 self.emit(a, scope, ctx, p);
             }
-            self.model.dist_sites += 1;
-            return Self::push(p, Instr::Dist(kind, self.model.dist_sites - 1), span);
+            return self.push_dist(p, kind, span);
         }
         let plugin = plugin.expect("not std");
         if !BUILTIN_PLUGINS.contains(&plugin.name.as_str()) {

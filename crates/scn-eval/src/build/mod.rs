@@ -145,6 +145,7 @@ impl<'a> Builder<'a> {
                 forecasts: Vec::new(),
                 expects: Vec::new(),
                 dist_sites: 0,
+                const_dists: Vec::new(),
             },
             diags: Vec::new(),
         }

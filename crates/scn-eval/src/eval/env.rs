@@ -4,10 +4,11 @@ use scn_dsl::Span;
 
 use super::queries::QueryCtx;
 use crate::dist::DistKind;
-use crate::program::{Env, EvalError};
+use crate::program::{ConstDist, Env, EvalError};
 
 /// Lets, metrics and forecasts known so far; distributions stand for their means.
 pub(crate) struct PointEnv<'a> {
+    pub consts: &'a [ConstDist],
     pub lets: &'a [f64],
     pub metrics: &'a [f64],
     pub forecasts: &'a [f64],
@@ -35,5 +36,10 @@ impl Env for PointEnv<'_> {
     fn dist(&mut self, kind: DistKind, _site: u32, args: &[f64], span: Span) -> Result<f64, EvalError> {
         kind.check(args).map_err(|message| EvalError { span, message })?;
         Ok(kind.mean(args))
+    }
+
+    fn const_dist(&mut self, i: u32, span: Span) -> Result<f64, EvalError> {
+        let d = &self.consts[i as usize];
+        self.dist(d.kind, 0, &d.args, span)
     }
 }

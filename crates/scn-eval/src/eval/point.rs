@@ -78,7 +78,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     // Lets, then metrics' initial values.
     let mut lets = Vec::with_capacity(model.lets.len());
     for l in &model.lets {
-        let env = &mut PointEnv { lets: &lets, metrics: &[], forecasts: &[], queries: None };
+        let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &[], queries: None };
         match run(&l.program, env, &mut stack) {
             Ok(v) => lets.push(v),
             Err(e) => {
@@ -89,7 +89,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     }
     let mut init = Vec::with_capacity(m);
     for metric in &model.metrics {
-        let env = &mut PointEnv { lets: &lets, metrics: &[], forecasts: &[], queries: None };
+        let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &[], queries: None };
         init.push(run(&metric.init, env, &mut stack).unwrap_or_else(|e| {
             diags.push(diag(&metric.init, e));
             0.0
@@ -104,7 +104,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     let mut cond = vec![1.0; n];
     for (k, node) in model.nodes.iter().enumerate() {
         if let ProbDef::Expr(p) = &node.prob {
-            let env = &mut PointEnv { lets: &lets, metrics: &[], forecasts: &[], queries: None };
+            let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &[], queries: None };
             match run(p, env, &mut stack) {
                 Ok(v) => cond[k] = v,
                 Err(e) => diags.push(diag(p, e)),
@@ -128,7 +128,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
         }
         for eff in &model.nodes[k].effects {
             let state = &mut metric_values[k * m..k * m + m];
-            let env = &mut PointEnv { lets: &lets, metrics: state, forecasts: &[], queries: None };
+            let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: state, forecasts: &[], queries: None };
             match run(&eff.program, env, &mut stack) {
                 Ok(v) => {
                     let slot = &mut state[eff.metric as usize];
@@ -224,7 +224,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
         .collect();
     let mut expects = Vec::with_capacity(model.expects.len());
     for ex in &model.expects {
-        let env = &mut PointEnv { lets: &lets, metrics: &[], forecasts: &now, queries: Some(&ctx_now) };
+        let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &now, queries: Some(&ctx_now) };
         match run(&ex.program, env, &mut stack) {
             Ok(v) => expects.push(ExpectOutcome { value: v, holds: ex.lo <= v && v <= ex.hi }),
             Err(e) => diags.push(diag(&ex.program, e)),
@@ -261,7 +261,7 @@ fn run_forecasts(
 ) -> Vec<f64> {
     let mut out = Vec::with_capacity(model.forecasts.len());
     for f in &model.forecasts {
-        let env = &mut PointEnv { lets, metrics: &[], forecasts: &out, queries: Some(ctx) };
+        let env = &mut PointEnv { consts: &model.const_dists, lets, metrics: &[], forecasts: &out, queries: Some(ctx) };
         match run(&f.program, env, stack) {
             Ok(v) => out.push(v),
             Err(e) => {

@@ -27,34 +27,69 @@ pub fn block_rng(seed: u64, block: u64) -> SampleRng {
 
 /// One draw; `Err` when the (sampled) parameters are invalid.
 pub fn draw(kind: DistKind, a: &[f64], rng: &mut SampleRng) -> Result<f64, String> {
-    kind.check(a)?;
-    let bad = |e: &dyn std::fmt::Display| format!("{}: {e}", kind.name());
-    Ok(match kind {
-        DistKind::Beta => Beta::new(a[0], a[1]).map_err(|e| bad(&e))?.sample(rng),
-        DistKind::Normal => normal(a[0], a[1], rng).map_err(|e| bad(&e))?,
-        DistKind::LogNormal if a[1] == 0.0 => a[0].exp(),
-        DistKind::LogNormal => LogNormal::new(a[0], a[1]).map_err(|e| bad(&e))?.sample(rng),
-        DistKind::Uniform if a[0] == a[1] => a[0],
-        DistKind::Uniform => Uniform::new(a[0], a[1]).map_err(|e| bad(&e))?.sample(rng),
-        DistKind::Triangular if a[0] == a[2] => a[0],
-        DistKind::Triangular => Triangular::new(a[0], a[2], a[1]).map_err(|e| bad(&e))?.sample(rng),
-        DistKind::Pert if a[0] == a[2] => a[0],
-        DistKind::Pert => {
-            // Beta-PERT with λ = 4: a beta on [min, max] with mean (min + 4·mode + max) / 6.
-            let width = a[2] - a[0];
-            let alpha = 1.0 + 4.0 * (a[1] - a[0]) / width;
-            let beta = 1.0 + 4.0 * (a[2] - a[1]) / width;
-            a[0] + width * Beta::new(alpha, beta).map_err(|e| bad(&e))?.sample(rng)
-        }
-        DistKind::To => match to_params(a[0], a[1]) {
-            ToParams::LogNormal { mu, sigma } => LogNormal::new(mu, sigma).map_err(|e| bad(&e))?.sample(rng),
-            ToParams::Normal { mean, sd } => normal(mean, sd, rng).map_err(|e| bad(&e))?,
-        },
-    })
+    Ok(Sampler::new(kind, a)?.sample(rng))
 }
 
-fn normal(mean: f64, sd: f64, rng: &mut SampleRng) -> Result<f64, statrs::distribution::NormalError> {
-    if sd == 0.0 { Ok(mean) } else { Normal::new(mean, sd).map(|d| d.sample(rng)) }
+/// A distribution with constant parameters, built once per run.
+#[derive(Clone, Debug)]
+pub enum Sampler {
+    /// A point mass (a zero-width distribution).
+    Const(f64),
+    /// Beta.
+    Beta(Beta),
+    /// Normal.
+    Normal(Normal),
+    /// Log-normal.
+    LogNormal(LogNormal),
+    /// Uniform.
+    Uniform(Uniform),
+    /// Triangular.
+    Triangular(Triangular),
+    /// Beta-PERT: `min + width · Beta`.
+    Pert(f64, f64, Beta),
+}
+
+impl Sampler {
+    /// Prepares a distribution; `Err` if its parameters are invalid.
+    pub fn new(kind: DistKind, a: &[f64]) -> Result<Sampler, String> {
+        kind.check(a)?;
+        let bad = |e: &dyn std::fmt::Display| format!("{}: {e}", kind.name());
+        Ok(match kind {
+            DistKind::Beta => Sampler::Beta(Beta::new(a[0], a[1]).map_err(|e| bad(&e))?),
+            DistKind::Normal if a[1] == 0.0 => Sampler::Const(a[0]),
+            DistKind::Normal => Sampler::Normal(Normal::new(a[0], a[1]).map_err(|e| bad(&e))?),
+            DistKind::LogNormal if a[1] == 0.0 => Sampler::Const(a[0].exp()),
+            DistKind::LogNormal => Sampler::LogNormal(LogNormal::new(a[0], a[1]).map_err(|e| bad(&e))?),
+            DistKind::Uniform if a[0] == a[1] => Sampler::Const(a[0]),
+            DistKind::Uniform => Sampler::Uniform(Uniform::new(a[0], a[1]).map_err(|e| bad(&e))?),
+            DistKind::Triangular | DistKind::Pert if a[0] == a[2] => Sampler::Const(a[0]),
+            DistKind::Triangular => Sampler::Triangular(Triangular::new(a[0], a[2], a[1]).map_err(|e| bad(&e))?),
+            DistKind::Pert => {
+                let width = a[2] - a[0];
+                let alpha = 1.0 + 4.0 * (a[1] - a[0]) / width;
+                let beta = 1.0 + 4.0 * (a[2] - a[1]) / width;
+                Sampler::Pert(a[0], width, Beta::new(alpha, beta).map_err(|e| bad(&e))?)
+            }
+            DistKind::To => match to_params(a[0], a[1]) {
+                ToParams::LogNormal { mu, sigma } => Sampler::LogNormal(LogNormal::new(mu, sigma).map_err(|e| bad(&e))?),
+                ToParams::Normal { mean, sd } if sd == 0.0 => Sampler::Const(mean),
+                ToParams::Normal { mean, sd } => Sampler::Normal(Normal::new(mean, sd).map_err(|e| bad(&e))?),
+            },
+        })
+    }
+
+    /// One draw.
+    pub fn sample(&self, rng: &mut SampleRng) -> f64 {
+        match self {
+            Sampler::Const(v) => *v,
+            Sampler::Beta(d) => d.sample(rng),
+            Sampler::Normal(d) => d.sample(rng),
+            Sampler::LogNormal(d) => d.sample(rng),
+            Sampler::Uniform(d) => d.sample(rng),
+            Sampler::Triangular(d) => d.sample(rng),
+            Sampler::Pert(min, width, d) => min + width * d.sample(rng),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -109,6 +109,12 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
     let inside: Option<Vec<bool>> = (!model.observe.is_empty()).then(|| {
         (0..ev.sets.leaves.len() as u32).map(|o| model.observe.iter().all(|&e| ev.sets.contains(e, o))).collect()
     });
+    // The point evaluation has checked every constant distribution already.
+    let samplers: Vec<draw::Sampler> = model
+        .const_dists
+        .iter()
+        .map(|d| draw::Sampler::new(d.kind, &d.args).unwrap_or(draw::Sampler::Const(f64::NAN)))
+        .collect();
     let blocks = opts.samples.div_ceil(BLOCK);
     let run_block = |b: u64| -> Block {
         let count = BLOCK.min(opts.samples - b * BLOCK);
@@ -124,7 +130,7 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
             evidence: 0,
         };
         for _ in 0..count {
-            match sample_once(ev, inside.as_deref(), &mut rng, &mut s) {
+            match sample_once(ev, &samplers, inside.as_deref(), &mut rng, &mut s) {
                 Ok(()) => {
                     out.kept += 1;
                     out.adjusted += u64::from(s.adjusted);

@@ -5,7 +5,7 @@ use rand::RngExt;
 use scn_dsl::Span;
 use scn_dsl::ast::Direction;
 
-use super::draw::{SampleRng, draw};
+use super::draw::{SampleRng, Sampler, draw};
 use crate::eval::apply;
 use crate::eval::probs::SUM_TOLERANCE;
 use crate::dist::DistKind;
@@ -67,6 +67,7 @@ impl Scratch {
 
 /// Programs read sampled lets and metrics, and draw from distributions.
 struct SampleEnv<'a> {
+    samplers: &'a [Sampler],
     lets: &'a [f64],
     metrics: &'a [f64],
     forecasts: &'a [f64],
@@ -95,10 +96,20 @@ impl Env for SampleEnv<'_> {
     fn dist(&mut self, kind: DistKind, _site: u32, args: &[f64], span: Span) -> Result<f64, EvalError> {
         draw(kind, args, self.rng).map_err(|message| EvalError { span, message })
     }
+
+    fn const_dist(&mut self, i: u32, _span: Span) -> Result<f64, EvalError> {
+        Ok(self.samplers[i as usize].sample(self.rng))
+    }
 }
 
 /// Runs one sample into `s`. `inside` marks the leaves consistent with the evidence.
-pub(crate) fn sample_once(ev: &Evaluation, inside: Option<&[bool]>, rng: &mut SampleRng, s: &mut Scratch) -> Result<(), Drop> {
+pub(crate) fn sample_once(
+    ev: &Evaluation,
+    samplers: &[Sampler],
+    inside: Option<&[bool]>,
+    rng: &mut SampleRng,
+    s: &mut Scratch,
+) -> Result<(), Drop> {
     let model = &ev.model;
     let k = model.metrics.len();
     let nf = |_| Drop::NonFinite;
@@ -106,13 +117,13 @@ pub(crate) fn sample_once(ev: &Evaluation, inside: Option<&[bool]>, rng: &mut Sa
 
     s.lets.clear();
     for l in &model.lets {
-        let env = &mut SampleEnv { lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
+        let env = &mut SampleEnv { samplers, lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
         let v = run(&l.program, env, &mut s.stack).map_err(nf)?;
         s.lets.push(v);
     }
     s.init.clear();
     for m in &model.metrics {
-        let env = &mut SampleEnv { lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
+        let env = &mut SampleEnv { samplers, lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
         let v = run(&m.init, env, &mut s.stack).map_err(nf)?;
         s.init.push(v);
     }
@@ -122,7 +133,7 @@ pub(crate) fn sample_once(ev: &Evaluation, inside: Option<&[bool]>, rng: &mut Sa
     for (i, node) in model.nodes.iter().enumerate() {
         s.cond[i] = match &node.prob {
             ProbDef::Expr(p) => {
-                let env = &mut SampleEnv { lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
+                let env = &mut SampleEnv { samplers, lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
                 let v = run(p, env, &mut s.stack).map_err(nf)?;
                 let c = v.clamp(0.0, 1.0);
                 s.adjusted |= c != v;
@@ -167,12 +178,15 @@ pub(crate) fn sample_once(ev: &Evaluation, inside: Option<&[bool]>, rng: &mut Sa
     for (i, node) in model.nodes.iter().enumerate() {
         if i > 0 {
             let parent = node.parent as usize;
-            s.state.copy_within(parent * k..parent * k + k, i * k);
+            // Element by element: for the usual one to five metrics a memcpy call costs more.
+            for j in 0..k {
+                s.state[i * k + j] = s.state[parent * k + j];
+            }
             s.path[i] = s.path[parent] * s.cond[i];
         }
         for eff in &node.effects {
             let state = &mut s.state[i * k..i * k + k];
-            let env = &mut SampleEnv { lets: &s.lets, metrics: state, forecasts: &[], plan: None, rng };
+            let env = &mut SampleEnv { samplers, lets: &s.lets, metrics: state, forecasts: &[], plan: None, rng };
             let v = run(&eff.program, env, &mut s.stack).map_err(nf)?;
             let slot = &mut state[eff.metric as usize];
             *slot = apply(eff.op, *slot, v);
@@ -209,7 +223,9 @@ pub(crate) fn sample_once(ev: &Evaluation, inside: Option<&[bool]>, rng: &mut Sa
         let p = if keep { s.path[leaf as usize] } else { 0.0 };
         s.leaf_prob[o] = p;
         total += p;
-        s.leaf_metrics[o * k..o * k + k].copy_from_slice(&s.state[leaf as usize * k..leaf as usize * k + k]);
+        for j in 0..k {
+            s.leaf_metrics[o * k + j] = s.state[leaf as usize * k + j];
+        }
     }
     if inside.is_some() {
         if total <= 0.0 {
@@ -224,6 +240,7 @@ pub(crate) fn sample_once(ev: &Evaluation, inside: Option<&[bool]>, rng: &mut Sa
     s.forecasts.clear();
     for f in &model.forecasts {
         let env = &mut SampleEnv {
+            samplers,
             lets: &s.lets,
             metrics: &[],
             forecasts: &s.forecasts,
