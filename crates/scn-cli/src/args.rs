@@ -11,6 +11,9 @@ use crate::report::Format;
 #[derive(Debug, Parser)]
 #[command(name = "scn", version, about, max_term_width = 100)]
 pub struct Cli {
+    /// Refuse every external plugin, even those the library's scn.toml declares.
+    #[arg(long, global = true)]
+    pub no_plugins: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -35,15 +38,17 @@ pub struct EvalArgs {
     /// The scenario file; `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Report format.
-    #[arg(long, short, value_enum, default_value = "text")]
-    pub format: Format,
-    /// Monte Carlo: draw this many samples of every uncertain input.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    /// Report format [default: text, or the library's `[defaults] format`].
+    #[arg(long, short, value_enum)]
+    pub format: Option<Format>,
+    /// Monte Carlo: draw this many samples of every uncertain input (0: none) [default: 0, or
+    /// the library's `[defaults] samples`].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
     pub samples: Option<u64>,
-    /// Seed for Monte Carlo; the same seed gives the same numbers.
-    #[arg(long, value_name = "S", default_value_t = scn_eval::DEFAULT_SEED)]
-    pub seed: u64,
+    /// Seed for Monte Carlo; the same seed gives the same numbers [default: 20251205, or the
+    /// library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
     /// Worker threads for Monte Carlo (default: one per core); never changes the numbers.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -58,7 +63,8 @@ pub struct EvalArgs {
 /// `scn test [PATH...]`
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Files or folders (searched recursively for `.scn` files); default: the current folder.
+    /// Files or folders (searched recursively for `.scn` files) [default: the scenario folders
+    /// of the scn.toml governing the current folder, else the current folder].
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }

@@ -4,6 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap, Span};
+use scn_eval::Manifest;
 
 /// The name diagnostics give standard input.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -54,11 +55,25 @@ pub fn read_source(path: &Path, stdin: &mut dyn Read) -> Result<(SourceMap, File
     Ok((map, id))
 }
 
-/// Reads a file (or stdin) and everything it imports.
-pub fn load(path: &Path, stdin: &mut dyn Read) -> Result<scn_eval::Loaded, ReadError> {
+/// The library manifest (`scn.toml`) governing a path, if any: the nearest one at or above
+/// the file's folder (the working directory for standard input).
+pub fn manifest_for(path: &Path) -> Result<Option<Manifest>, ReadError> {
+    let Some(found) = Manifest::find(&base_dir(path)) else { return Ok(None) };
+    let mut map = SourceMap::new();
+    Manifest::load(&found, &mut map).map(Some).map_err(|d| ReadError::Invalid(map, d))
+}
+
+/// Reads a file (or stdin) and everything it imports, with the plugins its library allows
+/// (none but the built-ins when `no_plugins`).
+pub fn load(path: &Path, stdin: &mut dyn Read, no_plugins: bool) -> Result<(scn_eval::Loaded, Option<Manifest>), ReadError> {
+    let manifest = manifest_for(path)?;
     let (name, text) = read_text(path, stdin)?;
     let own = (!is_stdin(path)).then_some(path);
-    Ok(scn_eval::load(&name, text, &base_dir(path), own))
+    let mut loaded = scn_eval::load(&name, text, &base_dir(path), own);
+    if let Some(m) = &manifest {
+        loaded.plugins = m.plugins(!no_plugins);
+    }
+    Ok((loaded, manifest))
 }
 
 /// The directory imports of `path` resolve against: its parent, or the working directory for

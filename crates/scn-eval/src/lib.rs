@@ -29,7 +29,9 @@ pub mod dist;
 mod eval;
 pub mod functions;
 mod load;
+mod manifest;
 pub mod model;
+pub mod plugin;
 pub mod program;
 mod sample;
 
@@ -37,5 +39,7 @@ pub use build::{build, build_given, build_scenario};
 pub use eval::sets::LeafSets;
 pub use eval::{Decision, Evaluation, ExpectOutcome, QueryPlan, evaluate};
 pub use load::{Loaded, load};
+pub use manifest::{MANIFEST_NAME, Manifest};
 pub use model::Model;
+pub use plugin::{Plugin, Plugins};
 pub use sample::{DEFAULT_SEED, SampleOptions, Samples, Summary, quantile, sample};

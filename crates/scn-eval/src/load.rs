@@ -20,6 +20,8 @@ pub struct Loaded {
     pub root: FileId,
     /// Problems found while loading (syntax errors, missing imports, cycles).
     pub diags: Vec<Diagnostic>,
+    /// The plugins `plugin` lines may enable: the built-ins, plus any a manifest declares.
+    pub plugins: crate::Plugins,
 }
 
 impl Loaded {

@@ -8,12 +8,12 @@ use crate::args::CheckArgs;
 use crate::input::load;
 use crate::{Exit, Io};
 
-pub(crate) fn run(args: &CheckArgs, io: &mut Io<'_>) -> Exit {
+pub(crate) fn run(args: &CheckArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
     let mut exit = Exit::Ok;
     for path in &args.files {
-        let code = match load(path, io.stdin) {
+        let code = match load(path, io.stdin, no_plugins) {
             Err(e) => super::report_read_error(e, io),
-            Ok(loaded) => {
+            Ok((loaded, _)) => {
                 let diags = check_loaded(&loaded);
                 super::report(&diags, &loaded.sources, io)
             }

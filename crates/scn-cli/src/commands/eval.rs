@@ -5,11 +5,11 @@ use scn_dsl::SourceFile;
 use crate::args::EvalArgs;
 use crate::input::{is_stdin, load};
 use crate::output::write_atomic;
-use crate::report::Report;
+use crate::report::{Format, Report};
 use crate::{Exit, Io};
 
-pub(crate) fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
-    let mut loaded = match load(&args.file, io.stdin) {
+pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
+    let (mut loaded, manifest) = match load(&args.file, io.stdin, no_plugins) {
         Ok(l) => l,
         Err(e) => return super::report_read_error(e, io),
     };
@@ -30,12 +30,28 @@ pub(crate) fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
         Ok(ev) => ev,
         Err(d) => return super::report(&d, &loaded.sources, io),
     };
-    let samples = args.samples.map(|n| run_samples(&evaluation, n, args));
+    let defaults = manifest.map(|m| m.defaults).unwrap_or_default();
+    let format = match (args.format, defaults.format.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some(name)) => match <Format as clap::ValueEnum>::from_str(name, true) {
+            Ok(f) => f,
+            Err(_) => {
+                let _ = writeln!(io.stderr, "scn: error: scn.toml: unknown format `{name}` in [defaults]");
+                return Exit::Usage;
+            }
+        },
+        (None, None) => Format::Text,
+    };
+    let seed = args.seed.or(defaults.seed).unwrap_or(scn_eval::DEFAULT_SEED);
+    let samples = match args.samples.or(defaults.samples) {
+        Some(n) if n > 0 => Some(run_samples(&evaluation, n, seed, args.threads)),
+        _ => None,
+    };
     let report = Report::new(&evaluation, &loaded.sources, samples.as_ref());
     for w in &report.warnings {
         let _ = writeln!(io.stderr, "scn: warning: {w}");
     }
-    let renderer = args.format.renderer();
+    let renderer = format.renderer();
     match &args.output {
         Some(path) if !is_stdin(path) => {
             let mut buf = Vec::new();
@@ -59,7 +75,7 @@ pub(crate) fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
 
 /// Samples on a worker thread while this one shows a progress bar, if the run lasts over a
 /// second and stderr is a terminal.
-fn run_samples(ev: &scn_eval::Evaluation, n: u64, args: &EvalArgs) -> scn_eval::Samples {
+fn run_samples(ev: &scn_eval::Evaluation, n: u64, seed: u64, threads: Option<u16>) -> scn_eval::Samples {
     use std::io::IsTerminal;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
@@ -67,8 +83,8 @@ fn run_samples(ev: &scn_eval::Evaluation, n: u64, args: &EvalArgs) -> scn_eval::
     let done = AtomicU64::new(0);
     let opts = scn_eval::SampleOptions {
         samples: n,
-        seed: args.seed,
-        threads: args.threads.map(usize::from),
+        seed,
+        threads: threads.map(usize::from),
         progress: Some(&done),
     };
     let show = std::io::stderr().is_terminal();

@@ -13,11 +13,12 @@ use crate::input::ReadError;
 use crate::{Exit, Io};
 
 pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
+    let no_plugins = cli.no_plugins;
     match cli.command {
-        Command::Check(args) => check::run(&args, io),
+        Command::Check(args) => check::run(&args, no_plugins, io),
         Command::Fmt(args) => fmt::run(&args, io),
-        Command::Eval(args) => eval::run(&args, io),
-        Command::Test(args) => test::run(&args, io),
+        Command::Eval(args) => eval::run(&args, no_plugins, io),
+        Command::Test(args) => test::run(&args, no_plugins, io),
     }
 }
 

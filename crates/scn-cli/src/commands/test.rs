@@ -11,8 +11,16 @@ use crate::input::load;
 use crate::report::num;
 use crate::{Exit, Io};
 
-pub(crate) fn run(args: &TestArgs, io: &mut Io<'_>) -> Exit {
-    let roots: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        match crate::input::manifest_for(Path::new("-")) {
+            Ok(Some(m)) if !m.library.scenarios.is_empty() => m.scenario_dirs(),
+            Ok(_) => vec![PathBuf::from(".")],
+            Err(e) => return super::report_read_error(e, io),
+        }
+    } else {
+        args.paths.clone()
+    };
     let mut files = Vec::new();
     for root in &roots {
         if let Err(e) = collect(root, &mut files) {
@@ -23,8 +31,8 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io<'_>) -> Exit {
     let mut exit = Exit::Ok;
     let (mut passed, mut failed, mut invalid, mut scenarios) = (0, 0, 0, 0);
     for path in &files {
-        let loaded = match load(path, io.stdin) {
-            Ok(l) => l,
+        let loaded = match load(path, io.stdin, no_plugins) {
+            Ok((l, _)) => l,
             Err(e) => {
                 exit = exit.combine(super::report_read_error(e, io));
                 continue;

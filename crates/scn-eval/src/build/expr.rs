@@ -5,7 +5,8 @@ use scn_dsl::{FileId, Span};
 
 use super::{Builder, Name};
 use crate::dist::DistKind;
-use crate::functions::{Arity, BUILTIN_PLUGINS, Func};
+use crate::functions::Arity;
+use crate::plugin::{Direct, Value};
 use crate::model::Query;
 use crate::program::{BinOp, ConstDist, Instr, Program};
 
@@ -77,7 +78,16 @@ impl Builder<'_> {
             ExprKind::Paren(inner) => self.emit(inner, scope, ctx, p),
             ExprKind::Neg(inner) => {
                 self.emit(inner, scope, ctx, p);
-                Self::push(p, Instr::Neg, e.span);
+                if let Some(Instr::Const(v)) = p.code.last_mut() {
+                    // Folded, so that `-1` is a constant argument for a plugin and costs
+                    // nothing per sample.
+                    *v = -*v;
+                    if let Some(s) = p.spans.last_mut() {
+                        *s = e.span;
+                    }
+                } else {
+                    Self::push(p, Instr::Neg, e.span);
+                }
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 self.emit(lhs, scope, ctx, p);
@@ -216,42 +226,99 @@ impl Builder<'_> {
             return self.push_dist(p, kind, span);
         }
         let plugin = plugin.expect("not std");
-        if !BUILTIN_PLUGINS.contains(&plugin.name.as_str()) {
-            self.error(file, plugin.span, format!("unknown plugin `{}`", plugin.name)).help =
-                Some(format!("the built-in plugins are {}", BUILTIN_PLUGINS.join(", ")));
+        let plugins = &self.loaded.plugins;
+        let Some(pl) = plugins.get(&plugin.name) else {
+            let (msg, help) = if plugins.is_refused(&plugin.name) {
+                (format!("the plugin `{}` is refused: external plugins are off (--no-plugins)", plugin.name), "run without --no-plugins to allow the plugins scn.toml declares".to_owned())
+            } else {
+                (format!("unknown plugin `{}`", plugin.name), format!("the built-in plugins are {}; external ones are declared in scn.toml", plugins.names().join(", ")))
+            };
+            self.error(file, plugin.span, msg).help = Some(help);
             return Self::push(p, Instr::Const(0.0), span);
-        }
+        };
         if !self.plugin_enabled(file, &plugin.name) {
             self.error(file, plugin.span, format!("the plugin `{}` is not enabled in this file", plugin.name)).help =
                 Some(format!("add `plugin {}` at the top of the file", plugin.name));
             return Self::push(p, Instr::Const(0.0), span);
         }
-        let Some(f) = Func::lookup(&plugin.name, &func.name) else {
-            let names = Func::names_in(&plugin.name);
-            self.error(file, func.span, format!("the plugin `{}` has no function `{}`", plugin.name, func.name)).help =
-                Some(format!("its functions are {}", names.join(", ")));
+        let signatures = match pl.signatures() {
+            Ok(s) => s,
+            Err(e) => {
+                self.error(file, span, e);
+                return Self::push(p, Instr::Const(0.0), span);
+            }
+        };
+        let Some(sig) = signatures.iter().find(|s| s.name == func.name) else {
+            let names: Vec<&str> = signatures.iter().map(|s| s.name.as_str()).collect();
+            let mut msg = format!("the plugin `{}` has no function `{}`", plugin.name, func.name);
+            if let Some(s) = super::suggest(&func.name, names.iter().copied()) {
+                msg = format!("{msg}; did you mean `{s}`?");
+            }
+            self.error(file, func.span, msg).help = Some(format!("its functions are {}", names.join(", ")));
             return Self::push(p, Instr::Const(0.0), span);
         };
+        let qualified = format!("{}.{}", plugin.name, func.name);
         if let Some(named) = args.iter().find(|a| a.name.is_some()) {
-            self.error(file, named.span, format!("{} takes positional arguments only", f.name()));
+            self.error(file, named.span, format!("{qualified} takes positional arguments only"));
             return Self::push(p, Instr::Const(0.0), span);
         }
-        let ok = match f.arity() {
+        let ok = match sig.arity {
             Arity::Exactly(n) => args.len() == n,
             Arity::OneOrMore => !args.is_empty() && args.len() <= 255,
         };
         if !ok {
-            let want = match f.arity() {
+            let want = match sig.arity {
                 Arity::Exactly(n) => format!("{n} argument{}", if n == 1 { "" } else { "s" }),
                 Arity::OneOrMore => "1 to 255 arguments".into(),
             };
-            self.error(file, span, format!("{} takes {want}, got {}", f.name(), args.len()));
+            self.error(file, span, format!("{qualified} takes {want}, got {}", args.len()));
             return Self::push(p, Instr::Const(0.0), span);
         }
+        let start = p.code.len();
         for a in args {
             self.emit(&a.value, scope, ctx, p);
         }
-        Self::push(p, Instr::Call(f, args.len() as u8), span);
+        match pl.direct(&func.name) {
+            Some(Direct::Func(f)) => Self::push(p, Instr::Call(f, args.len() as u8), span),
+            Some(Direct::Dist(kind)) => self.push_dist(p, kind, span),
+            None => self.emit_load_time_call(&qualified, &plugin.name, &func.name, start, span, p),
+        }
+    }
+
+    /// Calls a plugin that runs out of process, once, now: its arguments must be constants.
+    fn emit_load_time_call(&mut self, qualified: &str, plugin: &str, func: &str, start: usize, span: Span, p: &mut Program) {
+        let file = p.file;
+        let consts: Option<Vec<f64>> =
+            p.code[start..].iter().map(|i| if let Instr::Const(v) = i { Some(*v) } else { None }).collect();
+        p.code.truncate(start);
+        p.spans.truncate(start);
+        let Some(args) = consts else {
+            self.error(file, span, format!("{qualified} runs outside scn, once, when the file loads: its arguments must be numbers, not lets, names or distributions"));
+            return Self::push(p, Instr::Const(0.0), span);
+        };
+        let key = (plugin.to_owned(), func.to_owned(), args.iter().map(|a| a.to_bits()).collect::<Vec<_>>());
+        let answer = match self.plugin_calls.get(&key) {
+            Some(a) => a.clone(),
+            None => {
+                let pl = self.loaded.plugins.get(plugin).expect("looked up by the caller");
+                let a = pl.call(func, &args);
+                self.plugin_calls.insert(key, a.clone());
+                a
+            }
+        };
+        match answer {
+            Ok(Value::Number(v)) => Self::push(p, Instr::Const(v), span),
+            Ok(Value::Dist(kind, params)) => {
+                for v in params {
+                    Self::push(p, Instr::Const(v), span);
+                }
+                self.push_dist(p, kind, span);
+            }
+            Err(e) => {
+                self.error(file, span, e);
+                Self::push(p, Instr::Const(0.0), span);
+            }
+        }
     }
 
     /// Puts positional and named arguments in parameter order; `None` after reporting.

@@ -63,6 +63,7 @@ pub fn build_scenario(
 ) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(loaded, file, scenario);
     b.collect_templates();
+    b.check_plugin_lines();
     b.register_names(scenario);
     b.compile_header(scenario);
     b.build_tree(scenario);
@@ -95,6 +96,8 @@ pub(crate) struct Builder<'a> {
     scopes: Vec<Scope>,
     model: Model,
     diags: Vec<Diagnostic>,
+    /// Answers of out-of-process plugins, one call per distinct function and arguments.
+    plugin_calls: HashMap<(String, String, Vec<u64>), Result<crate::plugin::Value, String>>,
 }
 
 impl<'a> Builder<'a> {
@@ -148,6 +151,7 @@ impl<'a> Builder<'a> {
                 const_dists: Vec::new(),
             },
             diags: Vec::new(),
+            plugin_calls: HashMap::new(),
         }
     }
 
@@ -170,6 +174,30 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     self.templates.insert(&t.name.name, (fid, t));
+                }
+            }
+        }
+    }
+
+    /// Every `plugin NAME` line of every loaded file names a plugin that exists.
+    fn check_plugin_lines(&mut self) {
+        let loaded = self.loaded;
+        for (fid, file) in loaded.parsed() {
+            for item in &file.items {
+                if let Item::Plugin(p) = item
+                    && loaded.plugins.get(&p.name.name).is_none()
+                {
+                    let msg = if loaded.plugins.is_refused(&p.name.name) {
+                        format!("the plugin `{}` is refused: external plugins are off (--no-plugins)", p.name.name)
+                    } else {
+                        format!("unknown plugin `{}`", p.name.name)
+                    };
+                    let help = format!(
+                        "the built-in plugins are {}; an external plugin must be declared under [plugins.{}] in the library's scn.toml",
+                        loaded.plugins.names().join(", "),
+                        p.name.name
+                    );
+                    self.error(fid, p.name.span, msg).help = Some(help);
                 }
             }
         }

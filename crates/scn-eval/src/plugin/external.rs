@@ -1,0 +1,238 @@
+//! External plugins: an executable speaking JSON lines on stdin/stdout (`docs/plugins.md`).
+//!
+//! The process starts at the first use and lives for the run. Each request waits at most the
+//! plugin's time limit; a process that crashes, exits, hangs or answers garbage turns into an
+//! error message, never a panic or a hang. Once a plugin has failed, every later call reports
+//! the same failure instead of starting it again.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value as Json, json};
+
+use super::{Plugin, Signature, Value};
+use crate::dist::DistKind;
+use crate::functions::Arity;
+
+/// Most of a plugin's stderr kept for an error message.
+const STDERR_KEPT: usize = 2000;
+
+/// A plugin run as a child process.
+pub struct ExternalPlugin {
+    name: String,
+    command: Vec<String>,
+    dir: PathBuf,
+    timeout: Duration,
+    state: Mutex<State>,
+}
+
+enum State {
+    NotStarted,
+    Running(Box<Proc>),
+    Failed(String),
+}
+
+struct Proc {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<std::io::Result<String>>,
+    stderr: Arc<Mutex<String>>,
+    next_id: u64,
+    functions: Vec<Signature>,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ExternalPlugin {
+    /// A plugin named `name` run as `command` (program and arguments) in `dir`.
+    pub fn new(name: &str, command: Vec<String>, dir: PathBuf, timeout: Duration) -> Self {
+        ExternalPlugin { name: name.to_owned(), command, dir, timeout, state: Mutex::new(State::NotStarted) }
+    }
+
+    fn with_proc<T>(&self, f: impl FnOnce(&mut Proc, &str, Duration) -> Result<T, String>) -> Result<T, String> {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if matches!(*state, State::NotStarted) {
+            *state = match self.start() {
+                Ok(p) => State::Running(Box::new(p)),
+                Err(e) => State::Failed(e),
+            };
+        }
+        match &mut *state {
+            State::Running(p) => match f(p, &self.name, self.timeout) {
+                Ok(v) => Ok(v),
+                Err(e) => {
+                    // A broken protocol leaves the process in an unknown state: stop it.
+                    if e.starts_with('!') {
+                        let e = e[1..].to_owned();
+                        *state = State::Failed(e.clone());
+                        return Err(e);
+                    }
+                    Err(e)
+                }
+            },
+            State::Failed(e) => Err(e.clone()),
+            State::NotStarted => unreachable!("started above"),
+        }
+    }
+
+    fn start(&self) -> Result<Proc, String> {
+        let name = &self.name;
+        let Some((program, args)) = self.command.split_first() else {
+            return Err(format!("the plugin `{name}` has an empty `command` in scn.toml"));
+        };
+        let mut child = Command::new(program)
+            .args(args)
+            .current_dir(&self.dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the plugin `{name}` (`{}`): {e}", self.command.join(" ")))?;
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = child.stdout.take().expect("piped");
+        let mut stderr_pipe = child.stderr.take().expect("piped");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let kept = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1024];
+            while let Ok(n) = stderr_pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut s = kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if s.len() < STDERR_KEPT {
+                    s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }
+        });
+        let mut proc = Proc { child, stdin, lines, stderr, next_id: 1, functions: Vec::new() };
+        let answer = request(&mut proc, name, self.timeout, json!({"method": "describe"})).map_err(|e| e.trim_start_matches('!').to_owned())?;
+        proc.functions = parse_functions(name, &answer)?;
+        Ok(proc)
+    }
+}
+
+/// Sends one request and waits for its answer. Errors that break the protocol start with `!`.
+fn request(p: &mut Proc, name: &str, timeout: Duration, mut body: Json) -> Result<Json, String> {
+    let id = p.next_id;
+    p.next_id += 1;
+    body["id"] = json!(id);
+    let line = format!("{body}\n");
+    if p.stdin.write_all(line.as_bytes()).and_then(|()| p.stdin.flush()).is_err() {
+        return Err(format!("!{}", exited(p, name)));
+    }
+    let answer = match p.lines.recv_timeout(timeout) {
+        Ok(Ok(line)) => line,
+        Ok(Err(e)) => return Err(format!("!the plugin `{name}` could not be read: {e}")),
+        Err(RecvTimeoutError::Timeout) => {
+            let _ = p.child.kill();
+            return Err(format!("!the plugin `{name}` did not answer within {} ms", timeout.as_millis()));
+        }
+        Err(RecvTimeoutError::Disconnected) => return Err(format!("!{}", exited(p, name))),
+    };
+    let short: String = answer.chars().take(120).collect();
+    let json: Json = serde_json::from_str(&answer)
+        .map_err(|_| format!("!the plugin `{name}` answered something that is not JSON: `{short}`"))?;
+    match json.get("id") {
+        Some(got) if *got == json!(id) => {}
+        Some(got) => return Err(format!("!the plugin `{name}` answered request {id} with the id {got}")),
+        None => return Err(format!("!the plugin `{name}` answered request {id} without an id: `{short}`")),
+    }
+    if let Some(err) = json.get("error") {
+        let msg = err.as_str().map_or_else(|| err.to_string(), str::to_owned);
+        return Err(format!("the plugin `{name}` reported an error: {msg}"));
+    }
+    Ok(json)
+}
+
+/// Why the process is gone, with the end of what it wrote to stderr.
+fn exited(p: &mut Proc, name: &str) -> String {
+    let status = p.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
+    let stderr = p.stderr.lock().map(|s| s.trim().to_owned()).unwrap_or_default();
+    let tail: String = stderr.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" / ");
+    if tail.is_empty() { format!("the plugin `{name}` exited ({status})") } else { format!("the plugin `{name}` exited ({status}): {tail}") }
+}
+
+fn parse_functions(name: &str, answer: &Json) -> Result<Vec<Signature>, String> {
+    let bad = || format!("the plugin `{name}` answered `describe` without a list of functions");
+    let list = answer.get("functions").and_then(Json::as_array).ok_or_else(bad)?;
+    list.iter()
+        .map(|f| {
+            let fname = f.get("name").and_then(Json::as_str).ok_or_else(bad)?;
+            let arity = match f.get("arity") {
+                Some(Json::Number(n)) => Arity::Exactly(n.as_u64().ok_or_else(bad)? as usize),
+                Some(Json::String(s)) if s == "any" => Arity::OneOrMore,
+                _ => return Err(format!("the plugin `{name}` gave `{fname}` no arity (a number, or \"any\")")),
+            };
+            let doc = f.get("doc").and_then(Json::as_str).unwrap_or_default().to_owned();
+            Ok(Signature { name: fname.to_owned(), arity, doc })
+        })
+        .collect()
+}
+
+/// Reads `{"value": x}` or `{"dist": "beta", "params": [a, b]}`.
+fn parse_value(name: &str, answer: &Json) -> Result<Value, String> {
+    let short: String = answer.to_string().chars().take(120).collect();
+    if let Some(v) = answer.get("value") {
+        return match v.as_f64() {
+            Some(x) if x.is_finite() => Ok(Value::Number(x)),
+            _ => Err(format!("the plugin `{name}` answered a value that is not a finite number: `{short}`")),
+        };
+    }
+    if let Some(d) = answer.get("dist").and_then(Json::as_str) {
+        let kind = match d {
+            "to" => DistKind::To,
+            other => DistKind::from_name(other)
+                .ok_or_else(|| format!("the plugin `{name}` answered an unknown distribution `{other}`"))?,
+        };
+        let params: Vec<f64> = answer
+            .get("params")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(Json::as_f64).collect())
+            .unwrap_or_default();
+        if params.len() != kind.arity() || params.iter().any(|p| !p.is_finite()) {
+            return Err(format!("the plugin `{name}` answered `{d}` with {} finite parameters, not {}", params.len(), kind.arity()));
+        }
+        kind.check(&params).map_err(|e| format!("the plugin `{name}` answered an invalid distribution: {e}"))?;
+        return Ok(Value::Dist(kind, params));
+    }
+    Err(format!("the plugin `{name}` answered neither a value nor a distribution: `{short}`"))
+}
+
+impl Plugin for ExternalPlugin {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn signatures(&self) -> Result<Vec<Signature>, String> {
+        self.with_proc(|p, _, _| Ok(p.functions.clone()))
+    }
+
+    fn call(&self, function: &str, args: &[f64]) -> Result<Value, String> {
+        self.with_proc(|p, name, timeout| {
+            let answer = request(p, name, timeout, json!({"method": "call", "function": function, "args": args}))?;
+            parse_value(name, &answer)
+        })
+    }
+
+    fn load_time_only(&self) -> bool {
+        true
+    }
+}
