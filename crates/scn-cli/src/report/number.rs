@@ -18,6 +18,22 @@ pub(crate) fn num(v: f64) -> String {
     group_thousands(&s)
 }
 
+/// Three significant digits: for sampled figures, whose further digits are noise.
+pub(crate) fn approx(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return num(v);
+    }
+    let digits = 3 - 1 - v.abs().log10().floor() as i32;
+    let rounded = if digits >= 0 {
+        let f = 10f64.powi(digits);
+        (v * f).round() / f
+    } else {
+        let f = 10f64.powi(-digits);
+        (v / f).round() * f
+    };
+    num(rounded)
+}
+
 /// A probability as a percentage with one decimal ("12.5%"), more where it would read 0.
 pub(crate) fn pct(p: f64) -> String {
     let v = p * 100.0;
@@ -61,5 +77,8 @@ mod tests {
         assert_eq!(pct(0.1), "10.0%");
         assert_eq!(pct(0.0001), "0.010%");
         assert_eq!(pct(0.0), "0.0%");
+        assert_eq!(approx(0.0776783), "0.0777");
+        assert_eq!(approx(41_448.2), "41,400");
+        assert_eq!(approx(-2.345), "-2.35");
     }
 }

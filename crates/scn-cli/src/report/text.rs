@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use scn_eval::model::NodeKind;
 
-use super::{Render, Report, num, pct};
+use super::{Render, Report, approx, num, pct};
 
 pub(crate) struct Text;
 
@@ -87,12 +87,18 @@ impl Render for Text {
         if !model.metrics.is_empty() {
             writeln!(w, "\nExpected metrics")?;
             for (i, (m, &(v, prior))) in model.metrics.iter().zip(&ev.metrics).enumerate() {
-                let unit = m.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
                 let label = m.label.as_deref().unwrap_or("");
-                let prior = prior.map(|p| format!("   (prior {})", num(p))).unwrap_or_default();
-                writeln!(w, "  {:<24} {:>14}{unit}{prior}   {label}", m.name, num(v))?;
+                // `unit "%" = 18%` stores 0.18: show it as the writer wrote it.
+                let (show, unit): (fn(f64) -> String, String) = match m.unit.as_deref() {
+                    Some("%") => (pct, String::new()),
+                    Some(u) => (num, format!(" {u}")),
+                    None => (num, String::new()),
+                };
+                let prior = prior.map(|p| format!("   (prior {})", show(p))).unwrap_or_default();
+                writeln!(w, "  {:<24} {:>14}{unit}{prior}   {label}", m.name, show(v))?;
                 if let Some(s) = r.samples.and_then(|s| s.metrics[i].as_ref()) {
-                    writeln!(w, "  {:<24} outcome {}", "", spread(s))?;
+                    let s = if m.unit.as_deref() == Some("%") { scaled(s, 100.0) } else { *s };
+                    writeln!(w, "  {:<24} outcome {}", "", spread(&s))?;
                 }
             }
         }
@@ -132,8 +138,16 @@ impl Render for Text {
             let path = model.path_of(leaf);
             let path = if path.is_empty() { "(root)".to_owned() } else { path };
             let date = model.nodes[leaf as usize].date.map(|d| format!("  {d}")).unwrap_or_default();
-            let metrics: Vec<String> =
-                model.metrics.iter().enumerate().map(|(i, m)| format!("{}={}", m.name, num(r.metric_at(leaf, i)))).collect();
+            let metrics: Vec<String> = model
+                .metrics
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let v = r.metric_at(leaf, i);
+                    let shown = if m.unit.as_deref() == Some("%") { pct(v) } else { num(v) };
+                    format!("{}={shown}", m.name)
+                })
+                .collect();
             writeln!(w, "  {:>7}  {path}{date}  {}", pct(r.prob(leaf)), metrics.join(" "))?;
         }
         if r.paths.len() > TOP_PATHS {
@@ -149,7 +163,19 @@ impl Render for Text {
     }
 }
 
-/// "mean 0.25 · sd 0.1 · 90% 0.1 .. 0.42 · median 0.24"
+/// "sampled: mean 0.251 · sd 0.121 · 90% 0.0777 .. 0.47 · median 0.238"
 fn spread(s: &scn_eval::Summary) -> String {
-    format!("sampled: mean {} · sd {} · 90% {} .. {} · median {}", num(s.mean), num(s.sd), num(s.p05), num(s.p95), num(s.p50))
+    format!(
+        "sampled: mean {} · sd {} · 90% {} .. {} · median {}",
+        approx(s.mean),
+        approx(s.sd),
+        approx(s.p05),
+        approx(s.p95),
+        approx(s.p50)
+    )
+}
+
+/// A summary in other units (fractions shown as percentages).
+fn scaled(s: &scn_eval::Summary, k: f64) -> scn_eval::Summary {
+    scn_eval::Summary { mean: s.mean * k, sd: s.sd * k, p05: s.p05 * k, p50: s.p50 * k, p95: s.p95 * k, ..*s }
 }

@@ -59,7 +59,43 @@ impl Builder {
     }
 }
 
+/// The span of a pair, without trailing white space and comments.
+///
+/// pest's implicit white space between `x` and a following `y*` or `y?` is consumed even
+/// when `y` does not match, so a rule such as `expr` can end after the blank lines and
+/// comments that follow it. Spans must end at the last token: diagnostics underline it and
+/// the formatter decides by it whether a comment trails the code on its line.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let src = s.get_input().as_bytes();
+    let (start, mut end) = (s.start(), s.end());
+    // Only a span ending in white space can have trailing trivia (a comment is always
+    // followed by its newline, except at the very end of the file).
+    while end > start && src[end - 1].is_ascii_whitespace() {
+        while end > start && src[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        let line_start = src[start..end].iter().rposition(|&b| b == b'\n').map_or(start, |i| start + i + 1);
+        match comment_start(&src[line_start..end]) {
+            Some(c) => end = line_start + c,
+            None => break,
+        }
+    }
+    Span::new(start, end)
+}
+
+/// Where a `//` comment starts in one line of code, skipping string literals.
+fn comment_start(line: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    let mut in_string = false;
+    while i < line.len() {
+        match line[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && line.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
