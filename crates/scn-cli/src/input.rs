@@ -14,7 +14,7 @@ pub enum ReadError {
     /// Unreadable: exit 2.
     Io(String),
     /// Not UTF-8: a diagnostic, exit 1.
-    Invalid(SourceMap, Diagnostic),
+    Invalid(Box<(SourceMap, Diagnostic)>),
 }
 
 /// True for the path `-`.
@@ -42,7 +42,7 @@ pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), 
             let id = map.add(SourceFile::new(name, prefix));
             let d = Diagnostic::error(id, Span::new(at, at), "the file is not valid UTF-8")
                 .with_help("save it as UTF-8 text");
-            Err(ReadError::Invalid(map, d))
+            Err(ReadError::Invalid(Box::new((map, d))))
         }
     }
 }
@@ -60,7 +60,7 @@ pub fn read_source(path: &Path, stdin: &mut dyn Read) -> Result<(SourceMap, File
 pub fn manifest_for(path: &Path) -> Result<Option<Manifest>, ReadError> {
     let Some(found) = Manifest::find(&base_dir(path)) else { return Ok(None) };
     let mut map = SourceMap::new();
-    Manifest::load(&found, &mut map).map(Some).map_err(|d| ReadError::Invalid(map, d))
+    Manifest::load(&found, &mut map).map(Some).map_err(|d| ReadError::Invalid(Box::new((map, d))))
 }
 
 /// Reads a file (or stdin) and everything it imports, with the plugins its library allows

@@ -123,7 +123,7 @@ impl Date {
     }
 
     /// Adds a duration: months first (with clamping), then days.
-    pub fn add(self, d: Duration) -> Date {
+    pub fn plus(self, d: Duration) -> Date {
         self.add_months(d.months).add_days(d.days)
     }
 
@@ -179,24 +179,24 @@ mod tests {
     #[test]
     fn spec_examples_of_month_arithmetic() {
         let one_month = Duration { months: 1, days: 0 };
-        assert_eq!(d(2026, 1, 31).add(one_month), d(2026, 2, 28));
-        assert_eq!(d(2026, 3, 1).add(Duration { months: 2, days: 0 }), d(2026, 5, 1));
-        assert_eq!(d(2026, 2, 15).add(Duration { months: 12, days: 0 }), d(2027, 2, 15));
-        assert_eq!(d(2026, 2, 28).add(one_month), d(2026, 3, 28));
+        assert_eq!(d(2026, 1, 31).plus(one_month), d(2026, 2, 28));
+        assert_eq!(d(2026, 3, 1).plus(Duration { months: 2, days: 0 }), d(2026, 5, 1));
+        assert_eq!(d(2026, 2, 15).plus(Duration { months: 12, days: 0 }), d(2027, 2, 15));
+        assert_eq!(d(2026, 2, 28).plus(one_month), d(2026, 3, 28));
     }
 
     #[test]
     fn leap_years_clamp_to_the_29th() {
-        assert_eq!(d(2028, 1, 31).add(Duration { months: 1, days: 0 }), d(2028, 2, 29));
-        assert_eq!(d(2024, 2, 29).add(Duration { months: 12, days: 0 }), d(2025, 2, 28));
+        assert_eq!(d(2028, 1, 31).plus(Duration { months: 1, days: 0 }), d(2028, 2, 29));
+        assert_eq!(d(2024, 2, 29).plus(Duration { months: 12, days: 0 }), d(2025, 2, 28));
         assert!(is_leap(2000) && !is_leap(1900) && is_leap(2024) && !is_leap(2026));
     }
 
     #[test]
     fn months_then_days() {
         // 2026-01-31 + 1mo = 2026-02-28, then + 1d = 2026-03-01 (not 2026-03-03).
-        assert_eq!(d(2026, 1, 31).add(Duration { months: 1, days: 1 }), d(2026, 3, 1));
-        assert_eq!(d(2026, 12, 25).add(Duration { months: 0, days: 14 }), d(2027, 1, 8));
+        assert_eq!(d(2026, 1, 31).plus(Duration { months: 1, days: 1 }), d(2026, 3, 1));
+        assert_eq!(d(2026, 12, 25).plus(Duration { months: 0, days: 14 }), d(2027, 1, 8));
     }
 
     #[test]

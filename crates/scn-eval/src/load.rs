@@ -42,7 +42,10 @@ impl Loaded {
 pub fn load(name: &str, text: String, dir: &Path, path: Option<&Path>) -> Loaded {
     let mut loader = Loader { out: Loaded::default(), by_path: HashMap::new(), stack: Vec::new() };
     let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
-    let root = loader.add(name.to_owned(), text, dir.to_path_buf(), canonical);
+    // Diagnostics name imported files relative to the root's name, as a person would type
+    // them, never by the canonical path the loader resolves them with.
+    let shown_dir = Path::new(name).parent().map(Path::to_path_buf).unwrap_or_default();
+    let root = loader.add(name.to_owned(), text, dir.to_path_buf(), &shown_dir, canonical);
     loader.out.root = root;
     loader.out
 }
@@ -55,7 +58,7 @@ struct Loader {
 }
 
 impl Loader {
-    fn add(&mut self, name: String, text: String, dir: PathBuf, canonical: Option<PathBuf>) -> FileId {
+    fn add(&mut self, name: String, text: String, dir: PathBuf, shown_dir: &Path, canonical: Option<PathBuf>) -> FileId {
         let id = self.out.sources.add(SourceFile::new(name.clone(), text));
         self.out.files.push(None);
         let text = &self.out.sources.get(id).text;
@@ -78,7 +81,8 @@ impl Loader {
         self.stack.push((canonical.unwrap_or_default(), name));
         for imp in imports {
             let path = dir.join(&imp.path.value);
-            let display = path.display().to_string();
+            let shown = shown_dir.join(&imp.path.value);
+            let display = shown.display().to_string();
             let canonical = match std::fs::canonicalize(&path) {
                 Ok(c) => c,
                 Err(e) => {
@@ -105,7 +109,8 @@ impl Loader {
             match std::fs::read(&canonical).map(String::from_utf8) {
                 Ok(Ok(text)) => {
                     let sub_dir = canonical.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-                    let fid = self.add(display, text, sub_dir, Some(canonical.clone()));
+                    let sub_shown = shown.parent().map(Path::to_path_buf).unwrap_or_default();
+                    let fid = self.add(display, text, sub_dir, &sub_shown, Some(canonical.clone()));
                     self.by_path.insert(canonical, fid);
                 }
                 Ok(Err(_)) => self.out.diags.push(Diagnostic::error(

@@ -36,6 +36,8 @@ pub struct Model {
     pub queries: Vec<Query>,
     /// Evidence: the tree is conditioned on all of these.
     pub observe: Vec<EventRef>,
+    /// How many of `observe` came from the command line (`--given`), not the file.
+    pub given: usize,
     /// Named forecasts in order.
     pub forecasts: Vec<ForecastDef>,
     /// Assertions in order.

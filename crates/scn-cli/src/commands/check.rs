@@ -23,24 +23,18 @@ pub(crate) fn run(args: &CheckArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
     exit
 }
 
-/// Every diagnostic of a loaded file: loading, then each of its scenarios.
+/// Every diagnostic of a loaded file: loading, then its scenario (a library of templates
+/// alone has none; more than one scenario is an error, as for `scn eval`).
 pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
-    let mut diags = loaded.diags.clone();
-    if !diags.is_empty() {
-        return diags;
+    if !loaded.diags.is_empty() {
+        return loaded.diags.clone();
     }
-    let Some(file) = loaded.root_file() else { return diags };
-    for item in &file.items {
-        if let Item::Scenario(s) = item {
-            match scn_eval::build_scenario(loaded, loaded.root, s, &[]) {
-                Err(d) => diags.extend(d),
-                Ok(model) => {
-                    if let Err(d) = scn_eval::evaluate(model) {
-                        diags.extend(d);
-                    }
-                }
-            }
-        }
+    let Some(file) = loaded.root_file() else { return Vec::new() };
+    if !file.items.iter().any(|i| matches!(i, Item::Scenario(_))) {
+        return Vec::new();
     }
-    diags
+    match scn_eval::build(loaded).and_then(scn_eval::evaluate) {
+        Ok(_) => Vec::new(),
+        Err(d) => d,
+    }
 }

@@ -37,6 +37,9 @@ pub(crate) fn report_read_error(e: ReadError, io: &mut Io<'_>) -> Exit {
             let _ = writeln!(io.stderr, "scn: error: {msg}");
             Exit::Usage
         }
-        ReadError::Invalid(map, d) => report(&[d], &map, io),
+        ReadError::Invalid(boxed) => {
+            let (map, d) = *boxed;
+            report(&[d], &map, io)
+        }
     }
 }

@@ -10,7 +10,7 @@ use scn_dsl::SourceMap;
 use scn_eval::{Evaluation, Samples};
 use scn_eval::model::NodeId;
 
-pub(crate) use number::{num, pct};
+pub(crate) use number::{approx, num, pct};
 
 /// A report format.
 pub(crate) trait Render {
@@ -52,7 +52,8 @@ pub(crate) struct Report<'a> {
 
 impl<'a> Report<'a> {
     pub(crate) fn new(ev: &'a Evaluation, sources: &'a SourceMap, samples: Option<&'a Samples>) -> Self {
-        let warnings = samples.map(Samples::warnings).unwrap_or_default();
+        let mut warnings = ev.warnings.clone();
+        warnings.extend(samples.map(Samples::warnings).unwrap_or_default());
         let mut paths = ev.sets.leaves.clone();
         let p = ev.posterior.as_ref().unwrap_or(&ev.prior);
         // A stable sort keeps tree order among equal probabilities.

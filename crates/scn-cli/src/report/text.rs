@@ -10,6 +10,8 @@ pub(crate) struct Text;
 
 /// Nodes shown in the tree before it is cut short (the JSON has them all).
 const TREE_LIMIT: usize = 400;
+/// Widest id-and-label shown in the tree before it is cut with an ellipsis.
+const NAME_WIDTH: usize = 60;
 /// Paths listed under "Top paths".
 const TOP_PATHS: usize = 10;
 
@@ -42,23 +44,33 @@ impl Render for Text {
         }
 
         writeln!(w, "\nTree")?;
-        let header = if evidence { "p(branch)   p(path)   prior" } else { "p(branch)   p(path)" };
-        writeln!(w, "  {:<52} {header}   date", "")?;
         let shown = model.nodes.len().saturating_sub(1).min(TREE_LIMIT);
-        for k in 1..=shown {
+        let names: Vec<String> = (1..=shown)
+            .map(|k| {
+                let node = &model.nodes[k];
+                let indent = "  ".repeat(node.depth as usize - 1);
+                let name = match &node.label {
+                    Some(l) => format!("{indent}{}  {l}", node.id),
+                    None => format!("{indent}{}", node.id),
+                };
+                if name.chars().count() > NAME_WIDTH { name.chars().take(NAME_WIDTH - 1).chain(['…']).collect() } else { name }
+            })
+            .collect();
+        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(4);
+        let header = if evidence { "p(branch)   p(path)     prior" } else { "p(branch)   p(path)" };
+        writeln!(w, "  {:<width$} {header}   date", "")?;
+        let now = ev.posterior.as_ref().unwrap_or(&ev.prior);
+        for (k, name) in (1..=shown).zip(&names) {
             let node = &model.nodes[k];
-            let indent = "  ".repeat(node.depth as usize);
-            let mut name = format!("{indent}{}", node.id);
-            if node.label.is_some() {
-                name = format!("{name}  {}", node.label());
-            }
-            let name: String = if name.chars().count() > 50 { name.chars().take(49).chain(['…']).collect() } else { name };
+            // Under evidence, a branch's probability given its parent is the posterior one.
+            let parent = node.parent as usize;
+            let cond_now = if evidence && now[parent] > 0.0 { now[k] / now[parent] } else { ev.cond[k] };
             let cond = match node.kind {
                 NodeKind::Option if ev.cond[k] == 1.0 => "chosen".to_owned(),
                 NodeKind::Option => "-".to_owned(),
-                _ => pct(ev.cond[k]),
+                _ => pct(cond_now),
             };
-            let mut line = format!("  {name:<52} {cond:>9} {:>9}", pct(r.prob(k as u32)));
+            let mut line = format!("  {name:<width$} {cond:>9} {:>9}", pct(r.prob(k as u32)));
             if evidence {
                 line.push_str(&format!(" {:>9}", pct(ev.prior[k])));
             }
@@ -72,14 +84,23 @@ impl Render for Text {
             writeln!(w, "  … {} more nodes (scn eval --format json lists every path)", model.nodes.len() - 1 - shown)?;
         }
 
+        let id_width = model
+            .forecasts
+            .iter()
+            .map(|f| f.name.len())
+            .chain(model.metrics.iter().map(|m| m.name.len()))
+            .max()
+            .unwrap_or(0)
+            .max(16);
         if !model.forecasts.is_empty() {
             writeln!(w, "\nForecasts")?;
             for (i, (f, &(v, prior))) in model.forecasts.iter().zip(&ev.forecasts).enumerate() {
                 let label = f.label.as_deref().unwrap_or("");
                 let prior = prior.map(|p| format!("   (prior {})", num(p))).unwrap_or_default();
-                writeln!(w, "  {:<24} {:>14}{prior}   {label}", f.name, num(v))?;
+                let value = if v.is_nan() { "undefined".to_owned() } else { num(v) };
+                writeln!(w, "  {:<id_width$} {value:>14}{prior}   {label}", f.name)?;
                 if let Some(s) = r.samples.and_then(|s| s.forecasts[i].as_ref()) {
-                    writeln!(w, "  {:<24} {}", "", spread(s))?;
+                    writeln!(w, "  {:<id_width$} {}", "", spread(s))?;
                 }
             }
         }
@@ -95,10 +116,10 @@ impl Render for Text {
                     None => (num, String::new()),
                 };
                 let prior = prior.map(|p| format!("   (prior {})", show(p))).unwrap_or_default();
-                writeln!(w, "  {:<24} {:>14}{unit}{prior}   {label}", m.name, show(v))?;
+                writeln!(w, "  {:<id_width$} {:>14}{unit}{prior}   {label}", m.name, show(v))?;
                 if let Some(s) = r.samples.and_then(|s| s.metrics[i].as_ref()) {
                     let s = if m.unit.as_deref() == Some("%") { scaled(s, 100.0) } else { *s };
-                    writeln!(w, "  {:<24} outcome {}", "", spread(&s))?;
+                    writeln!(w, "  {:<id_width$} outcome {}", "", spread(&s))?;
                 }
             }
         }

@@ -42,7 +42,7 @@ impl Builder<'_> {
                 None => parent_date,
                 Some(WhenDef::At(d)) => Some(d),
                 Some(WhenDef::After(dur)) => match parent_date {
-                    Some(p) => Some(p.add(dur)),
+                    Some(p) => Some(p.plus(dur)),
                     None => {
                         let id = node.id.clone();
                         self.error(file, span, format!("`{id}` is dated `after` a parent that has no date")).help =
@@ -112,7 +112,7 @@ impl Builder<'_> {
             }
         }
         if let Some(o) = any_option
-            && self.model.objective.is_none()
+            && !self.objective_written
         {
             let n = &self.model.nodes[o as usize];
             let (file, span) = (n.file, n.span);

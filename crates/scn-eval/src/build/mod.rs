@@ -72,6 +72,7 @@ pub fn build_scenario(
     for (fid, event) in given {
         let ev = b.compile_event(event, *fid);
         b.model.observe.push(ev);
+        b.model.given += 1;
     }
     if b.diags.is_empty() { Ok(b.model) } else { Err(b.diags) }
 }
@@ -86,6 +87,8 @@ pub(crate) struct Scope {
     caller: Option<usize>,
     /// The file whose text the scope's expressions come from.
     file: FileId,
+    /// The `use` that opened the scope: its file and span.
+    use_site: Option<(FileId, Span)>,
 }
 
 pub(crate) struct Builder<'a> {
@@ -96,6 +99,9 @@ pub(crate) struct Builder<'a> {
     scopes: Vec<Scope>,
     model: Model,
     diags: Vec<Diagnostic>,
+    /// True once an `objective` line is seen, valid or not (so a misspelt one is reported
+    /// once, not again as a missing objective).
+    objective_written: bool,
     /// Answers of out-of-process plugins, one call per distinct function and arguments.
     plugin_calls: HashMap<(String, String, Vec<u64>), Result<crate::plugin::Value, String>>,
 }
@@ -133,7 +139,7 @@ impl<'a> Builder<'a> {
             file,
             templates: HashMap::new(),
             names: HashMap::new(),
-            scopes: vec![Scope { params: HashMap::new(), template: None, caller: None, file }],
+            scopes: vec![Scope { params: HashMap::new(), template: None, caller: None, file, use_site: None }],
             model: Model {
                 meta,
                 lets: Vec::new(),
@@ -145,6 +151,7 @@ impl<'a> Builder<'a> {
                 events: Vec::new(),
                 queries: Vec::new(),
                 observe: Vec::new(),
+                given: 0,
                 forecasts: Vec::new(),
                 expects: Vec::new(),
                 dist_sites: 0,
@@ -152,6 +159,7 @@ impl<'a> Builder<'a> {
             },
             diags: Vec::new(),
             plugin_calls: HashMap::new(),
+            objective_written: false,
         }
     }
 

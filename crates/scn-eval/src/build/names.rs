@@ -100,6 +100,7 @@ impl Builder<'_> {
                     });
                 }
                 ScenarioItemKind::Objective { direction, metric } => {
+                    self.objective_written = true;
                     if let Some(prev) = objective_seen.replace(item.span) {
                         self.duplicate_item("objective", item.span, prev);
                     }

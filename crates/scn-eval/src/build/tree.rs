@@ -39,6 +39,7 @@ impl<'a> Builder<'a> {
             top.pos += 1;
             let (parent, scope) = (top.parent, top.scope);
             let file = self.scopes[scope].file;
+            let errors_before = self.diags.len();
             match &item.kind {
                 BodyItemKind::Effect(e) => {
                     let metric = match self.names.get(&e.target.name) {
@@ -85,6 +86,25 @@ impl<'a> Builder<'a> {
                         stack.push(open(body, parent, inner));
                     }
                 }
+            }
+            self.label_use_sites(errors_before, scope);
+        }
+    }
+
+    /// Errors found inside a template's body also point at the `use`s that spliced it in,
+    /// innermost first: the template's text alone does not say which use went wrong.
+    fn label_use_sites(&mut self, from: usize, scope: usize) {
+        let mut sites = Vec::new();
+        let mut s = Some(scope);
+        while let Some(i) = s {
+            if let (Some(site), Some(t)) = (self.scopes[i].use_site, &self.scopes[i].template) {
+                sites.push((site, t.clone()));
+            }
+            s = self.scopes[i].caller;
+        }
+        for d in &mut self.diags[from..] {
+            for ((file, span), t) in &sites {
+                d.labels.push(scn_dsl::Label { file: *file, span: *span, message: format!("in this use of `{t}`") });
             }
         }
     }
@@ -221,7 +241,8 @@ impl<'a> Builder<'a> {
             }
         }
         let inner = self.scopes.len();
-        self.scopes.push(Scope { params: HashMap::new(), template: Some(name.clone()), caller: Some(caller), file: tfile });
+        let site = Some((file, u.template.span));
+        self.scopes.push(Scope { params: HashMap::new(), template: Some(name.clone()), caller: Some(caller), file: tfile, use_site: site });
         for (i, param) in params.iter().enumerate() {
             let program = match (given[i], &param.default) {
                 (Some(arg), _) => self.compile_expr(arg, caller, Ctx::Arg),

@@ -42,6 +42,8 @@ pub struct Evaluation {
     pub metrics: Vec<(f64, Option<f64>)>,
     /// Each expectation's outcome.
     pub expects: Vec<ExpectOutcome>,
+    /// Things a reader should know, as sentences.
+    pub warnings: Vec<String>,
 }
 
 /// A decision and the value of each option.
@@ -211,8 +213,12 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     let plan = QueryPlan::new(&model, &sets);
     let ctx_now = QueryCtx { plan: &plan, leaf_prob: weights_now, leaf_metrics: &leaf_metrics };
     let ctx_prior = QueryCtx { plan: &plan, leaf_prob: &leaf_prior, leaf_metrics: &leaf_metrics };
-    let now = run_forecasts(&model, &lets, &ctx_now, &mut stack, &mut diags);
-    let before = if leaf_post.is_some() { Some(run_forecasts(&model, &lets, &ctx_prior, &mut stack, &mut diags)) } else { None };
+    let before = if leaf_post.is_some() { Some(run_forecasts(&model, &lets, &ctx_prior, &mut stack, &mut diags, None)) } else { None };
+    // Evidence from the command line explores "what if": a forecast it makes undefined
+    // (a condition it rules out) is reported as such, not a reason to refuse the report.
+    let mut warnings = Vec::new();
+    let lenient = (model.given > 0).then_some(&mut warnings);
+    let now = run_forecasts(&model, &lets, &ctx_now, &mut stack, &mut diags, lenient);
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -227,13 +233,14 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
         let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &now, queries: Some(&ctx_now) };
         match run(&ex.program, env, &mut stack) {
             Ok(v) => expects.push(ExpectOutcome { value: v, holds: ex.lo <= v && v <= ex.hi }),
+            // Undefined under command-line evidence: it cannot hold.
+            Err(_) if model.given > 0 => expects.push(ExpectOutcome { value: f64::NAN, holds: false }),
             Err(e) => diags.push(diag(&ex.program, e)),
         }
     }
     if !diags.is_empty() {
         return Err(diags);
     }
-    drop((ctx_now, ctx_prior));
     Ok(Evaluation {
         model,
         sets,
@@ -249,6 +256,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
         forecasts,
         metrics,
         expects,
+        warnings,
     })
 }
 
@@ -258,12 +266,19 @@ fn run_forecasts(
     ctx: &QueryCtx<'_>,
     stack: &mut Vec<f64>,
     diags: &mut Vec<Diagnostic>,
+    mut undefined: Option<&mut Vec<String>>,
 ) -> Vec<f64> {
     let mut out = Vec::with_capacity(model.forecasts.len());
     for f in &model.forecasts {
         let env = &mut PointEnv { consts: &model.const_dists, lets, metrics: &[], forecasts: &out, queries: Some(ctx) };
         match run(&f.program, env, stack) {
             Ok(v) => out.push(v),
+            Err(e) if undefined.is_some() => {
+                if let Some(w) = undefined.as_deref_mut() {
+                    w.push(format!("the forecast `{}` is undefined given the evidence: {}", f.name, e.message));
+                }
+                out.push(f64::NAN);
+            }
             Err(e) => {
                 if !diags.iter().any(|d| d.span == e.span && d.message == e.message) {
                     diags.push(diag(&f.program, e));

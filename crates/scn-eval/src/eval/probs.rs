@@ -10,10 +10,12 @@ pub const SUM_TOLERANCE: f64 = 1e-9;
 /// Fills `cond` with written probabilities and `rest`s, checking the rules of spec section 5.
 /// `cond` already holds each written probability's value; options and the root are set to 1.
 pub(crate) fn complete_point(model: &Model, cond: &mut [f64], diags: &mut Vec<Diagnostic>) {
+    let mut out_of_range = vec![false; model.nodes.len()];
     for (k, node) in model.nodes.iter().enumerate() {
         if let ProbDef::Expr(p) = &node.prob {
             let v = cond[k];
             if !(0.0..=1.0).contains(&v) {
+                out_of_range[k] = true;
                 diags.push(Diagnostic::error(
                     p.file,
                     p.span,
@@ -31,10 +33,12 @@ pub(crate) fn complete_point(model: &Model, cond: &mut [f64], diags: &mut Vec<Di
             node.children.iter().copied().filter(|&c| model.nodes[c as usize].kind == NodeKind::Branch).collect();
         let rest = branches.iter().copied().find(|&c| matches!(model.nodes[c as usize].prob, ProbDef::Rest));
         let sum: f64 = branches.iter().filter(|&&c| Some(c) != rest).map(|&c| cond[c as usize]).sum();
-        let bad = match rest {
-            Some(_) => sum > 1.0 + SUM_TOLERANCE,
-            None => (sum - 1.0).abs() > SUM_TOLERANCE,
-        };
+        // A sibling already reported as out of range would only make the sum wrong again.
+        let bad = !branches.iter().any(|&c| out_of_range[c as usize])
+            && match rest {
+                Some(_) => sum > 1.0 + SUM_TOLERANCE,
+                None => (sum - 1.0).abs() > SUM_TOLERANCE,
+            };
         if let Some(r) = rest {
             cond[r as usize] = (1.0 - sum).max(0.0);
         }

@@ -58,7 +58,7 @@ impl ExternalPlugin {
         ExternalPlugin { name: name.to_owned(), command, dir, timeout, state: Mutex::new(State::NotStarted) }
     }
 
-    fn with_proc<T>(&self, f: impl FnOnce(&mut Proc, &str, Duration) -> Result<T, String>) -> Result<T, String> {
+    fn with_proc<T>(&self, f: impl FnOnce(&mut Proc, &str, Duration) -> Result<T, Failure>) -> Result<T, String> {
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if matches!(*state, State::NotStarted) {
             *state = match self.start() {
@@ -69,13 +69,10 @@ impl ExternalPlugin {
         match &mut *state {
             State::Running(p) => match f(p, &self.name, self.timeout) {
                 Ok(v) => Ok(v),
-                Err(e) => {
+                Err(Failure::Answer(e)) => Err(e),
+                Err(Failure::Broken(e)) => {
                     // A broken protocol leaves the process in an unknown state: stop it.
-                    if e.starts_with('!') {
-                        let e = e[1..].to_owned();
-                        *state = State::Failed(e.clone());
-                        return Err(e);
-                    }
+                    *state = State::Failed(e.clone());
                     Err(e)
                 }
             },
@@ -123,41 +120,59 @@ impl ExternalPlugin {
             }
         });
         let mut proc = Proc { child, stdin, lines, stderr, next_id: 1, functions: Vec::new() };
-        let answer = request(&mut proc, name, self.timeout, json!({"method": "describe"})).map_err(|e| e.trim_start_matches('!').to_owned())?;
+        let answer = request(&mut proc, name, self.timeout, json!({"method": "describe"})).map_err(Failure::message)?;
         proc.functions = parse_functions(name, &answer)?;
         Ok(proc)
     }
 }
 
-/// Sends one request and waits for its answer. Errors that break the protocol start with `!`.
-fn request(p: &mut Proc, name: &str, timeout: Duration, mut body: Json) -> Result<Json, String> {
+/// Why a request failed.
+enum Failure {
+    /// The plugin answered with an error: it can go on answering.
+    Answer(String),
+    /// The process or the protocol broke: the plugin is done for this run.
+    Broken(String),
+}
+
+impl Failure {
+    fn message(self) -> String {
+        match self {
+            Failure::Answer(m) | Failure::Broken(m) => m,
+        }
+    }
+}
+
+/// Sends one request and waits for its answer.
+fn request(p: &mut Proc, name: &str, timeout: Duration, mut body: Json) -> Result<Json, Failure> {
     let id = p.next_id;
     p.next_id += 1;
     body["id"] = json!(id);
     let line = format!("{body}\n");
     if p.stdin.write_all(line.as_bytes()).and_then(|()| p.stdin.flush()).is_err() {
-        return Err(format!("!{}", exited(p, name)));
+        return Err(Failure::Broken(exited(p, name)));
     }
     let answer = match p.lines.recv_timeout(timeout) {
         Ok(Ok(line)) => line,
-        Ok(Err(e)) => return Err(format!("!the plugin `{name}` could not be read: {e}")),
+        Ok(Err(e)) => return Err(Failure::Broken(format!("the plugin `{name}` could not be read: {e}"))),
         Err(RecvTimeoutError::Timeout) => {
             let _ = p.child.kill();
-            return Err(format!("!the plugin `{name}` did not answer within {} ms", timeout.as_millis()));
+            return Err(Failure::Broken(format!("the plugin `{name}` did not answer within {} ms", timeout.as_millis())));
         }
-        Err(RecvTimeoutError::Disconnected) => return Err(format!("!{}", exited(p, name))),
+        Err(RecvTimeoutError::Disconnected) => return Err(Failure::Broken(exited(p, name))),
     };
     let short: String = answer.chars().take(120).collect();
     let json: Json = serde_json::from_str(&answer)
-        .map_err(|_| format!("!the plugin `{name}` answered something that is not JSON: `{short}`"))?;
+        .map_err(|_| Failure::Broken(format!("the plugin `{name}` answered something that is not JSON: `{short}`")))?;
     match json.get("id") {
         Some(got) if *got == json!(id) => {}
-        Some(got) => return Err(format!("!the plugin `{name}` answered request {id} with the id {got}")),
-        None => return Err(format!("!the plugin `{name}` answered request {id} without an id: `{short}`")),
+        Some(got) => return Err(Failure::Broken(format!("the plugin `{name}` answered request {id} with the id {got}"))),
+        None => {
+            return Err(Failure::Broken(format!("the plugin `{name}` answered request {id} without an id: `{short}`")));
+        }
     }
     if let Some(err) = json.get("error") {
         let msg = err.as_str().map_or_else(|| err.to_string(), str::to_owned);
-        return Err(format!("the plugin `{name}` reported an error: {msg}"));
+        return Err(Failure::Answer(format!("the plugin `{name}` reported an error: {msg}")));
     }
     Ok(json)
 }
@@ -228,7 +243,7 @@ impl Plugin for ExternalPlugin {
     fn call(&self, function: &str, args: &[f64]) -> Result<Value, String> {
         self.with_proc(|p, name, timeout| {
             let answer = request(p, name, timeout, json!({"method": "call", "function": function, "args": args}))?;
-            parse_value(name, &answer)
+            parse_value(name, &answer).map_err(Failure::Answer)
         })
     }
 

@@ -72,7 +72,7 @@ impl Sampler {
             }
             DistKind::To => match to_params(a[0], a[1]) {
                 ToParams::LogNormal { mu, sigma } => Sampler::LogNormal(LogNormal::new(mu, sigma).map_err(|e| bad(&e))?),
-                ToParams::Normal { mean, sd } if sd == 0.0 => Sampler::Const(mean),
+                ToParams::Normal { mean, sd: 0.0 } => Sampler::Const(mean),
                 ToParams::Normal { mean, sd } => Sampler::Normal(Normal::new(mean, sd).map_err(|e| bad(&e))?),
             },
         })
