@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use scn_cli::{Exit, Io};
 
 fn example_plugin() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plugins/base_rates.py").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/plugins/base_rates.py")
+        .canonicalize()
+        .unwrap()
 }
 
 /// A fresh library folder with a scn.toml declaring `base_rates` with extra arguments.
@@ -19,7 +22,10 @@ fn library(name: &str, plugin_args: &[&str], timeout_ms: u64) -> PathBuf {
     let quoted: Vec<String> = command.iter().map(|c| format!("{c:?}")).collect();
     std::fs::write(
         dir.join("scn.toml"),
-        format!("[plugins.base_rates]\ncommand = [{}]\ntimeout_ms = {timeout_ms}\n", quoted.join(", ")),
+        format!(
+            "[plugins.base_rates]\ncommand = [{}]\ntimeout_ms = {timeout_ms}\n",
+            quoted.join(", ")
+        ),
     )
     .unwrap();
     dir
@@ -28,11 +34,19 @@ fn library(name: &str, plugin_args: &[&str], timeout_ms: u64) -> PathBuf {
 fn run(args: &[&str]) -> (Exit, String, String) {
     let mut stdin: &[u8] = b"";
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut io = Io { stdin: &mut stdin, stdout: &mut out, stderr: &mut err };
+    let mut io = Io {
+        stdin: &mut stdin,
+        stdout: &mut out,
+        stderr: &mut err,
+    };
     let mut argv = vec!["scn"];
     argv.extend_from_slice(args);
     let code = scn_cli::run(argv, &mut io);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
 }
 
 const SCENARIO: &str = r#"plugin base_rates
@@ -64,7 +78,10 @@ mod serde_json_lite {
     impl Doc {
         /// The number after `"id": "NAME"` … `"value": `.
         pub fn forecast(&self, name: &str) -> f64 {
-            let at = self.0.find(&format!("\"id\": \"{name}\"")).expect("forecast present");
+            let at = self
+                .0
+                .find(&format!("\"id\": \"{name}\""))
+                .expect("forecast present");
             let rest = &self.0[at..];
             let v = rest.find("\"value\": ").expect("value") + 9;
             let end = rest[v..].find([',', '\n']).unwrap();
@@ -93,7 +110,13 @@ fn the_python_example_answers_numbers_and_distributions() {
 }
 
 /// The first diagnostic line of a failing check, with the temp path replaced.
-fn failure(name: &str, plugin_args: &[&str], timeout_ms: u64, text: &str, extra: &[&str]) -> String {
+fn failure(
+    name: &str,
+    plugin_args: &[&str],
+    timeout_ms: u64,
+    text: &str,
+    extra: &[&str],
+) -> String {
     let dir = library(name, plugin_args, timeout_ms);
     let main = write(&dir, text);
     let mut args = vec!["check"];
@@ -102,7 +125,11 @@ fn failure(name: &str, plugin_args: &[&str], timeout_ms: u64, text: &str, extra:
     let (code, _, err) = run(&args);
     assert_eq!(code, Exit::Invalid, "{err}");
     assert!(!err.contains("panicked"), "{err}");
-    let first = err.lines().next().unwrap_or_default().replace(&main, "main.scn");
+    let first = err
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .replace(&main, "main.scn");
     let _ = std::fs::remove_dir_all(&dir);
     first
 }
@@ -132,7 +159,10 @@ fn a_scn_file_alone_never_starts_a_process() {
     // No scn.toml above the file: the plugin is unknown even though its name is declared.
     let dir = std::env::temp_dir().join(format!("scn-plugin-alone-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let main = write(&dir, "plugin base_rates\nscenario s {\n  branch a p = base_rates.coup(2)\n  branch b p = rest\n}\n");
+    let main = write(
+        &dir,
+        "plugin base_rates\nscenario s {\n  branch a p = base_rates.coup(2)\n  branch b p = rest\n}\n",
+    );
     let (code, _, err) = run(&["check", &main]);
     assert_eq!(code, Exit::Invalid);
     assert!(err.contains("unknown plugin `base_rates`"), "{err}");
