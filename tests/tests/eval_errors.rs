@@ -180,7 +180,6 @@ fn given_errors_name_the_given_source() {
 /// resolves nested imports against the canonical directory), so one file appears under two
 /// names in the same chain and diagnostics depend on where the checkout lives.
 #[test]
-#[ignore = "bug: files imported by an imported file are named by absolute canonical paths"]
 fn transitively_imported_files_keep_relative_names() {
     let path = Path::new(MANIFEST_DIR).join(DIR).join("import-cycle.scn");
     let rendered = diagnose_raw(&path);
@@ -191,7 +190,6 @@ fn transitively_imported_files_keep_relative_names() {
 /// in one body. The errors point only into `lib/base/coin.scn`, and the "first one" note
 /// points at the very same span as the error; neither names the `use` lines (5 and 6).
 #[test]
-#[ignore = "bug: an error inside a spliced template never points at the `use` that spliced it"]
 fn errors_in_a_template_body_point_at_the_use() {
     let path = Path::new(MANIFEST_DIR)
         .join(DIR)

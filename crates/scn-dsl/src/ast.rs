@@ -203,8 +203,10 @@ pub enum Direction {
 /// A signed number bounding an `expect`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bound {
-    /// Its value, suffixes applied.
+    /// Its value, sign and suffixes applied.
     pub value: f64,
+    /// The number as written, without its sign.
+    pub number: Span,
     /// The sign and number as written.
     pub span: Span,
 }

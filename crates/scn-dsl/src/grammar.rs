@@ -17,7 +17,7 @@ pub(crate) struct ScnParser;
 pub(crate) fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
-        Rule::file => "a file",
+        Rule::file => "`scenario`, `template`, `import` or `plugin`",
         Rule::given_event => "an event",
         Rule::import => "`import`",
         Rule::plugin => "`plugin`",
@@ -108,6 +108,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::div_op => "`/`",
         Rule::pow_op => "`^`",
         Rule::neg_op => "`-`",
+        Rule::pos_op => "`+`",
         Rule::assign_op => "`=`",
         Rule::add_assign_op => "`+=`",
         Rule::sub_assign_op => "`-=`",

@@ -11,6 +11,10 @@ use crate::span::Span;
 /// Deepest nesting of `{` and `(` accepted.
 pub const MAX_NESTING: usize = 50_000;
 
+/// Most operators (`+ - * / ^ to`, unary `-`, `not and or`) in one item. Expression trees
+/// are built and walked recursively, one level per operator at worst (`---…1`, `2^2^…`).
+pub const MAX_OPERATORS: usize = 100_000;
+
 /// Stack size, in bytes, for a thread that parses, formats or drops a syntax tree.
 pub const LARGE_STACK: usize = 2 << 30;
 

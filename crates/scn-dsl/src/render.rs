@@ -62,7 +62,16 @@ fn excerpt(
     let f = sources.get(file);
     let (line, col) = f.line_col(span.start);
     let text = f.line_text(line);
-    let chars: Vec<char> = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    // Tabs become one space so the caret lines up; other control characters are shown as
+    // U+FFFD so that input cannot send escape sequences to the reader's terminal.
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect();
     // The underline runs to the span's end or, for a span over several lines, to the line's end.
     let (end_line, end_col) = f.line_col(span.end);
     let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { (chars.len() + 1).saturating_sub(col).max(1) };

@@ -85,8 +85,10 @@ fn scenario_item(kind: &mut ScenarioItemKind, f: &mut dyn FnMut(&mut Span)) {
         }
         ScenarioItemKind::Expect { value, lo, hi } => {
             expr(value, f);
-            f(&mut lo.span);
-            f(&mut hi.span);
+            for b in [lo, hi] {
+                f(&mut b.span);
+                f(&mut b.number);
+            }
         }
         ScenarioItemKind::Node(n) => body_item(n, f),
     }

@@ -183,6 +183,8 @@ pub struct Node {
     pub span: Span,
     /// Its probability as written, for messages.
     pub prob_span: Span,
+    /// The `use` that spliced it in from a template, if one did (innermost).
+    pub use_site: Option<(FileId, Span)>,
 }
 
 impl Node {

@@ -7,7 +7,8 @@ pub(super) fn expr(out: &mut String, src: &str, e: &Expr) {
         ExprKind::Number(_) => out.push_str(&src[e.span.range()]),
         ExprKind::Name(id) => out.push_str(&id.name),
         ExprKind::Neg(inner) => {
-            out.push('-');
+            // `- -x`, not `--x`, which reads as a decrement.
+            out.push_str(if matches!(inner.kind, ExprKind::Neg(_)) { "- " } else { "-" });
             expr(out, src, inner);
         }
         ExprKind::Binary { op, lhs, rhs } => {

@@ -21,13 +21,29 @@ use crate::span::Span;
 ///
 /// Recurses once per level of nesting: call it on a thread with [`crate::LARGE_STACK`].
 pub fn format(file: &File, src: &str) -> String {
-    let mut p = Printer { src, out: String::with_capacity(src.len()), indent: 0, comments: comments::collect(src), next: 0 };
-    for item in &file.items {
+    let mut p = Printer {
+        src,
+        out: String::with_capacity(src.len()),
+        indent: 0,
+        comments: comments::collect(src),
+        next: 0,
+        limit: u32::MAX,
+    };
+    for (i, item) in file.items.iter().enumerate() {
+        p.limit = file.items.get(i + 1).map_or(u32::MAX, |n| n.span().start);
         p.leading(item.span().start);
         p.item(item);
     }
     p.leading(src.len() as u32);
     p.out
+}
+
+/// A bound as its sign and its number's text, whatever lay between them.
+fn bound(out: &mut String, src: &str, b: &crate::ast::Bound) {
+    if b.value < 0.0 || (b.value == 0.0 && b.value.is_sign_negative()) {
+        out.push('-');
+    }
+    out.push_str(&src[b.number.range()]);
 }
 
 struct Printer<'s> {
@@ -36,6 +52,9 @@ struct Printer<'s> {
     indent: usize,
     comments: Vec<Comment>,
     next: usize,
+    /// Where the next code after the current item starts: a comment at or after it is not
+    /// the current item's trailing comment (in `{ a = 1 } // c`, `// c` follows the brace).
+    limit: u32,
 }
 
 impl Printer<'_> {
@@ -57,8 +76,16 @@ impl Printer<'_> {
 
     /// Ends a line whose code ended at `end`, keeping a comment that followed on that line.
     fn end(&mut self, end: u32) {
+        self.end_before(end, self.limit);
+    }
+
+    /// Ends a line after an opening brace at `end`: a comment on that line stays with the
+    /// brace only if it comes before `next`, the first code inside (a one-line block's
+    /// trailing comment belongs after its closing brace).
+    fn end_before(&mut self, end: u32, next: u32) {
         if let Some(c) = self.comments.get(self.next)
             && c.start >= end
+            && c.start < next
             && !self.src[end as usize..c.start as usize].contains('\n')
         {
             self.out.push_str("  ");
@@ -116,7 +143,7 @@ impl Printer<'_> {
                 }
                 self.out.push_str(") ");
                 self.block(&t.body);
-                self.out.push('\n');
+                self.end(t.span.end);
             }
             Item::Scenario(s) => self.scenario(s),
         }
@@ -128,15 +155,23 @@ impl Printer<'_> {
         if let Some(t) = &s.title {
             self.push_str_lit(t);
         }
-        self.out.push_str(" {");
         let after = s.title.as_ref().map_or(s.id.span.end, |t| t.span.end);
         let open = self.src[after as usize..].find('{').map_or(after, |i| after + i as u32 + 1);
-        self.end(open);
+        if s.items.is_empty() && !self.comments.get(self.next).is_some_and(|c| c.start < s.span.end) {
+            self.out.push_str(" {}");
+            return self.end(s.span.end);
+        }
+        self.out.push_str(" {");
+        let first = s.items.first().map_or(s.span.end - 1, |i| i.span.start);
+        self.end_before(open, first);
         self.indent += 2;
-        for item in &s.items {
+        let saved = self.limit;
+        for (i, item) in s.items.iter().enumerate() {
+            self.limit = s.items.get(i + 1).map_or(s.span.end - 1, |n| n.span.start);
             self.leading(item.span.start);
             self.scenario_item(item);
         }
+        self.limit = saved;
         self.leading(s.span.end - 1);
         self.indent -= 2;
         self.out.extend(std::iter::repeat_n(' ', self.indent));
@@ -224,9 +259,9 @@ impl Printer<'_> {
                 out.push_str("expect ");
                 expr::expr(out, src, value);
                 out.push_str(" in ");
-                out.extend(src[lo.span.range()].chars().filter(|c| !c.is_whitespace()));
+                bound(out, src, lo);
                 out.push_str(" .. ");
-                out.extend(src[hi.span.range()].chars().filter(|c| !c.is_whitespace()));
+                bound(out, src, hi);
             }
             ScenarioItemKind::Node(_) => unreachable!("handled above"),
         }
@@ -321,12 +356,16 @@ impl Printer<'_> {
             return;
         }
         self.out.push('{');
-        self.end(body.span.start + 1);
+        let first = body.items.first().map_or(body.span.end - 1, |i| i.span.start);
+        self.end_before(body.span.start + 1, first);
         self.indent += 2;
-        for item in &body.items {
+        let saved = self.limit;
+        for (i, item) in body.items.iter().enumerate() {
+            self.limit = body.items.get(i + 1).map_or(body.span.end - 1, |n| n.span.start);
             self.leading(item.span.start);
             self.body_item(item);
         }
+        self.limit = saved;
         self.leading(body.span.end - 1);
         self.indent -= 2;
         self.out.extend(std::iter::repeat_n(' ', self.indent));

@@ -23,6 +23,13 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 impl Builder {
     pub(super) fn parse_expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
         assert_eq!(pair.as_rule(), Rule::expr);
+        let span = span_of(&pair);
+        // Operands and operators alternate, prefix operators aside: children minus one
+        // bounds the operators of this level.
+        let children = pair.clone().into_inner().count();
+        if !self.count_operators(children.saturating_sub(1), span) {
+            return Expr { kind: ExprKind::Number(0.0), span };
+        }
         PRATT
             .map_primary(|p| self.parse_primary(p))
             .map_prefix(|op, rhs| {
@@ -104,6 +111,10 @@ impl Builder {
             Rule::event_and => self.fold_events(pair, Rule::kw_and, EventKind::And),
             Rule::event_not => {
                 let span = span_of(&pair);
+                let nots = pair.clone().into_inner().count().saturating_sub(1);
+                if !self.count_operators(nots, span) {
+                    return Event { kind: EventKind::Ref(Vec::new()), span };
+                }
                 let mut nots = Vec::new();
                 let mut atom = None;
                 for p in pair.into_inner() {
@@ -156,6 +167,10 @@ impl Builder {
         op: Rule,
         make: fn(Box<Event>, Box<Event>) -> EventKind,
     ) -> Event {
+        let span = span_of(&pair);
+        if !self.count_operators(pair.clone().into_inner().count() / 2, span) {
+            return Event { kind: EventKind::Ref(Vec::new()), span };
+        }
         let mut acc: Option<Event> = None;
         for p in pair.into_inner() {
             if p.as_rule() == op {

@@ -94,6 +94,7 @@ impl Builder {
     }
 
     fn parse_scenario_item(&mut self, pair: Pair<'_, Rule>) -> ScenarioItem {
+        self.operators = 0;
         let span = span_of(&pair);
         let rule = pair.as_rule();
         if matches!(rule, Rule::branch | Rule::option | Rule::use_stmt) {

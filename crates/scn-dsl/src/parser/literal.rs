@@ -35,14 +35,19 @@ impl Builder {
         let span = span_of(&pair);
         let mut negative = false;
         let mut value = 0.0;
+        let mut number = span;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::neg_op => negative = true,
-                Rule::number => value = self.parse_number(p),
+                Rule::pos_op => {}
+                Rule::number => {
+                    number = span_of(&p);
+                    value = self.parse_number(p);
+                }
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
-        Bound { value: if negative { -value } else { value }, span }
+        Bound { value: if negative { -value } else { value }, number, span }
     }
 
     pub(super) fn parse_string(&mut self, pair: Pair<'_, Rule>) -> Str {

@@ -30,7 +30,7 @@ pub fn parse(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
     limits::check(text, file).map_err(|d| vec![d])?;
     let mut pairs = ScnParser::parse(Rule::file, text)
         .map_err(|e| vec![syntax_error::to_diagnostic(&e, text, file)])?;
-    let mut builder = Builder { file, diags: Vec::new() };
+    let mut builder = Builder { file, diags: Vec::new(), operators: 0 };
     let ast = builder.parse_file(pairs.next().expect("the file rule always yields one pair"));
     if builder.diags.is_empty() { Ok(ast) } else { Err(builder.diags) }
 }
@@ -40,7 +40,7 @@ pub fn parse_event(text: &str, file: FileId) -> Result<crate::ast::Event, Vec<Di
     limits::check(text, file).map_err(|d| vec![d])?;
     let mut pairs = ScnParser::parse(Rule::given_event, text)
         .map_err(|e| vec![syntax_error::to_diagnostic(&e, text, file)])?;
-    let mut builder = Builder { file, diags: Vec::new() };
+    let mut builder = Builder { file, diags: Vec::new(), operators: 0 };
     let pair = pairs.next().expect("the given_event rule always yields one pair");
     let event_pair = pair.into_inner().next().expect("an event");
     let event = builder.parse_event(event_pair);
@@ -51,9 +51,24 @@ pub fn parse_event(text: &str, file: FileId) -> Result<crate::ast::Event, Vec<Di
 pub(crate) struct Builder {
     file: FileId,
     diags: Vec<Diagnostic>,
+    /// Operators met so far in the current item: it bounds how deep an expression or event
+    /// tree can get, since building, walking and dropping one recurses per operator.
+    operators: usize,
 }
 
 impl Builder {
+    /// Counts operators of the current item; `false` (after an error) past the limit.
+    fn count_operators(&mut self, n: usize, span: Span) -> bool {
+        self.operators += n;
+        if self.operators > limits::MAX_OPERATORS {
+            if self.operators - n <= limits::MAX_OPERATORS {
+                self.error(span, format!("this item has more than {} operators", limits::MAX_OPERATORS));
+            }
+            return false;
+        }
+        true
+    }
+
     fn error(&mut self, span: Span, message: impl Into<String>) {
         self.diags.push(Diagnostic::error(self.file, span, message));
     }

@@ -21,6 +21,7 @@ impl Builder {
     }
 
     pub(super) fn parse_body_item(&mut self, pair: Pair<'_, Rule>) -> BodyItem {
+        self.operators = 0;
         let span = span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::branch => BodyItemKind::Branch(Box::new(self.parse_branch(pair))),

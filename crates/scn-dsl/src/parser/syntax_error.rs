@@ -25,7 +25,12 @@ pub(super) fn to_diagnostic(e: &Error<Rule>, text: &str, file: FileId) -> Diagno
         ErrorVariant::ParsingError { positives, negatives } => (positives.as_slice(), negatives.as_slice()),
         ErrorVariant::CustomError { message } => return Diagnostic::error(file, span, message.clone()),
     };
-    let found_words = if found.is_empty() { "end of file".to_owned() } else { format!("`{found}`") };
+    let found_words = match found.chars().next() {
+        None => "end of file".to_owned(),
+        // Echoing a control character raw would let the input drive the reader's terminal.
+        Some(c) if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        Some(_) => format!("`{found}`"),
+    };
     if positives.is_empty() {
         let what = names(negatives);
         let msg = if what.is_empty() { format!("unexpected {found_words}") } else { format!("unexpected {what}") };

@@ -107,8 +107,12 @@ impl Builder<'_> {
                     let pn = &self.model.nodes[p as usize];
                     Label { file: pn.file, span: if msg.contains("rest") { pn.prob_span } else { pn.span }, message: "the first one".into() }
                 });
+                let site = child.use_site;
                 let d = self.error(file, span, msg);
                 d.labels.extend(label);
+                if let Some((f, s)) = site {
+                    d.labels.push(Label { file: f, span: s, message: "spliced in by this `use`".into() });
+                }
             }
         }
         if let Some(o) = any_option

@@ -99,6 +99,8 @@ pub(crate) struct Builder<'a> {
     scopes: Vec<Scope>,
     model: Model,
     diags: Vec<Diagnostic>,
+    /// The `use` whose template body is being read, for nodes' `use_site`.
+    current_use: Option<(FileId, Span)>,
     /// True once an `objective` line is seen, valid or not (so a misspelt one is reported
     /// once, not again as a missing objective).
     objective_written: bool,
@@ -133,6 +135,7 @@ impl<'a> Builder<'a> {
             file,
             span: s.id.span,
             prob_span: s.id.span,
+            use_site: None,
         };
         Builder {
             loaded,
@@ -160,6 +163,7 @@ impl<'a> Builder<'a> {
             diags: Vec::new(),
             plugin_calls: HashMap::new(),
             objective_written: false,
+            current_use: None,
         }
     }
 
@@ -180,6 +184,17 @@ impl<'a> Builder<'a> {
                             .labels
                             .push(scn_dsl::Label { file: pf, span: prev.name.span, message: "first defined here".into() });
                         continue;
+                    }
+                    // Defaults come last (spec section 3), or positional calls could not reach
+                    // the parameters after a default.
+                    let mut seen_default = false;
+                    for p in &t.params {
+                        if p.default.is_some() {
+                            seen_default = true;
+                        } else if seen_default {
+                            self.error(fid, p.name.span, format!("the parameter `{}` has no default but follows one that has", p.name.name))
+                                .help = Some("put parameters with defaults last".into());
+                        }
                     }
                     self.templates.insert(&t.name.name, (fid, t));
                 }

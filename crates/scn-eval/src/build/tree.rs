@@ -38,6 +38,7 @@ impl<'a> Builder<'a> {
             };
             top.pos += 1;
             let (parent, scope) = (top.parent, top.scope);
+            self.current_use = self.scopes[scope].use_site;
             let file = self.scopes[scope].file;
             let errors_before = self.diags.len();
             match &item.kind {
@@ -122,6 +123,7 @@ impl<'a> Builder<'a> {
     ) -> NodeId {
         let n = self.model.nodes.len() as NodeId;
         let depth = self.model.nodes[parent as usize].depth + 1;
+        let use_site = self.current_use;
         self.model.nodes.push(Node {
             id: id.name.clone(),
             label: label.map(|l| l.value.clone()),
@@ -140,6 +142,7 @@ impl<'a> Builder<'a> {
             file,
             span: id.span,
             prob_span,
+            use_site,
         });
         self.model.nodes[parent as usize].children.push(n);
         n
