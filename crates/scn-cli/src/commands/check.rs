@@ -15,7 +15,11 @@ pub(crate) fn run(args: &CheckArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
             Err(e) => super::report_read_error(e, io),
             Ok((loaded, _)) => {
                 let diags = check_loaded(&loaded);
-                super::report(&diags, &loaded.sources, io)
+                let code = super::report(&diags, &loaded.sources, io);
+                // Freeing a large syntax tree piece by piece takes longer than the process
+                // has left to live: leave it to the operating system.
+                std::mem::forget(loaded);
+                code
             }
         };
         exit = exit.combine(code);
@@ -34,7 +38,10 @@ pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
         return Vec::new();
     }
     match scn_eval::build(loaded).and_then(scn_eval::evaluate) {
-        Ok(_) => Vec::new(),
+        Ok(evaluation) => {
+            std::mem::forget(evaluation); // see `run`
+            Vec::new()
+        }
         Err(d) => d,
     }
 }

@@ -52,14 +52,16 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
         let _ = writeln!(io.stderr, "scn: warning: {w}");
     }
     let renderer = format.renderer();
-    match &args.output {
+    let code = match &args.output {
         Some(path) if !is_stdin(path) => {
             let mut buf = Vec::new();
-            if let Err(e) = renderer.render(&report, &mut buf).and_then(|()| write_atomic(path, &buf)) {
-                let _ = writeln!(io.stderr, "scn: error: cannot write {}: {e}", path.display());
-                return Exit::Usage;
+            match renderer.render(&report, &mut buf).and_then(|()| write_atomic(path, &buf)) {
+                Ok(()) => Exit::Ok,
+                Err(e) => {
+                    let _ = writeln!(io.stderr, "scn: error: cannot write {}: {e}", path.display());
+                    Exit::Usage
+                }
             }
-            Exit::Ok
         }
         _ => match renderer.render(&report, io.stdout) {
             Ok(()) => Exit::Ok,
@@ -70,7 +72,12 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
                 Exit::Usage
             }
         },
-    }
+    };
+    // Freeing a large tree piece by piece takes longer than the process has left to live.
+    drop(report);
+    std::mem::forget(evaluation);
+    std::mem::forget(loaded);
+    code
 }
 
 /// Samples on a worker thread while this one shows a progress bar, if the run lasts over a
