@@ -445,7 +445,9 @@ fn long_operator_chains_do_not_overflow_the_stack() {
             .unwrap_or("");
         assert!(out.status.success(), "{kind} × {n}: {} {why}", out.status);
         // The harness may print "test operator_chain_child ... " on the same line first.
-        let outcome = stdout.lines().find_map(|l| l.split_once("outcome: ").map(|(_, o)| o));
+        let outcome = stdout
+            .lines()
+            .find_map(|l| l.split_once("outcome: ").map(|(_, o)| o));
         let outcome = outcome.expect("the child reports an outcome");
         assert!(
             outcome.starts_with("parsed")

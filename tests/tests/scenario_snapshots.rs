@@ -10,7 +10,11 @@ use serde_json::Value;
 fn eval(path: &Path, extra: &[&str]) -> String {
     let mut stdin: &[u8] = b"";
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut io = Io { stdin: &mut stdin, stdout: &mut out, stderr: &mut err };
+    let mut io = Io {
+        stdin: &mut stdin,
+        stdout: &mut out,
+        stderr: &mut err,
+    };
     let file = path.display().to_string();
     let mut args = vec!["scn", "eval", file.as_str()];
     args.extend_from_slice(extra);
@@ -31,13 +35,20 @@ fn rounded(v: Value, digits: i32) -> Value {
             _ => Value::Number(n),
         },
         Value::Array(a) => Value::Array(a.into_iter().map(|x| rounded(x, digits)).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, rounded(x, digits))).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, x)| (k, rounded(x, digits)))
+                .collect(),
+        ),
         other => other,
     }
 }
 
 fn holds_scenario(path: &Path) -> bool {
-    std::fs::read_to_string(path).unwrap().lines().any(|l| l.starts_with("scenario "))
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("scenario "))
 }
 
 #[test]
@@ -51,8 +62,11 @@ fn library_reports() {
         insta::assert_snapshot!("text", eval(path, &[]));
         let json: Value = serde_json::from_str(&eval(path, &["--format", "json"])).unwrap();
         insta::assert_json_snapshot!("json", rounded(json, 10));
-        let sampled: Value =
-            serde_json::from_str(&eval(path, &["--format", "json", "--samples", "4000", "--seed", "1"])).unwrap();
+        let sampled: Value = serde_json::from_str(&eval(
+            path,
+            &["--format", "json", "--samples", "4000", "--seed", "1"],
+        ))
+        .unwrap();
         insta::assert_json_snapshot!("monte_carlo", rounded(sampled, 3));
     });
     assert!(seen >= 5, "only {seen} scenarios found");

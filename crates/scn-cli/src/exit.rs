@@ -36,6 +36,10 @@ impl Exit {
                 Exit::Internal => 4,
             }
         }
-        if rank(other) > rank(self) { other } else { self }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
     }
 }

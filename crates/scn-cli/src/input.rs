@@ -26,10 +26,13 @@ pub fn is_stdin(path: &Path) -> bool {
 pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), ReadError> {
     let (name, bytes) = if is_stdin(path) {
         let mut buf = Vec::new();
-        stdin.read_to_end(&mut buf).map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
+        stdin
+            .read_to_end(&mut buf)
+            .map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
         (STDIN_NAME.to_owned(), buf)
     } else {
-        let bytes = std::fs::read(path).map_err(|e| ReadError::Io(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| ReadError::Io(format!("cannot read {}: {e}", path.display())))?;
         (path.display().to_string(), bytes)
     };
     match String::from_utf8(bytes) {
@@ -58,14 +61,22 @@ pub fn read_source(path: &Path, stdin: &mut dyn Read) -> Result<(SourceMap, File
 /// The library manifest (`scn.toml`) governing a path, if any: the nearest one at or above
 /// the file's folder (the working directory for standard input).
 pub fn manifest_for(path: &Path) -> Result<Option<Manifest>, ReadError> {
-    let Some(found) = Manifest::find(&base_dir(path)) else { return Ok(None) };
+    let Some(found) = Manifest::find(&base_dir(path)) else {
+        return Ok(None);
+    };
     let mut map = SourceMap::new();
-    Manifest::load(&found, &mut map).map(Some).map_err(|d| ReadError::Invalid(Box::new((map, d))))
+    Manifest::load(&found, &mut map)
+        .map(Some)
+        .map_err(|d| ReadError::Invalid(Box::new((map, d))))
 }
 
 /// Reads a file (or stdin) and everything it imports, with the plugins its library allows
 /// (none but the built-ins when `no_plugins`).
-pub fn load(path: &Path, stdin: &mut dyn Read, no_plugins: bool) -> Result<(scn_eval::Loaded, Option<Manifest>), ReadError> {
+pub fn load(
+    path: &Path,
+    stdin: &mut dyn Read,
+    no_plugins: bool,
+) -> Result<(scn_eval::Loaded, Option<Manifest>), ReadError> {
     let manifest = manifest_for(path)?;
     let (name, text) = read_text(path, stdin)?;
     let own = (!is_stdin(path)).then_some(path);
@@ -82,6 +93,7 @@ pub fn base_dir(path: &Path) -> PathBuf {
     if is_stdin(path) {
         PathBuf::from(".")
     } else {
-        path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        path.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     }
 }

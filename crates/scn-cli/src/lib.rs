@@ -37,9 +37,17 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
             let text = e.render().to_string();
-            let _ = if e.use_stderr() { io.stderr.write_all(text.as_bytes()) } else { io.stdout.write_all(text.as_bytes()) };
+            let _ = if e.use_stderr() {
+                io.stderr.write_all(text.as_bytes())
+            } else {
+                io.stdout.write_all(text.as_bytes())
+            };
             return code;
         }
     };
@@ -49,13 +57,23 @@ where
 /// Runs `scn` on the process's arguments and streams, on a thread whose stack holds the
 /// deepest nesting the parser accepts.
 pub fn main_with_large_stack() -> ExitCode {
-    let worker = std::thread::Builder::new().stack_size(scn_dsl::LARGE_STACK).spawn(|| {
-        let (mut stdin, mut stdout, mut stderr) = (std::io::stdin().lock(), std::io::stdout().lock(), std::io::stderr().lock());
-        let mut io = Io { stdin: &mut stdin, stdout: &mut stdout, stderr: &mut stderr };
-        let code = run(std::env::args_os(), &mut io);
-        let _ = io.stdout.flush();
-        code
-    });
+    let worker = std::thread::Builder::new()
+        .stack_size(scn_dsl::LARGE_STACK)
+        .spawn(|| {
+            let (mut stdin, mut stdout, mut stderr) = (
+                std::io::stdin().lock(),
+                std::io::stdout().lock(),
+                std::io::stderr().lock(),
+            );
+            let mut io = Io {
+                stdin: &mut stdin,
+                stdout: &mut stdout,
+                stderr: &mut stderr,
+            };
+            let code = run(std::env::args_os(), &mut io);
+            let _ = io.stdout.flush();
+            code
+        });
     match worker.map(std::thread::JoinHandle::join) {
         Ok(Ok(code)) => code.into(),
         _ => ExitCode::from(Exit::Internal as u8),

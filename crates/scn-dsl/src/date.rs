@@ -46,7 +46,9 @@ impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DateError::Month(m) => write!(f, "month {m} does not exist (months run 01 to 12)"),
-            DateError::Day { day, max } => write!(f, "day {day} does not exist: that month has {max} days"),
+            DateError::Day { day, max } => {
+                write!(f, "day {day} does not exist: that month has {max} days")
+            }
         }
     }
 }
@@ -76,7 +78,11 @@ impl Date {
         if day < 1 || day > u32::from(max) {
             return Err(DateError::Day { day, max });
         }
-        Ok(Date { year, month: month as u8, day: day as u8 })
+        Ok(Date {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
     }
 
     /// The last day of a month (`2026-02` → 2026-02-28).
@@ -84,12 +90,20 @@ impl Date {
         if !(1..=12).contains(&month) {
             return Err(DateError::Month(month));
         }
-        Ok(Date { year, month: month as u8, day: days_in_month(year, month as u8) })
+        Ok(Date {
+            year,
+            month: month as u8,
+            day: days_in_month(year, month as u8),
+        })
     }
 
     /// The last day of a year.
     pub fn end_of_year(year: i32) -> Date {
-        Date { year, month: 12, day: 31 }
+        Date {
+            year,
+            month: 12,
+            day: 31,
+        }
     }
 
     /// The year.
@@ -111,7 +125,9 @@ impl Date {
     /// clamping to the month's last day where it does not.
     pub fn add_months(self, months: u32) -> Date {
         let total = i64::from(self.year) * 12 + i64::from(self.month - 1) + i64::from(months);
-        let year = total.div_euclid(12).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+        let year = total
+            .div_euclid(12)
+            .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
         let month = (total.rem_euclid(12) + 1) as u8;
         let day = self.day.min(days_in_month(year, month));
         Date { year, month, day }
@@ -149,7 +165,11 @@ impl Date {
         let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
         let year = yoe + era * 400 + i64::from(month <= 2);
-        Date { year: year.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32, month, day }
+        Date {
+            year: year.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+            month,
+            day,
+        }
     }
 }
 
@@ -180,29 +200,59 @@ mod tests {
     fn spec_examples_of_month_arithmetic() {
         let one_month = Duration { months: 1, days: 0 };
         assert_eq!(d(2026, 1, 31).plus(one_month), d(2026, 2, 28));
-        assert_eq!(d(2026, 3, 1).plus(Duration { months: 2, days: 0 }), d(2026, 5, 1));
-        assert_eq!(d(2026, 2, 15).plus(Duration { months: 12, days: 0 }), d(2027, 2, 15));
+        assert_eq!(
+            d(2026, 3, 1).plus(Duration { months: 2, days: 0 }),
+            d(2026, 5, 1)
+        );
+        assert_eq!(
+            d(2026, 2, 15).plus(Duration {
+                months: 12,
+                days: 0
+            }),
+            d(2027, 2, 15)
+        );
         assert_eq!(d(2026, 2, 28).plus(one_month), d(2026, 3, 28));
     }
 
     #[test]
     fn leap_years_clamp_to_the_29th() {
-        assert_eq!(d(2028, 1, 31).plus(Duration { months: 1, days: 0 }), d(2028, 2, 29));
-        assert_eq!(d(2024, 2, 29).plus(Duration { months: 12, days: 0 }), d(2025, 2, 28));
+        assert_eq!(
+            d(2028, 1, 31).plus(Duration { months: 1, days: 0 }),
+            d(2028, 2, 29)
+        );
+        assert_eq!(
+            d(2024, 2, 29).plus(Duration {
+                months: 12,
+                days: 0
+            }),
+            d(2025, 2, 28)
+        );
         assert!(is_leap(2000) && !is_leap(1900) && is_leap(2024) && !is_leap(2026));
     }
 
     #[test]
     fn months_then_days() {
         // 2026-01-31 + 1mo = 2026-02-28, then + 1d = 2026-03-01 (not 2026-03-03).
-        assert_eq!(d(2026, 1, 31).plus(Duration { months: 1, days: 1 }), d(2026, 3, 1));
-        assert_eq!(d(2026, 12, 25).plus(Duration { months: 0, days: 14 }), d(2027, 1, 8));
+        assert_eq!(
+            d(2026, 1, 31).plus(Duration { months: 1, days: 1 }),
+            d(2026, 3, 1)
+        );
+        assert_eq!(
+            d(2026, 12, 25).plus(Duration {
+                months: 0,
+                days: 14
+            }),
+            d(2027, 1, 8)
+        );
     }
 
     #[test]
     fn validation() {
         assert_eq!(Date::from_ymd(2026, 13, 1), Err(DateError::Month(13)));
-        assert_eq!(Date::from_ymd(2026, 2, 29), Err(DateError::Day { day: 29, max: 28 }));
+        assert_eq!(
+            Date::from_ymd(2026, 2, 29),
+            Err(DateError::Day { day: 29, max: 28 })
+        );
         assert!(Date::from_ymd(2028, 2, 29).is_ok());
         assert_eq!(Date::end_of_month(2026, 4).unwrap(), d(2026, 4, 30));
         assert_eq!(Date::end_of_year(2027), d(2027, 12, 31));

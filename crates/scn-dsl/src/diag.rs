@@ -72,7 +72,10 @@ impl Diagnostic {
 
     /// A warning at a span.
     pub fn warning(file: FileId, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, span, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, span, message)
+        }
     }
 
     /// Adds a note under the primary caret.
@@ -83,7 +86,11 @@ impl Diagnostic {
 
     /// Adds a secondary location.
     pub fn with_label(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label { file, span, message: message.into() });
+        self.labels.push(Label {
+            file,
+            span,
+            message: message.into(),
+        });
         self
     }
 

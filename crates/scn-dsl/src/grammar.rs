@@ -162,19 +162,42 @@ pub(crate) const GROUPS: &[(&[Rule], &str)] = &[
         "a scenario item (`branch`, `option`, `let`, `metric`, `forecast`, `expect`, …)",
     ),
     (
-        &[Rule::kw_branch, Rule::kw_option, Rule::kw_use, Rule::kw_note, Rule::ident],
+        &[
+            Rule::kw_branch,
+            Rule::kw_option,
+            Rule::kw_use,
+            Rule::kw_note,
+            Rule::ident,
+        ],
         "a body item (`branch`, `option`, `use`, `note` or an effect)",
     ),
     (
-        &[Rule::kw_import, Rule::kw_plugin, Rule::kw_template, Rule::kw_scenario],
+        &[
+            Rule::kw_import,
+            Rule::kw_plugin,
+            Rule::kw_template,
+            Rule::kw_scenario,
+        ],
         "`scenario`, `template`, `import` or `plugin`",
     ),
     (
-        &[Rule::to_op, Rule::add_op, Rule::sub_op, Rule::mul_op, Rule::div_op, Rule::pow_op],
+        &[
+            Rule::to_op,
+            Rule::add_op,
+            Rule::sub_op,
+            Rule::mul_op,
+            Rule::div_op,
+            Rule::pow_op,
+        ],
         "an operator",
     ),
     (
-        &[Rule::assign_op, Rule::add_assign_op, Rule::sub_assign_op, Rule::mul_assign_op],
+        &[
+            Rule::assign_op,
+            Rule::add_assign_op,
+            Rule::sub_assign_op,
+            Rule::mul_assign_op,
+        ],
         "`=`, `+=`, `-=` or `*=`",
     ),
 ];

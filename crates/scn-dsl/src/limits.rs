@@ -23,7 +23,11 @@ const MAX_BYTES: usize = u32::MAX as usize - 1;
 
 pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
     if text.len() > MAX_BYTES {
-        return Err(Diagnostic::error(file, Span::default(), "the file is larger than 4 GiB"));
+        return Err(Diagnostic::error(
+            file,
+            Span::default(),
+            "the file is larger than 4 GiB",
+        ));
     }
     let bytes = text.as_bytes();
     let mut depth = 0usize;

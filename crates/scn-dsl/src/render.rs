@@ -24,13 +24,30 @@ const WINDOW: usize = 60;
 pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
     let file = sources.get(diag.file);
     let (line, col) = file.line_col(diag.span.start);
-    let mut out = format!("{}:{line}:{col}: {}: {}\n", file.name, diag.severity.as_str(), diag.message);
+    let mut out = format!(
+        "{}:{line}:{col}: {}: {}\n",
+        file.name,
+        diag.severity.as_str(),
+        diag.message
+    );
     let gutter = gutter_width(diag, sources);
-    excerpt(&mut out, sources, diag.file, diag.span, '^', diag.span_label.as_deref(), gutter);
+    excerpt(
+        &mut out,
+        sources,
+        diag.file,
+        diag.span,
+        '^',
+        diag.span_label.as_deref(),
+        gutter,
+    );
     for label in &diag.labels {
         let lf = sources.get(label.file);
         let (l, c) = lf.line_col(label.span.start);
-        let _ = writeln!(out, "{:gutter$} = note: {} ({}:{l}:{c})", "", label.message, lf.name);
+        let _ = writeln!(
+            out,
+            "{:gutter$} = note: {} ({}:{l}:{c})",
+            "", label.message, lf.name
+        );
         excerpt(&mut out, sources, label.file, label.span, '-', None, gutter);
     }
     if let Some(help) = &diag.help {
@@ -40,14 +57,21 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
 }
 
 /// Renders many diagnostics, in order, with a blank line between them.
-pub fn render_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &SourceMap) -> String {
+pub fn render_all<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    sources: &SourceMap,
+) -> String {
     let rendered: Vec<String> = diags.into_iter().map(|d| render(d, sources)).collect();
     rendered.join("\n")
 }
 
 fn gutter_width(diag: &Diagnostic, sources: &SourceMap) -> usize {
-    let spans = std::iter::once((diag.file, diag.span)).chain(diag.labels.iter().map(|l| (l.file, l.span)));
-    spans.map(|(f, s)| sources.get(f).line_col(s.start).0.to_string().len()).max().unwrap_or(1)
+    let spans =
+        std::iter::once((diag.file, diag.span)).chain(diag.labels.iter().map(|l| (l.file, l.span)));
+    spans
+        .map(|(f, s)| sources.get(f).line_col(s.start).0.to_string().len())
+        .max()
+        .unwrap_or(1)
 }
 
 fn excerpt(
@@ -74,7 +98,11 @@ fn excerpt(
         .collect();
     // The underline runs to the span's end or, for a span over several lines, to the line's end.
     let (end_line, end_col) = f.line_col(span.end);
-    let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { (chars.len() + 1).saturating_sub(col).max(1) };
+    let width = if end_line == line {
+        end_col.saturating_sub(col).max(1)
+    } else {
+        (chars.len() + 1).saturating_sub(col).max(1)
+    };
     let (shown, caret_at) = window(&chars, col - 1);
     let width = width.min(2 * WINDOW);
     let _ = writeln!(out, "{:gutter$} |", "");
@@ -112,7 +140,10 @@ mod tests {
     #[test]
     fn header_then_excerpt_with_caret() {
         let mut map = SourceMap::new();
-        let id = map.add(SourceFile::new("x.scn", "scenario e {\n  branch a p = = 1\n}\n"));
+        let id = map.add(SourceFile::new(
+            "x.scn",
+            "scenario e {\n  branch a p = = 1\n}\n",
+        ));
         let d = Diagnostic::error(id, Span::new(28, 29), "expected a probability")
             .with_span_label("here")
             .with_help("write a number");

@@ -21,7 +21,11 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let lines = LineIndex::new(&text);
-        SourceFile { name: name.into(), text, lines }
+        SourceFile {
+            name: name.into(),
+            text,
+            lines,
+        }
     }
 
     /// Line and column, both 1-based, of a byte offset. Columns count characters.
@@ -65,7 +69,10 @@ impl SourceMap {
 
     /// All files with their ids.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 }
 
@@ -78,7 +85,12 @@ struct LineIndex {
 impl LineIndex {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
         LineIndex { starts }
     }
 
@@ -86,12 +98,16 @@ impl LineIndex {
         let offset = offset.min(text.len() as u32);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line] as usize;
-        let col = text.get(start..offset as usize).map_or(offset as usize - start, |s| s.chars().count());
+        let col = text
+            .get(start..offset as usize)
+            .map_or(offset as usize - start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 
     fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        let Some(&start) = self.starts.get(line - 1) else { return "" };
+        let Some(&start) = self.starts.get(line - 1) else {
+            return "";
+        };
         let end = self.starts.get(line).map_or(text.len(), |&e| e as usize);
         text[start as usize..end].trim_end_matches(['\n', '\r'])
     }

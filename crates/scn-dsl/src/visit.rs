@@ -67,7 +67,12 @@ fn scenario_item(kind: &mut ScenarioItemKind, f: &mut dyn FnMut(&mut Span)) {
                 f(&mut d.span);
             }
         }
-        ScenarioItemKind::Metric { name, label, unit, init } => {
+        ScenarioItemKind::Metric {
+            name,
+            label,
+            unit,
+            init,
+        } => {
             f(&mut name.span);
             for s in [label, unit].into_iter().flatten() {
                 f(&mut s.span);
@@ -177,7 +182,11 @@ fn expr(e: &mut Expr, f: &mut dyn FnMut(&mut Span)) {
             expr(lhs, f);
             expr(rhs, f);
         }
-        ExprKind::Call { plugin, func, args: a } => {
+        ExprKind::Call {
+            plugin,
+            func,
+            args: a,
+        } => {
             if let Some(p) = plugin {
                 f(&mut p.span);
             }

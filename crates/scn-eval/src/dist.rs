@@ -70,17 +70,26 @@ impl DistKind {
     pub fn check(self, a: &[f64]) -> Result<(), String> {
         let name = self.name();
         match self {
-            DistKind::Beta if a[0] <= 0.0 || a[1] <= 0.0 => {
-                Err(format!("beta({}, {}) needs both parameters above 0", a[0], a[1]))
+            DistKind::Beta if a[0] <= 0.0 || a[1] <= 0.0 => Err(format!(
+                "beta({}, {}) needs both parameters above 0",
+                a[0], a[1]
+            )),
+            DistKind::Normal | DistKind::LogNormal if a[1] < 0.0 => Err(format!(
+                "{name}({}, {}) needs a spread of 0 or more",
+                a[0], a[1]
+            )),
+            DistKind::Uniform if a[0] > a[1] => {
+                Err(format!("uniform({}, {}) needs lo <= hi", a[0], a[1]))
             }
-            DistKind::Normal | DistKind::LogNormal if a[1] < 0.0 => {
-                Err(format!("{name}({}, {}) needs a spread of 0 or more", a[0], a[1]))
-            }
-            DistKind::Uniform if a[0] > a[1] => Err(format!("uniform({}, {}) needs lo <= hi", a[0], a[1])),
             DistKind::Triangular | DistKind::Pert if !(a[0] <= a[1] && a[1] <= a[2]) => {
-                Err(format!("{name}({}, {}, {}) needs min <= mode <= max", a[0], a[1], a[2]))
+                Err(format!(
+                    "{name}({}, {}, {}) needs min <= mode <= max",
+                    a[0], a[1], a[2]
+                ))
             }
-            DistKind::To if a[0] > a[1] => Err(format!("`{} to {}` needs the low end first", a[0], a[1])),
+            DistKind::To if a[0] > a[1] => {
+                Err(format!("`{} to {}` needs the low end first", a[0], a[1]))
+            }
             _ => Ok(()),
         }
     }
@@ -125,9 +134,15 @@ pub enum ToParams {
 pub fn to_params(lo: f64, hi: f64) -> ToParams {
     if 0.0 < lo && lo < hi {
         let (l, h) = (lo.ln(), hi.ln());
-        ToParams::LogNormal { mu: (l + h) / 2.0, sigma: (h - l) / (2.0 * Z95) }
+        ToParams::LogNormal {
+            mu: (l + h) / 2.0,
+            sigma: (h - l) / (2.0 * Z95),
+        }
     } else {
-        ToParams::Normal { mean: (lo + hi) / 2.0, sd: (hi - lo) / (2.0 * Z95) }
+        ToParams::Normal {
+            mean: (lo + hi) / 2.0,
+            sd: (hi - lo) / (2.0 * Z95),
+        }
     }
 }
 

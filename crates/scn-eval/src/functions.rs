@@ -98,10 +98,18 @@ impl Func {
         let name = self.name();
         let prob = |i: usize, what: &str| -> Result<f64, String> {
             let p = a[i];
-            if (0.0..=1.0).contains(&p) { Ok(p) } else { Err(format!("{name} needs {what} between 0 and 1, got {p}")) }
+            if (0.0..=1.0).contains(&p) {
+                Ok(p)
+            } else {
+                Err(format!("{name} needs {what} between 0 and 1, got {p}"))
+            }
         };
         let non_negative = |i: usize, what: &str| -> Result<f64, String> {
-            if a[i] >= 0.0 { Ok(a[i]) } else { Err(format!("{name} needs {what} of 0 or more, got {}", a[i])) }
+            if a[i] >= 0.0 {
+                Ok(a[i])
+            } else {
+                Err(format!("{name} needs {what} of 0 or more, got {}", a[i]))
+            }
         };
         match self {
             Func::HazardWithin => {
@@ -134,7 +142,9 @@ impl Func {
             Func::OddsLogit => {
                 let p = prob(0, "a probability")?;
                 if p == 0.0 || p == 1.0 {
-                    return Err(format!("{name} needs a probability strictly between 0 and 1, got {p}"));
+                    return Err(format!(
+                        "{name} needs a probability strictly between 0 and 1, got {p}"
+                    ));
                 }
                 Ok((p / (1.0 - p)).ln())
             }
@@ -152,7 +162,11 @@ impl Func {
                 let mut v = a.to_vec();
                 v.sort_by(f64::total_cmp);
                 let n = v.len();
-                Ok(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+                Ok(if n % 2 == 1 {
+                    v[n / 2]
+                } else {
+                    (v[n / 2 - 1] + v[n / 2]) / 2.0
+                })
             }
             Func::PoolGeoOdds => {
                 for i in 0..a.len() {
@@ -160,11 +174,14 @@ impl Func {
                 }
                 let (zeros, ones) = (a.contains(&0.0), a.contains(&1.0));
                 match (zeros, ones) {
-                    (true, true) => Err(format!("{name} cannot pool a probability of 0 with one of 1")),
+                    (true, true) => Err(format!(
+                        "{name} cannot pool a probability of 0 with one of 1"
+                    )),
                     (true, false) => Ok(0.0),
                     (false, true) => Ok(1.0),
                     (false, false) => {
-                        let mean_log_odds = a.iter().map(|p| (p / (1.0 - p)).ln()).sum::<f64>() / a.len() as f64;
+                        let mean_log_odds =
+                            a.iter().map(|p| (p / (1.0 - p)).ln()).sum::<f64>() / a.len() as f64;
                         let odds = mean_log_odds.exp();
                         Ok(odds / (1.0 + odds))
                     }
@@ -191,30 +208,52 @@ mod tests {
     #[test]
     fn values_by_hand() {
         // 1 - e^-1
-        assert!(close(Func::HazardWithin.call(&[0.5, 2.0]).unwrap(), 0.632_120_558_828_557_7));
+        assert!(close(
+            Func::HazardWithin.call(&[0.5, 2.0]).unwrap(),
+            0.632_120_558_828_557_7
+        ));
         // -ln(0.5) / 2
-        assert!(close(Func::HazardRate.call(&[0.5, 2.0]).unwrap(), 0.346_573_590_279_972_6));
+        assert!(close(
+            Func::HazardRate.call(&[0.5, 2.0]).unwrap(),
+            0.346_573_590_279_972_6
+        ));
         assert!(close(Func::OddsToP.call(&[3.0]).unwrap(), 0.75));
         assert!(close(Func::OddsOf.call(&[0.75]).unwrap(), 3.0));
         assert!(close(Func::OddsLogit.call(&[0.75]).unwrap(), 3f64.ln()));
         assert!(close(Func::OddsExpit.call(&[0.0]).unwrap(), 0.5));
         assert!(close(Func::PoolMean.call(&[0.1, 0.2, 0.6]).unwrap(), 0.3));
         assert!(close(Func::PoolMedian.call(&[0.6, 0.1, 0.2]).unwrap(), 0.2));
-        assert!(close(Func::PoolMedian.call(&[0.6, 0.1, 0.2, 0.3]).unwrap(), 0.25));
+        assert!(close(
+            Func::PoolMedian.call(&[0.6, 0.1, 0.2, 0.3]).unwrap(),
+            0.25
+        ));
         // odds 1/9 and 9: geometric mean 1, so p = 0.5
         assert!(close(Func::PoolGeoOdds.call(&[0.1, 0.9]).unwrap(), 0.5));
         // odds 1 and 4: geometric mean 2, so p = 2/3
-        assert!(close(Func::PoolGeoOdds.call(&[0.5, 0.8]).unwrap(), 2.0 / 3.0));
+        assert!(close(
+            Func::PoolGeoOdds.call(&[0.5, 0.8]).unwrap(),
+            2.0 / 3.0
+        ));
         // 0.75^2 / (0.75^2 + 0.25^2) = 0.5625 / 0.625
         assert!(close(Func::PoolExtremize.call(&[0.75, 2.0]).unwrap(), 0.9));
     }
 
     #[test]
     fn domain_errors() {
-        assert!(Func::HazardWithin.call(&[-1.0, 1.0]).unwrap_err().contains("rate"));
+        assert!(
+            Func::HazardWithin
+                .call(&[-1.0, 1.0])
+                .unwrap_err()
+                .contains("rate")
+        );
         assert!(Func::OddsOf.call(&[1.0]).is_err());
         assert!(Func::OddsLogit.call(&[0.0]).is_err());
-        assert!(Func::PoolMean.call(&[0.5, 1.2]).unwrap_err().contains("between 0 and 1"));
+        assert!(
+            Func::PoolMean
+                .call(&[0.5, 1.2])
+                .unwrap_err()
+                .contains("between 0 and 1")
+        );
         assert!(Func::PoolGeoOdds.call(&[0.0, 1.0]).is_err());
         assert!(Func::HazardRate.call(&[0.5, 0.0]).is_err());
     }

@@ -27,12 +27,17 @@ pub struct Loaded {
 impl Loaded {
     /// The root file's AST, if it parsed.
     pub fn root_file(&self) -> Option<&File> {
-        self.files.get(self.root.0 as usize).and_then(Option::as_ref)
+        self.files
+            .get(self.root.0 as usize)
+            .and_then(Option::as_ref)
     }
 
     /// Every parsed file with its id.
     pub fn parsed(&self) -> impl Iterator<Item = (FileId, &File)> {
-        self.files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (FileId(i as u32), f)))
+        self.files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.as_ref().map(|f| (FileId(i as u32), f)))
     }
 }
 
@@ -40,12 +45,25 @@ impl Loaded {
 /// against `dir`. `path` is the file's own path, if it has one, so that an import of it
 /// is recognised as a cycle.
 pub fn load(name: &str, text: String, dir: &Path, path: Option<&Path>) -> Loaded {
-    let mut loader = Loader { out: Loaded::default(), by_path: HashMap::new(), stack: Vec::new() };
+    let mut loader = Loader {
+        out: Loaded::default(),
+        by_path: HashMap::new(),
+        stack: Vec::new(),
+    };
     let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
     // Diagnostics name imported files relative to the root's name, as a person would type
     // them, never by the canonical path the loader resolves them with.
-    let shown_dir = Path::new(name).parent().map(Path::to_path_buf).unwrap_or_default();
-    let root = loader.add(name.to_owned(), text, dir.to_path_buf(), &shown_dir, canonical);
+    let shown_dir = Path::new(name)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let root = loader.add(
+        name.to_owned(),
+        text,
+        dir.to_path_buf(),
+        &shown_dir,
+        canonical,
+    );
     loader.out.root = root;
     loader.out
 }
@@ -58,7 +76,14 @@ struct Loader {
 }
 
 impl Loader {
-    fn add(&mut self, name: String, text: String, dir: PathBuf, shown_dir: &Path, canonical: Option<PathBuf>) -> FileId {
+    fn add(
+        &mut self,
+        name: String,
+        text: String,
+        dir: PathBuf,
+        shown_dir: &Path,
+        canonical: Option<PathBuf>,
+    ) -> FileId {
         let id = self.out.sources.add(SourceFile::new(name.clone(), text));
         self.out.files.push(None);
         let text = &self.out.sources.get(id).text;
@@ -87,14 +112,21 @@ impl Loader {
                 Ok(c) => c,
                 Err(e) => {
                     self.out.diags.push(
-                        Diagnostic::error(id, imp.path.span, format!("cannot import `{}`: {e}", imp.path.value))
-                            .with_help(format!("imports are relative to the importing file; looked for {display}")),
+                        Diagnostic::error(
+                            id,
+                            imp.path.span,
+                            format!("cannot import `{}`: {e}", imp.path.value),
+                        )
+                        .with_help(format!(
+                            "imports are relative to the importing file; looked for {display}"
+                        )),
                     );
                     continue;
                 }
             };
             if let Some(pos) = self.stack.iter().position(|(p, _)| *p == canonical) {
-                let mut chain: Vec<&str> = self.stack[pos..].iter().map(|(_, n)| n.as_str()).collect();
+                let mut chain: Vec<&str> =
+                    self.stack[pos..].iter().map(|(_, n)| n.as_str()).collect();
                 chain.push(&display);
                 self.out.diags.push(Diagnostic::error(
                     id,
@@ -108,7 +140,9 @@ impl Loader {
             }
             match std::fs::read(&canonical).map(String::from_utf8) {
                 Ok(Ok(text)) => {
-                    let sub_dir = canonical.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                    let sub_dir = canonical
+                        .parent()
+                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
                     let sub_shown = shown.parent().map(Path::to_path_buf).unwrap_or_default();
                     let fid = self.add(display, text, sub_dir, &sub_shown, Some(canonical.clone()));
                     self.by_path.insert(canonical, fid);

@@ -86,21 +86,36 @@ impl Manifest {
     /// The nearest `scn.toml` in `start` or a folder above it.
     pub fn find(start: &Path) -> Option<PathBuf> {
         let start = std::fs::canonicalize(start).ok()?;
-        start.ancestors().map(|d| d.join(MANIFEST_NAME)).find(|p| p.is_file())
+        start
+            .ancestors()
+            .map(|d| d.join(MANIFEST_NAME))
+            .find(|p| p.is_file())
     }
 
     /// Reads and parses a manifest; its text joins `sources` so errors render with it.
     pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Manifest, Diagnostic> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             let id = sources.add(SourceFile::new(path.display().to_string(), String::new()));
-            Diagnostic::error(id, Span::default(), format!("cannot read {}: {e}", path.display()))
+            Diagnostic::error(
+                id,
+                Span::default(),
+                format!("cannot read {}: {e}", path.display()),
+            )
         })?;
         let id: FileId = sources.add(SourceFile::new(path.display().to_string(), text.clone()));
         let mut m: Manifest = toml::from_str(&text).map_err(|e| {
-            let span = e.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
-            Diagnostic::error(id, span, format!("invalid {MANIFEST_NAME}: {}", e.message()))
+            let span = e
+                .span()
+                .map_or(Span::default(), |r| Span::new(r.start, r.end));
+            Diagnostic::error(
+                id,
+                span,
+                format!("invalid {MANIFEST_NAME}: {}", e.message()),
+            )
         })?;
-        m.dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        m.dir = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         Ok(m)
     }
 
@@ -111,7 +126,12 @@ impl Manifest {
         for (name, decl) in &self.plugins {
             if allow_external {
                 let timeout = Duration::from_millis(decl.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS));
-                plugins.add(Box::new(ExternalPlugin::new(name, decl.command.clone(), self.dir.clone(), timeout)));
+                plugins.add(Box::new(ExternalPlugin::new(
+                    name,
+                    decl.command.clone(),
+                    self.dir.clone(),
+                    timeout,
+                )));
             } else {
                 plugins.refuse(name);
             }
@@ -121,6 +141,10 @@ impl Manifest {
 
     /// The library's scenario folders, resolved against the manifest's folder.
     pub fn scenario_dirs(&self) -> Vec<PathBuf> {
-        self.library.scenarios.iter().map(|s| self.dir.join(s)).collect()
+        self.library
+            .scenarios
+            .iter()
+            .map(|s| self.dir.join(s))
+            .collect()
     }
 }

@@ -190,7 +190,9 @@ pub struct Node {
 impl Node {
     /// True when the node's children are options.
     pub fn is_decision(&self, nodes: &[Node]) -> bool {
-        self.children.first().is_some_and(|&c| nodes[c as usize].kind == NodeKind::Option)
+        self.children
+            .first()
+            .is_some_and(|&c| nodes[c as usize].kind == NodeKind::Option)
     }
 
     /// The label, defaulting to the id.
@@ -304,6 +306,10 @@ impl Model {
 
     /// The leaves, in tree order.
     pub fn leaves(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.nodes.iter().enumerate().filter(|(_, n)| n.children.is_empty()).map(|(i, _)| i as NodeId)
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.children.is_empty())
+            .map(|(i, _)| i as NodeId)
     }
 }

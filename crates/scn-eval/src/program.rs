@@ -112,13 +112,23 @@ pub trait Env {
     /// A query's value.
     fn query(&mut self, i: u32, span: Span) -> Result<f64, EvalError>;
     /// A distribution: its mean, or a draw.
-    fn dist(&mut self, kind: DistKind, site: u32, args: &[f64], span: Span) -> Result<f64, EvalError>;
+    fn dist(
+        &mut self,
+        kind: DistKind,
+        site: u32,
+        args: &[f64],
+        span: Span,
+    ) -> Result<f64, EvalError>;
     /// A distribution with constant parameters: its mean, or a draw.
     fn const_dist(&mut self, i: u32, span: Span) -> Result<f64, EvalError>;
 }
 
 /// Runs a program. `stack` is scratch space, reused between runs.
-pub fn run<E: Env + ?Sized>(p: &Program, env: &mut E, stack: &mut Vec<f64>) -> Result<f64, EvalError> {
+pub fn run<E: Env + ?Sized>(
+    p: &Program,
+    env: &mut E,
+    stack: &mut Vec<f64>,
+) -> Result<f64, EvalError> {
     // Most probabilities and effects are one name or one number: skip the machinery.
     match p.code.as_slice() {
         [Instr::Const(v)] => return Ok(*v),
@@ -143,7 +153,10 @@ pub fn run<E: Env + ?Sized>(p: &Program, env: &mut E, stack: &mut Vec<f64>) -> R
                     BinOp::Sub => a - b,
                     BinOp::Mul => a * b,
                     BinOp::Div if b == 0.0 => {
-                        return Err(EvalError { span: p.spans[k], message: "division by zero".into() });
+                        return Err(EvalError {
+                            span: p.spans[k],
+                            message: "division by zero".into(),
+                        });
                     }
                     BinOp::Div => a / b,
                     BinOp::Pow => a.powf(b),
@@ -159,13 +172,19 @@ pub fn run<E: Env + ?Sized>(p: &Program, env: &mut E, stack: &mut Vec<f64>) -> R
             Instr::ConstDist(i) => env.const_dist(i, p.spans[k])?,
             Instr::Call(func, n) => {
                 let at = stack.len() - n as usize;
-                let v = func.call(&stack[at..]).map_err(|message| EvalError { span: p.spans[k], message })?;
+                let v = func.call(&stack[at..]).map_err(|message| EvalError {
+                    span: p.spans[k],
+                    message,
+                })?;
                 stack.truncate(at);
                 v
             }
         };
         if !v.is_finite() {
-            return Err(EvalError { span: p.spans[k], message: format!("this evaluates to {v}, not a finite number") });
+            return Err(EvalError {
+                span: p.spans[k],
+                message: format!("this evaluates to {v}, not a finite number"),
+            });
         }
         stack.push(v);
     }

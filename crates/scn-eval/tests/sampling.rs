@@ -11,13 +11,26 @@ fn evaluate(src: &str) -> Evaluation {
 }
 
 fn sample(ev: &Evaluation, n: u64, seed: u64, threads: usize) -> Samples {
-    scn_eval::sample(ev, &SampleOptions { samples: n, seed, threads: Some(threads), progress: None })
+    scn_eval::sample(
+        ev,
+        &SampleOptions {
+            samples: n,
+            seed,
+            threads: Some(threads),
+            progress: None,
+        },
+    )
 }
 
 /// |mean − want| within 4 standard errors of the sample mean.
 fn assert_mean(s: &scn_eval::Summary, want: f64) {
     let se = s.sd / (s.n as f64).sqrt();
-    assert!((s.mean - want).abs() < 4.0 * se, "mean {} vs {want} (4 se = {})", s.mean, 4.0 * se);
+    assert!(
+        (s.mean - want).abs() < 4.0 * se,
+        "mean {} vs {want} (4 se = {})",
+        s.mean,
+        4.0 * se
+    );
 }
 
 #[test]
@@ -44,7 +57,10 @@ fn a_shared_let_correlates_and_inline_draws_do_not() {
 
 #[test]
 fn peer_tree_expected_aid_is_101_21() {
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/peer-tree.scn"));
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/bench/peer-tree.scn"
+    ));
     let Ok(src) = src else {
         eprintln!("../shared/bench/peer-tree.scn not found; skipped");
         return;
@@ -53,7 +69,11 @@ fn peer_tree_expected_aid_is_101_21() {
     // Probabilities multiply independent betas linearly, so plugging in means is exact:
     // 0.3·(0.6·E[150 to 400] + 0.4·60) + 0.7·0.5·(0.2·E[10 to 60] + 0.8·0.6·35 + 0.8·0.4·E[40 to 120])
     //   + 0.35·(0.5·E[80 to 200] + 0.5·0.6·55 + 0.5·0.4·E[20 to 80]) = 101.21.
-    assert!((ev.metrics[0].0 - 101.21).abs() < 0.01, "{}", ev.metrics[0].0);
+    assert!(
+        (ev.metrics[0].0 - 101.21).abs() < 0.01,
+        "{}",
+        ev.metrics[0].0
+    );
     let s = sample(&ev, 200_000, 7, 2);
     assert_mean(s.metrics[0].as_ref().unwrap(), 101.21);
     assert_mean(s.forecasts[0].as_ref().unwrap(), 101.21);
@@ -76,30 +96,43 @@ fn thread_count_never_changes_the_numbers() {
     assert_eq!(format!("{one:?}"), format!("{two:?}"));
     assert_eq!(format!("{one:?}"), format!("{three:?}"));
     let other = sample(&ev, 50_001, 43, 2);
-    assert_ne!(one.forecasts[0].unwrap().mean, other.forecasts[0].unwrap().mean);
+    assert_ne!(
+        one.forecasts[0].unwrap().mean,
+        other.forecasts[0].unwrap().mean
+    );
     assert_eq!(one.kept, 50_001);
 }
 
 #[test]
 fn renormalisation_is_counted_exactly_when_needed() {
     // Always sums to 1: no warning.
-    let ev = evaluate("scenario s { let q = beta(2, 2) branch a p = q branch b p = rest forecast f = P(a) }");
+    let ev = evaluate(
+        "scenario s { let q = beta(2, 2) branch a p = q branch b p = rest forecast f = P(a) }",
+    );
     let s = sample(&ev, 20_000, 3, 2);
     assert_eq!(s.adjusted, 0);
     assert!(s.warnings().is_empty());
 
     // a ~ U(0.5, 0.7) plus 0.4 exceeds 1 exactly when a > 0.6: half the samples need
     // `rest` clamped to 0 and the set renormalised.
-    let ev = evaluate("scenario s { branch a p = uniform(0.5, 0.7) branch b p = 0.4 branch c p = rest forecast f = P(a) }");
+    let ev = evaluate(
+        "scenario s { branch a p = uniform(0.5, 0.7) branch b p = 0.4 branch c p = rest forecast f = P(a) }",
+    );
     let s = sample(&ev, 100_000, 3, 2);
     let share = s.adjusted as f64 / s.kept as f64;
     let se = (0.25f64 / 100_000.0).sqrt();
     assert!((share - 0.5).abs() < 4.0 * se, "{share}");
     assert_eq!(s.warnings().len(), 1);
-    assert!(s.warnings()[0].contains("renormalised"), "{:?}", s.warnings());
+    assert!(
+        s.warnings()[0].contains("renormalised"),
+        "{:?}",
+        s.warnings()
+    );
 
     // p ~ Normal(0.5, 0.3) leaves [0, 1] with probability 2·Φ(−0.5/0.3) = 2·0.047790 = 0.095581.
-    let ev = evaluate("scenario s { branch a p = normal(0.5, 0.3) branch b p = rest forecast f = P(a) }");
+    let ev = evaluate(
+        "scenario s { branch a p = normal(0.5, 0.3) branch b p = rest forecast f = P(a) }",
+    );
     let s = sample(&ev, 100_000, 5, 2);
     let share = s.adjusted as f64 / s.kept as f64;
     let se = (0.0956f64 * 0.9044 / 100_000.0).sqrt();
@@ -123,7 +156,10 @@ fn decisions_stay_fixed_and_report_how_often_each_option_wins() {
     assert_eq!(ev.model.nodes[ev.decisions[0].choice as usize].id, "take");
     let s = sample(&ev, 100_000, 9, 2);
     let share = s.optimal_share[0][0];
-    assert!((share - 0.5).abs() < 4.0 * (0.25f64 / 100_000.0).sqrt(), "{share}");
+    assert!(
+        (share - 0.5).abs() < 4.0 * (0.25f64 / 100_000.0).sqrt(),
+        "{share}"
+    );
     assert!((s.optimal_share[0][0] + s.optimal_share[0][1] - 1.0).abs() < 1e-12);
 }
 

@@ -33,7 +33,9 @@ pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
     if !loaded.diags.is_empty() {
         return loaded.diags.clone();
     }
-    let Some(file) = loaded.root_file() else { return Vec::new() };
+    let Some(file) = loaded.root_file() else {
+        return Vec::new();
+    };
     if !file.items.iter().any(|i| matches!(i, Item::Scenario(_))) {
         return Vec::new();
     }

@@ -17,7 +17,9 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
     let mut given = Vec::new();
     let mut diags = Vec::new();
     for (i, text) in args.given.iter().enumerate() {
-        let id = loaded.sources.add(SourceFile::new(format!("<given {}>", i + 1), text.clone()));
+        let id = loaded
+            .sources
+            .add(SourceFile::new(format!("<given {}>", i + 1), text.clone()));
         match scn_dsl::parse_event(text, id) {
             Ok(e) => given.push((id, e)),
             Err(d) => diags.extend(d),
@@ -36,13 +38,19 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
         (None, Some(name)) => match <Format as clap::ValueEnum>::from_str(name, true) {
             Ok(f) => f,
             Err(_) => {
-                let _ = writeln!(io.stderr, "scn: error: scn.toml: unknown format `{name}` in [defaults]");
+                let _ = writeln!(
+                    io.stderr,
+                    "scn: error: scn.toml: unknown format `{name}` in [defaults]"
+                );
                 return Exit::Usage;
             }
         },
         (None, None) => Format::Text,
     };
-    let seed = args.seed.or(defaults.seed).unwrap_or(scn_eval::DEFAULT_SEED);
+    let seed = args
+        .seed
+        .or(defaults.seed)
+        .unwrap_or(scn_eval::DEFAULT_SEED);
     let samples = match args.samples.or(defaults.samples) {
         Some(n) if n > 0 => Some(run_samples(&evaluation, n, seed, args.threads)),
         _ => None,
@@ -55,10 +63,17 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
     let code = match &args.output {
         Some(path) if !is_stdin(path) => {
             let mut buf = Vec::new();
-            match renderer.render(&report, &mut buf).and_then(|()| write_atomic(path, &buf)) {
+            match renderer
+                .render(&report, &mut buf)
+                .and_then(|()| write_atomic(path, &buf))
+            {
                 Ok(()) => Exit::Ok,
                 Err(e) => {
-                    let _ = writeln!(io.stderr, "scn: error: cannot write {}: {e}", path.display());
+                    let _ = writeln!(
+                        io.stderr,
+                        "scn: error: cannot write {}: {e}",
+                        path.display()
+                    );
                     Exit::Usage
                 }
             }
@@ -82,7 +97,12 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
 
 /// Samples on a worker thread while this one shows a progress bar, if the run lasts over a
 /// second and stderr is a terminal.
-fn run_samples(ev: &scn_eval::Evaluation, n: u64, seed: u64, threads: Option<u16>) -> scn_eval::Samples {
+fn run_samples(
+    ev: &scn_eval::Evaluation,
+    n: u64,
+    seed: u64,
+    threads: Option<u16>,
+) -> scn_eval::Samples {
     use std::io::IsTerminal;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
@@ -104,8 +124,10 @@ fn run_samples(ev: &scn_eval::Evaluation, n: u64, seed: u64, threads: Option<u16
             if show && bar.is_none() && start.elapsed() > Duration::from_secs(1) {
                 let b = indicatif::ProgressBar::new(n);
                 b.set_style(
-                    indicatif::ProgressStyle::with_template("{spinner} sampling {pos}/{len} [{bar:40}] {eta}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} sampling {pos}/{len} [{bar:40}] {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 );
                 bar = Some(b);
             }
@@ -116,6 +138,8 @@ fn run_samples(ev: &scn_eval::Evaluation, n: u64, seed: u64, threads: Option<u16
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        worker.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        worker
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
     })
 }

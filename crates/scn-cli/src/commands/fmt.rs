@@ -1,6 +1,5 @@
 //! `scn fmt [--check] FILE...`: the canonical layout, written atomically.
 
-
 use crate::args::FmtArgs;
 use crate::input::{is_stdin, read_source};
 use crate::output::write_atomic;

@@ -5,7 +5,6 @@ mod eval;
 mod fmt;
 mod test;
 
-
 use scn_dsl::{Diagnostic, SourceMap};
 
 use crate::args::{Cli, Command};
@@ -27,7 +26,11 @@ pub(crate) fn report(diags: &[Diagnostic], sources: &SourceMap, io: &mut Io<'_>)
     for d in diags {
         let _ = io.stderr.write_all(scn_dsl::render(d, sources).as_bytes());
     }
-    if diags.iter().any(Diagnostic::is_error) { Exit::Invalid } else { Exit::Ok }
+    if diags.iter().any(Diagnostic::is_error) {
+        Exit::Invalid
+    } else {
+        Exit::Ok
+    }
 }
 
 /// Reports a source that could not be read.

@@ -38,7 +38,9 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
                 continue;
             }
         };
-        let holds_scenario = loaded.root_file().is_none_or(|f| f.items.iter().any(|i| matches!(i, Item::Scenario(_))));
+        let holds_scenario = loaded
+            .root_file()
+            .is_none_or(|f| f.items.iter().any(|i| matches!(i, Item::Scenario(_))));
         if !holds_scenario {
             continue; // a template library
         }
@@ -77,7 +79,11 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
         if scenarios == 1 { "" } else { "s" },
         files.len(),
         if files.len() == 1 { "" } else { "s" },
-        if invalid > 0 { format!("; {invalid} invalid") } else { String::new() }
+        if invalid > 0 {
+            format!("; {invalid} invalid")
+        } else {
+            String::new()
+        }
     );
     exit
 }

@@ -46,7 +46,14 @@ struct SampleSummary {
 
 impl From<&scn_eval::Summary> for SampleSummary {
     fn from(s: &scn_eval::Summary) -> Self {
-        SampleSummary { n: s.n, mean: s.mean, sd: s.sd, p05: s.p05, p50: s.p50, p95: s.p95 }
+        SampleSummary {
+            n: s.n,
+            mean: s.mean,
+            sd: s.sd,
+            p05: s.p05,
+            p50: s.p50,
+            p95: s.p95,
+        }
     }
 }
 
@@ -108,7 +115,10 @@ impl Serialize for Doc<'_, '_> {
                 label: f.label.as_deref().unwrap_or(&f.name),
                 value,
                 prior_value,
-                samples: r.samples.and_then(|s| s.forecasts[i].as_ref()).map(SampleSummary::from),
+                samples: r
+                    .samples
+                    .and_then(|s| s.forecasts[i].as_ref())
+                    .map(SampleSummary::from),
             })
             .collect();
         map.serialize_entry("forecasts", &forecasts)?;
@@ -124,7 +134,10 @@ impl Serialize for Doc<'_, '_> {
                 unit: m.unit.as_deref(),
                 expected,
                 prior_expected,
-                samples: r.samples.and_then(|s| s.metrics[i].as_ref()).map(SampleSummary::from),
+                samples: r
+                    .samples
+                    .and_then(|s| s.metrics[i].as_ref())
+                    .map(SampleSummary::from),
             })
             .collect();
         map.serialize_entry("metrics", &metrics)?;
@@ -136,7 +149,13 @@ impl Serialize for Doc<'_, '_> {
             .expects
             .iter()
             .zip(&ev.expects)
-            .map(|(d, o)| Expectation { line: line_of(r, d), value: o.value, lo: d.lo, hi: d.hi, holds: o.holds })
+            .map(|(d, o)| Expectation {
+                line: line_of(r, d),
+                value: o.value,
+                lo: d.lo,
+                hi: d.hi,
+                holds: o.holds,
+            })
             .collect();
         map.serialize_entry("expectations", &expectations)?;
         if let Some(s) = r.samples {
@@ -168,7 +187,11 @@ impl Serialize for Paths<'_, '_> {
         let model = &r.ev.model;
         let mut seq = s.serialize_seq(Some(r.paths.len()))?;
         for &leaf in &r.paths {
-            seq.serialize_element(&Path { r, leaf, nodes: model.ancestry(leaf) })?;
+            seq.serialize_element(&Path {
+                r,
+                leaf,
+                nodes: model.ancestry(leaf),
+            })?;
         }
         seq.end()
     }
@@ -184,8 +207,16 @@ impl Serialize for Path<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.r;
         let model = &r.ev.model;
-        let ids: Vec<&str> = self.nodes.iter().map(|&n| model.nodes[n as usize].id.as_str()).collect();
-        let labels: Vec<&str> = self.nodes.iter().map(|&n| model.nodes[n as usize].label()).collect();
+        let ids: Vec<&str> = self
+            .nodes
+            .iter()
+            .map(|&n| model.nodes[n as usize].id.as_str())
+            .collect();
+        let labels: Vec<&str> = self
+            .nodes
+            .iter()
+            .map(|&n| model.nodes[n as usize].label())
+            .collect();
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("id", &ids.join("."))?;
         map.serialize_entry("labels", &labels)?;
@@ -193,7 +224,10 @@ impl Serialize for Path<'_, '_> {
         if r.ev.posterior.is_some() {
             map.serialize_entry("prior_probability", &r.ev.prior[self.leaf as usize])?;
         }
-        map.serialize_entry("date", &model.nodes[self.leaf as usize].date.map(|d| d.to_string()))?;
+        map.serialize_entry(
+            "date",
+            &model.nodes[self.leaf as usize].date.map(|d| d.to_string()),
+        )?;
         map.serialize_entry("metrics", &Metrics { r, node: self.leaf })?;
         map.end()
     }
@@ -238,7 +272,9 @@ impl Serialize for Decisions<'_, '_> {
                     .values
                     .iter()
                     .zip(&s.optimal_share[i])
-                    .map(|(&(o, _), &share)| (model.nodes[o as usize].id.clone(), serde_json::json!(share)))
+                    .map(|(&(o, _), &share)| {
+                        (model.nodes[o as usize].id.clone(), serde_json::json!(share))
+                    })
                     .collect();
                 entry["optimal_share"] = serde_json::Value::Object(shares);
             }

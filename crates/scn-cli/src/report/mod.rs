@@ -1,14 +1,16 @@
 //! Reports: one module per format behind the [`Render`] trait.
 
+mod html;
 mod json;
+mod markdown;
 mod number;
 mod text;
 
 use std::io::{self, Write};
 
 use scn_dsl::SourceMap;
-use scn_eval::{Evaluation, Samples};
 use scn_eval::model::NodeId;
+use scn_eval::{Evaluation, Samples};
 
 pub(crate) use number::{approx, num, pct};
 
@@ -25,6 +27,10 @@ pub enum Format {
     Text,
     /// The JSON of spec section 11, for programs.
     Json,
+    /// GitHub-flavoured Markdown, for issues, pull requests and wikis.
+    Markdown,
+    /// One self-contained HTML page with SVG charts, for browsers and print.
+    Html,
 }
 
 impl Format {
@@ -32,6 +38,8 @@ impl Format {
         match self {
             Format::Text => &text::Text,
             Format::Json => &json::Json,
+            Format::Markdown => &markdown::Markdown,
+            Format::Html => &html::Html,
         }
     }
 }
@@ -51,14 +59,24 @@ pub(crate) struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    pub(crate) fn new(ev: &'a Evaluation, sources: &'a SourceMap, samples: Option<&'a Samples>) -> Self {
+    pub(crate) fn new(
+        ev: &'a Evaluation,
+        sources: &'a SourceMap,
+        samples: Option<&'a Samples>,
+    ) -> Self {
         let mut warnings = ev.warnings.clone();
         warnings.extend(samples.map(Samples::warnings).unwrap_or_default());
         let mut paths = ev.sets.leaves.clone();
         let p = ev.posterior.as_ref().unwrap_or(&ev.prior);
         // A stable sort keeps tree order among equal probabilities.
         paths.sort_by(|&a, &b| p[b as usize].total_cmp(&p[a as usize]));
-        Report { ev, sources, paths, samples, warnings }
+        Report {
+            ev,
+            sources,
+            paths,
+            samples,
+            warnings,
+        }
     }
 
     /// The probability of a node now (posterior when there is evidence).

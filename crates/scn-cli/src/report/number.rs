@@ -14,7 +14,11 @@ pub(crate) fn num(v: f64) -> String {
     }
     let decimals = (5 - a.log10().floor() as i32).clamp(0, 10) as usize;
     let s = format!("{v:.decimals$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    };
     group_thousands(&s)
 }
 
@@ -45,7 +49,9 @@ pub(crate) fn pct(p: f64) -> String {
 
 fn group_thousands(s: &str) -> String {
     let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
     if int.len() <= 4 {
         return s.to_owned();
     }

@@ -40,7 +40,11 @@ impl Render for Text {
         }
         let evidence = ev.posterior.is_some();
         if let Some(p) = ev.evidence {
-            writeln!(w, "Evidence observed (probability {} before it); probabilities below are given the evidence.", pct(p))?;
+            writeln!(
+                w,
+                "Evidence observed (probability {} before it); probabilities below are given the evidence.",
+                pct(p)
+            )?;
         }
 
         writeln!(w, "\nTree")?;
@@ -53,18 +57,35 @@ impl Render for Text {
                     Some(l) => format!("{indent}{}  {l}", node.id),
                     None => format!("{indent}{}", node.id),
                 };
-                if name.chars().count() > NAME_WIDTH { name.chars().take(NAME_WIDTH - 1).chain(['…']).collect() } else { name }
+                if name.chars().count() > NAME_WIDTH {
+                    name.chars().take(NAME_WIDTH - 1).chain(['…']).collect()
+                } else {
+                    name
+                }
             })
             .collect();
-        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(4);
-        let header = if evidence { "p(branch)   p(path)     prior" } else { "p(branch)   p(path)" };
+        let width = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(4);
+        let header = if evidence {
+            "p(branch)   p(path)     prior"
+        } else {
+            "p(branch)   p(path)"
+        };
         writeln!(w, "  {:<width$} {header}   date", "")?;
         let now = ev.posterior.as_ref().unwrap_or(&ev.prior);
         for (k, name) in (1..=shown).zip(&names) {
             let node = &model.nodes[k];
             // Under evidence, a branch's probability given its parent is the posterior one.
             let parent = node.parent as usize;
-            let cond_now = if evidence && now[parent] > 0.0 { now[k] / now[parent] } else { ev.cond[k] };
+            let cond_now = if evidence && now[parent] > 0.0 {
+                now[k] / now[parent]
+            } else {
+                ev.cond[k]
+            };
             let cond = match node.kind {
                 NodeKind::Option if ev.cond[k] == 1.0 => "chosen".to_owned(),
                 NodeKind::Option => "-".to_owned(),
@@ -74,14 +95,21 @@ impl Render for Text {
             if evidence {
                 line.push_str(&format!(" {:>9}", pct(ev.prior[k])));
             }
-            line.push_str(&format!("   {}", node.date.map(|d| d.to_string()).unwrap_or_default()));
+            line.push_str(&format!(
+                "   {}",
+                node.date.map(|d| d.to_string()).unwrap_or_default()
+            ));
             for t in &node.tags {
                 line.push_str(&format!(" #{}", model.tags[*t as usize]));
             }
             writeln!(w, "{}", line.trim_end())?;
         }
         if shown < model.nodes.len() - 1 {
-            writeln!(w, "  … {} more nodes (scn eval --format json lists every path)", model.nodes.len() - 1 - shown)?;
+            writeln!(
+                w,
+                "  … {} more nodes (scn eval --format json lists every path)",
+                model.nodes.len() - 1 - shown
+            )?;
         }
 
         let id_width = model
@@ -96,8 +124,14 @@ impl Render for Text {
             writeln!(w, "\nForecasts")?;
             for (i, (f, &(v, prior))) in model.forecasts.iter().zip(&ev.forecasts).enumerate() {
                 let label = f.label.as_deref().unwrap_or("");
-                let prior = prior.map(|p| format!("   (prior {})", num(p))).unwrap_or_default();
-                let value = if v.is_nan() { "undefined".to_owned() } else { num(v) };
+                let prior = prior
+                    .map(|p| format!("   (prior {})", num(p)))
+                    .unwrap_or_default();
+                let value = if v.is_nan() {
+                    "undefined".to_owned()
+                } else {
+                    num(v)
+                };
                 writeln!(w, "  {:<id_width$} {value:>14}{prior}   {label}", f.name)?;
                 if let Some(s) = r.samples.and_then(|s| s.forecasts[i].as_ref()) {
                     writeln!(w, "  {:<id_width$} {}", "", spread(s))?;
@@ -115,10 +149,21 @@ impl Render for Text {
                     Some(u) => (num, format!(" {u}")),
                     None => (num, String::new()),
                 };
-                let prior = prior.map(|p| format!("   (prior {})", show(p))).unwrap_or_default();
-                writeln!(w, "  {:<id_width$} {:>14}{unit}{prior}   {label}", m.name, show(v))?;
+                let prior = prior
+                    .map(|p| format!("   (prior {})", show(p)))
+                    .unwrap_or_default();
+                writeln!(
+                    w,
+                    "  {:<id_width$} {:>14}{unit}{prior}   {label}",
+                    m.name,
+                    show(v)
+                )?;
                 if let Some(s) = r.samples.and_then(|s| s.metrics[i].as_ref()) {
-                    let s = if m.unit.as_deref() == Some("%") { scaled(s, 100.0) } else { *s };
+                    let s = if m.unit.as_deref() == Some("%") {
+                        scaled(s, 100.0)
+                    } else {
+                        *s
+                    };
                     writeln!(w, "  {:<id_width$} outcome {}", "", spread(&s))?;
                 }
             }
@@ -130,9 +175,17 @@ impl Render for Text {
                 scn_dsl::ast::Direction::Maximize => "maximize",
                 scn_dsl::ast::Direction::Minimize => "minimize",
             };
-            writeln!(w, "\nDecisions ({verb} {})", model.metrics[obj as usize].name)?;
+            writeln!(
+                w,
+                "\nDecisions ({verb} {})",
+                model.metrics[obj as usize].name
+            )?;
             for (i, d) in ev.decisions.iter().enumerate() {
-                let at = if d.node == 0 { "(root)".to_owned() } else { model.path_of(d.node) };
+                let at = if d.node == 0 {
+                    "(root)".to_owned()
+                } else {
+                    model.path_of(d.node)
+                };
                 writeln!(w, "  at {at}: take {}", model.nodes[d.choice as usize].id)?;
                 for (j, &(o, v)) in d.values.iter().enumerate() {
                     let mark = if o == d.choice { "*" } else { " " };
@@ -140,7 +193,13 @@ impl Render for Text {
                         .samples
                         .map(|s| format!("   best in {} of samples", pct(s.optimal_share[i][j])))
                         .unwrap_or_default();
-                    writeln!(w, "    {mark} {:<22} {:>14}{share}   {}", model.nodes[o as usize].id, num(v), model.nodes[o as usize].label())?;
+                    writeln!(
+                        w,
+                        "    {mark} {:<22} {:>14}{share}   {}",
+                        model.nodes[o as usize].id,
+                        num(v),
+                        model.nodes[o as usize].label()
+                    )?;
                 }
             }
         }
@@ -150,32 +209,58 @@ impl Render for Text {
             for (d, o) in model.expects.iter().zip(&ev.expects) {
                 let line = r.sources.get(d.file).line_col(d.span.start).0;
                 let status = if o.holds { "ok  " } else { "FAIL" };
-                writeln!(w, "  {status} line {line}: {} in {} .. {}", num(o.value), num(d.lo), num(d.hi))?;
+                writeln!(
+                    w,
+                    "  {status} line {line}: {} in {} .. {}",
+                    num(o.value),
+                    num(d.lo),
+                    num(d.hi)
+                )?;
             }
         }
 
         writeln!(w, "\nTop paths")?;
         for &leaf in r.paths.iter().take(TOP_PATHS) {
             let path = model.path_of(leaf);
-            let path = if path.is_empty() { "(root)".to_owned() } else { path };
-            let date = model.nodes[leaf as usize].date.map(|d| format!("  {d}")).unwrap_or_default();
+            let path = if path.is_empty() {
+                "(root)".to_owned()
+            } else {
+                path
+            };
+            let date = model.nodes[leaf as usize]
+                .date
+                .map(|d| format!("  {d}"))
+                .unwrap_or_default();
             let metrics: Vec<String> = model
                 .metrics
                 .iter()
                 .enumerate()
                 .map(|(i, m)| {
                     let v = r.metric_at(leaf, i);
-                    let shown = if m.unit.as_deref() == Some("%") { pct(v) } else { num(v) };
+                    let shown = if m.unit.as_deref() == Some("%") {
+                        pct(v)
+                    } else {
+                        num(v)
+                    };
                     format!("{}={shown}", m.name)
                 })
                 .collect();
-            writeln!(w, "  {:>7}  {path}{date}  {}", pct(r.prob(leaf)), metrics.join(" "))?;
+            writeln!(
+                w,
+                "  {:>7}  {path}{date}  {}",
+                pct(r.prob(leaf)),
+                metrics.join(" ")
+            )?;
         }
         if r.paths.len() > TOP_PATHS {
             writeln!(w, "  … {} more paths", r.paths.len() - TOP_PATHS)?;
         }
         if let Some(s) = r.samples {
-            writeln!(w, "\nMonte Carlo: {} samples kept of {} (point values above are exact; ranges are 90% intervals)", s.kept, s.requested)?;
+            writeln!(
+                w,
+                "\nMonte Carlo: {} samples kept of {} (point values above are exact; ranges are 90% intervals)",
+                s.kept, s.requested
+            )?;
         }
         for warning in &r.warnings {
             writeln!(w, "\nwarning: {warning}")?;
@@ -198,5 +283,12 @@ fn spread(s: &scn_eval::Summary) -> String {
 
 /// A summary in other units (fractions shown as percentages).
 fn scaled(s: &scn_eval::Summary, k: f64) -> scn_eval::Summary {
-    scn_eval::Summary { mean: s.mean * k, sd: s.sd * k, p05: s.p05 * k, p50: s.p50 * k, p95: s.p95 * k, ..*s }
+    scn_eval::Summary {
+        mean: s.mean * k,
+        sd: s.sd * k,
+        p05: s.p05 * k,
+        p50: s.p50 * k,
+        p95: s.p95 * k,
+        ..*s
+    }
 }

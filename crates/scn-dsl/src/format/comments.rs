@@ -27,7 +27,10 @@ pub(super) fn collect(src: &str) -> Vec<Comment> {
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
-                out.push(Comment { start: i as u32, text: src[i..end].trim_end().to_owned() });
+                out.push(Comment {
+                    start: i as u32,
+                    text: src[i..end].trim_end().to_owned(),
+                });
                 i = end;
             }
             _ => i += 1,

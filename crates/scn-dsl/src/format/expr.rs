@@ -8,7 +8,11 @@ pub(super) fn expr(out: &mut String, src: &str, e: &Expr) {
         ExprKind::Name(id) => out.push_str(&id.name),
         ExprKind::Neg(inner) => {
             // `- -x`, not `--x`, which reads as a decrement.
-            out.push_str(if matches!(inner.kind, ExprKind::Neg(_)) { "- " } else { "-" });
+            out.push_str(if matches!(inner.kind, ExprKind::Neg(_)) {
+                "- "
+            } else {
+                "-"
+            });
             expr(out, src, inner);
         }
         ExprKind::Binary { op, lhs, rhs } => {
@@ -18,7 +22,11 @@ pub(super) fn expr(out: &mut String, src: &str, e: &Expr) {
             out.push(' ');
             expr(out, src, rhs);
         }
-        ExprKind::Call { plugin, func, args: a } => {
+        ExprKind::Call {
+            plugin,
+            func,
+            args: a,
+        } => {
             if let Some(p) = plugin {
                 out.push_str(&p.name);
                 out.push('.');

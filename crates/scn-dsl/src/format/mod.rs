@@ -68,7 +68,11 @@ impl Printer<'_> {
     /// Starts a line, with a blank line first where the source had one (not at the top of a
     /// file or block).
     fn start(&mut self, pos: u32) {
-        if self.blank_before(pos) && !self.out.is_empty() && !self.out.ends_with("{\n") && !self.out.ends_with("\n\n") {
+        if self.blank_before(pos)
+            && !self.out.is_empty()
+            && !self.out.ends_with("{\n")
+            && !self.out.ends_with("\n\n")
+        {
             self.out.push('\n');
         }
         self.out.extend(std::iter::repeat_n(' ', self.indent));
@@ -156,8 +160,15 @@ impl Printer<'_> {
             self.push_str_lit(t);
         }
         let after = s.title.as_ref().map_or(s.id.span.end, |t| t.span.end);
-        let open = self.src[after as usize..].find('{').map_or(after, |i| after + i as u32 + 1);
-        if s.items.is_empty() && !self.comments.get(self.next).is_some_and(|c| c.start < s.span.end) {
+        let open = self.src[after as usize..]
+            .find('{')
+            .map_or(after, |i| after + i as u32 + 1);
+        if s.items.is_empty()
+            && !self
+                .comments
+                .get(self.next)
+                .is_some_and(|c| c.start < s.span.end)
+        {
             self.out.push_str(" {}");
             return self.end(s.span.end);
         }
@@ -220,7 +231,12 @@ impl Printer<'_> {
                     out.push_str(&src[d.span.range()]);
                 }
             }
-            ScenarioItemKind::Metric { name, label, unit, init } => {
+            ScenarioItemKind::Metric {
+                name,
+                label,
+                unit,
+                init,
+            } => {
                 out.push_str("metric ");
                 out.push_str(&name.name);
                 if let Some(l) = label {
@@ -356,12 +372,18 @@ impl Printer<'_> {
             return;
         }
         self.out.push('{');
-        let first = body.items.first().map_or(body.span.end - 1, |i| i.span.start);
+        let first = body
+            .items
+            .first()
+            .map_or(body.span.end - 1, |i| i.span.start);
         self.end_before(body.span.start + 1, first);
         self.indent += 2;
         let saved = self.limit;
         for (i, item) in body.items.iter().enumerate() {
-            self.limit = body.items.get(i + 1).map_or(body.span.end - 1, |n| n.span.start);
+            self.limit = body
+                .items
+                .get(i + 1)
+                .map_or(body.span.end - 1, |n| n.span.start);
             self.leading(item.span.start);
             self.body_item(item);
         }
@@ -373,6 +395,8 @@ impl Printer<'_> {
     }
 
     fn has_comment_in(&self, span: Span) -> bool {
-        self.comments.get(self.next).is_some_and(|c| c.start < span.end)
+        self.comments
+            .get(self.next)
+            .is_some_and(|c| c.start < span.end)
     }
 }

@@ -28,14 +28,20 @@ impl Builder {
         // bounds the operators of this level.
         let children = pair.clone().into_inner().count();
         if !self.count_operators(children.saturating_sub(1), span) {
-            return Expr { kind: ExprKind::Number(0.0), span };
+            return Expr {
+                kind: ExprKind::Number(0.0),
+                span,
+            };
         }
         PRATT
             .map_primary(|p| self.parse_primary(p))
             .map_prefix(|op, rhs| {
                 let span = span_of(&op).join(rhs.span);
                 match op.as_rule() {
-                    Rule::neg_op => Expr { kind: ExprKind::Neg(Box::new(rhs)), span },
+                    Rule::neg_op => Expr {
+                        kind: ExprKind::Neg(Box::new(rhs)),
+                        span,
+                    },
                     r => unreachable!("unexpected rule {r:?}"),
                 }
             })
@@ -50,7 +56,14 @@ impl Builder {
                     r => unreachable!("unexpected rule {r:?}"),
                 };
                 let span = lhs.span.join(rhs.span);
-                Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
+                Expr {
+                    kind: ExprKind::Binary {
+                        op,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
+                    span,
+                }
             })
             .parse(pair.into_inner())
     }
@@ -60,7 +73,10 @@ impl Builder {
         let kind = match pair.as_rule() {
             Rule::number => ExprKind::Number(self.parse_number(pair)),
             Rule::paren_expr => {
-                let inner = pair.into_inner().nth(1).expect("parentheses hold an expression");
+                let inner = pair
+                    .into_inner()
+                    .nth(1)
+                    .expect("parentheses hold an expression");
                 ExprKind::Paren(Box::new(self.parse_expr(inner)))
             }
             Rule::reference => self.parse_reference(pair),
@@ -81,7 +97,10 @@ impl Builder {
                         r => unreachable!("unexpected rule {r:?}"),
                     }
                 }
-                ExprKind::Expect { metric: metric.expect("E names a metric"), given }
+                ExprKind::Expect {
+                    metric: metric.expect("E names a metric"),
+                    given,
+                }
             }
             r => unreachable!("unexpected rule {r:?}"),
         };
@@ -93,13 +112,19 @@ impl Builder {
         let first = self.parse_ident(inner.next().expect("a reference starts with a name"));
         match inner.next() {
             None => ExprKind::Name(first),
-            Some(p) if p.as_rule() == Rule::call_args => {
-                ExprKind::Call { plugin: None, func: first, args: self.parse_call_args(p) }
-            }
+            Some(p) if p.as_rule() == Rule::call_args => ExprKind::Call {
+                plugin: None,
+                func: first,
+                args: self.parse_call_args(p),
+            },
             Some(p) if p.as_rule() == Rule::dot => {
                 let func = self.parse_ident(inner.next().expect("a plugin call names a function"));
                 let args = self.parse_call_args(inner.next().expect("a plugin call has arguments"));
-                ExprKind::Call { plugin: Some(first), func, args }
+                ExprKind::Call {
+                    plugin: Some(first),
+                    func,
+                    args,
+                }
             }
             Some(p) => unreachable!("unexpected rule {:?}", p.as_rule()),
         }
@@ -113,7 +138,10 @@ impl Builder {
                 let span = span_of(&pair);
                 let nots = pair.clone().into_inner().count().saturating_sub(1);
                 if !self.count_operators(nots, span) {
-                    return Event { kind: EventKind::Ref(Vec::new()), span };
+                    return Event {
+                        kind: EventKind::Ref(Vec::new()),
+                        span,
+                    };
                 }
                 let mut nots = Vec::new();
                 let mut atom = None;
@@ -125,15 +153,24 @@ impl Builder {
                 }
                 let mut event = atom.expect("`not` applies to an event");
                 for start in nots.into_iter().rev() {
-                    let s = crate::Span { start, end: span.end };
-                    event = Event { kind: EventKind::Not(Box::new(event)), span: s };
+                    let s = crate::Span {
+                        start,
+                        end: span.end,
+                    };
+                    event = Event {
+                        kind: EventKind::Not(Box::new(event)),
+                        span: s,
+                    };
                 }
                 event
             }
             Rule::event_group => {
                 let span = span_of(&pair);
                 let inner = pair.into_inner().nth(1).expect("parentheses hold an event");
-                Event { kind: EventKind::Group(Box::new(self.parse_event(inner))), span }
+                Event {
+                    kind: EventKind::Group(Box::new(self.parse_event(inner))),
+                    span,
+                }
             }
             Rule::event_by => {
                 let span = span_of(&pair);
@@ -142,19 +179,35 @@ impl Builder {
                 match inner.nth(1) {
                     Some(d) => {
                         let date = self.parse_date(d);
-                        Event { kind: EventKind::By { target: Box::new(target), date }, span }
+                        Event {
+                            kind: EventKind::By {
+                                target: Box::new(target),
+                                date,
+                            },
+                            span,
+                        }
                     }
                     None => target,
                 }
             }
             Rule::tag => {
                 let span = span_of(&pair);
-                Event { kind: EventKind::Tag(self.parse_tag(pair)), span }
+                Event {
+                    kind: EventKind::Tag(self.parse_tag(pair)),
+                    span,
+                }
             }
             Rule::path => {
                 let span = span_of(&pair);
-                let parts = pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(|p| self.parse_ident(p)).collect();
-                Event { kind: EventKind::Ref(parts), span }
+                let parts = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.parse_ident(p))
+                    .collect();
+                Event {
+                    kind: EventKind::Ref(parts),
+                    span,
+                }
             }
             r => unreachable!("unexpected rule {r:?}"),
         }
@@ -169,7 +222,10 @@ impl Builder {
     ) -> Event {
         let span = span_of(&pair);
         if !self.count_operators(pair.clone().into_inner().count() / 2, span) {
-            return Event { kind: EventKind::Ref(Vec::new()), span };
+            return Event {
+                kind: EventKind::Ref(Vec::new()),
+                span,
+            };
         }
         let mut acc: Option<Event> = None;
         for p in pair.into_inner() {
@@ -181,7 +237,10 @@ impl Builder {
                 None => rhs,
                 Some(lhs) => {
                     let span = lhs.span.join(rhs.span);
-                    Event { kind: make(Box::new(lhs), Box::new(rhs)), span }
+                    Event {
+                        kind: make(Box::new(lhs), Box::new(rhs)),
+                        span,
+                    }
                 }
             });
         }

@@ -53,13 +53,22 @@ impl Builder {
                 Rule::kw_template | Rule::lparen | Rule::rparen => {}
                 Rule::ident => name = Some(self.parse_ident(p)),
                 Rule::params => {
-                    params = p.into_inner().filter(|q| q.as_rule() == Rule::param).map(|q| self.parse_param(q)).collect();
+                    params = p
+                        .into_inner()
+                        .filter(|q| q.as_rule() == Rule::param)
+                        .map(|q| self.parse_param(q))
+                        .collect();
                 }
                 Rule::block => body = Some(self.parse_block(p)),
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
-        Template { name: name.expect("template has a name"), params, body: body.expect("template has a body"), span }
+        Template {
+            name: name.expect("template has a name"),
+            params,
+            body: body.expect("template has a body"),
+            span,
+        }
     }
 
     fn parse_param(&mut self, pair: Pair<'_, Rule>) -> Param {
@@ -74,7 +83,11 @@ impl Builder {
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
-        Param { name: name.expect("param has a name"), default, span }
+        Param {
+            name: name.expect("param has a name"),
+            default,
+            span,
+        }
     }
 
     fn parse_scenario(&mut self, pair: Pair<'_, Rule>) -> Scenario {
@@ -90,7 +103,12 @@ impl Builder {
                 _ => items.push(self.parse_scenario_item(p)),
             }
         }
-        Scenario { id: id.expect("scenario has an id"), title, items, span }
+        Scenario {
+            id: id.expect("scenario has an id"),
+            title,
+            items,
+            span,
+        }
     }
 
     fn parse_scenario_item(&mut self, pair: Pair<'_, Rule>) -> ScenarioItem {
@@ -98,14 +116,21 @@ impl Builder {
         let span = span_of(&pair);
         let rule = pair.as_rule();
         if matches!(rule, Rule::branch | Rule::option | Rule::use_stmt) {
-            return ScenarioItem { kind: ScenarioItemKind::Node(self.parse_body_item(pair)), span };
+            return ScenarioItem {
+                kind: ScenarioItemKind::Node(self.parse_body_item(pair)),
+                span,
+            };
         }
         let mut inner = pair.into_inner();
         inner.next(); // the item's keyword
         let kind = match rule {
             Rule::as_of => ScenarioItemKind::AsOf(self.parse_date(inner.next().expect("date"))),
-            Rule::horizon => ScenarioItemKind::Horizon(self.parse_date(inner.next().expect("date"))),
-            Rule::author => ScenarioItemKind::Author(self.parse_string(inner.next().expect("string"))),
+            Rule::horizon => {
+                ScenarioItemKind::Horizon(self.parse_date(inner.next().expect("date")))
+            }
+            Rule::author => {
+                ScenarioItemKind::Author(self.parse_string(inner.next().expect("string")))
+            }
             Rule::description => {
                 ScenarioItemKind::Description(self.parse_string(inner.next().expect("string")))
             }
@@ -136,7 +161,12 @@ impl Builder {
                         r => unreachable!("unexpected rule {r:?}"),
                     }
                 }
-                ScenarioItemKind::Metric { name, label, unit, init: init.expect("metric has a value") }
+                ScenarioItemKind::Metric {
+                    name,
+                    label,
+                    unit,
+                    init: init.expect("metric has a value"),
+                }
             }
             Rule::objective => {
                 let dir = inner.next().expect("direction");
@@ -148,7 +178,9 @@ impl Builder {
                 let metric = self.parse_ident(inner.next().expect("metric"));
                 ScenarioItemKind::Objective { direction, metric }
             }
-            Rule::observe => ScenarioItemKind::Observe(self.parse_event(inner.next().expect("event"))),
+            Rule::observe => {
+                ScenarioItemKind::Observe(self.parse_event(inner.next().expect("event")))
+            }
             Rule::forecast => {
                 let name = self.parse_ident(inner.next().expect("name"));
                 let (mut label, mut value) = (None, None);
@@ -160,7 +192,11 @@ impl Builder {
                         r => unreachable!("unexpected rule {r:?}"),
                     }
                 }
-                ScenarioItemKind::Forecast { name, label, value: value.expect("forecast has a value") }
+                ScenarioItemKind::Forecast {
+                    name,
+                    label,
+                    value: value.expect("forecast has a value"),
+                }
             }
             Rule::expect => {
                 let value = self.parse_expr(inner.next().expect("value"));

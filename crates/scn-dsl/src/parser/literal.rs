@@ -10,12 +10,18 @@ use crate::grammar::Rule;
 impl Builder {
     pub(super) fn parse_ident(&mut self, pair: Pair<'_, Rule>) -> Ident {
         debug_assert_eq!(pair.as_rule(), Rule::ident);
-        Ident { name: pair.as_str().to_owned(), span: span_of(&pair) }
+        Ident {
+            name: pair.as_str().to_owned(),
+            span: span_of(&pair),
+        }
     }
 
     pub(super) fn parse_tag(&mut self, pair: Pair<'_, Rule>) -> Ident {
         debug_assert_eq!(pair.as_rule(), Rule::tag);
-        Ident { name: pair.as_str()[1..].to_owned(), span: span_of(&pair) }
+        Ident {
+            name: pair.as_str()[1..].to_owned(),
+            span: span_of(&pair),
+        }
     }
 
     pub(super) fn parse_number(&mut self, pair: Pair<'_, Rule>) -> f64 {
@@ -47,7 +53,11 @@ impl Builder {
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
-        Bound { value: if negative { -value } else { value }, number, span }
+        Bound {
+            value: if negative { -value } else { value },
+            number,
+            span,
+        }
     }
 
     pub(super) fn parse_string(&mut self, pair: Pair<'_, Rule>) -> Str {
@@ -56,7 +66,10 @@ impl Builder {
         let raw = pair.as_str();
         let inner = &raw[1..raw.len() - 1];
         if !inner.contains('\\') {
-            return Str { value: inner.to_owned(), span };
+            return Str {
+                value: inner.to_owned(),
+                span,
+            };
         }
         let mut value = String::with_capacity(inner.len());
         let mut chars = inner.char_indices();
@@ -104,7 +117,11 @@ impl Builder {
             self.error(span, format!("`{text}` is not a date: {e}"));
             Date::end_of_year(year)
         });
-        DateLit { date, precision, span }
+        DateLit {
+            date,
+            precision,
+            span,
+        }
     }
 
     pub(super) fn parse_duration(&mut self, pair: Pair<'_, Rule>) -> DurationLit {
@@ -113,8 +130,14 @@ impl Builder {
         match duration_value(pair.as_str()) {
             Some(duration) => DurationLit { duration, span },
             None => {
-                self.error(span, format!("the duration `{}` is too long", pair.as_str()));
-                DurationLit { duration: Duration::default(), span }
+                self.error(
+                    span,
+                    format!("the duration `{}` is too long", pair.as_str()),
+                );
+                DurationLit {
+                    duration: Duration::default(),
+                    span,
+                }
             }
         }
     }
@@ -189,9 +212,27 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(duration_value("1y6mo"), Some(Duration { months: 18, days: 0 }));
-        assert_eq!(duration_value("2w3d"), Some(Duration { months: 0, days: 17 }));
-        assert_eq!(duration_value("90d"), Some(Duration { months: 0, days: 90 }));
+        assert_eq!(
+            duration_value("1y6mo"),
+            Some(Duration {
+                months: 18,
+                days: 0
+            })
+        );
+        assert_eq!(
+            duration_value("2w3d"),
+            Some(Duration {
+                months: 0,
+                days: 17
+            })
+        );
+        assert_eq!(
+            duration_value("90d"),
+            Some(Duration {
+                months: 0,
+                days: 90
+            })
+        );
         assert_eq!(duration_value("99999999999y"), None);
     }
 }

@@ -10,7 +10,6 @@ mod literal;
 mod nodes;
 mod syntax_error;
 
-
 use pest::Parser as _;
 use pest::iterators::Pair;
 
@@ -30,9 +29,17 @@ pub fn parse(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
     limits::check(text, file).map_err(|d| vec![d])?;
     let mut pairs = ScnParser::parse(Rule::file, text)
         .map_err(|e| vec![syntax_error::to_diagnostic(&e, text, file)])?;
-    let mut builder = Builder { file, diags: Vec::new(), operators: 0 };
+    let mut builder = Builder {
+        file,
+        diags: Vec::new(),
+        operators: 0,
+    };
     let ast = builder.parse_file(pairs.next().expect("the file rule always yields one pair"));
-    if builder.diags.is_empty() { Ok(ast) } else { Err(builder.diags) }
+    if builder.diags.is_empty() {
+        Ok(ast)
+    } else {
+        Err(builder.diags)
+    }
 }
 
 /// Parses an event on its own (the text of `scn eval --given`).
@@ -40,11 +47,21 @@ pub fn parse_event(text: &str, file: FileId) -> Result<crate::ast::Event, Vec<Di
     limits::check(text, file).map_err(|d| vec![d])?;
     let mut pairs = ScnParser::parse(Rule::given_event, text)
         .map_err(|e| vec![syntax_error::to_diagnostic(&e, text, file)])?;
-    let mut builder = Builder { file, diags: Vec::new(), operators: 0 };
-    let pair = pairs.next().expect("the given_event rule always yields one pair");
+    let mut builder = Builder {
+        file,
+        diags: Vec::new(),
+        operators: 0,
+    };
+    let pair = pairs
+        .next()
+        .expect("the given_event rule always yields one pair");
     let event_pair = pair.into_inner().next().expect("an event");
     let event = builder.parse_event(event_pair);
-    if builder.diags.is_empty() { Ok(event) } else { Err(builder.diags) }
+    if builder.diags.is_empty() {
+        Ok(event)
+    } else {
+        Err(builder.diags)
+    }
 }
 
 /// Builds the AST from pest pairs, collecting literal errors as it goes.
@@ -62,7 +79,13 @@ impl Builder {
         self.operators += n;
         if self.operators > limits::MAX_OPERATORS {
             if self.operators - n <= limits::MAX_OPERATORS {
-                self.error(span, format!("this item has more than {} operators", limits::MAX_OPERATORS));
+                self.error(
+                    span,
+                    format!(
+                        "this item has more than {} operators",
+                        limits::MAX_OPERATORS
+                    ),
+                );
             }
             return false;
         }
@@ -90,7 +113,10 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
         while end > start && src[end - 1].is_ascii_whitespace() {
             end -= 1;
         }
-        let line_start = src[start..end].iter().rposition(|&b| b == b'\n').map_or(start, |i| start + i + 1);
+        let line_start = src[start..end]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(start, |i| start + i + 1);
         match comment_start(&src[line_start..end]) {
             Some(c) => end = line_start + c,
             None => break,

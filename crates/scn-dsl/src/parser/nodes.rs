@@ -58,7 +58,11 @@ impl Builder {
                 Rule::when => b.when = Some(self.parse_when(p)),
                 Rule::tag => b.tags.push(self.parse_tag(p)),
                 Rule::cites => {
-                    b.cites = p.into_inner().filter(|q| q.as_rule() == Rule::ident).map(|q| self.parse_ident(q)).collect();
+                    b.cites = p
+                        .into_inner()
+                        .filter(|q| q.as_rule() == Rule::ident)
+                        .map(|q| self.parse_ident(q))
+                        .collect();
                 }
                 Rule::block => b.body = Some(self.parse_block(p)),
                 r => unreachable!("unexpected rule {r:?}"),
@@ -71,7 +75,13 @@ impl Builder {
         let mut inner = pair.into_inner();
         inner.next(); // kw_option
         let id = self.parse_ident(inner.next().expect("option has an id"));
-        let mut o = OptionNode { id, label: None, when: None, tags: Vec::new(), body: None };
+        let mut o = OptionNode {
+            id,
+            label: None,
+            when: None,
+            tags: Vec::new(),
+            body: None,
+        };
         for p in inner {
             match p.as_rule() {
                 Rule::string => o.label = Some(self.parse_string(p)),
@@ -133,13 +143,21 @@ impl Builder {
             let span = span_of(&p);
             match p.as_rule() {
                 Rule::lparen | Rule::rparen | Rule::comma => {}
-                Rule::expr => args.push(Arg { name: None, value: self.parse_expr(p), span }),
+                Rule::expr => args.push(Arg {
+                    name: None,
+                    value: self.parse_expr(p),
+                    span,
+                }),
                 Rule::named_arg => {
                     let mut inner = p.into_inner();
                     let name = self.parse_ident(inner.next().expect("named arg has a name"));
                     inner.next(); // assign_op
                     let value = self.parse_expr(inner.next().expect("named arg has a value"));
-                    args.push(Arg { name: Some(name), value, span });
+                    args.push(Arg {
+                        name: Some(name),
+                        value,
+                        span,
+                    });
                 }
                 r => unreachable!("unexpected rule {r:?}"),
             }

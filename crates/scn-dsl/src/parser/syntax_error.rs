@@ -8,10 +8,41 @@ use crate::source::FileId;
 use crate::span::Span;
 
 const KEYWORDS: &[&str] = &[
-    "scenario", "import", "template", "use", "plugin", "let", "metric", "branch", "option", "rest",
-    "at", "after", "by", "as_of", "horizon", "author", "description", "source", "cite", "note",
-    "tag", "objective", "maximize", "minimize", "observe", "forecast", "expect", "in", "to", "not",
-    "and", "or", "P", "E", "unit",
+    "scenario",
+    "import",
+    "template",
+    "use",
+    "plugin",
+    "let",
+    "metric",
+    "branch",
+    "option",
+    "rest",
+    "at",
+    "after",
+    "by",
+    "as_of",
+    "horizon",
+    "author",
+    "description",
+    "source",
+    "cite",
+    "note",
+    "tag",
+    "objective",
+    "maximize",
+    "minimize",
+    "observe",
+    "forecast",
+    "expect",
+    "in",
+    "to",
+    "not",
+    "and",
+    "or",
+    "P",
+    "E",
+    "unit",
 ];
 
 pub(super) fn to_diagnostic(e: &Error<Rule>, text: &str, file: FileId) -> Diagnostic {
@@ -22,8 +53,13 @@ pub(super) fn to_diagnostic(e: &Error<Rule>, text: &str, file: FileId) -> Diagno
     let found = found_token(text, pos);
     let span = Span::new(pos, pos + found.len());
     let (positives, negatives) = match &e.variant {
-        ErrorVariant::ParsingError { positives, negatives } => (positives.as_slice(), negatives.as_slice()),
-        ErrorVariant::CustomError { message } => return Diagnostic::error(file, span, message.clone()),
+        ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => (positives.as_slice(), negatives.as_slice()),
+        ErrorVariant::CustomError { message } => {
+            return Diagnostic::error(file, span, message.clone());
+        }
     };
     let found_words = match found.chars().next() {
         None => "end of file".to_owned(),
@@ -33,16 +69,27 @@ pub(super) fn to_diagnostic(e: &Error<Rule>, text: &str, file: FileId) -> Diagno
     };
     if positives.is_empty() {
         let what = names(negatives);
-        let msg = if what.is_empty() { format!("unexpected {found_words}") } else { format!("unexpected {what}") };
+        let msg = if what.is_empty() {
+            format!("unexpected {found_words}")
+        } else {
+            format!("unexpected {what}")
+        };
         return Diagnostic::error(file, span, msg);
     }
     let expected = names(positives);
-    let mut diag = Diagnostic::error(file, span, format!("expected {expected}, found {found_words}"));
+    let mut diag = Diagnostic::error(
+        file,
+        span,
+        format!("expected {expected}, found {found_words}"),
+    );
     if found.starts_with('"') && positives.contains(&Rule::string) {
         diag.message = "unterminated string".to_owned();
-        diag = diag.with_help("a string closes with `\"` on the same line; write a line break as \\n");
+        diag =
+            diag.with_help("a string closes with `\"` on the same line; write a line break as \\n");
     } else if KEYWORDS.contains(&found) && positives.contains(&Rule::ident) {
-        diag = diag.with_help(format!("`{found}` is a keyword and cannot be used as a name"));
+        diag = diag.with_help(format!(
+            "`{found}` is a keyword and cannot be used as a name"
+        ));
     }
     diag
 }
@@ -73,10 +120,17 @@ fn names(rules: &[Rule]) -> String {
 /// The token at `pos`, as the writer would see it: a word, a number, a quote, or one character.
 fn found_token(text: &str, pos: usize) -> &str {
     let rest = &text[pos.min(text.len())..];
-    let Some(first) = rest.chars().next() else { return "" };
+    let Some(first) = rest.chars().next() else {
+        return "";
+    };
     let end = if first.is_ascii_alphanumeric() || first == '_' {
-        rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '%'))).unwrap_or(rest.len())
-    } else if rest.starts_with("..") || rest.starts_with("+=") || rest.starts_with("-=") || rest.starts_with("*=") {
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '%')))
+            .unwrap_or(rest.len())
+    } else if rest.starts_with("..")
+        || rest.starts_with("+=")
+        || rest.starts_with("-=")
+        || rest.starts_with("*=")
+    {
         2
     } else {
         first.len_utf8()

@@ -19,7 +19,10 @@ impl Builder<'_> {
     fn subtree_extents(&mut self) {
         let nodes = &mut self.model.nodes;
         for n in (0..nodes.len()).rev() {
-            let end = nodes[n].children.last().map_or(n as u32 + 1, |&c| nodes[c as usize].subtree_end);
+            let end = nodes[n]
+                .children
+                .last()
+                .map_or(n as u32 + 1, |&c| nodes[c as usize].subtree_end);
             nodes[n].subtree_end = end;
         }
     }
@@ -45,8 +48,15 @@ impl Builder<'_> {
                     Some(p) => Some(p.plus(dur)),
                     None => {
                         let id = node.id.clone();
-                        self.error(file, span, format!("`{id}` is dated `after` a parent that has no date")).help =
-                            Some("give the scenario an `as_of` date, or date a node above with `at`".into());
+                        self.error(
+                            file,
+                            span,
+                            format!("`{id}` is dated `after` a parent that has no date"),
+                        )
+                        .help = Some(
+                            "give the scenario an `as_of` date, or date a node above with `at`"
+                                .into(),
+                        );
                         None
                     }
                 },
@@ -59,13 +69,25 @@ impl Builder<'_> {
             if let (Some(d), Some(p)) = (date, parent_date)
                 && d < p
             {
-                let what = if parent == 0 { "as_of".to_owned() } else { format!("its parent `{}`", self.model.nodes[parent].id) };
-                self.error(file, span, format!("`{id}` is dated {d}, before {what} ({p})"));
+                let what = if parent == 0 {
+                    "as_of".to_owned()
+                } else {
+                    format!("its parent `{}`", self.model.nodes[parent].id)
+                };
+                self.error(
+                    file,
+                    span,
+                    format!("`{id}` is dated {d}, before {what} ({p})"),
+                );
             }
             if let (Some(d), Some(h)) = (date, horizon)
                 && d > h
             {
-                self.error(file, span, format!("`{id}` is dated {d}, after the horizon {h}"));
+                self.error(
+                    file,
+                    span,
+                    format!("`{id}` is dated {d}, after the horizon {h}"),
+                );
             }
         }
     }
@@ -74,7 +96,9 @@ impl Builder<'_> {
         let mut any_option = None;
         for n in 0..self.model.nodes.len() {
             let children = self.model.nodes[n].children.clone();
-            let Some(&first) = children.first() else { continue };
+            let Some(&first) = children.first() else {
+                continue;
+            };
             let first_kind = self.model.nodes[first as usize].kind;
             let mut ids: HashMap<&str, u32> = HashMap::new();
             let mut rest: Option<u32> = None;
@@ -85,33 +109,64 @@ impl Builder<'_> {
                     any_option = Some(c);
                 }
                 if child.kind != first_kind {
-                    let (a, b) = if first_kind == NodeKind::Branch { ("branches", "option") } else { ("options", "branch") };
+                    let (a, b) = if first_kind == NodeKind::Branch {
+                        ("branches", "option")
+                    } else {
+                        ("options", "branch")
+                    };
                     errors.push((c, format!("this {b} stands among {a}: one body holds branches or options, never both"), None));
                 }
                 if let Some(&prev) = ids.get(child.id.as_str()) {
-                    errors.push((c, format!("`{}` is already the id of a sibling", child.id), Some(prev)));
+                    errors.push((
+                        c,
+                        format!("`{}` is already the id of a sibling", child.id),
+                        Some(prev),
+                    ));
                 } else {
                     ids.insert(&child.id, c);
                 }
                 if matches!(child.prob, ProbDef::Rest) {
                     if let Some(prev) = rest {
-                        errors.push((c, "only one sibling may have `p = rest`".to_owned(), Some(prev)));
+                        errors.push((
+                            c,
+                            "only one sibling may have `p = rest`".to_owned(),
+                            Some(prev),
+                        ));
                     }
                     rest = Some(c);
                 }
             }
             for (c, msg, prev) in errors {
                 let child = &self.model.nodes[c as usize];
-                let (file, span) = (child.file, if msg.contains("rest") { child.prob_span } else { child.span });
+                let (file, span) = (
+                    child.file,
+                    if msg.contains("rest") {
+                        child.prob_span
+                    } else {
+                        child.span
+                    },
+                );
                 let label = prev.map(|p| {
                     let pn = &self.model.nodes[p as usize];
-                    Label { file: pn.file, span: if msg.contains("rest") { pn.prob_span } else { pn.span }, message: "the first one".into() }
+                    Label {
+                        file: pn.file,
+                        span: if msg.contains("rest") {
+                            pn.prob_span
+                        } else {
+                            pn.span
+                        },
+                        message: "the first one".into(),
+                    }
                 });
                 let site = child.use_site;
                 let d = self.error(file, span, msg);
                 d.labels.extend(label);
                 if let Some((f, s)) = site {
-                    d.labels.push(Label { file: f, span: s, message: "spliced in by this `use`".into() });
+                    d.labels.push(Label {
+                        file: f,
+                        span: s,
+                        message: "spliced in by this `use`".into(),
+                    });
                 }
             }
         }

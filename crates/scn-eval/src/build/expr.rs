@@ -6,8 +6,8 @@ use scn_dsl::{FileId, Span};
 use super::{Builder, Name};
 use crate::dist::DistKind;
 use crate::functions::Arity;
-use crate::plugin::{Direct, Value};
 use crate::model::Query;
+use crate::plugin::{Direct, Value};
 use crate::program::{BinOp, ConstDist, Instr, Program};
 
 /// Where an expression stands, which decides the names it may read.
@@ -44,7 +44,11 @@ impl Builder<'_> {
     /// Compiles `e`, written in the file of `scope`, for the context `ctx`.
     pub(super) fn compile_expr(&mut self, e: &Expr, scope: usize, ctx: Ctx) -> Program {
         let file = self.scopes[scope].file;
-        let mut p = Program { file, span: e.span, ..Program::default() };
+        let mut p = Program {
+            file,
+            span: e.span,
+            ..Program::default()
+        };
         self.emit(e, scope, ctx, &mut p);
         p
     }
@@ -59,13 +63,25 @@ impl Builder<'_> {
     fn push_dist(&mut self, p: &mut Program, kind: DistKind, span: Span) {
         let n = kind.arity();
         let at = p.code.len() - n;
-        let consts: Option<Vec<f64>> =
-            p.code[at..].iter().map(|i| if let Instr::Const(v) = i { Some(*v) } else { None }).collect();
+        let consts: Option<Vec<f64>> = p.code[at..]
+            .iter()
+            .map(|i| {
+                if let Instr::Const(v) = i {
+                    Some(*v)
+                } else {
+                    None
+                }
+            })
+            .collect();
         if let Some(args) = consts {
             p.code.truncate(at);
             p.spans.truncate(at);
             self.model.const_dists.push(ConstDist { kind, args });
-            return Self::push(p, Instr::ConstDist(self.model.const_dists.len() as u32 - 1), span);
+            return Self::push(
+                p,
+                Instr::ConstDist(self.model.const_dists.len() as u32 - 1),
+                span,
+            );
         }
         self.model.dist_sites += 1;
         Self::push(p, Instr::Dist(kind, self.model.dist_sites - 1), span);
@@ -106,7 +122,9 @@ impl Builder<'_> {
                 let instr = self.resolve_name(&id.name, id.span, file, scope, ctx);
                 Self::push(p, instr, e.span);
             }
-            ExprKind::Call { plugin, func, args } => self.emit_call(plugin.as_ref(), func, args, e.span, scope, ctx, p),
+            ExprKind::Call { plugin, func, args } => {
+                self.emit_call(plugin.as_ref(), func, args, e.span, scope, ctx, p)
+            }
             ExprKind::Prob { event, given } => {
                 if !self.queries_allowed(ctx, e.span, file, "P(…)") {
                     return Self::push(p, Instr::Const(0.0), e.span);
@@ -124,7 +142,9 @@ impl Builder<'_> {
                     Some(&(Name::Metric(m), _)) => m,
                     other => {
                         let msg = match other {
-                            Some((n, _)) => format!("E(…) takes a metric; `{}` is a {}", metric.name, n.kind()),
+                            Some((n, _)) => {
+                                format!("E(…) takes a metric; `{}` is a {}", metric.name, n.kind())
+                            }
                             None => format!("unknown metric `{}`", metric.name),
                         };
                         let help = self.metric_suggestion_for(&metric.name);
@@ -144,17 +164,32 @@ impl Builder<'_> {
         if matches!(ctx, Ctx::Query { .. }) {
             return true;
         }
-        self.error(file, span, format!("{what} cannot be used in {}", ctx.what()))
-            .help = Some("queries belong in `forecast` and `expect` lines".into());
+        self.error(
+            file,
+            span,
+            format!("{what} cannot be used in {}", ctx.what()),
+        )
+        .help = Some("queries belong in `forecast` and `expect` lines".into());
         false
     }
 
     fn metric_suggestion_for(&self, name: &str) -> Option<String> {
-        let metrics = self.names.iter().filter(|(_, (n, _))| matches!(n, Name::Metric(_))).map(|(k, _)| k.as_str());
+        let metrics = self
+            .names
+            .iter()
+            .filter(|(_, (n, _))| matches!(n, Name::Metric(_)))
+            .map(|(k, _)| k.as_str());
         super::suggest(name, metrics).map(|s| format!("did you mean `{s}`?"))
     }
 
-    fn resolve_name(&mut self, name: &str, span: Span, file: FileId, scope: usize, ctx: Ctx) -> Instr {
+    fn resolve_name(
+        &mut self,
+        name: &str,
+        span: Span,
+        file: FileId,
+        scope: usize,
+        ctx: Ctx,
+    ) -> Instr {
         if matches!(ctx, Ctx::Prob | Ctx::Effect | Ctx::Arg)
             && let Some(&slot) = self.scopes[scope].params.get(name)
         {
@@ -168,21 +203,34 @@ impl Builder<'_> {
             (Some((Name::Let(i), _)), _) => return Instr::Let(i),
             (Some((Name::Metric(m), _)), Ctx::Effect) => return Instr::Metric(m),
             (Some((Name::Metric(_), _)), Ctx::Query { .. }) => {
-                format!("the metric `{name}` can be used in a forecast only inside E(…): write E({name})")
+                format!(
+                    "the metric `{name}` can be used in a forecast only inside E(…): write E({name})"
+                )
             }
             (Some((Name::Metric(_), _)), _) => {
-                format!("{} cannot read the metric `{name}`; metrics can be read only in effects", ctx.what())
+                format!(
+                    "{} cannot read the metric `{name}`; metrics can be read only in effects",
+                    ctx.what()
+                )
             }
-            (Some((Name::Forecast(i), _)), Ctx::Query { upto }) if i < upto => return Instr::Forecast(i),
+            (Some((Name::Forecast(i), _)), Ctx::Query { upto }) if i < upto => {
+                return Instr::Forecast(i);
+            }
             (Some((Name::Forecast(_), _)), Ctx::Query { .. }) => {
-                format!("the forecast `{name}` is declared below; a forecast can use only the forecasts above it")
+                format!(
+                    "the forecast `{name}` is declared below; a forecast can use only the forecasts above it"
+                )
             }
-            (Some((Name::Forecast(_), _)), _) => format!("{} cannot use the forecast `{name}`", ctx.what()),
+            (Some((Name::Forecast(_), _)), _) => {
+                format!("{} cannot use the forecast `{name}`", ctx.what())
+            }
             (Some((Name::Source(_), _)), _) => format!("`{name}` is a source, not a value"),
             (None, _) => {
                 let mut msg = format!("unknown name `{name}`");
                 let params = self.scopes[scope].params.keys().map(String::as_str);
-                let candidates: Vec<&str> = params.chain(self.names.keys().map(String::as_str)).collect();
+                let candidates: Vec<&str> = params
+                    .chain(self.names.keys().map(String::as_str))
+                    .collect();
                 if let Some(s) = super::suggest(name, candidates.into_iter()) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
@@ -208,7 +256,14 @@ impl Builder<'_> {
         let is_std = plugin.is_none_or(|pl| pl.name == "std");
         if is_std {
             let Some(kind) = DistKind::from_name(&func.name) else {
-                let names = ["beta", "normal", "lognormal", "uniform", "triangular", "pert"];
+                let names = [
+                    "beta",
+                    "normal",
+                    "lognormal",
+                    "uniform",
+                    "triangular",
+                    "pert",
+                ];
                 let mut msg = format!("unknown function `{}`", func.name);
                 if let Some(s) = super::suggest(&func.name, names.into_iter()) {
                     msg = format!("{msg}; did you mean `{s}`?");
@@ -217,7 +272,8 @@ impl Builder<'_> {
                     Some("the std functions are beta, normal, lognormal, uniform, triangular and pert; plugin functions are called as plugin.fn(…)".into());
                 return Self::push(p, Instr::Const(0.0), span);
             };
-            let Some(ordered) = self.order_args(kind.name(), kind.params(), args, span, file) else {
+            let Some(ordered) = self.order_args(kind.name(), kind.params(), args, span, file)
+            else {
                 return Self::push(p, Instr::Const(0.0), span);
             };
             for a in ordered {
@@ -229,16 +285,35 @@ impl Builder<'_> {
         let plugins = &self.loaded.plugins;
         let Some(pl) = plugins.get(&plugin.name) else {
             let (msg, help) = if plugins.is_refused(&plugin.name) {
-                (format!("the plugin `{}` is refused: external plugins are off (--no-plugins)", plugin.name), "run without --no-plugins to allow the plugins scn.toml declares".to_owned())
+                (
+                    format!(
+                        "the plugin `{}` is refused: external plugins are off (--no-plugins)",
+                        plugin.name
+                    ),
+                    "run without --no-plugins to allow the plugins scn.toml declares".to_owned(),
+                )
             } else {
-                (format!("unknown plugin `{}`", plugin.name), format!("the built-in plugins are {}; external ones are declared in scn.toml", plugins.names().join(", ")))
+                (
+                    format!("unknown plugin `{}`", plugin.name),
+                    format!(
+                        "the built-in plugins are {}; external ones are declared in scn.toml",
+                        plugins.names().join(", ")
+                    ),
+                )
             };
             self.error(file, plugin.span, msg).help = Some(help);
             return Self::push(p, Instr::Const(0.0), span);
         };
         if !self.plugin_enabled(file, &plugin.name) {
-            self.error(file, plugin.span, format!("the plugin `{}` is not enabled in this file", plugin.name)).help =
-                Some(format!("add `plugin {}` at the top of the file", plugin.name));
+            self.error(
+                file,
+                plugin.span,
+                format!("the plugin `{}` is not enabled in this file", plugin.name),
+            )
+            .help = Some(format!(
+                "add `plugin {}` at the top of the file",
+                plugin.name
+            ));
             return Self::push(p, Instr::Const(0.0), span);
         }
         let signatures = match pl.signatures() {
@@ -250,16 +325,24 @@ impl Builder<'_> {
         };
         let Some(sig) = signatures.iter().find(|s| s.name == func.name) else {
             let names: Vec<&str> = signatures.iter().map(|s| s.name.as_str()).collect();
-            let mut msg = format!("the plugin `{}` has no function `{}`", plugin.name, func.name);
+            let mut msg = format!(
+                "the plugin `{}` has no function `{}`",
+                plugin.name, func.name
+            );
             if let Some(s) = super::suggest(&func.name, names.iter().copied()) {
                 msg = format!("{msg}; did you mean `{s}`?");
             }
-            self.error(file, func.span, msg).help = Some(format!("its functions are {}", names.join(", ")));
+            self.error(file, func.span, msg).help =
+                Some(format!("its functions are {}", names.join(", ")));
             return Self::push(p, Instr::Const(0.0), span);
         };
         let qualified = format!("{}.{}", plugin.name, func.name);
         if let Some(named) = args.iter().find(|a| a.name.is_some()) {
-            self.error(file, named.span, format!("{qualified} takes positional arguments only"));
+            self.error(
+                file,
+                named.span,
+                format!("{qualified} takes positional arguments only"),
+            );
             return Self::push(p, Instr::Const(0.0), span);
         }
         let ok = match sig.arity {
@@ -271,7 +354,11 @@ impl Builder<'_> {
                 Arity::Exactly(n) => format!("{n} argument{}", if n == 1 { "" } else { "s" }),
                 Arity::OneOrMore => "1 to 255 arguments".into(),
             };
-            self.error(file, span, format!("{qualified} takes {want}, got {}", args.len()));
+            self.error(
+                file,
+                span,
+                format!("{qualified} takes {want}, got {}", args.len()),
+            );
             return Self::push(p, Instr::Const(0.0), span);
         }
         let start = p.code.len();
@@ -286,21 +373,45 @@ impl Builder<'_> {
     }
 
     /// Calls a plugin that runs out of process, once, now: its arguments must be constants.
-    fn emit_load_time_call(&mut self, qualified: &str, plugin: &str, func: &str, start: usize, span: Span, p: &mut Program) {
+    fn emit_load_time_call(
+        &mut self,
+        qualified: &str,
+        plugin: &str,
+        func: &str,
+        start: usize,
+        span: Span,
+        p: &mut Program,
+    ) {
         let file = p.file;
-        let consts: Option<Vec<f64>> =
-            p.code[start..].iter().map(|i| if let Instr::Const(v) = i { Some(*v) } else { None }).collect();
+        let consts: Option<Vec<f64>> = p.code[start..]
+            .iter()
+            .map(|i| {
+                if let Instr::Const(v) = i {
+                    Some(*v)
+                } else {
+                    None
+                }
+            })
+            .collect();
         p.code.truncate(start);
         p.spans.truncate(start);
         let Some(args) = consts else {
             self.error(file, span, format!("{qualified} runs outside scn, once, when the file loads: its arguments must be numbers, not lets, names or distributions"));
             return Self::push(p, Instr::Const(0.0), span);
         };
-        let key = (plugin.to_owned(), func.to_owned(), args.iter().map(|a| a.to_bits()).collect::<Vec<_>>());
+        let key = (
+            plugin.to_owned(),
+            func.to_owned(),
+            args.iter().map(|a| a.to_bits()).collect::<Vec<_>>(),
+        );
         let answer = match self.plugin_calls.get(&key) {
             Some(a) => a.clone(),
             None => {
-                let pl = self.loaded.plugins.get(plugin).expect("looked up by the caller");
+                let pl = self
+                    .loaded
+                    .plugins
+                    .get(plugin)
+                    .expect("looked up by the caller");
                 let a = pl.call(func, &args);
                 self.plugin_calls.insert(key, a.clone());
                 a
@@ -335,32 +446,71 @@ impl Builder<'_> {
         for (i, a) in args.iter().enumerate() {
             let at = match &a.name {
                 None if seen_named => {
-                    self.error(file, a.span, "a positional argument cannot follow a named one");
+                    self.error(
+                        file,
+                        a.span,
+                        "a positional argument cannot follow a named one",
+                    );
                     return None;
                 }
                 None if i >= params.len() => {
-                    self.error(file, span, format!("{func} takes {} arguments ({}), got {}", params.len(), params.join(", "), args.len()));
+                    self.error(
+                        file,
+                        span,
+                        format!(
+                            "{func} takes {} arguments ({}), got {}",
+                            params.len(),
+                            params.join(", "),
+                            args.len()
+                        ),
+                    );
                     return None;
                 }
                 None => i,
                 Some(n) => {
                     seen_named = true;
                     let Some(at) = params.iter().position(|p| *p == n.name) else {
-                        self.error(file, n.span, format!("{func} has no parameter `{}`; its parameters are {}", n.name, params.join(", ")));
+                        self.error(
+                            file,
+                            n.span,
+                            format!(
+                                "{func} has no parameter `{}`; its parameters are {}",
+                                n.name,
+                                params.join(", ")
+                            ),
+                        );
                         return None;
                     };
                     at
                 }
             };
             if slots[at].replace(&a.value).is_some() {
-                self.error(file, a.span, format!("the parameter `{}` of {func} is given twice", params[at]));
+                self.error(
+                    file,
+                    a.span,
+                    format!("the parameter `{}` of {func} is given twice", params[at]),
+                );
                 return None;
             }
         }
         if let Some(missing) = slots.iter().position(Option::is_none) {
-            self.error(file, span, format!("{func} takes {} arguments ({}); `{}` is missing", params.len(), params.join(", "), params[missing]));
+            self.error(
+                file,
+                span,
+                format!(
+                    "{func} takes {} arguments ({}); `{}` is missing",
+                    params.len(),
+                    params.join(", "),
+                    params[missing]
+                ),
+            );
             return None;
         }
-        Some(slots.into_iter().map(|s| s.expect("checked above")).collect())
+        Some(
+            slots
+                .into_iter()
+                .map(|s| s.expect("checked above"))
+                .collect(),
+        )
     }
 }

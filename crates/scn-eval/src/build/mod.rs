@@ -45,11 +45,17 @@ pub fn build_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model, 
         .collect();
     match scenarios.as_slice() {
         [one] => build_scenario(loaded, loaded.root, one, given),
-        [] => Err(vec![Diagnostic::error(loaded.root, Span::default(), "this file holds no scenario")
-            .with_help("`scn eval` needs a file with one `scenario id \"Title\" { … }`")]),
+        [] => Err(vec![
+            Diagnostic::error(loaded.root, Span::default(), "this file holds no scenario")
+                .with_help("`scn eval` needs a file with one `scenario id \"Title\" { … }`"),
+        ]),
         [_, second, ..] => Err(vec![
-            Diagnostic::error(loaded.root, second.id.span, "a file evaluated by scn holds exactly one scenario")
-                .with_help("move the others to files of their own"),
+            Diagnostic::error(
+                loaded.root,
+                second.id.span,
+                "a file evaluated by scn holds exactly one scenario",
+            )
+            .with_help("move the others to files of their own"),
         ]),
     }
 }
@@ -74,7 +80,11 @@ pub fn build_scenario(
         b.model.observe.push(ev);
         b.model.given += 1;
     }
-    if b.diags.is_empty() { Ok(b.model) } else { Err(b.diags) }
+    if b.diags.is_empty() {
+        Ok(b.model)
+    } else {
+        Err(b.diags)
+    }
 }
 
 /// A scope for names: the parameters of one `use` of a template.
@@ -112,7 +122,10 @@ impl<'a> Builder<'a> {
     fn new(loaded: &'a Loaded, file: FileId, s: &Scenario) -> Self {
         let meta = Meta {
             id: s.id.name.clone(),
-            title: s.title.as_ref().map_or_else(|| s.id.name.clone(), |t| t.value.clone()),
+            title: s
+                .title
+                .as_ref()
+                .map_or_else(|| s.id.name.clone(), |t| t.value.clone()),
             file,
             span: s.id.span,
             ..Meta::default()
@@ -142,7 +155,13 @@ impl<'a> Builder<'a> {
             file,
             templates: HashMap::new(),
             names: HashMap::new(),
-            scopes: vec![Scope { params: HashMap::new(), template: None, caller: None, file, use_site: None }],
+            scopes: vec![Scope {
+                params: HashMap::new(),
+                template: None,
+                caller: None,
+                file,
+                use_site: None,
+            }],
             model: Model {
                 meta,
                 lets: Vec::new(),
@@ -180,9 +199,17 @@ impl<'a> Builder<'a> {
                 if let Item::Template(t) = item {
                     if let Some(&(pf, prev)) = self.templates.get(t.name.name.as_str()) {
                         // The same file reached twice is loaded once, so this is a real clash.
-                        self.error(fid, t.name.span, format!("template `{}` is defined twice", t.name.name))
-                            .labels
-                            .push(scn_dsl::Label { file: pf, span: prev.name.span, message: "first defined here".into() });
+                        self.error(
+                            fid,
+                            t.name.span,
+                            format!("template `{}` is defined twice", t.name.name),
+                        )
+                        .labels
+                        .push(scn_dsl::Label {
+                            file: pf,
+                            span: prev.name.span,
+                            message: "first defined here".into(),
+                        });
                         continue;
                     }
                     // Defaults come last (spec section 3), or positional calls could not reach
@@ -192,8 +219,15 @@ impl<'a> Builder<'a> {
                         if p.default.is_some() {
                             seen_default = true;
                         } else if seen_default {
-                            self.error(fid, p.name.span, format!("the parameter `{}` has no default but follows one that has", p.name.name))
-                                .help = Some("put parameters with defaults last".into());
+                            self.error(
+                                fid,
+                                p.name.span,
+                                format!(
+                                    "the parameter `{}` has no default but follows one that has",
+                                    p.name.name
+                                ),
+                            )
+                            .help = Some("put parameters with defaults last".into());
                         }
                     }
                     self.templates.insert(&t.name.name, (fid, t));
@@ -211,7 +245,10 @@ impl<'a> Builder<'a> {
                     && loaded.plugins.get(&p.name.name).is_none()
                 {
                     let msg = if loaded.plugins.is_refused(&p.name.name) {
-                        format!("the plugin `{}` is refused: external plugins are off (--no-plugins)", p.name.name)
+                        format!(
+                            "the plugin `{}` is refused: external plugins are off (--no-plugins)",
+                            p.name.name
+                        )
                     } else {
                         format!("unknown plugin `{}`", p.name.name)
                     };
@@ -228,14 +265,23 @@ impl<'a> Builder<'a> {
 
     /// True when `file` declares `plugin name`.
     fn plugin_enabled(&self, file: FileId, name: &str) -> bool {
-        self.loaded.files.get(file.0 as usize).and_then(Option::as_ref).is_some_and(|f| {
-            f.items.iter().any(|i| matches!(i, Item::Plugin(p) if p.name.name == name))
-        })
+        self.loaded
+            .files
+            .get(file.0 as usize)
+            .and_then(Option::as_ref)
+            .is_some_and(|f| {
+                f.items
+                    .iter()
+                    .any(|i| matches!(i, Item::Plugin(p) if p.name.name == name))
+            })
     }
 }
 
 /// The closest candidate within an edit distance of 2, for "did you mean" help.
-pub(crate) fn suggest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn suggest<'c>(
+    name: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
     candidates
         .map(|c| (edit_distance(name, c), c))
         .filter(|&(d, c)| d <= 2 && d < c.len().max(name.len()))
@@ -249,7 +295,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

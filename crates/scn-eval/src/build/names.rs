@@ -40,15 +40,25 @@ impl Builder<'_> {
             let (ident, name) = match &item.kind {
                 ScenarioItemKind::Let { name, .. } => (name, Name::Let(next(&mut lets))),
                 ScenarioItemKind::Metric { name, .. } => (name, Name::Metric(next(&mut metrics))),
-                ScenarioItemKind::Forecast { name, .. } => (name, Name::Forecast(next(&mut forecasts))),
+                ScenarioItemKind::Forecast { name, .. } => {
+                    (name, Name::Forecast(next(&mut forecasts)))
+                }
                 ScenarioItemKind::Source { id, .. } => (id, Name::Source(next(&mut sources))),
                 _ => continue,
             };
             if let Some(&(prev, prev_span)) = self.names.get(&ident.name) {
                 let file = self.file;
-                self.error(file, ident.span, format!("`{}` is already declared as a {}", ident.name, prev.kind()))
-                    .labels
-                    .push(scn_dsl::Label { file, span: prev_span, message: "first declared here".into() });
+                self.error(
+                    file,
+                    ident.span,
+                    format!("`{}` is already declared as a {}", ident.name, prev.kind()),
+                )
+                .labels
+                .push(scn_dsl::Label {
+                    file,
+                    span: prev_span,
+                    message: "first declared here".into(),
+                });
                 continue;
             }
             self.names.insert(ident.name.clone(), (name, ident.span));
@@ -76,9 +86,14 @@ impl Builder<'_> {
                     self.model.meta.horizon = Some(d.date);
                 }
                 ScenarioItemKind::Author(a) => self.model.meta.author = Some(a.value.clone()),
-                ScenarioItemKind::Description(d) => self.model.meta.description = Some(d.value.clone()),
+                ScenarioItemKind::Description(d) => {
+                    self.model.meta.description = Some(d.value.clone())
+                }
                 ScenarioItemKind::Source { id, text } => {
-                    self.model.sources.push(SourceDef { id: id.name.clone(), text: text.value.clone() });
+                    self.model.sources.push(SourceDef {
+                        id: id.name.clone(),
+                        text: text.value.clone(),
+                    });
                 }
                 ScenarioItemKind::Let { name, value, doc } => {
                     let upto = self.model.lets.len() as u32;
@@ -90,7 +105,12 @@ impl Builder<'_> {
                         is_param: false,
                     });
                 }
-                ScenarioItemKind::Metric { name, label, unit, init } => {
+                ScenarioItemKind::Metric {
+                    name,
+                    label,
+                    unit,
+                    init,
+                } => {
                     let program = self.compile_expr(init, 0, Ctx::MetricInit);
                     self.model.metrics.push(MetricDef {
                         name: name.name.clone(),
@@ -107,11 +127,23 @@ impl Builder<'_> {
                     match self.names.get(&metric.name) {
                         Some(&(Name::Metric(m), _)) => self.model.objective = Some((*direction, m)),
                         Some(&(other, _)) => {
-                            self.error(file, metric.span, format!("the objective must be a metric; `{}` is a {}", metric.name, other.kind()));
+                            self.error(
+                                file,
+                                metric.span,
+                                format!(
+                                    "the objective must be a metric; `{}` is a {}",
+                                    metric.name,
+                                    other.kind()
+                                ),
+                            );
                         }
                         None => {
                             let help = self.metric_suggestion(&metric.name);
-                            let d = self.error(file, metric.span, format!("unknown metric `{}`", metric.name));
+                            let d = self.error(
+                                file,
+                                metric.span,
+                                format!("unknown metric `{}`", metric.name),
+                            );
                             if let Some(h) = help {
                                 d.help = Some(h);
                             }
@@ -127,11 +159,19 @@ impl Builder<'_> {
         let file = self.file;
         self.error(file, span, format!("`{what}` is given twice"))
             .labels
-            .push(scn_dsl::Label { file, span: prev, message: "first given here".into() });
+            .push(scn_dsl::Label {
+                file,
+                span: prev,
+                message: "first given here".into(),
+            });
     }
 
     fn metric_suggestion(&self, name: &str) -> Option<String> {
-        let metrics = self.names.iter().filter(|(_, (n, _))| matches!(n, Name::Metric(_))).map(|(k, _)| k.as_str());
+        let metrics = self
+            .names
+            .iter()
+            .filter(|(_, (n, _))| matches!(n, Name::Metric(_)))
+            .map(|(k, _)| k.as_str());
         super::suggest(name, metrics).map(|s| format!("did you mean `{s}`?"))
     }
 }

@@ -30,7 +30,12 @@ impl<'a> Builder<'a> {
                 _ => None,
             })
             .collect();
-        let mut stack = vec![Open { items: root_items, pos: 0, parent: 0, scope: 0 }];
+        let mut stack = vec![Open {
+            items: root_items,
+            pos: 0,
+            parent: 0,
+            scope: 0,
+        }];
         while let Some(top) = stack.last_mut() {
             let Some(&item) = top.items.get(top.pos) else {
                 stack.pop();
@@ -47,7 +52,11 @@ impl<'a> Builder<'a> {
                         Some(&(Name::Metric(m), _)) => m,
                         other => {
                             let msg = match other {
-                                Some((n, _)) => format!("an effect changes a metric; `{}` is a {}", e.target.name, n.kind()),
+                                Some((n, _)) => format!(
+                                    "an effect changes a metric; `{}` is a {}",
+                                    e.target.name,
+                                    n.kind()
+                                ),
                                 None => format!("unknown metric `{}`", e.target.name),
                             };
                             self.error(file, e.target.span, msg).help =
@@ -56,9 +65,15 @@ impl<'a> Builder<'a> {
                         }
                     };
                     let program = self.compile_expr(&e.value, scope, Ctx::Effect);
-                    self.model.nodes[parent as usize].effects.push(EffectDef { metric, op: e.op, program });
+                    self.model.nodes[parent as usize].effects.push(EffectDef {
+                        metric,
+                        op: e.op,
+                        program,
+                    });
                 }
-                BodyItemKind::Note(n) => self.model.nodes[parent as usize].notes.push(n.value.clone()),
+                BodyItemKind::Note(n) => self.model.nodes[parent as usize]
+                    .notes
+                    .push(n.value.clone()),
                 BodyItemKind::Branch(b) => {
                     let prob = match &b.prob {
                         Prob::Rest(_) => ProbDef::Rest,
@@ -69,14 +84,30 @@ impl<'a> Builder<'a> {
                         Prob::Expr(e) => e.span,
                     };
                     let cites = self.resolve_cites(&b.cites, file);
-                    let node = self.add_node(parent, file, NodeKind::Branch, &b.id, b.label.as_ref(), prob, prob_span);
+                    let node = self.add_node(
+                        parent,
+                        file,
+                        NodeKind::Branch,
+                        &b.id,
+                        b.label.as_ref(),
+                        prob,
+                        prob_span,
+                    );
                     self.finish_header(node, b.when.as_ref(), &b.tags, cites);
                     if let Some(body) = &b.body {
                         stack.push(open(body, node, scope));
                     }
                 }
                 BodyItemKind::Option(o) => {
-                    let node = self.add_node(parent, file, NodeKind::Option, &o.id, o.label.as_ref(), ProbDef::None, o.id.span);
+                    let node = self.add_node(
+                        parent,
+                        file,
+                        NodeKind::Option,
+                        &o.id,
+                        o.label.as_ref(),
+                        ProbDef::None,
+                        o.id.span,
+                    );
                     self.finish_header(node, o.when.as_ref(), &o.tags, Vec::new());
                     if let Some(body) = &o.body {
                         stack.push(open(body, node, scope));
@@ -105,7 +136,11 @@ impl<'a> Builder<'a> {
         }
         for d in &mut self.diags[from..] {
             for ((file, span), t) in &sites {
-                d.labels.push(scn_dsl::Label { file: *file, span: *span, message: format!("in this use of `{t}`") });
+                d.labels.push(scn_dsl::Label {
+                    file: *file,
+                    span: *span,
+                    message: format!("in this use of `{t}`"),
+                });
             }
         }
     }
@@ -148,7 +183,13 @@ impl<'a> Builder<'a> {
         n
     }
 
-    fn finish_header(&mut self, node: NodeId, when: Option<&When>, tags: &[scn_dsl::ast::Ident], cites: Vec<u32>) {
+    fn finish_header(
+        &mut self,
+        node: NodeId,
+        when: Option<&When>,
+        tags: &[scn_dsl::ast::Ident],
+        cites: Vec<u32>,
+    ) {
         let when = when.map(|w| match w {
             When::At(d) => WhenDef::At(d.date),
             When::After(d) => WhenDef::After(d.duration),
@@ -176,10 +217,15 @@ impl<'a> Builder<'a> {
             match self.names.get(&c.name) {
                 Some(&(Name::Source(i), _)) => out.push(i),
                 Some(&(other, _)) => {
-                    self.error(file, c.span, format!("`cite` names a source; `{}` is a {}", c.name, other.kind()));
+                    self.error(
+                        file,
+                        c.span,
+                        format!("`cite` names a source; `{}` is a {}", c.name, other.kind()),
+                    );
                 }
                 None => {
-                    self.error(file, c.span, format!("unknown source `{}`", c.name)).help =
+                    self.error(file, c.span, format!("unknown source `{}`", c.name))
+                        .help =
                         Some("declare it with `source id \"citation\"` in the scenario".into());
                 }
             }
@@ -207,7 +253,11 @@ impl<'a> Builder<'a> {
                 chain.push(t.clone());
                 if t == name {
                     chain.reverse();
-                    self.error(file, u.template.span, format!("template `{name}` uses itself: {}", chain.join(" → ")));
+                    self.error(
+                        file,
+                        u.template.span,
+                        format!("template `{name}` uses itself: {}", chain.join(" → ")),
+                    );
                     return None;
                 }
             }
@@ -219,50 +269,94 @@ impl<'a> Builder<'a> {
         for (i, a) in u.args.iter().enumerate() {
             let at = match &a.name {
                 None if seen_named => {
-                    self.error(file, a.span, "a positional argument cannot follow a named one");
+                    self.error(
+                        file,
+                        a.span,
+                        "a positional argument cannot follow a named one",
+                    );
                     return None;
                 }
                 None if i >= params.len() => {
-                    self.error(file, a.span, format!("template `{name}` takes {} argument{}, got {}", params.len(), if params.len() == 1 { "" } else { "s" }, u.args.len()));
+                    self.error(
+                        file,
+                        a.span,
+                        format!(
+                            "template `{name}` takes {} argument{}, got {}",
+                            params.len(),
+                            if params.len() == 1 { "" } else { "s" },
+                            u.args.len()
+                        ),
+                    );
                     return None;
                 }
                 None => i,
                 Some(n) => {
                     seen_named = true;
                     let Some(at) = params.iter().position(|p| p.name.name == n.name) else {
-                        let names: Vec<&str> = params.iter().map(|p| p.name.name.as_str()).collect();
-                        self.error(file, n.span, format!("template `{name}` has no parameter `{}`", n.name)).help =
-                            Some(format!("its parameters are {}", names.join(", ")));
+                        let names: Vec<&str> =
+                            params.iter().map(|p| p.name.name.as_str()).collect();
+                        self.error(
+                            file,
+                            n.span,
+                            format!("template `{name}` has no parameter `{}`", n.name),
+                        )
+                        .help = Some(format!("its parameters are {}", names.join(", ")));
                         return None;
                     };
                     at
                 }
             };
             if given[at].replace(&a.value).is_some() {
-                self.error(file, a.span, format!("the parameter `{}` is given twice", params[at].name.name));
+                self.error(
+                    file,
+                    a.span,
+                    format!("the parameter `{}` is given twice", params[at].name.name),
+                );
                 return None;
             }
         }
         let inner = self.scopes.len();
         let site = Some((file, u.template.span));
-        self.scopes.push(Scope { params: HashMap::new(), template: Some(name.clone()), caller: Some(caller), file: tfile, use_site: site });
+        self.scopes.push(Scope {
+            params: HashMap::new(),
+            template: Some(name.clone()),
+            caller: Some(caller),
+            file: tfile,
+            use_site: site,
+        });
         for (i, param) in params.iter().enumerate() {
             let program = match (given[i], &param.default) {
                 (Some(arg), _) => self.compile_expr(arg, caller, Ctx::Arg),
                 (None, Some(default)) => self.compile_expr(default, inner, Ctx::Arg),
                 (None, None) => {
-                    self.error(file, u.template.span, format!("template `{name}` needs a value for `{}`", param.name.name));
+                    self.error(
+                        file,
+                        u.template.span,
+                        format!("template `{name}` needs a value for `{}`", param.name.name),
+                    );
                     return None;
                 }
             };
-            self.model.lets.push(LetDef { name: format!("{name}.{}", param.name.name), doc: None, program, is_param: true });
+            self.model.lets.push(LetDef {
+                name: format!("{name}.{}", param.name.name),
+                doc: None,
+                program,
+                is_param: true,
+            });
             let slot = self.model.lets.len() as u32 - 1;
-            self.scopes[inner].params.insert(param.name.name.clone(), slot);
+            self.scopes[inner]
+                .params
+                .insert(param.name.name.clone(), slot);
         }
         Some((&template.body, inner))
     }
 }
 
 fn open(body: &Block, parent: NodeId, scope: usize) -> Open<'_> {
-    Open { items: body.items.iter().collect(), pos: 0, parent, scope }
+    Open {
+        items: body.items.iter().collect(),
+        pos: 0,
+        parent,
+        scope,
+    }
 }

@@ -29,12 +29,21 @@ impl Env for PointEnv<'_> {
     }
 
     fn query(&mut self, i: u32, span: Span) -> Result<f64, EvalError> {
-        let q = self.queries.expect("queries are compiled only where a query context exists");
+        let q = self
+            .queries
+            .expect("queries are compiled only where a query context exists");
         q.value(i, span)
     }
 
-    fn dist(&mut self, kind: DistKind, _site: u32, args: &[f64], span: Span) -> Result<f64, EvalError> {
-        kind.check(args).map_err(|message| EvalError { span, message })?;
+    fn dist(
+        &mut self,
+        kind: DistKind,
+        _site: u32,
+        args: &[f64],
+        span: Span,
+    ) -> Result<f64, EvalError> {
+        kind.check(args)
+            .map_err(|message| EvalError { span, message })?;
         Ok(kind.mean(args))
     }
 

@@ -6,6 +6,6 @@ pub(crate) mod probs;
 pub(crate) mod queries;
 pub mod sets;
 
-pub use point::{Decision, Evaluation, ExpectOutcome, evaluate};
 pub(crate) use point::apply;
+pub use point::{Decision, Evaluation, ExpectOutcome, evaluate};
 pub use queries::QueryPlan;

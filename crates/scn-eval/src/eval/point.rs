@@ -1,8 +1,8 @@
 //! The point evaluation: every distribution replaced by its mean, then the tree evaluated
 //! exactly (spec section 7), evidence applied (section 8), forecasts and expectations.
 
-use scn_dsl::ast::{Direction, EffectOp};
 use scn_dsl::Diagnostic;
+use scn_dsl::ast::{Direction, EffectOp};
 
 use super::env::PointEnv;
 use super::probs::complete_point;
@@ -80,7 +80,13 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     // Lets, then metrics' initial values.
     let mut lets = Vec::with_capacity(model.lets.len());
     for l in &model.lets {
-        let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &[], queries: None };
+        let env = &mut PointEnv {
+            consts: &model.const_dists,
+            lets: &lets,
+            metrics: &[],
+            forecasts: &[],
+            queries: None,
+        };
         match run(&l.program, env, &mut stack) {
             Ok(v) => lets.push(v),
             Err(e) => {
@@ -91,7 +97,13 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     }
     let mut init = Vec::with_capacity(m);
     for metric in &model.metrics {
-        let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &[], queries: None };
+        let env = &mut PointEnv {
+            consts: &model.const_dists,
+            lets: &lets,
+            metrics: &[],
+            forecasts: &[],
+            queries: None,
+        };
         init.push(run(&metric.init, env, &mut stack).unwrap_or_else(|e| {
             diags.push(diag(&metric.init, e));
             0.0
@@ -106,7 +118,13 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     let mut cond = vec![1.0; n];
     for (k, node) in model.nodes.iter().enumerate() {
         if let ProbDef::Expr(p) = &node.prob {
-            let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &[], queries: None };
+            let env = &mut PointEnv {
+                consts: &model.const_dists,
+                lets: &lets,
+                metrics: &[],
+                forecasts: &[],
+                queries: None,
+            };
             match run(p, env, &mut stack) {
                 Ok(v) => cond[k] = v,
                 Err(e) => diags.push(diag(p, e)),
@@ -130,7 +148,13 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
         }
         for eff in &model.nodes[k].effects {
             let state = &mut metric_values[k * m..k * m + m];
-            let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: state, forecasts: &[], queries: None };
+            let env = &mut PointEnv {
+                consts: &model.const_dists,
+                lets: &lets,
+                metrics: state,
+                forecasts: &[],
+                queries: None,
+            };
             match run(&eff.program, env, &mut stack) {
                 Ok(v) => {
                     let slot = &mut state[eff.metric as usize];
@@ -138,7 +162,14 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
                     if new.is_finite() {
                         *slot = new;
                     } else {
-                        diags.push(Diagnostic::error(eff.program.file, eff.program.span, format!("this effect makes the metric `{}` {new}, not a finite number", model.metrics[eff.metric as usize].name)));
+                        diags.push(Diagnostic::error(
+                            eff.program.file,
+                            eff.program.span,
+                            format!(
+                                "this effect makes the metric `{}` {new}, not a finite number",
+                                model.metrics[eff.metric as usize].name
+                            ),
+                        ));
                     }
                 }
                 Err(e) => diags.push(diag(&eff.program, e)),
@@ -181,9 +212,15 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     let (leaf_post, evidence) = if model.observe.is_empty() {
         (None, None)
     } else {
-        let inside: Vec<bool> =
-            (0..sets.leaves.len() as u32).map(|o| model.observe.iter().all(|&e| sets.contains(e, o))).collect();
-        let pe: f64 = leaf_prior.iter().zip(&inside).filter(|(_, i)| **i).map(|(p, _)| p).sum();
+        let inside: Vec<bool> = (0..sets.leaves.len() as u32)
+            .map(|o| model.observe.iter().all(|&e| sets.contains(e, o)))
+            .collect();
+        let pe: f64 = leaf_prior
+            .iter()
+            .zip(&inside)
+            .filter(|(_, i)| **i)
+            .map(|(p, _)| p)
+            .sum();
         if pe <= 0.0 {
             let ev = &model.events[model.observe[0] as usize];
             return Err(vec![Diagnostic::error(
@@ -192,7 +229,11 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
                 "the evidence has probability 0: no path with any probability is consistent with it",
             )]);
         }
-        let post: Vec<f64> = leaf_prior.iter().zip(&inside).map(|(p, &i)| if i { p / pe } else { 0.0 }).collect();
+        let post: Vec<f64> = leaf_prior
+            .iter()
+            .zip(&inside)
+            .map(|(p, &i)| if i { p / pe } else { 0.0 })
+            .collect();
         (Some(post), Some(pe))
     };
     let posterior = leaf_post.as_ref().map(|lp| {
@@ -211,9 +252,23 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     // Forecasts, expected metrics, expectations: under the evidence, and before it.
     let weights_now = leaf_post.as_deref().unwrap_or(&leaf_prior);
     let plan = QueryPlan::new(&model, &sets);
-    let ctx_now = QueryCtx { plan: &plan, leaf_prob: weights_now, leaf_metrics: &leaf_metrics };
-    let ctx_prior = QueryCtx { plan: &plan, leaf_prob: &leaf_prior, leaf_metrics: &leaf_metrics };
-    let before = if leaf_post.is_some() { Some(run_forecasts(&model, &lets, &ctx_prior, &mut stack, &mut diags, None)) } else { None };
+    let ctx_now = QueryCtx {
+        plan: &plan,
+        leaf_prob: weights_now,
+        leaf_metrics: &leaf_metrics,
+    };
+    let ctx_prior = QueryCtx {
+        plan: &plan,
+        leaf_prob: &leaf_prior,
+        leaf_metrics: &leaf_metrics,
+    };
+    let before = if leaf_post.is_some() {
+        Some(run_forecasts(
+            &model, &lets, &ctx_prior, &mut stack, &mut diags, None,
+        ))
+    } else {
+        None
+    };
     // Evidence from the command line explores "what if": a forecast it makes undefined
     // (a condition it rules out) is reported as such, not a reason to refuse the report.
     let mut warnings = Vec::new();
@@ -222,19 +277,44 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let forecasts: Vec<(f64, Option<f64>)> =
-        now.iter().enumerate().map(|(i, &v)| (v, before.as_ref().map(|b| b[i]))).collect();
-    let expected = |w: &[f64], j: usize| -> f64 { w.iter().enumerate().map(|(o, p)| p * leaf_metrics[o * m + j]).sum() };
+    let forecasts: Vec<(f64, Option<f64>)> = now
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (v, before.as_ref().map(|b| b[i])))
+        .collect();
+    let expected = |w: &[f64], j: usize| -> f64 {
+        w.iter()
+            .enumerate()
+            .map(|(o, p)| p * leaf_metrics[o * m + j])
+            .sum()
+    };
     let metrics: Vec<(f64, Option<f64>)> = (0..m)
-        .map(|j| (expected(weights_now, j), leaf_post.as_ref().map(|_| expected(&leaf_prior, j))))
+        .map(|j| {
+            (
+                expected(weights_now, j),
+                leaf_post.as_ref().map(|_| expected(&leaf_prior, j)),
+            )
+        })
         .collect();
     let mut expects = Vec::with_capacity(model.expects.len());
     for ex in &model.expects {
-        let env = &mut PointEnv { consts: &model.const_dists, lets: &lets, metrics: &[], forecasts: &now, queries: Some(&ctx_now) };
+        let env = &mut PointEnv {
+            consts: &model.const_dists,
+            lets: &lets,
+            metrics: &[],
+            forecasts: &now,
+            queries: Some(&ctx_now),
+        };
         match run(&ex.program, env, &mut stack) {
-            Ok(v) => expects.push(ExpectOutcome { value: v, holds: ex.lo <= v && v <= ex.hi }),
+            Ok(v) => expects.push(ExpectOutcome {
+                value: v,
+                holds: ex.lo <= v && v <= ex.hi,
+            }),
             // Undefined under command-line evidence: it cannot hold.
-            Err(_) if model.given > 0 => expects.push(ExpectOutcome { value: f64::NAN, holds: false }),
+            Err(_) if model.given > 0 => expects.push(ExpectOutcome {
+                value: f64::NAN,
+                holds: false,
+            }),
             Err(e) => diags.push(diag(&ex.program, e)),
         }
     }
@@ -270,17 +350,29 @@ fn run_forecasts(
 ) -> Vec<f64> {
     let mut out = Vec::with_capacity(model.forecasts.len());
     for f in &model.forecasts {
-        let env = &mut PointEnv { consts: &model.const_dists, lets, metrics: &[], forecasts: &out, queries: Some(ctx) };
+        let env = &mut PointEnv {
+            consts: &model.const_dists,
+            lets,
+            metrics: &[],
+            forecasts: &out,
+            queries: Some(ctx),
+        };
         match run(&f.program, env, stack) {
             Ok(v) => out.push(v),
             Err(e) if undefined.is_some() => {
                 if let Some(w) = undefined.as_deref_mut() {
-                    w.push(format!("the forecast `{}` is undefined given the evidence: {}", f.name, e.message));
+                    w.push(format!(
+                        "the forecast `{}` is undefined given the evidence: {}",
+                        f.name, e.message
+                    ));
                 }
                 out.push(f64::NAN);
             }
             Err(e) => {
-                if !diags.iter().any(|d| d.span == e.span && d.message == e.message) {
+                if !diags
+                    .iter()
+                    .any(|d| d.span == e.span && d.message == e.message)
+                {
                     diags.push(diag(&f.program, e));
                 }
                 out.push(0.0);
@@ -329,10 +421,22 @@ pub(crate) fn roll_back(
                 }
             }
             value[k] = value[best as usize];
-            let values = node.children.iter().map(|&c| (c, value[c as usize])).collect();
-            decisions.push(Decision { node: k as NodeId, choice: best, values });
+            let values = node
+                .children
+                .iter()
+                .map(|&c| (c, value[c as usize]))
+                .collect();
+            decisions.push(Decision {
+                node: k as NodeId,
+                choice: best,
+                values,
+            });
         } else {
-            value[k] = node.children.iter().map(|&c| cond[c as usize] * value[c as usize]).sum();
+            value[k] = node
+                .children
+                .iter()
+                .map(|&c| cond[c as usize] * value[c as usize])
+                .sum();
         }
     }
     decisions.reverse();

@@ -19,9 +19,15 @@ pub struct QueryPlan {
 #[derive(Clone, Debug)]
 enum Planned {
     /// P(e) or P(e | g): leaves of e∧g over leaves of g.
-    Prob { num: Vec<u32>, den: Option<Vec<u32>> },
+    Prob {
+        num: Vec<u32>,
+        den: Option<Vec<u32>>,
+    },
     /// E(m) or E(m | g).
-    Expect { metric: usize, over: Option<Vec<u32>> },
+    Expect {
+        metric: usize,
+        over: Option<Vec<u32>>,
+    },
 }
 
 impl QueryPlan {
@@ -31,26 +37,50 @@ impl QueryPlan {
             .queries
             .iter()
             .map(|q| match *q {
-                Query::Prob { event, given: None } => Planned::Prob { num: sets.members(event), den: None },
-                Query::Prob { event, given: Some(g) } => {
-                    Planned::Prob { num: sets.members_and(event, g), den: Some(sets.members(g)) }
-                }
-                Query::Expect { metric, given } => {
-                    Planned::Expect { metric: metric as usize, over: given.map(|g| sets.members(g)) }
-                }
+                Query::Prob { event, given: None } => Planned::Prob {
+                    num: sets.members(event),
+                    den: None,
+                },
+                Query::Prob {
+                    event,
+                    given: Some(g),
+                } => Planned::Prob {
+                    num: sets.members_and(event, g),
+                    den: Some(sets.members(g)),
+                },
+                Query::Expect { metric, given } => Planned::Expect {
+                    metric: metric as usize,
+                    over: given.map(|g| sets.members(g)),
+                },
             })
             .collect();
-        QueryPlan { items, metrics: model.metrics.len() }
+        QueryPlan {
+            items,
+            metrics: model.metrics.len(),
+        }
     }
 
     /// The value of query `i` under leaf weights `leaf_prob` and leaf metric values
     /// `leaf_metrics` (`[ordinal * metrics + m]`).
-    pub fn value(&self, i: u32, leaf_prob: &[f64], leaf_metrics: &[f64], span: Span) -> Result<f64, EvalError> {
-        let mass = |members: &[u32]| -> f64 { members.iter().map(|&o| leaf_prob[o as usize]).sum() };
-        let zero = || EvalError { span, message: "the condition after `|` has probability 0, so this is undefined".into() };
+    pub fn value(
+        &self,
+        i: u32,
+        leaf_prob: &[f64],
+        leaf_metrics: &[f64],
+        span: Span,
+    ) -> Result<f64, EvalError> {
+        let mass =
+            |members: &[u32]| -> f64 { members.iter().map(|&o| leaf_prob[o as usize]).sum() };
+        let zero = || EvalError {
+            span,
+            message: "the condition after `|` has probability 0, so this is undefined".into(),
+        };
         match &self.items[i as usize] {
             Planned::Prob { num, den: None } => Ok(mass(num)),
-            Planned::Prob { num, den: Some(den) } => {
+            Planned::Prob {
+                num,
+                den: Some(den),
+            } => {
                 let pg = mass(den);
                 if pg <= 0.0 {
                     return Err(zero());

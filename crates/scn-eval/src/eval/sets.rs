@@ -30,7 +30,11 @@ impl LeafSets {
             }
         }
         first_leaf.push(leaves.len() as u32);
-        let mut s = LeafSets { leaves, first_leaf, sets: Vec::with_capacity(model.events.len()) };
+        let mut s = LeafSets {
+            leaves,
+            first_leaf,
+            sets: Vec::with_capacity(model.events.len()),
+        };
         // Operands are compiled before the events that use them, so index order works.
         for ev in &model.events {
             let set = match ev.kind {
@@ -49,8 +53,16 @@ impl LeafSets {
                     s.trim(&mut v);
                     v
                 }
-                EventKind::And(a, b) => s.sets[a as usize].iter().zip(&s.sets[b as usize]).map(|(x, y)| x & y).collect(),
-                EventKind::Or(a, b) => s.sets[a as usize].iter().zip(&s.sets[b as usize]).map(|(x, y)| x | y).collect(),
+                EventKind::And(a, b) => s.sets[a as usize]
+                    .iter()
+                    .zip(&s.sets[b as usize])
+                    .map(|(x, y)| x & y)
+                    .collect(),
+                EventKind::Or(a, b) => s.sets[a as usize]
+                    .iter()
+                    .zip(&s.sets[b as usize])
+                    .map(|(x, y)| x | y)
+                    .collect(),
             };
             s.sets.push(set);
         }
@@ -117,7 +129,11 @@ impl LeafSets {
     /// The intersection of two events, as ordinals.
     pub fn members_and(&self, a: u32, b: u32) -> Vec<u32> {
         let mut out = Vec::new();
-        for (w, (&x, &y)) in self.sets[a as usize].iter().zip(&self.sets[b as usize]).enumerate() {
+        for (w, (&x, &y)) in self.sets[a as usize]
+            .iter()
+            .zip(&self.sets[b as usize])
+            .enumerate()
+        {
             let mut bits = x & y;
             while bits != 0 {
                 out.push((w * 64) as u32 + bits.trailing_zeros());

@@ -7,8 +7,14 @@ use crate::functions::{Arity, Func};
 /// The core distributions of spec section 6; callable without a `plugin` line.
 pub struct StdPlugin;
 
-const STD: [DistKind; 6] =
-    [DistKind::Beta, DistKind::Normal, DistKind::LogNormal, DistKind::Uniform, DistKind::Triangular, DistKind::Pert];
+const STD: [DistKind; 6] = [
+    DistKind::Beta,
+    DistKind::Normal,
+    DistKind::LogNormal,
+    DistKind::Uniform,
+    DistKind::Triangular,
+    DistKind::Pert,
+];
 
 impl Plugin for StdPlugin {
     fn name(&self) -> &str {
@@ -27,9 +33,14 @@ impl Plugin for StdPlugin {
     }
 
     fn call(&self, function: &str, args: &[f64]) -> Result<Value, String> {
-        let kind = DistKind::from_name(function).ok_or_else(|| format!("std has no function `{function}`"))?;
+        let kind = DistKind::from_name(function)
+            .ok_or_else(|| format!("std has no function `{function}`"))?;
         if args.len() != kind.arity() {
-            return Err(format!("{function} takes {} arguments, got {}", kind.arity(), args.len()));
+            return Err(format!(
+                "{function} takes {} arguments, got {}",
+                kind.arity(),
+                args.len()
+            ));
         }
         kind.check(args)?;
         Ok(Value::Dist(kind, args.to_vec()))
@@ -86,13 +97,21 @@ impl Plugin for Builtin {
         Ok(Func::names_in(Builtin::name(*self))
             .iter()
             .filter_map(|n| Func::lookup(Builtin::name(*self), n))
-            .map(|f| Signature { name: f.name().split('.').nth(1).unwrap_or_default().into(), arity: f.arity(), doc: Builtin::doc(f).into() })
+            .map(|f| Signature {
+                name: f.name().split('.').nth(1).unwrap_or_default().into(),
+                arity: f.arity(),
+                doc: Builtin::doc(f).into(),
+            })
             .collect())
     }
 
     fn call(&self, function: &str, args: &[f64]) -> Result<Value, String> {
-        let f = Func::lookup(Builtin::name(*self), function)
-            .ok_or_else(|| format!("the plugin `{}` has no function `{function}`", Builtin::name(*self)))?;
+        let f = Func::lookup(Builtin::name(*self), function).ok_or_else(|| {
+            format!(
+                "the plugin `{}` has no function `{function}`",
+                Builtin::name(*self)
+            )
+        })?;
         let ok = match f.arity() {
             Arity::Exactly(n) => args.len() == n,
             Arity::OneOrMore => !args.is_empty(),
@@ -115,10 +134,18 @@ mod tests {
     #[test]
     fn builtins_answer_through_the_trait() {
         assert_eq!(Builtin::Odds.call("to_p", &[3.0]), Ok(Value::Number(0.75)));
-        assert_eq!(StdPlugin.call("beta", &[2.0, 3.0]), Ok(Value::Dist(DistKind::Beta, vec![2.0, 3.0])));
+        assert_eq!(
+            StdPlugin.call("beta", &[2.0, 3.0]),
+            Ok(Value::Dist(DistKind::Beta, vec![2.0, 3.0]))
+        );
         assert!(StdPlugin.call("beta", &[0.0, 3.0]).is_err());
         assert!(Builtin::Pool.call("mean", &[]).is_err());
-        let names: Vec<String> = Builtin::Pool.signatures().unwrap().into_iter().map(|s| s.name).collect();
+        let names: Vec<String> = Builtin::Pool
+            .signatures()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
         assert_eq!(names, ["mean", "median", "geo_odds", "extremize"]);
     }
 }

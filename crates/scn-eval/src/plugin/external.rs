@@ -55,11 +55,23 @@ impl Drop for Proc {
 impl ExternalPlugin {
     /// A plugin named `name` run as `command` (program and arguments) in `dir`.
     pub fn new(name: &str, command: Vec<String>, dir: PathBuf, timeout: Duration) -> Self {
-        ExternalPlugin { name: name.to_owned(), command, dir, timeout, state: Mutex::new(State::NotStarted) }
+        ExternalPlugin {
+            name: name.to_owned(),
+            command,
+            dir,
+            timeout,
+            state: Mutex::new(State::NotStarted),
+        }
     }
 
-    fn with_proc<T>(&self, f: impl FnOnce(&mut Proc, &str, Duration) -> Result<T, Failure>) -> Result<T, String> {
-        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    fn with_proc<T>(
+        &self,
+        f: impl FnOnce(&mut Proc, &str, Duration) -> Result<T, Failure>,
+    ) -> Result<T, String> {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if matches!(*state, State::NotStarted) {
             *state = match self.start() {
                 Ok(p) => State::Running(Box::new(p)),
@@ -84,7 +96,9 @@ impl ExternalPlugin {
     fn start(&self) -> Result<Proc, String> {
         let name = &self.name;
         let Some((program, args)) = self.command.split_first() else {
-            return Err(format!("the plugin `{name}` has an empty `command` in scn.toml"));
+            return Err(format!(
+                "the plugin `{name}` has an empty `command` in scn.toml"
+            ));
         };
         let mut child = Command::new(program)
             .args(args)
@@ -93,7 +107,12 @@ impl ExternalPlugin {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("cannot start the plugin `{name}` (`{}`): {e}", self.command.join(" ")))?;
+            .map_err(|e| {
+                format!(
+                    "cannot start the plugin `{name}` (`{}`): {e}",
+                    self.command.join(" ")
+                )
+            })?;
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         let mut stderr_pipe = child.stderr.take().expect("piped");
@@ -113,14 +132,24 @@ impl ExternalPlugin {
                 if n == 0 {
                     break;
                 }
-                let mut s = kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut s = kept
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 if s.len() < STDERR_KEPT {
                     s.push_str(&String::from_utf8_lossy(&buf[..n]));
                 }
             }
         });
-        let mut proc = Proc { child, stdin, lines, stderr, next_id: 1, functions: Vec::new() };
-        let answer = request(&mut proc, name, self.timeout, json!({"method": "describe"})).map_err(Failure::message)?;
+        let mut proc = Proc {
+            child,
+            stdin,
+            lines,
+            stderr,
+            next_id: 1,
+            functions: Vec::new(),
+        };
+        let answer = request(&mut proc, name, self.timeout, json!({"method": "describe"}))
+            .map_err(Failure::message)?;
         proc.functions = parse_functions(name, &answer)?;
         Ok(proc)
     }
@@ -148,56 +177,113 @@ fn request(p: &mut Proc, name: &str, timeout: Duration, mut body: Json) -> Resul
     p.next_id += 1;
     body["id"] = json!(id);
     let line = format!("{body}\n");
-    if p.stdin.write_all(line.as_bytes()).and_then(|()| p.stdin.flush()).is_err() {
+    if p.stdin
+        .write_all(line.as_bytes())
+        .and_then(|()| p.stdin.flush())
+        .is_err()
+    {
         return Err(Failure::Broken(exited(p, name)));
     }
     let answer = match p.lines.recv_timeout(timeout) {
         Ok(Ok(line)) => line,
-        Ok(Err(e)) => return Err(Failure::Broken(format!("the plugin `{name}` could not be read: {e}"))),
+        Ok(Err(e)) => {
+            return Err(Failure::Broken(format!(
+                "the plugin `{name}` could not be read: {e}"
+            )));
+        }
         Err(RecvTimeoutError::Timeout) => {
             let _ = p.child.kill();
-            return Err(Failure::Broken(format!("the plugin `{name}` did not answer within {} ms", timeout.as_millis())));
+            return Err(Failure::Broken(format!(
+                "the plugin `{name}` did not answer within {} ms",
+                timeout.as_millis()
+            )));
         }
         Err(RecvTimeoutError::Disconnected) => return Err(Failure::Broken(exited(p, name))),
     };
     let short: String = answer.chars().take(120).collect();
-    let json: Json = serde_json::from_str(&answer)
-        .map_err(|_| Failure::Broken(format!("the plugin `{name}` answered something that is not JSON: `{short}`")))?;
+    let json: Json = serde_json::from_str(&answer).map_err(|_| {
+        Failure::Broken(format!(
+            "the plugin `{name}` answered something that is not JSON: `{short}`"
+        ))
+    })?;
     match json.get("id") {
         Some(got) if *got == json!(id) => {}
-        Some(got) => return Err(Failure::Broken(format!("the plugin `{name}` answered request {id} with the id {got}"))),
+        Some(got) => {
+            return Err(Failure::Broken(format!(
+                "the plugin `{name}` answered request {id} with the id {got}"
+            )));
+        }
         None => {
-            return Err(Failure::Broken(format!("the plugin `{name}` answered request {id} without an id: `{short}`")));
+            return Err(Failure::Broken(format!(
+                "the plugin `{name}` answered request {id} without an id: `{short}`"
+            )));
         }
     }
     if let Some(err) = json.get("error") {
         let msg = err.as_str().map_or_else(|| err.to_string(), str::to_owned);
-        return Err(Failure::Answer(format!("the plugin `{name}` reported an error: {msg}")));
+        return Err(Failure::Answer(format!(
+            "the plugin `{name}` reported an error: {msg}"
+        )));
     }
     Ok(json)
 }
 
 /// Why the process is gone, with the end of what it wrote to stderr.
 fn exited(p: &mut Proc, name: &str) -> String {
-    let status = p.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
-    let stderr = p.stderr.lock().map(|s| s.trim().to_owned()).unwrap_or_default();
-    let tail: String = stderr.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" / ");
-    if tail.is_empty() { format!("the plugin `{name}` exited ({status})") } else { format!("the plugin `{name}` exited ({status}): {tail}") }
+    let status = p
+        .child
+        .wait()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|e| e.to_string());
+    let stderr = p
+        .stderr
+        .lock()
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
+    let tail: String = stderr
+        .lines()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join(" / ");
+    if tail.is_empty() {
+        format!("the plugin `{name}` exited ({status})")
+    } else {
+        format!("the plugin `{name}` exited ({status}): {tail}")
+    }
 }
 
 fn parse_functions(name: &str, answer: &Json) -> Result<Vec<Signature>, String> {
     let bad = || format!("the plugin `{name}` answered `describe` without a list of functions");
-    let list = answer.get("functions").and_then(Json::as_array).ok_or_else(bad)?;
+    let list = answer
+        .get("functions")
+        .and_then(Json::as_array)
+        .ok_or_else(bad)?;
     list.iter()
         .map(|f| {
             let fname = f.get("name").and_then(Json::as_str).ok_or_else(bad)?;
             let arity = match f.get("arity") {
                 Some(Json::Number(n)) => Arity::Exactly(n.as_u64().ok_or_else(bad)? as usize),
                 Some(Json::String(s)) if s == "any" => Arity::OneOrMore,
-                _ => return Err(format!("the plugin `{name}` gave `{fname}` no arity (a number, or \"any\")")),
+                _ => {
+                    return Err(format!(
+                        "the plugin `{name}` gave `{fname}` no arity (a number, or \"any\")"
+                    ));
+                }
             };
-            let doc = f.get("doc").and_then(Json::as_str).unwrap_or_default().to_owned();
-            Ok(Signature { name: fname.to_owned(), arity, doc })
+            let doc = f
+                .get("doc")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            Ok(Signature {
+                name: fname.to_owned(),
+                arity,
+                doc,
+            })
         })
         .collect()
 }
@@ -208,14 +294,17 @@ fn parse_value(name: &str, answer: &Json) -> Result<Value, String> {
     if let Some(v) = answer.get("value") {
         return match v.as_f64() {
             Some(x) if x.is_finite() => Ok(Value::Number(x)),
-            _ => Err(format!("the plugin `{name}` answered a value that is not a finite number: `{short}`")),
+            _ => Err(format!(
+                "the plugin `{name}` answered a value that is not a finite number: `{short}`"
+            )),
         };
     }
     if let Some(d) = answer.get("dist").and_then(Json::as_str) {
         let kind = match d {
             "to" => DistKind::To,
-            other => DistKind::from_name(other)
-                .ok_or_else(|| format!("the plugin `{name}` answered an unknown distribution `{other}`"))?,
+            other => DistKind::from_name(other).ok_or_else(|| {
+                format!("the plugin `{name}` answered an unknown distribution `{other}`")
+            })?,
         };
         let params: Vec<f64> = answer
             .get("params")
@@ -223,12 +312,19 @@ fn parse_value(name: &str, answer: &Json) -> Result<Value, String> {
             .map(|a| a.iter().filter_map(Json::as_f64).collect())
             .unwrap_or_default();
         if params.len() != kind.arity() || params.iter().any(|p| !p.is_finite()) {
-            return Err(format!("the plugin `{name}` answered `{d}` with {} finite parameters, not {}", params.len(), kind.arity()));
+            return Err(format!(
+                "the plugin `{name}` answered `{d}` with {} finite parameters, not {}",
+                params.len(),
+                kind.arity()
+            ));
         }
-        kind.check(&params).map_err(|e| format!("the plugin `{name}` answered an invalid distribution: {e}"))?;
+        kind.check(&params)
+            .map_err(|e| format!("the plugin `{name}` answered an invalid distribution: {e}"))?;
         return Ok(Value::Dist(kind, params));
     }
-    Err(format!("the plugin `{name}` answered neither a value nor a distribution: `{short}`"))
+    Err(format!(
+        "the plugin `{name}` answered neither a value nor a distribution: `{short}`"
+    ))
 }
 
 impl Plugin for ExternalPlugin {
@@ -242,7 +338,12 @@ impl Plugin for ExternalPlugin {
 
     fn call(&self, function: &str, args: &[f64]) -> Result<Value, String> {
         self.with_proc(|p, name, timeout| {
-            let answer = request(p, name, timeout, json!({"method": "call", "function": function, "args": args}))?;
+            let answer = request(
+                p,
+                name,
+                timeout,
+                json!({"method": "call", "function": function, "args": args}),
+            )?;
             parse_value(name, &answer).map_err(Failure::Answer)
         })
     }

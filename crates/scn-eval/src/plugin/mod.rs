@@ -78,7 +78,9 @@ pub struct Plugins {
 
 impl std::fmt::Debug for Plugins {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Plugins").field("names", &self.map.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("Plugins")
+            .field("names", &self.map.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -96,7 +98,10 @@ impl Plugins {
         for b in [Builtin::Hazard, Builtin::Odds, Builtin::Pool] {
             map.insert(b.name().into(), Box::new(b));
         }
-        Plugins { map, refused: Vec::new() }
+        Plugins {
+            map,
+            refused: Vec::new(),
+        }
     }
 
     /// Adds a plugin; a later one of the same name replaces the earlier.
@@ -121,6 +126,10 @@ impl Plugins {
 
     /// The names available, for messages.
     pub fn names(&self) -> Vec<&str> {
-        self.map.keys().map(String::as_str).filter(|n| *n != "std").collect()
+        self.map
+            .keys()
+            .map(String::as_str)
+            .filter(|n| *n != "std")
+            .collect()
     }
 }

@@ -59,11 +59,15 @@ impl Sampler {
             DistKind::Normal if a[1] == 0.0 => Sampler::Const(a[0]),
             DistKind::Normal => Sampler::Normal(Normal::new(a[0], a[1]).map_err(|e| bad(&e))?),
             DistKind::LogNormal if a[1] == 0.0 => Sampler::Const(a[0].exp()),
-            DistKind::LogNormal => Sampler::LogNormal(LogNormal::new(a[0], a[1]).map_err(|e| bad(&e))?),
+            DistKind::LogNormal => {
+                Sampler::LogNormal(LogNormal::new(a[0], a[1]).map_err(|e| bad(&e))?)
+            }
             DistKind::Uniform if a[0] == a[1] => Sampler::Const(a[0]),
             DistKind::Uniform => Sampler::Uniform(Uniform::new(a[0], a[1]).map_err(|e| bad(&e))?),
             DistKind::Triangular | DistKind::Pert if a[0] == a[2] => Sampler::Const(a[0]),
-            DistKind::Triangular => Sampler::Triangular(Triangular::new(a[0], a[2], a[1]).map_err(|e| bad(&e))?),
+            DistKind::Triangular => {
+                Sampler::Triangular(Triangular::new(a[0], a[2], a[1]).map_err(|e| bad(&e))?)
+            }
             DistKind::Pert => {
                 let width = a[2] - a[0];
                 let alpha = 1.0 + 4.0 * (a[1] - a[0]) / width;
@@ -71,9 +75,13 @@ impl Sampler {
                 Sampler::Pert(a[0], width, Beta::new(alpha, beta).map_err(|e| bad(&e))?)
             }
             DistKind::To => match to_params(a[0], a[1]) {
-                ToParams::LogNormal { mu, sigma } => Sampler::LogNormal(LogNormal::new(mu, sigma).map_err(|e| bad(&e))?),
+                ToParams::LogNormal { mu, sigma } => {
+                    Sampler::LogNormal(LogNormal::new(mu, sigma).map_err(|e| bad(&e))?)
+                }
                 ToParams::Normal { mean, sd: 0.0 } => Sampler::Const(mean),
-                ToParams::Normal { mean, sd } => Sampler::Normal(Normal::new(mean, sd).map_err(|e| bad(&e))?),
+                ToParams::Normal { mean, sd } => {
+                    Sampler::Normal(Normal::new(mean, sd).map_err(|e| bad(&e))?)
+                }
             },
         })
     }
@@ -99,7 +107,10 @@ mod tests {
     fn mean_of(kind: DistKind, a: &[f64]) -> f64 {
         let mut rng = block_rng(7, 0);
         let n = 200_000;
-        (0..n).map(|_| draw(kind, a, &mut rng).unwrap()).sum::<f64>() / n as f64
+        (0..n)
+            .map(|_| draw(kind, a, &mut rng).unwrap())
+            .sum::<f64>()
+            / n as f64
     }
 
     #[test]
@@ -123,8 +134,12 @@ mod tests {
 
     #[test]
     fn same_seed_same_numbers_other_block_other_numbers() {
-        let a: Vec<f64> = (0..4).map(|_| draw(DistKind::Beta, &[2.0, 2.0], &mut block_rng(1, 3)).unwrap()).collect();
-        let b: Vec<f64> = (0..4).map(|_| draw(DistKind::Beta, &[2.0, 2.0], &mut block_rng(1, 3)).unwrap()).collect();
+        let a: Vec<f64> = (0..4)
+            .map(|_| draw(DistKind::Beta, &[2.0, 2.0], &mut block_rng(1, 3)).unwrap())
+            .collect();
+        let b: Vec<f64> = (0..4)
+            .map(|_| draw(DistKind::Beta, &[2.0, 2.0], &mut block_rng(1, 3)).unwrap())
+            .collect();
         assert_eq!(a, b);
         let c = draw(DistKind::Beta, &[2.0, 2.0], &mut block_rng(1, 4)).unwrap();
         assert_ne!(a[0], c);
@@ -134,7 +149,11 @@ mod tests {
     fn the_to_interval_holds_ninety_percent() {
         let mut rng = block_rng(11, 0);
         let n = 100_000;
-        let inside = (0..n).filter(|_| (20.0..=80.0).contains(&draw(DistKind::To, &[20.0, 80.0], &mut rng).unwrap())).count();
+        let inside = (0..n)
+            .filter(|_| {
+                (20.0..=80.0).contains(&draw(DistKind::To, &[20.0, 80.0], &mut rng).unwrap())
+            })
+            .count();
         let share = inside as f64 / n as f64;
         assert!((share - 0.9).abs() < 0.005, "{share}");
     }

@@ -105,9 +105,15 @@ struct Block {
 /// Samples an evaluated model.
 pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
     let model = &ev.model;
-    let (f, k, d) = (model.forecasts.len(), model.metrics.len(), ev.decisions.len());
+    let (f, k, d) = (
+        model.forecasts.len(),
+        model.metrics.len(),
+        ev.decisions.len(),
+    );
     let inside: Option<Vec<bool>> = (!model.observe.is_empty()).then(|| {
-        (0..ev.sets.leaves.len() as u32).map(|o| model.observe.iter().all(|&e| ev.sets.contains(e, o))).collect()
+        (0..ev.sets.leaves.len() as u32)
+            .map(|o| model.observe.iter().all(|&e| ev.sets.contains(e, o)))
+            .collect()
     });
     // The point evaluation has checked every constant distribution already.
     let samplers: Vec<draw::Sampler> = model
@@ -148,7 +154,10 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
         out
     };
     let results: Vec<Block> = match opts.threads {
-        Some(t) => match rayon::ThreadPoolBuilder::new().num_threads(t.max(1)).build() {
+        Some(t) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build()
+        {
             Ok(pool) => pool.install(|| (0..blocks).into_par_iter().map(run_block).collect()),
             Err(_) => (0..blocks).map(run_block).collect(),
         },
@@ -178,7 +187,10 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
                     counts[best as usize] += 1;
                 }
             }
-            counts.iter().map(|&c| c as f64 / kept.max(1) as f64).collect()
+            counts
+                .iter()
+                .map(|&c| c as f64 / kept.max(1) as f64)
+                .collect()
         })
         .collect();
     Samples {

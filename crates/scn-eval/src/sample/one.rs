@@ -6,9 +6,9 @@ use scn_dsl::Span;
 use scn_dsl::ast::Direction;
 
 use super::draw::{SampleRng, Sampler, draw};
+use crate::dist::DistKind;
 use crate::eval::apply;
 use crate::eval::probs::SUM_TOLERANCE;
-use crate::dist::DistKind;
 use crate::model::{NodeKind, ProbDef};
 use crate::program::{Env, EvalError, run};
 use crate::{Evaluation, QueryPlan};
@@ -93,7 +93,13 @@ impl Env for SampleEnv<'_> {
         plan.value(i, probs, metrics, span)
     }
 
-    fn dist(&mut self, kind: DistKind, _site: u32, args: &[f64], span: Span) -> Result<f64, EvalError> {
+    fn dist(
+        &mut self,
+        kind: DistKind,
+        _site: u32,
+        args: &[f64],
+        span: Span,
+    ) -> Result<f64, EvalError> {
         draw(kind, args, self.rng).map_err(|message| EvalError { span, message })
     }
 
@@ -117,13 +123,27 @@ pub(crate) fn sample_once(
 
     s.lets.clear();
     for l in &model.lets {
-        let env = &mut SampleEnv { samplers, lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
+        let env = &mut SampleEnv {
+            samplers,
+            lets: &s.lets,
+            metrics: &[],
+            forecasts: &[],
+            plan: None,
+            rng,
+        };
         let v = run(&l.program, env, &mut s.stack).map_err(nf)?;
         s.lets.push(v);
     }
     s.init.clear();
     for m in &model.metrics {
-        let env = &mut SampleEnv { samplers, lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
+        let env = &mut SampleEnv {
+            samplers,
+            lets: &s.lets,
+            metrics: &[],
+            forecasts: &[],
+            plan: None,
+            rng,
+        };
         let v = run(&m.init, env, &mut s.stack).map_err(nf)?;
         s.init.push(v);
     }
@@ -133,7 +153,14 @@ pub(crate) fn sample_once(
     for (i, node) in model.nodes.iter().enumerate() {
         s.cond[i] = match &node.prob {
             ProbDef::Expr(p) => {
-                let env = &mut SampleEnv { samplers, lets: &s.lets, metrics: &[], forecasts: &[], plan: None, rng };
+                let env = &mut SampleEnv {
+                    samplers,
+                    lets: &s.lets,
+                    metrics: &[],
+                    forecasts: &[],
+                    plan: None,
+                    rng,
+                };
                 let v = run(p, env, &mut s.stack).map_err(nf)?;
                 let c = v.clamp(0.0, 1.0);
                 s.adjusted |= c != v;
@@ -144,7 +171,9 @@ pub(crate) fn sample_once(
         };
     }
     for node in &model.nodes {
-        let Some(&first) = node.children.first() else { continue };
+        let Some(&first) = node.children.first() else {
+            continue;
+        };
         if model.nodes[first as usize].kind != NodeKind::Branch {
             continue;
         }
@@ -186,7 +215,14 @@ pub(crate) fn sample_once(
         }
         for eff in &node.effects {
             let state = &mut s.state[i * k..i * k + k];
-            let env = &mut SampleEnv { samplers, lets: &s.lets, metrics: state, forecasts: &[], plan: None, rng };
+            let env = &mut SampleEnv {
+                samplers,
+                lets: &s.lets,
+                metrics: state,
+                forecasts: &[],
+                plan: None,
+                rng,
+            };
             let v = run(&eff.program, env, &mut s.stack).map_err(nf)?;
             let slot = &mut state[eff.metric as usize];
             *slot = apply(eff.op, *slot, v);
@@ -208,7 +244,10 @@ pub(crate) fn sample_once(
                 let best = best_child(&node.children, &s.value, dir);
                 s.value[node.children[best] as usize]
             } else {
-                node.children.iter().map(|&c| s.cond[c as usize] * s.value[c as usize]).sum()
+                node.children
+                    .iter()
+                    .map(|&c| s.cond[c as usize] * s.value[c as usize])
+                    .sum()
             };
         }
         for (d, best) in ev.decisions.iter().zip(&mut s.best) {
@@ -264,7 +303,8 @@ pub(crate) fn sample_once(
                 break;
             }
         }
-        s.outcome.copy_from_slice(&s.leaf_metrics[pick * k..pick * k + k]);
+        s.outcome
+            .copy_from_slice(&s.leaf_metrics[pick * k..pick * k + k]);
     }
     Ok(())
 }

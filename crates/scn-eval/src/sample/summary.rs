@@ -24,13 +24,28 @@ impl Summary {
         if n == 0 {
             return None;
         }
-        let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
         if lo == hi {
             // A constant: report it exactly, not with the rounding noise of a sum.
-            return Some(Summary { n: n as u64, mean: lo, sd: 0.0, p05: lo, p50: lo, p95: lo });
+            return Some(Summary {
+                n: n as u64,
+                mean: lo,
+                sd: 0.0,
+                p05: lo,
+                p50: lo,
+                p95: lo,
+            });
         }
         let mean = values.iter().sum::<f64>() / n as f64;
-        let var = if n > 1 { values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
+        let var = if n > 1 {
+            values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
+        } else {
+            0.0
+        };
         Some(Summary {
             n: n as u64,
             mean,
