@@ -164,10 +164,10 @@ impl Printer<'_> {
             .find('{')
             .map_or(after, |i| after + i as u32 + 1);
         if s.items.is_empty()
-            && !self
+            && self
                 .comments
                 .get(self.next)
-                .is_some_and(|c| c.start < s.span.end)
+                .is_none_or(|c| c.start >= s.span.end)
         {
             self.out.push_str(" {}");
             return self.end(s.span.end);

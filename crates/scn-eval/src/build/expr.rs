@@ -63,16 +63,7 @@ impl Builder<'_> {
     fn push_dist(&mut self, p: &mut Program, kind: DistKind, span: Span) {
         let n = kind.arity();
         let at = p.code.len() - n;
-        let consts: Option<Vec<f64>> = p.code[at..]
-            .iter()
-            .map(|i| {
-                if let Instr::Const(v) = i {
-                    Some(*v)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let consts = constants(&p.code[at..]);
         if let Some(args) = consts {
             p.code.truncate(at);
             p.spans.truncate(at);
@@ -123,7 +114,7 @@ impl Builder<'_> {
                 Self::push(p, instr, e.span);
             }
             ExprKind::Call { plugin, func, args } => {
-                self.emit_call(plugin.as_ref(), func, args, e.span, scope, ctx, p)
+                self.emit_call(plugin.as_ref(), func, args, e.span, scope, ctx, p);
             }
             ExprKind::Prob { event, given } => {
                 if !self.queries_allowed(ctx, e.span, file, "P(…)") {
@@ -147,7 +138,7 @@ impl Builder<'_> {
                             }
                             None => format!("unknown metric `{}`", metric.name),
                         };
-                        let help = self.metric_suggestion_for(&metric.name);
+                        let help = self.metric_suggestion(&metric.name);
                         let d = self.error(file, metric.span, msg);
                         d.help = help;
                         0
@@ -171,15 +162,6 @@ impl Builder<'_> {
         )
         .help = Some("queries belong in `forecast` and `expect` lines".into());
         false
-    }
-
-    fn metric_suggestion_for(&self, name: &str) -> Option<String> {
-        let metrics = self
-            .names
-            .iter()
-            .filter(|(_, (n, _))| matches!(n, Name::Metric(_)))
-            .map(|(k, _)| k.as_str());
-        super::suggest(name, metrics).map(|s| format!("did you mean `{s}`?"))
     }
 
     fn resolve_name(
@@ -383,16 +365,7 @@ impl Builder<'_> {
         p: &mut Program,
     ) {
         let file = p.file;
-        let consts: Option<Vec<f64>> = p.code[start..]
-            .iter()
-            .map(|i| {
-                if let Instr::Const(v) = i {
-                    Some(*v)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let consts = constants(&p.code[start..]);
         p.code.truncate(start);
         p.spans.truncate(start);
         let Some(args) = consts else {
@@ -432,7 +405,7 @@ impl Builder<'_> {
         }
     }
 
-    /// Puts positional and named arguments in parameter order; `None` after reporting.
+    /// Puts a std function's arguments in parameter order; `None` after reporting.
     fn order_args<'e>(
         &mut self,
         func: &str,
@@ -441,6 +414,35 @@ impl Builder<'_> {
         span: Span,
         file: FileId,
     ) -> Option<Vec<&'e Expr>> {
+        let slots = self.bind_args(func, params, args, span, file)?;
+        if let Some(missing) = slots.iter().position(Option::is_none) {
+            let msg = format!(
+                "{func} takes {} arguments ({}); `{}` is missing",
+                params.len(),
+                params.join(", "),
+                params[missing]
+            );
+            self.error(file, span, msg);
+            return None;
+        }
+        Some(
+            slots
+                .into_iter()
+                .map(|s| s.expect("checked above"))
+                .collect(),
+        )
+    }
+
+    /// Matches positional arguments, then named ones, to parameters: each parameter's
+    /// argument, `None` where none is given. `None` after reporting a mistake.
+    pub(super) fn bind_args<'e>(
+        &mut self,
+        what: &str,
+        params: &[&str],
+        args: &'e [Arg],
+        span: Span,
+        file: FileId,
+    ) -> Option<Vec<Option<&'e Expr>>> {
         let mut slots: Vec<Option<&Expr>> = vec![None; params.len()];
         let mut seen_named = false;
         for (i, a) in args.iter().enumerate() {
@@ -454,31 +456,27 @@ impl Builder<'_> {
                     return None;
                 }
                 None if i >= params.len() => {
-                    self.error(
-                        file,
-                        span,
-                        format!(
-                            "{func} takes {} arguments ({}), got {}",
-                            params.len(),
-                            params.join(", "),
-                            args.len()
-                        ),
+                    let n = params.len();
+                    let plural = if n == 1 { "" } else { "s" };
+                    let msg = format!(
+                        "{what} takes {n} argument{plural} ({}), got {}",
+                        params.join(", "),
+                        args.len()
                     );
+                    self.error(file, a.span, msg);
                     return None;
                 }
                 None => i,
                 Some(n) => {
                     seen_named = true;
                     let Some(at) = params.iter().position(|p| *p == n.name) else {
+                        let help = format!("its parameters are {}", params.join(", "));
                         self.error(
                             file,
                             n.span,
-                            format!(
-                                "{func} has no parameter `{}`; its parameters are {}",
-                                n.name,
-                                params.join(", ")
-                            ),
-                        );
+                            format!("{what} has no parameter `{}`", n.name),
+                        )
+                        .help = Some(help);
                         return None;
                     };
                     at
@@ -488,29 +486,24 @@ impl Builder<'_> {
                 self.error(
                     file,
                     a.span,
-                    format!("the parameter `{}` of {func} is given twice", params[at]),
+                    format!("the parameter `{}` is given twice", params[at]),
                 );
                 return None;
             }
         }
-        if let Some(missing) = slots.iter().position(Option::is_none) {
-            self.error(
-                file,
-                span,
-                format!(
-                    "{func} takes {} arguments ({}); `{}` is missing",
-                    params.len(),
-                    params.join(", "),
-                    params[missing]
-                ),
-            );
-            return None;
-        }
-        Some(
-            slots
-                .into_iter()
-                .map(|s| s.expect("checked above"))
-                .collect(),
-        )
+        Some(slots)
     }
+}
+
+/// The values of a run of instructions that are all constants.
+fn constants(code: &[Instr]) -> Option<Vec<f64>> {
+    code.iter()
+        .map(|i| {
+            if let Instr::Const(v) = i {
+                Some(*v)
+            } else {
+                None
+            }
+        })
+        .collect()
 }

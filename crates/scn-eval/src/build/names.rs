@@ -87,7 +87,7 @@ impl Builder<'_> {
                 }
                 ScenarioItemKind::Author(a) => self.model.meta.author = Some(a.value.clone()),
                 ScenarioItemKind::Description(d) => {
-                    self.model.meta.description = Some(d.value.clone())
+                    self.model.meta.description = Some(d.value.clone());
                 }
                 ScenarioItemKind::Source { id, text } => {
                     self.model.sources.push(SourceDef {
@@ -166,7 +166,7 @@ impl Builder<'_> {
             });
     }
 
-    fn metric_suggestion(&self, name: &str) -> Option<String> {
+    pub(super) fn metric_suggestion(&self, name: &str) -> Option<String> {
         let metrics = self
             .names
             .iter()

@@ -264,57 +264,14 @@ impl<'a> Builder<'a> {
             s = self.scopes[i].caller;
         }
         let params = &template.params;
-        let mut given: Vec<Option<&scn_dsl::ast::Expr>> = vec![None; params.len()];
-        let mut seen_named = false;
-        for (i, a) in u.args.iter().enumerate() {
-            let at = match &a.name {
-                None if seen_named => {
-                    self.error(
-                        file,
-                        a.span,
-                        "a positional argument cannot follow a named one",
-                    );
-                    return None;
-                }
-                None if i >= params.len() => {
-                    self.error(
-                        file,
-                        a.span,
-                        format!(
-                            "template `{name}` takes {} argument{}, got {}",
-                            params.len(),
-                            if params.len() == 1 { "" } else { "s" },
-                            u.args.len()
-                        ),
-                    );
-                    return None;
-                }
-                None => i,
-                Some(n) => {
-                    seen_named = true;
-                    let Some(at) = params.iter().position(|p| p.name.name == n.name) else {
-                        let names: Vec<&str> =
-                            params.iter().map(|p| p.name.name.as_str()).collect();
-                        self.error(
-                            file,
-                            n.span,
-                            format!("template `{name}` has no parameter `{}`", n.name),
-                        )
-                        .help = Some(format!("its parameters are {}", names.join(", ")));
-                        return None;
-                    };
-                    at
-                }
-            };
-            if given[at].replace(&a.value).is_some() {
-                self.error(
-                    file,
-                    a.span,
-                    format!("the parameter `{}` is given twice", params[at].name.name),
-                );
-                return None;
-            }
-        }
+        let names: Vec<&str> = params.iter().map(|p| p.name.name.as_str()).collect();
+        let given = self.bind_args(
+            &format!("template `{name}`"),
+            &names,
+            &u.args,
+            u.template.span,
+            file,
+        )?;
         let inner = self.scopes.len();
         let site = Some((file, u.template.span));
         self.scopes.push(Scope {

@@ -1,0 +1,554 @@
+//! The HTML report in a real browser: headless Chromium opens the spec example's report, at a
+//! desktop and at a phone width, and must log no console message (the page has no script,
+//! so any message is a failure: an error, or something it tried to fetch) and draw a
+//! screenshot that is not blank. The screenshots stay in `target/artifacts/` for people to
+//! look at.
+//!
+//! Without `/usr/bin/chromium` the test is skipped, except under `CI`, where it fails: CI
+//! installs Chromium (`apt-get install -y chromium`). `scripts/html-smoke.sh` does the same by
+//! hand.
+//!
+//! "Not blank" is decided on the decoded pixels, not on the file's size: a PNG of one colour
+//! can be large or small depending on the encoder. The decoder below handles what Chromium
+//! writes (8-bit RGB or RGBA, not interlaced), with a small inflate, so the test needs no
+//! extra crate.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use scn_cli::{Exit, Io};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const SPEC_EXAMPLE: &str = include_str!("../fixtures/valid/spec-example.scn");
+/// A headless screenshot takes a few seconds; a hung browser must not hang the suite.
+const TIME_LIMIT: Duration = Duration::from_secs(120);
+
+#[test]
+fn the_spec_example_report_renders_in_chromium() {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{CHROMIUM} is missing: CI must install it (apt-get install -y chromium)"
+        );
+        eprintln!("skipped: {CHROMIUM} is not installed (apt-get install -y chromium)");
+        return;
+    }
+    let work = TempDir::new("scn-html-chromium");
+    let html = work.0.join("spec-example.html");
+    std::fs::write(&html, render(SPEC_EXAMPLE)).expect("write the report");
+    let artifacts = artifacts_dir();
+    std::fs::create_dir_all(&artifacts).expect("create target/artifacts");
+
+    for (name, width, height) in [("desktop", 1280, 2000), ("phone", 390, 1600)] {
+        let shot = artifacts.join(format!("spec-example-{name}.png"));
+        let _ = std::fs::remove_file(&shot);
+        let log = screenshot(
+            &html,
+            &shot,
+            (width, height),
+            &work.0.join(format!("profile-{name}")),
+        );
+        let console: Vec<&str> = log.lines().filter(|l| is_console_message(l)).collect();
+        assert!(
+            console.is_empty(),
+            "{name}: the page logged to the console:\n{}",
+            console.join("\n")
+        );
+
+        let bytes = std::fs::read(&shot)
+            .unwrap_or_else(|e| panic!("{name}: no screenshot ({e}); log:\n{log}"));
+        let image =
+            decode_png(&bytes).unwrap_or_else(|e| panic!("{name}: not a PNG Chromium writes: {e}"));
+        assert_eq!(
+            (image.width, image.height),
+            (width, height),
+            "{name}: screenshot size"
+        );
+        let ink = ink(&image);
+        assert!(
+            ink.not_background > 0.05 && ink.colours >= 32,
+            "{name}: the screenshot looks blank: {:.1}% of pixels differ from the background, {} colours",
+            100.0 * ink.not_background,
+            ink.colours
+        );
+        eprintln!(
+            "{name}: {} ({} bytes, {:.1}% ink, {} colours)",
+            shot.display(),
+            bytes.len(),
+            100.0 * ink.not_background,
+            ink.colours
+        );
+    }
+
+    // The check above must be able to fail: an empty page of the report's colour is blank.
+    let empty = work.0.join("empty.html");
+    std::fs::write(
+        &empty,
+        "<!DOCTYPE html><html><body style=\"background:#eef0f4\"></body></html>",
+    )
+    .expect("write a page");
+    let shot = work.0.join("empty.png");
+    screenshot(&empty, &shot, (1280, 2000), &work.0.join("profile-empty"));
+    let image = decode_png(&std::fs::read(&shot).expect("a screenshot")).expect("a PNG");
+    let ink = ink(&image);
+    assert!(
+        ink.not_background < 0.01 && ink.colours < 32,
+        "an empty page has ink"
+    );
+}
+
+/// The sampled HTML report of a scenario, rendered in-process.
+fn render(src: &str) -> Vec<u8> {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut stdin = src.as_bytes();
+    let args = [
+        "scn",
+        "eval",
+        "-",
+        "--format",
+        "html",
+        "--samples",
+        "2000",
+        "--seed",
+        "1",
+    ];
+    let code = scn_cli::run(
+        args,
+        &mut Io {
+            stdin: &mut stdin,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        },
+    );
+    assert_eq!(code, Exit::Ok, "{}", String::from_utf8_lossy(&stderr));
+    stdout
+}
+
+/// `target/artifacts`, found from this test's executable (`target/<profile>/deps/…`), so
+/// that `CARGO_TARGET_DIR` is honoured.
+fn artifacts_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's path");
+    let target = exe.ancestors().nth(3).expect("target/<profile>/deps/<exe>");
+    target.join("artifacts")
+}
+
+/// Runs Chromium to take a screenshot; returns what it logged.
+fn screenshot(html: &Path, png: &Path, (w, h): (u32, u32), profile: &Path) -> String {
+    let mut child = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("--window-size={w},{h}"))
+        .arg(format!("file://{}", html.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start chromium");
+    // Read both pipes on threads: Chromium blocks when a full pipe is not read.
+    let mut out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+    let read_out =
+        std::thread::spawn(move || std::io::read_to_string(&mut out).unwrap_or_default());
+    let read_err =
+        std::thread::spawn(move || std::io::read_to_string(&mut err).unwrap_or_default());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for chromium") {
+            break status;
+        }
+        if start.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium took over {TIME_LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let log = read_out.join().unwrap_or_default() + &read_err.join().unwrap_or_default();
+    assert!(status.success(), "chromium failed ({status}):\n{log}");
+    log
+}
+
+/// A line of Chromium's log that reports a console message or an uncaught exception.
+fn is_console_message(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    l.contains("uncaught")
+        || l.contains(":console")
+        || (l.contains("console") && l.contains("error"))
+}
+
+/// A directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(prefix: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create a temporary directory");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Image {
+    width: u32,
+    height: u32,
+    /// RGB triples, row by row.
+    rgb: Vec<[u8; 3]>,
+}
+
+struct Ink {
+    /// Share of pixels that differ from the most common colour.
+    not_background: f64,
+    /// Distinct colours.
+    colours: usize,
+}
+
+fn ink(image: &Image) -> Ink {
+    let mut counts = std::collections::HashMap::new();
+    for px in &image.rgb {
+        *counts.entry(*px).or_insert(0usize) += 1;
+    }
+    let background = counts.values().copied().max().unwrap_or(0);
+    Ink {
+        not_background: 1.0 - background as f64 / image.rgb.len().max(1) as f64,
+        colours: counts.len(),
+    }
+}
+
+/// Decodes an 8-bit, non-interlaced RGB or RGBA PNG.
+fn decode_png(bytes: &[u8]) -> Result<Image, String> {
+    let body = bytes
+        .strip_prefix(b"\x89PNG\r\n\x1a\n")
+        .ok_or("no PNG signature")?;
+    let (mut width, mut height, mut channels) = (0u32, 0u32, 0usize);
+    let mut idat = Vec::new();
+    let mut rest = body;
+    while rest.len() >= 12 {
+        let len = u32::from_be_bytes(rest[..4].try_into().expect("4 bytes")) as usize;
+        let kind = &rest[4..8];
+        let data = rest.get(8..8 + len).ok_or("a chunk runs past the end")?;
+        match kind {
+            b"IHDR" => {
+                width = u32::from_be_bytes(data[..4].try_into().expect("4 bytes"));
+                height = u32::from_be_bytes(data[4..8].try_into().expect("4 bytes"));
+                let (depth, colour, interlace) = (data[8], data[9], data[12]);
+                channels = match (depth, colour, interlace) {
+                    (8, 2, 0) => 3,
+                    (8, 6, 0) => 4,
+                    _ => {
+                        return Err(format!(
+                            "depth {depth}, colour type {colour}, interlace {interlace}"
+                        ));
+                    }
+                };
+            }
+            b"IDAT" => idat.extend_from_slice(data),
+            b"IEND" => break,
+            _ => {}
+        }
+        rest = &rest[12 + len..];
+    }
+    if channels == 0 {
+        return Err("no IHDR".into());
+    }
+    let raw = inflate(idat.get(2..).ok_or("no zlib header")?)?;
+    let stride = width as usize * channels;
+    if raw.len() < (stride + 1) * height as usize {
+        return Err(format!(
+            "{} bytes of pixels for {width}×{height}",
+            raw.len()
+        ));
+    }
+    let mut prev = vec![0u8; stride];
+    let mut rgb = Vec::with_capacity(width as usize * height as usize);
+    for row in raw.chunks_exact(stride + 1).take(height as usize) {
+        let mut line = row[1..].to_vec();
+        for i in 0..stride {
+            let a = if i >= channels { line[i - channels] } else { 0 };
+            let (b, c) = (prev[i], if i >= channels { prev[i - channels] } else { 0 });
+            let predicted = match row[0] {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => paeth(a, b, c),
+                f => return Err(format!("filter {f}")),
+            };
+            line[i] = line[i].wrapping_add(predicted);
+        }
+        rgb.extend(line.chunks_exact(channels).map(|p| [p[0], p[1], p[2]]));
+        prev = line;
+    }
+    Ok(Image { width, height, rgb })
+}
+
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let p = i16::from(a) + i16::from(b) - i16::from(c);
+    let (pa, pb, pc) = (
+        (p - i16::from(a)).abs(),
+        (p - i16::from(b)).abs(),
+        (p - i16::from(c)).abs(),
+    );
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
+}
+
+/// Reads a DEFLATE stream bit by bit, least significant bit first.
+struct Bits<'a> {
+    data: &'a [u8],
+    pos: usize,
+    buf: u32,
+    count: u32,
+}
+
+impl Bits<'_> {
+    fn take(&mut self, n: u32) -> Result<u32, String> {
+        while self.count < n {
+            let byte = *self
+                .data
+                .get(self.pos)
+                .ok_or("the deflate stream ends early")?;
+            self.pos += 1;
+            self.buf |= u32::from(byte) << self.count;
+            self.count += 8;
+        }
+        let v = self.buf & ((1u32 << n) - 1);
+        self.buf >>= n;
+        self.count -= n;
+        Ok(v)
+    }
+}
+
+/// A canonical Huffman code: how many codes of each length, and the symbols in code order.
+struct Huffman {
+    counts: [u16; 16],
+    symbols: Vec<u16>,
+}
+
+impl Huffman {
+    fn new(lengths: &[u8]) -> Huffman {
+        let mut counts = [0u16; 16];
+        for &l in lengths {
+            counts[l as usize] += 1;
+        }
+        counts[0] = 0;
+        let mut offsets = [0u16; 16];
+        for l in 1..15 {
+            offsets[l + 1] = offsets[l] + counts[l];
+        }
+        let mut symbols = vec![0u16; lengths.len()];
+        for (sym, &l) in lengths.iter().enumerate() {
+            if l != 0 {
+                symbols[offsets[l as usize] as usize] = sym as u16;
+                offsets[l as usize] += 1;
+            }
+        }
+        Huffman { counts, symbols }
+    }
+
+    fn decode(&self, bits: &mut Bits<'_>) -> Result<u16, String> {
+        let (mut code, mut first, mut index) = (0i32, 0i32, 0i32);
+        for len in 1..16 {
+            code |= bits.take(1)? as i32;
+            let count = i32::from(self.counts[len]);
+            if code - count < first {
+                return Ok(self.symbols[(index + code - first) as usize]);
+            }
+            index += count;
+            first = (first + count) << 1;
+            code <<= 1;
+        }
+        Err("an invalid Huffman code".into())
+    }
+}
+
+const LENGTH_BASE: [u16; 29] = [
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+    163, 195, 227, 258,
+];
+const LENGTH_EXTRA: [u8; 29] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+const DIST_BASE: [u16; 30] = [
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
+    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA: [u8; 30] = [
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+    13,
+];
+
+/// Inflates a raw DEFLATE stream (RFC 1951).
+fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut bits = Bits {
+        data,
+        pos: 0,
+        buf: 0,
+        count: 0,
+    };
+    let mut out = Vec::new();
+    loop {
+        let last = bits.take(1)? == 1;
+        match bits.take(2)? {
+            0 => {
+                // Stored: skip to a byte boundary, then LEN, NLEN and LEN bytes.
+                bits.buf = 0;
+                bits.count = 0;
+                let header = data
+                    .get(bits.pos..bits.pos + 4)
+                    .ok_or("a stored block runs past the end")?;
+                let len = usize::from(u16::from_le_bytes([header[0], header[1]]));
+                bits.pos += 4;
+                out.extend_from_slice(
+                    data.get(bits.pos..bits.pos + len)
+                        .ok_or("a stored block runs past the end")?,
+                );
+                bits.pos += len;
+            }
+            1 => {
+                let mut lengths = [8u8; 288];
+                lengths[144..256].fill(9);
+                lengths[256..280].fill(7);
+                codes(
+                    &mut bits,
+                    &Huffman::new(&lengths),
+                    &Huffman::new(&[5u8; 30]),
+                    &mut out,
+                )?;
+            }
+            2 => {
+                let (lit, dist) = dynamic_tables(&mut bits)?;
+                codes(&mut bits, &lit, &dist, &mut out)?;
+            }
+            _ => return Err("block type 3".into()),
+        }
+        if last {
+            return Ok(out);
+        }
+    }
+}
+
+fn dynamic_tables(bits: &mut Bits<'_>) -> Result<(Huffman, Huffman), String> {
+    const ORDER: [usize; 19] = [
+        16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+    ];
+    let nlit = bits.take(5)? as usize + 257;
+    let ndist = bits.take(5)? as usize + 1;
+    let ncode = bits.take(4)? as usize + 4;
+    let mut code_lengths = [0u8; 19];
+    for &i in &ORDER[..ncode] {
+        code_lengths[i] = bits.take(3)? as u8;
+    }
+    let code = Huffman::new(&code_lengths);
+    let mut lengths = Vec::with_capacity(nlit + ndist);
+    while lengths.len() < nlit + ndist {
+        let (value, repeat) = match code.decode(bits)? {
+            sym @ 0..=15 => (sym as u8, 1),
+            16 => (
+                *lengths.last().ok_or("a repeat with nothing before it")?,
+                3 + bits.take(2)?,
+            ),
+            17 => (0, 3 + bits.take(3)?),
+            18 => (0, 11 + bits.take(7)?),
+            _ => return Err("an invalid code length symbol".into()),
+        };
+        lengths.extend(std::iter::repeat_n(value, repeat as usize));
+    }
+    if lengths.len() != nlit + ndist {
+        return Err("code lengths overrun".into());
+    }
+    Ok((
+        Huffman::new(&lengths[..nlit]),
+        Huffman::new(&lengths[nlit..]),
+    ))
+}
+
+fn codes(
+    bits: &mut Bits<'_>,
+    lit: &Huffman,
+    dist: &Huffman,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    loop {
+        let sym = lit.decode(bits)? as usize;
+        match sym {
+            0..=255 => out.push(sym as u8),
+            256 => return Ok(()),
+            257..=285 => {
+                let i = sym - 257;
+                let len =
+                    usize::from(LENGTH_BASE[i]) + bits.take(u32::from(LENGTH_EXTRA[i]))? as usize;
+                let d = dist.decode(bits)? as usize;
+                if d >= 30 {
+                    return Err("an invalid distance symbol".into());
+                }
+                let back =
+                    usize::from(DIST_BASE[d]) + bits.take(u32::from(DIST_EXTRA[d]))? as usize;
+                let start = out
+                    .len()
+                    .checked_sub(back)
+                    .ok_or("a distance before the start")?;
+                // The copy may overlap what it writes: byte by byte.
+                for k in 0..len {
+                    out.push(out[start + k]);
+                }
+            }
+            _ => return Err("an invalid length symbol".into()),
+        }
+    }
+}
+
+#[test]
+fn the_png_decoder_reads_a_stored_image() {
+    // A 2×1 RGB image in one stored deflate block: filter byte 0, a red pixel, a blue one.
+    let pixels = [0u8, 255, 0, 0, 0, 0, 255];
+    let mut z = vec![
+        0x78,
+        0x01,
+        0x01,
+        pixels.len() as u8,
+        0,
+        !(pixels.len() as u8),
+        0xff,
+    ];
+    z.extend_from_slice(&pixels);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        png.extend_from_slice(&[0; 4]);
+    };
+    chunk(&mut png, b"IHDR", &[0, 0, 0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    let image = decode_png(&png).expect("decodes");
+    assert_eq!((image.width, image.height), (2, 1));
+    assert_eq!(image.rgb, [[255, 0, 0], [0, 0, 255]]);
+}
