@@ -134,6 +134,8 @@ pub fn run<E: Env + ?Sized>(
         [Instr::Const(v)] => return Ok(*v),
         [Instr::Let(i)] => return Ok(env.let_value(*i)),
         [Instr::ConstDist(i)] => return env.const_dist(*i, p.span),
+        [Instr::Query(i)] => return env.query(*i, p.span),
+        [Instr::Metric(i)] => return Ok(env.metric(*i)),
         _ => {}
     }
     stack.clear();

@@ -414,7 +414,7 @@ impl Builder<'_> {
         span: Span,
         file: FileId,
     ) -> Option<Vec<&'e Expr>> {
-        let slots = self.bind_args(func, params, args, span, file)?;
+        let slots = self.bind_args(func, params, args, file)?;
         if let Some(missing) = slots.iter().position(Option::is_none) {
             let msg = format!(
                 "{func} takes {} arguments ({}); `{}` is missing",
@@ -440,7 +440,6 @@ impl Builder<'_> {
         what: &str,
         params: &[&str],
         args: &'e [Arg],
-        span: Span,
         file: FileId,
     ) -> Option<Vec<Option<&'e Expr>>> {
         let mut slots: Vec<Option<&Expr>> = vec![None; params.len()];

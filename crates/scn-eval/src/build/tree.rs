@@ -265,13 +265,7 @@ impl<'a> Builder<'a> {
         }
         let params = &template.params;
         let names: Vec<&str> = params.iter().map(|p| p.name.name.as_str()).collect();
-        let given = self.bind_args(
-            &format!("template `{name}`"),
-            &names,
-            &u.args,
-            u.template.span,
-            file,
-        )?;
+        let given = self.bind_args(&format!("template `{name}`"), &names, &u.args, file)?;
         let inner = self.scopes.len();
         let site = Some((file, u.template.span));
         self.scopes.push(Scope {
