@@ -46,13 +46,27 @@ impl Summary {
         } else {
             0.0
         };
+        // The median first: it splits the values, so the 5th percentile is then found among
+        // the lower half only and the 95th among the upper half.
+        // (Below 64 values the 5th and 95th percentiles can need a rank from the other half.)
+        let p50 = quantile(values, 0.5);
+        let (p05, p95) = if n < 64 {
+            (quantile(values, 0.05), quantile(values, 0.95))
+        } else {
+            let mid = ((n - 1) as f64 * 0.5).floor() as usize;
+            let (lower, upper) = values.split_at_mut(mid + 1);
+            (
+                quantile_at(lower, n, 0.05, 0),
+                quantile_at(upper, n, 0.95, mid + 1),
+            )
+        };
         Some(Summary {
             n: n as u64,
             mean,
             sd: var.sqrt(),
-            p05: quantile(values, 0.05),
-            p50: quantile(values, 0.5),
-            p95: quantile(values, 0.95),
+            p05,
+            p50,
+            p95,
         })
     }
 }
@@ -60,10 +74,17 @@ impl Summary {
 /// The q-quantile with linear interpolation between order statistics (numpy's default),
 /// found by selection in O(n).
 pub fn quantile(values: &mut [f64], q: f64) -> f64 {
-    let h = (values.len() - 1) as f64 * q;
+    let n = values.len();
+    quantile_at(values, n, q, 0)
+}
+
+/// The q-quantile of `n` values of which `part` holds the ranks `offset ..`, and holds every
+/// rank the quantile needs (the one below it and, when interpolating, the one above).
+fn quantile_at(part: &mut [f64], n: usize, q: f64, offset: usize) -> f64 {
+    let h = (n - 1) as f64 * q;
     let lo = h.floor() as usize;
-    let (_, &mut x_lo, upper) = values.select_nth_unstable_by(lo, f64::total_cmp);
     let frac = h - lo as f64;
+    let (_, &mut x_lo, upper) = part.select_nth_unstable_by(lo - offset, f64::total_cmp);
     if frac == 0.0 || upper.is_empty() {
         return x_lo;
     }
@@ -82,6 +103,14 @@ mod tests {
         // h = 10 · 0.05 = 0.5: halfway between 1 and 2.
         assert_eq!(quantile(&mut v, 0.05), 1.5);
         assert_eq!(quantile(&mut v, 0.95), 10.5);
+        // The split search agrees with independent selections on awkward sizes.
+        for n in [2usize, 3, 7, 20, 21, 101, 1000] {
+            let v: Vec<f64> = (0..n).map(|i| ((i * 7919) % n) as f64).collect();
+            let s = Summary::of(&mut v.clone()).unwrap();
+            for (q, got) in [(0.05, s.p05), (0.5, s.p50), (0.95, s.p95)] {
+                assert_eq!(got, quantile(&mut v.clone(), q), "n = {n}, q = {q}");
+            }
+        }
         let s = Summary::of(&mut [1.0, 2.0, 3.0, 4.0]).unwrap();
         assert_eq!((s.n, s.mean), (4, 2.5));
         // Sample variance: (2.25 + 0.25 + 0.25 + 2.25) / 3 = 5/3.
