@@ -255,6 +255,21 @@ impl Render for Text {
         if r.paths.len() > TOP_PATHS {
             writeln!(w, "  … {} more paths", r.paths.len() - TOP_PATHS)?;
         }
+        if !model.sources.is_empty() {
+            writeln!(w, "\nSources")?;
+            for (i, src) in model.sources.iter().enumerate() {
+                let citing: Vec<String> = (1..model.nodes.len() as u32)
+                    .filter(|&n| model.nodes[n as usize].cites.contains(&(i as u32)))
+                    .map(|n| model.path_of(n))
+                    .collect();
+                let by = if citing.is_empty() {
+                    "not cited".to_owned()
+                } else {
+                    format!("cited by {}", citing.join(", "))
+                };
+                writeln!(w, "  {:<id_width$} {}   ({by})", src.id, src.text)?;
+            }
+        }
         if let Some(s) = r.samples {
             writeln!(
                 w,

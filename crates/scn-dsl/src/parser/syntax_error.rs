@@ -82,7 +82,8 @@ pub(super) fn to_diagnostic(e: &Error<Rule>, text: &str, file: FileId) -> Diagno
         span,
         format!("expected {expected}, found {found_words}"),
     );
-    if found.starts_with('"') && positives.contains(&Rule::string) {
+    let first = found.chars().next();
+    if first == Some('"') && positives.contains(&Rule::string) && !closes_on_its_line(text, pos) {
         diag.message = "unterminated string".to_owned();
         diag =
             diag.with_help("a string closes with `\"` on the same line; write a line break as \\n");
@@ -90,8 +91,68 @@ pub(super) fn to_diagnostic(e: &Error<Rule>, text: &str, file: FileId) -> Diagno
         diag = diag.with_help(format!(
             "`{found}` is a keyword and cannot be used as a name"
         ));
+    } else if found == "}" && positives.contains(&Rule::kw_scenario) {
+        diag.message = "unexpected `}`: no `{` is open here".to_owned();
+    } else if let Some(c @ ('“' | '”' | '‘' | '’' | '−' | '–' | '—')) = first {
+        let ascii = if matches!(c, '−' | '–' | '—') {
+            "-"
+        } else {
+            "\""
+        };
+        diag = diag.with_help(format!(
+            "`{c}` is a typographic character: write the ASCII `{ascii}`"
+        ));
+    } else if found.is_empty()
+        && let Some(open) = unclosed_brace(text)
+    {
+        diag = diag.with_label(file, Span::new(open, open + 1), "this `{` is never closed");
     }
     diag
+}
+
+/// True when the string starting at `pos` has its closing quote on the same line.
+fn closes_on_its_line(text: &str, pos: usize) -> bool {
+    let mut chars = text[pos + 1..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return true,
+            '\\' => {
+                chars.next();
+            }
+            '\n' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The last `{` that no `}` closes, outside strings and comments.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut open = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' => open.push(i),
+            b'}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.pop()
 }
 
 /// "a, b or c", with groups collapsed and duplicates removed.
@@ -110,6 +171,10 @@ fn names(rules: &[Rule]) -> String {
             words.push(w);
         }
     }
+    // "an expression (a number, a name or a call)" already says "a name".
+    if words.contains(&describe(Rule::expr)) {
+        words.retain(|w| *w != describe(Rule::ident) && *w != describe(Rule::reference));
+    }
     match words.as_slice() {
         [] => String::new(),
         [one] => (*one).to_owned(),
@@ -123,7 +188,16 @@ fn found_token(text: &str, pos: usize) -> &str {
     let Some(first) = rest.chars().next() else {
         return "";
     };
-    let end = if first.is_ascii_alphanumeric() || first == '_' {
+    let end = if first == '"' {
+        // A whole string literal on its line, so `found` shows what was written.
+        rest[1..].find(['"', '\n']).map_or(rest.len(), |i| {
+            if rest.as_bytes()[i + 1] == b'"' {
+                i + 2
+            } else {
+                1
+            }
+        })
+    } else if first.is_ascii_alphanumeric() || first == '_' {
         rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '%')))
             .unwrap_or(rest.len())
     } else if rest.starts_with("..")
