@@ -60,10 +60,12 @@ pub fn main_with_large_stack() -> ExitCode {
     let worker = std::thread::Builder::new()
         .stack_size(scn_dsl::LARGE_STACK)
         .spawn(|| {
+            // stderr stays unlocked: a sampling thread that ever writes to it (a panic
+            // message) must not wait forever on a lock this thread holds.
             let (mut stdin, mut stdout, mut stderr) = (
                 std::io::stdin().lock(),
                 std::io::stdout().lock(),
-                std::io::stderr().lock(),
+                std::io::stderr(),
             );
             let mut io = Io {
                 stdin: &mut stdin,

@@ -116,11 +116,19 @@ fn run_samples(
     };
     let show = std::io::stderr().is_terminal();
     std::thread::scope(|scope| {
-        let worker = scope.spawn(|| scn_eval::sample(ev, &opts));
+        // The worker says when it is done, so this thread wakes at once rather than at its
+        // next look at the progress counter.
+        let (finished, done_signal) = std::sync::mpsc::channel::<()>();
+        let worker = scope.spawn(move || {
+            let samples = scn_eval::sample(ev, &opts);
+            let _ = finished.send(());
+            samples
+        });
         let start = Instant::now();
         let mut bar: Option<indicatif::ProgressBar> = None;
-        while !worker.is_finished() {
-            std::thread::sleep(Duration::from_millis(50));
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            done_signal.recv_timeout(Duration::from_millis(50))
+        {
             if show && bar.is_none() && start.elapsed() > Duration::from_secs(1) {
                 let b = indicatif::ProgressBar::new(n);
                 b.set_style(
