@@ -200,6 +200,16 @@ pub enum Direction {
     Minimize,
 }
 
+impl Direction {
+    /// The keyword as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Maximize => "maximize",
+            Direction::Minimize => "minimize",
+        }
+    }
+}
+
 /// A signed number bounding an `expect`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bound {

@@ -16,6 +16,7 @@ mod grammar;
 mod limits;
 mod parser;
 mod render;
+mod scan;
 mod source;
 mod span;
 pub mod visit;

@@ -5,6 +5,7 @@
 //! room to spare; deeper input is refused here, before any recursion starts.
 
 use crate::diag::Diagnostic;
+use crate::scan::{Piece, scan};
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -29,38 +30,29 @@ pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
             "the file is larger than 4 GiB",
         ));
     }
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                // Skip the string; an unterminated one is the parser's to report.
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'{' | b'(' => {
+    let mut too_deep = None;
+    scan(text, |piece| {
+        match piece {
+            Piece::Code(i, b'{' | b'(') => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Err(Diagnostic::error(
-                        file,
-                        Span::new(i, i + 1),
-                        format!("nesting is deeper than {MAX_NESTING} levels"),
-                    )
-                    .with_help("split the tree with templates or flatten it"));
+                    too_deep = Some(i);
+                    return false;
                 }
             }
-            b'}' | b')' => depth = depth.saturating_sub(1),
+            Piece::Code(_, b'}' | b')') => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
+        true
+    });
+    if let Some(i) = too_deep {
+        return Err(Diagnostic::error(
+            file,
+            Span::new(i, i + 1),
+            format!("nesting is deeper than {MAX_NESTING} levels"),
+        )
+        .with_help("split the tree with templates or flatten it"));
     }
     Ok(())
 }

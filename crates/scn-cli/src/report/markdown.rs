@@ -7,7 +7,6 @@ mod values;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use scn_dsl::ast::Direction;
 use scn_eval::Summary;
 use scn_eval::model::{Model, NodeId, NodeKind};
 
@@ -226,10 +225,7 @@ fn decisions(r: &Report<'_>, s: &mut String) {
     let Some((dir, obj)) = model.objective.filter(|_| !ev.decisions.is_empty()) else {
         return;
     };
-    let verb = match dir {
-        Direction::Maximize => "maximize",
-        Direction::Minimize => "minimize",
-    };
+    let verb = dir.as_str();
     let metric = &model.metrics[obj as usize];
     let _ = writeln!(
         s,

@@ -171,10 +171,7 @@ impl Render for Text {
 
         if !ev.decisions.is_empty() {
             let (dir, obj) = model.objective.expect("decisions need an objective");
-            let verb = match dir {
-                scn_dsl::ast::Direction::Maximize => "maximize",
-                scn_dsl::ast::Direction::Minimize => "minimize",
-            };
+            let verb = dir.as_str();
             writeln!(
                 w,
                 "\nDecisions ({verb} {})",

@@ -1,6 +1,8 @@
 //! Finds the comments of a source text, which the grammar skips, so the formatter can put
 //! them back where they were.
 
+use crate::scan::{Piece, scan};
+
 /// A `//` comment.
 #[derive(Clone, Debug)]
 pub(super) struct Comment {
@@ -13,29 +15,16 @@ pub(super) struct Comment {
 /// Every comment of a text that parsed, in order. Strings are skipped so that `"a // b"`
 /// is not taken for a comment.
 pub(super) fn collect(src: &str) -> Vec<Comment> {
-    let bytes = src.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
-                out.push(Comment {
-                    start: i as u32,
-                    text: src[i..end].trim_end().to_owned(),
-                });
-                i = end;
-            }
-            _ => i += 1,
+    scan(src, |piece| {
+        if let Piece::Comment(start, end) = piece {
+            out.push(Comment {
+                start: start as u32,
+                text: src[start..end].trim_end().to_owned(),
+            });
         }
-    }
+        true
+    });
     out
 }
 

@@ -12,8 +12,8 @@ mod expr;
 use comments::Comment;
 
 use crate::ast::{
-    Block, BodyItem, BodyItemKind, Direction, File, Item, Prob, Scenario, ScenarioItem,
-    ScenarioItemKind, Str, When,
+    Block, BodyItem, BodyItemKind, File, Item, Prob, Scenario, ScenarioItem, ScenarioItemKind, Str,
+    When,
 };
 use crate::span::Span;
 
@@ -251,10 +251,9 @@ impl Printer<'_> {
                 expr::expr(out, src, init);
             }
             ScenarioItemKind::Objective { direction, metric } => {
-                out.push_str(match direction {
-                    Direction::Maximize => "objective maximize ",
-                    Direction::Minimize => "objective minimize ",
-                });
+                out.push_str("objective ");
+                out.push_str(direction.as_str());
+                out.push(' ');
                 out.push_str(&metric.name);
             }
             ScenarioItemKind::Observe(e) => {

@@ -4,6 +4,7 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 
 use crate::diag::Diagnostic;
 use crate::grammar::{GROUPS, Rule, describe};
+use crate::scan::{Piece, scan};
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -128,30 +129,17 @@ fn closes_on_its_line(text: &str, pos: usize) -> bool {
 
 /// The last `{` that no `}` closes, outside strings and comments.
 fn unclosed_brace(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut open = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'{' => open.push(i),
-            b'}' => {
+    scan(text, |piece| {
+        match piece {
+            Piece::Code(i, b'{') => open.push(i),
+            Piece::Code(_, b'}') => {
                 open.pop();
             }
             _ => {}
         }
-        i += 1;
-    }
+        true
+    });
     open.pop()
 }
 

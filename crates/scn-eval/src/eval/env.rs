@@ -15,6 +15,19 @@ pub(crate) struct PointEnv<'a> {
     pub queries: Option<&'a QueryCtx<'a>>,
 }
 
+impl<'a> PointEnv<'a> {
+    /// An environment of lets alone: no metrics, no forecasts, no queries.
+    pub fn new(consts: &'a [ConstDist], lets: &'a [f64]) -> Self {
+        PointEnv {
+            consts,
+            lets,
+            metrics: &[],
+            forecasts: &[],
+            queries: None,
+        }
+    }
+}
+
 impl Env for PointEnv<'_> {
     fn let_value(&self, i: u32) -> f64 {
         self.lets[i as usize]

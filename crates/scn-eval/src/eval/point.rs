@@ -80,13 +80,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     // Lets, then metrics' initial values.
     let mut lets = Vec::with_capacity(model.lets.len());
     for l in &model.lets {
-        let env = &mut PointEnv {
-            consts: &model.const_dists,
-            lets: &lets,
-            metrics: &[],
-            forecasts: &[],
-            queries: None,
-        };
+        let env = &mut PointEnv::new(&model.const_dists, &lets);
         match run(&l.program, env, &mut stack) {
             Ok(v) => lets.push(v),
             Err(e) => {
@@ -97,13 +91,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     }
     let mut init = Vec::with_capacity(m);
     for metric in &model.metrics {
-        let env = &mut PointEnv {
-            consts: &model.const_dists,
-            lets: &lets,
-            metrics: &[],
-            forecasts: &[],
-            queries: None,
-        };
+        let env = &mut PointEnv::new(&model.const_dists, &lets);
         init.push(run(&metric.init, env, &mut stack).unwrap_or_else(|e| {
             diags.push(diag(&metric.init, e));
             0.0
@@ -118,13 +106,7 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
     let mut cond = vec![1.0; n];
     for (k, node) in model.nodes.iter().enumerate() {
         if let ProbDef::Expr(p) = &node.prob {
-            let env = &mut PointEnv {
-                consts: &model.const_dists,
-                lets: &lets,
-                metrics: &[],
-                forecasts: &[],
-                queries: None,
-            };
+            let env = &mut PointEnv::new(&model.const_dists, &lets);
             match run(p, env, &mut stack) {
                 Ok(v) => cond[k] = v,
                 Err(e) => diags.push(diag(p, e)),
@@ -149,11 +131,8 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
         for eff in &model.nodes[k].effects {
             let state = &mut metric_values[k * m..k * m + m];
             let env = &mut PointEnv {
-                consts: &model.const_dists,
-                lets: &lets,
                 metrics: state,
-                forecasts: &[],
-                queries: None,
+                ..PointEnv::new(&model.const_dists, &lets)
             };
             match run(&eff.program, env, &mut stack) {
                 Ok(v) => {

@@ -75,6 +75,20 @@ struct SampleEnv<'a> {
     rng: &'a mut SampleRng,
 }
 
+impl<'a> SampleEnv<'a> {
+    /// An environment of lets alone: no metrics, no forecasts, no queries.
+    fn new(samplers: &'a [Sampler], lets: &'a [f64], rng: &'a mut SampleRng) -> Self {
+        SampleEnv {
+            samplers,
+            lets,
+            metrics: &[],
+            forecasts: &[],
+            plan: None,
+            rng,
+        }
+    }
+}
+
 impl Env for SampleEnv<'_> {
     fn let_value(&self, i: u32) -> f64 {
         self.lets[i as usize]
@@ -123,27 +137,13 @@ pub(crate) fn sample_once(
 
     s.lets.clear();
     for l in &model.lets {
-        let env = &mut SampleEnv {
-            samplers,
-            lets: &s.lets,
-            metrics: &[],
-            forecasts: &[],
-            plan: None,
-            rng,
-        };
+        let env = &mut SampleEnv::new(samplers, &s.lets, rng);
         let v = run(&l.program, env, &mut s.stack).map_err(nf)?;
         s.lets.push(v);
     }
     s.init.clear();
     for m in &model.metrics {
-        let env = &mut SampleEnv {
-            samplers,
-            lets: &s.lets,
-            metrics: &[],
-            forecasts: &[],
-            plan: None,
-            rng,
-        };
+        let env = &mut SampleEnv::new(samplers, &s.lets, rng);
         let v = run(&m.init, env, &mut s.stack).map_err(nf)?;
         s.init.push(v);
     }
@@ -153,14 +153,7 @@ pub(crate) fn sample_once(
     for (i, node) in model.nodes.iter().enumerate() {
         s.cond[i] = match &node.prob {
             ProbDef::Expr(p) => {
-                let env = &mut SampleEnv {
-                    samplers,
-                    lets: &s.lets,
-                    metrics: &[],
-                    forecasts: &[],
-                    plan: None,
-                    rng,
-                };
+                let env = &mut SampleEnv::new(samplers, &s.lets, rng);
                 let v = run(p, env, &mut s.stack).map_err(nf)?;
                 let c = v.clamp(0.0, 1.0);
                 s.adjusted |= c != v;
@@ -216,12 +209,8 @@ pub(crate) fn sample_once(
         for eff in &node.effects {
             let state = &mut s.state[i * k..i * k + k];
             let env = &mut SampleEnv {
-                samplers,
-                lets: &s.lets,
                 metrics: state,
-                forecasts: &[],
-                plan: None,
-                rng,
+                ..SampleEnv::new(samplers, &s.lets, rng)
             };
             let v = run(&eff.program, env, &mut s.stack).map_err(nf)?;
             let slot = &mut state[eff.metric as usize];

@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 
-use scn_dsl::ast::Direction;
 use scn_eval::model::NodeId;
 
 use super::{charts, esc, named, node_ref, observed, path_cell, pbar, with_unit};
@@ -131,10 +130,7 @@ pub(super) fn decisions(r: &Report<'_>, s: &mut String) {
     let Some((dir, obj)) = model.objective.filter(|_| !ev.decisions.is_empty()) else {
         return;
     };
-    let verb = match dir {
-        Direction::Maximize => "maximize",
-        Direction::Minimize => "minimize",
-    };
+    let verb = dir.as_str();
     let metric = &model.metrics[obj as usize];
     let _ = writeln!(
         s,
