@@ -124,20 +124,32 @@ pub trait Env {
 }
 
 /// Runs a program. `stack` is scratch space, reused between runs.
+///
+/// Inlined where it is called, so that the common one-instruction programs (one name, one
+/// number, one distribution) cost a branch rather than a call into the interpreter.
+#[inline(always)]
 pub fn run<E: Env + ?Sized>(
     p: &Program,
     env: &mut E,
     stack: &mut Vec<f64>,
 ) -> Result<f64, EvalError> {
-    // Most probabilities and effects are one name or one number: skip the machinery.
     match p.code.as_slice() {
-        [Instr::Const(v)] => return Ok(*v),
-        [Instr::Let(i)] => return Ok(env.let_value(*i)),
-        [Instr::ConstDist(i)] => return env.const_dist(*i, p.span),
-        [Instr::Query(i)] => return env.query(*i, p.span),
-        [Instr::Metric(i)] => return Ok(env.metric(*i)),
-        _ => {}
+        [Instr::Const(v)] => Ok(*v),
+        [Instr::Let(i)] => Ok(env.let_value(*i)),
+        [Instr::ConstDist(i)] => env.const_dist(*i, p.span),
+        [Instr::Query(i)] => env.query(*i, p.span),
+        [Instr::Metric(i)] => Ok(env.metric(*i)),
+        _ => interpret(p, env, stack),
     }
+}
+
+/// The general case of [`run`]: a postfix program over a value stack.
+#[inline(never)]
+fn interpret<E: Env + ?Sized>(
+    p: &Program,
+    env: &mut E,
+    stack: &mut Vec<f64>,
+) -> Result<f64, EvalError> {
     stack.clear();
     for (k, instr) in p.code.iter().enumerate() {
         let v = match *instr {

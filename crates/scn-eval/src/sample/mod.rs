@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::Evaluation;
-use one::{Drop, Scratch, sample_once};
+use one::{Drop, Plan, Scratch, sample_once};
 pub use summary::{Summary, quantile};
 
 /// Samples per block: small enough to balance two threads on small runs, large enough that
@@ -92,6 +92,14 @@ impl Samples {
     }
 }
 
+/// Runs `work` on `pool` (the `--threads` pool) or, without one, on rayon's global pool.
+fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 struct Block {
     forecasts: Vec<f64>,
     outcomes: Vec<f64>,
@@ -121,6 +129,7 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
         .iter()
         .map(|d| draw::Sampler::new(d.kind, &d.args).unwrap_or(draw::Sampler::Const(f64::NAN)))
         .collect();
+    let plan = Plan::new(ev);
     let blocks = opts.samples.div_ceil(BLOCK);
     let run_block = |b: u64| -> Block {
         let count = BLOCK.min(opts.samples - b * BLOCK);
@@ -136,7 +145,7 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
             evidence: 0,
         };
         for _ in 0..count {
-            match sample_once(ev, &samplers, inside.as_deref(), &mut rng, &mut s) {
+            match sample_once(ev, &plan, &samplers, inside.as_deref(), &mut rng, &mut s) {
                 Ok(()) => {
                     out.kept += 1;
                     out.adjusted += u64::from(s.adjusted);
@@ -153,29 +162,47 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
         }
         out
     };
-    let results: Vec<Block> = match opts.threads {
-        Some(t) => match rayon::ThreadPoolBuilder::new()
+    let pool = opts.threads.and_then(|t| {
+        rayon::ThreadPoolBuilder::new()
             .num_threads(t.max(1))
             .build()
-        {
-            Ok(pool) => pool.install(|| (0..blocks).into_par_iter().map(run_block).collect()),
-            Err(_) => (0..blocks).map(run_block).collect(),
-        },
-        None => (0..blocks).into_par_iter().map(run_block).collect(),
-    };
+            .ok()
+    });
+    let results: Vec<Block> = in_pool(pool.as_ref(), || {
+        (0..blocks).into_par_iter().map(run_block).collect()
+    });
 
     // Combine in block order: the sums below see the same values in the same order
     // whatever thread ran which block.
     let kept: u64 = results.iter().map(|b| b.kept).sum();
-    let column = |pick: &dyn Fn(&Block) -> &[f64], width: usize, j: usize| -> Option<Summary> {
+    let column = |of_forecasts: bool, j: usize| -> Option<Summary> {
+        let (width, all): (usize, fn(&Block) -> &[f64]) = if of_forecasts {
+            (f, |b| &b.forecasts)
+        } else {
+            (k, |b| &b.outcomes)
+        };
         let mut v: Vec<f64> = Vec::with_capacity(kept as usize);
         for b in &results {
-            v.extend(pick(b).iter().skip(j).step_by(width.max(1)));
+            v.extend(all(b).iter().skip(j).step_by(width.max(1)));
         }
         Summary::of(&mut v)
     };
-    let forecasts = (0..f).map(|j| column(&|b| &b.forecasts, f, j)).collect();
-    let metrics = (0..k).map(|j| column(&|b| &b.outcomes, k, j)).collect();
+    // Each column is summarised on its own, so they may run in parallel.
+    let summarise = || -> Vec<Option<Summary>> {
+        (0..f + k)
+            .into_par_iter()
+            .map(|c| {
+                if c < f {
+                    column(true, c)
+                } else {
+                    column(false, c - f)
+                }
+            })
+            .collect()
+    };
+    let mut summaries = in_pool(pool.as_ref(), summarise);
+    let metrics = summaries.split_off(f);
+    let forecasts = summaries;
     let optimal_share = ev
         .decisions
         .iter()

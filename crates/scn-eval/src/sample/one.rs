@@ -3,14 +3,14 @@
 
 use rand::RngExt;
 use scn_dsl::Span;
-use scn_dsl::ast::Direction;
+use scn_dsl::ast::{Direction, EffectOp};
 
 use super::draw::{SampleRng, Sampler, draw};
 use crate::dist::DistKind;
 use crate::eval::apply;
 use crate::eval::probs::SUM_TOLERANCE;
 use crate::model::{NodeKind, ProbDef};
-use crate::program::{Env, EvalError, run};
+use crate::program::{Env, EvalError, Program, run};
 use crate::{Evaluation, QueryPlan};
 
 /// Why a sample was dropped.
@@ -20,6 +20,70 @@ pub(crate) enum Drop {
     NonFinite,
     /// The evidence had probability 0 in this sample.
     Evidence,
+}
+
+/// The tree laid out for sampling: flat arrays in pre-order, built once per run, so a sample
+/// touches only what it needs and never the model's node structs.
+pub(crate) struct Plan<'m> {
+    /// Nodes with a written probability, and its program.
+    probs: Vec<(usize, &'m Program)>,
+    /// Sets of sibling branches: `kids[start..end]`, and the one with `rest` if any.
+    groups: Vec<(usize, usize, Option<usize>)>,
+    kids: Vec<usize>,
+    /// Each node's parent.
+    parent: Vec<usize>,
+    /// Each node's probability where it is not drawn: options keep the point evaluation's
+    /// choice, the root is 1, `rest` is filled in later.
+    fixed: Vec<f64>,
+    /// Effects in tree order; node `i`'s are `effects[effect_end[i - 1]..effect_end[i]]`.
+    effects: Vec<(usize, EffectOp, &'m Program)>,
+    effect_end: Vec<usize>,
+}
+
+impl<'m> Plan<'m> {
+    pub(crate) fn new(ev: &'m Evaluation) -> Plan<'m> {
+        let nodes = &ev.model.nodes;
+        let mut plan = Plan {
+            probs: Vec::new(),
+            groups: Vec::new(),
+            kids: Vec::new(),
+            parent: nodes.iter().map(|n| n.parent as usize).collect(),
+            fixed: Vec::with_capacity(nodes.len()),
+            effects: Vec::new(),
+            effect_end: Vec::with_capacity(nodes.len()),
+        };
+        for (i, node) in nodes.iter().enumerate() {
+            plan.fixed.push(match &node.prob {
+                ProbDef::Expr(p) => {
+                    plan.probs.push((i, p));
+                    0.0
+                }
+                ProbDef::Rest => 0.0,
+                ProbDef::None => ev.cond[i],
+            });
+            let branches = node
+                .children
+                .first()
+                .is_some_and(|&c| nodes[c as usize].kind == NodeKind::Branch);
+            if branches {
+                let start = plan.kids.len();
+                plan.kids.extend(node.children.iter().map(|&c| c as usize));
+                let rest = node
+                    .children
+                    .iter()
+                    .map(|&c| c as usize)
+                    .find(|&c| matches!(nodes[c].prob, ProbDef::Rest));
+                plan.groups.push((start, plan.kids.len(), rest));
+            }
+            plan.effects.extend(
+                node.effects
+                    .iter()
+                    .map(|e| (e.metric as usize, e.op, &e.program)),
+            );
+            plan.effect_end.push(plan.effects.len());
+        }
+        plan
+    }
 }
 
 /// What one sample produced, in scratch buffers reused from sample to sample.
@@ -125,6 +189,7 @@ impl Env for SampleEnv<'_> {
 /// Runs one sample into `s`. `inside` marks the leaves consistent with the evidence.
 pub(crate) fn sample_once(
     ev: &Evaluation,
+    plan: &Plan<'_>,
     samplers: &[Sampler],
     inside: Option<&[bool]>,
     rng: &mut SampleRng,
@@ -150,35 +215,19 @@ pub(crate) fn sample_once(
 
     // Probabilities: written ones drawn and clamped, `rest` fills the gap, a set that does
     // not sum to 1 is renormalised. Options keep the point evaluation's choice.
-    for (i, node) in model.nodes.iter().enumerate() {
-        s.cond[i] = match &node.prob {
-            ProbDef::Expr(p) => {
-                let env = &mut SampleEnv::new(samplers, &s.lets, rng);
-                let v = run(p, env, &mut s.stack).map_err(nf)?;
-                let c = v.clamp(0.0, 1.0);
-                s.adjusted |= c != v;
-                c
-            }
-            ProbDef::Rest => 0.0,
-            ProbDef::None => ev.cond[i],
-        };
+    s.cond.copy_from_slice(&plan.fixed);
+    for &(i, p) in &plan.probs {
+        let env = &mut SampleEnv::new(samplers, &s.lets, rng);
+        let v = run(p, env, &mut s.stack).map_err(nf)?;
+        let c = v.clamp(0.0, 1.0);
+        s.adjusted |= c != v;
+        s.cond[i] = c;
     }
-    for node in &model.nodes {
-        let Some(&first) = node.children.first() else {
-            continue;
-        };
-        if model.nodes[first as usize].kind != NodeKind::Branch {
-            continue;
-        }
-        let mut sum = 0.0;
-        let mut rest = None;
-        for &c in &node.children {
-            match model.nodes[c as usize].prob {
-                ProbDef::Rest => rest = Some(c as usize),
-                _ => sum += s.cond[c as usize],
-            }
-        }
+    for &(start, end, rest) in &plan.groups {
+        let kids = &plan.kids[start..end];
+        let mut sum: f64 = kids.iter().map(|&c| s.cond[c]).sum();
         if let Some(r) = rest {
+            // `rest` is still 0 here, so `sum` is that of the others.
             s.cond[r] = (1.0 - sum).max(0.0);
             s.adjusted |= sum > 1.0 + SUM_TOLERANCE;
             sum += s.cond[r];
@@ -188,8 +237,8 @@ pub(crate) fn sample_once(
                 return Err(Drop::NonFinite);
             }
             s.adjusted = true;
-            for &c in &node.children {
-                s.cond[c as usize] /= sum;
+            for &c in kids {
+                s.cond[c] /= sum;
             }
         }
     }
@@ -197,24 +246,27 @@ pub(crate) fn sample_once(
     // Metrics along each path, then path probabilities.
     s.state[..k].copy_from_slice(&s.init);
     s.path[0] = 1.0;
-    for (i, node) in model.nodes.iter().enumerate() {
+    let mut e = 0;
+    for i in 0..plan.parent.len() {
         if i > 0 {
-            let parent = node.parent as usize;
+            let parent = plan.parent[i];
             // Element by element: for the usual one to five metrics a memcpy call costs more.
             for j in 0..k {
                 s.state[i * k + j] = s.state[parent * k + j];
             }
             s.path[i] = s.path[parent] * s.cond[i];
         }
-        for eff in &node.effects {
+        while e < plan.effect_end[i] {
+            let (metric, op, program) = plan.effects[e];
+            e += 1;
             let state = &mut s.state[i * k..i * k + k];
             let env = &mut SampleEnv {
                 metrics: state,
                 ..SampleEnv::new(samplers, &s.lets, rng)
             };
-            let v = run(&eff.program, env, &mut s.stack).map_err(nf)?;
-            let slot = &mut state[eff.metric as usize];
-            *slot = apply(eff.op, *slot, v);
+            let v = run(program, env, &mut s.stack).map_err(nf)?;
+            let slot = &mut state[metric];
+            *slot = apply(op, *slot, v);
             if !slot.is_finite() {
                 return Err(Drop::NonFinite);
             }
