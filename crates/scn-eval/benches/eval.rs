@@ -20,7 +20,6 @@
 //! timed region (divan defers drops). Throughput is in branches per second.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
@@ -38,70 +37,14 @@ fn main() {
     }
 }
 
-/// Seed passed to the generator: fixed, so every run evaluates the same tree.
-const SEED: u32 = 1;
+#[path = "../../../bench/inputs.rs"]
+mod inputs;
 
-/// `<workspace>/`.
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use inputs::workspace;
 
-/// `<target>/bench-inputs/`, honouring an absolute `CARGO_TARGET_DIR`.
-fn input_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .unwrap_or_else(|| workspace().join("target"));
-    target.join("bench-inputs")
-}
-
-/// True when `file` exists and is at least as new as the generator.
-fn is_fresh(file: &Path, generator: &Path) -> bool {
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    match (modified(file), modified(generator)) {
-        (Some(file), Some(script)) => file >= script,
-        (Some(_), None) => true,
-        _ => false,
-    }
-}
-
-/// The path of a generated scenario of exactly `nodes` branches, generating it if needed.
+/// The path of a generated scenario of exactly `nodes` branches.
 fn generated(nodes: u64) -> PathBuf {
-    let dir = input_dir();
-    let file = dir.join(format!("nodes-{nodes}-seed{SEED}.scn"));
-    let script = workspace().join("bench/gen_scn.py");
-    if !is_fresh(&file, &script) {
-        std::fs::create_dir_all(&dir)
-            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-        // Write beside the final name, then rename: concurrent runs never see half a file.
-        let tmp = dir.join(format!(
-            ".nodes-{nodes}-seed{SEED}.scn.{}.tmp",
-            std::process::id()
-        ));
-        // Output is captured so that it does not cut into divan's table.
-        let out = Command::new("python3")
-            .arg(&script)
-            .args([
-                "--nodes",
-                &nodes.to_string(),
-                "--seed",
-                &SEED.to_string(),
-                "--out",
-            ])
-            .arg(&tmp)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", script.display()));
-        assert!(
-            out.status.success(),
-            "{} failed ({}): {}",
-            script.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
-        std::fs::rename(&tmp, &file)
-            .unwrap_or_else(|e| panic!("cannot rename to {}: {e}", file.display()));
-    }
-    file
+    inputs::generated("nodes", nodes)
 }
 
 /// Reads and parses `file` (with its imports), refusing one that does not load.

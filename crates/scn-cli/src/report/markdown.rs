@@ -125,10 +125,7 @@ fn paths(r: &Report<'_>, s: &mut String) {
         s.push_str(" Prior |");
     }
     // An undated scenario would show an empty column.
-    let dated = r
-        .paths
-        .iter()
-        .any(|&l| model.nodes[l as usize].date.is_some());
+    let dated = r.paths_dated();
     s.push_str(if dated { " Path | Date |" } else { " Path |" });
     for m in &model.metrics {
         let _ = write!(s, " {} |", inline(m.label.as_deref().unwrap_or(&m.name)));
@@ -160,7 +157,7 @@ fn paths(r: &Report<'_>, s: &mut String) {
         s.push('\n');
     }
     if r.paths.len() > TOP_PATHS {
-        let rest: f64 = r.paths[TOP_PATHS..].iter().map(|&l| r.prob(l)).sum();
+        let rest = r.mass_beyond(TOP_PATHS);
         let _ = writeln!(
             s,
             "\n{} more paths hold {} of the probability (`--format json` lists every path).",

@@ -84,6 +84,18 @@ impl<'a> Report<'a> {
         self.ev.posterior.as_ref().unwrap_or(&self.ev.prior)[node as usize]
     }
 
+    /// True when some leaf has a date: an undated scenario's reports leave out date columns.
+    pub(crate) fn paths_dated(&self) -> bool {
+        self.paths
+            .iter()
+            .any(|&l| self.ev.model.nodes[l as usize].date.is_some())
+    }
+
+    /// The probability held by the paths after the first `shown`.
+    pub(crate) fn mass_beyond(&self, shown: usize) -> f64 {
+        self.paths.iter().skip(shown).map(|&l| self.prob(l)).sum()
+    }
+
     /// A metric's value at a node.
     pub(crate) fn metric_at(&self, node: NodeId, m: usize) -> f64 {
         self.ev.metric_values[node as usize * self.ev.model.metrics.len() + m]

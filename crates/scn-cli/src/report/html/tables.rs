@@ -59,10 +59,7 @@ pub(super) fn paths(r: &Report<'_>, s: &mut String) {
         s.push_str("<th class=\"num\">Prior</th>");
     }
     // An undated scenario would show an empty column.
-    let dated = r
-        .paths
-        .iter()
-        .any(|&l| model.nodes[l as usize].date.is_some());
+    let dated = r.paths_dated();
     s.push_str(if dated {
         "<th>Path</th><th>Date</th>"
     } else {
@@ -113,7 +110,7 @@ pub(super) fn paths(r: &Report<'_>, s: &mut String) {
     }
     s.push_str("</tbody></table></div>\n");
     if r.paths.len() > TOP_PATHS {
-        let rest: f64 = r.paths[TOP_PATHS..].iter().map(|&l| r.prob(l)).sum();
+        let rest = r.mass_beyond(TOP_PATHS);
         let _ = writeln!(
             s,
             "<p class=\"note\">{} more paths hold {} of the probability; <code>--format json</code> lists every path.</p>",
