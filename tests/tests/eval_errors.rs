@@ -74,7 +74,7 @@ fn diagnose_raw(path: &Path) -> String {
         "{name} must parse: syntax mistakes belong to tests/invalid"
     );
     let loaded = scn_eval::load(&name, text, Path::new(DIR), Some(Path::new(&name)));
-    let Err(diags) = scn_eval::build(&loaded).and_then(scn_eval::evaluate) else {
+    let Err(diags) = scn_eval::resolve(&loaded).and_then(scn_eval::evaluate) else {
         panic!("{name} evaluated, but every file in {DIR} must be invalid");
     };
     assert!(!diags.is_empty(), "{name}: an error without diagnostics");

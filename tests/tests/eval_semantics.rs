@@ -31,7 +31,7 @@ fn fixture(rel: &str) -> PathBuf {
 /// Loads, builds and evaluates `src`; errors come back rendered.
 fn try_eval(src: &str) -> Result<Evaluation, String> {
     let loaded = scn_eval::load(NAME, src.to_owned(), &fixtures(), None);
-    let result = scn_eval::build(&loaded).and_then(scn_eval::evaluate);
+    let result = scn_eval::resolve(&loaded).and_then(scn_eval::evaluate);
     result.map_err(|d| scn_dsl::render_all(&d, &loaded.sources))
 }
 
@@ -47,7 +47,7 @@ fn eval_file(rel: &str) -> Evaluation {
     let text = std::fs::read_to_string(&path).expect("the fixture exists");
     let dir = path.parent().expect("a parent").to_path_buf();
     let loaded = scn_eval::load(rel, text, &dir, Some(&path));
-    let result = scn_eval::build(&loaded).and_then(scn_eval::evaluate);
+    let result = scn_eval::resolve(&loaded).and_then(scn_eval::evaluate);
     result.unwrap_or_else(|d| panic!("{}", scn_dsl::render_all(&d, &loaded.sources)))
 }
 

@@ -5,7 +5,7 @@
 //! cargo bench -p scn-eval --bench eval -- evaluate_only_1m     # one benchmark only
 //! ```
 //!
-//! - `build_evaluate_*`: `scn_eval::build` (resolution and every validation rule) then
+//! - `build_evaluate_*`: `scn_eval::resolve` (resolution and every validation rule) then
 //!   `scn_eval::evaluate` (the exact point evaluation), on trees of 10k, 100k and 1M branches
 //!   made by `bench/gen_scn.py --nodes N --seed 1`. The file is read and parsed once, outside
 //!   the timed region.
@@ -64,7 +64,7 @@ fn load(file: &Path) -> Loaded {
 
 /// Builds the model, refusing a scenario that does not resolve.
 fn build(loaded: &Loaded) -> Model {
-    scn_eval::build(loaded).unwrap_or_else(|d| panic!("does not build: {:?}", d.first()))
+    scn_eval::resolve(loaded).unwrap_or_else(|d| panic!("does not build: {:?}", d.first()))
 }
 
 /// Evaluates the model, refusing a scenario that does not evaluate: a benchmark of the error
@@ -78,7 +78,7 @@ fn bench_build_evaluate(bencher: Bencher, nodes: u64) {
     evaluate(build(&loaded));
     bencher
         .counter(ItemsCount::new(nodes))
-        .bench_local(|| scn_eval::build(black_box(&loaded)).and_then(scn_eval::evaluate));
+        .bench_local(|| scn_eval::resolve(black_box(&loaded)).and_then(scn_eval::evaluate));
 }
 
 fn bench_evaluate_only(bencher: Bencher, nodes: u64) {

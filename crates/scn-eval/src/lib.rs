@@ -1,6 +1,6 @@
 //! Resolution and evaluation of `.scn` scenarios.
 //!
-//! [`load`] reads a file and its imports, [`build`] resolves the scenario into a flat
+//! [`load`] reads a file and its imports, [`resolve`] resolves the scenario into a flat
 //! [`Model`] (names, templates, events, and every validation rule of the spec), and
 //! [`evaluate`] computes it exactly: path probabilities, dates, metrics, decisions,
 //! evidence, forecasts and expectations.
@@ -18,13 +18,13 @@
 //! }
 //! "#;
 //! let loaded = scn_eval::load("summit.scn", src.to_owned(), Path::new("."), None);
-//! let model = scn_eval::build(&loaded).expect("valid");
+//! let model = scn_eval::resolve(&loaded).expect("valid");
 //! let result = scn_eval::evaluate(model).expect("evaluates");
 //! assert_eq!(result.forecasts[0].0, 0.1);
 //! assert_eq!(result.forecasts[1].0, 0.1 * 5.0 + 0.9 * 20.0);
 //! ```
 
-mod build;
+mod resolve;
 pub mod dist;
 mod eval;
 pub mod functions;
@@ -35,7 +35,7 @@ pub mod plugin;
 pub mod program;
 mod sample;
 
-pub use build::{build, build_given, build_scenario};
+pub use resolve::{resolve, resolve_given, resolve_scenario};
 pub use eval::sets::LeafSets;
 pub use eval::{Decision, Evaluation, ExpectOutcome, QueryPlan, evaluate};
 pub use load::{Loaded, load};

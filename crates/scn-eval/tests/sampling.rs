@@ -6,7 +6,7 @@ use scn_eval::{Evaluation, SampleOptions, Samples};
 
 fn evaluate(src: &str) -> Evaluation {
     let loaded = scn_eval::load("t.scn", src.to_owned(), Path::new("."), None);
-    let model = scn_eval::build(&loaded).unwrap_or_else(|d| panic!("{d:?}"));
+    let model = scn_eval::resolve(&loaded).unwrap_or_else(|d| panic!("{d:?}"));
     scn_eval::evaluate(model).unwrap_or_else(|d| panic!("{d:?}"))
 }
 

@@ -39,7 +39,7 @@ pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
     if !file.items.iter().any(|i| matches!(i, Item::Scenario(_))) {
         return Vec::new();
     }
-    match scn_eval::build(loaded).and_then(scn_eval::evaluate) {
+    match scn_eval::resolve(loaded).and_then(scn_eval::evaluate) {
         Ok(evaluation) => {
             std::mem::forget(evaluation); // see `run`
             Vec::new()

@@ -28,7 +28,7 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
     if !diags.is_empty() {
         return super::report(&diags, &loaded.sources, io);
     }
-    let evaluation = match scn_eval::build_given(&loaded, &given).and_then(scn_eval::evaluate) {
+    let evaluation = match scn_eval::resolve_given(&loaded, &given).and_then(scn_eval::evaluate) {
         Ok(ev) => ev,
         Err(d) => return super::report(&d, &loaded.sources, io),
     };

@@ -45,7 +45,7 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
             continue; // a template library
         }
         scenarios += 1;
-        let ev = match scn_eval::build(&loaded).and_then(scn_eval::evaluate) {
+        let ev = match scn_eval::resolve(&loaded).and_then(scn_eval::evaluate) {
             Ok(ev) => ev,
             Err(d) => {
                 invalid += 1;

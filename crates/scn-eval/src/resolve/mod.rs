@@ -22,13 +22,13 @@ use crate::model::{Meta, Model, Node, NodeKind, ProbDef};
 pub(crate) use names::Name;
 
 /// Resolves the single scenario of the root file.
-pub fn build(loaded: &Loaded) -> Result<Model, Vec<Diagnostic>> {
-    build_given(loaded, &[])
+pub fn resolve(loaded: &Loaded) -> Result<Model, Vec<Diagnostic>> {
+    resolve_given(loaded, &[])
 }
 
 /// Resolves the single scenario of the root file, conditioned on extra evidence (the
 /// events of `scn eval --given`, each parsed from a file of its own in `loaded.sources`).
-pub fn build_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model, Vec<Diagnostic>> {
+pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model, Vec<Diagnostic>> {
     if !loaded.diags.is_empty() {
         return Err(loaded.diags.clone());
     }
@@ -44,7 +44,7 @@ pub fn build_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model, 
         })
         .collect();
     match scenarios.as_slice() {
-        [one] => build_scenario(loaded, loaded.root, one, given),
+        [one] => resolve_scenario(loaded, loaded.root, one, given),
         [] => Err(vec![
             Diagnostic::error(loaded.root, Span::default(), "this file holds no scenario")
                 .with_help("`scn eval` needs a file with one `scenario id \"Title\" { … }`"),
@@ -61,7 +61,7 @@ pub fn build_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model, 
 }
 
 /// Resolves one scenario of a loaded file.
-pub fn build_scenario(
+pub fn resolve_scenario(
     loaded: &Loaded,
     file: FileId,
     scenario: &Scenario,
