@@ -96,32 +96,31 @@ fn close(actual: f64, expected: f64) {
 
 #[track_caller]
 fn node(ev: &Evaluation, path: &str) -> NodeId {
-    (0..ev.model.nodes.len() as NodeId)
-        .find(|&n| ev.model.path_of(n) == path)
+    (0..ev.model().nodes.len() as NodeId)
+        .find(|&n| ev.model().path_of(n) == path)
         .unwrap_or_else(|| panic!("no node at `{path}`"))
 }
 
 /// A node's probability now: posterior when there is evidence, else prior.
 #[track_caller]
 fn prob(ev: &Evaluation, path: &str) -> f64 {
-    let n = node(ev, path) as usize;
-    ev.posterior.as_ref().unwrap_or(&ev.prior)[n]
+    ev.node(node(ev, path)).probability
 }
 
 #[track_caller]
 fn prior(ev: &Evaluation, path: &str) -> f64 {
-    ev.prior[node(ev, path) as usize]
+    ev.node(node(ev, path)).prior
 }
 
 /// A node's probability given its parent.
 #[track_caller]
 fn cond(ev: &Evaluation, path: &str) -> f64 {
-    ev.cond[node(ev, path) as usize]
+    ev.node(node(ev, path)).cond
 }
 
 #[track_caller]
 fn metric_index(ev: &Evaluation, name: &str) -> usize {
-    ev.model
+    ev.model()
         .metrics
         .iter()
         .position(|m| m.name == name)
@@ -131,18 +130,20 @@ fn metric_index(ev: &Evaluation, name: &str) -> usize {
 /// A metric's value after the effects of the node at `path`.
 #[track_caller]
 fn metric_at(ev: &Evaluation, path: &str, name: &str) -> f64 {
-    let m = ev.model.metrics.len();
-    ev.metric_values[node(ev, path) as usize * m + metric_index(ev, name)]
+    ev.metric_at(node(ev, path), metric_index(ev, name))
 }
 
 #[track_caller]
 fn expected(ev: &Evaluation, name: &str) -> f64 {
-    ev.metrics[metric_index(ev, name)].0
+    ev.metrics()
+        .nth(metric_index(ev, name))
+        .expect("a metric")
+        .expected
 }
 
 #[track_caller]
 fn forecast_index(ev: &Evaluation, id: &str) -> usize {
-    ev.model
+    ev.model()
         .forecasts
         .iter()
         .position(|f| f.name == id)
@@ -151,30 +152,29 @@ fn forecast_index(ev: &Evaluation, id: &str) -> usize {
 
 #[track_caller]
 fn forecast(ev: &Evaluation, id: &str) -> f64 {
-    ev.forecasts[forecast_index(ev, id)].0
+    ev.forecast(forecast_index(ev, id))
+        .value
+        .expect("a defined forecast")
 }
 
 #[track_caller]
 fn prior_forecast(ev: &Evaluation, id: &str) -> f64 {
-    ev.forecasts[forecast_index(ev, id)]
-        .1
+    ev.forecast(forecast_index(ev, id))
+        .prior
         .expect("a prior value beside the posterior")
 }
 
 #[track_caller]
 fn let_value(ev: &Evaluation, name: &str) -> f64 {
-    let i = ev
-        .model
-        .lets
-        .iter()
-        .position(|l| l.name == name)
-        .expect("a let of that name");
-    ev.lets[i]
+    ev.lets()
+        .find(|l| l.def.name == name)
+        .expect("a let of that name")
+        .value
 }
 
 #[track_caller]
 fn date(ev: &Evaluation, path: &str) -> Option<String> {
-    ev.model.nodes[node(ev, path) as usize]
+    ev.model().nodes[node(ev, path) as usize]
         .date
         .map(|d| d.to_string())
 }
@@ -258,9 +258,9 @@ fn a_path_probability_is_the_product_along_the_path() {
     close(forecast(&ev, "px"), 0.03);
     close(forecast(&ev, "pa1"), 0.15);
     // The leaves partition the tree: 0.03 + 0.12 + 0.15 + 0.7 = 1.
-    let total: f64 = ev.sets.leaves.iter().map(|&l| ev.prior[l as usize]).sum();
+    let total: f64 = ev.leaves().iter().map(|&l| ev.node(l).prior).sum();
     close(total, 1.0);
-    assert_eq!(ev.sets.leaves.len(), 4);
+    assert_eq!(ev.leaves().len(), 4);
 }
 
 #[test]
@@ -294,11 +294,11 @@ fn suffixes_scale_probabilities_effects_and_bounds() {
     // 0.18 · 5e10 + 0.5 · 5e9 + 0.32 · 5e10 = 9e9 + 2.5e9 + 1.6e10
     close(forecast(&ev, "e_big"), 2.75e10);
     assert!(
-        ev.expects.iter().all(|x| x.holds),
+        ev.expectations().all(|(_, x)| x.holds),
         "1.25M ≤ 1,250,450 ≤ 1.251M and 0.18 ≤ 0.18 ≤ 0.18"
     );
-    close(ev.model.expects[0].lo, 1_250_000.0);
-    close(ev.model.expects[0].hi, 1_251_000.0);
+    close(ev.model().expects[0].lo, 1_250_000.0);
+    close(ev.model().expects[0].hi, 1_251_000.0);
 }
 
 #[test]
@@ -809,15 +809,15 @@ const NESTED_DECISION: &str = "scenario dec {
 
 /// The options of a decision with their values, by id.
 fn option_values(ev: &Evaluation, k: usize) -> Vec<(String, f64)> {
-    let d = &ev.decisions[k];
-    d.values
+    let d = &ev.decisions()[k];
+    d.options
         .iter()
-        .map(|&(o, v)| (ev.model.nodes[o as usize].id.clone(), v))
+        .map(|o| (ev.model().nodes[o.node as usize].id.clone(), o.value))
         .collect()
 }
 
 fn choice(ev: &Evaluation, k: usize) -> &str {
-    &ev.model.nodes[ev.decisions[k].choice as usize].id
+    &ev.model().nodes[ev.decisions()[k].choice as usize].id
 }
 
 #[test]
@@ -829,15 +829,15 @@ fn nested_decisions_roll_back_inner_first_when_maximizing() {
     //   lose: 8 − 5 = 3.  risky = 0.6 · 19 + 0.4 · 3 = 11.4 + 1.2 = 12.6 > 12.3: risky.
     // (Had the inner decision not been rolled back first, bank's 18 would give
     //  0.6 · 18 + 1.2 = 12.0 < 12.3 and the root would pick safe.)
-    assert_eq!(ev.decisions.len(), 2);
-    assert_eq!(ev.model.path_of(ev.decisions[0].node), "");
+    assert_eq!(ev.decisions().len(), 2);
+    assert_eq!(ev.model().path_of(ev.decisions()[0].node), "");
     assert_eq!(choice(&ev, 0), "risky");
     let root = option_values(&ev, 0);
     assert_eq!(root[0].0, "safe");
     close(root[0].1, 12.3);
     assert_eq!(root[1].0, "risky");
     close(root[1].1, 12.6);
-    assert_eq!(ev.model.path_of(ev.decisions[1].node), "risky.win");
+    assert_eq!(ev.model().path_of(ev.decisions()[1].node), "risky.win");
     assert_eq!(choice(&ev, 1), "bet");
     let inner = option_values(&ev, 1);
     close(inner[0].1, 18.0);
@@ -909,13 +909,13 @@ fn decisions_under_options_not_chosen_are_still_listed() {
     }";
     let ev = eval(src);
     // b: b1 (0) beats b2 (−5), so b is worth 0; c is worth −10; a (1) wins.
-    assert_eq!(ev.decisions.len(), 2);
+    assert_eq!(ev.decisions().len(), 2);
     assert_eq!(choice(&ev, 0), "a");
     let root = option_values(&ev, 0);
     close(root[0].1, 1.0);
     close(root[1].1, 0.0);
     close(root[2].1, -10.0);
-    assert_eq!(ev.model.path_of(ev.decisions[1].node), "b");
+    assert_eq!(ev.model().path_of(ev.decisions()[1].node), "b");
     assert_eq!(choice(&ev, 1), "b1");
     // Chosen within its own decision, but under b, which is not: probability 1 · 0 = 0.
     close(prior(&ev, "a"), 1.0);
@@ -1148,10 +1148,10 @@ fn observe_conditions_the_tree_the_alarm() {
     close(forecast(&prior_ev, "p_burglary"), 0.02);
     close(forecast(&prior_ev, "p_alarm"), 0.0288); // 0.02 · 0.95 + 0.98 · 0.01 = 0.019 + 0.0098
     close(expected(&prior_ev, "loss"), 20.0); // 0.02 · 1000
-    assert!(prior_ev.posterior.is_none());
+    assert!(prior_ev.evidence().is_none());
 
     let ev = eval(&alarm_observed());
-    close(ev.evidence.expect("evidence"), 0.0288);
+    close(ev.evidence().expect("evidence"), 0.0288);
     close(forecast(&ev, "p_burglary"), P_BURGLARY_GIVEN_ALARM);
     close(prior_forecast(&ev, "p_burglary"), 0.02);
     close(forecast(&ev, "p_alarm"), 1.0);
@@ -1166,8 +1166,11 @@ fn observe_conditions_the_tree_the_alarm() {
     // Inner nodes sum their leaves.
     close(prob(&ev, "burglary"), P_BURGLARY_GIVEN_ALARM);
     // E(loss) = 1000 · P(burglary | alarm); before: 0.02 · 1000.
-    close(ev.metrics[0].0, 1000.0 * P_BURGLARY_GIVEN_ALARM);
-    close(ev.metrics[0].1.expect("a prior"), 20.0);
+    close(
+        ev.metrics().next().unwrap().expected,
+        1000.0 * P_BURGLARY_GIVEN_ALARM,
+    );
+    close(ev.metrics().next().unwrap().prior.expect("a prior"), 20.0);
     // Conditioning by query on the unobserved tree gives the same numbers.
     let queried = alarm_text().replace(
         "  forecast p_burglary",
@@ -1240,7 +1243,7 @@ fn several_observations_combine_with_and() {
     let ev = eval(&both_in_file);
     close(forecast(&ev, "pb"), 1.0 / 3.0);
     close(prior_forecast(&ev, "pb"), 0.2); // 0.5 · 0.4
-    close(ev.evidence.expect("evidence"), 0.45);
+    close(ev.evidence().expect("evidence"), 0.45);
     let one_and = PRECEDENCE.replace("QUERIES", "observe a and not c\n forecast pb = P(b)");
     close(forecast(&eval(&one_and), "pb"), 1.0 / 3.0);
     // One in the file, one on the command line.
@@ -1334,12 +1337,12 @@ fn templates_from_transitive_imports_with_positional_named_and_default_arguments
     close(expected(&ev, "score"), 0.6375);
     // Labels come from the template.
     assert_eq!(
-        ev.model.nodes[node(&ev, "first.yes") as usize].label(),
+        ev.model().nodes[node(&ev, "first.yes") as usize].label(),
         "Yes"
     );
     // Parameters are lets of their own, one set per `use`.
     let params: Vec<&str> = ev
-        .model
+        .model()
         .lets
         .iter()
         .filter(|l| l.is_param)
@@ -1522,9 +1525,10 @@ fn forecasts_and_expects_use_lets_and_earlier_forecasts() {
          }",
     );
     close(forecast(&ev, "weighted"), 1.4); // 0.2 · 3 + 0.8
-    close(ev.expects[0].value, 1.4);
-    close(ev.expects[1].value, 1.6); // 0.2 + 1.4
-    assert!(ev.expects[1].holds);
+    let expects: Vec<_> = ev.expectations().map(|(_, o)| o).collect();
+    close(expects[0].value.unwrap(), 1.4);
+    close(expects[1].value.unwrap(), 1.6); // 0.2 + 1.4
+    assert!(expects[1].holds);
 }
 
 // ---------------------------------------------------------------------------------------

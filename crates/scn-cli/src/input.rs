@@ -93,7 +93,10 @@ pub fn base_dir(path: &Path) -> PathBuf {
     if is_stdin(path) {
         PathBuf::from(".")
     } else {
-        path.parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        // A bare file name's parent is the empty path, which names no folder: use ".".
+        match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
     }
 }

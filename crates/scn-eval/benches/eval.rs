@@ -143,6 +143,7 @@ fn sample_peer_100k(bencher: Bencher, threads: usize) {
         seed: scn_eval::DEFAULT_SEED,
         threads: Some(threads),
         progress: None,
+        keep_rows: false,
     };
     bencher
         .counter(ItemsCount::new(SAMPLES))

@@ -1,7 +1,10 @@
-//! The core distributions (spec section 6): parameters, checks and means.
+//! The core distributions: parameter checks and means. Names and parameters come from the
+//! function table ([`crate::functions`]).
+
+use crate::functions::{FUNCTIONS, FuncDef, Op, STD};
 
 /// z such that Φ(z) = 0.95: `lo to hi` puts 5% of the mass below `lo` and 5% above `hi`.
-pub const Z95: f64 = 1.644_853_626_951_472_2;
+pub(crate) const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// A distribution family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,42 +26,27 @@ pub enum DistKind {
 }
 
 impl DistKind {
-    /// The std function of a name.
+    /// Its row in the function table; `None` for the `to` operator, which is not a function.
+    pub(crate) fn def(self) -> Option<&'static FuncDef> {
+        FUNCTIONS.iter().find(|d| d.op == Op::Dist(self))
+    }
+
+    /// The core distribution called `name`.
     pub fn from_name(name: &str) -> Option<DistKind> {
-        Some(match name {
-            "beta" => DistKind::Beta,
-            "normal" => DistKind::Normal,
-            "lognormal" => DistKind::LogNormal,
-            "uniform" => DistKind::Uniform,
-            "triangular" => DistKind::Triangular,
-            "pert" => DistKind::Pert,
-            _ => return None,
+        FUNCTIONS.iter().find_map(|d| match d.op {
+            Op::Dist(kind) if d.plugin == STD && d.name == name => Some(kind),
+            _ => None,
         })
     }
 
     /// The name as written.
     pub fn name(self) -> &'static str {
-        match self {
-            DistKind::Beta => "beta",
-            DistKind::Normal => "normal",
-            DistKind::LogNormal => "lognormal",
-            DistKind::Uniform => "uniform",
-            DistKind::Triangular => "triangular",
-            DistKind::Pert => "pert",
-            DistKind::To => "to",
-        }
+        self.def().map_or("to", |d| d.name)
     }
 
     /// Parameter names, for arity errors.
     pub fn params(self) -> &'static [&'static str] {
-        match self {
-            DistKind::Beta => &["a", "b"],
-            DistKind::Normal => &["mean", "sd"],
-            DistKind::LogNormal => &["mu", "sigma"],
-            DistKind::Uniform => &["lo", "hi"],
-            DistKind::Triangular | DistKind::Pert => &["min", "mode", "max"],
-            DistKind::To => &["lo", "hi"],
-        }
+        self.def().map_or(&["lo", "hi"], |d| d.params)
     }
 
     /// How many parameters.
@@ -113,7 +101,7 @@ impl DistKind {
 
 /// What `lo to hi` stands for.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ToParams {
+pub(crate) enum ToParams {
     /// When 0 < lo < hi.
     LogNormal {
         /// Mean of the log.
@@ -131,7 +119,7 @@ pub enum ToParams {
 }
 
 /// The distribution whose 5th and 95th percentiles are `lo` and `hi`.
-pub fn to_params(lo: f64, hi: f64) -> ToParams {
+pub(crate) fn to_params(lo: f64, hi: f64) -> ToParams {
     if 0.0 < lo && lo < hi {
         let (l, h) = (lo.ln(), hi.ln());
         ToParams::LogNormal {

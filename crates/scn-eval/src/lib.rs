@@ -1,9 +1,10 @@
 //! Resolution and evaluation of `.scn` scenarios.
 //!
 //! [`load`] reads a file and its imports, [`resolve`] resolves the scenario into a flat
-//! [`Model`] (names, templates, events, and every validation rule of the spec), and
+//! [`Model`] (names, templates, events, and every validation rule of the language), and
 //! [`evaluate`] computes it exactly: path probabilities, dates, metrics, decisions,
-//! evidence, forecasts and expectations.
+//! evidence, forecasts and expectations. [`sample`] runs the same evaluator over draws of the
+//! uncertain inputs (Monte Carlo).
 //!
 //! ```
 //! use std::path::Path;
@@ -20,26 +21,33 @@
 //! let loaded = scn_eval::load("summit.scn", src.to_owned(), Path::new("."), None);
 //! let model = scn_eval::resolve(&loaded).expect("valid");
 //! let result = scn_eval::evaluate(model).expect("evaluates");
-//! assert_eq!(result.forecasts[0].0, 0.1);
-//! assert_eq!(result.forecasts[1].0, 0.1 * 5.0 + 0.9 * 20.0);
+//! assert_eq!(result.forecast(0).value, Some(0.1));
+//! assert_eq!(result.forecast(1).value, Some(0.1 * 5.0 + 0.9 * 20.0));
 //! ```
 
-mod resolve;
-pub mod dist;
+#![warn(missing_docs, unreachable_pub)]
+
+mod dist;
 mod eval;
-pub mod functions;
+mod functions;
+mod kernel;
 mod load;
 mod manifest;
 pub mod model;
-pub mod plugin;
-pub mod program;
+mod plugin;
+mod program;
+mod resolve;
 mod sample;
 
-pub use resolve::{resolve, resolve_given, resolve_scenario};
-pub use eval::sets::LeafSets;
-pub use eval::{Decision, Evaluation, ExpectOutcome, QueryPlan, evaluate};
+pub use dist::DistKind;
+pub use eval::{
+    Decision, Evaluation, ExpectOutcome, ForecastView, LetView, MetricView, NodeView, OptionValue,
+    Overrides, evaluate, evaluate_with,
+};
+pub use functions::{Arity, reference_markdown as function_reference};
 pub use load::{Loaded, load};
 pub use manifest::{MANIFEST_NAME, Manifest};
 pub use model::Model;
-pub use plugin::{Plugin, Plugins};
-pub use sample::{DEFAULT_SEED, SampleOptions, Samples, Summary, quantile, sample};
+pub use plugin::{Plugin, Plugins, Signature, Value};
+pub use resolve::{resolve, resolve_given, resolve_scenario};
+pub use sample::{DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, sample};

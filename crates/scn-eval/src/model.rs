@@ -33,7 +33,7 @@ pub struct Model {
     /// Events, referenced by queries and evidence.
     pub events: Vec<EventNode>,
     /// Queries, referenced by forecast and expect programs.
-    pub queries: Vec<Query>,
+    pub(crate) queries: Vec<Query>,
     /// Evidence: the tree is conditioned on all of these.
     pub observe: Vec<EventRef>,
     /// How many of `observe` came from the command line (`--given`), not the file.
@@ -43,9 +43,9 @@ pub struct Model {
     /// Assertions in order.
     pub expects: Vec<ExpectDef>,
     /// How many inline distributions with computed parameters the model draws from.
-    pub dist_sites: u32,
+    pub(crate) dist_sites: u32,
     /// Distributions whose parameters are constants.
-    pub const_dists: Vec<ConstDist>,
+    pub(crate) const_dists: Vec<ConstDist>,
 }
 
 /// Scenario metadata.
@@ -77,7 +77,7 @@ pub struct LetDef {
     /// What it means.
     pub doc: Option<String>,
     /// Its value.
-    pub program: Program,
+    pub(crate) program: Program,
     /// True for a template parameter.
     pub is_param: bool,
 }
@@ -92,7 +92,7 @@ pub struct MetricDef {
     /// Its unit.
     pub unit: Option<String>,
     /// Its initial value.
-    pub init: Program,
+    pub(crate) init: Program,
 }
 
 /// A source.
@@ -117,7 +117,7 @@ pub enum NodeKind {
 
 /// How a branch's probability is given.
 #[derive(Clone, Debug)]
-pub enum ProbDef {
+pub(crate) enum ProbDef {
     /// The root, or an option: probability set by the tree, not written.
     None,
     /// `rest`.
@@ -137,13 +137,13 @@ pub enum WhenDef {
 
 /// An effect on a metric.
 #[derive(Clone, Debug)]
-pub struct EffectDef {
+pub(crate) struct EffectDef {
     /// The metric.
-    pub metric: u32,
+    pub(crate) metric: u32,
     /// How.
-    pub op: EffectOp,
+    pub(crate) op: EffectOp,
     /// By what.
-    pub program: Program,
+    pub(crate) program: Program,
 }
 
 /// A node of the tree.
@@ -164,7 +164,7 @@ pub struct Node {
     /// Its depth (root 0).
     pub depth: u32,
     /// Its probability.
-    pub prob: ProbDef,
+    pub(crate) prob: ProbDef,
     /// `at` or `after`, as written.
     pub when: Option<WhenDef>,
     /// Its date, once resolved.
@@ -176,7 +176,7 @@ pub struct Node {
     /// Its notes.
     pub notes: Vec<String>,
     /// Its effects in order.
-    pub effects: Vec<EffectDef>,
+    pub(crate) effects: Vec<EffectDef>,
     /// The file of its id.
     pub file: FileId,
     /// Its id as written (the scenario's id for the root).
@@ -236,7 +236,7 @@ pub enum EventKind {
 
 /// A query of a forecast or expectation.
 #[derive(Clone, Copy, Debug)]
-pub enum Query {
+pub(crate) enum Query {
     /// `P(event | given)`.
     Prob {
         /// The event.
@@ -261,14 +261,14 @@ pub struct ForecastDef {
     /// Its label.
     pub label: Option<String>,
     /// Its value.
-    pub program: Program,
+    pub(crate) program: Program,
 }
 
 /// An expectation.
 #[derive(Clone, Debug)]
 pub struct ExpectDef {
     /// What is asserted.
-    pub program: Program,
+    pub(crate) program: Program,
     /// Inclusive bounds.
     pub lo: f64,
     /// Inclusive bounds.

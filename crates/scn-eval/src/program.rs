@@ -8,11 +8,11 @@
 use scn_dsl::{FileId, Span};
 
 use crate::dist::DistKind;
-use crate::functions::Func;
+use crate::functions::Math;
 
 /// One instruction. Operands come from the stack, results go on it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Instr {
+pub(crate) enum Instr {
     /// Push a constant.
     Const(f64),
     /// Push the value of a let (or of a template parameter of one `use`).
@@ -34,13 +34,13 @@ pub enum Instr {
     /// [`ConstDist`] in `Model::const_dists`.
     ConstDist(u32),
     /// A plugin or std function over the top `n` values.
-    Call(Func, u8),
+    Call(Math, u8),
 }
 
 /// A distribution with constant parameters. Each use in the source is its own entry, so
 /// each draws on its own.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ConstDist {
+pub(crate) struct ConstDist {
     /// The family.
     pub kind: DistKind,
     /// Its parameters.
@@ -49,7 +49,7 @@ pub struct ConstDist {
 
 /// Arithmetic operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BinOp {
+pub(crate) enum BinOp {
     /// `+`
     Add,
     /// `-`
@@ -64,7 +64,7 @@ pub enum BinOp {
 
 /// A compiled expression.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Program {
+pub(crate) struct Program {
     /// Postfix instructions.
     pub code: Vec<Instr>,
     /// For each instruction, the span of the sub-expression whose value it leaves on the
@@ -76,25 +76,9 @@ pub struct Program {
     pub span: Span,
 }
 
-impl Program {
-    /// True when the program is a single constant.
-    pub fn as_const(&self) -> Option<f64> {
-        match self.code.as_slice() {
-            [Instr::Const(v)] => Some(*v),
-            _ => None,
-        }
-    }
-
-    /// True when the program draws from a distribution anywhere (directly; lets it reads
-    /// are the caller's to check).
-    pub fn has_dist(&self) -> bool {
-        self.code.iter().any(|i| matches!(i, Instr::Dist(..)))
-    }
-}
-
 /// Why a program could not produce a finite number.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EvalError {
+pub(crate) struct EvalError {
     /// Where.
     pub span: Span,
     /// What happened, in a forecaster's words.
@@ -102,7 +86,7 @@ pub struct EvalError {
 }
 
 /// What a running program reads from its surroundings.
-pub trait Env {
+pub(crate) trait Env {
     /// A let's value in this evaluation.
     fn let_value(&self, i: u32) -> f64;
     /// A metric's current value on the path.
@@ -126,9 +110,10 @@ pub trait Env {
 /// Runs a program. `stack` is scratch space, reused between runs.
 ///
 /// Inlined where it is called, so that the common one-instruction programs (one name, one
-/// number, one distribution) cost a branch rather than a call into the interpreter.
+/// number, one distribution, one query) cost a branch rather than a call into the
+/// interpreter.
 #[inline(always)]
-pub fn run<E: Env + ?Sized>(
+pub(crate) fn run<E: Env + ?Sized>(
     p: &Program,
     env: &mut E,
     stack: &mut Vec<f64>,
@@ -136,16 +121,15 @@ pub fn run<E: Env + ?Sized>(
     match p.code.as_slice() {
         [Instr::Const(v)] => Ok(*v),
         [Instr::Let(i)] => Ok(env.let_value(*i)),
-        [Instr::ConstDist(i)] => env.const_dist(*i, p.span),
-        [Instr::Query(i)] => env.query(*i, p.span),
         [Instr::Metric(i)] => Ok(env.metric(*i)),
         _ => interpret(p, env, stack),
     }
 }
 
-/// The general case of [`run`]: a postfix program over a value stack.
+/// The general case of [`run`]: a postfix program over a value stack. Every value it
+/// computes must be finite, or the program fails where the value arose.
 #[inline(never)]
-fn interpret<E: Env + ?Sized>(
+pub(crate) fn interpret<E: Env + ?Sized>(
     p: &Program,
     env: &mut E,
     stack: &mut Vec<f64>,
@@ -186,7 +170,7 @@ fn interpret<E: Env + ?Sized>(
             Instr::ConstDist(i) => env.const_dist(i, p.spans[k])?,
             Instr::Call(func, n) => {
                 let at = stack.len() - n as usize;
-                let v = func.call(&stack[at..]).map_err(|message| EvalError {
+                let v = func.apply(&stack[at..]).map_err(|message| EvalError {
                     span: p.spans[k],
                     message,
                 })?;

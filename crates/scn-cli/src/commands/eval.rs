@@ -52,7 +52,10 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
         .or(defaults.seed)
         .unwrap_or(scn_eval::DEFAULT_SEED);
     let samples = match args.samples.or(defaults.samples) {
-        Some(n) if n > 0 => Some(run_samples(&evaluation, n, seed, args.threads)),
+        Some(n) if n > 0 => match run_samples(&evaluation, n, seed, args.threads) {
+            Ok(s) => Some(s),
+            Err(d) => return super::report(&d, &loaded.sources, io),
+        },
         _ => None,
     };
     let report = Report::new(&evaluation, &loaded.sources, samples.as_ref());
@@ -102,7 +105,7 @@ fn run_samples(
     n: u64,
     seed: u64,
     threads: Option<u16>,
-) -> scn_eval::Samples {
+) -> Result<scn_eval::Samples, Vec<scn_dsl::Diagnostic>> {
     use std::io::IsTerminal;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
@@ -113,6 +116,7 @@ fn run_samples(
         seed,
         threads: threads.map(usize::from),
         progress: Some(&done),
+        keep_rows: false,
     };
     let show = std::io::stderr().is_terminal();
     std::thread::scope(|scope| {

@@ -38,11 +38,15 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
                 continue;
             }
         };
-        let holds_scenario = loaded
-            .root_file()
-            .is_none_or(|f| f.items.iter().any(|i| matches!(i, Item::Scenario(_))));
-        if !holds_scenario {
-            continue; // a template library
+        // A file that does not parse is invalid, whatever it was meant to hold; one that
+        // parses and holds no scenario is a template library.
+        let Some(file) = loaded.root_file() else {
+            invalid += 1;
+            exit = exit.combine(super::report(&loaded.diags, &loaded.sources, io));
+            continue;
+        };
+        if !file.items.iter().any(|i| matches!(i, Item::Scenario(_))) {
+            continue;
         }
         scenarios += 1;
         let ev = match scn_eval::resolve(&loaded).and_then(scn_eval::evaluate) {
@@ -53,7 +57,7 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
                 continue;
             }
         };
-        for (def, outcome) in ev.model.expects.iter().zip(&ev.expects) {
+        for (def, outcome) in ev.expectations() {
             if outcome.holds {
                 passed += 1;
                 continue;
@@ -67,7 +71,7 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
                 io.stdout,
                 "{}:{line}:{col}: expectation failed: {text}\n  value {} is outside {} .. {}",
                 file.name,
-                num(outcome.value),
+                outcome.value.map_or("undefined".into(), num),
                 num(def.lo),
                 num(def.hi)
             );

@@ -27,7 +27,7 @@ impl Render for Html {
         // Every list and chart is cut to a readable size, so the page is small whatever the
         // tree: a string is simpler than threading io errors through every element.
         let mut s = String::with_capacity(64 * 1024);
-        let meta = &r.ev.model.meta;
+        let meta = &r.ev.model().meta;
         s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         let _ = writeln!(s, "<title>{}</title>", esc(&meta.title));
@@ -63,7 +63,7 @@ impl Render for Html {
 }
 
 fn header(r: &Report<'_>, s: &mut String) {
-    let meta = &r.ev.model.meta;
+    let meta = &r.ev.model().meta;
     let _ = writeln!(
         s,
         "<header>\n<p class=\"kicker\">Scenario <code>{}</code></p>",
@@ -98,7 +98,7 @@ fn header(r: &Report<'_>, s: &mut String) {
             );
         }
     }
-    if let Some(p) = r.ev.evidence {
+    if let Some(p) = r.ev.evidence() {
         let _ = writeln!(
             s,
             "<p class=\"callout\"><strong>Given the evidence</strong> {} (probability {} before it was \
@@ -112,7 +112,7 @@ fn header(r: &Report<'_>, s: &mut String) {
 }
 
 fn contents(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     let mut links = Vec::new();
     let mut add = |show: bool, id: &str, name: &str| {
         if show {
@@ -124,8 +124,8 @@ fn contents(r: &Report<'_>, s: &mut String) {
     add(timeline::has_dates(model), "timeline", "Timeline");
     add(true, "paths", "Top paths");
     add(!model.metrics.is_empty(), "metrics", "Metrics");
-    add(!r.ev.decisions.is_empty(), "decisions", "Decisions");
-    add(r.ev.evidence.is_some(), "evidence", "Evidence");
+    add(!r.ev.decisions().is_empty(), "decisions", "Decisions");
+    add(r.ev.evidence().is_some(), "evidence", "Evidence");
     add(!model.expects.is_empty(), "expectations", "Expectations");
     add(has_sources(model), "sources", "Sources");
     add(!r.warnings.is_empty(), "warnings", "Warnings");
@@ -133,7 +133,7 @@ fn contents(r: &Report<'_>, s: &mut String) {
 }
 
 fn metrics(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     if model.metrics.is_empty() {
         return;
     }
@@ -146,9 +146,10 @@ fn metrics(r: &Report<'_>, s: &mut String) {
         s.push_str(" Band: the sampled 90% outcome interval, one path drawn per sample.");
     }
     s.push_str("</p>\n<div class=\"cards\">\n");
-    for (i, (m, &(v, prior))) in model.metrics.iter().zip(&r.ev.metrics).enumerate() {
+    for mv in r.ev.metrics() {
+        let (i, m, v, prior) = (mv.index, mv.def, mv.expected, mv.prior);
         let unit = m.unit.as_deref();
-        let summary: Option<&Summary> = r.samples.and_then(|sm| sm.metrics[i].as_ref());
+        let summary: Option<&Summary> = r.samples.and_then(|sm| sm.metrics[i].summary.as_ref());
         let _ = write!(
             s,
             "<figure class=\"card\">\n<figcaption><strong>{}</strong>",
@@ -196,7 +197,7 @@ fn has_sources(model: &Model) -> bool {
 }
 
 fn sources(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     if !has_sources(model) {
         return;
     }

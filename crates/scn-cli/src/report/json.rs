@@ -33,7 +33,9 @@ struct Scenario<'a> {
     description: Option<&'a str>,
 }
 
-/// Spec section 11's `samples` object.
+/// The `samples` object of a forecast or metric: `n` is the samples this summary used,
+/// `ess` is present on weighted summaries (under evidence, or a conditional forecast) and
+/// `dropped` counts samples in which the figure was undefined, when there were any.
 #[derive(Serialize)]
 struct SampleSummary {
     n: u64,
@@ -42,18 +44,33 @@ struct SampleSummary {
     p05: f64,
     p50: f64,
     p95: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ess: Option<f64>,
+    #[serde(skip_serializing_if = "is_zero")]
+    dropped: u64,
 }
 
-impl From<&scn_eval::Summary> for SampleSummary {
-    fn from(s: &scn_eval::Summary) -> Self {
-        SampleSummary {
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// JSON has no use for a negative zero: `-0.0` prints as `0.0`.
+fn z(v: f64) -> f64 {
+    if v == 0.0 { 0.0 } else { v }
+}
+
+impl SampleSummary {
+    fn of(f: &scn_eval::Figure) -> Option<SampleSummary> {
+        f.summary.map(|s| SampleSummary {
             n: s.n,
-            mean: s.mean,
-            sd: s.sd,
-            p05: s.p05,
-            p50: s.p50,
-            p95: s.p95,
-        }
+            mean: z(s.mean),
+            sd: z(s.sd),
+            p05: z(s.p05),
+            p50: z(s.p50),
+            p95: z(s.p95),
+            ess: s.ess,
+            dropped: f.dropped,
+        })
     }
 }
 
@@ -61,7 +78,7 @@ impl From<&scn_eval::Summary> for SampleSummary {
 struct Forecast<'a> {
     id: &'a str,
     label: &'a str,
-    value: f64,
+    value: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     prior_value: Option<f64>,
     samples: Option<SampleSummary>,
@@ -81,7 +98,7 @@ struct Metric<'a> {
 #[derive(Serialize)]
 struct Expectation {
     line: usize,
-    value: f64,
+    value: Option<f64>,
     lo: f64,
     hi: f64,
     holds: bool,
@@ -91,7 +108,7 @@ impl Serialize for Doc<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
         let ev = r.ev;
-        let model = &ev.model;
+        let model = &ev.model();
         let meta = &model.meta;
         let mut map = s.serialize_map(None)?;
         map.serialize_entry(
@@ -105,53 +122,43 @@ impl Serialize for Doc<'_, '_> {
                 description: meta.description.as_deref(),
             },
         )?;
-        let forecasts: Vec<Forecast<'_>> = model
-            .forecasts
-            .iter()
-            .zip(&ev.forecasts)
-            .enumerate()
-            .map(|(i, (f, &(value, prior_value)))| Forecast {
-                id: &f.name,
-                label: f.label.as_deref().unwrap_or(&f.name),
-                value,
-                prior_value,
+        let forecasts: Vec<Forecast<'_>> = ev
+            .forecasts()
+            .map(|f| Forecast {
+                id: &f.def.name,
+                label: f.def.label.as_deref().unwrap_or(&f.def.name),
+                value: f.value.map(z),
+                prior_value: f.prior.map(z),
                 samples: r
                     .samples
-                    .and_then(|s| s.forecasts[i].as_ref())
-                    .map(SampleSummary::from),
+                    .and_then(|s| SampleSummary::of(&s.forecasts[f.index])),
             })
             .collect();
         map.serialize_entry("forecasts", &forecasts)?;
         map.serialize_entry("paths", &Paths(r))?;
-        let metrics: Vec<Metric<'_>> = model
-            .metrics
-            .iter()
-            .zip(&ev.metrics)
-            .enumerate()
-            .map(|(i, (m, &(expected, prior_expected)))| Metric {
-                id: &m.name,
-                label: m.label.as_deref().unwrap_or(&m.name),
-                unit: m.unit.as_deref(),
-                expected,
-                prior_expected,
+        let metrics: Vec<Metric<'_>> = ev
+            .metrics()
+            .map(|m| Metric {
+                id: &m.def.name,
+                label: m.def.label.as_deref().unwrap_or(&m.def.name),
+                unit: m.def.unit.as_deref(),
+                expected: z(m.expected),
+                prior_expected: m.prior.map(z),
                 samples: r
                     .samples
-                    .and_then(|s| s.metrics[i].as_ref())
-                    .map(SampleSummary::from),
+                    .and_then(|s| SampleSummary::of(&s.metrics[m.index])),
             })
             .collect();
         map.serialize_entry("metrics", &metrics)?;
         map.serialize_entry("decisions", &Decisions(r))?;
-        if let Some(p) = ev.evidence {
+        if let Some(p) = ev.evidence() {
             map.serialize_entry("evidence", &serde_json::json!({ "probability": p }))?;
         }
-        let expectations: Vec<Expectation> = model
-            .expects
-            .iter()
-            .zip(&ev.expects)
+        let expectations: Vec<Expectation> = ev
+            .expectations()
             .map(|(d, o)| Expectation {
                 line: line_of(r, d),
-                value: o.value,
+                value: o.value.map(z),
                 lo: d.lo,
                 hi: d.hi,
                 holds: o.holds,
@@ -165,8 +172,9 @@ impl Serialize for Doc<'_, '_> {
                     "requested": s.requested,
                     "kept": s.kept,
                     "adjusted": s.adjusted,
-                    "dropped_non_finite": s.dropped_non_finite,
-                    "dropped_evidence": s.dropped_evidence,
+                    "dropped": s.dropped,
+                    "impossible_evidence": s.impossible_evidence,
+                    "ess": s.evidence_ess,
                 }),
             )?;
         }
@@ -184,7 +192,7 @@ struct Paths<'r, 'a>(&'r Report<'a>);
 impl Serialize for Paths<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
-        let model = &r.ev.model;
+        let model = &r.ev.model();
         let mut seq = s.serialize_seq(Some(r.paths.len()))?;
         for &leaf in &r.paths {
             seq.serialize_element(&Path {
@@ -206,7 +214,7 @@ struct Path<'r, 'a> {
 impl Serialize for Path<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.r;
-        let model = &r.ev.model;
+        let model = &r.ev.model();
         let ids: Vec<&str> = self
             .nodes
             .iter()
@@ -220,9 +228,10 @@ impl Serialize for Path<'_, '_> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("id", &ids.join("."))?;
         map.serialize_entry("labels", &labels)?;
-        map.serialize_entry("probability", &r.prob(self.leaf))?;
-        if r.ev.posterior.is_some() {
-            map.serialize_entry("prior_probability", &r.ev.prior[self.leaf as usize])?;
+        let node = r.ev.node(self.leaf);
+        map.serialize_entry("probability", &z(node.probability))?;
+        if r.ev.evidence().is_some() {
+            map.serialize_entry("prior_probability", &z(node.prior))?;
         }
         map.serialize_entry(
             "date",
@@ -240,10 +249,10 @@ struct Metrics<'r, 'a> {
 
 impl Serialize for Metrics<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let metrics = &self.r.ev.model.metrics;
+        let metrics = &self.r.ev.model().metrics;
         let mut map = s.serialize_map(Some(metrics.len()))?;
         for (i, m) in metrics.iter().enumerate() {
-            map.serialize_entry(&m.name, &self.r.metric_at(self.node, i))?;
+            map.serialize_entry(&m.name, &z(self.r.metric_at(self.node, i)))?;
         }
         map.end()
     }
@@ -254,13 +263,18 @@ struct Decisions<'r, 'a>(&'r Report<'a>);
 impl Serialize for Decisions<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let ev = self.0.ev;
-        let model = &ev.model;
-        let mut seq = s.serialize_seq(Some(ev.decisions.len()))?;
-        for (i, d) in ev.decisions.iter().enumerate() {
+        let model = &ev.model();
+        let mut seq = s.serialize_seq(Some(ev.decisions().len()))?;
+        for (i, d) in ev.decisions().iter().enumerate() {
             let values: serde_json::Map<String, serde_json::Value> = d
-                .values
+                .options
                 .iter()
-                .map(|&(o, v)| (model.nodes[o as usize].id.clone(), serde_json::json!(v)))
+                .map(|o| {
+                    (
+                        model.nodes[o.node as usize].id.clone(),
+                        serde_json::json!(z(o.value)),
+                    )
+                })
                 .collect();
             let mut entry = serde_json::json!({
                 "node": model.path_of(d.node),
@@ -269,11 +283,14 @@ impl Serialize for Decisions<'_, '_> {
             });
             if let Some(s) = self.0.samples {
                 let shares: serde_json::Map<String, serde_json::Value> = d
-                    .values
+                    .options
                     .iter()
                     .zip(&s.optimal_share[i])
-                    .map(|(&(o, _), &share)| {
-                        (model.nodes[o as usize].id.clone(), serde_json::json!(share))
+                    .map(|(o, &share)| {
+                        (
+                            model.nodes[o.node as usize].id.clone(),
+                            serde_json::json!(share),
+                        )
                     })
                     .collect();
                 entry["optimal_share"] = serde_json::Value::Object(shares);

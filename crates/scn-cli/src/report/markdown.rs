@@ -46,7 +46,7 @@ impl Render for Markdown {
 }
 
 fn header(r: &Report<'_>, s: &mut String) {
-    let meta = &r.ev.model.meta;
+    let meta = &r.ev.model().meta;
     let _ = writeln!(s, "# {}\n", inline(&meta.title));
     let mut facts = vec![format!("`{}`", meta.id)];
     if let Some(d) = meta.as_of {
@@ -62,7 +62,7 @@ fn header(r: &Report<'_>, s: &mut String) {
     if let Some(d) = &meta.description {
         let _ = writeln!(s, "\n{}", block(d));
     }
-    if let Some(p) = r.ev.evidence {
+    if let Some(p) = r.ev.evidence() {
         let _ = writeln!(
             s,
             "\n> **Given the evidence** ({}; probability {} before it was observed), every \
@@ -74,24 +74,34 @@ fn header(r: &Report<'_>, s: &mut String) {
     if let Some(sm) = r.samples {
         let _ = writeln!(
             s,
-            "\n_Point values are exact. Intervals are 90% intervals (5th to 95th percentile) of \
-             {} Monte Carlo samples ({} requested)._",
+            "\n_Forecasts lead with the mean of {} Monte Carlo samples ({} requested{}); intervals are \
+             90% intervals (5th to 95th percentile). The tree, paths and expected metrics are exact \
+             at the inputs' means._",
             num(sm.kept as f64),
-            num(sm.requested as f64)
+            num(sm.requested as f64),
+            sm.evidence_ess.map_or(String::new(), |e| format!(
+                "; weighted by the evidence, effective sample size {}",
+                num(e.round())
+            ))
         );
     }
 }
 
 fn forecasts(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     if model.forecasts.is_empty() {
         return;
     }
     let sampled = r.samples.is_some();
-    let evidence = r.ev.evidence.is_some();
-    s.push_str("\n## Forecasts\n\n| Forecast | Value |");
+    let evidence = r.ev.evidence().is_some();
+    // Sampled, a forecast leads with its sampled mean, the model's own expectation; the
+    // point value is the tree at the inputs' means.
     if sampled {
-        s.push_str(" 90% interval | Sampled mean |");
+        s.push_str(
+            "\n## Forecasts\n\n| Forecast | Sampled mean | 90% interval | At the inputs' means |",
+        );
+    } else {
+        s.push_str("\n## Forecasts\n\n| Forecast | Value |");
     }
     if evidence {
         s.push_str(" Prior |");
@@ -99,27 +109,33 @@ fn forecasts(r: &Report<'_>, s: &mut String) {
     s.push_str("\n|---|---:|");
     s.push_str(&"---:|".repeat(2 * usize::from(sampled) + usize::from(evidence)));
     s.push('\n');
-    for (i, (f, &(v, prior))) in model.forecasts.iter().zip(&r.ev.forecasts).enumerate() {
-        let _ = write!(s, "| {} | {} |", named(f.label.as_deref(), &f.name), num(v));
-        if let Some(sm) = r.samples {
-            let summary = sm.forecasts[i].as_ref();
+    for f in r.ev.forecasts() {
+        let h = &r.headlines[f.index];
+        let point = f.value.map_or("undefined".into(), num);
+        let _ = write!(s, "| {} |", named(f.def.label.as_deref(), &f.def.name));
+        if sampled {
             let _ = write!(
                 s,
-                " {} | {} |",
-                interval(summary),
-                summary.map_or("–".into(), |x| approx(x.mean))
+                " {} | {} | {point} |",
+                h.sampled.map_or("–".into(), |x| approx(x.mean)),
+                interval(h.sampled)
             );
+        } else {
+            let _ = write!(s, " {point} |");
         }
         if evidence {
-            let _ = write!(s, " {} |", prior.map_or(String::new(), num));
+            let _ = write!(s, " {} |", f.prior.map_or(String::new(), num));
         }
         s.push('\n');
+    }
+    if let Some(note) = r.nonlinear_note() {
+        let _ = writeln!(s, "\n_Note: {}_", inline(&note));
     }
 }
 
 fn paths(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
-    let evidence = r.ev.evidence.is_some();
+    let model = &r.ev.model();
+    let evidence = r.ev.evidence().is_some();
     s.push_str("\n## Top paths\n\n| # | Probability |");
     if evidence {
         s.push_str(" Prior |");
@@ -140,7 +156,7 @@ fn paths(r: &Report<'_>, s: &mut String) {
     for (rank, &leaf) in r.paths.iter().take(TOP_PATHS).enumerate() {
         let _ = write!(s, "| {} | {} |", rank + 1, pct(r.prob(leaf)));
         if evidence {
-            let _ = write!(s, " {} |", pct(r.ev.prior[leaf as usize]));
+            let _ = write!(s, " {} |", pct(r.ev.node(leaf).prior));
         }
         let _ = write!(s, " {} |", path_labels(model, leaf));
         if dated {
@@ -168,12 +184,12 @@ fn paths(r: &Report<'_>, s: &mut String) {
 }
 
 fn metrics(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     if model.metrics.is_empty() {
         return;
     }
     let sampled = r.samples.is_some();
-    let evidence = r.ev.evidence.is_some();
+    let evidence = r.ev.evidence().is_some();
     s.push_str("\n## Expected metrics\n\n| Metric | Expected |");
     if sampled {
         s.push_str(" Outcome 90% interval | Outcome median |");
@@ -184,7 +200,8 @@ fn metrics(r: &Report<'_>, s: &mut String) {
     s.push_str("\n|---|---:|");
     s.push_str(&"---:|".repeat(2 * usize::from(sampled) + usize::from(evidence)));
     s.push('\n');
-    for (i, (m, &(v, prior))) in model.metrics.iter().zip(&r.ev.metrics).enumerate() {
+    for mv in r.ev.metrics() {
+        let (m, v, prior) = (mv.def, mv.expected, mv.prior);
         let unit = m.unit.as_deref();
         let _ = write!(
             s,
@@ -193,7 +210,7 @@ fn metrics(r: &Report<'_>, s: &mut String) {
             with_unit(v, unit)
         );
         if let Some(sm) = r.samples {
-            let summary = sm.metrics[i].as_ref();
+            let summary = sm.metrics[mv.index].summary.as_ref();
             let sampled = |v: f64| unit_value(v, unit, approx, inline);
             let median = summary.map_or("–".into(), |x| sampled(x.p50));
             let range = summary.map_or("–".into(), |x| sampled_range(x.p05, x.p95, unit, inline));
@@ -218,8 +235,8 @@ fn metrics(r: &Report<'_>, s: &mut String) {
 
 fn decisions(r: &Report<'_>, s: &mut String) {
     let ev = r.ev;
-    let model = &ev.model;
-    let Some((dir, obj)) = model.objective.filter(|_| !ev.decisions.is_empty()) else {
+    let model = &ev.model();
+    let Some((dir, obj)) = model.objective.filter(|_| !ev.decisions().is_empty()) else {
         return;
     };
     let verb = dir.as_str();
@@ -230,7 +247,7 @@ fn decisions(r: &Report<'_>, s: &mut String) {
          {verb} it.",
         named(metric.label.as_deref(), &metric.name)
     );
-    for (i, d) in ev.decisions.iter().enumerate() {
+    for (i, d) in ev.decisions().iter().enumerate() {
         let at = if d.node == 0 {
             "the root".to_owned()
         } else {
@@ -242,7 +259,7 @@ fn decisions(r: &Report<'_>, s: &mut String) {
         };
         let choice = &model.nodes[d.choice as usize];
         let _ = writeln!(s, "\n### At {at}: take **{}**\n", inline(choice.label()));
-        let reach = ev.prior[d.node as usize];
+        let reach = ev.node(d.node).prior;
         if d.node == 0 {
             // The root is always reached: saying so is noise.
         } else if reach > 0.0 {
@@ -261,7 +278,8 @@ fn decisions(r: &Report<'_>, s: &mut String) {
             s.push_str("---:|");
         }
         s.push('\n');
-        for (j, &(o, v)) in d.values.iter().enumerate() {
+        for (j, opt) in d.options.iter().enumerate() {
+            let (o, v) = (opt.node, opt.value);
             let node = &model.nodes[o as usize];
             let (mark, name) = if o == d.choice {
                 (
@@ -282,10 +300,10 @@ fn decisions(r: &Report<'_>, s: &mut String) {
 
 fn evidence(r: &Report<'_>, s: &mut String) {
     let ev = r.ev;
-    let (Some(p), Some(post)) = (ev.evidence, ev.posterior.as_ref()) else {
+    let Some(p) = ev.evidence() else {
         return;
     };
-    let model = &ev.model;
+    let model = &ev.model();
     let _ = writeln!(
         s,
         "\n## Evidence\n\nObserved: {}. It had probability {} before it was observed; paths outside \
@@ -295,24 +313,32 @@ fn evidence(r: &Report<'_>, s: &mut String) {
         num(1.0 / p)
     );
     s.push_str("| Quantity | Prior | Posterior |\n|---|---:|---:|\n");
-    for (f, &(v, prior)) in model.forecasts.iter().zip(&ev.forecasts) {
-        let name = named(f.label.as_deref(), &f.name);
+    for f in ev.forecasts() {
+        let name = named(f.def.label.as_deref(), &f.def.name);
         let _ = writeln!(
             s,
             "| Forecast {name} | {} | {} |",
-            prior.map_or(String::new(), num),
-            num(v)
+            f.prior.map_or(String::new(), num),
+            f.value.map_or("undefined".into(), num)
         );
     }
-    for (m, &(v, prior)) in model.metrics.iter().zip(&ev.metrics) {
+    for mv in ev.metrics() {
+        let m = mv.def;
         let name = named(m.label.as_deref(), &m.name);
         let unit = m.unit.as_deref();
-        let prior = prior.map_or(String::new(), |x| with_unit(x, unit));
-        let _ = writeln!(s, "| Expected {name} | {prior} | {} |", with_unit(v, unit));
+        let prior = mv.prior.map_or(String::new(), |x| with_unit(x, unit));
+        let _ = writeln!(
+            s,
+            "| Expected {name} | {prior} | {} |",
+            with_unit(mv.expected, unit)
+        );
     }
     // The shallow branches are the ones a reader recognises; deep ones follow from them.
-    let changed =
-        (1..model.nodes.len()).filter(|&k| model.nodes[k].depth <= 2 && ev.prior[k] != post[k]);
+    let changed = ev
+        .nodes()
+        .skip(1)
+        .filter(|n| n.def.depth <= 2 && n.prior != n.probability)
+        .map(|n| n.id as usize);
     for (shown, k) in changed.enumerate() {
         if shown == EVIDENCE_BRANCHES {
             s.push_str("| … | | |\n");
@@ -324,25 +350,25 @@ fn evidence(r: &Report<'_>, s: &mut String) {
             "| Branch `{}` {} | {} | {} |",
             model.path_of(k as NodeId),
             inline(node.label()),
-            pct(ev.prior[k]),
-            pct(post[k])
+            pct(ev.node(k as u32).prior),
+            pct(ev.node(k as u32).probability)
         );
     }
 }
 
 fn expectations(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     if model.expects.is_empty() {
         return;
     }
     s.push_str("\n## Expectations\n\n| Line | Value | Bounds | Result |\n|---:|---:|---|---|\n");
-    for (d, o) in model.expects.iter().zip(&r.ev.expects) {
+    for (d, o) in r.ev.expectations() {
         let line = r.sources.get(d.file).line_col(d.span.start).0;
         let result = if o.holds { "holds" } else { "**fails**" };
         let _ = writeln!(
             s,
             "| {line} | {} | {} .. {} | {result} |",
-            num(o.value),
+            o.value.map_or("undefined".into(), num),
             num(d.lo),
             num(d.hi)
         );
@@ -350,7 +376,7 @@ fn expectations(r: &Report<'_>, s: &mut String) {
 }
 
 fn sources(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     let notes: Vec<NodeId> = (0..model.nodes.len() as NodeId)
         .filter(|&k| !model.nodes[k as usize].notes.is_empty())
         .collect();

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use scn_eval::model::NodeKind;
 
-use super::{Render, Report, approx, num, pct};
+use super::{AT_MEANS, Render, Report, approx, num, pct};
 
 pub(crate) struct Text;
 
@@ -19,7 +19,7 @@ impl Render for Text {
     fn render(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut w = io::BufWriter::new(out);
         let ev = r.ev;
-        let model = &ev.model;
+        let model = &ev.model();
         let meta = &model.meta;
         writeln!(w, "{} ({})", meta.title, meta.id)?;
         let mut dates = Vec::new();
@@ -38,8 +38,8 @@ impl Render for Text {
         if let Some(d) = &meta.description {
             writeln!(w, "{d}")?;
         }
-        let evidence = ev.posterior.is_some();
-        if let Some(p) = ev.evidence {
+        let evidence = ev.evidence().is_some();
+        if let Some(p) = ev.evidence() {
             writeln!(
                 w,
                 "Evidence observed (probability {} before it); probabilities below are given the evidence.",
@@ -76,24 +76,17 @@ impl Render for Text {
             "p(branch)   p(path)"
         };
         writeln!(w, "  {:<width$} {header}   date", "")?;
-        let now = ev.posterior.as_ref().unwrap_or(&ev.prior);
         for (k, name) in (1..=shown).zip(&names) {
-            let node = &model.nodes[k];
-            // Under evidence, a branch's probability given its parent is the posterior one.
-            let parent = node.parent as usize;
-            let cond_now = if evidence && now[parent] > 0.0 {
-                now[k] / now[parent]
-            } else {
-                ev.cond[k]
-            };
+            let view = ev.node(k as u32);
+            let node = view.def;
             let cond = match node.kind {
-                NodeKind::Option if ev.cond[k] == 1.0 => "chosen".to_owned(),
+                NodeKind::Option if view.is_chosen_option() => "chosen".to_owned(),
                 NodeKind::Option => "-".to_owned(),
-                _ => pct(cond_now),
+                _ => pct(view.cond_now),
             };
-            let mut line = format!("  {name:<width$} {cond:>9} {:>9}", pct(r.prob(k as u32)));
+            let mut line = format!("  {name:<width$} {cond:>9} {:>9}", pct(view.probability));
             if evidence {
-                line.push_str(&format!(" {:>9}", pct(ev.prior[k])));
+                line.push_str(&format!(" {:>9}", pct(view.prior)));
             }
             line.push_str(&format!(
                 "   {}",
@@ -121,45 +114,63 @@ impl Render for Text {
             .unwrap_or(0)
             .max(16);
         if !model.forecasts.is_empty() {
-            writeln!(w, "\nForecasts")?;
-            for (i, (f, &(v, prior))) in model.forecasts.iter().zip(&ev.forecasts).enumerate() {
-                let label = f.label.as_deref().unwrap_or("");
-                let prior = prior
+            let sampled = r.samples.is_some();
+            writeln!(
+                w,
+                "\nForecasts{}",
+                if sampled {
+                    " (sampled means; ranges are 90% intervals)"
+                } else {
+                    ""
+                }
+            )?;
+            for f in ev.forecasts() {
+                let h = &r.headlines[f.index];
+                let label = f.def.label.as_deref().unwrap_or("");
+                let prior = f
+                    .prior
                     .map(|p| format!("   (prior {})", num(p)))
                     .unwrap_or_default();
-                let value = if v.is_nan() {
-                    "undefined".to_owned()
-                } else {
-                    num(v)
+                let lead = match (h.lead(), h.sampled) {
+                    (None, _) => "undefined".to_owned(),
+                    (Some(v), Some(_)) => approx(v),
+                    (Some(v), None) => num(v),
                 };
-                writeln!(w, "  {:<id_width$} {value:>14}{prior}   {label}", f.name)?;
-                if let Some(s) = r.samples.and_then(|s| s.forecasts[i].as_ref()) {
-                    writeln!(w, "  {:<id_width$} {}", "", spread(s))?;
+                writeln!(w, "  {:<id_width$} {lead:>14}{prior}   {label}", f.def.name)?;
+                if let Some(s) = h.sampled {
+                    let point = f.value.map_or("undefined".into(), num);
+                    writeln!(w, "  {:<id_width$} {} · {AT_MEANS} {point}", "", spread(s))?;
+                } else if sampled {
+                    writeln!(w, "  {:<id_width$} sampled: undefined in every sample", "")?;
                 }
+            }
+            if let Some(note) = r.nonlinear_note() {
+                writeln!(w, "  note: {note}")?;
             }
         }
 
         if !model.metrics.is_empty() {
             writeln!(w, "\nExpected metrics")?;
-            for (i, (m, &(v, prior))) in model.metrics.iter().zip(&ev.metrics).enumerate() {
-                let label = m.label.as_deref().unwrap_or("");
+            for m in ev.metrics() {
+                let label = m.def.label.as_deref().unwrap_or("");
                 // `unit "%" = 18%` stores 0.18: show it as the writer wrote it.
-                let (show, unit): (fn(f64) -> String, String) = match m.unit.as_deref() {
+                let (show, unit): (fn(f64) -> String, String) = match m.def.unit.as_deref() {
                     Some("%") => (pct, String::new()),
                     Some(u) => (num, format!(" {u}")),
                     None => (num, String::new()),
                 };
-                let prior = prior
+                let prior = m
+                    .prior
                     .map(|p| format!("   (prior {})", show(p)))
                     .unwrap_or_default();
                 writeln!(
                     w,
                     "  {:<id_width$} {:>14}{unit}{prior}   {label}",
-                    m.name,
-                    show(v)
+                    m.def.name,
+                    show(m.expected)
                 )?;
-                if let Some(s) = r.samples.and_then(|s| s.metrics[i].as_ref()) {
-                    let s = if m.unit.as_deref() == Some("%") {
+                if let Some(s) = r.samples.and_then(|s| s.metrics[m.index].summary.as_ref()) {
+                    let s = if m.def.unit.as_deref() == Some("%") {
                         scaled(s, 100.0)
                     } else {
                         *s
@@ -169,7 +180,7 @@ impl Render for Text {
             }
         }
 
-        if !ev.decisions.is_empty() {
+        if !ev.decisions().is_empty() {
             let (dir, obj) = model.objective.expect("decisions need an objective");
             let verb = dir.as_str();
             writeln!(
@@ -177,14 +188,15 @@ impl Render for Text {
                 "\nDecisions ({verb} {})",
                 model.metrics[obj as usize].name
             )?;
-            for (i, d) in ev.decisions.iter().enumerate() {
+            for (i, d) in ev.decisions().iter().enumerate() {
                 let at = if d.node == 0 {
                     "(root)".to_owned()
                 } else {
                     model.path_of(d.node)
                 };
                 writeln!(w, "  at {at}: take {}", model.nodes[d.choice as usize].id)?;
-                for (j, &(o, v)) in d.values.iter().enumerate() {
+                for (j, opt) in d.options.iter().enumerate() {
+                    let (o, v) = (opt.node, opt.value);
                     let mark = if o == d.choice { "*" } else { " " };
                     let share = r
                         .samples
@@ -203,13 +215,13 @@ impl Render for Text {
 
         if !model.expects.is_empty() {
             writeln!(w, "\nExpectations")?;
-            for (d, o) in model.expects.iter().zip(&ev.expects) {
+            for (d, o) in ev.expectations() {
                 let line = r.sources.get(d.file).line_col(d.span.start).0;
                 let status = if o.holds { "ok  " } else { "FAIL" };
                 writeln!(
                     w,
                     "  {status} line {line}: {} in {} .. {}",
-                    num(o.value),
+                    o.value.map_or("undefined".into(), num),
                     num(d.lo),
                     num(d.hi)
                 )?;
@@ -268,9 +280,13 @@ impl Render for Text {
             }
         }
         if let Some(s) = r.samples {
+            let ess = s
+                .evidence_ess
+                .map(|e| format!(", weighted by the evidence: effective sample size {e:.0}"))
+                .unwrap_or_default();
             writeln!(
                 w,
-                "\nMonte Carlo: {} samples kept of {} (point values above are exact; ranges are 90% intervals)",
+                "\nMonte Carlo: {} samples kept of {}{ess} (forecasts lead with sampled means; tree, paths and expected metrics are exact {AT_MEANS})",
                 s.kept, s.requested
             )?;
         }
@@ -283,14 +299,27 @@ impl Render for Text {
 
 /// "sampled: mean 0.251 · sd 0.121 · 90% 0.0777 .. 0.47 · median 0.238"
 fn spread(s: &scn_eval::Summary) -> String {
+    let ess = s
+        .ess
+        .map(|e| format!(" · ess {}", num(e.round())))
+        .unwrap_or_default();
     format!(
-        "sampled: mean {} · sd {} · 90% {} .. {} · median {}",
+        "sampled: mean {} · sd {} · 90% {} .. {} · median {}{ess}",
         approx(s.mean),
-        approx(s.sd),
+        approx(sd_shown(s)),
         approx(s.p05),
         approx(s.p95),
         approx(s.p50)
     )
+}
+
+/// The sd as a reader should see it: a spread below floating-point noise is 0.
+pub(crate) fn sd_shown(s: &scn_eval::Summary) -> f64 {
+    if s.sd <= 1e-12 * s.mean.abs().max(f64::MIN_POSITIVE) {
+        0.0
+    } else {
+        s.sd
+    }
 }
 
 /// A summary in other units (fractions shown as percentages).

@@ -1,11 +1,308 @@
-//! Evaluation of a resolved model: exact (point) evaluation, per spec sections 7 and 8.
+//! The exact (point) evaluation: the kernel run once with every distribution at its mean and
+//! strict faults, then evidence, forecasts, expected metrics and expectations. Its result,
+//! [`Evaluation`], is read through named views.
 
-pub(crate) mod env;
-mod point;
-pub(crate) mod probs;
-pub(crate) mod queries;
-pub mod sets;
+mod views;
 
-pub(crate) use point::apply;
-pub use point::{Decision, Evaluation, ExpectOutcome, evaluate};
-pub use queries::QueryPlan;
+use scn_dsl::Diagnostic;
+
+pub use self::views::{
+    Decision, ExpectOutcome, ForecastView, LetView, MetricView, NodeView, OptionValue,
+};
+use crate::kernel::inputs::Means;
+use crate::kernel::leaves::LeafSets;
+use crate::kernel::{Choose, Plan, Scratch, Shape, Strict};
+use crate::model::{Model, NodeId};
+
+/// Values put in place of what the model computes, to ask "what if": used by sensitivity
+/// analysis and by attribution of a change between two versions.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// A let's value, replacing its expression (later lets see the new value).
+    pub lets: Vec<(u32, f64)>,
+    /// A branch's written probability, replacing its expression (its `rest` sibling, if
+    /// any, then takes what is left).
+    pub probs: Vec<(NodeId, f64)>,
+}
+
+/// The result of evaluating a model exactly.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    model: Model,
+    shape: Shape,
+    lets: Vec<f64>,
+    cond: Vec<f64>,
+    prior: Vec<f64>,
+    posterior: Option<Vec<f64>>,
+    evidence: Option<f64>,
+    /// Node `k`'s effects are `effect_values[effect_start[k]..effect_start[k + 1]]`, each
+    /// with the metric it changes.
+    effect_start: Vec<u32>,
+    effect_values: Vec<(u32, f64)>,
+    init: Vec<f64>,
+    leaf_metrics: Vec<f64>,
+    values: Option<Vec<f64>>,
+    decisions: Vec<Decision>,
+    forecasts: Vec<(Option<f64>, Option<f64>)>,
+    metrics: Vec<(f64, Option<f64>)>,
+    expects: Vec<ExpectOutcome>,
+    warnings: Vec<String>,
+}
+
+/// Evaluates a model exactly. Errors are every problem found in the first phase that had
+/// any (later phases would only repeat them).
+pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
+    evaluate_with(model, &Overrides::default())
+}
+
+/// Evaluates a model exactly with some values put in place of what it computes.
+pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, Vec<Diagnostic>> {
+    let shape = Shape::new(&model);
+    let plan = Plan::new(&model, &shape);
+    let mut s = plan.scratch();
+    let mut inputs = Means::new(&model.const_dists);
+    let mut faults = Strict::default();
+    if plan
+        .run_with(
+            &mut inputs,
+            &mut faults,
+            Choose::RollBack,
+            overrides,
+            &mut s,
+        )
+        .is_err()
+    {
+        return Err(faults.diags);
+    }
+    let evidence = plan.shape.evidence.is_some();
+    let m = model.metrics.len();
+
+    // Forecasts before the evidence, then given it. Evidence from the command line
+    // explores "what if": a forecast it makes undefined (a condition it rules out) is
+    // reported as such, not a reason to refuse the report.
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let strict = |diags: &mut Vec<Diagnostic>, i: usize, e: crate::program::EvalError| {
+        let p = &model.forecasts[i].program;
+        if !diags
+            .iter()
+            .any(|d| d.span == e.span && d.message == e.message)
+        {
+            diags.push(Diagnostic::error(p.file, e.span, e.message));
+        }
+        // A stand-in, so that later forecasts reading this one do not fail again.
+        0.0
+    };
+    let prior_forecasts = evidence.then(|| {
+        plan.forecasts(&mut inputs, &mut s, true, |i, e| strict(&mut diags, i, e));
+        s.forecasts.clone()
+    });
+    let mut warnings = Vec::new();
+    let mut undefined = vec![false; model.forecasts.len()];
+    let lenient = model.given > 0;
+    plan.forecasts(&mut inputs, &mut s, false, |i, e| {
+        if lenient {
+            warnings.push(format!(
+                "the forecast `{}` is undefined given the evidence: {}",
+                model.forecasts[i].name, e.message
+            ));
+            undefined[i] = true;
+            f64::NAN
+        } else {
+            strict(&mut diags, i, e)
+        }
+    });
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let forecasts: Vec<(Option<f64>, Option<f64>)> = s
+        .forecasts
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            (
+                (!undefined[i]).then_some(v),
+                prior_forecasts.as_ref().map(|p| p[i]),
+            )
+        })
+        .collect();
+
+    let leaf_now: &[f64] = if evidence {
+        &s.leaf_post
+    } else {
+        &s.leaf_prior
+    };
+    let expected = |w: &[f64], j: usize| -> f64 {
+        let mut acc = 0.0;
+        for (o, p) in w.iter().enumerate() {
+            acc += p * s.leaf_metrics[o * m + j];
+        }
+        acc
+    };
+    let metrics: Vec<(f64, Option<f64>)> = (0..m)
+        .map(|j| {
+            (
+                expected(leaf_now, j),
+                evidence.then(|| expected(&s.leaf_prior, j)),
+            )
+        })
+        .collect();
+
+    let mut expects = Vec::with_capacity(model.expects.len());
+    for ex in &model.expects {
+        match plan.expectation(&ex.program, &mut inputs, &mut s) {
+            Ok(v) => expects.push(ExpectOutcome {
+                value: Some(v),
+                holds: ex.lo <= v && v <= ex.hi,
+            }),
+            // Undefined under command-line evidence: it cannot hold.
+            Err(_) if lenient => expects.push(ExpectOutcome {
+                value: None,
+                holds: false,
+            }),
+            Err(e) => diags.push(Diagnostic::error(ex.program.file, e.span, e.message)),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let n = model.nodes.len();
+    let posterior = evidence.then(|| {
+        let mut node_post = vec![0.0; n];
+        for (o, &l) in plan.shape.sets.leaves.iter().enumerate() {
+            node_post[l as usize] = s.leaf_post[o];
+        }
+        // Children come after parents: a reverse scan adds each subtree into its parent.
+        for k in (1..n).rev() {
+            let parent = model.nodes[k].parent as usize;
+            node_post[parent] += node_post[k];
+        }
+        node_post
+    });
+    let decisions = plan
+        .decision_nodes()
+        .iter()
+        .zip(&s.best)
+        .map(|(&node, &best)| {
+            let options = &model.nodes[node as usize].children;
+            Decision {
+                node,
+                choice: options[best as usize],
+                options: options
+                    .iter()
+                    .map(|&o| OptionValue {
+                        node: o,
+                        value: s.value[o as usize],
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let effect_start = plan.effect_starts().to_vec();
+    let effect_values = s
+        .effect_values
+        .iter()
+        .enumerate()
+        .map(|(e, &v)| (plan.effect_metric(e), v))
+        .collect();
+    let values = (!s.value.is_empty()).then(|| std::mem::take(&mut s.value));
+    let Scratch {
+        lets,
+        init,
+        cond,
+        path,
+        leaf_metrics,
+        evidence: pe,
+        ..
+    } = s;
+    drop(plan);
+    Ok(Evaluation {
+        model,
+        shape,
+        lets,
+        cond,
+        prior: path,
+        posterior,
+        evidence: evidence.then_some(pe),
+        effect_start,
+        effect_values,
+        init,
+        leaf_metrics,
+        values,
+        decisions,
+        forecasts,
+        metrics,
+        expects,
+        warnings,
+    })
+}
+
+impl Evaluation {
+    /// The model evaluated.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The leaves and the leaf sets of events.
+    pub fn leaf_sets(&self) -> &LeafSets {
+        &self.shape.sets
+    }
+
+    pub(crate) fn shape(&self) -> &Shape {
+        &self.shape
+    }
+
+    /// The leaves in tree order.
+    pub fn leaves(&self) -> &[NodeId] {
+        &self.shape.sets.leaves
+    }
+
+    /// The leaves by descending probability now (given the evidence), ties in tree order.
+    pub fn paths(&self) -> Vec<NodeId> {
+        let mut paths = self.leaves().to_vec();
+        let p = self.posterior.as_ref().unwrap_or(&self.prior);
+        // A stable sort keeps tree order among equal probabilities.
+        paths.sort_by(|&a, &b| p[b as usize].total_cmp(&p[a as usize]));
+        paths
+    }
+
+    /// The probability of the evidence, when there is evidence.
+    pub fn evidence(&self) -> Option<f64> {
+        self.evidence
+    }
+
+    /// Every decision node in tree order, with each option's value.
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+
+    /// Things a reader should know, as sentences.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// A metric's value at a node: after that node's effects, on its path.
+    pub fn metric_at(&self, node: NodeId, metric: usize) -> f64 {
+        let k = self.model.metrics.len();
+        if self.model.nodes[node as usize].children.is_empty() {
+            let o = self.shape.sets.ordinal(node) as usize;
+            return self.leaf_metrics[o * k + metric];
+        }
+        // The last effect on the metric at or above the node, else its initial value.
+        let mut n = node as usize;
+        loop {
+            let range = self.effect_start[n] as usize..self.effect_start[n + 1] as usize;
+            if let Some(&(_, v)) = self.effect_values[range]
+                .iter()
+                .rev()
+                .find(|(m, _)| *m as usize == metric)
+            {
+                return v;
+            }
+            if n == 0 {
+                return self.init[metric];
+            }
+            n = self.model.nodes[n].parent as usize;
+        }
+    }
+}

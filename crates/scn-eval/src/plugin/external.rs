@@ -22,7 +22,7 @@ use crate::functions::Arity;
 const STDERR_KEPT: usize = 2000;
 
 /// A plugin run as a child process.
-pub struct ExternalPlugin {
+pub(crate) struct ExternalPlugin {
     name: String,
     command: Vec<String>,
     dir: PathBuf,
@@ -54,7 +54,7 @@ impl Drop for Proc {
 
 impl ExternalPlugin {
     /// A plugin named `name` run as `command` (program and arguments) in `dir`.
-    pub fn new(name: &str, command: Vec<String>, dir: PathBuf, timeout: Duration) -> Self {
+    pub(crate) fn new(name: &str, command: Vec<String>, dir: PathBuf, timeout: Duration) -> Self {
         ExternalPlugin {
             name: name.to_owned(),
             command,
@@ -267,7 +267,7 @@ fn parse_functions(name: &str, answer: &Json) -> Result<Vec<Signature>, String> 
             let fname = f.get("name").and_then(Json::as_str).ok_or_else(bad)?;
             let arity = match f.get("arity") {
                 Some(Json::Number(n)) => Arity::Exactly(n.as_u64().ok_or_else(bad)? as usize),
-                Some(Json::String(s)) if s == "any" => Arity::OneOrMore,
+                Some(Json::String(s)) if s == "any" => Arity::AtLeast(1),
                 _ => {
                     return Err(format!(
                         "the plugin `{name}` gave `{fname}` no arity (a number, or \"any\")"

@@ -6,20 +6,20 @@
 //! a library's `scn.toml` ([`crate::Manifest`]); they are started once per run and called
 //! at load time with constant arguments (see `docs/plugins.md`).
 //!
-//! Built-in functions compile to direct instructions (`Instr::Dist`, `Instr::Call`) so that
-//! Monte Carlo does not pay a virtual call per draw; their [`Plugin::call`] gives the same
-//! values and is what the tests and external tools use.
+//! Built-in functions compile to direct instructions (`Instr::Dist`, `Instr::Call`) read from
+//! the function table, so that Monte Carlo does not pay a virtual call per draw; their
+//! [`Plugin::call`] gives the same values and is what the tests and external tools use.
 
 mod builtin;
 mod external;
 
 use std::collections::BTreeMap;
 
-pub use builtin::{Builtin, StdPlugin};
-pub use external::ExternalPlugin;
+use builtin::Builtin;
+pub(crate) use external::ExternalPlugin;
 
 use crate::dist::DistKind;
-use crate::functions::{Arity, Func};
+use crate::functions::{Arity, Func, STD};
 
 /// What a plugin function returns.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,19 +54,6 @@ pub trait Plugin: Send + Sync {
     fn load_time_only(&self) -> bool {
         false
     }
-    /// How the compiler can call this function directly, for built-ins.
-    fn direct(&self, _function: &str) -> Option<Direct> {
-        None
-    }
-}
-
-/// A built-in function's direct instruction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direct {
-    /// A core distribution.
-    Dist(DistKind),
-    /// A numeric function.
-    Func(Func),
 }
 
 /// The plugins available to a run.
@@ -94,9 +81,8 @@ impl Plugins {
     /// `std`, `hazard`, `odds` and `pool`.
     pub fn builtin() -> Plugins {
         let mut map: BTreeMap<String, Box<dyn Plugin>> = BTreeMap::new();
-        map.insert("std".into(), Box::new(StdPlugin));
-        for b in [Builtin::Hazard, Builtin::Odds, Builtin::Pool] {
-            map.insert(b.name().into(), Box::new(b));
+        for name in std::iter::once(STD).chain(Func::plugins()) {
+            map.insert(name.into(), Box::new(Builtin::new(name)));
         }
         Plugins {
             map,

@@ -5,9 +5,9 @@ use scn_dsl::{FileId, Span};
 
 use super::{Builder, Name};
 use crate::dist::DistKind;
-use crate::functions::Arity;
+use crate::functions::{Arity, Func, Math, Op, STD};
 use crate::model::Query;
-use crate::plugin::{Direct, Value};
+use crate::plugin::Value;
 use crate::program::{BinOp, ConstDist, Instr, Program};
 
 /// Where an expression stands, which decides the names it may read.
@@ -56,6 +56,22 @@ impl Builder<'_> {
     fn push(p: &mut Program, instr: Instr, span: Span) {
         p.code.push(instr);
         p.spans.push(span);
+    }
+
+    /// Emits a call over the `n` operands just emitted; with constant operands and a valid
+    /// result it is folded to that constant, so `max(0, 5)` costs nothing per sample. An
+    /// invalid result stays a call, and evaluation reports it at the call.
+    fn push_call(p: &mut Program, m: Math, n: usize, span: Span) {
+        let at = p.code.len() - n;
+        if let Some(args) = constants(&p.code[at..])
+            && let Ok(v) = m.apply(&args)
+            && v.is_finite()
+        {
+            p.code.truncate(at);
+            p.spans.truncate(at);
+            return Self::push(p, Instr::Const(v), span);
+        }
+        Self::push(p, Instr::Call(m, n as u8), span);
     }
 
     /// Emits a distribution over the operands just emitted; with constant operands it is
@@ -235,33 +251,61 @@ impl Builder<'_> {
         p: &mut Program,
     ) {
         let file = p.file;
-        let is_std = plugin.is_none_or(|pl| pl.name == "std");
+        let is_std = plugin.is_none_or(|pl| pl.name == STD);
         if is_std {
-            let Some(kind) = DistKind::from_name(&func.name) else {
-                let names = [
-                    "beta",
-                    "normal",
-                    "lognormal",
-                    "uniform",
-                    "triangular",
-                    "pert",
-                ];
+            let Some(def) = Func::lookup(STD, &func.name).map(Func::def) else {
+                let names = Func::of_plugin(STD).map(|d| d.name);
                 let mut msg = format!("unknown function `{}`", func.name);
-                if let Some(s) = super::suggest(&func.name, names.into_iter()) {
+                if let Some(s) = super::suggest(&func.name, names) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
-                self.error(file, func.span, msg).help =
-                    Some("the std functions are beta, normal, lognormal, uniform, triangular and pert; plugin functions are called as plugin.fn(…)".into());
+                let all: Vec<&str> = Func::of_plugin(STD).map(|d| d.name).collect();
+                self.error(file, func.span, msg).help = Some(format!(
+                    "the core functions are {}; plugin functions are called as plugin.fn(…)",
+                    all.join(", ")
+                ));
                 return Self::push(p, Instr::Const(0.0), span);
             };
-            let Some(ordered) = self.order_args(kind.name(), kind.params(), args, span, file)
-            else {
-                return Self::push(p, Instr::Const(0.0), span);
+            let ordered: Vec<&Expr> = match def.arity {
+                Arity::Exactly(_) => {
+                    match self.order_args(def.name, def.params, args, span, file) {
+                        Some(o) => o,
+                        None => return Self::push(p, Instr::Const(0.0), span),
+                    }
+                }
+                Arity::AtLeast(_) => {
+                    if let Some(named) = args.iter().find(|a| a.name.is_some()) {
+                        self.error(
+                            file,
+                            named.span,
+                            format!("{} takes positional arguments only", def.name),
+                        );
+                        return Self::push(p, Instr::Const(0.0), span);
+                    }
+                    if !def.arity.accepts(args.len()) {
+                        self.error(
+                            file,
+                            span,
+                            format!(
+                                "{} takes {}, got {}",
+                                def.name,
+                                def.arity.describe(),
+                                args.len()
+                            ),
+                        );
+                        return Self::push(p, Instr::Const(0.0), span);
+                    }
+                    args.iter().map(|a| &a.value).collect()
+                }
             };
+            let n = ordered.len();
             for a in ordered {
                 self.emit(a, scope, ctx, p);
             }
-            return self.push_dist(p, kind, span);
+            return match def.op {
+                Op::Dist(kind) => self.push_dist(p, kind, span),
+                Op::Math(m) => Self::push_call(p, m, n, span),
+            };
         }
         let plugin = plugin.expect("not std");
         let plugins = &self.loaded.plugins;
@@ -327,19 +371,15 @@ impl Builder<'_> {
             );
             return Self::push(p, Instr::Const(0.0), span);
         }
-        let ok = match sig.arity {
-            Arity::Exactly(n) => args.len() == n,
-            Arity::OneOrMore => !args.is_empty() && args.len() <= 255,
-        };
-        if !ok {
-            let want = match sig.arity {
-                Arity::Exactly(n) => format!("{n} argument{}", if n == 1 { "" } else { "s" }),
-                Arity::OneOrMore => "1 to 255 arguments".into(),
-            };
+        if !sig.arity.accepts(args.len()) {
             self.error(
                 file,
                 span,
-                format!("{qualified} takes {want}, got {}", args.len()),
+                format!(
+                    "{qualified} takes {}, got {}",
+                    sig.arity.describe(),
+                    args.len()
+                ),
             );
             return Self::push(p, Instr::Const(0.0), span);
         }
@@ -347,9 +387,14 @@ impl Builder<'_> {
         for a in args {
             self.emit(&a.value, scope, ctx, p);
         }
-        match pl.direct(&func.name) {
-            Some(Direct::Func(f)) => Self::push(p, Instr::Call(f, args.len() as u8), span),
-            Some(Direct::Dist(kind)) => self.push_dist(p, kind, span),
+        // A built-in compiles to a direct instruction; a plugin that runs outside scn is
+        // called now, once.
+        let builtin = (!pl.load_time_only())
+            .then(|| Func::lookup(&plugin.name, &func.name))
+            .flatten();
+        match builtin.map(|f| f.def().op) {
+            Some(Op::Math(m)) => Self::push_call(p, m, args.len(), span),
+            Some(Op::Dist(kind)) => self.push_dist(p, kind, span),
             None => self.emit_load_time_call(&qualified, &plugin.name, &func.name, start, span, p),
         }
     }

@@ -216,6 +216,17 @@ impl<'a> Builder<'a> {
                     // the parameters after a default.
                     let mut seen_default = false;
                     for p in &t.params {
+                        if crate::functions::Func::is_std_math(&p.name.name) {
+                            self.error(
+                                fid,
+                                p.name.span,
+                                format!(
+                                    "`{}` is a built-in function; a template parameter cannot take its name",
+                                    p.name.name
+                                ),
+                            )
+                            .help = Some("give the parameter another name".into());
+                        }
                         if p.default.is_some() {
                             seen_default = true;
                         } else if seen_default {

@@ -46,6 +46,18 @@ impl Builder<'_> {
                 ScenarioItemKind::Source { id, .. } => (id, Name::Source(next(&mut sources))),
                 _ => continue,
             };
+            if matches!(name, Name::Let(_)) && crate::functions::Func::is_std_math(&ident.name) {
+                let file = self.file;
+                self.error(
+                    file,
+                    ident.span,
+                    format!(
+                        "`{}` is a built-in function; a let cannot take its name",
+                        ident.name
+                    ),
+                )
+                .help = Some("give the let another name".into());
+            }
             if let Some(&(prev, prev_span)) = self.names.get(&ident.name) {
                 let file = self.file;
                 self.error(

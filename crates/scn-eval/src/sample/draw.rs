@@ -5,9 +5,10 @@ use rand_pcg::Pcg64Mcg;
 use statrs::distribution::{Beta, LogNormal, Normal, Triangular, Uniform};
 
 use crate::dist::{DistKind, ToParams, to_params};
+use crate::kernel::inputs::Inputs;
 
 /// The generator: PCG-64 MCG, named so that a seed's numbers survive upgrades of rand.
-pub type SampleRng = Pcg64Mcg;
+pub(crate) type SampleRng = Pcg64Mcg;
 
 /// SplitMix64: spreads a seed and a block index into independent generator states.
 fn splitmix(mut z: u64) -> u64 {
@@ -19,20 +20,44 @@ fn splitmix(mut z: u64) -> u64 {
 
 /// The generator of one block of samples: depends on the seed and the block's index only,
 /// so any thread may run any block and the numbers stay the same.
-pub fn block_rng(seed: u64, block: u64) -> SampleRng {
+pub(crate) fn block_rng(seed: u64, block: u64) -> SampleRng {
     let hi = splitmix(seed ^ splitmix(block));
     let lo = splitmix(hi ^ 0xD1B5_4A32_D192_ED03 ^ block);
     Pcg64Mcg::new((u128::from(hi) << 64) | u128::from(lo) | 1)
 }
 
 /// One draw; `Err` when the (sampled) parameters are invalid.
-pub fn draw(kind: DistKind, a: &[f64], rng: &mut SampleRng) -> Result<f64, String> {
+pub(crate) fn draw(kind: DistKind, a: &[f64], rng: &mut SampleRng) -> Result<f64, String> {
     Ok(Sampler::new(kind, a)?.sample(rng))
+}
+
+/// A sample's inputs: every distribution is drawn.
+pub(crate) struct Draws<'a> {
+    /// The constant distributions, prepared once per run.
+    pub samplers: &'a [Sampler],
+    /// This block's generator.
+    pub rng: &'a mut SampleRng,
+}
+
+impl Inputs for Draws<'_> {
+    #[inline]
+    fn const_dist(&mut self, i: u32) -> f64 {
+        self.samplers[i as usize].sample(self.rng)
+    }
+
+    fn const_dist_error(&self, _: u32) -> Option<String> {
+        // The point evaluation has checked every constant distribution already.
+        None
+    }
+
+    fn dist(&mut self, kind: DistKind, args: &[f64]) -> Result<f64, String> {
+        draw(kind, args, self.rng)
+    }
 }
 
 /// A distribution with constant parameters, built once per run.
 #[derive(Clone, Debug)]
-pub enum Sampler {
+pub(crate) enum Sampler {
     /// A point mass (a zero-width distribution).
     Const(f64),
     /// Beta.
@@ -51,7 +76,7 @@ pub enum Sampler {
 
 impl Sampler {
     /// Prepares a distribution; `Err` if its parameters are invalid.
-    pub fn new(kind: DistKind, a: &[f64]) -> Result<Sampler, String> {
+    pub(crate) fn new(kind: DistKind, a: &[f64]) -> Result<Sampler, String> {
         kind.check(a)?;
         let bad = |e: &dyn std::fmt::Display| format!("{}: {e}", kind.name());
         Ok(match kind {
@@ -87,7 +112,7 @@ impl Sampler {
     }
 
     /// One draw.
-    pub fn sample(&self, rng: &mut SampleRng) -> f64 {
+    pub(crate) fn sample(&self, rng: &mut SampleRng) -> f64 {
         match self {
             Sampler::Const(v) => *v,
             Sampler::Beta(d) => d.sample(rng),

@@ -1,4 +1,12 @@
-//! Monte Carlo over uncertain inputs (spec section 7).
+//! Monte Carlo over uncertain inputs.
+//!
+//! Each sample draws every let and inline distribution, then runs the kernel — the same
+//! evaluator as the point evaluation — leniently: probabilities are clamped and renormalised,
+//! and a sample whose tree cannot be evaluated is dropped. Under evidence a sample also
+//! carries a weight, the probability of the evidence with its draws, so that draws under
+//! which the evidence was likely count for more. A conditional forecast is weighted by the
+//! probability of its condition, so its mean is a ratio of expectations. A forecast that is
+//! undefined in a sample loses that sample alone.
 //!
 //! Samples run in fixed-size blocks. Each block's generator depends only on the seed and the
 //! block's index, and blocks are combined in index order, so the same seed gives the same
@@ -6,16 +14,19 @@
 //! metrics), not with the size of the tree.
 
 mod draw;
-mod one;
 mod summary;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rand::RngExt;
 use rayon::prelude::*;
+use scn_dsl::Diagnostic;
 
+use self::draw::{Draws, Sampler};
+pub use self::summary::Summary;
 use crate::Evaluation;
-use one::{Drop, Plan, Scratch, sample_once};
-pub use summary::{Summary, quantile};
+use crate::kernel::{Choose, Lenient, Plan, Scratch};
+use crate::model::NodeId;
 
 /// Samples per block: small enough to balance two threads on small runs, large enough that
 /// per-block overhead vanishes.
@@ -35,6 +46,18 @@ pub struct SampleOptions<'a> {
     pub threads: Option<usize>,
     /// Incremented as samples finish, for a progress bar.
     pub progress: Option<&'a AtomicU64>,
+    /// Also keep every sample's lets, forecasts and option values ([`Samples::rows`]), for
+    /// analyses that need them (sensitivity, value of information).
+    pub keep_rows: bool,
+}
+
+/// One sampled figure: its summary, and how many samples it lost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Figure {
+    /// The summary; `None` when no sample could be used.
+    pub summary: Option<Summary>,
+    /// Samples (of weight above 0) in which this figure was undefined and so left out.
+    pub dropped: u64,
 }
 
 /// What sampling found.
@@ -42,26 +65,49 @@ pub struct SampleOptions<'a> {
 pub struct Samples {
     /// Samples requested.
     pub requested: u64,
-    /// Samples kept.
+    /// Samples whose tree could be evaluated (some may weigh 0 under evidence).
     pub kept: u64,
-    /// Each forecast's distribution.
-    pub forecasts: Vec<Option<Summary>>,
-    /// Each metric's outcome distribution (one leaf drawn per sample).
-    pub metrics: Vec<Option<Summary>>,
-    /// For each decision (as in `Evaluation::decisions`), the share of kept samples in which
-    /// each of its options would have been optimal.
-    pub optimal_share: Vec<Vec<f64>>,
+    /// Samples whose tree could not be evaluated (a value not finite, a sampled parameter
+    /// invalid): left out of every figure.
+    pub dropped: u64,
+    /// Kept samples in which the evidence had probability 0: they weigh nothing.
+    pub impossible_evidence: u64,
     /// Kept samples whose probabilities were clamped or renormalised.
     pub adjusted: u64,
-    /// Samples dropped for a non-finite value or invalid sampled parameters.
-    pub dropped_non_finite: u64,
-    /// Samples dropped because the evidence had probability 0 in them.
-    pub dropped_evidence: u64,
+    /// The effective sample size of the evidence weights, when there is evidence.
+    pub evidence_ess: Option<f64>,
+    /// Each forecast's distribution.
+    pub forecasts: Vec<Figure>,
+    /// Each metric's outcome distribution (one leaf drawn per sample).
+    pub metrics: Vec<Figure>,
+    /// For each decision (as in [`Evaluation::decisions`]), the (weighted) share of samples
+    /// in which each of its options would have been optimal.
+    pub optimal_share: Vec<Vec<f64>>,
+    /// Every kept sample's numbers, when asked for.
+    pub rows: Option<Rows>,
+}
+
+/// Every kept sample's numbers, row by row (row `s` of a table with `w` columns is
+/// `values[s * w..(s + 1) * w]`).
+#[derive(Clone, Debug, Default)]
+pub struct Rows {
+    /// The weight of each sample: the probability of the evidence (1 without evidence).
+    pub weight: Vec<f64>,
+    /// Each sample's lets, in model order.
+    pub lets: Vec<f64>,
+    /// Each sample's forecasts (given the evidence), NaN where undefined.
+    pub forecasts: Vec<f64>,
+    /// Each forecast's weight within a sample: the probability of its condition for a
+    /// conditional forecast, else 1.
+    pub forecast_weights: Vec<f64>,
+    /// Each sample's value of every option, decisions in tree order, options in source
+    /// order.
+    pub option_values: Vec<f64>,
 }
 
 impl Samples {
     /// The warnings a report should show, as sentences.
-    pub fn warnings(&self) -> Vec<String> {
+    pub fn warnings(&self, ev: &Evaluation) -> Vec<String> {
         let mut w = Vec::new();
         let share = |k: u64, of: u64| 100.0 * k as f64 / of.max(1) as f64;
         if self.adjusted > 0 {
@@ -72,21 +118,50 @@ impl Samples {
                 share(self.adjusted, self.kept)
             ));
         }
-        if self.dropped_non_finite > 0 {
+        if self.dropped > 0 {
             w.push(format!(
-                "{} of {} samples were dropped: a value was not finite or a sampled parameter was invalid ({:.2}%)",
-                self.dropped_non_finite,
+                "{} of {} samples were dropped from every figure: a value was not finite or a sampled parameter was invalid ({:.2}%)",
+                self.dropped,
                 self.requested,
-                share(self.dropped_non_finite, self.requested)
+                share(self.dropped, self.requested)
             ));
         }
-        if self.dropped_evidence > 0 {
+        if self.impossible_evidence > 0 {
             w.push(format!(
-                "{} of {} samples were dropped: the evidence had probability 0 in them ({:.2}%)",
-                self.dropped_evidence,
-                self.requested,
-                share(self.dropped_evidence, self.requested)
+                "the evidence had probability 0 in {} of {} samples ({:.2}%): they weigh nothing",
+                self.impossible_evidence,
+                self.kept,
+                share(self.impossible_evidence, self.kept)
             ));
+        }
+        let used = self.kept - self.impossible_evidence;
+        for (f, def) in self.forecasts.iter().zip(&ev.model().forecasts) {
+            if f.dropped > 0 {
+                w.push(format!(
+                    "the forecast `{}` was undefined in {} of {} samples ({:.2}%), left out of its summary",
+                    def.name,
+                    f.dropped,
+                    used,
+                    share(f.dropped, used)
+                ));
+            }
+        }
+        let low = |ess: f64| ess < 100.0 || ess < 0.01 * self.requested as f64;
+        if let Some(ess) = self.evidence_ess.filter(|&e| low(e)) {
+            w.push(format!(
+                "the evidence leaves an effective sample size of {ess:.0} of {} samples: sampled figures are imprecise; draw more samples",
+                self.requested
+            ));
+        }
+        for (f, def) in self.forecasts.iter().zip(&ev.model().forecasts) {
+            if let Some(ess) = f.summary.and_then(|s| s.ess).filter(|&e| low(e))
+                && self.evidence_ess.is_none_or(|e| !low(e) || e > ess * 1.5)
+            {
+                w.push(format!(
+                    "the forecast `{}` rests on an effective sample size of {ess:.0}: its sampled figures are imprecise",
+                    def.name
+                ));
+            }
         }
         w
     }
@@ -100,61 +175,98 @@ fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R +
     }
 }
 
+/// One block's kept samples, row by row.
+#[derive(Default)]
 struct Block {
+    /// Evidence weight of each kept sample (empty without evidence).
+    weight: Vec<f64>,
     forecasts: Vec<f64>,
+    /// Condition weights of the conditional forecasts only.
+    cond_weights: Vec<f64>,
     outcomes: Vec<f64>,
     best: Vec<u32>,
+    rows: Rows,
     kept: u64,
     adjusted: u64,
-    non_finite: u64,
-    evidence: u64,
+    dropped: u64,
+    impossible: u64,
 }
 
-/// Samples an evaluated model.
-pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
-    let model = &ev.model;
+/// Samples an evaluated model. `Err` when the evidence has probability 0 in every sample.
+pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<Diagnostic>> {
+    let model = ev.model();
+    let plan = Plan::new(model, ev.shape());
     let (f, k, d) = (
         model.forecasts.len(),
         model.metrics.len(),
-        ev.decisions.len(),
+        ev.decisions().len(),
     );
-    let inside: Option<Vec<bool>> = (!model.observe.is_empty()).then(|| {
-        (0..ev.sets.leaves.len() as u32)
-            .map(|o| model.observe.iter().all(|&e| ev.sets.contains(e, o)))
-            .collect()
-    });
+    let evidence = ev.shape().evidence.is_some();
+    let conditional: Vec<usize> = (0..f).filter(|&i| plan.is_conditional(i)).collect();
+    let choices: Vec<NodeId> = ev.decisions().iter().map(|d| d.choice).collect();
     // The point evaluation has checked every constant distribution already.
-    let samplers: Vec<draw::Sampler> = model
+    let samplers: Vec<Sampler> = model
         .const_dists
         .iter()
-        .map(|d| draw::Sampler::new(d.kind, &d.args).unwrap_or(draw::Sampler::Const(f64::NAN)))
+        .map(|d| Sampler::new(d.kind, &d.args).unwrap_or(Sampler::Const(f64::NAN)))
         .collect();
-    let plan = Plan::new(ev);
     let blocks = opts.samples.div_ceil(BLOCK);
     let run_block = |b: u64| -> Block {
         let count = BLOCK.min(opts.samples - b * BLOCK);
         let mut rng = draw::block_rng(opts.seed, b);
-        let mut s = Scratch::new(ev);
+        let mut s = plan.scratch();
         let mut out = Block {
             forecasts: Vec::with_capacity(count as usize * f),
             outcomes: Vec::with_capacity(count as usize * k),
             best: Vec::with_capacity(count as usize * d),
-            kept: 0,
-            adjusted: 0,
-            non_finite: 0,
-            evidence: 0,
+            ..Block::default()
         };
         for _ in 0..count {
-            match sample_once(ev, &plan, &samplers, inside.as_deref(), &mut rng, &mut s) {
-                Ok(()) => {
-                    out.kept += 1;
-                    out.adjusted += u64::from(s.adjusted);
-                    out.forecasts.extend_from_slice(&s.forecasts);
-                    out.outcomes.extend_from_slice(&s.outcome);
-                    out.best.extend(s.best.iter().map(|&b| b as u32));
+            let inputs = &mut Draws {
+                samplers: &samplers,
+                rng: &mut rng,
+            };
+            if plan
+                .run(inputs, &mut Lenient, Choose::Fixed(&choices), &mut s)
+                .is_err()
+            {
+                out.dropped += 1;
+                continue;
+            }
+            out.kept += 1;
+            out.adjusted += u64::from(s.adjusted);
+            if opts.keep_rows {
+                keep_row(&plan, &s, &mut out.rows);
+            }
+            if s.evidence <= 0.0 {
+                // Nothing given evidence that could not happen: it weighs nothing.
+                out.impossible += 1;
+                if opts.keep_rows {
+                    out.rows.forecasts.extend(std::iter::repeat_n(f64::NAN, f));
+                    out.rows
+                        .forecast_weights
+                        .extend(std::iter::repeat_n(0.0, f));
                 }
-                Err(Drop::NonFinite) => out.non_finite += 1,
-                Err(Drop::Evidence) => out.evidence += 1,
+                continue;
+            }
+            plan.forecasts(inputs, &mut s, false, |_, _| f64::NAN);
+            if opts.keep_rows {
+                out.rows.forecasts.extend_from_slice(&s.forecasts);
+                out.rows.forecast_weights.extend_from_slice(&s.weights);
+            }
+            if evidence {
+                out.weight.push(s.evidence);
+            }
+            out.forecasts.extend_from_slice(&s.forecasts);
+            out.cond_weights
+                .extend(conditional.iter().map(|&i| s.weights[i]));
+            out.best.extend_from_slice(&s.best);
+            if k > 0 {
+                let pick = draw_leaf(&plan, &s, inputs.rng.random::<f64>());
+                // Element by element: for the usual few metrics a memcpy call costs more.
+                for j in 0..k {
+                    out.outcomes.push(s.leaf_metrics[pick * k + j]);
+                }
             }
         }
         if let Some(p) = opts.progress {
@@ -175,59 +287,177 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Samples {
     // Combine in block order: the sums below see the same values in the same order
     // whatever thread ran which block.
     let kept: u64 = results.iter().map(|b| b.kept).sum();
-    let column = |of_forecasts: bool, j: usize| -> Option<Summary> {
-        let (width, all): (usize, fn(&Block) -> &[f64]) = if of_forecasts {
-            (f, |b| &b.forecasts)
+    let impossible: u64 = results.iter().map(|b| b.impossible).sum();
+    let weights: Option<Vec<f64>> = evidence.then(|| {
+        results
+            .iter()
+            .flat_map(|b| b.weight.iter().copied())
+            .collect()
+    });
+    if let Some(w) = &weights
+        && kept > 0
+        && w.iter().all(|&x| x <= 0.0)
+    {
+        let e = &model.events[model.observe[0] as usize];
+        return Err(vec![Diagnostic::error(
+            e.file,
+            e.span,
+            "the evidence has probability 0 in every sample: no draw of the inputs is consistent with it",
+        )]);
+    }
+    let column = |c: usize| -> Figure {
+        if c < f {
+            let values = results
+                .iter()
+                .flat_map(|b| b.forecasts.iter().skip(c).step_by(f.max(1)).copied());
+            let cond = conditional.iter().position(|&i| i == c).map(|j| {
+                let w = conditional.len();
+                results
+                    .iter()
+                    .flat_map(move |b| b.cond_weights.iter().skip(j).step_by(w).copied())
+            });
+            match (weights.as_deref(), cond) {
+                (None, None) => figure_plain(values),
+                (Some(w), None) => figure_weighted(values.zip(w.iter().copied())),
+                (None, Some(cw)) => figure_weighted(values.zip(cw)),
+                (Some(w), Some(cw)) => {
+                    figure_weighted(values.zip(w.iter().zip(cw).map(|(a, b)| a * b)))
+                }
+            }
         } else {
-            (k, |b| &b.outcomes)
-        };
-        let mut v: Vec<f64> = Vec::with_capacity(kept as usize);
-        for b in &results {
-            v.extend(all(b).iter().skip(j).step_by(width.max(1)));
+            let j = c - f;
+            let values = results
+                .iter()
+                .flat_map(|b| b.outcomes.iter().skip(j).step_by(k.max(1)).copied());
+            match weights.as_deref() {
+                None => figure_plain(values),
+                Some(w) => figure_weighted(values.zip(w.iter().copied())),
+            }
         }
-        Summary::of(&mut v)
     };
     // Each column is summarised on its own, so they may run in parallel.
-    let summarise = || -> Vec<Option<Summary>> {
-        (0..f + k)
-            .into_par_iter()
-            .map(|c| {
-                if c < f {
-                    column(true, c)
-                } else {
-                    column(false, c - f)
-                }
-            })
-            .collect()
-    };
-    let mut summaries = in_pool(pool.as_ref(), summarise);
-    let metrics = summaries.split_off(f);
-    let forecasts = summaries;
+    let mut figures = in_pool(pool.as_ref(), || {
+        (0..f + k).into_par_iter().map(column).collect::<Vec<_>>()
+    });
+    let metrics = figures.split_off(f);
     let optimal_share = ev
-        .decisions
+        .decisions()
         .iter()
         .enumerate()
         .map(|(j, dec)| {
-            let mut counts = vec![0u64; dec.values.len()];
+            let mut mass = vec![0.0; dec.options.len()];
+            let mut total = 0.0;
+            let mut s = 0;
             for b in &results {
                 for &best in b.best.iter().skip(j).step_by(d) {
-                    counts[best as usize] += 1;
+                    let w = weights.as_ref().map_or(1.0, |w| w[s]);
+                    mass[best as usize] += w;
+                    total += w;
+                    s += 1;
                 }
             }
-            counts
-                .iter()
-                .map(|&c| c as f64 / kept.max(1) as f64)
+            mass.iter()
+                .map(|&m| if total > 0.0 { m / total } else { 0.0 })
                 .collect()
         })
         .collect();
-    Samples {
+    let evidence_ess = weights.as_ref().map(|w| {
+        let (mut sw, mut sw2) = (0.0, 0.0);
+        for &x in w {
+            sw += x;
+            sw2 += x * x;
+        }
+        if sw2 > 0.0 { sw * sw / sw2 } else { 0.0 }
+    });
+    let rows = opts.keep_rows.then(|| {
+        let mut all = Rows::default();
+        for b in &results {
+            all.weight.extend_from_slice(&b.rows.weight);
+            all.lets.extend_from_slice(&b.rows.lets);
+            all.forecasts.extend_from_slice(&b.rows.forecasts);
+            all.forecast_weights
+                .extend_from_slice(&b.rows.forecast_weights);
+            all.option_values.extend_from_slice(&b.rows.option_values);
+        }
+        all
+    });
+    Ok(Samples {
         requested: opts.samples,
         kept,
-        forecasts,
+        dropped: results.iter().map(|b| b.dropped).sum(),
+        impossible_evidence: impossible,
+        adjusted: results.iter().map(|b| b.adjusted).sum(),
+        evidence_ess,
+        forecasts: figures,
         metrics,
         optimal_share,
-        adjusted: results.iter().map(|b| b.adjusted).sum(),
-        dropped_non_finite: results.iter().map(|b| b.non_finite).sum(),
-        dropped_evidence: results.iter().map(|b| b.evidence).sum(),
+        rows,
+    })
+}
+
+/// An unweighted figure: NaN marks a sample in which it was undefined.
+fn figure_plain(values: impl Iterator<Item = f64>) -> Figure {
+    let mut v: Vec<f64> = values.collect();
+    let before = v.len();
+    v.retain(|x| !x.is_nan());
+    Figure {
+        dropped: (before - v.len()) as u64,
+        summary: Summary::of(&mut v),
+    }
+}
+
+/// A weighted figure: pairs of value and weight; an undefined value of weight above 0 is a
+/// drop, one of weight 0 counts for nothing either way.
+fn figure_weighted(pairs: impl Iterator<Item = (f64, f64)>) -> Figure {
+    let mut dropped = 0;
+    let mut v: Vec<(f64, f64)> = pairs
+        .filter(|&(x, w)| {
+            if x.is_nan() && w > 0.0 {
+                dropped += 1;
+            }
+            !x.is_nan() && w > 0.0
+        })
+        .collect();
+    Figure {
+        dropped,
+        summary: Summary::weighted(&mut v),
+    }
+}
+
+/// One leaf drawn with this sample's probabilities (given the evidence), from a uniform `u`.
+fn draw_leaf(plan: &Plan<'_>, s: &Scratch, u: f64) -> usize {
+    let probs: &[f64] = if plan.shape.evidence.is_some() {
+        &s.leaf_post
+    } else {
+        &s.leaf_prior
+    };
+    // Without evidence the leaves sum to 1 up to rounding: scale by their actual sum.
+    let total = if plan.shape.evidence.is_some() {
+        1.0
+    } else {
+        s.leaf_total
+    };
+    let u = u * total;
+    let mut acc = 0.0;
+    // Rounding can leave u just above the last sum: fall back to the last possible leaf.
+    let mut pick = probs.iter().rposition(|&p| p > 0.0).unwrap_or(0);
+    for (o, &p) in probs.iter().enumerate() {
+        acc += p;
+        if u < acc && p > 0.0 {
+            pick = o;
+            break;
+        }
+    }
+    pick
+}
+
+/// Appends a sample's weight, lets and option values to the rows.
+fn keep_row(plan: &Plan<'_>, s: &Scratch, rows: &mut Rows) {
+    rows.weight.push(s.evidence.max(0.0));
+    rows.lets.extend_from_slice(&s.lets);
+    for &dn in plan.decision_nodes() {
+        for &o in &plan.model.nodes[dn as usize].children {
+            rows.option_values.push(s.value[o as usize]);
+        }
     }
 }

@@ -1,9 +1,17 @@
-//! Summaries of sampled values: mean, sd, and quantiles by selection (no full sort).
+//! Summaries of sampled values: mean, sd and quantiles, unweighted (by selection, no full
+//! sort) or weighted (by likelihood under evidence, or by the probability of a condition).
+//!
+//! The weighted quantile rule: values sorted ascending with positive weights w₁ … wₙ and
+//! cumulative weights Cᵢ; the i-th value stands at position (Cᵢ − wᵢ/2 − w₁/2) / (W − w₁/2 −
+//! wₙ/2) in [0, 1], and the q-quantile interpolates linearly between the two values whose
+//! positions bracket q. With equal weights the i-th position is (i − 1) / (n − 1), which is
+//! exactly the unweighted rule (numpy's default); equal weights in fact take the unweighted
+//! path, so their numbers are the same to the last bit.
 
 /// What a sampled quantity looked like.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Summary {
-    /// Samples kept.
+    /// Samples used (with a weight above 0).
     pub n: u64,
     /// Their mean.
     pub mean: f64,
@@ -15,6 +23,8 @@ pub struct Summary {
     pub p50: f64,
     /// 95th percentile.
     pub p95: f64,
+    /// The effective sample size (Σw)² / Σw², for a weighted summary.
+    pub ess: Option<f64>,
 }
 
 impl Summary {
@@ -31,15 +41,9 @@ impl Summary {
             });
         if lo == hi {
             // A constant: report it exactly, not with the rounding noise of a sum.
-            return Some(Summary {
-                n: n as u64,
-                mean: lo,
-                sd: 0.0,
-                p05: lo,
-                p50: lo,
-                p95: lo,
-            });
+            return Some(Summary::constant(n as u64, lo));
         }
+        let noise = only_noise(lo, hi);
         let mean = values.iter().sum::<f64>() / n as f64;
         let var = if n > 1 {
             values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
@@ -63,17 +67,126 @@ impl Summary {
         Some(Summary {
             n: n as u64,
             mean,
-            sd: var.sqrt(),
+            sd: if noise { 0.0 } else { var.sqrt() },
             p05,
             p50,
             p95,
+            ess: None,
+        })
+    }
+
+    fn constant(n: u64, v: f64) -> Summary {
+        Summary {
+            n,
+            mean: v,
+            sd: 0.0,
+            p05: v,
+            p50: v,
+            p95: v,
+            ess: None,
+        }
+    }
+
+    /// Summarises values with weights (pairs of value and weight); pairs of weight 0 count for
+    /// nothing. Reorders them. `None` when no weight is above 0.
+    pub fn weighted(pairs: &mut Vec<(f64, f64)>) -> Option<Summary> {
+        pairs.retain(|&(_, w)| w > 0.0);
+        let n = pairs.len();
+        let &(_, w0) = pairs.first()?;
+        let (mut sw, mut sw2) = (0.0, 0.0);
+        for &(_, w) in pairs.iter() {
+            sw += w;
+            sw2 += w * w;
+        }
+        let ess = Some(sw * sw / sw2);
+        if pairs.iter().all(|&(_, w)| w == w0) {
+            let mut values: Vec<f64> = pairs.iter().map(|&(v, _)| v).collect();
+            return Summary::of(&mut values).map(|s| Summary { ess, ..s });
+        }
+        let (lo, hi) = pairs
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &(v, _)| {
+                (a.min(v), b.max(v))
+            });
+        if lo == hi {
+            return Some(Summary {
+                ess,
+                ..Summary::constant(n as u64, lo)
+            });
+        }
+        let mut swx = 0.0;
+        for &(v, w) in pairs.iter() {
+            swx += w * v;
+        }
+        let mean = swx / sw;
+        let mut ss = 0.0;
+        for &(v, w) in pairs.iter() {
+            ss += w * (v - mean) * (v - mean);
+        }
+        let denom = sw * sw - sw2;
+        let sd = if denom > 0.0 && !only_noise(lo, hi) {
+            (ss * sw / denom).sqrt()
+        } else {
+            0.0
+        };
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let [p05, p50, p95] = weighted_quantiles(pairs, sw, [0.05, 0.5, 0.95]);
+        Some(Summary {
+            n: n as u64,
+            mean,
+            sd,
+            p05,
+            p50,
+            p95,
+            ess,
         })
     }
 }
 
+/// True when values from `lo` to `hi` differ only by floating-point rounding (a quantity that
+/// is the same in every sample, computed along different paths): their spread is 0.
+fn only_noise(lo: f64, hi: f64) -> bool {
+    hi - lo <= 1e-12 * lo.abs().max(hi.abs())
+}
+
+/// Quantiles of sorted (value, weight) pairs, all weights above 0, summing to `total`; `qs`
+/// ascending. See the module's documentation for the rule.
+fn weighted_quantiles<const K: usize>(sorted: &[(f64, f64)], total: f64, qs: [f64; K]) -> [f64; K] {
+    let n = sorted.len();
+    let mut out = [sorted[0].0; K];
+    if n == 1 {
+        return out;
+    }
+    let w_first = sorted[0].1;
+    let span = total - w_first / 2.0 - sorted[n - 1].1 / 2.0;
+    let mut k = 0;
+    // Position of value i, and of value i − 1.
+    let (mut cum, mut prev_pos) = (0.0, 0.0);
+    for (i, &(v, w)) in sorted.iter().enumerate() {
+        cum += w;
+        let pos = if i == n - 1 {
+            1.0
+        } else {
+            ((cum - w / 2.0 - w_first / 2.0) / span).min(1.0)
+        };
+        while k < K && qs[k] <= pos {
+            out[k] = if i == 0 || pos <= prev_pos {
+                v
+            } else {
+                let prev = sorted[i - 1].0;
+                let t = (qs[k] - prev_pos) / (pos - prev_pos);
+                prev + t * (v - prev)
+            };
+            k += 1;
+        }
+        prev_pos = pos;
+    }
+    out
+}
+
 /// The q-quantile with linear interpolation between order statistics (numpy's default),
 /// found by selection in O(n).
-pub fn quantile(values: &mut [f64], q: f64) -> f64 {
+pub(super) fn quantile(values: &mut [f64], q: f64) -> f64 {
     let n = values.len();
     quantile_at(values, n, q, 0)
 }
@@ -117,5 +230,50 @@ mod tests {
         assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-15);
         assert_eq!(s.p50, 2.5);
         assert!(Summary::of(&mut []).is_none());
+    }
+
+    #[test]
+    fn weighted_summaries_by_hand() {
+        // Weights 1, 3 on values 0, 10: mean 7.5; sd² = (1·56.25 + 3·6.25)·4 / (16 − 10) = 50.
+        let s = Summary::weighted(&mut vec![(0.0, 1.0), (10.0, 3.0)]).unwrap();
+        assert_eq!(s.mean, 7.5);
+        assert!((s.sd - 50f64.sqrt()).abs() < 1e-12);
+        // ess = 16 / 10.
+        assert_eq!(s.ess, Some(1.6));
+        // Positions 0 and 1: the median interpolates halfway.
+        assert_eq!((s.p05, s.p50, s.p95), (0.5, 5.0, 9.5));
+        // Three values, weights 1, 2, 1: positions 0, (3 − 1 − 0.5)/(4 − 1) = 0.5, 1.
+        let s = Summary::weighted(&mut vec![(3.0, 1.0), (1.0, 1.0), (2.0, 2.0)]).unwrap();
+        assert_eq!(s.p50, 2.0);
+        assert!((s.p05 - 1.1).abs() < 1e-12 && (s.p95 - 2.9).abs() < 1e-12);
+        // Zero weights count for nothing; none left is no summary.
+        let s = Summary::weighted(&mut vec![(5.0, 0.0), (1.0, 2.0), (3.0, 2.0)]).unwrap();
+        assert_eq!((s.n, s.mean), (2, 2.0));
+        assert!(Summary::weighted(&mut vec![(1.0, 0.0)]).is_none());
+    }
+
+    #[test]
+    fn equal_weights_give_the_unweighted_numbers_to_the_bit() {
+        let values: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1001) as f64 * 0.37)
+            .collect();
+        let plain = Summary::of(&mut values.clone()).unwrap();
+        let mut pairs: Vec<(f64, f64)> = values.iter().map(|&v| (v, 0.25)).collect();
+        let weighted = Summary::weighted(&mut pairs).unwrap();
+        assert_eq!(
+            weighted,
+            Summary {
+                ess: weighted.ess,
+                ..plain
+            }
+        );
+        assert!((weighted.ess.unwrap() - 1001.0).abs() < 1e-9);
+        // The weighted rule itself gives the same quantiles on equal weights, up to rounding.
+        let mut sorted: Vec<(f64, f64)> = values.iter().map(|&v| (v, 1.0)).collect();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let [p05, p50, p95] = weighted_quantiles(&sorted, 1001.0, [0.05, 0.5, 0.95]);
+        for (a, b) in [(p05, plain.p05), (p50, plain.p50), (p95, plain.p95)] {
+            assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+        }
     }
 }

@@ -23,8 +23,7 @@ const BOTTOM: f64 = 26.0;
 
 pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: &mut String) {
     let entries: Vec<(f64, f64)> =
-        r.ev.sets
-            .leaves
+        r.ev.leaves()
             .iter()
             .map(|&l| (r.metric_at(l, m), r.prob(l)))
             .filter(|&(_, p)| p > 0.0)
@@ -37,7 +36,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &(v, _)| {
             (lo.min(v), hi.max(v))
         });
-    let expected = r.ev.metrics[m].0;
+    let expected = r.ev.metrics().nth(m).map_or(0.0, |v| v.expected);
     // One value on every path: centre it in a range of its own size (or ±1 around 0).
     let (mut lo, mut hi) = if vhi > vlo {
         (vlo, vhi)
@@ -68,7 +67,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
     let top = mass.iter().copied().fold(0.0, f64::max);
     let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (W - LEFT - RIGHT);
     // A "%" metric holds fractions (`= 18%` is 0.18): its axis reads in percent.
-    let percent = r.ev.model.metrics[m].unit.as_deref() == Some("%");
+    let percent = r.ev.model().metrics[m].unit.as_deref() == Some("%");
     let value = |v: f64| {
         if percent {
             format!("{}%", approx(v * 100.0))
@@ -81,7 +80,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
     let _ = writeln!(
         s,
         "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"Distribution of {} over paths\">",
-        esc(&r.ev.model.metrics[m].name)
+        esc(&r.ev.model().metrics[m].name)
     );
     if let Some(q) = sampled {
         // A bracket above the bars: shading the plot would hide them when the interval

@@ -2,44 +2,56 @@
 
 use std::fmt::Write as _;
 
-use scn_eval::model::NodeId;
-
 use super::{charts, esc, named, node_ref, observed, path_cell, pbar, with_unit};
 use crate::report::markdown::LIST_LIMIT;
-use crate::report::{Report, approx, num, pct};
+use crate::report::{AT_MEANS, Report, approx, num, pct};
 
 /// Paths listed under "Top paths": the JSON report lists them all.
 const TOP_PATHS: usize = 15;
 
 pub(super) fn forecasts(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     if model.forecasts.is_empty() {
         return;
     }
     s.push_str("<section id=\"forecasts\">\n<h2>Forecasts</h2>\n<div class=\"scroll\"><table>\n");
-    s.push_str("<thead><tr><th>Forecast</th><th class=\"num\">Value</th>");
-    if r.samples.is_some() {
-        s.push_str("<th>Sampled 90% interval</th>");
-    }
+    let sampled = r.samples.is_some();
+    // Sampled, a forecast leads with its sampled mean, the model's own expectation; the
+    // point value (the tree at the inputs' means) sits under it.
+    s.push_str(if sampled {
+        "<thead><tr><th>Forecast</th><th class=\"num\">Sampled mean</th><th>Sampled 90% interval</th>"
+    } else {
+        "<thead><tr><th>Forecast</th><th class=\"num\">Value</th>"
+    });
     s.push_str("</tr></thead>\n<tbody>\n");
-    for (i, (f, &(v, prior))) in model.forecasts.iter().zip(&r.ev.forecasts).enumerate() {
+    for f in r.ev.forecasts() {
+        let h = &r.headlines[f.index];
+        let point = f.value.map_or("undefined".into(), num);
         // The prior sits under the value rather than in a column of its own, so that the
         // table fits a phone.
-        let prior = prior.map_or(String::new(), |p| {
-            format!("<br><span class=\"prior\">prior {}</span>", num(p))
-        });
+        let mut under = String::new();
+        if sampled {
+            let _ = write!(under, "<br><span class=\"prior\">{AT_MEANS} {point}</span>");
+        }
+        if let Some(p) = f.prior {
+            let _ = write!(under, "<br><span class=\"prior\">prior {}</span>", num(p));
+        }
+        let lead = match (h.sampled, f.value) {
+            (Some(x), _) => approx(x.mean),
+            (None, _) if sampled => "–".into(),
+            (None, _) => point.clone(),
+        };
         let _ = write!(
             s,
-            "<tr><td>{}</td><td class=\"num\"><span class=\"big\">{}</span>{prior}</td>",
-            named(f.label.as_deref(), &f.name),
-            num(v)
+            "<tr><td>{}</td><td class=\"num\"><span class=\"big\">{lead}</span>{under}</td>",
+            named(f.def.label.as_deref(), &f.def.name),
         );
-        if let Some(sm) = r.samples {
+        if sampled {
             s.push_str("<td class=\"interval\">");
-            match &sm.forecasts[i] {
+            match h.sampled {
                 Some(x) => {
                     let _ = write!(s, "{} – {}<br>", approx(x.p05), approx(x.p95));
-                    charts::interval_bar(v, x, s);
+                    charts::interval_bar(x.mean, x, s);
                 }
                 None => s.push('–'),
             }
@@ -47,12 +59,16 @@ pub(super) fn forecasts(r: &Report<'_>, s: &mut String) {
         }
         s.push_str("</tr>\n");
     }
-    s.push_str("</tbody></table></div>\n</section>\n");
+    s.push_str("</tbody></table></div>\n");
+    if let Some(note) = r.nonlinear_note() {
+        let _ = writeln!(s, "<p class=\"note\">Note: {}</p>", esc(&note));
+    }
+    s.push_str("</section>\n");
 }
 
 pub(super) fn paths(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
-    let evidence = r.ev.evidence.is_some();
+    let model = &r.ev.model();
+    let evidence = r.ev.evidence().is_some();
     s.push_str("<section id=\"paths\">\n<h2>Top paths</h2>\n<div class=\"scroll\"><table class=\"paths\">\n");
     s.push_str("<thead><tr><th class=\"num\">#</th><th>Probability</th>");
     if evidence {
@@ -86,7 +102,7 @@ pub(super) fn paths(r: &Report<'_>, s: &mut String) {
             let _ = write!(
                 s,
                 "<td class=\"num muted\" data-label=\"Prior\">{}</td>",
-                pct(r.ev.prior[leaf as usize])
+                pct(r.ev.node(leaf).prior)
             );
         }
         let _ = write!(s, "<td class=\"path\">{}</td>", path_cell(model, leaf));
@@ -123,8 +139,8 @@ pub(super) fn paths(r: &Report<'_>, s: &mut String) {
 
 pub(super) fn decisions(r: &Report<'_>, s: &mut String) {
     let ev = r.ev;
-    let model = &ev.model;
-    let Some((dir, obj)) = model.objective.filter(|_| !ev.decisions.is_empty()) else {
+    let model = &ev.model();
+    let Some((dir, obj)) = model.objective.filter(|_| !ev.decisions().is_empty()) else {
         return;
     };
     let verb = dir.as_str();
@@ -135,7 +151,7 @@ pub(super) fn decisions(r: &Report<'_>, s: &mut String) {
          the expected {} it leads to; the choice is made to <b>{verb}</b> it.</p>",
         named(metric.label.as_deref(), &metric.name)
     );
-    for (i, d) in ev.decisions.iter().enumerate() {
+    for (i, d) in ev.decisions().iter().enumerate() {
         let at = if d.node == 0 {
             "the root".to_owned()
         } else {
@@ -145,7 +161,7 @@ pub(super) fn decisions(r: &Report<'_>, s: &mut String) {
                 esc(&model.path_of(d.node))
             )
         };
-        let reach = ev.prior[d.node as usize];
+        let reach = ev.node(d.node).prior;
         let class = if reach > 0.0 {
             "card"
         } else {
@@ -172,7 +188,8 @@ pub(super) fn decisions(r: &Report<'_>, s: &mut String) {
             s.push_str("<th class=\"num\">Best in samples</th>");
         }
         s.push_str("</tr></thead>\n<tbody>\n");
-        for (j, &(o, v)) in d.values.iter().enumerate() {
+        for (j, opt) in d.options.iter().enumerate() {
+            let (o, v) = (opt.node, opt.value);
             let node = &model.nodes[o as usize];
             let chosen = o == d.choice;
             let _ = write!(
@@ -196,10 +213,10 @@ pub(super) fn decisions(r: &Report<'_>, s: &mut String) {
 
 pub(super) fn evidence(r: &Report<'_>, s: &mut String) {
     let ev = r.ev;
-    let (Some(p), Some(post)) = (ev.evidence, ev.posterior.as_ref()) else {
+    let Some(p) = ev.evidence() else {
         return;
     };
-    let model = &ev.model;
+    let model = &ev.model();
     let _ = writeln!(
         s,
         "<section id=\"evidence\">\n<h2>Evidence</h2>\n<p>Observed: {}. It had probability {} before \
@@ -209,16 +226,17 @@ pub(super) fn evidence(r: &Report<'_>, s: &mut String) {
         num(1.0 / p)
     );
     s.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>Quantity</th><th class=\"num\">Prior</th><th class=\"num\">Posterior</th></tr></thead>\n<tbody>\n");
-    for (f, &(v, prior)) in model.forecasts.iter().zip(&ev.forecasts) {
+    for f in ev.forecasts() {
         let _ = writeln!(
             s,
             "<tr><td>Forecast {}</td><td class=\"num muted\">{}</td><td class=\"num\">{}</td></tr>",
-            named(f.label.as_deref(), &f.name),
-            prior.map_or(String::new(), num),
-            num(v)
+            named(f.def.label.as_deref(), &f.def.name),
+            f.prior.map_or(String::new(), num),
+            f.value.map_or("undefined".into(), num)
         );
     }
-    for (m, &(v, prior)) in model.metrics.iter().zip(&ev.metrics) {
+    for mv in ev.metrics() {
+        let (m, v, prior) = (mv.def, mv.expected, mv.prior);
         let unit = m.unit.as_deref();
         let _ = writeln!(
             s,
@@ -229,22 +247,24 @@ pub(super) fn evidence(r: &Report<'_>, s: &mut String) {
         );
     }
     // The shallow branches are the ones a reader recognises; deep ones follow from them.
-    let changed =
-        (1..model.nodes.len()).filter(|&k| model.nodes[k].depth <= 2 && ev.prior[k] != post[k]);
-    for k in changed.take(LIST_LIMIT) {
+    let changed = ev
+        .nodes()
+        .skip(1)
+        .filter(|n| n.def.depth <= 2 && n.prior != n.probability);
+    for n in changed.take(LIST_LIMIT) {
         let _ = writeln!(
             s,
             "<tr><td>Branch {}</td><td class=\"num muted\">{}</td><td class=\"num\">{}</td></tr>",
-            node_ref(model, k as NodeId),
-            pct(ev.prior[k]),
-            pct(post[k])
+            node_ref(model, n.id),
+            pct(n.prior),
+            pct(n.probability)
         );
     }
     s.push_str("</tbody></table></div>\n</section>\n");
 }
 
 pub(super) fn expectations(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     if model.expects.is_empty() {
         return;
     }
@@ -252,7 +272,7 @@ pub(super) fn expectations(r: &Report<'_>, s: &mut String) {
         "<section id=\"expectations\">\n<h2>Expectations</h2>\n<div class=\"scroll\"><table>\n",
     );
     s.push_str("<thead><tr><th class=\"num\">Line</th><th class=\"num\">Value</th><th>Bounds</th><th>Result</th></tr></thead>\n<tbody>\n");
-    for (d, o) in model.expects.iter().zip(&r.ev.expects) {
+    for (d, o) in r.ev.expectations() {
         let line = r.sources.get(d.file).line_col(d.span.start).0;
         let result = if o.holds {
             "<span class=\"ok\">holds</span>"
@@ -262,7 +282,7 @@ pub(super) fn expectations(r: &Report<'_>, s: &mut String) {
         let _ = writeln!(
             s,
             "<tr><td class=\"num\">{line}</td><td class=\"num\">{}</td><td>{} .. {}</td><td>{result}</td></tr>",
-            num(o.value),
+            o.value.map_or("undefined".into(), num),
             num(d.lo),
             num(d.hi)
         );

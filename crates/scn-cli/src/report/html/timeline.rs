@@ -47,7 +47,7 @@ pub(super) fn has_dates(model: &Model) -> bool {
 }
 
 pub(super) fn section(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     let Some((start, end)) = range(model) else {
         return;
     };
@@ -68,7 +68,7 @@ pub(super) fn section(r: &Report<'_>, s: &mut String) {
     }
 
     s.push_str("<section id=\"timeline\">\n<h2>Timeline</h2>\n");
-    let given = if r.ev.evidence.is_some() {
+    let given = if r.ev.evidence().is_some() {
         ", given the evidence"
     } else {
         ""
@@ -215,7 +215,7 @@ pub(super) fn section(r: &Report<'_>, s: &mut String) {
 }
 
 fn tag_series(r: &Report<'_>, tag: usize) -> Series {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     let nodes = &model.nodes;
     let n = nodes.len();
     let mut first: Vec<Option<Date>> = vec![None; n];
@@ -233,7 +233,7 @@ fn tag_series(r: &Report<'_>, tag: usize) -> Series {
     }
     let mut events: Vec<(Date, f64)> = Vec::new();
     let mut undated = 0.0;
-    for &leaf in &r.ev.sets.leaves {
+    for &leaf in r.ev.leaves() {
         let p = r.prob(leaf);
         let l = leaf as usize;
         if p <= 0.0 {

@@ -41,7 +41,7 @@ struct Fold {
 }
 
 pub(super) fn section(r: &Report<'_>, s: &mut String) {
-    let nodes = &r.ev.model.nodes;
+    let nodes = &r.ev.model().nodes;
     let n = nodes.len();
     let keep = visible(r);
 
@@ -184,7 +184,7 @@ pub(super) fn section(r: &Report<'_>, s: &mut String) {
     }
     s.push_str("</svg>\n</div>\n");
     outline(r, &order, &folds, s);
-    let given = if r.ev.evidence.is_some() {
+    let given = if r.ev.evidence().is_some() {
         ", given the evidence"
     } else {
         ""
@@ -216,10 +216,10 @@ pub(super) fn section(r: &Report<'_>, s: &mut String) {
 /// order adds every node after its parent. Adding a node adds one row (the node, or the fold
 /// of its children), and removes its parent's fold row when it was the last child folded.
 fn visible(r: &Report<'_>) -> Vec<bool> {
-    let nodes = &r.ev.model.nodes;
+    let nodes = &r.ev.model().nodes;
     let n = nodes.len();
     let deepest = nodes.iter().map(|x| x.depth).max().unwrap_or(0);
-    if r.ev.sets.leaves.len() <= MAX_ROWS && deepest <= MAX_DEPTH {
+    if r.ev.leaves().len() <= MAX_ROWS && deepest <= MAX_DEPTH {
         return vec![true; n];
     }
     let mut order: Vec<usize> = (1..n).filter(|&k| nodes[k].depth <= MAX_DEPTH).collect();
@@ -261,12 +261,12 @@ fn visible(r: &Report<'_>) -> Vec<bool> {
 
 /// The CSS class of a greyed node, if it is one.
 fn state(r: &Report<'_>, k: usize) -> Option<&'static str> {
-    let node = &r.ev.model.nodes[k];
-    if node.kind == NodeKind::Option && r.ev.cond[k] == 0.0 {
+    let node = &r.ev.model().nodes[k];
+    if node.kind == NodeKind::Option && r.ev.node(k as u32).cond == 0.0 {
         Some("unchosen")
-    } else if r.prob(k as u32) == 0.0 && r.ev.prior[k] > 0.0 {
+    } else if r.prob(k as u32) == 0.0 && r.ev.node(k as u32).prior > 0.0 {
         Some("ruled")
-    } else if r.ev.prior[k] == 0.0 && k > 0 {
+    } else if r.ev.node(k as u32).prior == 0.0 && k > 0 {
         Some("unchosen")
     } else {
         None
@@ -302,7 +302,7 @@ struct Desc {
 }
 
 fn describe(r: &Report<'_>, k: usize) -> Desc {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     let node: &Node = &model.nodes[k];
     let decision = node.is_decision(&model.nodes);
     let greyed = state(r, k);
@@ -334,8 +334,8 @@ fn describe(r: &Report<'_>, k: usize) -> Desc {
             .map_or_else(|| "the start".to_owned(), |d| format!("as of {d}")),
         (NodeKind::Option, Some("unchosen")) => "option not taken".to_owned(),
         (NodeKind::Option, _) => format!("chosen · path {prob}"),
-        (_, Some("ruled")) => format!("p {} · ruled out", pct(r.ev.cond[k])),
-        _ => format!("p {} · path {prob}", pct(r.ev.cond[k])),
+        (_, Some("ruled")) => format!("p {} · ruled out", pct(r.ev.node(k as u32).cond)),
+        _ => format!("p {} · path {prob}", pct(r.ev.node(k as u32).cond)),
     };
     let mut extra: Vec<String> = Vec::new();
     if k > 0
@@ -356,7 +356,7 @@ fn describe(r: &Report<'_>, k: usize) -> Desc {
         format!("{} ({})", node.label(), model.path_of(k as u32))
     };
     if k > 0 {
-        let _ = write!(tip, "\np {} · path {prob}", pct(r.ev.cond[k]));
+        let _ = write!(tip, "\np {} · path {prob}", pct(r.ev.node(k as u32).cond));
     }
     if !extra.is_empty() {
         let _ = write!(tip, "\n{extra}");
@@ -404,7 +404,7 @@ fn node_box(r: &Report<'_>, k: usize, bx: f64, by: f64, s: &mut String) {
 /// The same nodes as nested lists, shown instead of the drawing on a narrow screen, where a
 /// drawing wide enough to read would need scrolling both ways.
 fn outline(r: &Report<'_>, order: &[Item], folds: &[Fold], s: &mut String) {
-    let nodes = &r.ev.model.nodes;
+    let nodes = &r.ev.model().nodes;
     s.push_str("<div class=\"outline\">\n");
     // Pre-order goes at most one level deeper at a time; `open` counts the open lists.
     let mut open = 0;

@@ -22,7 +22,7 @@ pub(in crate::report) fn citations(model: &Model) -> Vec<Vec<NodeId>> {
 
 /// The evidence as written, each `observe` or `--given` in its own code span.
 pub(in crate::report) fn observed_texts(r: &Report<'_>) -> Vec<String> {
-    let model = &r.ev.model;
+    let model = &r.ev.model();
     model
         .observe
         .iter()

@@ -1,0 +1,861 @@
+//! The one evaluator: the tree's semantics, written once.
+//!
+//! A [`Plan`] lays a resolved [`Model`] out as flat arrays in pre-order, once. [`Plan::run`]
+//! then evaluates the whole tree for one set of input values: lets, metrics' initial values,
+//! branch probabilities and `rest`, effects along every path, the roll-back of decisions,
+//! path probabilities, evidence, and forecasts. The point evaluation runs it once with every
+//! distribution at its mean and strict faults (every problem is a diagnostic); each Monte
+//! Carlo sample runs it with draws and lenient faults (clamp, renormalise, or drop the
+//! sample). Both are the same code, monomorphised for each pair.
+
+pub(crate) mod inputs;
+pub(crate) mod leaves;
+mod probs;
+pub(crate) mod queries;
+
+use scn_dsl::ast::{Direction, EffectOp};
+use scn_dsl::{Diagnostic, Span};
+
+use self::inputs::Inputs;
+use self::leaves::{LeafSet, LeafSets};
+use self::probs::Group;
+use self::queries::{QueryPlan, Ratio};
+use crate::dist::DistKind;
+use crate::model::{Model, NodeId, NodeKind, ProbDef};
+use crate::program::{self, Env, EvalError, Instr, Program};
+
+/// What never changes between evaluations of a model: its leaves, the leaf sets of its
+/// events and queries, and the leaves consistent with its evidence.
+#[derive(Clone, Debug)]
+pub(crate) struct Shape {
+    pub sets: LeafSets,
+    pub queries: QueryPlan,
+    /// The leaves inside every `observe` (and `--given`), when there is evidence.
+    pub evidence: Option<LeafSet>,
+}
+
+impl Shape {
+    pub(crate) fn new(model: &Model) -> Shape {
+        let sets = LeafSets::new(model);
+        let queries = QueryPlan::new(model, &sets);
+        let evidence = (!model.observe.is_empty()).then(|| sets.all_of(&model.observe));
+        Shape {
+            sets,
+            queries,
+            evidence,
+        }
+    }
+}
+
+/// A run stopped: the sample cannot be evaluated, or (strict) a phase found errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Abort;
+
+/// What happens when a number cannot be computed.
+pub(crate) trait Faults {
+    /// True for the point evaluation: report every problem of a phase, then stop. False for a
+    /// sample: stop at the first, and let the caller count the sample as dropped.
+    const STRICT: bool;
+    /// Records a problem (strict only).
+    fn report(&mut self, d: Diagnostic);
+    /// True when a problem was recorded.
+    fn any(&self) -> bool;
+}
+
+/// The point evaluation's faults: diagnostics.
+#[derive(Debug, Default)]
+pub(crate) struct Strict {
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Faults for Strict {
+    const STRICT: bool = true;
+    fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+    fn any(&self) -> bool {
+        !self.diags.is_empty()
+    }
+}
+
+/// A sample's faults: the first one drops it.
+#[derive(Debug, Default)]
+pub(crate) struct Lenient;
+
+impl Faults for Lenient {
+    const STRICT: bool = false;
+    fn report(&mut self, _: Diagnostic) {}
+    fn any(&self) -> bool {
+        false
+    }
+}
+
+/// How decisions are taken in a run.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Choose<'a> {
+    /// By roll-back on this run's numbers (the point evaluation).
+    RollBack,
+    /// As already chosen, one option node per decision in tree order (Monte Carlo keeps the
+    /// point evaluation's choices; the roll-back still says which option would be best).
+    Fixed(&'a [NodeId]),
+}
+
+/// Where a value comes from, stored inline so that the common programs (one number, one
+/// name, one distribution) never enter the interpreter.
+#[derive(Clone, Copy, Debug)]
+enum Val {
+    Const(f64),
+    Let(u32),
+    Metric(u32),
+    ConstDist(u32),
+    Prog,
+}
+
+/// A program with its fast form.
+#[derive(Clone, Copy, Debug)]
+struct Slot<'m> {
+    val: Val,
+    prog: &'m Program,
+}
+
+impl<'m> Slot<'m> {
+    fn new(prog: &'m Program) -> Slot<'m> {
+        let val = match prog.code.as_slice() {
+            [Instr::Const(v)] => Val::Const(*v),
+            [Instr::Let(i)] => Val::Let(*i),
+            [Instr::Metric(i)] => Val::Metric(*i),
+            [Instr::ConstDist(i)] => Val::ConstDist(*i),
+            _ => Val::Prog,
+        };
+        Slot { val, prog }
+    }
+}
+
+/// An effect: metric, operator, value.
+#[derive(Clone, Copy, Debug)]
+struct Effect<'m> {
+    metric: u32,
+    op: EffectOp,
+    slot: Slot<'m>,
+}
+
+/// How a forecast is computed.
+#[derive(Clone, Copy, Debug)]
+enum ForecastKind {
+    /// Exactly one unconditional query, `P(a)` or `E(m)`.
+    Query(u32),
+    /// Exactly one conditional query, `P(a | b)` or `E(m | b)`: a ratio whose sampled
+    /// summary is weighted by the probability of the condition.
+    Conditional(u32),
+    /// Anything else.
+    General,
+}
+
+/// The tree laid out for evaluation: flat arrays in pre-order, built once per model.
+pub(crate) struct Plan<'m> {
+    pub model: &'m Model,
+    pub shape: &'m Shape,
+    lets: Vec<Slot<'m>>,
+    inits: Vec<Slot<'m>>,
+    /// Nodes with a written probability.
+    probs: Vec<(u32, Slot<'m>)>,
+    groups: Vec<Group>,
+    kids: Vec<u32>,
+    /// Each node's probability where it is not written: the root and options 1 (options
+    /// are set by the decisions), `rest` 0 until completed.
+    fixed: Vec<f64>,
+    /// Node `k`'s effects are `effects[effect_start[k]..effect_start[k + 1]]`.
+    effects: Vec<Effect<'m>>,
+    effect_start: Vec<u32>,
+    parent: Vec<u32>,
+    depth: Vec<u32>,
+    max_depth: usize,
+    /// Decision nodes in tree order.
+    decisions: Vec<NodeId>,
+    forecasts: Vec<(ForecastKind, Slot<'m>)>,
+}
+
+impl<'m> Plan<'m> {
+    pub(crate) fn new(model: &'m Model, shape: &'m Shape) -> Plan<'m> {
+        let n = model.nodes.len();
+        let mut plan = Plan {
+            model,
+            shape,
+            lets: model.lets.iter().map(|l| Slot::new(&l.program)).collect(),
+            inits: model.metrics.iter().map(|m| Slot::new(&m.init)).collect(),
+            probs: Vec::new(),
+            groups: Vec::new(),
+            kids: Vec::new(),
+            fixed: Vec::with_capacity(n),
+            effects: Vec::new(),
+            effect_start: Vec::with_capacity(n + 1),
+            parent: model.nodes.iter().map(|n| n.parent).collect(),
+            depth: Vec::with_capacity(n),
+            max_depth: 0,
+            decisions: Vec::new(),
+            forecasts: model
+                .forecasts
+                .iter()
+                .map(|f| {
+                    let kind = match f.program.code.as_slice() {
+                        [Instr::Query(q)] if shape.queries.is_conditional(*q) => {
+                            ForecastKind::Conditional(*q)
+                        }
+                        [Instr::Query(q)] => ForecastKind::Query(*q),
+                        _ => ForecastKind::General,
+                    };
+                    (kind, Slot::new(&f.program))
+                })
+                .collect(),
+        };
+        for (i, node) in model.nodes.iter().enumerate() {
+            plan.fixed.push(match &node.prob {
+                ProbDef::Expr(p) => {
+                    plan.probs.push((i as u32, Slot::new(p)));
+                    0.0
+                }
+                ProbDef::Rest => 0.0,
+                ProbDef::None => 1.0,
+            });
+            match node.children.first() {
+                Some(&c) if model.nodes[c as usize].kind == NodeKind::Branch => {
+                    let start = plan.kids.len() as u32;
+                    plan.kids.extend(&node.children);
+                    let rest = node
+                        .children
+                        .iter()
+                        .copied()
+                        .find(|&c| matches!(model.nodes[c as usize].prob, ProbDef::Rest));
+                    plan.groups.push(Group {
+                        parent: i as u32,
+                        start,
+                        end: plan.kids.len() as u32,
+                        rest,
+                    });
+                }
+                Some(_) => plan.decisions.push(i as NodeId),
+                None => {}
+            }
+            plan.effect_start.push(plan.effects.len() as u32);
+            plan.effects.extend(node.effects.iter().map(|e| Effect {
+                metric: e.metric,
+                op: e.op,
+                slot: Slot::new(&e.program),
+            }));
+            plan.depth.push(node.depth);
+            plan.max_depth = plan.max_depth.max(node.depth as usize);
+        }
+        plan.effect_start.push(plan.effects.len() as u32);
+        plan
+    }
+
+    /// The decision nodes, in tree order.
+    pub(crate) fn decision_nodes(&self) -> &[NodeId] {
+        &self.decisions
+    }
+
+    /// Where each node's effects start in a run's `effect_values` (one past the last node:
+    /// the total).
+    pub(crate) fn effect_starts(&self) -> &[u32] {
+        &self.effect_start
+    }
+
+    /// Node `k`'s effects, as indices into a run's `effect_values`.
+    pub(crate) fn effects_of(&self, k: usize) -> std::ops::Range<usize> {
+        self.effect_start[k] as usize..self.effect_start[k + 1] as usize
+    }
+
+    /// The metric effect `e` changes.
+    pub(crate) fn effect_metric(&self, e: usize) -> u32 {
+        self.effects[e].metric
+    }
+
+    /// True when forecast `i` is exactly one conditional query.
+    pub(crate) fn is_conditional(&self, i: usize) -> bool {
+        matches!(self.forecasts[i].0, ForecastKind::Conditional(_))
+    }
+}
+
+/// Everything one run computes, in buffers reused from run to run.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scratch {
+    /// Each let's value.
+    pub lets: Vec<f64>,
+    /// Each metric's initial value.
+    pub init: Vec<f64>,
+    /// Each node's probability given its parent (options: 1 if chosen, else 0).
+    pub cond: Vec<f64>,
+    /// Each node's probability before evidence.
+    pub path: Vec<f64>,
+    /// The metrics after each effect, in plan order.
+    pub effect_values: Vec<f64>,
+    /// Each leaf's metrics after every effect on its path: `[ordinal * metrics + m]`.
+    pub leaf_metrics: Vec<f64>,
+    /// Each leaf's probability before evidence.
+    pub leaf_prior: Vec<f64>,
+    /// Their sum, in leaf order (1 up to rounding).
+    pub leaf_total: f64,
+    /// Each leaf's probability given the evidence (empty without evidence).
+    pub leaf_post: Vec<f64>,
+    /// Each node's rolled-back value of the objective (empty without decisions).
+    pub value: Vec<f64>,
+    /// For each decision, the index among its options of the best one in this run.
+    pub best: Vec<u32>,
+    /// The probability of the evidence (1 without evidence).
+    pub evidence: f64,
+    /// Each forecast's value (given the evidence), NaN where undefined.
+    pub forecasts: Vec<f64>,
+    /// Each forecast's weight within this run: the probability of its condition for a
+    /// conditional forecast, else 1.
+    pub weights: Vec<f64>,
+    /// True when probabilities were clamped or renormalised.
+    pub adjusted: bool,
+    state: Vec<f64>,
+    out_of_range: Vec<bool>,
+    stack: Vec<f64>,
+}
+
+/// What programs read while the kernel runs.
+struct KEnv<'a, I> {
+    inputs: &'a mut I,
+    lets: &'a [f64],
+    metrics: &'a [f64],
+    forecasts: &'a [f64],
+    queries: Option<(&'a QueryPlan, &'a [f64], &'a [f64])>,
+}
+
+impl<I: Inputs> Env for KEnv<'_, I> {
+    fn let_value(&self, i: u32) -> f64 {
+        self.lets[i as usize]
+    }
+
+    fn metric(&self, i: u32) -> f64 {
+        self.metrics[i as usize]
+    }
+
+    fn forecast(&self, i: u32) -> f64 {
+        self.forecasts[i as usize]
+    }
+
+    fn query(&mut self, i: u32, span: Span) -> Result<f64, EvalError> {
+        let (plan, probs, metrics) = self
+            .queries
+            .expect("queries are compiled only in forecasts and expectations");
+        quotient(plan.ratio(i, probs, metrics), span)
+    }
+
+    fn dist(
+        &mut self,
+        kind: DistKind,
+        _site: u32,
+        args: &[f64],
+        span: Span,
+    ) -> Result<f64, EvalError> {
+        self.inputs
+            .dist(kind, args)
+            .map_err(|message| EvalError { span, message })
+    }
+
+    fn const_dist(&mut self, i: u32, span: Span) -> Result<f64, EvalError> {
+        const_value(&mut *self.inputs, i, span)
+    }
+}
+
+/// A ratio's value; a condition of probability 0 makes it undefined.
+fn quotient(r: Ratio, span: Span) -> Result<f64, EvalError> {
+    if r.den <= 0.0 {
+        return Err(EvalError {
+            span,
+            message: "the condition after `|` has probability 0, so this is undefined".into(),
+        });
+    }
+    Ok(r.num / r.den)
+}
+
+/// A constant distribution's value; invalid parameters or a value that is not finite fail.
+#[inline(always)]
+fn const_value<I: Inputs>(inputs: &mut I, i: u32, span: Span) -> Result<f64, EvalError> {
+    let v = inputs.const_dist(i);
+    if v.is_finite() {
+        return Ok(v);
+    }
+    match inputs.const_dist_error(i) {
+        Some(message) => Err(EvalError { span, message }),
+        None => finite(v, span),
+    }
+}
+
+fn finite(v: f64, span: Span) -> Result<f64, EvalError> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(EvalError {
+            span,
+            message: format!("this evaluates to {v}, not a finite number"),
+        })
+    }
+}
+
+/// A slot's value.
+#[inline(always)]
+fn value<I: Inputs>(
+    slot: &Slot<'_>,
+    inputs: &mut I,
+    lets: &[f64],
+    metrics: &[f64],
+    stack: &mut Vec<f64>,
+) -> Result<f64, EvalError> {
+    match slot.val {
+        Val::Const(v) => Ok(v),
+        Val::Let(i) => Ok(lets[i as usize]),
+        Val::Metric(i) => Ok(metrics[i as usize]),
+        Val::ConstDist(i) => const_value(inputs, i, slot.prog.span),
+        Val::Prog => {
+            let env = &mut KEnv {
+                inputs,
+                lets,
+                metrics,
+                forecasts: &[],
+                queries: None,
+            };
+            program::interpret(slot.prog, env, stack)
+        }
+    }
+}
+
+fn diag(p: &Program, e: EvalError) -> Diagnostic {
+    Diagnostic::error(p.file, e.span, e.message)
+}
+
+/// Applies an effect operator.
+pub(crate) fn apply(op: EffectOp, current: f64, v: f64) -> f64 {
+    match op {
+        EffectOp::Set => v,
+        EffectOp::Add => current + v,
+        EffectOp::Sub => current - v,
+        EffectOp::Mul => current * v,
+    }
+}
+
+impl Plan<'_> {
+    /// Prepares scratch buffers for runs of this plan.
+    pub(crate) fn scratch(&self) -> Scratch {
+        let m = self.model;
+        let (n, k, leaves) = (m.nodes.len(), m.metrics.len(), self.shape.sets.leaves.len());
+        Scratch {
+            lets: Vec::with_capacity(m.lets.len()),
+            init: Vec::with_capacity(k),
+            cond: vec![0.0; n],
+            path: vec![0.0; n],
+            effect_values: vec![0.0; self.effects.len()],
+            leaf_metrics: vec![0.0; leaves * k],
+            leaf_prior: vec![0.0; leaves],
+            leaf_total: 1.0,
+            leaf_post: vec![
+                0.0;
+                if self.shape.evidence.is_some() {
+                    leaves
+                } else {
+                    0
+                }
+            ],
+            value: vec![0.0; if self.decisions.is_empty() { 0 } else { n }],
+            best: vec![0; self.decisions.len()],
+            evidence: 1.0,
+            forecasts: Vec::with_capacity(m.forecasts.len()),
+            weights: Vec::with_capacity(m.forecasts.len()),
+            adjusted: false,
+            state: vec![0.0; (self.max_depth + 1) * k],
+            out_of_range: Vec::new(),
+            stack: Vec::with_capacity(16),
+        }
+    }
+
+    /// Evaluates the tree for one set of inputs, up to the evidence: everything but the
+    /// forecasts. `Err` when the run cannot go on (a sample to drop, or strict errors).
+    pub(crate) fn run<I: Inputs, F: Faults>(
+        &self,
+        inputs: &mut I,
+        faults: &mut F,
+        choose: Choose<'_>,
+        s: &mut Scratch,
+    ) -> Result<(), Abort> {
+        self.run_with(
+            inputs,
+            faults,
+            choose,
+            &crate::eval::Overrides::default(),
+            s,
+        )
+    }
+
+    /// [`Plan::run`] with some lets and written probabilities replaced by given values.
+    pub(crate) fn run_with<I: Inputs, F: Faults>(
+        &self,
+        inputs: &mut I,
+        faults: &mut F,
+        choose: Choose<'_>,
+        overrides: &crate::eval::Overrides,
+        s: &mut Scratch,
+    ) -> Result<(), Abort> {
+        self.lets_and_inits(inputs, faults, &overrides.lets, s)?;
+        self.probabilities(inputs, faults, &overrides.probs, s)?;
+        // Choices made already are in place before the paths are walked, so one pass gives
+        // both metrics and path probabilities; choices made by roll-back need the metrics
+        // first, then the paths again.
+        if let Choose::Fixed(chosen) = choose {
+            self.set_options(chosen.iter().copied(), s);
+        }
+        self.paths_and_metrics(inputs, faults, s)?;
+        if self.decide(choose, s) {
+            self.path_probabilities(s);
+        }
+        self.condition(faults, s)
+    }
+
+    fn lets_and_inits<I: Inputs, F: Faults>(
+        &self,
+        inputs: &mut I,
+        faults: &mut F,
+        overrides: &[(u32, f64)],
+        s: &mut Scratch,
+    ) -> Result<(), Abort> {
+        s.lets.clear();
+        for (i, slot) in self.lets.iter().enumerate() {
+            if let Some(&(_, v)) = overrides.iter().find(|(l, _)| *l as usize == i) {
+                s.lets.push(v);
+                continue;
+            }
+            let v = match value(slot, inputs, &s.lets, &[], &mut s.stack) {
+                Ok(v) => v,
+                Err(_) if !F::STRICT => return Err(Abort),
+                Err(e) => {
+                    faults.report(diag(slot.prog, e));
+                    0.0
+                }
+            };
+            s.lets.push(v);
+        }
+        s.init.clear();
+        for slot in &self.inits {
+            let v = match value(slot, inputs, &s.lets, &[], &mut s.stack) {
+                Ok(v) => v,
+                Err(_) if !F::STRICT => return Err(Abort),
+                Err(e) => {
+                    faults.report(diag(slot.prog, e));
+                    0.0
+                }
+            };
+            s.init.push(v);
+        }
+        if faults.any() { Err(Abort) } else { Ok(()) }
+    }
+
+    /// Written probabilities, then `rest`s and sums. Options keep 1 until decided.
+    fn probabilities<I: Inputs, F: Faults>(
+        &self,
+        inputs: &mut I,
+        faults: &mut F,
+        overrides: &[(NodeId, f64)],
+        s: &mut Scratch,
+    ) -> Result<(), Abort> {
+        s.cond.copy_from_slice(&self.fixed);
+        s.adjusted = false;
+        if F::STRICT {
+            s.out_of_range.clear();
+            s.out_of_range.resize(self.fixed.len(), false);
+        }
+        for &(node, slot) in &self.probs {
+            let written = match overrides.iter().find(|(n, _)| *n == node) {
+                Some(&(_, v)) => Ok(v),
+                None => value(&slot, inputs, &s.lets, &[], &mut s.stack),
+            };
+            let v = match written {
+                Ok(v) => v,
+                Err(_) if !F::STRICT => return Err(Abort),
+                Err(e) => {
+                    faults.report(diag(slot.prog, e));
+                    continue;
+                }
+            };
+            if F::STRICT {
+                if !(0.0..=1.0).contains(&v) {
+                    s.out_of_range[node as usize] = true;
+                    faults.report(self.range_error(node, v));
+                }
+                s.cond[node as usize] = v;
+            } else {
+                let c = v.clamp(0.0, 1.0);
+                s.adjusted |= c != v;
+                s.cond[node as usize] = c;
+            }
+        }
+        if faults.any() {
+            return Err(Abort);
+        }
+        self.complete(&mut s.cond, &s.out_of_range, faults, &mut s.adjusted)?;
+        if faults.any() { Err(Abort) } else { Ok(()) }
+    }
+
+    /// Metrics and probabilities along every path: each node starts from its parent's values
+    /// (kept per depth, so memory follows the tree's depth, not its size) and applies its
+    /// effects in order; its path probability is its parent's times its own.
+    fn paths_and_metrics<I: Inputs, F: Faults>(
+        &self,
+        inputs: &mut I,
+        faults: &mut F,
+        s: &mut Scratch,
+    ) -> Result<(), Abort> {
+        let k = self.model.metrics.len();
+        let leaves = &self.shape.sets.leaves;
+        s.state[..k].copy_from_slice(&s.init);
+        s.path[0] = 1.0;
+        let mut ord = 0;
+        let mut next_leaf = leaves.first().map_or(usize::MAX, |&l| l as usize);
+        let mut total = 0.0;
+        for (i, (&d, &parent)) in self.depth.iter().zip(&self.parent).enumerate() {
+            let d = d as usize;
+            if d > 0 {
+                s.path[i] = s.path[parent as usize] * s.cond[i];
+                // Element by element: for the usual one to five metrics a memcpy call costs
+                // more.
+                for j in 0..k {
+                    s.state[d * k + j] = s.state[(d - 1) * k + j];
+                }
+            }
+            for e in self.effects_of(i) {
+                let eff = &self.effects[e];
+                let state = &mut s.state[d * k..d * k + k];
+                let v = match value(&eff.slot, inputs, &s.lets, state, &mut s.stack) {
+                    Ok(v) => v,
+                    Err(_) if !F::STRICT => return Err(Abort),
+                    Err(err) => {
+                        faults.report(diag(eff.slot.prog, err));
+                        continue;
+                    }
+                };
+                let slot = &mut state[eff.metric as usize];
+                let new = apply(eff.op, *slot, v);
+                if new.is_finite() {
+                    *slot = new;
+                } else if F::STRICT {
+                    faults.report(Diagnostic::error(
+                        eff.slot.prog.file,
+                        eff.slot.prog.span,
+                        format!(
+                            "this effect makes the metric `{}` {new}, not a finite number",
+                            self.model.metrics[eff.metric as usize].name
+                        ),
+                    ));
+                } else {
+                    return Err(Abort);
+                }
+                s.effect_values[e] = *slot;
+            }
+            if i == next_leaf {
+                s.leaf_prior[ord] = s.path[i];
+                total += s.path[i];
+                for j in 0..k {
+                    s.leaf_metrics[ord * k + j] = s.state[d * k + j];
+                }
+                ord += 1;
+                next_leaf = leaves.get(ord).map_or(usize::MAX, |&l| l as usize);
+            }
+        }
+        s.leaf_total = total;
+        if faults.any() { Err(Abort) } else { Ok(()) }
+    }
+
+    /// Rolls decisions back (children before parents: best option at each decision, first
+    /// on a tie; expectation at each chance node). With [`Choose::RollBack`] it then sets each
+    /// option's probability and returns true: path probabilities must be walked again.
+    fn decide(&self, choose: Choose<'_>, s: &mut Scratch) -> bool {
+        let Some((dir, obj)) = self.model.objective else {
+            return false;
+        };
+        if self.decisions.is_empty() {
+            return false;
+        }
+        let model = self.model;
+        let (k, obj) = (model.metrics.len(), obj as usize);
+        let leaves = &self.shape.sets.leaves;
+        let mut ord = leaves.len();
+        let mut d = self.decisions.len();
+        for i in (0..model.nodes.len()).rev() {
+            let node = &model.nodes[i];
+            s.value[i] = if node.children.is_empty() {
+                ord -= 1;
+                s.leaf_metrics[ord * k + obj]
+            } else if d > 0 && self.decisions[d - 1] as usize == i {
+                d -= 1;
+                let best = best_child(&node.children, &s.value, dir);
+                s.best[d] = best as u32;
+                s.value[node.children[best] as usize]
+            } else {
+                let mut acc = 0.0;
+                for &c in &node.children {
+                    acc += s.cond[c as usize] * s.value[c as usize];
+                }
+                acc
+            };
+        }
+        match choose {
+            Choose::Fixed(_) => false,
+            Choose::RollBack => {
+                let chosen: Vec<NodeId> = self
+                    .decisions
+                    .iter()
+                    .zip(&s.best)
+                    .map(|(&dn, &b)| model.nodes[dn as usize].children[b as usize])
+                    .collect();
+                self.set_options(chosen.into_iter(), s);
+                true
+            }
+        }
+    }
+
+    /// Gives each decision's chosen option probability 1 and the others 0.
+    fn set_options(&self, chosen: impl Iterator<Item = NodeId>, s: &mut Scratch) {
+        for (&dn, c) in self.decisions.iter().zip(chosen) {
+            for &o in &self.model.nodes[dn as usize].children {
+                s.cond[o as usize] = if o == c { 1.0 } else { 0.0 };
+            }
+        }
+    }
+
+    /// Each node's probability: the product along its path. An option under an option not
+    /// taken still counts as taken within its own decision; the zeros above multiply in.
+    fn path_probabilities(&self, s: &mut Scratch) {
+        s.path[0] = 1.0;
+        for k in 1..self.parent.len() {
+            s.path[k] = s.path[self.parent[k] as usize] * s.cond[k];
+        }
+        let mut total = 0.0;
+        for (o, &l) in self.shape.sets.leaves.iter().enumerate() {
+            s.leaf_prior[o] = s.path[l as usize];
+            total += s.path[l as usize];
+        }
+        s.leaf_total = total;
+    }
+
+    /// Conditions the leaves on the evidence. Strict: evidence of probability 0 is an error;
+    /// lenient: the run carries its probability, 0 included, as its weight.
+    fn condition<F: Faults>(&self, faults: &mut F, s: &mut Scratch) -> Result<(), Abort> {
+        let Some(inside) = &self.shape.evidence else {
+            s.evidence = 1.0;
+            return Ok(());
+        };
+        let pe = inside.sum(|o| s.leaf_prior[o]);
+        s.evidence = pe;
+        if pe <= 0.0 {
+            if F::STRICT {
+                let ev = &self.model.events[self.model.observe[0] as usize];
+                faults.report(Diagnostic::error(
+                    ev.file,
+                    ev.span,
+                    "the evidence has probability 0: no path with any probability is consistent with it",
+                ));
+                return Err(Abort);
+            }
+            s.leaf_post.fill(0.0);
+            return Ok(());
+        }
+        s.leaf_post.fill(0.0);
+        for o in inside.iter() {
+            let o = o as usize;
+            s.leaf_post[o] = s.leaf_prior[o] / pe;
+        }
+        Ok(())
+    }
+
+    /// The forecasts, in order, under the leaf probabilities of this run: given the evidence,
+    /// or before it with `prior`. An undefined forecast takes the value `undefined` returns
+    /// on hearing why (NaN, or a stand-in that keeps later forecasts from failing again).
+    pub(crate) fn forecasts<I: Inputs>(
+        &self,
+        inputs: &mut I,
+        s: &mut Scratch,
+        prior: bool,
+        mut undefined: impl FnMut(usize, EvalError) -> f64,
+    ) {
+        let Scratch {
+            lets,
+            leaf_metrics,
+            leaf_prior,
+            leaf_post,
+            forecasts,
+            weights,
+            stack,
+            ..
+        } = s;
+        let probs: &[f64] = if prior || self.shape.evidence.is_none() {
+            leaf_prior
+        } else {
+            leaf_post
+        };
+        forecasts.clear();
+        weights.clear();
+        let queries = &self.shape.queries;
+        for (i, (kind, slot)) in self.forecasts.iter().enumerate() {
+            let (result, weight) = match *kind {
+                ForecastKind::Query(q) => (Ok(queries.ratio(q, probs, leaf_metrics).num), 1.0),
+                ForecastKind::Conditional(q) => {
+                    let r = queries.ratio(q, probs, leaf_metrics);
+                    (quotient(r, slot.prog.span), r.den.max(0.0))
+                }
+                ForecastKind::General => {
+                    let env = &mut KEnv {
+                        inputs: &mut *inputs,
+                        lets,
+                        metrics: &[],
+                        forecasts,
+                        queries: Some((queries, probs, leaf_metrics)),
+                    };
+                    (program::run(slot.prog, env, stack), 1.0)
+                }
+            };
+            let v = match result.and_then(|v| finite(v, slot.prog.span)) {
+                Ok(v) => v,
+                Err(e) => undefined(i, e),
+            };
+            forecasts.push(v);
+            weights.push(weight);
+        }
+    }
+
+    /// Runs an expectation's program against this run's forecasts and leaves.
+    pub(crate) fn expectation<I: Inputs>(
+        &self,
+        program: &Program,
+        inputs: &mut I,
+        s: &mut Scratch,
+    ) -> Result<f64, EvalError> {
+        let probs: &[f64] = if self.shape.evidence.is_some() {
+            &s.leaf_post
+        } else {
+            &s.leaf_prior
+        };
+        let env = &mut KEnv {
+            inputs,
+            lets: &s.lets,
+            metrics: &[],
+            forecasts: &s.forecasts,
+            queries: Some((&self.shape.queries, probs, &s.leaf_metrics)),
+        };
+        program::run(program, env, &mut s.stack).and_then(|v| finite(v, program.span))
+    }
+}
+
+fn best_child(children: &[u32], value: &[f64], dir: Direction) -> usize {
+    let mut best = 0;
+    for (j, &c) in children.iter().enumerate().skip(1) {
+        let better = match dir {
+            Direction::Maximize => value[c as usize] > value[children[best] as usize],
+            Direction::Minimize => value[c as usize] < value[children[best] as usize],
+        };
+        if better {
+            best = j;
+        }
+    }
+    best
+}

@@ -1,0 +1,142 @@
+//! Branch probabilities: each in [0, 1], `rest` fills the gap, siblings sum to 1.
+//!
+//! The point evaluation is strict: a probability outside [0, 1] or siblings that do not sum
+//! to 1 are errors naming the node, each sibling's value and the sum. A Monte Carlo sample is
+//! lenient: it clamps, lets a negative `rest` count as 0 and renormalises, and says so.
+
+use scn_dsl::{Diagnostic, Label};
+
+use super::{Abort, Faults, Plan};
+use crate::model::ProbDef;
+
+/// Slack allowed on sums of sibling probabilities.
+pub(crate) const SUM_TOLERANCE: f64 = 1e-9;
+
+/// A set of sibling branches: `kids[start..end]` of the plan, and the one with `rest`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Group {
+    pub parent: u32,
+    pub start: u32,
+    pub end: u32,
+    pub rest: Option<u32>,
+}
+
+impl Plan<'_> {
+    /// Completes `cond` (written probabilities already in place): `rest`s, then the sums.
+    /// `out_of_range` marks written probabilities the strict check has already reported, so
+    /// their sums are not reported again.
+    pub(super) fn complete<F: Faults>(
+        &self,
+        cond: &mut [f64],
+        out_of_range: &[bool],
+        faults: &mut F,
+        adjusted: &mut bool,
+    ) -> Result<(), Abort> {
+        for g in &self.groups {
+            let kids = &self.kids[g.start as usize..g.end as usize];
+            // `rest` is still 0 here, so this is the sum of the others.
+            let mut sum = 0.0;
+            for &c in kids {
+                sum += cond[c as usize];
+            }
+            if let Some(r) = g.rest {
+                cond[r as usize] = (1.0 - sum).max(0.0);
+            }
+            let off = match g.rest {
+                Some(_) => sum > 1.0 + SUM_TOLERANCE,
+                None => (sum - 1.0).abs() > SUM_TOLERANCE,
+            };
+            if !off {
+                continue;
+            }
+            if F::STRICT {
+                if !kids.iter().any(|&c| out_of_range[c as usize]) {
+                    faults.report(self.sum_error(g, kids, sum, cond));
+                }
+                continue;
+            }
+            // A sample: renormalise what is there (with `rest` at 0 when the others
+            // already exceed 1).
+            let total = sum + g.rest.map_or(0.0, |r| cond[r as usize]);
+            if total <= 0.0 {
+                return Err(Abort);
+            }
+            *adjusted = true;
+            for &c in kids {
+                cond[c as usize] /= total;
+            }
+        }
+        Ok(())
+    }
+
+    fn sum_error(&self, g: &Group, kids: &[u32], sum: f64, cond: &[f64]) -> Diagnostic {
+        let model = self.model;
+        let written: Vec<u32> = kids
+            .iter()
+            .copied()
+            .filter(|&c| Some(c) != g.rest)
+            .collect();
+        let listing: Vec<String> = written
+            .iter()
+            .map(|&c| format!("{} = {}", model.nodes[c as usize].id, fmt(cond[c as usize])))
+            .collect();
+        let under = if g.parent == 0 {
+            format!("the scenario `{}`", model.meta.id)
+        } else {
+            format!("`{}`", model.path_of(g.parent))
+        };
+        let (message, help) = match g.rest {
+            Some(_) => (
+                format!(
+                    "the probabilities under {under} sum to {} before `rest`, more than 1 ({})",
+                    fmt(sum),
+                    listing.join(", ")
+                ),
+                "lower them so that `rest` is 0 or more",
+            ),
+            None => (
+                format!(
+                    "the probabilities under {under} sum to {}, not 1 ({})",
+                    fmt(sum),
+                    listing.join(", ")
+                ),
+                "make them add up to 1, or give one branch `p = rest`",
+            ),
+        };
+        let first = &model.nodes[kids[0] as usize];
+        let mut d = Diagnostic::error(first.file, first.prob_span, message).with_help(help);
+        for &c in kids.iter().skip(1).filter(|&&c| Some(c) != g.rest) {
+            let n = &model.nodes[c as usize];
+            d.labels.push(Label {
+                file: n.file,
+                span: n.prob_span,
+                message: format!("{} = {}", n.id, fmt(cond[c as usize])),
+            });
+        }
+        d
+    }
+
+    /// The error for a written probability outside [0, 1].
+    pub(super) fn range_error(&self, node: u32, v: f64) -> Diagnostic {
+        let n = &self.model.nodes[node as usize];
+        let ProbDef::Expr(p) = &n.prob else {
+            unreachable!("only written probabilities are checked")
+        };
+        Diagnostic::error(
+            p.file,
+            p.span,
+            format!(
+                "the probability of `{}` is {}, outside [0, 1]",
+                n.id,
+                fmt(v)
+            ),
+        )
+    }
+}
+
+/// A probability as a person reads it: up to 12 significant digits, no float noise.
+pub(crate) fn fmt(v: f64) -> String {
+    let s = format!("{v:.12}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_owned() }
+}

@@ -1,0 +1,101 @@
+//! `P(…)` and `E(…)` over leaf probabilities.
+//!
+//! Which leaves a query sums over never changes, so a [`QueryPlan`] holds their sets once;
+//! each evaluation (the point one, or one Monte Carlo sample) then only adds up weights.
+
+use super::leaves::{LeafSet, LeafSets};
+use crate::model::{Model, Query};
+
+/// The leaves each query of a model sums over.
+#[derive(Clone, Debug)]
+pub(crate) struct QueryPlan {
+    items: Vec<Planned>,
+    metrics: usize,
+}
+
+#[derive(Clone, Debug)]
+enum Planned {
+    /// P(e) or P(e | g): leaves of e∧g over leaves of g.
+    Prob { num: LeafSet, den: Option<LeafSet> },
+    /// E(m) or E(m | g).
+    Expect {
+        metric: usize,
+        over: Option<LeafSet>,
+    },
+}
+
+/// A query's value as numerator over denominator: `den` is the probability of the condition
+/// (1 for an unconditional query), so the value is `num / den` when `den > 0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Ratio {
+    pub num: f64,
+    pub den: f64,
+}
+
+impl QueryPlan {
+    /// Lists the leaves of every query.
+    pub(crate) fn new(model: &Model, sets: &LeafSets) -> QueryPlan {
+        let items = model
+            .queries
+            .iter()
+            .map(|q| match *q {
+                Query::Prob { event, given: None } => Planned::Prob {
+                    num: sets.set(event).clone(),
+                    den: None,
+                },
+                Query::Prob {
+                    event,
+                    given: Some(g),
+                } => Planned::Prob {
+                    num: sets.all_of(&[event, g]),
+                    den: Some(sets.set(g).clone()),
+                },
+                Query::Expect { metric, given } => Planned::Expect {
+                    metric: metric as usize,
+                    over: given.map(|g| sets.set(g).clone()),
+                },
+            })
+            .collect();
+        QueryPlan {
+            items,
+            metrics: model.metrics.len(),
+        }
+    }
+
+    /// True when query `i` has a condition (`P(a | b)`, `E(m | b)`).
+    pub(crate) fn is_conditional(&self, i: u32) -> bool {
+        match &self.items[i as usize] {
+            Planned::Prob { den, .. } => den.is_some(),
+            Planned::Expect { over, .. } => over.is_some(),
+        }
+    }
+
+    /// Query `i` under leaf weights `leaf_prob` and leaf metric values `leaf_metrics`
+    /// (`[ordinal * metrics + m]`), as a ratio; sums run over leaves in ascending order.
+    #[inline]
+    pub(crate) fn ratio(&self, i: u32, leaf_prob: &[f64], leaf_metrics: &[f64]) -> Ratio {
+        let m = self.metrics;
+        match &self.items[i as usize] {
+            Planned::Prob { num, den } => Ratio {
+                num: num.sum(|o| leaf_prob[o]),
+                den: den.as_ref().map_or(1.0, |d| d.sum(|o| leaf_prob[o])),
+            },
+            Planned::Expect { metric, over } => {
+                let term = |o: usize| leaf_prob[o] * leaf_metrics[o * m + metric];
+                match over {
+                    None => {
+                        let mut acc = 0.0;
+                        for o in 0..leaf_prob.len() {
+                            acc += term(o);
+                        }
+                        Ratio { num: acc, den: 1.0 }
+                    }
+                    Some(g) => Ratio {
+                        num: g.sum(term),
+                        den: g.sum(|o| leaf_prob[o]),
+                    },
+                }
+            }
+        }
+    }
+}
