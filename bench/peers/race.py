@@ -10,7 +10,8 @@ rounds is then what the report gives. Medians of each contestant's own times are
 too, but the ratios are the figures to quote.
 
 Each run is one fresh process. Wall time is measured here, around the whole process from
-start to exit; peak RSS is the process's maximum resident set, as GNU time reports it.
+start to exit; CPU time (user + system, all threads) and peak RSS are GNU time's. On a busy
+machine CPU time moves less than wall time, but it does not show what a second thread buys.
 
 Agreement: every contestant prints the same summaries (forecast `ev`, metric `aid`). For each
 sample count the floor, which draws exactly what scn draws, is also run NOISE_SEEDS times
@@ -61,7 +62,8 @@ def parse_args():
 
 
 def run_once(cmd, timeout):
-    """One fresh process: (wall seconds, peak RSS in MiB, exit status, stdout, stderr).
+    """One fresh process: (wall s, CPU s (user + system), peak RSS MiB, exit status, stdout,
+    stderr).
 
     The peak RSS comes from GNU time, not from this script's own wait4(2): Linux carries the
     high-water mark of the memory a process replaces at exec over into the new program, so
@@ -70,7 +72,7 @@ def run_once(cmd, timeout):
     """
     with tempfile.NamedTemporaryFile(mode="r", suffix=".time") as rss_file:
         start = time.perf_counter()
-        p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file.name] + cmd,
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file.name] + cmd,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              start_new_session=True)
         try:
@@ -80,9 +82,13 @@ def run_once(cmd, timeout):
             os.killpg(p.pid, signal.SIGKILL)
             out, err = p.communicate()
         wall = time.perf_counter() - start
-        last = (rss_file.read().strip().splitlines() or ["0"])[-1]
-    rss = int(last) / 1024 if last.isdigit() else float("nan")
-    return wall, rss, p.returncode, out.decode(), err.decode()
+        # The last line; a killed process has a line about the signal before it.
+        last = (rss_file.read().strip().splitlines() or [""])[-1].split()
+    try:
+        rss, cpu = int(last[0]) / 1024, float(last[1]) + float(last[2])
+    except (IndexError, ValueError):
+        rss = cpu = float("nan")
+    return wall, cpu, rss, p.returncode, out.decode(), err.decode()
 
 
 def summaries(stdout):
@@ -143,14 +149,14 @@ def main():
     for n in sizes:
         for rnd in range(1, args.reps + 1):
             for name, template in tools:
-                wall, rss, status, out, err = run_once(command(template, n, rnd), args.timeout)
+                wall, cpu, rss, status, out, err = run_once(command(template, n, rnd), args.timeout)
                 s = summaries(out) if status == 0 else None
                 ok = s is not None
                 if not ok:
                     print(f"{name} n={n} round {rnd}: exit {status}; end of stderr:\n"
                           + "\n".join(err.strip().splitlines()[-5:]), file=sys.stderr)
                 runs.append({"tool": name, "n": n, "round": rnd, "seed": rnd, "wall": wall,
-                             "rss": rss, "ok": ok, "status": status, "summaries": s})
+                             "cpu": cpu, "rss": rss, "ok": ok, "status": status, "summaries": s})
                 print(f"{name:<11} n={n:<8} round {rnd}  wall {wall:7.3f} s  "
                       f"peak RSS {rss:6.0f} MiB  {'ok' if ok else 'FAILED'}", file=sys.stderr)
 
@@ -162,7 +168,7 @@ def main():
             break
         values = {k: [] for k in STATS}
         for seed in range(1001, 1001 + args.noise_seeds):
-            _, _, status, out, _ = run_once(command(floor_cmd, n, seed), args.timeout)
+            _, _, _, status, out, _ = run_once(command(floor_cmd, n, seed), args.timeout)
             s = summaries(out) if status == 0 else None
             if s:
                 for col, key, head in STATS:
@@ -185,27 +191,28 @@ def main():
         f"{args.threads} threads. Load average (1, 5, 15 min) {' '.join(load0)} at the start, "
         f"{' '.join(load1)} at the end.")
     say("")
-    say("Ratios of wall times, per round, then the median over the rounds (the range over "
-        "the rounds in brackets):")
-    say("")
     present = [r for r in RATIOS if r[0] in names and r[1] in names]
-    say("| N | " + " | ".join(h for _, _, h in present) + " |")
-    say("|---:|" + "---:|" * len(present))
-    for n in sizes:
-        cells = []
-        for a, b, _ in present:
-            ra = {r["round"]: r for r in of(a, n) if r["ok"]}
-            rb = {r["round"]: r for r in of(b, n) if r["ok"]}
-            q = [ra[k]["wall"] / rb[k]["wall"] for k in ra if k in rb and rb[k]["wall"] > 0]
-            cells.append(f"**{fmt(median(q))}** ({fmt(min(q))}–{fmt(max(q))})" if q else "n/a")
-        say(f"| {n:,} | " + " | ".join(cells) + " |")
+    for key, what in (("wall", "wall times"), ("cpu", "CPU times (user + system)")):
+        say(f"Ratios of {what}, per round, then the median over the rounds (the range over "
+            f"the rounds in brackets):")
+        say("")
+        say("| N | " + " | ".join(h for _, _, h in present) + " |")
+        say("|---:|" + "---:|" * len(present))
+        for n in sizes:
+            cells = []
+            for a, b, _ in present:
+                ra = {r["round"]: r for r in of(a, n) if r["ok"]}
+                rb = {r["round"]: r for r in of(b, n) if r["ok"]}
+                q = [ra[k][key] / rb[k][key] for k in ra if k in rb and rb[k][key] > 0]
+                cells.append(f"**{fmt(median(q))}** ({fmt(min(q))}–{fmt(max(q))})" if q else "n/a")
+            say(f"| {n:,} | " + " | ".join(cells) + " |")
+        say("")
+    say("Each contestant on its own (medians over the rounds; CPU is user + system time of "
+        "all threads; statistics are means over the rounds):")
     say("")
-    say("Each contestant on its own (medians over the rounds; statistics are means over the "
-        "rounds):")
-    say("")
-    say("| N | contestant | runs ok | wall (s) | peak RSS (MiB) | "
+    say("| N | contestant | runs ok | wall (s) | CPU (s) | peak RSS (MiB) | "
         + " | ".join(h for _, _, h in STATS) + " |")
-    say("|---:|---|---:|---:|---:|" + "---:|" * len(STATS))
+    say("|---:|---|---:|---:|---:|---:|" + "---:|" * len(STATS))
     for n in sizes:
         for name in names:
             rs = of(name, n)
@@ -213,7 +220,8 @@ def main():
             stats = [fmt(statistics.fmean(r["summaries"][c][k] for r in ok)) if ok else "n/a"
                      for c, k, _ in STATS]
             say(f"| {n:,} | {NAMES.get(name, name)} | {len(ok)}/{len(rs)} | "
-                f"{fmt(median(r['wall'] for r in ok), 3)} | {fmt(median(r['rss'] for r in ok), 0)} | "
+                f"{fmt(median(r['wall'] for r in ok), 3)} | {fmt(median(r['cpu'] for r in ok), 2)} | "
+                f"{fmt(median(r['rss'] for r in ok), 0)} | "
                 + " | ".join(stats) + " |")
     say("")
 
