@@ -1,54 +1,61 @@
 #!/usr/bin/env bash
-# scn against its peers, Squiggle and squigglepy, on the same scenario tree, in one run.
+# scn against the floor, Squiggle and squigglepy on bench/peer-tree.scn, in one run.
 #
-#   bench/peers.sh                                   N = 100000 and 1000000, 3 runs each
-#   SIZES=1000,100000 REPS=1 bench/peers.sh          quick check
+#   bench/peers.sh                                    N = 100000 and 1000000, 5 rounds
+#   SIZES=10000 REPS=1 NOISE_SEEDS=0 bench/peers.sh   smoke test
+#   SCN_BASE=/path/to/older/scn bench/peers.sh        before/after in the same run
 #
-# The tree is /work/shared/bench/peer-tree.scn (scn) and the peer implementations in
-# /work/shared/bench/squiggle/ (Squiggle: tree.squiggle through run_one.mjs, `draw` variant;
-# squigglepy: tree_squigglepy.py, `vec` variant). Both peer variants compute what
-# `scn eval --samples N` reports: the outcome distribution of the metric `aid` (one path drawn
-# per sample) and E(aid) per sample of the uncertain probabilities and leaf values (Squiggle's
-# `evFull`, scn's forecast `ev`).
+# The contestants, each computing the same summaries of the same tree (forecast `ev`, the
+# expected aid in each sample, and metric `aid`, one leaf drawn per sample):
 #
-# Each tool runs as a fresh process REPS times per N under `/usr/bin/time -f '%e %M'`: whole-
-# process wall time (s) and peak RSS (MB = 2^20 bytes); the median of each is reported, with
-# the outcome statistics of the first run. scn runs as
-#     scn eval peer-tree.scn --samples N --format json --threads 2 --seed <rep>
-# Squiggle (Node, one thread) and squigglepy (numpy) are installed fresh into a temporary
-# directory: `npm install @quri/squiggle-lang@$SQUIGGLE_VERSION` and a venv with
-# `pip install squigglepy==$SQUIGGLEPY_VERSION`. npm's and pip's caches go there too, so the
-# run leaves nothing behind; it needs the npm and PyPI registries and nothing else.
+#   scn         scn eval bench/peer-tree.scn --samples N --seed S --threads T --format json
+#   base        the same with $SCN_BASE, when set
+#   floor       bench/floor: the same sampling in straight-line Rust (scn-floor N S T)
+#   squigglepy  bench/peers/tree_squigglepy.py N S (numpy, vectorised)
+#   Squiggle    bench/peers/squiggle.mjs N S running bench/peers/tree.squiggle (Node)
+#
+# They run in rounds, one fresh process each per round, in that order, so that every ratio
+# compares runs made moments apart on a shared machine. The report gives, for each N, the
+# median over rounds of the per-round ratios Squiggle ÷ scn, squigglepy ÷ scn, scn ÷ floor
+# (and base ÷ scn), then each contestant's median wall time and peak RSS, whether the floor
+# (and base) gave scn's numbers bit for bit, and how far each peer's statistics are from
+# scn's in units of sampling noise. bench/peers/race.py does the timing and the report.
+#
+# Squiggle and squigglepy are installed fresh into a temporary directory:
+# `npm install @quri/squiggle-lang@$SQUIGGLE_VERSION` and a venv with
+# `pip install squigglepy==$SQUIGGLEPY_VERSION`; npm's and pip's caches go there too and
+# the directory is removed at the end. The run needs the npm and PyPI registries and nothing
+# else.
 #
 # Environment:
-#   SIZES=100000,1000000    sample counts
-#   REPS=3                  fresh processes per tool and N (median reported)
-#   THREADS=2               scn --threads
-#   SCN=<binary>            skip `cargo build --release -p scn-cli` and use this binary
-#   PEERS=/work/shared/bench    where peer-tree.scn and squiggle/ are
+#   SIZES=100000,1000000   sample counts
+#   REPS=5                 rounds per sample count
+#   THREADS=2              --threads of scn, base and the floor
+#   NOISE_SEEDS=20         untimed floor runs per N that measure sampling noise (0: skip)
+#   SCN=<binary>           use this scn instead of building one
+#   FLOOR=<binary>         use this scn-floor instead of building one
+#   SCN_BASE=<binary>      an older scn to race as well
 #   SQUIGGLE_VERSION=0.10.0, SQUIGGLEPY_VERSION=0.30
-#   TIMEOUT_S=600           per process
-#   KEEP_WORK=1             keep (and print) the temporary directory
+#   TIMEOUT_S=600          per process
+#   KEEP_WORK=1            keep (and name) the temporary directory
+#
+# Output: the Markdown report on stdout and in bench/out/peers-<date>-<time>.md, every run
+# as JSON next to it. Progress goes to stderr.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 SIZES="${SIZES:-100000,1000000}"
-REPS="${REPS:-3}"
+REPS="${REPS:-5}"
 THREADS="${THREADS:-2}"
-PEERS="${PEERS:-$(cd "$root/.." && pwd)/shared/bench}"
+NOISE_SEEDS="${NOISE_SEEDS:-20}"
 SQUIGGLE_VERSION="${SQUIGGLE_VERSION:-0.10.0}"
 SQUIGGLEPY_VERSION="${SQUIGGLEPY_VERSION:-0.30}"
 TIMEOUT_S="${TIMEOUT_S:-600}"
-tree="$PEERS/peer-tree.scn"
-squiggle_dir="$PEERS/squiggle"
+tree="$root/bench/peer-tree.scn"
 
-for f in "$tree" "$squiggle_dir/tree.squiggle" "$squiggle_dir/run_one.mjs" \
-    "$squiggle_dir/tree_squigglepy.py"; do
-    [[ -f "$f" ]] || { echo "missing $f (set PEERS=)" >&2; exit 2; }
-done
-for tool in node npm python3 timeout; do
+for tool in node npm python3 cargo; do
     command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }
 done
 
@@ -61,14 +68,22 @@ if [[ ! -x /usr/bin/time ]]; then
     fi
 fi
 
-if [[ -n "${SCN:-}" ]]; then
-    scn="$SCN"
-else
-    echo "== cargo build --release -p scn-cli" >&2
-    cargo build --release -p scn-cli >&2
-    scn="${CARGO_TARGET_DIR:-$root/target}/release/scn"
+target="${CARGO_TARGET_DIR:-$root/target}"
+build=()
+[[ -n "${SCN:-}" ]] || build+=(-p scn-cli)
+[[ -n "${FLOOR:-}" ]] || build+=(-p scn-floor)
+if ((${#build[@]})); then
+    echo "== cargo build --release ${build[*]}" >&2
+    cargo build --release "${build[@]}" >&2
 fi
-scn="$(cd "$(dirname "$scn")" && pwd)/$(basename "$scn")"
+absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+scn="$(absolute "${SCN:-$target/release/scn}")"
+floor="$(absolute "${FLOOR:-$target/release/scn-floor}")"
+base=""
+if [[ -n "${SCN_BASE:-}" ]]; then
+    [[ -x "$SCN_BASE" ]] || { echo "SCN_BASE=$SCN_BASE is not an executable" >&2; exit 2; }
+    base="$(absolute "$SCN_BASE")"
+fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/scn-peers.XXXXXX")"
 if [[ "${KEEP_WORK:-0}" == 1 ]]; then
@@ -76,131 +91,37 @@ if [[ "${KEEP_WORK:-0}" == 1 ]]; then
 else
     trap 'rm -rf "$WORK"' EXIT
 fi
-cp "$tree" "$WORK/peer-tree.scn"
-cp "$squiggle_dir/tree.squiggle" "$squiggle_dir/run_one.mjs" "$squiggle_dir/tree_squigglepy.py" \
-    "$WORK/"
-cd "$WORK"
+# Node finds the package next to the script that imports it, so both go where it is installed.
+cp bench/peers/squiggle.mjs bench/peers/tree.squiggle bench/peers/tree_squigglepy.py "$WORK/"
 export npm_config_cache="$WORK/npm-cache" PIP_CACHE_DIR="$WORK/pip-cache"
 export npm_config_update_notifier=false PIP_DISABLE_PIP_VERSION_CHECK=1
 
 echo "== installing @quri/squiggle-lang@$SQUIGGLE_VERSION" >&2
-npm init -y >/dev/null
-npm install --no-audit --no-fund --loglevel=error "@quri/squiggle-lang@$SQUIGGLE_VERSION" >&2
+(cd "$WORK" && npm init -y >/dev/null &&
+    npm install --no-audit --no-fund --loglevel=error "@quri/squiggle-lang@$SQUIGGLE_VERSION" >&2)
 echo "== installing squigglepy==$SQUIGGLEPY_VERSION" >&2
 python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install -q "squigglepy==$SQUIGGLEPY_VERSION" >&2
 py="$WORK/venv/bin/python"
 
-versions="$(
-    printf 'scn %s; ' "$("$scn" --version 2>/dev/null | awk '{print $NF}')"
-    printf 'Squiggle %s on Node %s; ' "$SQUIGGLE_VERSION" "$(node --version)"
-    "$py" -c "import sys, numpy, importlib.metadata as m
-print('squigglepy', m.version('squigglepy') + ', numpy', numpy.__version__ + ', Python', sys.version.split()[0])"
-)"
+version() { "$1" --version 2>/dev/null | awk '{print $NF}'; }
+versions="scn $(version "$scn") ($(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(
+    git -C "$root" diff --quiet HEAD 2>/dev/null || echo ', uncommitted changes'))"
+[[ -z "$base" ]] || versions+="; base: $base"
+versions+="; Squiggle $SQUIGGLE_VERSION on Node $(node --version); $("$py" -c "
+import sys, numpy, importlib.metadata as m
+print('squigglepy', m.version('squigglepy') + ', numpy', numpy.__version__ + ', Python', sys.version.split()[0])")."
 
-# One timed run. Writes the tool's stdout to $WORK/out.json, appends a line to $WORK/runs.tsv:
-# tool  n  rep  wall_s  rss_kb  exit  mean  p05  p50  p95  ev_mean  ev_exact
-run_one() {
-    local tool="$1" n="$2" rep="$3"
-    shift 3
-    local status=0
-    timeout "$TIMEOUT_S" /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@" \
-        >"$WORK/out.json" 2>"$WORK/err.txt" || status=$?
-    local wall=nan rss=0
-    if [[ -s "$WORK/time.txt" ]]; then
-        read -r wall rss < <(tail -n 1 "$WORK/time.txt") || true
-    fi
-    [[ "$rss" =~ ^[0-9]+$ ]] || { wall=nan; rss=0; }
-    local stats="nan nan nan nan nan nan"
-    if [[ $status -eq 0 ]]; then
-        stats="$(python3 - "$tool" "$WORK/out.json" <<'EOF'
-import json, sys
-tool, path = sys.argv[1], sys.argv[2]
-text = open(path).read()
-if tool == "scn":
-    d = json.loads(text)
-    o = d["metrics"][0]["samples"]
-    ev = next(f for f in d["forecasts"] if f["id"] == "ev")
-    vals = [o["mean"], o["p05"], o["p50"], o["p95"], ev["samples"]["mean"], ev["value"]]
-else:
-    d = json.loads(text.strip().splitlines()[-1])["summary"]
-    o = d["outcome"]
-    vals = [o["mean"], o["p5"], o["p50"], o["p95"], d["evFull"]["mean"], float("nan")]
-print(" ".join(repr(float(v)) for v in vals))
-EOF
-)"
-    else
-        echo "$tool n=$n rep=$rep exited $status; end of its stderr:" >&2
-        tail -n 5 "$WORK/err.txt" >&2
-    fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$n" "$rep" "$wall" "$rss" "$status" \
-        "$(tr ' ' '\t' <<<"$stats")" >>"$WORK/runs.tsv"
-    printf '%-11s n=%-8s rep=%s  wall %6ss  peak RSS %5.0f MB  exit %s\n' "$tool" "$n" "$rep" \
-        "$wall" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$status" >&2
-}
+contestants=(scn "$scn" eval "$tree" --samples '{n}' --seed '{seed}' --threads "$THREADS" --format json)
+[[ -z "$base" ]] ||
+    contestants+=(:: base "$base" eval "$tree" --samples '{n}' --seed '{seed}' --threads "$THREADS" --format json)
+contestants+=(:: floor "$floor" '{n}' '{seed}' "$THREADS")
+contestants+=(:: squigglepy "$py" "$WORK/tree_squigglepy.py" '{n}' '{seed}')
+contestants+=(:: squiggle node "$WORK/squiggle.mjs" '{n}' '{seed}')
 
-: >"$WORK/runs.tsv"
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-IFS=',' read -r -a sizes <<<"$SIZES"
-for n in "${sizes[@]}"; do
-    for ((rep = 1; rep <= REPS; rep++)); do
-        run_one scn "$n" "$rep" "$scn" eval "$WORK/peer-tree.scn" --samples "$n" --format json \
-            --threads "$THREADS" --seed "$rep"
-        run_one squiggle "$n" "$rep" node "$WORK/run_one.mjs" "$n" draw "bench-seed-$rep"
-        run_one squigglepy "$n" "$rep" "$py" "$WORK/tree_squigglepy.py" one vec "$n" "$rep"
-    done
-done
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-
-python3 - "$WORK/runs.tsv" "$REPS" "$THREADS" "$versions" "$load_before" "$load_after" <<'EOF'
-import math, statistics, sys, time
-path, reps, threads, versions, load0, load1 = sys.argv[1:]
-rows = [l.rstrip("\n").split("\t") for l in open(path) if l.strip()]
-by = {}
-for tool, n, rep, wall, rss, status, *stats in rows:
-    by.setdefault((tool, int(n)), []).append(
-        {"rep": int(rep), "wall": float(wall), "rss": int(rss) / 1024, "ok": status == "0",
-         "stats": [float(x) for x in stats]})
-tools = [("scn", f"scn (`--threads {threads}`)"), ("squiggle", "Squiggle `draw`"),
-         ("squigglepy", "squigglepy `vec`")]
-sizes = sorted({n for _, n in by})
-def med(runs, key):
-    ok = [r[key] for r in runs if r["ok"]]
-    return statistics.median(ok) if ok else math.nan
-def f(x, d=1):
-    return "n/a" if x != x else f"{x:.{d}f}"
-print(f"## scn vs Squiggle vs squigglepy ({time.strftime('%Y-%m-%d')})")
-print()
-print(f"{versions}. Median of {reps} fresh processes per cell; wall time and peak RSS of the")
-print(f"whole process (GNU time). Outcome statistics of the first run. Load average (1/5/15 min)")
-print(f"before: {load0}, after: {load1}.")
-print()
-print("| N | tool | runs ok | wall (s) | ×scn | peak RSS (MB) | outcome mean | p05 | p50 | p95 | E(aid) mean |")
-print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-for n in sizes:
-    base = med(by.get(("scn", n), []), "wall")
-    for key, name in tools:
-        runs = by.get((key, n), [])
-        ok = [r for r in runs if r["ok"]]
-        wall, rss = med(runs, "wall"), med(runs, "rss")
-        ratio = wall / base if base == base and base > 0 else math.nan
-        s = ok[0]["stats"] if ok else [math.nan] * 6
-        ev = f(s[4], 2) + (f" (exact {f(s[5], 2)})" if s[5] == s[5] else "")
-        print(f"| {n:,} | {name} | {len(ok)}/{len(runs)} | {f(wall, 2)} | {f(ratio, 1)} | {f(rss, 0)} | "
-              f"{f(s[0], 2)} | {f(s[1], 2)} | {f(s[2], 2)} | {f(s[3], 2)} | {ev} |")
-print()
-print("Wall-time ratios (median / median):")
-print()
-print("| N | Squiggle / scn | squigglepy / scn |")
-print("|---:|---:|---:|")
-for n in sizes:
-    base = med(by.get(("scn", n), []), "wall")
-    r = [med(by.get((k, n), []), "wall") / base if base > 0 else math.nan for k in ("squiggle", "squigglepy")]
-    print(f"| {n:,} | {f(r[0], 1)} | {f(r[1], 1)} |")
-print()
-print("All runs (wall s / peak RSS MB):")
-print()
-for (tool, n), runs in sorted(by.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-    cells = ", ".join(f"{r['wall']:.2f}/{r['rss']:.0f}" + ("" if r["ok"] else " FAILED") for r in runs)
-    print(f"- {tool} N={n:,}: {cells}")
-EOF
+mkdir -p bench/out
+stamp="$(date +%Y%m%d-%H%M%S)"
+python3 bench/peers/race.py --sizes "$SIZES" --reps "$REPS" --noise-seeds "$NOISE_SEEDS" \
+    --timeout "$TIMEOUT_S" --threads "$THREADS" --versions "$versions" \
+    --out "bench/out/peers-$stamp.md" --raw "bench/out/peers-$stamp.json" -- "${contestants[@]}"
+echo "== report: bench/out/peers-$stamp.md" >&2

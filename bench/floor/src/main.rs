@@ -1,0 +1,328 @@
+//! The floor: `bench/peer-tree.scn` sampled by straight-line code.
+//!
+//! `scn eval bench/peer-tree.scn --samples N --seed S --threads T --format json` parses the
+//! file, resolves it, evaluates it exactly and then samples it through a general tree walker
+//! and an expression interpreter. This program does only the sampling, for that one tree,
+//! with nothing general left: the distributions are built once, the tree is unrolled into
+//! arithmetic on named locals. Its time is what sampling costs when there is nothing else
+//! to pay for, and `scn ÷ floor` in `bench/peers.sh` is the price of scn's generality.
+//!
+//! It draws the same numbers as scn and so prints the same summaries, bit for bit. That
+//! holds only while it copies scn's sampler exactly:
+//!
+//! - the generator: `Pcg64Mcg`, one per block of 2048 samples, seeded from the seed and the
+//!   block's index by SplitMix64 (`block_rng` below, as in scn-eval's `sample/draw.rs`);
+//!   blocks run in parallel and are put back in index order;
+//! - per sample, the draws in scn's order: the seven lets, then every leaf's `aid` (all
+//!   eight, whichever leaf is later drawn), then one uniform to pick the leaf;
+//! - the same floating-point operations in the same order: chances clamped to [0, 1],
+//!   `rest` as `max(0, 1 − sum)`, a renormalisation when a set misses 1 by more than 1e-9,
+//!   path probabilities as products from the root, sums left to right;
+//! - the same summaries: mean, sd with n − 1, and the 5th, 50th and 95th percentiles by
+//!   numpy's linear rule.
+//!
+//! When scn's draw order changes, change `one_sample` to match, then check with
+//! `bench/floor/check.sh`.
+//!
+//! Usage: `scn-floor N [SEED [THREADS]]`; SEED defaults to scn's default seed, THREADS to
+//! one per core. Prints JSON shaped like the `forecasts` and `metrics` of scn's report.
+
+use std::process::ExitCode;
+
+use rand::RngExt;
+use rand::distr::Distribution;
+use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use statrs::distribution::{Beta, LogNormal, Normal};
+
+/// Samples per block, as in scn: the block is the unit of seeding, so it fixes the numbers.
+const BLOCK: u64 = 2048;
+
+/// scn's seed when none is given.
+const DEFAULT_SEED: u64 = 20_251_205;
+
+/// How far a set of sibling chances may miss 1 before scn rescales it.
+const SUM_TOLERANCE: f64 = 1e-9;
+
+/// The standard normal's 95th percentile, to the digits scn uses for `a to b`.
+const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// SplitMix64, as scn uses it to spread a seed and a block index.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The generator of block `block`, exactly as scn makes it.
+fn block_rng(seed: u64, block: u64) -> Pcg64Mcg {
+    let hi = splitmix(seed ^ splitmix(block));
+    let lo = splitmix(hi ^ 0xD1B5_4A32_D192_ED03 ^ block);
+    Pcg64Mcg::new((u128::from(hi) << 64) | u128::from(lo) | 1)
+}
+
+/// `lo to hi` with 0 < lo < hi: the log-normal with those 5th and 95th percentiles, with
+/// its parameters computed as scn computes them.
+fn to(lo: f64, hi: f64) -> LogNormal {
+    let (l, h) = (lo.ln(), hi.ln());
+    LogNormal::new((l + h) / 2.0, (h - l) / (2.0 * Z95)).expect("valid log-normal")
+}
+
+fn beta(a: f64, b: f64) -> Beta {
+    Beta::new(a, b).expect("valid beta")
+}
+
+fn normal(mean: f64, sd: f64) -> Normal {
+    Normal::new(mean, sd).expect("valid normal")
+}
+
+/// Every distribution of the tree, built once.
+struct Tree {
+    p_sign: Beta,
+    p_break_rest: Beta,
+    q_hold: Beta,
+    q_esc: Beta,
+    q_attr: Beta,
+    q_stable: Beta,
+    q_flare: Beta,
+    holds: LogNormal,
+    collapses: Normal,
+    escalation: LogNormal,
+    attrition: Normal,
+    ceasefire: LogNormal,
+    stable: LogNormal,
+    flare: Normal,
+    relapse: LogNormal,
+}
+
+impl Tree {
+    fn new() -> Tree {
+        Tree {
+            p_sign: beta(3.0, 7.0),
+            p_break_rest: beta(5.0, 5.0),
+            q_hold: beta(6.0, 4.0),
+            q_esc: beta(2.0, 8.0),
+            q_attr: beta(6.0, 4.0),
+            q_stable: beta(5.0, 5.0),
+            q_flare: beta(6.0, 4.0),
+            holds: to(150.0, 400.0),
+            collapses: normal(60.0, 20.0),
+            escalation: to(10.0, 60.0),
+            attrition: normal(35.0, 10.0),
+            ceasefire: to(40.0, 120.0),
+            stable: to(80.0, 200.0),
+            flare: normal(55.0, 15.0),
+            relapse: to(20.0, 80.0),
+        }
+    }
+}
+
+/// One set of siblings whose last member is `rest` (its slot holds 0 on entry): fills in
+/// `rest` and rescales the set if it still misses 1, as scn does. The sum cannot be 0 here
+/// (`rest` tops it up to at least 1), so scn's "drop the sample" case never arises.
+fn siblings<const N: usize>(mut c: [f64; N]) -> [f64; N] {
+    let mut sum: f64 = c.iter().sum();
+    c[N - 1] = (1.0 - sum).max(0.0);
+    sum += c[N - 1];
+    if (sum - 1.0).abs() > SUM_TOLERANCE {
+        for x in &mut c {
+            *x /= sum;
+        }
+    }
+    c
+}
+
+/// One sample: `[E(aid), P(holds), the drawn leaf's aid]`.
+fn one_sample(t: &Tree, rng: &mut Pcg64Mcg) -> [f64; 3] {
+    let p_sign = t.p_sign.sample(rng);
+    let p_break_rest = t.p_break_rest.sample(rng);
+    let q_hold = t.q_hold.sample(rng);
+    let q_esc = t.q_esc.sample(rng);
+    let q_attr = t.q_attr.sample(rng);
+    let q_stable = t.q_stable.sample(rng);
+    let q_flare = t.q_flare.sample(rng);
+
+    let unit = |p: f64| p.clamp(0.0, 1.0);
+    let [sign, breakdown, freeze] =
+        siblings([unit(p_sign), unit((1.0 - p_sign) * p_break_rest), 0.0]);
+    let [holds, collapses] = siblings([unit(q_hold), 0.0]);
+    let [escalation, attrition, ceasefire] =
+        siblings([unit(q_esc), unit((1.0 - q_esc) * q_attr), 0.0]);
+    let [stable, flare, relapse] =
+        siblings([unit(q_stable), unit((1.0 - q_stable) * q_flare), 0.0]);
+
+    // Path probabilities as scn forms them: the root's 1 times each chance on the way down.
+    let (sign, breakdown, freeze) = (1.0 * sign, 1.0 * breakdown, 1.0 * freeze);
+    let prob = [
+        sign * holds,
+        sign * collapses,
+        breakdown * escalation,
+        breakdown * attrition,
+        breakdown * ceasefire,
+        freeze * stable,
+        freeze * flare,
+        freeze * relapse,
+    ];
+    let aid = [
+        t.holds.sample(rng),
+        t.collapses.sample(rng),
+        t.escalation.sample(rng),
+        t.attrition.sample(rng),
+        t.ceasefire.sample(rng),
+        t.stable.sample(rng),
+        t.flare.sample(rng),
+        t.relapse.sample(rng),
+    ];
+
+    let mut total = 0.0;
+    for p in prob {
+        total += p;
+    }
+    let ev: f64 = prob.iter().zip(&aid).map(|(p, v)| p * v).sum();
+
+    let u = rng.random::<f64>() * total;
+    let mut pick = prob.iter().rposition(|&p| p > 0.0).unwrap_or(0);
+    let mut acc = 0.0;
+    for (o, &p) in prob.iter().enumerate() {
+        acc += p;
+        if u < acc && p > 0.0 {
+            pick = o;
+            break;
+        }
+    }
+    [ev, prob[0], aid[pick]]
+}
+
+/// One block's three columns.
+fn block(t: &Tree, seed: u64, b: u64, samples: u64) -> [Vec<f64>; 3] {
+    let count = BLOCK.min(samples - b * BLOCK) as usize;
+    let mut rng = block_rng(seed, b);
+    let mut cols = [
+        Vec::with_capacity(count),
+        Vec::with_capacity(count),
+        Vec::with_capacity(count),
+    ];
+    for _ in 0..count {
+        for (col, v) in cols.iter_mut().zip(one_sample(t, &mut rng)) {
+            col.push(v);
+        }
+    }
+    cols
+}
+
+/// Mean, sd and percentiles of a column, computed as scn's `Summary::of` computes them.
+fn summary(values: &mut [f64]) -> Value {
+    let n = values.len();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    if lo == hi {
+        return json!({"n": n, "mean": lo, "sd": 0.0, "p05": lo, "p50": lo, "p95": lo});
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let var = if n > 1 {
+        values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
+    } else {
+        0.0
+    };
+    // The median first: selecting it splits the values, so the 5th percentile is then found
+    // in the lower half and the 95th in the upper half (scn does the same; below 64 values a
+    // percentile may need a rank from the other half).
+    let p50 = quantile_at(values, n, 0.5, 0);
+    let (p05, p95) = if n < 64 {
+        (
+            quantile_at(values, n, 0.05, 0),
+            quantile_at(values, n, 0.95, 0),
+        )
+    } else {
+        let mid = ((n - 1) as f64 * 0.5).floor() as usize;
+        let (lower, upper) = values.split_at_mut(mid + 1);
+        (
+            quantile_at(lower, n, 0.05, 0),
+            quantile_at(upper, n, 0.95, mid + 1),
+        )
+    };
+    json!({"n": n, "mean": mean, "sd": var.sqrt(), "p05": p05, "p50": p50, "p95": p95})
+}
+
+/// numpy's default q-quantile (linear between order statistics) of `n` values, by
+/// selection in `part`, which holds the ranks `offset..` and every rank the quantile needs.
+fn quantile_at(part: &mut [f64], n: usize, q: f64, offset: usize) -> f64 {
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let frac = h - lo as f64;
+    let (_, &mut x_lo, upper) = part.select_nth_unstable_by(lo - offset, f64::total_cmp);
+    if frac == 0.0 || upper.is_empty() {
+        return x_lo;
+    }
+    let x_hi = upper.iter().copied().fold(f64::INFINITY, f64::min);
+    x_lo + frac * (x_hi - x_lo)
+}
+
+fn run(samples: u64, seed: u64) -> Value {
+    let tree = Tree::new();
+    let blocks: Vec<[Vec<f64>; 3]> = (0..samples.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| block(&tree, seed, b, samples))
+        .collect();
+    let mut summaries: Vec<Value> = (0..3)
+        .into_par_iter()
+        .map(|c| {
+            let mut col: Vec<f64> = Vec::with_capacity(samples as usize);
+            for b in &blocks {
+                col.extend_from_slice(&b[c]);
+            }
+            summary(&mut col)
+        })
+        .collect();
+    let aid = summaries.pop();
+    let p_holds = summaries.pop();
+    let ev = summaries.pop();
+    json!({
+        "samples": samples,
+        "seed": seed,
+        "forecasts": [
+            {"id": "ev", "samples": ev},
+            {"id": "p_holds", "samples": p_holds},
+        ],
+        "metrics": [{"id": "aid", "samples": aid}],
+    })
+}
+
+fn main() -> ExitCode {
+    const USAGE: &str =
+        "usage: scn-floor N [SEED [THREADS]]   (N > 0 samples; THREADS 0 = one per core)";
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |i: usize, default: Option<u64>| -> Option<u64> {
+        args.get(i).map_or(default, |a| a.parse().ok())
+    };
+    let (Some(samples @ 1..), Some(seed), Some(threads), 1..=3) = (
+        number(0, None),
+        number(1, Some(DEFAULT_SEED)),
+        number(2, Some(0)),
+        args.len(),
+    ) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads as usize)
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("scn-floor: cannot start {threads} threads: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = pool.install(|| run(samples, seed));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).expect("numbers and strings serialise")
+    );
+    ExitCode::SUCCESS
+}
