@@ -12,7 +12,7 @@
 //! - `evaluate_only_*`: `scn_eval::evaluate` alone, on a clone of a model built beforehand
 //!   (the clone is not timed).
 //! - `sample_peer_100k`: `scn_eval::sample` with 100,000 samples of the tree shared with the
-//!   Squiggle benchmark (`/work/shared/bench/peer-tree.scn`, or `$SCN_PEER_TREE`), on 1 and
+//!   Squiggle benchmark (`bench/peer-tree.scn`, or `$SCN_PEER_TREE`), on 1 and
 //!   2 threads.
 //!
 //! Inputs are generated into `target/bench-inputs/` (the names `bench/parse.sh --nodes N`
@@ -126,11 +126,11 @@ fn evaluate_only_1m(bencher: Bencher) {
     bench_evaluate_only(bencher, 1_000_000);
 }
 
-/// `/work/shared/bench/peer-tree.scn`, or `$SCN_PEER_TREE`.
+/// `bench/peer-tree.scn`, or `$SCN_PEER_TREE`.
 fn peer_tree() -> PathBuf {
     std::env::var_os("SCN_PEER_TREE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/bench/peer-tree.scn"))
+        .unwrap_or_else(|| workspace().join("bench/peer-tree.scn"))
 }
 
 /// 100,000 Monte Carlo samples of the peer tree on `threads` worker threads.

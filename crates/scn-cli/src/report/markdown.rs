@@ -128,8 +128,9 @@ fn forecasts(r: &Report<'_>, s: &mut String) {
         }
         s.push('\n');
     }
+    // The note is our own words around forecast ids, which are plain identifiers.
     if let Some(note) = r.nonlinear_note() {
-        let _ = writeln!(s, "\n_Note: {}_", inline(&note));
+        let _ = writeln!(s, "\n_Note: {note}_");
     }
 }
 

@@ -427,6 +427,24 @@ fn diag(p: &Program, e: EvalError) -> Diagnostic {
     Diagnostic::error(p.file, e.span, e.message)
 }
 
+/// A value of the tree: a lenient run stops at the first failure; a strict one reports it and
+/// goes on without the value (`None`), to find every problem of the phase.
+#[inline(always)]
+fn settle<F: Faults>(
+    v: Result<f64, EvalError>,
+    prog: &Program,
+    faults: &mut F,
+) -> Result<Option<f64>, Abort> {
+    match v {
+        Ok(v) => Ok(Some(v)),
+        Err(_) if !F::STRICT => Err(Abort),
+        Err(e) => {
+            faults.report(diag(prog, e));
+            Ok(None)
+        }
+    }
+}
+
 /// Applies an effect operator.
 pub(crate) fn apply(op: EffectOp, current: f64, v: f64) -> f64 {
     match op {
@@ -526,27 +544,13 @@ impl Plan<'_> {
                 s.lets.push(v);
                 continue;
             }
-            let v = match value(slot, inputs, &s.lets, &[], &mut s.stack) {
-                Ok(v) => v,
-                Err(_) if !F::STRICT => return Err(Abort),
-                Err(e) => {
-                    faults.report(diag(slot.prog, e));
-                    0.0
-                }
-            };
-            s.lets.push(v);
+            let v = value(slot, inputs, &s.lets, &[], &mut s.stack);
+            s.lets.push(settle(v, slot.prog, faults)?.unwrap_or(0.0));
         }
         s.init.clear();
         for slot in &self.inits {
-            let v = match value(slot, inputs, &s.lets, &[], &mut s.stack) {
-                Ok(v) => v,
-                Err(_) if !F::STRICT => return Err(Abort),
-                Err(e) => {
-                    faults.report(diag(slot.prog, e));
-                    0.0
-                }
-            };
-            s.init.push(v);
+            let v = value(slot, inputs, &s.lets, &[], &mut s.stack);
+            s.init.push(settle(v, slot.prog, faults)?.unwrap_or(0.0));
         }
         if faults.any() { Err(Abort) } else { Ok(()) }
     }
@@ -570,13 +574,8 @@ impl Plan<'_> {
                 Some(&(_, v)) => Ok(v),
                 None => value(&slot, inputs, &s.lets, &[], &mut s.stack),
             };
-            let v = match written {
-                Ok(v) => v,
-                Err(_) if !F::STRICT => return Err(Abort),
-                Err(e) => {
-                    faults.report(diag(slot.prog, e));
-                    continue;
-                }
+            let Some(v) = settle(written, slot.prog, faults)? else {
+                continue;
             };
             if F::STRICT {
                 if !(0.0..=1.0).contains(&v) {
@@ -626,13 +625,9 @@ impl Plan<'_> {
             for e in self.effects_of(i) {
                 let eff = &self.effects[e];
                 let state = &mut s.state[d * k..d * k + k];
-                let v = match value(&eff.slot, inputs, &s.lets, state, &mut s.stack) {
-                    Ok(v) => v,
-                    Err(_) if !F::STRICT => return Err(Abort),
-                    Err(err) => {
-                        faults.report(diag(eff.slot.prog, err));
-                        continue;
-                    }
+                let v = value(&eff.slot, inputs, &s.lets, state, &mut s.stack);
+                let Some(v) = settle(v, eff.slot.prog, faults)? else {
+                    continue;
                 };
                 let slot = &mut state[eff.metric as usize];
                 let new = apply(eff.op, *slot, v);
