@@ -1,4 +1,4 @@
-//! The core distributions (spec section 6): parameters, checks and means.
+//! The core distributions (docs/reference/expressions.md#distributions): parameters, checks and means.
 
 /// z such that Φ(z) = 0.95: `lo to hi` puts 5% of the mass below `lo` and 5% above `hi`.
 pub const Z95: f64 = 1.644_853_626_951_472_2;

@@ -1,4 +1,4 @@
-//! The built-in plugins of spec section 9: `hazard`, `odds` and `pool`.
+//! The built-in plugins `hazard`, `odds` and `pool` (docs/plugins.md).
 //!
 //! Each function takes numbers and returns a number; out-of-domain arguments are errors
 //! with the writer's words, never NaN.

@@ -1,4 +1,4 @@
-//! Evaluation of a resolved model: exact (point) evaluation, per spec sections 7 and 8.
+//! Evaluation of a resolved model: exact (point) evaluation (docs/reference/evaluation.md).
 
 pub(crate) mod env;
 mod point;

@@ -1,5 +1,5 @@
 //! The point evaluation: every distribution replaced by its mean, then the tree evaluated
-//! exactly (spec section 7), evidence applied (section 8), forecasts and expectations.
+//! exactly, evidence applied, forecasts and expectations.
 
 use scn_dsl::Diagnostic;
 use scn_dsl::ast::{Direction, EffectOp};

@@ -4,10 +4,10 @@ use scn_dsl::{Diagnostic, Label};
 
 use crate::model::{Model, NodeKind, ProbDef};
 
-/// Slack allowed on sums of sibling probabilities (spec section 5).
+/// Slack allowed on sums of sibling probabilities (docs/reference/language.md#branches).
 pub const SUM_TOLERANCE: f64 = 1e-9;
 
-/// Fills `cond` with written probabilities and `rest`s, checking the rules of spec section 5.
+/// Fills `cond` with written probabilities and `rest`s, checking the rules on sibling sums.
 /// `cond` already holds each written probability's value; options and the root are set to 1.
 pub(crate) fn complete_point(model: &Model, cond: &mut [f64], diags: &mut Vec<Diagnostic>) {
     let mut out_of_range = vec![false; model.nodes.len()];

@@ -4,7 +4,7 @@ use super::{Direct, Plugin, Signature, Value};
 use crate::dist::DistKind;
 use crate::functions::{Arity, Func};
 
-/// The core distributions of spec section 6; callable without a `plugin` line.
+/// The core distributions; callable without a `plugin` line.
 pub struct StdPlugin;
 
 const STD: [DistKind; 6] = [

@@ -1,4 +1,4 @@
-//! Monte Carlo over uncertain inputs (spec section 7).
+//! Monte Carlo over uncertain inputs (docs/reference/evaluation.md#monte-carlo).
 //!
 //! Samples run in fixed-size blocks. Each block's generator depends only on the seed and the
 //! block's index, and blocks are combined in index order, so the same seed gives the same

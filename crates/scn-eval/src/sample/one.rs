@@ -1,5 +1,5 @@
 //! One Monte Carlo sample: draw every let and inline distribution, then evaluate the whole
-//! tree exactly with those values (spec section 7).
+//! tree exactly with those values (docs/reference/evaluation.md#monte-carlo).
 
 use rand::RngExt;
 use scn_dsl::Span;
