@@ -117,10 +117,7 @@ const EVERYTHING: &str = r#"scenario everything "Every key" {
 #[test]
 fn the_schema_is_a_valid_draft_2020_12_schema() {
     let s = schema();
-    assert_eq!(
-        s["$schema"],
-        "https://json-schema.org/draft/2020-12/schema"
-    );
+    assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     assert!(jsonschema::draft202012::meta::is_valid(&s));
 }
 

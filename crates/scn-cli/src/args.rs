@@ -7,12 +7,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
 
-/// scn: scenario-tree forecasting. Parse, check, evaluate and test `.scn` files.
+/// scn: scenario-tree forecasting. Check, evaluate, test and format `.scn` files.
 #[derive(Debug, Parser)]
 #[command(
     name = "scn",
     version,
-    about = "scn: scenario-tree forecasting. Check, evaluate, test and format .scn files.",
+    about,
     after_help = "Documentation, in the repository: docs/README.md (start with docs/tutorial.md; \
                   commands and exit codes: docs/reference/cli.md).",
     max_term_width = 100

@@ -57,14 +57,9 @@ fn a_shared_let_correlates_and_inline_draws_do_not() {
 
 #[test]
 fn peer_tree_expected_aid_is_101_21() {
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/bench/peer-tree.scn"
-    ));
-    let Ok(src) = src else {
-        eprintln!("../shared/bench/peer-tree.scn not found; skipped");
-        return;
-    };
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/peer-tree.scn");
+    let src = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("the benchmark tree belongs at {path}: {e}"));
     let ev = evaluate(&src);
     // Probabilities multiply independent betas linearly, so plugging in means is exact:
     // 0.3·(0.6·E[150 to 400] + 0.4·60) + 0.7·0.5·(0.2·E[10 to 60] + 0.8·0.6·35 + 0.8·0.4·E[40 to 120])

@@ -323,11 +323,7 @@ pub fn anchors(md: &str) -> Vec<String> {
                         .map(|c| if c == ' ' { '-' } else { c })
                         .collect();
                     let n = seen.entry(base.clone()).or_insert(0);
-                    out.push(if *n == 0 {
-                        base
-                    } else {
-                        format!("{base}-{n}")
-                    });
+                    out.push(if *n == 0 { base } else { format!("{base}-{n}") });
                     *n += 1;
                 }
             }
