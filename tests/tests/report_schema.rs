@@ -162,12 +162,15 @@ fn sampled_reports_match_the_schema() {
     assert!(doc["forecasts"][0]["samples"]["ess"].is_number(), "{doc:#}");
 }
 
+/// A change that makes a report invalid.
+type Breaks = fn(&mut Value);
+
 #[test]
 fn the_schema_rejects_what_scn_does_not_write() {
     let v = validator();
     let good = report(&["-"], EVERYTHING);
     assert_valid(&v, "everything", &good);
-    let broken: [(&str, fn(&mut Value)); 6] = [
+    let broken: [(&str, Breaks); 6] = [
         ("no forecasts", |d| {
             d.as_object_mut().expect("an object").remove("forecasts");
         }),
