@@ -25,15 +25,12 @@ const SPEC_EXAMPLE: &str = include_str!("../fixtures/valid/spec-example.scn");
 const TIME_LIMIT: Duration = Duration::from_secs(120);
 
 #[test]
+#[ignore = "needs /usr/bin/chromium; scripts/test runs it when chromium is installed, and CI installs it"]
 fn the_spec_example_report_renders_in_chromium() {
-    if !Path::new(CHROMIUM).exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{CHROMIUM} is missing: CI must install it (apt-get install -y chromium)"
-        );
-        eprintln!("skipped: {CHROMIUM} is not installed (apt-get install -y chromium)");
-        return;
-    }
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing (apt-get install -y chromium)"
+    );
     let work = TempDir::new("scn-html-chromium");
     let html = work.0.join("spec-example.html");
     std::fs::write(&html, render(SPEC_EXAMPLE)).expect("write the report");

@@ -7,11 +7,18 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
 
-/// scn: scenario-tree forecasting. Parse, check, evaluate and test `.scn` files.
+/// scn: scenario-tree forecasting. Check, evaluate, test and format `.scn` files.
 #[derive(Debug, Parser)]
-#[command(name = "scn", version, about, max_term_width = 100)]
+#[command(
+    name = "scn",
+    version,
+    about,
+    after_help = "Documentation, in the repository: docs/README.md (start with docs/tutorial.md; \
+                  commands and exit codes: docs/reference/cli.md).",
+    max_term_width = 100
+)]
 pub struct Cli {
-    /// Refuse every external plugin, even those the library's scn.toml declares.
+    /// Refuse every external plugin, even those the library's scn.toml declares (docs/plugins.md).
     #[arg(long, global = true)]
     pub no_plugins: bool,
     /// What to do.
@@ -22,13 +29,26 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Parse and validate files; print every diagnostic.
+    /// Parse and validate files, run their point evaluation; print every diagnostic.
+    #[command(
+        after_help = "Exit codes: 0 valid, 1 invalid, 2 unreadable. Every error message, with an \
+                      example: docs/reference/errors.md."
+    )]
     Check(CheckArgs),
     /// Evaluate a scenario and print a report.
+    #[command(
+        after_help = "See docs/reference/cli.md#scn-eval; what the numbers mean: \
+                      docs/reference/evaluation.md; the JSON report: docs/reference/json.md."
+    )]
     Eval(EvalArgs),
     /// Check every `expect` of every scenario under the paths.
+    #[command(
+        after_help = "Exit codes: 0 all hold, 3 one failed, 1 a file is invalid. See \
+                      docs/reference/cli.md#scn-test."
+    )]
     Test(TestArgs),
     /// Rewrite files in the canonical layout.
+    #[command(after_help = "See docs/reference/cli.md#scn-fmt.")]
     Fmt(FmtArgs),
 }
 
@@ -41,8 +61,8 @@ pub struct EvalArgs {
     /// Report format [default: text, or the library's `[defaults] format`].
     #[arg(long, short, value_enum)]
     pub format: Option<Format>,
-    /// Monte Carlo: draw this many samples of every uncertain input (0: none) [default: 0, or
-    /// the library's `[defaults] samples`].
+    /// Monte Carlo: draw this many samples of every uncertain input (0: none); see
+    /// docs/reference/evaluation.md [default: 0, or the library's `[defaults] samples`].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
     pub samples: Option<u64>,
     /// Seed for Monte Carlo; the same seed gives the same numbers [default: 20251205, or the
@@ -52,7 +72,8 @@ pub struct EvalArgs {
     /// Worker threads for Monte Carlo (default: one per core); never changes the numbers.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// Condition on an event, as `observe` does; repeat to combine with `and`.
+    /// Condition on an event, as `observe` does; repeat to combine with `and`. Events:
+    /// docs/reference/expressions.md#events.
     #[arg(long, value_name = "EVENT")]
     pub given: Vec<String>,
     /// Write the report here (atomically) instead of standard output.

@@ -1,4 +1,4 @@
-//! Exit codes (spec section 10).
+//! Exit codes (docs/reference/cli.md#exit-codes).
 
 use std::process::ExitCode;
 
@@ -25,7 +25,7 @@ impl From<Exit> for ExitCode {
 
 impl Exit {
     /// The code to report when runs over several files ended differently: an invalid file
-    /// outranks failed expectations (spec section 10), and I/O errors outrank both.
+    /// outranks failed expectations (a rule of the CLI contract), and I/O errors outrank both.
     pub fn combine(self, other: Exit) -> Exit {
         fn rank(e: Exit) -> u8 {
             match e {

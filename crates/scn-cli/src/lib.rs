@@ -1,7 +1,7 @@
 //! The `scn` command line: argument parsing, commands and report rendering.
 //!
 //! [`run`] takes the arguments and an [`Io`] (standard streams, or buffers in tests) and returns
-//! the exit code of spec section 10.
+//! the exit code (docs/reference/cli.md#exit-codes).
 
 mod args;
 mod commands;

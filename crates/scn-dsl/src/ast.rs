@@ -122,7 +122,7 @@ pub struct ScenarioItem {
     pub span: Span,
 }
 
-/// The kinds of scenario item (spec section 4).
+/// The kinds of scenario item (docs/reference/language.md#scenario-items).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScenarioItemKind {
     /// `as_of DATE`.
@@ -239,7 +239,7 @@ pub struct BodyItem {
     pub span: Span,
 }
 
-/// The kinds of body item (spec section 5).
+/// The kinds of body item (docs/reference/language.md#branches).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BodyItemKind {
     /// `metric op= expr`.
@@ -391,7 +391,7 @@ pub struct Expr {
     pub span: Span,
 }
 
-/// The kinds of expression (spec section 6, with the queries of section 8).
+/// The kinds of expression, queries included (docs/reference/expressions.md).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// A number, suffixes applied.
@@ -467,7 +467,7 @@ impl BinOp {
     }
 }
 
-/// An event: a set of leaves (spec section 8).
+/// An event: a set of leaves (docs/reference/expressions.md#events).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// What it is.

@@ -1,4 +1,4 @@
-//! Calendar dates and durations (spec section 2).
+//! Calendar dates and durations (docs/reference/language.md#lexical-rules).
 //!
 //! Dates are proleptic Gregorian days with no time of day. A partial date means the last day
 //! of its month or year. Adding a duration first adds calendar months, clamping to the end of

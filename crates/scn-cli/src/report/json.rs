@@ -1,4 +1,4 @@
-//! The JSON report of spec section 11. Keys there are a contract; keys added here are
+//! The JSON report of docs/reference/json.md. Keys marked contract there are stable; others are
 //! extensions. Paths are streamed, not built in memory, so a million leaves cost no more
 //! than their bytes.
 

@@ -25,7 +25,7 @@ pub(crate) trait Render {
 pub enum Format {
     /// A tree, forecasts, metrics, decisions and top paths, for a terminal.
     Text,
-    /// The JSON of spec section 11, for programs.
+    /// The JSON report of docs/reference/json.md, for programs.
     Json,
     /// GitHub-flavoured Markdown, for issues, pull requests and wikis.
     Markdown,

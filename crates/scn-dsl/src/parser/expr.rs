@@ -9,7 +9,7 @@ use super::{Builder, span_of};
 use crate::ast::{BinOp, Event, EventKind, Expr, ExprKind};
 use crate::grammar::Rule;
 
-/// Spec section 6, loosest first: `to`; `+ -`; `* /`; unary `-`; `^` (right-associative).
+/// Precedence, loosest first: `to`; `+ -`; `* /`; unary `-`; `^` (right-associative).
 /// Unary minus sits below `^` so that `-2^2` is -4.
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()

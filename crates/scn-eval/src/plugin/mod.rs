@@ -1,4 +1,4 @@
-//! Plugins: named groups of functions called as `plugin.fn(args)` (spec section 9).
+//! Plugins: named groups of functions called as `plugin.fn(args)` (docs/plugins.md).
 //!
 //! Every plugin implements [`Plugin`]: it lists its functions' signatures and answers calls
 //! with a number or a distribution. Built in are `std` (the core distributions, needing no

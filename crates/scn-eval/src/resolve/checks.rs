@@ -1,4 +1,4 @@
-//! Structural rules of spec section 5 that need the whole tree: subtree extents, dates,
+//! Structural rules of the tree that need the whole tree: subtree extents, dates,
 //! sibling ids, `rest`, branches mixed with options, and the objective.
 
 use std::collections::HashMap;

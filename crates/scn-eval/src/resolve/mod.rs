@@ -212,7 +212,7 @@ impl<'a> Builder<'a> {
                         });
                         continue;
                     }
-                    // Defaults come last (spec section 3), or positional calls could not reach
+                    // Defaults come last (a rule of the language), or positional calls could not reach
                     // the parameters after a default.
                     let mut seen_default = false;
                     for p in &t.params {

@@ -3,7 +3,7 @@
 //! step of P(branch by D)).
 //!
 //! P(#tag by D) is the probability of the leaves whose path passes a node tagged `#tag` and
-//! dated on or before D (spec section 8). Dates never decrease down a path, so one pre-order
+//! dated on or before D (docs/reference/expressions.md#events). Dates never decrease down a path, so one pre-order
 //! pass finds each leaf's earliest dated tagged ancestor.
 
 use std::fmt::Write as _;
