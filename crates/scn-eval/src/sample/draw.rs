@@ -1,8 +1,9 @@
 //! Drawing from the core distributions with statrs, and the generator behind every draw.
 
+use rand::RngExt;
 use rand::distr::Distribution;
 use rand_pcg::Pcg64Mcg;
-use statrs::distribution::{Beta, LogNormal, Normal, Triangular, Uniform};
+use statrs::distribution::Normal;
 
 use crate::dist::{DistKind, ToParams, to_params};
 use crate::kernel::inputs::Inputs;
@@ -55,72 +56,176 @@ impl Inputs for Draws<'_> {
     }
 }
 
-/// A distribution with constant parameters, built once per run.
+/// A distribution with constant parameters, prepared once per run with every constant its
+/// sampler needs.
+///
+/// The algorithms are statrs's (Marsaglia–Tsang gamma over statrs's ziggurat normal, beta as
+/// a ratio of gammas, the inverse-CDF triangular) and rand's uniform, with the same draws
+/// from the generator in the same order and the same arithmetic, so every number is the one
+/// statrs would give; only the per-draw set-up statrs repeats (the gamma's square root, the
+/// uniform's range) is done once here. The tests compare against statrs.
 #[derive(Clone, Debug)]
 pub(crate) enum Sampler {
     /// A point mass (a zero-width distribution).
     Const(f64),
-    /// Beta.
-    Beta(Beta),
-    /// Normal.
-    Normal(Normal),
-    /// Log-normal.
-    LogNormal(LogNormal),
-    /// Uniform.
-    Uniform(Uniform),
-    /// Triangular.
+    /// Beta: X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b).
+    Beta(Gamma, Gamma),
+    /// Normal: mean + sd · Z.
+    Normal(f64, f64),
+    /// Log-normal: exp(mu + sigma · Z).
+    LogNormal(f64, f64),
+    /// Uniform, as rand samples it.
+    Uniform(rand::distr::Uniform<f64>),
+    /// Uniform over a range too wide for a float (`uniform(-1e308, 1e308)`): lo·(1 − u) + hi·u.
+    WideUniform(f64, f64),
+    /// Triangular by its inverse CDF.
     Triangular(Triangular),
     /// Beta-PERT: `min + width · Beta`.
-    Pert(f64, f64, Beta),
+    Pert(f64, f64, Gamma, Gamma),
+}
+
+/// Marsaglia–Tsang's gamma sampler (rate 1) with its constants computed once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Gamma {
+    d: f64,
+    c: f64,
+    /// For a shape below 1: 1 / shape, the power that boosts a Gamma(shape + 1) draw.
+    boost: Option<f64>,
+}
+
+impl Gamma {
+    fn new(shape: f64) -> Gamma {
+        let (a, boost) = if shape < 1.0 {
+            (shape + 1.0, Some(1.0 / shape))
+        } else {
+            (shape, None)
+        };
+        let d = a - 1.0 / 3.0;
+        Gamma {
+            d,
+            c: 1.0 / (9.0 * d).sqrt(),
+            boost,
+        }
+    }
+
+    #[inline]
+    fn sample(&self, rng: &mut SampleRng) -> f64 {
+        let afix = match self.boost {
+            Some(p) => rng.random::<f64>().powf(p),
+            None => 1.0,
+        };
+        let (d, c) = (self.d, self.c);
+        loop {
+            let mut x;
+            let mut v;
+            loop {
+                x = std_normal(rng);
+                v = 1.0 + c * x;
+                if v > 0.0 {
+                    break;
+                }
+            }
+            v = v * v * v;
+            x = x * x;
+            let u: f64 = rng.random();
+            if u < 1.0 - 0.0331 * x * x || u.ln() < 0.5 * x + d * (1.0 - v + v.ln()) {
+                return afix * d * v;
+            }
+        }
+    }
+}
+
+/// The triangular distribution's inverse CDF, with the differences it needs computed once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Triangular {
+    min: f64,
+    max: f64,
+    width: f64,
+    left: f64,
+    right: f64,
+    split: f64,
+}
+
+/// A standard normal draw, by statrs's ziggurat (0 + 1 · Z, exactly as statrs computes it).
+#[inline(always)]
+fn std_normal(rng: &mut SampleRng) -> f64 {
+    Normal::standard().sample(rng)
 }
 
 impl Sampler {
     /// Prepares a distribution; `Err` if its parameters are invalid.
     pub(crate) fn new(kind: DistKind, a: &[f64]) -> Result<Sampler, String> {
         kind.check(a)?;
-        let bad = |e: &dyn std::fmt::Display| format!("{}: {e}", kind.name());
+        if let Some(bad) = a.iter().find(|v| !v.is_finite()) {
+            return Err(format!(
+                "{}: a parameter is {bad}, not a finite number",
+                kind.name()
+            ));
+        }
         Ok(match kind {
-            DistKind::Beta => Sampler::Beta(Beta::new(a[0], a[1]).map_err(|e| bad(&e))?),
+            DistKind::Beta => Sampler::Beta(Gamma::new(a[0]), Gamma::new(a[1])),
             DistKind::Normal if a[1] == 0.0 => Sampler::Const(a[0]),
-            DistKind::Normal => Sampler::Normal(Normal::new(a[0], a[1]).map_err(|e| bad(&e))?),
+            DistKind::Normal => Sampler::Normal(a[0], a[1]),
             DistKind::LogNormal if a[1] == 0.0 => Sampler::Const(a[0].exp()),
-            DistKind::LogNormal => {
-                Sampler::LogNormal(LogNormal::new(a[0], a[1]).map_err(|e| bad(&e))?)
-            }
+            DistKind::LogNormal => Sampler::LogNormal(a[0], a[1]),
             DistKind::Uniform if a[0] == a[1] => Sampler::Const(a[0]),
-            DistKind::Uniform => Sampler::Uniform(Uniform::new(a[0], a[1]).map_err(|e| bad(&e))?),
+            DistKind::Uniform => match rand::distr::Uniform::new_inclusive(a[0], a[1]) {
+                Ok(u) => Sampler::Uniform(u),
+                Err(_) => Sampler::WideUniform(a[0], a[1]),
+            },
             DistKind::Triangular | DistKind::Pert if a[0] == a[2] => Sampler::Const(a[0]),
-            DistKind::Triangular => {
-                Sampler::Triangular(Triangular::new(a[0], a[2], a[1]).map_err(|e| bad(&e))?)
-            }
+            DistKind::Triangular => Sampler::Triangular(Triangular {
+                min: a[0],
+                max: a[2],
+                width: a[2] - a[0],
+                left: a[1] - a[0],
+                right: a[2] - a[1],
+                split: (a[1] - a[0]) / (a[2] - a[0]),
+            }),
             DistKind::Pert => {
                 let width = a[2] - a[0];
                 let alpha = 1.0 + 4.0 * (a[1] - a[0]) / width;
                 let beta = 1.0 + 4.0 * (a[2] - a[1]) / width;
-                Sampler::Pert(a[0], width, Beta::new(alpha, beta).map_err(|e| bad(&e))?)
+                Sampler::Pert(a[0], width, Gamma::new(alpha), Gamma::new(beta))
             }
             DistKind::To => match to_params(a[0], a[1]) {
-                ToParams::LogNormal { mu, sigma } => {
-                    Sampler::LogNormal(LogNormal::new(mu, sigma).map_err(|e| bad(&e))?)
-                }
+                ToParams::LogNormal { mu, sigma } => Sampler::LogNormal(mu, sigma),
                 ToParams::Normal { mean, sd: 0.0 } => Sampler::Const(mean),
-                ToParams::Normal { mean, sd } => {
-                    Sampler::Normal(Normal::new(mean, sd).map_err(|e| bad(&e))?)
-                }
+                ToParams::Normal { mean, sd } => Sampler::Normal(mean, sd),
             },
         })
     }
 
     /// One draw.
+    #[inline]
     pub(crate) fn sample(&self, rng: &mut SampleRng) -> f64 {
         match self {
             Sampler::Const(v) => *v,
-            Sampler::Beta(d) => d.sample(rng),
-            Sampler::Normal(d) => d.sample(rng),
-            Sampler::LogNormal(d) => d.sample(rng),
-            Sampler::Uniform(d) => d.sample(rng),
-            Sampler::Triangular(d) => d.sample(rng),
-            Sampler::Pert(min, width, d) => min + width * d.sample(rng),
+            Sampler::Beta(x, y) => {
+                let x = x.sample(rng);
+                let y = y.sample(rng);
+                x / (x + y)
+            }
+            Sampler::Normal(mean, sd) => mean + sd * std_normal(rng),
+            Sampler::LogNormal(mu, sigma) => (mu + sigma * std_normal(rng)).exp(),
+            Sampler::Uniform(u) => u.sample(rng),
+            Sampler::WideUniform(lo, hi) => {
+                let u: f64 = rng.random();
+                lo * (1.0 - u) + hi * u
+            }
+            Sampler::Triangular(t) => {
+                let f: f64 = rng.random();
+                if f < t.split {
+                    t.min + (f * t.width * t.left).sqrt()
+                } else {
+                    t.max - ((1.0 - f) * t.width * t.right).sqrt()
+                }
+            }
+            Sampler::Pert(min, width, x, y) => {
+                let x = x.sample(rng);
+                let y = y.sample(rng);
+                min + width * (x / (x + y))
+            }
         }
     }
 }
@@ -155,6 +260,75 @@ mod tests {
             let want = kind.mean(&a);
             assert!((got - want).abs() < tol, "{kind:?}{a:?}: {got} vs {want}");
         }
+    }
+
+    #[test]
+    fn every_sampler_gives_statrs_numbers_to_the_bit() {
+        use statrs::distribution as sd;
+        let cases: Vec<(DistKind, Vec<f64>, Box<dyn Fn(&mut SampleRng) -> f64>)> = vec![
+            (DistKind::Beta, vec![3.0, 9.0], {
+                let d = sd::Beta::new(3.0, 9.0).unwrap();
+                Box::new(move |r| d.sample(r))
+            }),
+            (DistKind::Beta, vec![0.5, 0.3], {
+                let d = sd::Beta::new(0.5, 0.3).unwrap();
+                Box::new(move |r| d.sample(r))
+            }),
+            (DistKind::Normal, vec![5.0, 2.0], {
+                let d = sd::Normal::new(5.0, 2.0).unwrap();
+                Box::new(move |r| d.sample(r))
+            }),
+            (DistKind::LogNormal, vec![0.3, 0.7], {
+                let d = sd::LogNormal::new(0.3, 0.7).unwrap();
+                Box::new(move |r| d.sample(r))
+            }),
+            (DistKind::Uniform, vec![-2.0, 7.5], {
+                let d = sd::Uniform::new(-2.0, 7.5).unwrap();
+                Box::new(move |r| d.sample(r))
+            }),
+            (DistKind::Triangular, vec![1.0, 2.5, 9.0], {
+                let d = sd::Triangular::new(1.0, 9.0, 2.5).unwrap();
+                Box::new(move |r| d.sample(r))
+            }),
+            (DistKind::Pert, vec![0.0, 3.0, 10.0], {
+                // PERT(0, 3, 10) = 0 + 10 · Beta(1 + 4·3/10, 1 + 4·7/10).
+                let d = sd::Beta::new(2.2, 3.8).unwrap();
+                Box::new(move |r| 10.0 * d.sample(r))
+            }),
+        ];
+        for (kind, args, reference) in cases {
+            let ours = Sampler::new(kind, &args).unwrap();
+            let (mut a, mut b) = (block_rng(3, 1), block_rng(3, 1));
+            for _ in 0..10_000 {
+                let (x, y) = (ours.sample(&mut a), reference(&mut b));
+                assert_eq!(x.to_bits(), y.to_bits(), "{kind:?}{args:?}: {x} vs {y}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_parameters_panic_the_samplers() {
+        let mut rng = block_rng(1, 0);
+        // A range too wide for a float, and parameters at the float's limits.
+        let wide = Sampler::new(DistKind::Uniform, &[-1e308, 1e308]).unwrap();
+        for _ in 0..1000 {
+            let v = wide.sample(&mut rng);
+            assert!((-1e308..=1e308).contains(&v), "{v}");
+        }
+        for (kind, a) in [
+            (DistKind::Normal, vec![1e308, 1e308]),
+            (DistKind::LogNormal, vec![0.0, 40.0]),
+            (DistKind::Beta, vec![1e-300, 1e300]),
+            (DistKind::Triangular, vec![-1e308, 0.0, 1e308]),
+            (DistKind::To, vec![1e-300, 1e300]),
+        ] {
+            let s = Sampler::new(kind, &a).unwrap();
+            for _ in 0..100 {
+                let _ = s.sample(&mut rng);
+            }
+        }
+        assert!(Sampler::new(DistKind::Normal, &[f64::NAN, 1.0]).is_err());
+        assert!(Sampler::new(DistKind::Uniform, &[0.0, f64::INFINITY]).is_err());
     }
 
     #[test]
