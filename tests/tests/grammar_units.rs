@@ -16,26 +16,26 @@ use common::parse;
 fn sexpr(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Number(v) => format!("{v}"),
-        ExprKind::Name(id) => id.name.clone(),
+        ExprKind::Name(id) => id.name.to_string(),
         ExprKind::Neg(x) => format!("(neg {})", sexpr(x)),
         ExprKind::Binary { op, lhs, rhs } => {
             format!("({} {} {})", op.as_str(), sexpr(lhs), sexpr(rhs))
         }
-        ExprKind::Call { plugin, func, args } => {
-            let name = match plugin {
-                Some(p) => format!("{}.{}", p.name, func.name),
-                None => func.name.clone(),
+        ExprKind::Call(call) => {
+            let name = match &call.plugin {
+                Some(p) => format!("{}.{}", p.name, call.func.name),
+                None => call.func.name.to_string(),
             };
-            format!("({name}{})", sargs(args))
+            format!("({name}{})", sargs(&call.args))
         }
         ExprKind::Paren(x) => format!("(paren {})", sexpr(x)),
-        ExprKind::Prob { event, given } => match given {
-            Some(g) => format!("(P {} | {})", sevent(event), sevent(g)),
-            None => format!("(P {})", sevent(event)),
+        ExprKind::Prob(q) => match &q.given {
+            Some(g) => format!("(P {} | {})", sevent(&q.event), sevent(g)),
+            None => format!("(P {})", sevent(&q.event)),
         },
-        ExprKind::Expect { metric, given } => match given {
-            Some(g) => format!("(E {} | {})", metric.name, sevent(g)),
-            None => format!("(E {})", metric.name),
+        ExprKind::Expect(q) => match &q.given {
+            Some(g) => format!("(E {} | {})", q.metric.name, sevent(g)),
+            None => format!("(E {})", q.metric.name),
         },
     }
 }

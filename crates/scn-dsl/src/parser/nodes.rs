@@ -2,36 +2,38 @@
 
 use pest::iterators::Pair;
 
-use super::{Builder, span_of};
+use super::Builder;
 use crate::ast::{
-    Arg, Block, BodyItem, BodyItemKind, Branch, Effect, EffectOp, OptionNode, Prob, Use, When,
+    Arg, Block, BodyItem, BodyItemKind, Branch, Effect, EffectOp, Ident, OptionNode, Prob, Use,
+    When,
 };
 use crate::grammar::Rule;
 
 impl Builder {
     pub(super) fn parse_block(&mut self, pair: Pair<'_, Rule>) -> Block {
         assert_eq!(pair.as_rule(), Rule::block);
-        let span = span_of(&pair);
-        let items = pair
+        let span = self.span(&pair);
+        let mut items: Vec<BodyItem> = pair
             .into_inner()
             .filter(|p| !matches!(p.as_rule(), Rule::lbrace | Rule::rbrace))
             .map(|p| self.parse_body_item(p))
             .collect();
+        items.shrink_to_fit();
         Block { items, span }
     }
 
     pub(super) fn parse_body_item(&mut self, pair: Pair<'_, Rule>) -> BodyItem {
-        self.operators = 0;
-        let span = span_of(&pair);
+        self.sink.operators = 0;
+        let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::branch => BodyItemKind::Branch(Box::new(self.parse_branch(pair))),
             Rule::option => BodyItemKind::Option(Box::new(self.parse_option(pair))),
-            Rule::use_stmt => BodyItemKind::Use(self.parse_use(pair)),
+            Rule::use_stmt => BodyItemKind::Use(Box::new(self.parse_use(pair))),
             Rule::note => {
                 let s = pair.into_inner().nth(1).expect("note has a string");
-                BodyItemKind::Note(self.parse_string(s))
+                BodyItemKind::Note(Box::new(self.parse_string(s)))
             }
-            Rule::effect => BodyItemKind::Effect(self.parse_effect(pair)),
+            Rule::effect => BodyItemKind::Effect(Box::new(self.parse_effect(pair))),
             r => unreachable!("unexpected rule {r:?}"),
         };
         BodyItem { kind, span }
@@ -57,17 +59,12 @@ impl Builder {
                 Rule::prob => b.prob = self.parse_prob(p),
                 Rule::when => b.when = Some(self.parse_when(p)),
                 Rule::tag => b.tags.push(self.parse_tag(p)),
-                Rule::cites => {
-                    b.cites = p
-                        .into_inner()
-                        .filter(|q| q.as_rule() == Rule::ident)
-                        .map(|q| self.parse_ident(q))
-                        .collect();
-                }
+                Rule::cites => b.cites = self.parse_cites(p),
                 Rule::block => b.body = Some(self.parse_block(p)),
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
+        b.tags.shrink_to_fit();
         b
     }
 
@@ -91,13 +88,26 @@ impl Builder {
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
+        o.tags.shrink_to_fit();
         o
+    }
+
+    /// `cite a, b`.
+    pub(super) fn parse_cites(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
+        assert_eq!(pair.as_rule(), Rule::cites);
+        let mut cites: Vec<Ident> = pair
+            .into_inner()
+            .filter(|q| q.as_rule() == Rule::ident)
+            .map(|q| self.parse_ident(q))
+            .collect();
+        cites.shrink_to_fit();
+        cites
     }
 
     fn parse_prob(&mut self, pair: Pair<'_, Rule>) -> Prob {
         let p = pair.into_inner().next().expect("prob has one child");
         match p.as_rule() {
-            Rule::kw_rest => Prob::Rest(span_of(&p)),
+            Rule::kw_rest => Prob::Rest(self.span(&p)),
             Rule::expr => Prob::Expr(self.parse_expr(p)),
             r => unreachable!("unexpected rule {r:?}"),
         }
@@ -140,7 +150,7 @@ impl Builder {
         assert_eq!(pair.as_rule(), Rule::call_args);
         let mut args = Vec::new();
         for p in pair.into_inner() {
-            let span = span_of(&p);
+            let span = self.span(&p);
             match p.as_rule() {
                 Rule::lparen | Rule::rparen | Rule::comma => {}
                 Rule::expr => args.push(Arg {
@@ -162,6 +172,7 @@ impl Builder {
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
+        args.shrink_to_fit();
         args
     }
 }
