@@ -155,7 +155,7 @@ pub enum ScenarioItemKind {
         /// What it means.
         doc: Option<Str>,
         /// Sources cited, in order; empty when there is no `cite`.
-        cites: Vec<Ident>,
+        cites: Box<[Ident]>,
     },
     /// `metric name "label" unit "u" = expr`.
     Metric {
@@ -239,7 +239,7 @@ pub struct Bound {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Block {
     /// The items in source order.
-    pub items: Vec<BodyItem>,
+    pub items: Box<[BodyItem]>,
     /// The braces and all between.
     pub span: Span,
 }
@@ -317,9 +317,9 @@ pub struct Branch {
     /// `at` or `after`.
     pub when: Option<When>,
     /// `#tags`, names without the `#`.
-    pub tags: Vec<Ident>,
+    pub tags: Box<[Ident]>,
     /// Sources cited.
-    pub cites: Vec<Ident>,
+    pub cites: Box<[Ident]>,
     /// Effects and children.
     pub body: Option<Block>,
 }
@@ -334,7 +334,7 @@ pub struct OptionNode {
     /// `at` or `after`.
     pub when: Option<When>,
     /// `#tags`.
-    pub tags: Vec<Ident>,
+    pub tags: Box<[Ident]>,
     /// Effects and children.
     pub body: Option<Block>,
 }
@@ -540,6 +540,6 @@ mod tests {
         assert_eq!(size_of::<Expr>(), 40);
         assert_eq!(size_of::<BodyItem>(), 24);
         assert_eq!(size_of::<Event>(), 48);
-        assert!(size_of::<Branch>() <= 208, "{}", size_of::<Branch>());
+        assert_eq!(size_of::<Branch>(), 184);
     }
 }

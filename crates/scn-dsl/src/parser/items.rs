@@ -102,7 +102,7 @@ impl Builder {
                 let name = self.parse_ident(inner.next().expect("name"));
                 inner.next(); // assign_op
                 let value = self.parse_expr(inner.next().expect("value"));
-                let (mut doc, mut cites) = (None, Vec::new());
+                let (mut doc, mut cites) = (None, Box::default());
                 for p in inner {
                     match p.as_rule() {
                         Rule::string => doc = Some(self.parse_string(p)),

@@ -13,12 +13,11 @@ impl Builder {
     pub(super) fn parse_block(&mut self, pair: Pair<'_, Rule>) -> Block {
         assert_eq!(pair.as_rule(), Rule::block);
         let span = self.span(&pair);
-        let mut items: Vec<BodyItem> = pair
+        let items = pair
             .into_inner()
             .filter(|p| !matches!(p.as_rule(), Rule::lbrace | Rule::rbrace))
             .map(|p| self.parse_body_item(p))
             .collect();
-        items.shrink_to_fit();
         Block { items, span }
     }
 
@@ -43,13 +42,14 @@ impl Builder {
         let mut inner = pair.into_inner();
         inner.next(); // kw_branch
         let id = self.parse_ident(inner.next().expect("branch has an id"));
+        let mut tags = Vec::new();
         let mut b = Branch {
             id,
             label: None,
             prob: Prob::Rest(Default::default()),
             when: None,
-            tags: Vec::new(),
-            cites: Vec::new(),
+            tags: Box::default(),
+            cites: Box::default(),
             body: None,
         };
         for p in inner {
@@ -58,13 +58,13 @@ impl Builder {
                 Rule::kw_p | Rule::assign_op => {}
                 Rule::prob => b.prob = self.parse_prob(p),
                 Rule::when => b.when = Some(self.parse_when(p)),
-                Rule::tag => b.tags.push(self.parse_tag(p)),
+                Rule::tag => tags.push(self.parse_tag(p)),
                 Rule::cites => b.cites = self.parse_cites(p),
                 Rule::block => b.body = Some(self.parse_block(p)),
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
-        b.tags.shrink_to_fit();
+        b.tags = tags.into_boxed_slice();
         b
     }
 
@@ -72,36 +72,34 @@ impl Builder {
         let mut inner = pair.into_inner();
         inner.next(); // kw_option
         let id = self.parse_ident(inner.next().expect("option has an id"));
+        let mut tags = Vec::new();
         let mut o = OptionNode {
             id,
             label: None,
             when: None,
-            tags: Vec::new(),
+            tags: Box::default(),
             body: None,
         };
         for p in inner {
             match p.as_rule() {
                 Rule::string => o.label = Some(self.parse_string(p)),
                 Rule::when => o.when = Some(self.parse_when(p)),
-                Rule::tag => o.tags.push(self.parse_tag(p)),
+                Rule::tag => tags.push(self.parse_tag(p)),
                 Rule::block => o.body = Some(self.parse_block(p)),
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
-        o.tags.shrink_to_fit();
+        o.tags = tags.into_boxed_slice();
         o
     }
 
     /// `cite a, b`.
-    pub(super) fn parse_cites(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
+    pub(super) fn parse_cites(&mut self, pair: Pair<'_, Rule>) -> Box<[Ident]> {
         assert_eq!(pair.as_rule(), Rule::cites);
-        let mut cites: Vec<Ident> = pair
-            .into_inner()
+        pair.into_inner()
             .filter(|q| q.as_rule() == Rule::ident)
             .map(|q| self.parse_ident(q))
-            .collect();
-        cites.shrink_to_fit();
-        cites
+            .collect()
     }
 
     fn parse_prob(&mut self, pair: Pair<'_, Rule>) -> Prob {

@@ -320,12 +320,12 @@ impl Fast<'_> {
     }
 
     /// `cites?`, where `cites = { kw_cite ~ ident ~ (comma ~ ident)* }`.
-    fn opt_cites(&mut self) -> Option<Vec<crate::ast::Ident>> {
+    fn opt_cites(&mut self) -> Option<Box<[crate::ast::Ident]>> {
         if self.keyword(b"cite").is_none() {
-            return Some(Vec::new());
+            return Some(Box::default());
         }
         self.skip();
-        self.ident_list(b',')
+        Some(self.ident_list(b',')?.into_boxed_slice())
     }
 
     /// `body_item = _{ branch | option | use_stmt | note | effect }`.
@@ -445,9 +445,9 @@ impl Fast<'_> {
     }
 
     /// `tag*`, followed in every rule by a skip, so the repetition's own skips need no undoing.
-    fn tags(&mut self) -> Option<Vec<crate::ast::Ident>> {
+    fn tags(&mut self) -> Option<Box<[crate::ast::Ident]>> {
         if self.byte() != Some(b'#') {
-            return Some(Vec::new());
+            return Some(Box::default());
         }
         let base = self.idents.len();
         while self.byte() == Some(b'#') {
