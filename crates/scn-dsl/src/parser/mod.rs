@@ -31,19 +31,22 @@ use crate::span::Span;
 /// Deep nesting recurses: call this from a thread with a large stack (see
 /// [`crate::LARGE_STACK`]) when the input may be nested thousands of levels deep.
 pub fn parse(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
-    limits::check(text, file).map_err(|d| vec![d])?;
-    match fast::parse(text, file) {
-        Some(result) => result,
-        None => pest_path(text, file),
+    // The fast path keeps the nesting limit itself (it declines past it), so the separate
+    // scan of the limits runs only before pest.
+    if let Some(result) = limits::check_size(text, file)
+        .ok()
+        .and_then(|()| fast::parse(text, file))
+    {
+        return result;
     }
+    limits::check(text, file).map_err(|d| vec![d])?;
+    pest_path(text, file)
 }
 
 /// [`parse`] by the fast path alone: `None` where it declines. For differential tests and
 /// benchmarks; [`parse`] is the function to call.
 pub fn parse_fast(text: &str, file: FileId) -> Option<Result<File, Vec<Diagnostic>>> {
-    if limits::check(text, file).is_err() {
-        return None;
-    }
+    limits::check_size(text, file).ok()?;
     fast::parse(text, file)
 }
 

@@ -139,11 +139,11 @@ impl Fast<'_> {
             ))
         } else if c == b'(' {
             // paren_expr = { lparen ~ expr ~ rparen }
-            self.take(self.pos + 1);
+            self.open(b'(')?;
             self.skip();
             let inner = self.expr()?;
             self.skip();
-            self.punct(b')')?;
+            self.close(b')')?;
             ExprKind::Paren(Box::new(inner))
         } else {
             match self.word() {
@@ -151,26 +151,26 @@ impl Fast<'_> {
                     // prob_query = { kw_P ~ lparen ~ event ~ (bar ~ event)? ~ rparen }
                     self.take(self.pos + 1);
                     self.skip();
-                    self.punct(b'(')?;
+                    self.open(b'(')?;
                     self.skip();
                     let event = self.event()?;
                     self.skip();
                     let given = self.opt_given()?;
                     self.skip();
-                    self.punct(b')')?;
+                    self.close(b')')?;
                     ExprKind::Prob(Box::new(ProbQuery { event, given }))
                 }
                 b"E" => {
                     // exp_query = { kw_E ~ lparen ~ ident ~ (bar ~ event)? ~ rparen }
                     self.take(self.pos + 1);
                     self.skip();
-                    self.punct(b'(')?;
+                    self.open(b'(')?;
                     self.skip();
                     let metric = self.ident()?;
                     self.skip();
                     let given = self.opt_given()?;
                     self.skip();
-                    self.punct(b')')?;
+                    self.close(b')')?;
                     ExprKind::Expect(Box::new(ExpectQuery { metric, given }))
                 }
                 _ => self.reference()?,
@@ -219,7 +219,7 @@ impl Fast<'_> {
 
     /// `call_args = { lparen ~ (arg ~ (comma ~ arg)*)? ~ rparen }`.
     pub(super) fn call_args(&mut self) -> Option<Vec<Arg>> {
-        self.punct(b'(')?;
+        self.open(b'(')?;
         self.skip();
         let mut args = Vec::new();
         if self.byte() != Some(b')') {
@@ -231,7 +231,7 @@ impl Fast<'_> {
                 self.skip();
             }
         }
-        self.punct(b')')?;
+        self.close(b')')?;
         args.shrink_to_fit();
         Some(args)
     }
@@ -332,12 +332,13 @@ impl Fast<'_> {
     /// `event_atom = _{ event_by | event_group }`.
     fn event_atom(&mut self) -> Option<Event> {
         let start = self.pos;
-        if self.punct(b'(').is_some() {
+        if self.byte() == Some(b'(') {
             // event_group = { lparen ~ event ~ rparen }
+            self.open(b'(')?;
             self.skip();
             let inner = self.event()?;
             self.skip();
-            self.punct(b')')?;
+            self.close(b')')?;
             return Some(Event {
                 kind: EventKind::Group(Box::new(inner)),
                 span: self.span_from(start),

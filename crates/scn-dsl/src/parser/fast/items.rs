@@ -56,7 +56,7 @@ impl Fast<'_> {
         self.skip();
         let name = self.ident()?;
         self.skip();
-        self.punct(b'(')?;
+        self.open(b'(')?;
         self.skip();
         let mut params = Vec::new();
         if self.ident_end(self.pos).is_some() {
@@ -70,7 +70,7 @@ impl Fast<'_> {
             }
         }
         self.skip();
-        self.punct(b')')?;
+        self.close(b')')?;
         self.skip();
         let body = self.block()?;
         Some(Template {
@@ -107,14 +107,14 @@ impl Fast<'_> {
         self.skip();
         let title = self.opt_string()?;
         self.skip();
-        self.punct(b'{')?;
+        self.open(b'{')?;
         self.skip();
         let mut items = Vec::new();
         while self.byte() != Some(b'}') {
             items.push(self.scenario_item()?);
             self.skip();
         }
-        self.punct(b'}')?;
+        self.close(b'}')?;
         Some(Scenario {
             id,
             title,
@@ -469,7 +469,7 @@ impl Fast<'_> {
     /// `block = { lbrace ~ body_item* ~ rbrace }`.
     fn block(&mut self) -> Option<Block> {
         let start = self.pos;
-        self.punct(b'{')?;
+        self.open(b'{')?;
         self.skip();
         let base = self.body.len();
         while self.byte() != Some(b'}') {
@@ -477,7 +477,7 @@ impl Fast<'_> {
             self.body.push(item);
             self.skip();
         }
-        self.punct(b'}')?;
+        self.close(b'}')?;
         let items = self.body.drain(base..).collect();
         Some(Block {
             items,

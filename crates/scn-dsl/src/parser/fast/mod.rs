@@ -42,6 +42,7 @@ pub(super) fn parse(text: &str, file: FileId) -> Option<Result<File, Vec<Diagnos
         idents: Vec::new(),
         toks: Vec::new(),
         nots: Vec::new(),
+        depth: 0,
     };
     let ast = p.file()?;
     Some(if p.sink.diags.is_empty() {
@@ -64,6 +65,8 @@ pub(super) struct Fast<'s> {
     idents: Vec<Ident>,
     toks: Vec<Tok>,
     nots: Vec<u32>,
+    /// Open brackets around `pos`.
+    depth: usize,
 }
 
 /// The words of the grammar's `keyword` rule: never names.
@@ -346,6 +349,25 @@ impl<'s> Fast<'s> {
             &self.src[span.range()],
             span,
         ))
+    }
+
+    /// An opening `{` or `(`, one level deeper. Past [`MAX_NESTING`] levels the fast path
+    /// declines, and [`crate::limits::check`] reports the depth before pest runs: in a file
+    /// the fast path reads to the end, its brackets are exactly those that the check counts.
+    ///
+    /// [`MAX_NESTING`]: crate::limits::MAX_NESTING
+    fn open(&mut self, c: u8) -> Option<Span> {
+        self.depth += 1;
+        if self.depth > crate::limits::MAX_NESTING {
+            return None;
+        }
+        self.punct(c)
+    }
+
+    /// A closing `}` or `)`.
+    fn close(&mut self, c: u8) -> Option<Span> {
+        self.depth -= 1;
+        self.punct(c)
     }
 
     /// One more operator in the current item; `None` past the limit (pest reports it).
