@@ -53,3 +53,13 @@ fn nodes_1m(bencher: Bencher) {
     static TEXT: OnceLock<String> = OnceLock::new();
     bench_parse(bencher, TEXT.get_or_init(|| input(1_000_000)));
 }
+
+/// The pest path alone on 1,000,000 branches: what a file that the fast path declines costs.
+/// pest goes one scenario item at a time, so its token queue holds one top-level branch (in
+/// this tree, a few hundred thousand branches) rather than the whole file.
+#[divan::bench(sample_count = 1, sample_size = 1)]
+fn pest_only_nodes_1m(bencher: Bencher) {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    let text = TEXT.get_or_init(|| input(1_000_000));
+    bencher.bench_local(|| scn_dsl::parse_pest(black_box(text), FileId(0)));
+}
