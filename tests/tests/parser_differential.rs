@@ -137,6 +137,39 @@ fn paths_agree_on_generated_trees() {
     });
 }
 
+/// Valid corners of the grammar, each of which the fast path must answer, like pest.
+const CORNERS: &[&str] = &[
+    "",
+    "// only a comment",
+    "\u{FEFF}scenario s {}",
+    "scenario s{branch a p=1//c\n}",
+    "scenario s {\r\n  branch a \"A\" p = 10%\r\n  branch b p = rest\r\n}\r\n",
+    "scenario s { branch a p = rest at 2026 #t #u cite s, t { } option o after 1y6mo2w #t {} }",
+    "scenario s { observe not not a.b.c or (#x and y by 2026-02) or #z }",
+    "scenario s { forecast f = E(m | #t by 2026) + P(a | not b) * -2 ^ -x }",
+    "plugin hazard scenario s { let x = hazard.rate(1, x = 2) + f() + g(a = -1, b = (2)) }",
+    "scenario s { let n = 1_000.5e+3k% + 2.5M - 3B / 1e5 to 4e-2 }",
+    "scenario s { author \"\\\"q\\\" \\\\ \\n \\t é ✓\" description \"\" }",
+    "template t(a, b = 2 + 3) { use t(1) note \"n\" x += a x -= b x *= 2 x = 1 }",
+    "scenario s { expect x in -1 .. +2 expect P(a) in 0..1 expect y in - 1 .. 2% }",
+    "scenario s { metric m \"M\" unit \"u\" = 0 objective minimize m source a \"b\" }",
+    "import \"lib/x.scn\" scenario s { as_of 2026-01 horizon 2027 } // end",
+    "scenario s { let x = a \u{FEFF} + b \u{FEFF}\n branch c p = x \u{FEFF} // c\n \u{FEFF}}",
+    "scenario s { forecast f = P(a) closes 2026 criteria \"c\" \u{FEFF} let y = 1 }",
+    "scenario s { let x = 1 \"d\" cite a, b\u{FEFF}\n note \"n\" }",
+];
+
+#[test]
+fn the_fast_path_answers_every_corner_like_pest() {
+    on_big_stack(|| {
+        for text in CORNERS {
+            assert!(parse_pest(text, FileId(0)).is_ok(), "not valid: {text:?}");
+            let answered = agree(text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(answered, "the fast path declined {text:?}");
+        }
+    });
+}
+
 // ---- generated near-valid files ----
 
 const FIXTURES: &[&str] = &[
