@@ -18,12 +18,19 @@ use scn_dsl::{FileId, parse_fast, parse_pest};
 
 use common::on_big_stack;
 
-/// Compares the two paths on `text`; `Ok(true)` when the fast path answered.
+/// Compares the two paths on `text`, and `parse` (which asks pest only about the item where
+/// the fast path declined) with pest; `Ok(true)` when the fast path answered.
 fn agree(text: &str) -> Result<bool, String> {
+    let pest = parse_pest(text, FileId(0));
+    let parsed = scn_dsl::parse(text, FileId(0));
+    if parsed != pest {
+        return Err(format!(
+            "parse and pest disagree on {text:?}\nparse: {parsed:#?}\npest: {pest:#?}"
+        ));
+    }
     let Some(fast) = parse_fast(text, FileId(0)) else {
         return Ok(false);
     };
-    let pest = parse_pest(text, FileId(0));
     if fast == pest {
         Ok(true)
     } else {

@@ -31,23 +31,49 @@ use crate::span::Span;
 /// Deep nesting recurses: call this from a thread with a large stack (see
 /// [`crate::LARGE_STACK`]) when the input may be nested thousands of levels deep.
 pub fn parse(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
+    limits::check_size(text, file).map_err(|d| vec![d])?;
+    let declined = match fast::parse(text, file) {
+        Ok(result) => return result,
+        Err(declined) => declined,
+    };
     // The fast path keeps the nesting limit itself (it declines past it), so the separate
     // scan of the limits runs only before pest.
-    if let Some(result) = limits::check_size(text, file)
-        .ok()
-        .and_then(|()| fast::parse(text, file))
-    {
-        return result;
-    }
     limits::check(text, file).map_err(|d| vec![d])?;
+    if let Some(d) = syntax_error_at(text, file, &declined) {
+        return Err(vec![d]);
+    }
     pest_path(text, file)
+}
+
+/// The syntax error of the item where the fast path declined, if pest fails there too.
+///
+/// Every item before it was read by the fast path, so pest accepts it: the first item pest
+/// fails on is this one or a later one, and if it is this one, the error is the one
+/// [`pest_path`] finds, from the same retry. Then pest reads at most two items, not the file
+/// up to the error. When pest reads the item (the fast path declined for the operator limit),
+/// `None`: [`pest_path`] parses the file.
+fn syntax_error_at(text: &str, file: FileId, at: &fast::Declined) -> Option<Diagnostic> {
+    let start = at.file_item;
+    match at.scenario_item {
+        Some((previous, pos)) => {
+            ScnParser::parse(Rule::scenario_item, &text[pos..]).err()?;
+            Some(match previous {
+                Some(p) => syntax_error_from(Rule::scenario_rest, text, p, file),
+                None => syntax_error_from(rest_of_file(start), text, start, file),
+            })
+        }
+        None => {
+            ScnParser::parse(Rule::item, &text[start..]).err()?;
+            Some(syntax_error_from(rest_of_file(start), text, start, file))
+        }
+    }
 }
 
 /// [`parse`] by the fast path alone: `None` where it declines. For differential tests and
 /// benchmarks; [`parse`] is the function to call.
 pub fn parse_fast(text: &str, file: FileId) -> Option<Result<File, Vec<Diagnostic>>> {
     limits::check_size(text, file).ok()?;
-    fast::parse(text, file)
+    fast::parse(text, file).ok()
 }
 
 /// [`parse`] by pest alone. For differential tests and benchmarks; [`parse`] is the
@@ -371,11 +397,10 @@ mod tests {
                         continue;
                     };
                     broken += 1;
-                    assert_eq!(
-                        pest_path(&edited, FileId(0)),
-                        Err(vec![expected]),
-                        "on {edited:?}"
-                    );
+                    let expected = Err(vec![expected]);
+                    assert_eq!(pest_path(&edited, FileId(0)), expected, "on {edited:?}");
+                    // `parse` asks pest only about the item where the fast path declined.
+                    assert_eq!(parse(&edited, FileId(0)), expected, "on {edited:?}");
                 }
             }
         }

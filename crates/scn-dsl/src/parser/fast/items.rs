@@ -14,6 +14,7 @@ impl Fast<'_> {
         let mut items = Vec::new();
         self.skip();
         while self.pos < self.b.len() {
+            self.at.file_item = self.pos;
             let item = match self.word() {
                 b"import" => Item::Import(self.import()?),
                 b"plugin" => Item::Plugin(self.plugin()?),
@@ -110,10 +111,14 @@ impl Fast<'_> {
         self.open(b'{')?;
         self.skip();
         let mut items = Vec::new();
+        let mut previous = None;
         while self.byte() != Some(b'}') {
+            self.at.scenario_item = Some((previous, self.pos));
+            previous = Some(self.pos);
             items.push(self.scenario_item()?);
             self.skip();
         }
+        self.at.scenario_item = None;
         self.close(b'}')?;
         Some(Scenario {
             id,

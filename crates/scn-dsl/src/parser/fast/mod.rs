@@ -28,10 +28,20 @@ use super::Sink;
 use super::literal;
 use expr::Tok;
 
-/// Parses a whole file, or declines. `Some(Err(_))` carries the literal errors (bad dates,
+/// Where the fast path was when it declined: every item before it was read, so pest needs to
+/// look no earlier for a syntax error (see `super::syntax_error_at`).
+pub(super) struct Declined {
+    /// The start of the file item it was in.
+    pub file_item: usize,
+    /// Inside a scenario's braces: the start of the scenario item before (if any) and of the
+    /// one it was reading.
+    pub scenario_item: Option<(Option<usize>, usize)>,
+}
+
+/// Parses a whole file, or declines. `Ok(Err(_))` carries the literal errors (bad dates,
 /// escapes, numbers out of range) of a file that is syntactically sound, exactly as the pest
 /// path reports them.
-pub(super) fn parse(text: &str, file: FileId) -> Option<Result<File, Vec<Diagnostic>>> {
+pub(super) fn parse(text: &str, file: FileId) -> Result<Result<File, Vec<Diagnostic>>, Declined> {
     let mut p = Fast {
         src: text,
         b: text.as_bytes(),
@@ -43,9 +53,15 @@ pub(super) fn parse(text: &str, file: FileId) -> Option<Result<File, Vec<Diagnos
         toks: Vec::new(),
         nots: Vec::new(),
         depth: 0,
+        at: Declined {
+            file_item: 0,
+            scenario_item: None,
+        },
     };
-    let ast = p.file()?;
-    Some(if p.sink.diags.is_empty() {
+    let Some(ast) = p.file() else {
+        return Err(p.at);
+    };
+    Ok(if p.sink.diags.is_empty() {
         Ok(ast)
     } else {
         Err(p.sink.diags)
@@ -67,6 +83,8 @@ pub(super) struct Fast<'s> {
     nots: Vec<u32>,
     /// Open brackets around `pos`.
     depth: usize,
+    /// The item being read.
+    at: Declined,
 }
 
 /// The words of the grammar's `keyword` rule: never names.
