@@ -1,8 +1,10 @@
 //! From text to the typed AST.
 //!
-//! pest recognises the text ([`crate::grammar`]); one `parse_<rule>` method per rule then builds
-//! the AST, checking what the grammar cannot (dates that exist, escapes, numbers in range) and
-//! collecting every such error rather than stopping at the first.
+//! Two paths give the same result. The fast path (`fast/`) reads valid files in one pass.
+//! Otherwise pest recognises the text ([`crate::grammar`]) and one `parse_<rule>` method per
+//! rule builds the AST. Both check what the grammar cannot (dates that exist, escapes, numbers
+//! in range) through the same functions (`literal`), collecting every such error rather than
+//! stopping at the first. See `docs/parsing.md`.
 
 mod expr;
 mod fast;

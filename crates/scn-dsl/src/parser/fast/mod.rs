@@ -2,7 +2,8 @@
 //!
 //! pest stays the definition of the language. This parser follows the grammar rule by rule
 //! (each method names the rule it mirrors) and either builds exactly the tree the pest path
-//! builds, spans included, or declines with `None`, after which [`super::parse`] runs pest.
+//! builds, spans included, or declines (`None` from every method, [`Declined`] from
+//! [`parse`]), after which [`super::parse`] runs pest.
 //! It declines at the first thing that is not plainly valid: a syntax error, a token it does
 //! not expect, an item past the operator limit. Declining is always safe; accepting is safe
 //! only because every choice below is made the way PEG makes it, by the same tokens.
