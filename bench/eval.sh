@@ -11,6 +11,7 @@
 #     scn eval FILE --format json > /dev/null
 # and prints the median wall time, CPU time and peak RSS (MB = 2^20 bytes) of each, as a
 # Markdown table. Last, unless SKIP_DIVAN=1, it runs the in-process divan benchmarks
+# `parse_1m_branches` (crates/scn-dsl/benches/parse.rs: parse only, with MB/s) and
 # `build_evaluate_1m` and `evaluate_only_1m` (crates/scn-eval/benches/eval.rs: no parse, no
 # process start) and prints their rows.
 #
@@ -115,6 +116,14 @@ if [[ "${SKIP_DIVAN:-0}" != 1 ]]; then
     if [[ "$nodes" != 1000000 || "$seed" != 1 ]]; then
         echo "(the divan rows below are for 1,000,000 branches, seed 1)"
     fi
+    echo "== cargo bench -p scn-dsl --bench parse -- parse_1m_branches" >&2
+    cargo bench -p scn-dsl --bench parse -- parse_1m_branches 2>&1 | tee "$work/divan-parse" >&2
+    echo
+    echo "In-process, parse only (divan; fastest | slowest | median | mean | samples | iters):"
+    echo
+    echo '```text'
+    grep -A1 -E 'parse_1m_branches ' "$work/divan-parse" || echo "(no divan rows: see the output above)"
+    echo '```'
     echo "== cargo bench -p scn-eval --bench eval -- build_evaluate_1m evaluate_only_1m" >&2
     cargo bench -p scn-eval --bench eval -- build_evaluate_1m evaluate_only_1m 2>&1 |
         tee "$work/divan" >&2

@@ -8,8 +8,8 @@
 # newer than bench/gen_scn.py), then runs `target/release/scn check FILE` under GNU time and
 # prints wall time, CPU time (user + sys), throughput (MB/s = input bytes / 10^6 / wall time)
 # and peak RSS (MB = 2^20 bytes) per run.
-# `scn check` reads, validates and (once written) evaluates the file: until the evaluator lands
-# this measures process start + file read + parse + AST drop.
+# `scn check` reads, parses, resolves and evaluates the file at its point values: this measures
+# all of that, plus process start; `cargo bench -p scn-dsl --bench parse` times the parse alone.
 #
 # Environment: PYTHON (default python3), SEED (default 1), SCN (skip the build and use this
 # binary).

@@ -16,26 +16,26 @@ use common::parse;
 fn sexpr(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Number(v) => format!("{v}"),
-        ExprKind::Name(id) => id.name.clone(),
+        ExprKind::Name(id) => id.name.to_string(),
         ExprKind::Neg(x) => format!("(neg {})", sexpr(x)),
         ExprKind::Binary { op, lhs, rhs } => {
             format!("({} {} {})", op.as_str(), sexpr(lhs), sexpr(rhs))
         }
-        ExprKind::Call { plugin, func, args } => {
-            let name = match plugin {
-                Some(p) => format!("{}.{}", p.name, func.name),
-                None => func.name.clone(),
+        ExprKind::Call(call) => {
+            let name = match &call.plugin {
+                Some(p) => format!("{}.{}", p.name, call.func.name),
+                None => call.func.name.to_string(),
             };
-            format!("({name}{})", sargs(args))
+            format!("({name}{})", sargs(&call.args))
         }
         ExprKind::Paren(x) => format!("(paren {})", sexpr(x)),
-        ExprKind::Prob { event, given } => match given {
-            Some(g) => format!("(P {} | {})", sevent(event), sevent(g)),
-            None => format!("(P {})", sevent(event)),
+        ExprKind::Prob(q) => match &q.given {
+            Some(g) => format!("(P {} | {})", sevent(&q.event), sevent(g)),
+            None => format!("(P {})", sevent(&q.event)),
         },
-        ExprKind::Expect { metric, given } => match given {
-            Some(g) => format!("(E {} | {})", metric.name, sevent(g)),
-            None => format!("(E {})", metric.name),
+        ExprKind::Expect(q) => match &q.given {
+            Some(g) => format!("(E {} | {})", q.metric.name, sevent(g)),
+            None => format!("(E {})", q.metric.name),
         },
     }
 }
@@ -361,4 +361,106 @@ fn columns_count_characters_and_lines_count_line_feeds() {
     let diags = parse(text).unwrap_err();
     let header = common::render_all("x.scn", text, &diags);
     insta::assert_snapshot!(header.lines().next().unwrap(), @"x.scn:2:15: error: expected a probability after `p =` (a number, an expression or `rest`), found `=`");
+}
+
+/// The items of a scenario written around `src`.
+fn items(src: &str) -> Vec<ScenarioItemKind> {
+    let text = format!("scenario s {{ {src} }}");
+    let file = parse(&text).unwrap_or_else(|d| panic!("{src:?}: {}", d[0].message));
+    scenario_items(&file)
+        .iter()
+        .map(|i| i.kind.clone())
+        .collect()
+}
+
+#[test]
+fn a_forecast_ends_with_closes_then_criteria_each_optional() {
+    let forecast = |src: &str| match items(src).remove(0) {
+        ScenarioItemKind::Forecast {
+            value,
+            closes,
+            criteria,
+            ..
+        } => format!(
+            "{} closes={} criteria={}",
+            sexpr(&value),
+            closes.map_or("-".to_owned(), |d| d.date.to_string()),
+            criteria.map_or("-".to_owned(), |c| c.value.to_string()),
+        ),
+        other => panic!("expected a forecast, found {other:?}"),
+    };
+    insta::assert_snapshot!(
+        forecast(r#"forecast f "F" = P(#deal by 2026-01-31) closes 2026-01-31 criteria "Both sign.""#),
+        @"(P (by #deal 2026-01-31)) closes=2026-01-31 criteria=Both sign."
+    );
+    // A partial date means its last day, as everywhere.
+    insta::assert_snapshot!(forecast("forecast f = a closes 2026-02"), @"a closes=2026-02-28 criteria=-");
+    insta::assert_snapshot!(forecast(r#"forecast f = a criteria "c""#), @"a closes=- criteria=c");
+    // The expression before them is read greedily: `to` and operators still continue it.
+    insta::assert_snapshot!(forecast("forecast f = 1 to 2 * a closes 2027"), @"(to 1 (* 2 a)) closes=2027-12-31 criteria=-");
+    // `closes` and `criteria` are names everywhere else, even inside the forecast's value.
+    insta::assert_snapshot!(forecast("forecast f = closes + criteria closes 2026"), @"(+ closes criteria) closes=2026-12-31 criteria=-");
+    assert_eq!(
+        error(r#"scenario s { forecast f = a criteria "c" closes 2026 }"#),
+        "expected a scenario item (`branch`, `option`, `let`, `metric`, `forecast`, `expect`, …) or `}`, found `closes`"
+    );
+    assert_eq!(
+        error("scenario s { forecast f = a closes }"),
+        "expected a date such as 2026-06-30, 2026-06 or 2026, found `}`"
+    );
+}
+
+#[test]
+fn closes_and_criteria_stay_names() {
+    let names: Vec<String> = items("let closes = 1 let criteria = 2 metric closes_m = closes")
+        .into_iter()
+        .map(|k| match k {
+            ScenarioItemKind::Let { name, .. } | ScenarioItemKind::Metric { name, .. } => {
+                name.name.to_string()
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(names, ["closes", "criteria", "closes_m"]);
+    let file = parse("scenario s { branch closes p = 1 #criteria }").expect("valid");
+    assert!(matches!(
+        &scenario_items(&file)[0].kind,
+        ScenarioItemKind::Node(n) if matches!(&n.kind, BodyItemKind::Branch(b) if b.id.name == "closes" && b.tags[0].name == "criteria")
+    ));
+}
+
+#[test]
+fn a_let_cites_sources_after_its_description() {
+    let cites = |src: &str| match items(src).remove(0) {
+        ScenarioItemKind::Let { doc, cites, .. } => format!(
+            "doc={} cites={}",
+            doc.map_or("-".to_owned(), |d| d.value.to_string()),
+            cites
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => panic!("expected a let, found {other:?}"),
+    };
+    insta::assert_snapshot!(cites(r#"let p = beta(3, 9) "doc" cite moscow, framework"#), @"doc=doc cites=moscow,framework");
+    insta::assert_snapshot!(cites("let p = 1 cite a"), @"doc=- cites=a");
+    insta::assert_snapshot!(cites(r#"let p = 1 "doc""#), @"doc=doc cites=");
+    assert_eq!(
+        error(r#"scenario s { let p = 1 cite a "doc" }"#),
+        "expected a scenario item (`branch`, `option`, `let`, `metric`, `forecast`, `expect`, …), `}` or `,`, found `\"doc\"`"
+    );
+}
+
+#[test]
+fn a_note_may_stand_at_scenario_level() {
+    let kinds = items(r#"note "first" branch a p = rest { note "inner" } note "last""#);
+    let notes: Vec<String> = kinds
+        .iter()
+        .filter_map(|k| match k {
+            ScenarioItemKind::Note(s) => Some(s.value.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes, ["first", "last"]);
 }

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! The returned AST is dropped outside the timed region (divan defers drops), so the figures
-//! are recognition plus AST building, not deallocation.
+//! are recognition plus AST building, not deallocation. `parse` takes the fast path on these
+//! valid files; `pest_only_1mb` times the pest path alone.
 
 use std::sync::OnceLock;
 
@@ -49,9 +50,33 @@ fn parse_1mb(bencher: Bencher) {
     bench_parse(bencher, TEXT.get_or_init(|| input(1_000_000)));
 }
 
-/// About 50 MB (~420,000 branches). A few seconds per sample.
+/// About 50 MB (~420,000 branches).
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn parse_50mb(bencher: Bencher) {
     static TEXT: OnceLock<String> = OnceLock::new();
     bench_parse(bencher, TEXT.get_or_init(|| input(50_000_000)));
+}
+
+/// Exactly 1,000,000 branches (about 120 MB): the tree of `bench/eval.sh`.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn parse_1m_branches(bencher: Bencher) {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    bench_parse(
+        bencher,
+        TEXT.get_or_init(|| {
+            let file = inputs::generated("nodes", 1_000_000);
+            std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()))
+        }),
+    );
+}
+
+/// pest alone on about 1 MB, for comparison with the fast path (`parse_1mb`).
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn pest_only_1mb(bencher: Bencher) {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    let text = TEXT.get_or_init(|| input(1_000_000));
+    bencher
+        .counter(BytesCount::of_str(text))
+        .bench_local(|| scn_dsl::parse_pest(black_box(text), FileId(0)));
 }

@@ -4,9 +4,15 @@
 //! (resolution, validation, evaluation) can still point at the source. Literals keep their
 //! value; the formatter reads their text back through the span, so `18%` stays `18%`.
 //! Parentheses are kept as nodes for the same reason.
+//!
+//! The tree is kept small, because a file may hold a million branches: names and string
+//! values are [`SmolStr`]s (no heap allocation up to 23 bytes), and the rare large kinds of
+//! expression and body item are boxed so that the common ones stay a few words.
 
 use crate::date::{Date, DatePrecision, Duration};
 use crate::span::Span;
+
+pub use smol_str::SmolStr;
 
 /// A parsed file: its items in source order.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,7 +50,7 @@ impl Item {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
     /// The name as written (for a tag, without the `#`).
-    pub name: String,
+    pub name: SmolStr,
     /// Where it was written (for a tag, including the `#`).
     pub span: Span,
 }
@@ -53,7 +59,7 @@ pub struct Ident {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Str {
     /// The value, escapes resolved.
-    pub value: String,
+    pub value: SmolStr,
     /// The literal including its quotes.
     pub span: Span,
 }
@@ -140,7 +146,7 @@ pub enum ScenarioItemKind {
         /// The citation.
         text: Str,
     },
-    /// `let name = expr "doc"`.
+    /// `let name = expr "doc" cite a, b`.
     Let {
         /// The let's name.
         name: Ident,
@@ -148,6 +154,8 @@ pub enum ScenarioItemKind {
         value: Expr,
         /// What it means.
         doc: Option<Str>,
+        /// Sources cited, in order; empty when there is no `cite`.
+        cites: Box<[Ident]>,
     },
     /// `metric name "label" unit "u" = expr`.
     Metric {
@@ -169,7 +177,7 @@ pub enum ScenarioItemKind {
     },
     /// `observe event`.
     Observe(Event),
-    /// `forecast name "label" = expr`.
+    /// `forecast name "label" = expr closes DATE criteria "..."`.
     Forecast {
         /// The forecast's name.
         name: Ident,
@@ -177,6 +185,10 @@ pub enum ScenarioItemKind {
         label: Option<Str>,
         /// The query.
         value: Expr,
+        /// `closes DATE`: when the question resolves.
+        closes: Option<DateLit>,
+        /// `criteria "..."`: how it resolves.
+        criteria: Option<Str>,
     },
     /// `expect expr in lo .. hi`.
     Expect {
@@ -187,6 +199,8 @@ pub enum ScenarioItemKind {
         /// Inclusive upper bound.
         hi: Bound,
     },
+    /// `note "..."` about the scenario as a whole.
+    Note(Str),
     /// A branch, option or `use` at the root.
     Node(BodyItem),
 }
@@ -225,7 +239,7 @@ pub struct Bound {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Block {
     /// The items in source order.
-    pub items: Vec<BodyItem>,
+    pub items: Box<[BodyItem]>,
     /// The braces and all between.
     pub span: Span,
 }
@@ -239,19 +253,20 @@ pub struct BodyItem {
     pub span: Span,
 }
 
-/// The kinds of body item (docs/reference/language.md#branches).
+/// The kinds of body item (docs/reference/language.md#branches). Every kind is boxed, so that
+/// a body item is three words whatever it holds.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BodyItemKind {
     /// `metric op= expr`.
-    Effect(Effect),
+    Effect(Box<Effect>),
     /// `note "..."`.
-    Note(Str),
+    Note(Box<Str>),
     /// A child event.
     Branch(Box<Branch>),
     /// A choice of a decision.
     Option(Box<OptionNode>),
     /// `use template(args)`.
-    Use(Use),
+    Use(Box<Use>),
 }
 
 /// `metric op= expr`.
@@ -302,9 +317,9 @@ pub struct Branch {
     /// `at` or `after`.
     pub when: Option<When>,
     /// `#tags`, names without the `#`.
-    pub tags: Vec<Ident>,
+    pub tags: Box<[Ident]>,
     /// Sources cited.
-    pub cites: Vec<Ident>,
+    pub cites: Box<[Ident]>,
     /// Effects and children.
     pub body: Option<Block>,
 }
@@ -319,7 +334,7 @@ pub struct OptionNode {
     /// `at` or `after`.
     pub when: Option<When>,
     /// `#tags`.
-    pub tags: Vec<Ident>,
+    pub tags: Box<[Ident]>,
     /// Effects and children.
     pub body: Option<Block>,
 }
@@ -410,30 +425,42 @@ pub enum ExprKind {
         rhs: Box<Expr>,
     },
     /// `f(args)` or `plugin.f(args)`.
-    Call {
-        /// The plugin, when written `plugin.f`.
-        plugin: Option<Ident>,
-        /// The function.
-        func: Ident,
-        /// Its arguments.
-        args: Vec<Arg>,
-    },
+    Call(Box<Call>),
     /// `( expr )`.
     Paren(Box<Expr>),
     /// `P(event | given)`.
-    Prob {
-        /// The event.
-        event: Event,
-        /// The condition.
-        given: Option<Event>,
-    },
+    Prob(Box<ProbQuery>),
     /// `E(metric | given)`.
-    Expect {
-        /// The metric.
-        metric: Ident,
-        /// The condition.
-        given: Option<Event>,
-    },
+    Expect(Box<ExpectQuery>),
+}
+
+/// `f(args)` or `plugin.f(args)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The plugin, when written `plugin.f`.
+    pub plugin: Option<Ident>,
+    /// The function.
+    pub func: Ident,
+    /// Its arguments.
+    pub args: Vec<Arg>,
+}
+
+/// `P(event | given)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbQuery {
+    /// The event.
+    pub event: Event,
+    /// The condition.
+    pub given: Option<Event>,
+}
+
+/// `E(metric | given)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectQuery {
+    /// The metric.
+    pub metric: Ident,
+    /// The condition.
+    pub given: Option<Event>,
 }
 
 /// Binary operators, loosest first.
@@ -498,4 +525,21 @@ pub enum EventKind {
     Or(Box<Event>, Box<Event>),
     /// `( e )`.
     Group(Box<Event>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million-branch file makes millions of these: a field added carelessly shows here.
+    #[test]
+    fn nodes_stay_small() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<Ident>(), 32);
+        assert_eq!(size_of::<Str>(), 32);
+        assert_eq!(size_of::<Expr>(), 40);
+        assert_eq!(size_of::<BodyItem>(), 24);
+        assert_eq!(size_of::<Event>(), 48);
+        assert_eq!(size_of::<Branch>(), 184);
+    }
 }

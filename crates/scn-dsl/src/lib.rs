@@ -25,7 +25,7 @@ pub use date::{Date, DateError, DatePrecision, Duration, days_in_month, is_leap}
 pub use diag::{Diagnostic, Label, Severity};
 pub use format::format;
 pub use limits::{LARGE_STACK, MAX_NESTING};
-pub use parser::{parse, parse_event};
+pub use parser::{parse, parse_event, parse_fast, parse_pest};
 pub use render::{render, render_all};
 pub use source::{FileId, SourceFile, SourceMap};
 pub use span::{Span, Spanned};

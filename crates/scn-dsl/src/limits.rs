@@ -22,7 +22,8 @@ pub const LARGE_STACK: usize = 2 << 30;
 /// Largest file accepted: spans are `u32` byte offsets.
 const MAX_BYTES: usize = u32::MAX as usize - 1;
 
-pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
+/// Refuses a file whose offsets do not fit a [`Span`].
+pub(crate) fn check_size(text: &str, file: FileId) -> Result<(), Diagnostic> {
     if text.len() > MAX_BYTES {
         return Err(Diagnostic::error(
             file,
@@ -30,6 +31,12 @@ pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
             "the file is larger than 4 GiB",
         ));
     }
+    Ok(())
+}
+
+/// Refuses a file too large or nested too deep.
+pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
+    check_size(text, file)?;
     let mut depth = 0usize;
     let mut too_deep = None;
     scan(text, |piece| {

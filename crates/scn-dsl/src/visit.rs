@@ -2,8 +2,8 @@
 //! trips), and to check span invariants in tests.
 
 use crate::ast::{
-    Arg, Block, BodyItem, BodyItemKind, Event, EventKind, Expr, ExprKind, File, Ident, Item, Prob,
-    ScenarioItemKind, When,
+    Arg, Block, BodyItem, BodyItemKind, Call, Event, EventKind, ExpectQuery, Expr, ExprKind, File,
+    Ident, Item, Prob, ProbQuery, ScenarioItemKind, When,
 };
 use crate::span::Span;
 
@@ -60,13 +60,20 @@ fn scenario_item(kind: &mut ScenarioItemKind, f: &mut dyn FnMut(&mut Span)) {
             f(&mut id.span);
             f(&mut text.span);
         }
-        ScenarioItemKind::Let { name, value, doc } => {
+        ScenarioItemKind::Let {
+            name,
+            value,
+            doc,
+            cites,
+        } => {
             f(&mut name.span);
             expr(value, f);
             if let Some(d) = doc {
                 f(&mut d.span);
             }
+            idents(cites, f);
         }
+        ScenarioItemKind::Note(s) => f(&mut s.span),
         ScenarioItemKind::Metric {
             name,
             label,
@@ -81,12 +88,24 @@ fn scenario_item(kind: &mut ScenarioItemKind, f: &mut dyn FnMut(&mut Span)) {
         }
         ScenarioItemKind::Objective { metric, .. } => f(&mut metric.span),
         ScenarioItemKind::Observe(e) => event(e, f),
-        ScenarioItemKind::Forecast { name, label, value } => {
+        ScenarioItemKind::Forecast {
+            name,
+            label,
+            value,
+            closes,
+            criteria,
+        } => {
             f(&mut name.span);
             if let Some(l) = label {
                 f(&mut l.span);
             }
             expr(value, f);
+            if let Some(d) = closes {
+                f(&mut d.span);
+            }
+            if let Some(c) = criteria {
+                f(&mut c.span);
+            }
         }
         ScenarioItemKind::Expect { value, lo, hi } => {
             expr(value, f);
@@ -182,24 +201,27 @@ fn expr(e: &mut Expr, f: &mut dyn FnMut(&mut Span)) {
             expr(lhs, f);
             expr(rhs, f);
         }
-        ExprKind::Call {
-            plugin,
-            func,
-            args: a,
-        } => {
+        ExprKind::Call(call) => {
+            let Call {
+                plugin,
+                func,
+                args: a,
+            } = &mut **call;
             if let Some(p) = plugin {
                 f(&mut p.span);
             }
             f(&mut func.span);
             args(a, f);
         }
-        ExprKind::Prob { event: ev, given } => {
+        ExprKind::Prob(q) => {
+            let ProbQuery { event: ev, given } = &mut **q;
             event(ev, f);
             if let Some(g) = given {
                 event(g, f);
             }
         }
-        ExprKind::Expect { metric, given } => {
+        ExprKind::Expect(q) => {
+            let ExpectQuery { metric, given } = &mut **q;
             f(&mut metric.span);
             if let Some(g) = given {
                 event(g, f);

@@ -1,6 +1,6 @@
 //! Expressions and events in canonical spacing; literals as written.
 
-use crate::ast::{Arg, Event, EventKind, Expr, ExprKind};
+use crate::ast::{Arg, Call, Event, EventKind, ExpectQuery, Expr, ExprKind, ProbQuery};
 
 pub(super) fn expr(out: &mut String, src: &str, e: &Expr) {
     match &e.kind {
@@ -22,11 +22,12 @@ pub(super) fn expr(out: &mut String, src: &str, e: &Expr) {
             out.push(' ');
             expr(out, src, rhs);
         }
-        ExprKind::Call {
-            plugin,
-            func,
-            args: a,
-        } => {
+        ExprKind::Call(call) => {
+            let Call {
+                plugin,
+                func,
+                args: a,
+            } = &**call;
             if let Some(p) = plugin {
                 out.push_str(&p.name);
                 out.push('.');
@@ -39,7 +40,8 @@ pub(super) fn expr(out: &mut String, src: &str, e: &Expr) {
             expr(out, src, inner);
             out.push(')');
         }
-        ExprKind::Prob { event: ev, given } => {
+        ExprKind::Prob(q) => {
+            let ProbQuery { event: ev, given } = &**q;
             out.push_str("P(");
             event(out, src, ev);
             if let Some(g) = given {
@@ -48,7 +50,8 @@ pub(super) fn expr(out: &mut String, src: &str, e: &Expr) {
             }
             out.push(')');
         }
-        ExprKind::Expect { metric, given } => {
+        ExprKind::Expect(q) => {
+            let ExpectQuery { metric, given } = &**q;
             out.push_str("E(");
             out.push_str(&metric.name);
             if let Some(g) = given {

@@ -38,6 +38,14 @@ pub fn format(file: &File, src: &str) -> String {
     p.out
 }
 
+/// ` cite a, b`, or nothing for no sources.
+fn cites(out: &mut String, cites: &[crate::ast::Ident]) {
+    for (i, c) in cites.iter().enumerate() {
+        out.push_str(if i == 0 { " cite " } else { ", " });
+        out.push_str(&c.name);
+    }
+}
+
 /// A bound as its sign and its number's text, whatever lay between them.
 fn bound(out: &mut String, src: &str, b: &crate::ast::Bound) {
     if b.value < 0.0 || (b.value == 0.0 && b.value.is_sign_negative()) {
@@ -221,7 +229,12 @@ impl Printer<'_> {
                 out.push(' ');
                 out.push_str(&src[text.span.range()]);
             }
-            ScenarioItemKind::Let { name, value, doc } => {
+            ScenarioItemKind::Let {
+                name,
+                value,
+                doc,
+                cites: c,
+            } => {
                 out.push_str("let ");
                 out.push_str(&name.name);
                 out.push_str(" = ");
@@ -230,6 +243,11 @@ impl Printer<'_> {
                     out.push(' ');
                     out.push_str(&src[d.span.range()]);
                 }
+                cites(out, c);
+            }
+            ScenarioItemKind::Note(s) => {
+                out.push_str("note ");
+                out.push_str(&src[s.span.range()]);
             }
             ScenarioItemKind::Metric {
                 name,
@@ -260,7 +278,13 @@ impl Printer<'_> {
                 out.push_str("observe ");
                 expr::event(out, src, e);
             }
-            ScenarioItemKind::Forecast { name, label, value } => {
+            ScenarioItemKind::Forecast {
+                name,
+                label,
+                value,
+                closes,
+                criteria,
+            } => {
                 out.push_str("forecast ");
                 out.push_str(&name.name);
                 if let Some(l) = label {
@@ -269,6 +293,14 @@ impl Printer<'_> {
                 }
                 out.push_str(" = ");
                 expr::expr(out, src, value);
+                if let Some(d) = closes {
+                    out.push_str(" closes ");
+                    out.push_str(&src[d.span.range()]);
+                }
+                if let Some(c) = criteria {
+                    out.push_str(" criteria ");
+                    out.push_str(&src[c.span.range()]);
+                }
             }
             ScenarioItemKind::Expect { value, lo, hi } => {
                 out.push_str("expect ");
@@ -315,11 +347,7 @@ impl Printer<'_> {
                     Prob::Expr(e) => expr::expr(&mut self.out, src, e),
                 }
                 self.header_tail(b.when.as_ref(), &b.tags);
-                if !b.cites.is_empty() {
-                    let names: Vec<&str> = b.cites.iter().map(|c| c.name.as_str()).collect();
-                    self.out.push_str(" cite ");
-                    self.out.push_str(&names.join(", "));
-                }
+                cites(&mut self.out, &b.cites);
                 if let Some(body) = &b.body {
                     self.out.push(' ');
                     return self.block_then_end(body);

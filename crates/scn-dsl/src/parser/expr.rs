@@ -5,9 +5,10 @@ use std::sync::LazyLock;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
-use super::{Builder, span_of};
-use crate::ast::{BinOp, Event, EventKind, Expr, ExprKind};
+use super::Builder;
+use crate::ast::{BinOp, Call, Event, EventKind, ExpectQuery, Expr, ExprKind, ProbQuery};
 use crate::grammar::Rule;
+use crate::span::Span;
 
 /// Precedence, loosest first: `to`; `+ -`; `* /`; unary `-`; `^` (right-associative).
 /// Unary minus sits below `^` so that `-2^2` is -4.
@@ -23,7 +24,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 impl Builder {
     pub(super) fn parse_expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
         assert_eq!(pair.as_rule(), Rule::expr);
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         // Operands and operators alternate, prefix operators aside: children minus one
         // bounds the operators of this level.
         let children = pair.clone().into_inner().count();
@@ -33,10 +34,13 @@ impl Builder {
                 span,
             };
         }
+        let base = self.base;
         PRATT
             .map_primary(|p| self.parse_primary(p))
             .map_prefix(|op, rhs| {
-                let span = span_of(&op).join(rhs.span);
+                let s = super::span_of(&op);
+                let op_span = Span::new(base + s.start as usize, base + s.end as usize);
+                let span = op_span.join(rhs.span);
                 match op.as_rule() {
                     Rule::neg_op => Expr {
                         kind: ExprKind::Neg(Box::new(rhs)),
@@ -69,7 +73,7 @@ impl Builder {
     }
 
     fn parse_primary(&mut self, pair: Pair<'_, Rule>) -> Expr {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::number => ExprKind::Number(self.parse_number(pair)),
             Rule::paren_expr => {
@@ -84,7 +88,7 @@ impl Builder {
                 let mut events = pair.into_inner().filter(|p| p.as_rule() == Rule::event);
                 let event = self.parse_event(events.next().expect("P has an event"));
                 let given = events.next().map(|p| self.parse_event(p));
-                ExprKind::Prob { event, given }
+                ExprKind::Prob(Box::new(ProbQuery { event, given }))
             }
             Rule::exp_query => {
                 let mut metric = None;
@@ -97,10 +101,10 @@ impl Builder {
                         r => unreachable!("unexpected rule {r:?}"),
                     }
                 }
-                ExprKind::Expect {
+                ExprKind::Expect(Box::new(ExpectQuery {
                     metric: metric.expect("E names a metric"),
                     given,
-                }
+                }))
             }
             r => unreachable!("unexpected rule {r:?}"),
         };
@@ -112,19 +116,19 @@ impl Builder {
         let first = self.parse_ident(inner.next().expect("a reference starts with a name"));
         match inner.next() {
             None => ExprKind::Name(first),
-            Some(p) if p.as_rule() == Rule::call_args => ExprKind::Call {
+            Some(p) if p.as_rule() == Rule::call_args => ExprKind::Call(Box::new(Call {
                 plugin: None,
                 func: first,
                 args: self.parse_call_args(p),
-            },
+            })),
             Some(p) if p.as_rule() == Rule::dot => {
                 let func = self.parse_ident(inner.next().expect("a plugin call names a function"));
                 let args = self.parse_call_args(inner.next().expect("a plugin call has arguments"));
-                ExprKind::Call {
+                ExprKind::Call(Box::new(Call {
                     plugin: Some(first),
                     func,
                     args,
-                }
+                }))
             }
             Some(p) => unreachable!("unexpected rule {:?}", p.as_rule()),
         }
@@ -135,7 +139,7 @@ impl Builder {
             Rule::event => self.fold_events(pair, Rule::kw_or, EventKind::Or),
             Rule::event_and => self.fold_events(pair, Rule::kw_and, EventKind::And),
             Rule::event_not => {
-                let span = span_of(&pair);
+                let span = self.span(&pair);
                 let nots = pair.clone().into_inner().count().saturating_sub(1);
                 if !self.count_operators(nots, span) {
                     return Event {
@@ -147,13 +151,13 @@ impl Builder {
                 let mut atom = None;
                 for p in pair.into_inner() {
                     match p.as_rule() {
-                        Rule::kw_not => nots.push(span_of(&p).start),
+                        Rule::kw_not => nots.push(self.span(&p).start),
                         _ => atom = Some(self.parse_event(p)),
                     }
                 }
                 let mut event = atom.expect("`not` applies to an event");
                 for start in nots.into_iter().rev() {
-                    let s = crate::Span {
+                    let s = Span {
                         start,
                         end: span.end,
                     };
@@ -165,7 +169,7 @@ impl Builder {
                 event
             }
             Rule::event_group => {
-                let span = span_of(&pair);
+                let span = self.span(&pair);
                 let inner = pair.into_inner().nth(1).expect("parentheses hold an event");
                 Event {
                     kind: EventKind::Group(Box::new(self.parse_event(inner))),
@@ -173,7 +177,7 @@ impl Builder {
                 }
             }
             Rule::event_by => {
-                let span = span_of(&pair);
+                let span = self.span(&pair);
                 let mut inner = pair.into_inner();
                 let target = self.parse_event(inner.next().expect("by applies to a target"));
                 match inner.nth(1) {
@@ -191,14 +195,14 @@ impl Builder {
                 }
             }
             Rule::tag => {
-                let span = span_of(&pair);
+                let span = self.span(&pair);
                 Event {
                     kind: EventKind::Tag(self.parse_tag(pair)),
                     span,
                 }
             }
             Rule::path => {
-                let span = span_of(&pair);
+                let span = self.span(&pair);
                 let parts = pair
                     .into_inner()
                     .filter(|p| p.as_rule() == Rule::ident)
@@ -220,7 +224,7 @@ impl Builder {
         op: Rule,
         make: fn(Box<Event>, Box<Event>) -> EventKind,
     ) -> Event {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         if !self.count_operators(pair.clone().into_inner().count() / 2, span) {
             return Event {
                 kind: EventKind::Ref(Vec::new()),

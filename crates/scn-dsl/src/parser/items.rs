@@ -2,49 +2,29 @@
 
 use pest::iterators::Pair;
 
-use super::{Builder, span_of};
-use crate::ast::{
-    Direction, File, Import, Item, Param, PluginDecl, Scenario, ScenarioItem, ScenarioItemKind,
-    Template,
-};
+use super::Builder;
+use crate::ast::{Direction, Import, Param, PluginDecl, ScenarioItem, ScenarioItemKind, Template};
 use crate::grammar::Rule;
 
 impl Builder {
-    pub(super) fn parse_file(&mut self, pair: Pair<'_, Rule>) -> File {
-        assert_eq!(pair.as_rule(), Rule::file);
-        let mut items = Vec::new();
-        for p in pair.into_inner() {
-            let item = match p.as_rule() {
-                Rule::import => Item::Import(self.parse_import(p)),
-                Rule::plugin => Item::Plugin(self.parse_plugin(p)),
-                Rule::template => Item::Template(self.parse_template(p)),
-                Rule::scenario => Item::Scenario(self.parse_scenario(p)),
-                Rule::EOI => continue,
-                r => unreachable!("unexpected rule {r:?}"),
-            };
-            items.push(item);
-        }
-        File { items }
-    }
-
-    fn parse_import(&mut self, pair: Pair<'_, Rule>) -> Import {
-        let span = span_of(&pair);
+    pub(super) fn parse_import(&mut self, pair: Pair<'_, Rule>) -> Import {
+        let span = self.span(&pair);
         let mut inner = pair.into_inner();
         inner.next(); // kw_import
         let path = self.parse_string(inner.next().expect("import has a path"));
         Import { path, span }
     }
 
-    fn parse_plugin(&mut self, pair: Pair<'_, Rule>) -> PluginDecl {
-        let span = span_of(&pair);
+    pub(super) fn parse_plugin(&mut self, pair: Pair<'_, Rule>) -> PluginDecl {
+        let span = self.span(&pair);
         let mut inner = pair.into_inner();
         inner.next(); // kw_plugin
         let name = self.parse_ident(inner.next().expect("plugin has a name"));
         PluginDecl { name, span }
     }
 
-    fn parse_template(&mut self, pair: Pair<'_, Rule>) -> Template {
-        let span = span_of(&pair);
+    pub(super) fn parse_template(&mut self, pair: Pair<'_, Rule>) -> Template {
+        let span = self.span(&pair);
         let mut name = None;
         let mut params = Vec::new();
         let mut body = None;
@@ -72,7 +52,7 @@ impl Builder {
     }
 
     fn parse_param(&mut self, pair: Pair<'_, Rule>) -> Param {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut name = None;
         let mut default = None;
         for p in pair.into_inner() {
@@ -90,30 +70,9 @@ impl Builder {
         }
     }
 
-    fn parse_scenario(&mut self, pair: Pair<'_, Rule>) -> Scenario {
-        let span = span_of(&pair);
-        let mut id = None;
-        let mut title = None;
-        let mut items = Vec::new();
-        for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::kw_scenario | Rule::lbrace | Rule::rbrace => {}
-                Rule::ident => id = Some(self.parse_ident(p)),
-                Rule::string => title = Some(self.parse_string(p)),
-                _ => items.push(self.parse_scenario_item(p)),
-            }
-        }
-        Scenario {
-            id: id.expect("scenario has an id"),
-            title,
-            items,
-            span,
-        }
-    }
-
-    fn parse_scenario_item(&mut self, pair: Pair<'_, Rule>) -> ScenarioItem {
-        self.operators = 0;
-        let span = span_of(&pair);
+    pub(super) fn parse_scenario_item(&mut self, pair: Pair<'_, Rule>) -> ScenarioItem {
+        self.sink.operators = 0;
+        let span = self.span(&pair);
         let rule = pair.as_rule();
         if matches!(rule, Rule::branch | Rule::option | Rule::use_stmt) {
             return ScenarioItem {
@@ -143,9 +102,22 @@ impl Builder {
                 let name = self.parse_ident(inner.next().expect("name"));
                 inner.next(); // assign_op
                 let value = self.parse_expr(inner.next().expect("value"));
-                let doc = inner.next().map(|p| self.parse_string(p));
-                ScenarioItemKind::Let { name, value, doc }
+                let (mut doc, mut cites) = (None, Box::default());
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::string => doc = Some(self.parse_string(p)),
+                        Rule::cites => cites = self.parse_cites(p),
+                        r => unreachable!("unexpected rule {r:?}"),
+                    }
+                }
+                ScenarioItemKind::Let {
+                    name,
+                    value,
+                    doc,
+                    cites,
+                }
             }
+            Rule::note => ScenarioItemKind::Note(self.parse_string(inner.next().expect("string"))),
             Rule::metric => {
                 let name = self.parse_ident(inner.next().expect("name"));
                 let (mut label, mut unit, mut init) = (None, None, None);
@@ -183,12 +155,20 @@ impl Builder {
             }
             Rule::forecast => {
                 let name = self.parse_ident(inner.next().expect("name"));
-                let (mut label, mut value) = (None, None);
+                let (mut label, mut value, mut closes, mut criteria) = (None, None, None, None);
                 for p in inner {
                     match p.as_rule() {
                         Rule::string => label = Some(self.parse_string(p)),
                         Rule::assign_op => {}
                         Rule::expr => value = Some(self.parse_expr(p)),
+                        Rule::closes => {
+                            let d = p.into_inner().nth(1).expect("closes has a date");
+                            closes = Some(self.parse_date(d));
+                        }
+                        Rule::criteria => {
+                            let s = p.into_inner().nth(1).expect("criteria has a string");
+                            criteria = Some(self.parse_string(s));
+                        }
                         r => unreachable!("unexpected rule {r:?}"),
                     }
                 }
@@ -196,6 +176,8 @@ impl Builder {
                     name,
                     label,
                     value: value.expect("forecast has a value"),
+                    closes,
+                    criteria,
                 }
             }
             Rule::expect => {

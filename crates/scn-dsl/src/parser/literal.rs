@@ -2,43 +2,34 @@
 
 use pest::iterators::Pair;
 
-use super::{Builder, span_of};
+use smol_str::SmolStr;
+
+use super::{Builder, Sink};
 use crate::ast::{Bound, DateLit, DurationLit, Ident, Str};
 use crate::date::{Date, DatePrecision, Duration};
 use crate::grammar::Rule;
+use crate::span::Span;
 
 impl Builder {
     pub(super) fn parse_ident(&mut self, pair: Pair<'_, Rule>) -> Ident {
         debug_assert_eq!(pair.as_rule(), Rule::ident);
-        Ident {
-            name: pair.as_str().to_owned(),
-            span: span_of(&pair),
-        }
+        ident(pair.as_str(), self.span(&pair))
     }
 
     pub(super) fn parse_tag(&mut self, pair: Pair<'_, Rule>) -> Ident {
         debug_assert_eq!(pair.as_rule(), Rule::tag);
-        Ident {
-            name: pair.as_str()[1..].to_owned(),
-            span: span_of(&pair),
-        }
+        ident(&pair.as_str()[1..], self.span(&pair))
     }
 
     pub(super) fn parse_number(&mut self, pair: Pair<'_, Rule>) -> f64 {
         debug_assert_eq!(pair.as_rule(), Rule::number);
-        match number_value(pair.as_str()) {
-            Some(v) => v,
-            None => {
-                let span = span_of(&pair);
-                self.error(span, format!("the number `{}` is too large", pair.as_str()));
-                0.0
-            }
-        }
+        let span = self.span(&pair);
+        number(&mut self.sink, pair.as_str(), span)
     }
 
     pub(super) fn parse_bound(&mut self, pair: Pair<'_, Rule>) -> Bound {
         debug_assert_eq!(pair.as_rule(), Rule::bound);
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut negative = false;
         let mut value = 0.0;
         let mut number = span;
@@ -47,7 +38,7 @@ impl Builder {
                 Rule::neg_op => negative = true,
                 Rule::pos_op => {}
                 Rule::number => {
-                    number = span_of(&p);
+                    number = self.span(&p);
                     value = self.parse_number(p);
                 }
                 r => unreachable!("unexpected rule {r:?}"),
@@ -62,82 +53,121 @@ impl Builder {
 
     pub(super) fn parse_string(&mut self, pair: Pair<'_, Rule>) -> Str {
         debug_assert_eq!(pair.as_rule(), Rule::string);
-        let span = span_of(&pair);
-        let raw = pair.as_str();
-        let inner = &raw[1..raw.len() - 1];
-        if !inner.contains('\\') {
-            return Str {
-                value: inner.to_owned(),
-                span,
-            };
-        }
-        let mut value = String::with_capacity(inner.len());
-        let mut chars = inner.char_indices();
-        while let Some((i, c)) = chars.next() {
-            if c != '\\' {
-                value.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some((_, '"')) => value.push('"'),
-                Some((_, '\\')) => value.push('\\'),
-                Some((_, 'n')) => value.push('\n'),
-                Some((_, 't')) => value.push('\t'),
-                Some((j, other)) => {
-                    let at = span.start as usize + 1 + i;
-                    let end = span.start as usize + 1 + j + other.len_utf8();
-                    self.diags.push(
-                        crate::Diagnostic::error(
-                            self.file,
-                            crate::Span::new(at, end),
-                            format!("unknown escape `\\{other}` in a string"),
-                        )
-                        .with_help(r#"the escapes are \" \\ \n and \t"#),
-                    );
-                }
-                None => unreachable!("the grammar ends every escape with a character"),
-            }
-        }
-        Str { value, span }
+        let span = self.span(&pair);
+        string(&mut self.sink, pair.as_str(), span)
     }
 
     pub(super) fn parse_date(&mut self, pair: Pair<'_, Rule>) -> DateLit {
         debug_assert_eq!(pair.as_rule(), Rule::date);
-        let span = span_of(&pair);
-        let text = pair.as_str();
-        let parts: Vec<u32> = text.split('-').map(|p| p.parse().unwrap_or(0)).collect();
-        let year = parts[0] as i32;
-        let (date, precision) = match parts[..] {
-            [_] => (Ok(Date::end_of_year(year)), DatePrecision::Year),
-            [_, m] => (Date::end_of_month(year, m), DatePrecision::Month),
-            [_, m, d] => (Date::from_ymd(year, m, d), DatePrecision::Day),
-            _ => unreachable!("the grammar allows at most three date parts"),
-        };
-        let date = date.unwrap_or_else(|e| {
-            self.error(span, format!("`{text}` is not a date: {e}"));
-            Date::end_of_year(year)
-        });
-        DateLit {
-            date,
-            precision,
-            span,
-        }
+        let span = self.span(&pair);
+        date(&mut self.sink, pair.as_str(), span)
     }
 
     pub(super) fn parse_duration(&mut self, pair: Pair<'_, Rule>) -> DurationLit {
         debug_assert_eq!(pair.as_rule(), Rule::duration);
-        let span = span_of(&pair);
-        match duration_value(pair.as_str()) {
-            Some(duration) => DurationLit { duration, span },
-            None => {
-                self.error(
-                    span,
-                    format!("the duration `{}` is too long", pair.as_str()),
+        let span = self.span(&pair);
+        duration(&mut self.sink, pair.as_str(), span)
+    }
+}
+
+// The literal rules' values, shared by the pest builder and the fast path: both report the
+// same errors, in source order, through the same functions.
+
+/// An identifier or a tag's name.
+pub(super) fn ident(name: &str, span: Span) -> Ident {
+    Ident {
+        name: SmolStr::new(name),
+        span,
+    }
+}
+
+/// The value of a `number` token; an error (and 0) when it is beyond f64.
+pub(super) fn number(sink: &mut Sink, text: &str, span: Span) -> f64 {
+    match number_value(text) {
+        Some(v) => v,
+        None => {
+            sink.error(span, format!("the number `{text}` is too large"));
+            0.0
+        }
+    }
+}
+
+/// The value of a `string` token (quotes included), escapes resolved; an error for each
+/// unknown escape.
+pub(super) fn string(sink: &mut Sink, raw: &str, span: Span) -> Str {
+    let inner = &raw[1..raw.len() - 1];
+    if !inner.contains('\\') {
+        return Str {
+            value: SmolStr::new(inner),
+            span,
+        };
+    }
+    let mut value = String::with_capacity(inner.len());
+    let mut chars = inner.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            value.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some((_, '"')) => value.push('"'),
+            Some((_, '\\')) => value.push('\\'),
+            Some((_, 'n')) => value.push('\n'),
+            Some((_, 't')) => value.push('\t'),
+            Some((j, other)) => {
+                let at = span.start as usize + 1 + i;
+                let end = span.start as usize + 1 + j + other.len_utf8();
+                sink.diags.push(
+                    crate::Diagnostic::error(
+                        sink.file,
+                        Span::new(at, end),
+                        format!("unknown escape `\\{other}` in a string"),
+                    )
+                    .with_help(r#"the escapes are \" \\ \n and \t"#),
                 );
-                DurationLit {
-                    duration: Duration::default(),
-                    span,
-                }
+            }
+            None => unreachable!("the grammar ends every escape with a character"),
+        }
+    }
+    Str {
+        value: SmolStr::new(value),
+        span,
+    }
+}
+
+/// The value of a `date` token: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+pub(super) fn date(sink: &mut Sink, text: &str, span: Span) -> DateLit {
+    let part = |r: std::ops::Range<usize>| text.get(r).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let year = part(0..4) as i32;
+    let (date, precision) = match text.len() {
+        4 => (Ok(Date::end_of_year(year)), DatePrecision::Year),
+        7 => (Date::end_of_month(year, part(5..7)), DatePrecision::Month),
+        10 => (
+            Date::from_ymd(year, part(5..7), part(8..10)),
+            DatePrecision::Day,
+        ),
+        _ => unreachable!("the grammar allows YYYY, YYYY-MM and YYYY-MM-DD"),
+    };
+    let date = date.unwrap_or_else(|e| {
+        sink.error(span, format!("`{text}` is not a date: {e}"));
+        Date::end_of_year(year)
+    });
+    DateLit {
+        date,
+        precision,
+        span,
+    }
+}
+
+/// The value of a `duration` token; an error (and zero) when it overflows.
+pub(super) fn duration(sink: &mut Sink, text: &str, span: Span) -> DurationLit {
+    match duration_value(text) {
+        Some(duration) => DurationLit { duration, span },
+        None => {
+            sink.error(span, format!("the duration `{text}` is too long"));
+            DurationLit {
+                duration: Duration::default(),
+                span,
             }
         }
     }
@@ -160,8 +190,12 @@ pub(crate) fn number_value(text: &str) -> Option<f64> {
     if scale != 1.0 {
         body = &body[..body.len() - 1];
     }
-    let digits: String = body.chars().filter(|&c| c != '_').collect();
-    let mut v: f64 = digits.parse().ok()?;
+    let mut v: f64 = if body.contains('_') {
+        let digits: String = body.chars().filter(|&c| c != '_').collect();
+        digits.parse().ok()?
+    } else {
+        body.parse().ok()?
+    };
     v *= scale;
     if percent {
         v /= 100.0;

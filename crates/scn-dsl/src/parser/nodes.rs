@@ -2,16 +2,17 @@
 
 use pest::iterators::Pair;
 
-use super::{Builder, span_of};
+use super::Builder;
 use crate::ast::{
-    Arg, Block, BodyItem, BodyItemKind, Branch, Effect, EffectOp, OptionNode, Prob, Use, When,
+    Arg, Block, BodyItem, BodyItemKind, Branch, Effect, EffectOp, Ident, OptionNode, Prob, Use,
+    When,
 };
 use crate::grammar::Rule;
 
 impl Builder {
     pub(super) fn parse_block(&mut self, pair: Pair<'_, Rule>) -> Block {
         assert_eq!(pair.as_rule(), Rule::block);
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let items = pair
             .into_inner()
             .filter(|p| !matches!(p.as_rule(), Rule::lbrace | Rule::rbrace))
@@ -21,17 +22,17 @@ impl Builder {
     }
 
     pub(super) fn parse_body_item(&mut self, pair: Pair<'_, Rule>) -> BodyItem {
-        self.operators = 0;
-        let span = span_of(&pair);
+        self.sink.operators = 0;
+        let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::branch => BodyItemKind::Branch(Box::new(self.parse_branch(pair))),
             Rule::option => BodyItemKind::Option(Box::new(self.parse_option(pair))),
-            Rule::use_stmt => BodyItemKind::Use(self.parse_use(pair)),
+            Rule::use_stmt => BodyItemKind::Use(Box::new(self.parse_use(pair))),
             Rule::note => {
                 let s = pair.into_inner().nth(1).expect("note has a string");
-                BodyItemKind::Note(self.parse_string(s))
+                BodyItemKind::Note(Box::new(self.parse_string(s)))
             }
-            Rule::effect => BodyItemKind::Effect(self.parse_effect(pair)),
+            Rule::effect => BodyItemKind::Effect(Box::new(self.parse_effect(pair))),
             r => unreachable!("unexpected rule {r:?}"),
         };
         BodyItem { kind, span }
@@ -41,13 +42,14 @@ impl Builder {
         let mut inner = pair.into_inner();
         inner.next(); // kw_branch
         let id = self.parse_ident(inner.next().expect("branch has an id"));
+        let mut tags = Vec::new();
         let mut b = Branch {
             id,
             label: None,
             prob: Prob::Rest(Default::default()),
             when: None,
-            tags: Vec::new(),
-            cites: Vec::new(),
+            tags: Box::default(),
+            cites: Box::default(),
             body: None,
         };
         for p in inner {
@@ -56,18 +58,13 @@ impl Builder {
                 Rule::kw_p | Rule::assign_op => {}
                 Rule::prob => b.prob = self.parse_prob(p),
                 Rule::when => b.when = Some(self.parse_when(p)),
-                Rule::tag => b.tags.push(self.parse_tag(p)),
-                Rule::cites => {
-                    b.cites = p
-                        .into_inner()
-                        .filter(|q| q.as_rule() == Rule::ident)
-                        .map(|q| self.parse_ident(q))
-                        .collect();
-                }
+                Rule::tag => tags.push(self.parse_tag(p)),
+                Rule::cites => b.cites = self.parse_cites(p),
                 Rule::block => b.body = Some(self.parse_block(p)),
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
+        b.tags = tags.into_boxed_slice();
         b
     }
 
@@ -75,29 +72,40 @@ impl Builder {
         let mut inner = pair.into_inner();
         inner.next(); // kw_option
         let id = self.parse_ident(inner.next().expect("option has an id"));
+        let mut tags = Vec::new();
         let mut o = OptionNode {
             id,
             label: None,
             when: None,
-            tags: Vec::new(),
+            tags: Box::default(),
             body: None,
         };
         for p in inner {
             match p.as_rule() {
                 Rule::string => o.label = Some(self.parse_string(p)),
                 Rule::when => o.when = Some(self.parse_when(p)),
-                Rule::tag => o.tags.push(self.parse_tag(p)),
+                Rule::tag => tags.push(self.parse_tag(p)),
                 Rule::block => o.body = Some(self.parse_block(p)),
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
+        o.tags = tags.into_boxed_slice();
         o
+    }
+
+    /// `cite a, b`.
+    pub(super) fn parse_cites(&mut self, pair: Pair<'_, Rule>) -> Box<[Ident]> {
+        assert_eq!(pair.as_rule(), Rule::cites);
+        pair.into_inner()
+            .filter(|q| q.as_rule() == Rule::ident)
+            .map(|q| self.parse_ident(q))
+            .collect()
     }
 
     fn parse_prob(&mut self, pair: Pair<'_, Rule>) -> Prob {
         let p = pair.into_inner().next().expect("prob has one child");
         match p.as_rule() {
-            Rule::kw_rest => Prob::Rest(span_of(&p)),
+            Rule::kw_rest => Prob::Rest(self.span(&p)),
             Rule::expr => Prob::Expr(self.parse_expr(p)),
             r => unreachable!("unexpected rule {r:?}"),
         }
@@ -140,7 +148,7 @@ impl Builder {
         assert_eq!(pair.as_rule(), Rule::call_args);
         let mut args = Vec::new();
         for p in pair.into_inner() {
-            let span = span_of(&p);
+            let span = self.span(&p);
             match p.as_rule() {
                 Rule::lparen | Rule::rparen | Rule::comma => {}
                 Rule::expr => args.push(Arg {
@@ -162,6 +170,7 @@ impl Builder {
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
+        args.shrink_to_fit();
         args
     }
 }

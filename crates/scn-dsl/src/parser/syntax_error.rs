@@ -46,11 +46,18 @@ const KEYWORDS: &[&str] = &[
     "unit",
 ];
 
-pub(super) fn to_diagnostic(e: &Error<Rule>, text: &str, file: FileId) -> Diagnostic {
-    let pos = match e.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
+/// The diagnostic of a pest error from parsing `text[offset..]`.
+pub(super) fn to_diagnostic(
+    e: &Error<Rule>,
+    text: &str,
+    offset: usize,
+    file: FileId,
+) -> Diagnostic {
+    let pos = offset
+        + match e.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
     let found = found_token(text, pos);
     let span = Span::new(pos, pos + found.len());
     let (positives, negatives) = match &e.variant {

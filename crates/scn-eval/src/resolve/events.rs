@@ -19,12 +19,15 @@ impl Builder<'_> {
                     let ev = self.compile_event(e, self.file);
                     self.model.observe.push(ev);
                 }
-                ScenarioItemKind::Forecast { name, label, value } => {
+                // `closes` and `criteria` are read by nothing yet.
+                ScenarioItemKind::Forecast {
+                    name, label, value, ..
+                } => {
                     let program = self.compile_expr(value, 0, Ctx::Query { upto: forecasts });
                     forecasts += 1;
                     self.model.forecasts.push(ForecastDef {
-                        name: name.name.clone(),
-                        label: label.as_ref().map(|l| l.value.clone()),
+                        name: name.name.to_string(),
+                        label: label.as_ref().map(|l| l.value.to_string()),
                         program,
                     });
                 }

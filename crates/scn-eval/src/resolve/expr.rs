@@ -129,10 +129,12 @@ impl Builder<'_> {
                 let instr = self.resolve_name(&id.name, id.span, file, scope, ctx);
                 Self::push(p, instr, e.span);
             }
-            ExprKind::Call { plugin, func, args } => {
+            ExprKind::Call(call) => {
+                let scn_dsl::ast::Call { plugin, func, args } = &**call;
                 self.emit_call(plugin.as_ref(), func, args, e.span, scope, ctx, p);
             }
-            ExprKind::Prob { event, given } => {
+            ExprKind::Prob(q) => {
+                let scn_dsl::ast::ProbQuery { event, given } = &**q;
                 if !self.queries_allowed(ctx, e.span, file, "P(…)") {
                     return Self::push(p, Instr::Const(0.0), e.span);
                 }
@@ -141,11 +143,12 @@ impl Builder<'_> {
                 self.model.queries.push(Query::Prob { event, given });
                 Self::push(p, Instr::Query(self.model.queries.len() as u32 - 1), e.span);
             }
-            ExprKind::Expect { metric, given } => {
+            ExprKind::Expect(q) => {
+                let scn_dsl::ast::ExpectQuery { metric, given } = &**q;
                 if !self.queries_allowed(ctx, e.span, file, "E(…)") {
                     return Self::push(p, Instr::Const(0.0), e.span);
                 }
-                let m = match self.names.get(&metric.name) {
+                let m = match self.names.get(metric.name.as_str()) {
                     Some(&(Name::Metric(m), _)) => m,
                     other => {
                         let msg = match other {

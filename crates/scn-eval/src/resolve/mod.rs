@@ -121,11 +121,11 @@ pub(crate) struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(loaded: &'a Loaded, file: FileId, s: &Scenario) -> Self {
         let meta = Meta {
-            id: s.id.name.clone(),
+            id: s.id.name.to_string(),
             title: s
                 .title
                 .as_ref()
-                .map_or_else(|| s.id.name.clone(), |t| t.value.clone()),
+                .map_or_else(|| s.id.name.to_string(), |t| t.value.to_string()),
             file,
             span: s.id.span,
             ..Meta::default()

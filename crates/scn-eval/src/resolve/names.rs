@@ -58,7 +58,7 @@ impl Builder<'_> {
                 )
                 .help = Some("give the let another name".into());
             }
-            if let Some(&(prev, prev_span)) = self.names.get(&ident.name) {
+            if let Some(&(prev, prev_span)) = self.names.get(ident.name.as_str()) {
                 let file = self.file;
                 self.error(
                     file,
@@ -73,7 +73,8 @@ impl Builder<'_> {
                 });
                 continue;
             }
-            self.names.insert(ident.name.clone(), (name, ident.span));
+            self.names
+                .insert(ident.name.to_string(), (name, ident.span));
         }
     }
 
@@ -97,22 +98,25 @@ impl Builder<'_> {
                     }
                     self.model.meta.horizon = Some(d.date);
                 }
-                ScenarioItemKind::Author(a) => self.model.meta.author = Some(a.value.clone()),
+                ScenarioItemKind::Author(a) => self.model.meta.author = Some(a.value.to_string()),
                 ScenarioItemKind::Description(d) => {
-                    self.model.meta.description = Some(d.value.clone());
+                    self.model.meta.description = Some(d.value.to_string());
                 }
                 ScenarioItemKind::Source { id, text } => {
                     self.model.sources.push(SourceDef {
-                        id: id.name.clone(),
-                        text: text.value.clone(),
+                        id: id.name.to_string(),
+                        text: text.value.to_string(),
                     });
                 }
-                ScenarioItemKind::Let { name, value, doc } => {
+                // A let's `cite` list is read by nothing yet.
+                ScenarioItemKind::Let {
+                    name, value, doc, ..
+                } => {
                     let upto = self.model.lets.len() as u32;
                     let program = self.compile_expr(value, 0, Ctx::Let { upto });
                     self.model.lets.push(LetDef {
-                        name: name.name.clone(),
-                        doc: doc.as_ref().map(|d| d.value.clone()),
+                        name: name.name.to_string(),
+                        doc: doc.as_ref().map(|d| d.value.to_string()),
                         program,
                         is_param: false,
                     });
@@ -125,9 +129,9 @@ impl Builder<'_> {
                 } => {
                     let program = self.compile_expr(init, 0, Ctx::MetricInit);
                     self.model.metrics.push(MetricDef {
-                        name: name.name.clone(),
-                        label: label.as_ref().map(|l| l.value.clone()),
-                        unit: unit.as_ref().map(|u| u.value.clone()),
+                        name: name.name.to_string(),
+                        label: label.as_ref().map(|l| l.value.to_string()),
+                        unit: unit.as_ref().map(|u| u.value.to_string()),
                         init: program,
                     });
                 }
@@ -136,7 +140,7 @@ impl Builder<'_> {
                     if let Some(prev) = objective_seen.replace(item.span) {
                         self.duplicate_item("objective", item.span, prev);
                     }
-                    match self.names.get(&metric.name) {
+                    match self.names.get(metric.name.as_str()) {
                         Some(&(Name::Metric(m), _)) => self.model.objective = Some((*direction, m)),
                         Some(&(other, _)) => {
                             self.error(
@@ -162,6 +166,8 @@ impl Builder<'_> {
                         }
                     }
                 }
+                // A scenario-level note is kept in the syntax tree only, for now.
+                ScenarioItemKind::Note(_) => {}
                 _ => {}
             }
         }

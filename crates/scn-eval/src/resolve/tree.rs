@@ -48,7 +48,7 @@ impl<'a> Builder<'a> {
             let errors_before = self.diags.len();
             match &item.kind {
                 BodyItemKind::Effect(e) => {
-                    let metric = match self.names.get(&e.target.name) {
+                    let metric = match self.names.get(e.target.name.as_str()) {
                         Some(&(Name::Metric(m), _)) => m,
                         other => {
                             let msg = match other {
@@ -73,7 +73,7 @@ impl<'a> Builder<'a> {
                 }
                 BodyItemKind::Note(n) => self.model.nodes[parent as usize]
                     .notes
-                    .push(n.value.clone()),
+                    .push(n.value.to_string()),
                 BodyItemKind::Branch(b) => {
                     let prob = match &b.prob {
                         Prob::Rest(_) => ProbDef::Rest,
@@ -160,8 +160,8 @@ impl<'a> Builder<'a> {
         let depth = self.model.nodes[parent as usize].depth + 1;
         let use_site = self.current_use;
         self.model.nodes.push(Node {
-            id: id.name.clone(),
-            label: label.map(|l| l.value.clone()),
+            id: id.name.to_string(),
+            label: label.map(|l| l.value.to_string()),
             kind,
             parent,
             children: Vec::new(),
@@ -214,7 +214,7 @@ impl<'a> Builder<'a> {
     fn resolve_cites(&mut self, cites: &[scn_dsl::ast::Ident], file: FileId) -> Vec<u32> {
         let mut out = Vec::new();
         for c in cites {
-            match self.names.get(&c.name) {
+            match self.names.get(c.name.as_str()) {
                 Some(&(Name::Source(i), _)) => out.push(i),
                 Some(&(other, _)) => {
                     self.error(
@@ -246,7 +246,7 @@ impl<'a> Builder<'a> {
             return None;
         };
         // A template that uses itself, directly or through others, would never end.
-        let mut chain = vec![name.clone()];
+        let mut chain = vec![name.to_string()];
         let mut s = Some(caller);
         while let Some(i) = s {
             if let Some(t) = &self.scopes[i].template {
@@ -270,7 +270,7 @@ impl<'a> Builder<'a> {
         let site = Some((file, u.template.span));
         self.scopes.push(Scope {
             params: HashMap::new(),
-            template: Some(name.clone()),
+            template: Some(name.to_string()),
             caller: Some(caller),
             file: tfile,
             use_site: site,
@@ -297,7 +297,7 @@ impl<'a> Builder<'a> {
             let slot = self.model.lets.len() as u32 - 1;
             self.scopes[inner]
                 .params
-                .insert(param.name.name.clone(), slot);
+                .insert(param.name.name.to_string(), slot);
         }
         Some((&template.body, inner))
     }

@@ -265,7 +265,8 @@ mod tests {
     #[test]
     fn every_sampler_gives_statrs_numbers_to_the_bit() {
         use statrs::distribution as sd;
-        let cases: Vec<(DistKind, Vec<f64>, Box<dyn Fn(&mut SampleRng) -> f64>)> = vec![
+        type Reference = Box<dyn Fn(&mut SampleRng) -> f64>;
+        let cases: Vec<(DistKind, Vec<f64>, Reference)> = vec![
             (DistKind::Beta, vec![3.0, 9.0], {
                 let d = sd::Beta::new(3.0, 9.0).unwrap();
                 Box::new(move |r| d.sample(r))
@@ -275,7 +276,7 @@ mod tests {
                 Box::new(move |r| d.sample(r))
             }),
             (DistKind::Normal, vec![5.0, 2.0], {
-                let d = sd::Normal::new(5.0, 2.0).unwrap();
+                let d = Normal::new(5.0, 2.0).unwrap();
                 Box::new(move |r| d.sample(r))
             }),
             (DistKind::LogNormal, vec![0.3, 0.7], {

@@ -1,0 +1,431 @@
+//! The fast path against pest: on every input, `scn_dsl::parse_fast` either declines or
+//! returns exactly what `scn_dsl::parse_pest` returns (the same tree, spans included, or the
+//! same literal errors).
+//!
+//! Inputs: every `.scn` file of the repository (a required corpus: the test fails if it is
+//! missing), the shared conformance cases when present, trees from `bench/gen_scn.py`, and
+//! generated files: the valid fixtures with tokens deleted, inserted, duplicated and swapped.
+//! On the repository's valid files the fast path must also not decline: a fast path that
+//! declined everything would pass the comparison and serve no one.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
+use scn_dsl::{FileId, parse_fast, parse_pest};
+
+use common::on_big_stack;
+
+/// Compares the two paths on `text`, and `parse` (which asks pest only about the item where
+/// the fast path declined) with pest; `Ok(true)` when the fast path answered.
+fn agree(text: &str) -> Result<bool, String> {
+    let pest = parse_pest(text, FileId(0));
+    let parsed = scn_dsl::parse(text, FileId(0));
+    if parsed != pest {
+        return Err(format!(
+            "parse and pest disagree on {text:?}\nparse: {parsed:#?}\npest: {pest:#?}"
+        ));
+    }
+    let Some(fast) = parse_fast(text, FileId(0)) else {
+        return Ok(false);
+    };
+    if fast == pest {
+        Ok(true)
+    } else {
+        Err(format!(
+            "the paths disagree on {text:?}\nfast: {fast:#?}\npest: {pest:#?}"
+        ))
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn scn_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            scn_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "scn") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn paths_agree_on_every_file_of_the_repository() {
+    let mut files = Vec::new();
+    for dir in ["tests", "scenarios", "examples", "docs"] {
+        scn_files(&root().join(dir), &mut files);
+    }
+    // The repository holds well over a hundred `.scn` files; far fewer means the walk broke.
+    assert!(
+        files.len() >= 100,
+        "only {} .scn files found under {}",
+        files.len(),
+        root().display()
+    );
+    let texts: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+        .collect();
+    on_big_stack(move || {
+        let mut declined_valid = Vec::new();
+        for (path, text) in &texts {
+            let answered = agree(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            if !answered && parse_pest(text, FileId(0)).is_ok() {
+                declined_valid.push(path.display().to_string());
+            }
+        }
+        assert!(
+            declined_valid.is_empty(),
+            "the fast path declined valid files: {declined_valid:?}"
+        );
+    });
+}
+
+#[test]
+fn paths_agree_on_the_conformance_cases_when_present() {
+    // Optional extra corpus beside the repository; the repository's own files above are the
+    // required one.
+    let mut files = Vec::new();
+    scn_files(&root().join("../shared/conformance"), &mut files);
+    let texts: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+        .collect();
+    on_big_stack(move || {
+        for (path, text) in &texts {
+            agree(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    });
+}
+
+#[test]
+fn paths_agree_on_generated_trees() {
+    let script = root().join("bench/gen_scn.py");
+    let mut texts = Vec::new();
+    for (seed, nodes, extra) in [
+        ("1", "3000", &[][..]),
+        (
+            "2",
+            "2000",
+            &["--comment-frac", "0.5", "--note-frac", "0.5"][..],
+        ),
+        ("3", "1500", &["--max-depth", "40", "--indent", "0"][..]),
+    ] {
+        let out = std::process::Command::new("python3")
+            .arg(&script)
+            .args(["--nodes", nodes, "--seed", seed])
+            .args(extra)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        texts.push(String::from_utf8(out.stdout).expect("the generator writes UTF-8"));
+    }
+    on_big_stack(move || {
+        for text in &texts {
+            assert!(
+                agree(text).unwrap_or_else(|e| panic!("{e}")),
+                "declined a generated tree"
+            );
+        }
+    });
+}
+
+/// Valid corners of the grammar, each of which the fast path must answer, like pest.
+const CORNERS: &[&str] = &[
+    "",
+    "// only a comment",
+    "\u{FEFF}scenario s {}",
+    "scenario s{branch a p=1//c\n}",
+    "scenario s {\r\n  branch a \"A\" p = 10%\r\n  branch b p = rest\r\n}\r\n",
+    "scenario s { branch a p = rest at 2026 #t #u cite s, t { } option o after 1y6mo2w #t {} }",
+    "scenario s { observe not not a.b.c or (#x and y by 2026-02) or #z }",
+    "scenario s { forecast f = E(m | #t by 2026) + P(a | not b) * -2 ^ -x }",
+    "plugin hazard scenario s { let x = hazard.rate(1, x = 2) + f() + g(a = -1, b = (2)) }",
+    "scenario s { let n = 1_000.5e+3k% + 2.5M - 3B / 1e5 to 4e-2 }",
+    "scenario s { author \"\\\"q\\\" \\\\ \\n \\t é ✓\" description \"\" }",
+    "template t(a, b = 2 + 3) { use t(1) note \"n\" x += a x -= b x *= 2 x = 1 }",
+    "scenario s { expect x in -1 .. +2 expect P(a) in 0..1 expect y in - 1 .. 2% }",
+    "scenario s { metric m \"M\" unit \"u\" = 0 objective minimize m source a \"b\" }",
+    "import \"lib/x.scn\" scenario s { as_of 2026-01 horizon 2027 } // end",
+    "scenario s { let x = a \u{FEFF} + b \u{FEFF}\n branch c p = x \u{FEFF} // c\n \u{FEFF}}",
+    "scenario s { forecast f = P(a) closes 2026 criteria \"c\" \u{FEFF} let y = 1 }",
+    "scenario s { let x = 1 \"d\" cite a, b\u{FEFF}\n note \"n\" }",
+];
+
+#[test]
+fn the_fast_path_answers_every_corner_like_pest() {
+    on_big_stack(|| {
+        for text in CORNERS {
+            assert!(parse_pest(text, FileId(0)).is_ok(), "not valid: {text:?}");
+            let answered = agree(text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(answered, "the fast path declined {text:?}");
+        }
+    });
+}
+
+// ---- generated near-valid files ----
+
+const FIXTURES: &[&str] = &[
+    include_str!("../fixtures/valid/spec-example.scn"),
+    include_str!("../fixtures/valid/all-items.scn"),
+    include_str!("../fixtures/valid/comments.scn"),
+    include_str!("../fixtures/valid/decision.scn"),
+    include_str!("../fixtures/valid/expressions.scn"),
+    include_str!("../fixtures/valid/library.scn"),
+    include_str!("../fixtures/valid/messy-layout.scn"),
+    include_str!("../fixtures/valid/forecast-extensions.scn"),
+];
+
+/// Tokens to insert: every keyword and operator, literals good and bad, and the trivia that
+/// decides where a span ends (U+FEFF, comments, `\r`, blank lines).
+const VOCABULARY: &[&str] = &[
+    "scenario",
+    "import",
+    "template",
+    "use",
+    "plugin",
+    "let",
+    "metric",
+    "branch",
+    "option",
+    "rest",
+    "at",
+    "after",
+    "by",
+    "as_of",
+    "horizon",
+    "author",
+    "description",
+    "source",
+    "cite",
+    "note",
+    "objective",
+    "maximize",
+    "minimize",
+    "observe",
+    "forecast",
+    "expect",
+    "in",
+    "to",
+    "not",
+    "and",
+    "or",
+    "P",
+    "E",
+    "unit",
+    "p",
+    "closes",
+    "criteria",
+    "x",
+    "_y2",
+    "#t",
+    "#not",
+    "1",
+    "0.5",
+    "1e-3",
+    "1e",
+    "2.5k",
+    "18%",
+    "1_000",
+    "1__0",
+    "1e400",
+    "2026",
+    "2026-02",
+    "2026-02-30",
+    "2026-13",
+    "6mo",
+    "1y6mo",
+    "6m",
+    "99999999999y",
+    "\"s\"",
+    "\"a\\\"b\"",
+    "\"bad \\q\"",
+    "\"open",
+    "+",
+    "-",
+    "*",
+    "/",
+    "^",
+    "=",
+    "+=",
+    "-=",
+    "*=",
+    "..",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ".",
+    "|",
+    " ",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u{FEFF}",
+    "// c \"q\"\n",
+    "//\n",
+    "\n\n",
+];
+
+/// Splits a text into tokens: runs of white space, comments, strings, words, single bytes.
+fn tokens(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"//") || c == b'"' {
+            let stop = if c == b'"' { b'"' } else { b'\n' };
+            i += 1;
+            while i < b.len() && b[i] != stop && b[i] != b'\n' {
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+            if c == b'"' {
+                i += 1;
+            }
+            i = i.min(b.len());
+        } else if c.is_ascii_alphanumeric() || c == b'_' {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b"_%.-".contains(&b[i])) {
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
+        out.push(&text[start..i]);
+    }
+    out
+}
+
+/// Trivia to put in place of white space: a valid file stays valid, and spans must still end
+/// where pest's do (it trims white space and comments, but not U+FEFF).
+const TRIVIA: &[&str] = &[
+    " ",
+    "\n",
+    "\u{FEFF}",
+    " \u{FEFF} ",
+    "\n\u{FEFF}\n",
+    "  // c\n",
+    "// \"q\" //\n",
+    "\r\n",
+    "\u{FEFF}// c\n ",
+    " //\u{FEFF}\n\u{FEFF}",
+];
+
+#[derive(Clone, Debug)]
+enum Edit {
+    Trivia(prop::sample::Index, &'static str),
+    Delete(prop::sample::Index),
+    Insert(prop::sample::Index, &'static str),
+    Duplicate(prop::sample::Index),
+    Swap(prop::sample::Index, prop::sample::Index),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<prop::sample::Index>(), prop::sample::select(TRIVIA))
+            .prop_map(|(i, t)| Edit::Trivia(i, t)),
+        any::<prop::sample::Index>().prop_map(Edit::Delete),
+        (
+            any::<prop::sample::Index>(),
+            prop::sample::select(VOCABULARY)
+        )
+            .prop_map(|(i, t)| Edit::Insert(i, t)),
+        any::<prop::sample::Index>().prop_map(Edit::Duplicate),
+        (any::<prop::sample::Index>(), any::<prop::sample::Index>())
+            .prop_map(|(i, j)| Edit::Swap(i, j)),
+    ]
+}
+
+fn mutated() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(FIXTURES),
+        prop::collection::vec(edit(), 0..6),
+    )
+        .prop_map(|(text, edits)| {
+            let mut toks: Vec<&str> = tokens(text);
+            for e in edits {
+                if toks.is_empty() {
+                    break;
+                }
+                match e {
+                    Edit::Trivia(i, t) => {
+                        let spaces: Vec<usize> = (0..toks.len())
+                            .filter(|&k| toks[k].trim().is_empty())
+                            .collect();
+                        if !spaces.is_empty() {
+                            toks[spaces[i.index(spaces.len())]] = t;
+                        }
+                    }
+                    Edit::Delete(i) => {
+                        toks.remove(i.index(toks.len()));
+                    }
+                    Edit::Insert(i, t) => toks.insert(i.index(toks.len() + 1), t),
+                    Edit::Duplicate(i) => {
+                        let i = i.index(toks.len());
+                        toks.insert(i, toks[i]);
+                    }
+                    Edit::Swap(i, j) => {
+                        let (i, j) = (i.index(toks.len()), j.index(toks.len()));
+                        toks.swap(i, j);
+                    }
+                }
+            }
+            toks.concat()
+        })
+}
+
+#[test]
+fn paths_agree_on_mutated_fixtures() {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    on_big_stack(move || {
+        let config = Config {
+            cases,
+            rng_seed: RngSeed::Fixed(0xd1ff_5eed),
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new(config);
+        let answered = std::cell::Cell::new(0u32);
+        let result = runner.run(&mutated(), |text| {
+            let fast = agree(&text).map_err(TestCaseError::fail)?;
+            answered.set(answered.get() + u32::from(fast));
+            Ok(())
+        });
+        let answered = answered.get();
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+        // Most edits keep a file valid or leave only a literal error: the fast path must have
+        // answered many of them, or the comparison tested nothing.
+        assert!(
+            answered > cases / 5,
+            "the fast path answered only {answered} of {cases} cases"
+        );
+    });
+}
