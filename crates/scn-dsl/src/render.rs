@@ -14,6 +14,7 @@
 use std::fmt::Write;
 
 use crate::diag::Diagnostic;
+use crate::sanitize::sanitize;
 use crate::source::{FileId, SourceMap};
 use crate::span::Span;
 
@@ -26,9 +27,9 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
     let (line, col) = file.line_col(diag.span.start);
     let mut out = format!(
         "{}:{line}:{col}: {}: {}\n",
-        file.name,
+        sanitize(&file.name),
         diag.severity.as_str(),
-        diag.message
+        sanitize(&diag.message)
     );
     let gutter = gutter_width(diag, sources);
     excerpt(
@@ -46,12 +47,14 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
         let _ = writeln!(
             out,
             "{:gutter$} = note: {} ({}:{l}:{c})",
-            "", label.message, lf.name
+            "",
+            sanitize(&label.message),
+            sanitize(&lf.name)
         );
         excerpt(&mut out, sources, label.file, label.span, '-', None, gutter);
     }
     if let Some(help) = &diag.help {
-        let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+        let _ = writeln!(out, "{:gutter$} = help: {}", "", sanitize(help));
     }
     out
 }
@@ -87,15 +90,9 @@ fn excerpt(
     let (line, col) = f.line_col(span.start);
     let text = f.line_text(line);
     // Tabs become one space so the caret lines up; other control characters are shown as
-    // U+FFFD so that input cannot send escape sequences to the reader's terminal.
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
-        })
-        .collect();
+    // U+FFFD so that input cannot send escape sequences to the reader's terminal. Both keep
+    // one character per character, so columns stay right.
+    let chars: Vec<char> = sanitize(text).chars().collect();
     // The underline runs to the span's end or, for a span over several lines, to the line's end.
     let (end_line, end_col) = f.line_col(span.end);
     let width = if end_line == line {
@@ -108,7 +105,9 @@ fn excerpt(
     let _ = writeln!(out, "{:gutter$} |", "");
     let _ = writeln!(out, "{line:>gutter$} | {shown}");
     let marks: String = std::iter::repeat_n(mark, width).collect();
-    let label = label.map(|l| format!(" {l}")).unwrap_or_default();
+    let label = label
+        .map(|l| format!(" {}", sanitize(l)))
+        .unwrap_or_default();
     let _ = writeln!(out, "{:gutter$} | {:caret_at$}{marks}{label}", "", "");
 }
 
@@ -154,6 +153,26 @@ mod tests {
           |                ^ here
           = help: write a number
         ");
+    }
+
+    #[test]
+    fn user_text_cannot_reach_the_terminal_raw() {
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new(
+            "evil\u{1b}]0;x\u{7}.scn",
+            "import \"\u{1b}[2J\"\n",
+        ));
+        let d = Diagnostic::error(id, Span::new(7, 13), "cannot import `\u{1b}[2J`")
+            .with_span_label("\u{1b}[5m")
+            .with_label(id, Span::new(0, 6), "\u{9b}31m")
+            .with_help("\u{202e}olleh");
+        let out = render(&d, &map);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(!out.contains('\u{202e}'), "{out:?}");
+        assert!(
+            out.starts_with("evil\u{FFFD}]0;x\u{FFFD}.scn:1:8: error:"),
+            "{out}"
+        );
     }
 
     #[test]

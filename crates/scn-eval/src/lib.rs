@@ -24,7 +24,6 @@
 //! assert_eq!(result.forecasts[1].0, 0.1 * 5.0 + 0.9 * 20.0);
 //! ```
 
-mod resolve;
 pub mod dist;
 mod eval;
 pub mod functions;
@@ -33,13 +32,16 @@ mod manifest;
 pub mod model;
 pub mod plugin;
 pub mod program;
+mod resolve;
 mod sample;
+mod trust;
 
-pub use resolve::{resolve, resolve_given, resolve_scenario};
 pub use eval::sets::LeafSets;
 pub use eval::{Decision, Evaluation, ExpectOutcome, QueryPlan, evaluate};
-pub use load::{Loaded, load};
-pub use manifest::{MANIFEST_NAME, Manifest};
+pub use load::{Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_in};
+pub use manifest::{MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
 pub use model::Model;
-pub use plugin::{Plugin, Plugins};
+pub use plugin::{Launched, Plugin, Plugins};
+pub use resolve::{resolve, resolve_given, resolve_scenario};
 pub use sample::{DEFAULT_SEED, SampleOptions, Samples, Summary, quantile, sample};
+pub use trust::{TRUST_FILE, TrustEntry, TrustStore};

@@ -170,6 +170,11 @@ impl Serialize for Doc<'_, '_> {
                 }),
             )?;
         }
+        // An extension: the external plugins the run started (absent when none did, which
+        // keeps reports of plugin-free libraries as they were).
+        if !r.plugins.is_empty() {
+            map.serialize_entry("plugins", &r.plugins)?;
+        }
         map.serialize_entry("warnings", &r.warnings)?;
         map.end()
     }

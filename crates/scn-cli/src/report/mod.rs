@@ -56,6 +56,8 @@ pub(crate) struct Report<'a> {
     pub samples: Option<&'a Samples>,
     /// Warnings, as sentences.
     pub warnings: Vec<String>,
+    /// The external plugins the run started, by name: every format names them.
+    pub plugins: Vec<scn_eval::Launched>,
 }
 
 impl<'a> Report<'a> {
@@ -76,6 +78,7 @@ impl<'a> Report<'a> {
             paths,
             samples,
             warnings,
+            plugins: Vec::new(),
         }
     }
 

@@ -77,15 +77,10 @@ impl Builder {
     /// Counts operators of the current item; `false` (after an error) past the limit.
     fn count_operators(&mut self, n: usize, span: Span) -> bool {
         self.operators += n;
-        if self.operators > limits::MAX_OPERATORS {
-            if self.operators - n <= limits::MAX_OPERATORS {
-                self.error(
-                    span,
-                    format!(
-                        "this item has more than {} operators",
-                        limits::MAX_OPERATORS
-                    ),
-                );
+        let max = limits::max_operators();
+        if self.operators > max {
+            if self.operators - n <= max {
+                self.error(span, format!("this item has more than {max} operators"));
             }
             return false;
         }

@@ -50,6 +50,9 @@ impl Builder<'_> {
             ..Program::default()
         };
         self.emit(e, scope, ctx, &mut p);
+        // Expressions count against the node budget: a template body is compiled once per
+        // expansion, so its expressions multiply with its uses.
+        self.spend(p.code.len() as u64, file, e.span);
         p
     }
 
@@ -210,10 +213,8 @@ impl Builder<'_> {
             (None, _) => {
                 let mut msg = format!("unknown name `{name}`");
                 let params = self.scopes[scope].params.keys().map(String::as_str);
-                let candidates: Vec<&str> = params
-                    .chain(self.names.keys().map(String::as_str))
-                    .collect();
-                if let Some(s) = super::suggest(name, candidates.into_iter()) {
+                let names = self.names.keys().map(String::as_str);
+                if let Some(s) = self.suggest(name, params.chain(names)) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
                 msg
@@ -247,7 +248,7 @@ impl Builder<'_> {
                     "pert",
                 ];
                 let mut msg = format!("unknown function `{}`", func.name);
-                if let Some(s) = super::suggest(&func.name, names.into_iter()) {
+                if let Some(s) = self.suggest(&func.name, names.into_iter()) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
                 self.error(file, func.span, msg).help =
@@ -266,22 +267,15 @@ impl Builder<'_> {
         let plugin = plugin.expect("not std");
         let plugins = &self.loaded.plugins;
         let Some(pl) = plugins.get(&plugin.name) else {
-            let (msg, help) = if plugins.is_refused(&plugin.name) {
-                (
-                    format!(
-                        "the plugin `{}` is refused: external plugins are off (--no-plugins)",
-                        plugin.name
-                    ),
-                    "run without --no-plugins to allow the plugins scn.toml declares".to_owned(),
-                )
-            } else {
-                (
+            let (msg, help) = match plugins.refusal(&plugin.name) {
+                Some(why) => why.explain(&plugin.name),
+                None => (
                     format!("unknown plugin `{}`", plugin.name),
                     format!(
                         "the built-in plugins are {}; external ones are declared in scn.toml",
                         plugins.names().join(", ")
                     ),
-                )
+                ),
             };
             self.error(file, plugin.span, msg).help = Some(help);
             return Self::push(p, Instr::Const(0.0), span);
@@ -311,7 +305,7 @@ impl Builder<'_> {
                 "the plugin `{}` has no function `{}`",
                 plugin.name, func.name
             );
-            if let Some(s) = super::suggest(&func.name, names.iter().copied()) {
+            if let Some(s) = self.suggest(&func.name, names.iter().copied()) {
                 msg = format!("{msg}; did you mean `{s}`?");
             }
             self.error(file, func.span, msg).help =
