@@ -89,18 +89,20 @@ fn excerpt(
     let f = sources.get(file);
     let (line, col) = f.line_col(span.start);
     let text = f.line_text(line);
-    // Tabs become one space so the caret lines up; other control characters are shown as
-    // U+FFFD so that input cannot send escape sequences to the reader's terminal. Both keep
-    // one character per character, so columns stay right.
-    let chars: Vec<char> = sanitize(text).chars().collect();
+    // The caret's byte offset in its line, found backwards from the span (spans lie on
+    // character boundaries), so that only a window around it is ever copied: a file with
+    // many errors on one 10 MB line must not copy the line once per error.
+    let at = (span.start as usize).min(f.text.len());
+    let line_start = f.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let caret_b = (at - line_start).min(text.len());
     // The underline runs to the span's end or, for a span over several lines, to the line's end.
     let (end_line, end_col) = f.line_col(span.end);
     let width = if end_line == line {
         end_col.saturating_sub(col).max(1)
     } else {
-        (chars.len() + 1).saturating_sub(col).max(1)
+        text[caret_b..].chars().count() + 1
     };
-    let (shown, caret_at) = window(&chars, col - 1);
+    let (shown, caret_at) = window(text, caret_b);
     let width = width.min(2 * WINDOW);
     let _ = writeln!(out, "{:gutter$} |", "");
     let _ = writeln!(out, "{line:>gutter$} | {shown}");
@@ -111,21 +113,29 @@ fn excerpt(
     let _ = writeln!(out, "{:gutter$} | {:caret_at$}{marks}{label}", "", "");
 }
 
-/// The part of a line to show and the caret's position in it.
-fn window(chars: &[char], caret: usize) -> (String, usize) {
-    if chars.len() <= 2 * WINDOW + 40 {
-        return (chars.iter().collect(), caret);
+/// The part of a line to show, sanitised, and the caret's position in it (in characters).
+/// Tabs become one space so the caret lines up; other control characters are shown as
+/// U+FFFD so that input cannot send escape sequences to the reader's terminal. Both keep one
+/// character per character, so columns stay right.
+fn window(text: &str, caret_b: usize) -> (String, usize) {
+    if text.len() <= 2 * WINDOW + 40 {
+        let caret = text[..caret_b].chars().count();
+        return (sanitize(text).into_owned(), caret);
     }
-    let start = caret.saturating_sub(WINDOW);
-    let end = (caret + WINDOW).min(chars.len());
+    let mut before: Vec<char> = text[..caret_b].chars().rev().take(WINDOW).collect();
+    before.reverse();
+    let after: Vec<char> = text[caret_b..].chars().take(WINDOW).collect();
+    let before_bytes: usize = before.iter().map(|c| c.len_utf8()).sum();
+    let after_bytes: usize = after.iter().map(|c| c.len_utf8()).sum();
     let mut shown = String::new();
-    let mut caret_at = caret - start;
-    if start > 0 {
+    let mut caret_at = before.len();
+    if before_bytes < caret_b {
         shown.push('…');
         caret_at += 1;
     }
-    shown.extend(&chars[start..end]);
-    if end < chars.len() {
+    let middle: String = before.into_iter().chain(after).collect();
+    shown.push_str(&sanitize(&middle));
+    if caret_b + after_bytes < text.len() {
         shown.push('…');
     }
     (shown, caret_at)

@@ -9,6 +9,7 @@ mod checks;
 mod events;
 mod expr;
 mod names;
+mod sizes;
 mod suggest;
 mod tree;
 
@@ -136,6 +137,8 @@ pub(crate) struct Builder<'a> {
     child_ids: HashMap<crate::model::NodeId, HashMap<String, crate::model::NodeId>>,
     /// Tag → its first undated node, for `#tag by DATE`, built on first use.
     undated_tags: Option<HashMap<u32, crate::model::NodeId>>,
+    /// Predicted expansion sizes of templates, computed on first use.
+    sizes: sizes::Sizes<'a>,
 }
 
 impl<'a> Builder<'a> {
@@ -208,6 +211,7 @@ impl<'a> Builder<'a> {
             bare_ids: None,
             child_ids: HashMap::new(),
             undated_tags: None,
+            sizes: HashMap::new(),
             objective_written: false,
             current_use: None,
         }
@@ -338,16 +342,24 @@ impl Builder<'_> {
             self.budget = left;
             return true;
         }
-        self.over_budget = true;
+        self.out_of_budget(file, span, None);
+        false
+    }
+
+    /// Reports, once, that the node budget is spent, with what spent it if known.
+    pub(crate) fn out_of_budget(&mut self, file: FileId, span: Span, detail: Option<String>) {
+        if std::mem::replace(&mut self.over_budget, true) {
+            return;
+        }
         let max = self.loaded.limits.max_nodes;
+        let detail = detail.map(|d| format!(": {d}")).unwrap_or_default();
         self.error(
             file,
             span,
-            format!("the scenario grows past {max} nodes here (branches, options, template expansions and the expressions they compile)"),
+            format!("the scenario grows past {max} nodes here (branches, options, template expansions and the expressions they compile){detail}"),
         )
         .help = Some(format!(
             "templates that use other templates more than once grow exponentially; if the tree is meant to be this large, raise the limit with --max-nodes (now {max})"
         ));
-        false
     }
 }

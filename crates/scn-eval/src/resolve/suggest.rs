@@ -17,21 +17,25 @@ pub(crate) fn closest<'c>(
     name: &str,
     candidates: impl Iterator<Item = &'c str>,
 ) -> Option<&'c str> {
-    let name: Vec<char> = name.chars().collect();
+    let ascii = name.is_ascii();
+    let chars: Vec<char> = name.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         // A byte length more than two (times the widest char) away cannot be within two edits.
         if c.len() + MAX_DISTANCE * 4 < name.len() || c.len() > (name.len() + MAX_DISTANCE) * 4 {
             continue;
         }
-        let cand: Vec<char> = c.chars().collect();
-        if cand.len().abs_diff(name.len()) > MAX_DISTANCE {
-            continue;
-        }
-        let Some(d) = within(&name, &cand, MAX_DISTANCE) else {
+        // Names are ASCII but for a stray character: compare bytes, without an allocation.
+        let (d, len) = if ascii && c.is_ascii() {
+            (within(name.as_bytes(), c.as_bytes(), MAX_DISTANCE), c.len())
+        } else {
+            let cand: Vec<char> = c.chars().collect();
+            (within(&chars, &cand, MAX_DISTANCE), cand.len())
+        };
+        let Some(d) = d else {
             continue;
         };
-        if d >= cand.len().max(name.len()) {
+        if d >= len.max(chars.len()) {
             continue;
         }
         if best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
@@ -43,7 +47,7 @@ pub(crate) fn closest<'c>(
 
 /// The edit distance of `a` and `b` if it is at most `k`: Levenshtein restricted to the
 /// band of columns `i - k ..= i + k`, O(|a| × (2k + 1)) time.
-fn within(a: &[char], b: &[char], k: usize) -> Option<usize> {
+fn within<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
     let (n, m) = (a.len(), b.len());
     if n.abs_diff(m) > k {
         return None;

@@ -300,6 +300,18 @@ impl<'a> Builder<'a> {
             return None;
         }
         let params = &template.params;
+        // Refuse at once a use that cannot fit in what is left of the budget.
+        let predicted = self.template_size(name);
+        if predicted > self.budget {
+            let alone = if predicted == u64::MAX {
+                format!("more than {}", u64::MAX - 1)
+            } else {
+                predicted.to_string()
+            };
+            let detail = format!("this use of `{name}` alone expands to {alone}");
+            self.out_of_budget(file, u.template.span, Some(detail));
+            return None;
+        }
         if !self.spend(1 + params.len() as u64, file, u.template.span) {
             return None;
         }
