@@ -72,7 +72,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
         lo.min(vlo - bin_w / 2.0).max(f64::MIN),
         hi.max(vhi + bin_w / 2.0).min(f64::MAX),
     );
-    if !(width(lo, hi) > 0.0) {
+    if width(lo, hi).is_nan() || width(lo, hi) <= 0.0 {
         (lo, hi) = (lo - 1.0, hi + 1.0);
     }
     let mut mass = [0.0; BINS];
@@ -212,7 +212,7 @@ pub(super) fn interval_bar(value: f64, q: &Summary, s: &mut String) {
         let pad = (width(lo, hi) * 0.1).max(lo.abs() * 0.05);
         ((lo - pad).max(f64::MIN), (hi + pad).min(f64::MAX))
     };
-    if !(width(lo, hi) > 0.0) {
+    if width(lo, hi).is_nan() || width(lo, hi) <= 0.0 {
         (lo, hi) = (lo - 1.0, hi + 1.0);
     }
     let x = |v: f64| 4.0 + frac(v, lo, hi) * (BW - 8.0);
