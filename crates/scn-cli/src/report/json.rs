@@ -15,7 +15,13 @@ impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 16, out);
         let mut ser = serde_json::Serializer::pretty(&mut w);
-        Doc(report).serialize(&mut ser).map_err(io::Error::other)?;
+        // Keep the kind of an I/O error (a closed pipe is not a failure of scn).
+        Doc(report)
+            .serialize(&mut ser)
+            .map_err(|e| match e.io_error_kind() {
+                Some(kind) => io::Error::new(kind, e),
+                None => io::Error::other(e),
+            })?;
         w.write_all(b"\n")?;
         w.flush()
     }
