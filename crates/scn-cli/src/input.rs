@@ -180,10 +180,9 @@ pub fn plugin_policy(m: &Manifest, options: RunOptions) -> Result<PluginPolicy, 
 /// The directory imports of `path` resolve against: its parent, or the working directory for
 /// standard input.
 pub fn base_dir(path: &Path) -> PathBuf {
-    if is_stdin(path) {
-        PathBuf::from(".")
-    } else {
-        path.parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    match path.parent() {
+        // `a.scn` has the parent "", which names no folder: it is the working directory.
+        Some(p) if !is_stdin(path) && !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }

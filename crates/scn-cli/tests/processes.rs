@@ -337,3 +337,26 @@ fn a_low_virtual_memory_limit_lowers_the_nesting_limit_instead_of_failing() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_bare_file_name_finds_its_library_and_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    write(dir.path(), "lib/t.scn", "template t() { branch a p = 1 }\n");
+    write(
+        dir.path(),
+        "main.scn",
+        "import \"lib/t.scn\"\nscenario s { use t() }\n",
+    );
+    write(dir.path(), "scn.toml", "[defaults]\nformat = \"json\"\n");
+    let out = scn(data.path())
+        .current_dir(dir.path())
+        .args(["eval", "main.scn"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    // The manifest was found: its default format applies.
+    assert!(stdout.starts_with('{'), "{stdout}");
+}
