@@ -30,9 +30,15 @@ pub static VALID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::n
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
 /// Replaces the panic hook with one that records the message instead of printing it: the
-/// fuzzer reports each crash once, with its input.
+/// fuzzer reports each crash once, with its input. Only unnamed threads (the fuzzer's own
+/// and the sampler's workers) are quiet: a named thread — a test's, whose assertion failed —
+/// still prints through the previous hook.
 pub fn quiet_panics() {
-    std::panic::set_hook(Box::new(|info| {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name().is_some() {
+            return previous(info);
+        }
         let at = info
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
