@@ -162,7 +162,8 @@ fn check_block(
         "scn" => {
             tally.files += 1;
             let name = file();
-            let run = scn(&words(&["check", &name]));
+            // The pages' own plugins are trusted: they are part of the docs.
+            let run = scn(&words(&["--trust-plugins", "check", &name]));
             if run.code != 0 {
                 failures.push(format!("`scn check` exits {}:\n{}", run.code, run.stderr));
                 return None;
@@ -172,7 +173,7 @@ fn check_block(
                 .lines()
                 .any(|l| l.trim_start().starts_with("scenario "));
             if has_scenario {
-                let run = scn(&words(&["eval", &name]));
+                let run = scn(&words(&["--trust-plugins", "eval", &name]));
                 if run.code != 0 {
                     failures.push(format!("`scn eval` exits {}:\n{}", run.code, run.stderr));
                 }
@@ -181,7 +182,7 @@ fn check_block(
                 } else {
                     0
                 };
-                let run = scn(&words(&["test", &name]));
+                let run = scn(&words(&["--trust-plugins", "test", &name]));
                 if run.code != want {
                     failures.push(format!(
                         "`scn test` exits {}, not {want}:\n{}{}",

@@ -73,7 +73,14 @@ fn diagnose_raw(path: &Path) -> String {
         scn_dsl::parse(&text, scn_dsl::FileId(0)).is_ok(),
         "{name} must parse: syntax mistakes belong to tests/invalid"
     );
-    let loaded = scn_eval::load(&name, text, Path::new(DIR), Some(Path::new(&name)));
+    // The library is the package folder: the corpus imports fixtures beside it.
+    let loaded = scn_eval::load_in(
+        &name,
+        text,
+        Path::new(DIR),
+        Some(Path::new(&name)),
+        Path::new("."),
+    );
     let Err(diags) = scn_eval::resolve(&loaded).and_then(scn_eval::evaluate) else {
         panic!("{name} evaluated, but every file in {DIR} must be invalid");
     };

@@ -46,7 +46,7 @@ fn eval_file(rel: &str) -> Evaluation {
     let path = fixture(rel);
     let text = std::fs::read_to_string(&path).expect("the fixture exists");
     let dir = path.parent().expect("a parent").to_path_buf();
-    let loaded = scn_eval::load(rel, text, &dir, Some(&path));
+    let loaded = scn_eval::load_in(rel, text, &dir, Some(&path), &fixtures());
     let result = scn_eval::resolve(&loaded).and_then(scn_eval::evaluate);
     result.unwrap_or_else(|d| panic!("{}", scn_dsl::render_all(&d, &loaded.sources)))
 }

@@ -94,7 +94,7 @@ mod serde_json_lite {
 fn the_python_example_answers_numbers_and_distributions() {
     let dir = library("ok", &[], 5000);
     let main = write(&dir, SCENARIO);
-    let (code, out, err) = run(&["eval", &main, "--format", "json"]);
+    let (code, out, err) = run(&["--trust-plugins", "eval", &main, "--format", "json"]);
     assert_eq!(code, Exit::Ok, "{err}");
     let doc = json(&out);
     // 1 − e^(−0.03·2)
@@ -103,7 +103,15 @@ fn the_python_example_answers_numbers_and_distributions() {
     // Beta(8, 14) has mean 8/22.
     assert!((doc.forecast("p_holds") - 8.0 / 22.0).abs() < 1e-12);
     // The distribution is sampled like any other.
-    let (code, out, _) = run(&["eval", &main, "--format", "json", "--samples", "4000"]);
+    let (code, out, _) = run(&[
+        "--trust-plugins",
+        "eval",
+        &main,
+        "--format",
+        "json",
+        "--samples",
+        "4000",
+    ]);
     assert_eq!(code, Exit::Ok);
     assert!(out.contains("\"n\": 4000"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -120,6 +128,10 @@ fn failure(
     let dir = library(name, plugin_args, timeout_ms);
     let main = write(&dir, text);
     let mut args = vec!["check"];
+    if extra.is_empty() {
+        // The library is a fresh temporary folder: trusted for this run only.
+        args.push("--trust-plugins");
+    }
     args.extend_from_slice(extra);
     args.push(&main);
     let (code, _, err) = run(&args);

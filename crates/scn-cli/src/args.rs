@@ -18,9 +18,13 @@ use crate::report::Format;
     max_term_width = 100
 )]
 pub struct Cli {
-    /// Refuse every external plugin, even those the library's scn.toml declares (docs/plugins.md).
+    /// Refuse every external plugin, even those of a trusted scn.toml (docs/plugins.md).
     #[arg(long, global = true)]
     pub no_plugins: bool,
+    /// Let the external plugins of the library's scn.toml run for this run, trusted or not
+    /// (for CI; SCN_TRUST_PLUGINS=1 does the same). See `scn trust`.
+    #[arg(long, global = true, conflicts_with = "no_plugins")]
+    pub trust_plugins: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -50,6 +54,41 @@ pub enum Command {
     /// Rewrite files in the canonical layout.
     #[command(after_help = "See docs/reference/cli.md#scn-fmt.")]
     Fmt(FmtArgs),
+    /// Trust a library's scn.toml to run the external plugins it declares.
+    Trust(TrustArgs),
+}
+
+/// Budgets shared by the commands that resolve scenarios.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Most nodes a scenario may grow to, counting branches, options, template expansions
+    /// and the expressions they compile.
+    #[arg(long, value_name = "N", default_value_t = scn_eval::Limits::DEFAULT_MAX_NODES,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_nodes: u64,
+}
+
+impl LimitArgs {
+    pub(crate) fn limits(&self) -> scn_eval::Limits {
+        scn_eval::Limits {
+            max_nodes: self.max_nodes,
+        }
+    }
+}
+
+/// `scn trust [DIR]`
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// A folder of the library (its scn.toml is found as for a scenario there) [default: the
+    /// current folder].
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// List the trusted manifests, and whether each is still as it was trusted.
+    #[arg(long, conflicts_with_all = ["dir", "revoke"])]
+    pub list: bool,
+    /// Stop trusting the library's scn.toml.
+    #[arg(long)]
+    pub revoke: bool,
 }
 
 /// `scn eval FILE`
@@ -63,7 +102,7 @@ pub struct EvalArgs {
     pub format: Option<Format>,
     /// Monte Carlo: draw this many samples of every uncertain input (0: none); see
     /// docs/reference/evaluation.md [default: 0, or the library's `[defaults] samples`].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=scn_eval::MAX_SAMPLES))]
     pub samples: Option<u64>,
     /// Seed for Monte Carlo; the same seed gives the same numbers [default: 20251205, or the
     /// library's `[defaults] seed`].
@@ -79,6 +118,8 @@ pub struct EvalArgs {
     /// Write the report here (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `scn test [PATH...]`
@@ -88,6 +129,8 @@ pub struct TestArgs {
     /// of the scn.toml governing the current folder, else the current folder].
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `scn check FILE...`
@@ -96,6 +139,8 @@ pub struct CheckArgs {
     /// Files to check; `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `scn fmt [--check] FILE...`

@@ -1,10 +1,54 @@
-//! Reading sources: files or standard input, checked for UTF-8.
+//! Reading sources: files or standard input, checked for UTF-8 and size; the library
+//! manifest that governs them, and whether its plugins may run.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap, Span};
-use scn_eval::Manifest;
+use scn_eval::{Limits, MAX_IMPORT_BYTES, Manifest, PluginPolicy, TrustStore};
+
+/// What the command line says about plugins and budgets, for every file of a run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// `--no-plugins`.
+    pub no_plugins: bool,
+    /// `--trust-plugins`, or `SCN_TRUST_PLUGINS=1`.
+    pub trust_plugins: bool,
+    /// `--max-nodes`.
+    pub limits: Limits,
+}
+
+/// The environment variable that allows a library's plugins for one run, like
+/// `--trust-plugins`.
+pub const TRUST_ENV: &str = "SCN_TRUST_PLUGINS";
+
+/// The environment variable naming the data folder that holds the trust store.
+pub const DATA_DIR_ENV: &str = "SCN_DATA_DIR";
+
+/// True when the environment allows plugins for this run.
+pub fn trust_from_env() -> bool {
+    std::env::var_os(TRUST_ENV).is_some_and(|v| v == "1")
+}
+
+/// The user's data folder for scn: `$SCN_DATA_DIR`, else `$XDG_DATA_HOME/scn`, else
+/// `~/.local/share/scn`. `None` when none can be told.
+pub fn data_dir() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    var(DATA_DIR_ENV)
+        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("scn")))
+        .or_else(|| var("HOME").map(|h| h.join(".local/share/scn")))
+}
+
+/// The trust store of the user's data folder.
+pub fn trust_store() -> Result<TrustStore, String> {
+    data_dir().map(TrustStore::new).ok_or_else(|| {
+        format!("cannot tell the data folder for the trust store: set {DATA_DIR_ENV} or HOME")
+    })
+}
 
 /// The name diagnostics give standard input.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -27,14 +71,31 @@ pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), 
     let (name, bytes) = if is_stdin(path) {
         let mut buf = Vec::new();
         stdin
+            .take(MAX_IMPORT_BYTES + 1)
             .read_to_end(&mut buf)
             .map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
         (STDIN_NAME.to_owned(), buf)
     } else {
-        let bytes = std::fs::read(path)
-            .map_err(|e| ReadError::Io(format!("cannot read {}: {e}", path.display())))?;
+        let cannot = |e: std::io::Error| {
+            ReadError::Io(format!(
+                "cannot read {}: {e}",
+                scn_dsl::sanitize(&path.display().to_string())
+            ))
+        };
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_IMPORT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         (path.display().to_string(), bytes)
     };
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(ReadError::Io(format!(
+            "cannot read {}: it is larger than {} MiB",
+            scn_dsl::sanitize(&name),
+            MAX_IMPORT_BYTES >> 20
+        )));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok((name, text)),
         Err(e) => {
@@ -70,33 +131,58 @@ pub fn manifest_for(path: &Path) -> Result<Option<Manifest>, ReadError> {
         .map_err(|d| ReadError::Invalid(Box::new((map, d))))
 }
 
-/// Reads a file (or stdin) and everything it imports, with the plugins its library allows
-/// (none but the built-ins when `no_plugins`).
+/// Reads a file (or stdin) and everything it imports, within its library (the folder of
+/// its scn.toml, else its own folder), with the plugins the library may run.
 pub fn load(
     path: &Path,
     stdin: &mut dyn Read,
-    no_plugins: bool,
+    options: RunOptions,
 ) -> Result<(scn_eval::Loaded, Option<Manifest>), ReadError> {
     let manifest = manifest_for(path)?;
     let (name, text) = read_text(path, stdin)?;
     let own = (!is_stdin(path)).then_some(path);
-    let mut loaded = scn_eval::load(&name, text, &base_dir(path), own);
+    let dir = base_dir(path);
+    let root = manifest
+        .as_ref()
+        .map_or_else(|| dir.clone(), |m| m.dir.clone());
+    let mut loaded = scn_eval::load_in(&name, text, &dir, own, &root);
+    loaded.limits = options.limits;
     if let Some(m) = &manifest {
-        loaded.plugins = m.plugins(!no_plugins);
+        loaded.plugins = m.plugins(plugin_policy(m, options).map_err(ReadError::Io)?);
     }
     Ok((loaded, manifest))
+}
+
+/// Whether the plugins a manifest declares may run: never with `--no-plugins`, always with
+/// `--trust-plugins`, else when the user trusts the manifest as it is now.
+pub fn plugin_policy(m: &Manifest, options: RunOptions) -> Result<PluginPolicy, String> {
+    if options.no_plugins {
+        return Ok(PluginPolicy::Off);
+    }
+    if options.trust_plugins || trust_from_env() {
+        return Ok(PluginPolicy::Allowed);
+    }
+    if m.plugins.is_empty() {
+        return Ok(PluginPolicy::Untrusted);
+    }
+    // Without a data folder nothing can have been trusted.
+    let trusted = match data_dir() {
+        Some(dir) => TrustStore::new(dir).trusts(m)?,
+        None => false,
+    };
+    Ok(if trusted {
+        PluginPolicy::Allowed
+    } else {
+        PluginPolicy::Untrusted
+    })
 }
 
 /// The directory imports of `path` resolve against: its parent, or the working directory for
 /// standard input.
 pub fn base_dir(path: &Path) -> PathBuf {
-    if is_stdin(path) {
-        PathBuf::from(".")
-    } else {
-        // A bare file name's parent is the empty path, which names no folder: use ".".
-        match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
+    match path.parent() {
+        // `a.scn` has the parent "", which names no folder: it is the working directory.
+        Some(p) if !is_stdin(path) && !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }

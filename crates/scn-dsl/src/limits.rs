@@ -2,7 +2,11 @@
 //!
 //! The parser and the AST recurse once per level of braces and parentheses. Callers run them
 //! on a thread with [`LARGE_STACK`] bytes of stack, which holds [`MAX_NESTING`] levels with
-//! room to spare; deeper input is refused here, before any recursion starts.
+//! room to spare; deeper input is refused here, before any recursion starts. A caller that
+//! cannot reserve that much (a low `ulimit -v`) says so with [`set_stack_size`], and the
+//! limits shrink in proportion.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diag::Diagnostic;
 use crate::scan::{Piece, scan};
@@ -18,6 +22,35 @@ pub const MAX_OPERATORS: usize = 100_000;
 
 /// Stack size, in bytes, for a thread that parses, formats or drops a syntax tree.
 pub const LARGE_STACK: usize = 2 << 30;
+
+/// The stack the parsing thread has, when smaller than [`LARGE_STACK`].
+static STACK: AtomicUsize = AtomicUsize::new(LARGE_STACK);
+
+/// Tells the parser that the threads it runs on have `bytes` of stack rather than
+/// [`LARGE_STACK`]: the nesting and operator limits shrink in proportion (for the whole
+/// process).
+pub fn set_stack_size(bytes: usize) {
+    STACK.store(bytes.min(LARGE_STACK), Ordering::Relaxed);
+}
+
+/// `limit` scaled to the stack there is, never below a floor that any real file fits in.
+fn scaled(limit: usize) -> usize {
+    let stack = STACK.load(Ordering::Relaxed) as u128;
+    let n = limit as u128 * stack / LARGE_STACK as u128;
+    (n as usize).clamp(limit.min(200), limit)
+}
+
+/// The deepest nesting accepted on this process's stack: [`MAX_NESTING`] unless
+/// [`set_stack_size`] lowered it.
+pub fn max_nesting() -> usize {
+    scaled(MAX_NESTING)
+}
+
+/// The most operators accepted in one item: [`MAX_OPERATORS`] unless [`set_stack_size`]
+/// lowered it.
+pub fn max_operators() -> usize {
+    scaled(MAX_OPERATORS)
+}
 
 /// Largest file accepted: spans are `u32` byte offsets.
 const MAX_BYTES: usize = u32::MAX as usize - 1;
@@ -37,13 +70,14 @@ pub(crate) fn check_size(text: &str, file: FileId) -> Result<(), Diagnostic> {
 /// Refuses a file too large or nested too deep.
 pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
     check_size(text, file)?;
+    let max = max_nesting();
     let mut depth = 0usize;
     let mut too_deep = None;
     scan(text, |piece| {
         match piece {
             Piece::Code(i, b'{' | b'(') => {
                 depth += 1;
-                if depth > MAX_NESTING {
+                if depth > max {
                     too_deep = Some(i);
                     return false;
                 }
@@ -57,7 +91,7 @@ pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
         return Err(Diagnostic::error(
             file,
             Span::new(i, i + 1),
-            format!("nesting is deeper than {MAX_NESTING} levels"),
+            format!("nesting is deeper than {max} levels"),
         )
         .with_help("split the tree with templates or flatten it"));
     }

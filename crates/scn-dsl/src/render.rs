@@ -14,6 +14,7 @@
 use std::fmt::Write;
 
 use crate::diag::Diagnostic;
+use crate::sanitize::sanitize;
 use crate::source::{FileId, SourceMap};
 use crate::span::Span;
 
@@ -26,9 +27,9 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
     let (line, col) = file.line_col(diag.span.start);
     let mut out = format!(
         "{}:{line}:{col}: {}: {}\n",
-        file.name,
+        sanitize(&file.name),
         diag.severity.as_str(),
-        diag.message
+        sanitize(&diag.message)
     );
     let gutter = gutter_width(diag, sources);
     excerpt(
@@ -46,12 +47,14 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
         let _ = writeln!(
             out,
             "{:gutter$} = note: {} ({}:{l}:{c})",
-            "", label.message, lf.name
+            "",
+            sanitize(&label.message),
+            sanitize(&lf.name)
         );
         excerpt(&mut out, sources, label.file, label.span, '-', None, gutter);
     }
     if let Some(help) = &diag.help {
-        let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+        let _ = writeln!(out, "{:gutter$} = help: {}", "", sanitize(help));
     }
     out
 }
@@ -86,47 +89,53 @@ fn excerpt(
     let f = sources.get(file);
     let (line, col) = f.line_col(span.start);
     let text = f.line_text(line);
-    // Tabs become one space so the caret lines up; other control characters are shown as
-    // U+FFFD so that input cannot send escape sequences to the reader's terminal.
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
-        })
-        .collect();
+    // The caret's byte offset in its line, found backwards from the span (spans lie on
+    // character boundaries), so that only a window around it is ever copied: a file with
+    // many errors on one 10 MB line must not copy the line once per error.
+    let at = (span.start as usize).min(f.text.len());
+    let line_start = f.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let caret_b = (at - line_start).min(text.len());
     // The underline runs to the span's end or, for a span over several lines, to the line's end.
     let (end_line, end_col) = f.line_col(span.end);
     let width = if end_line == line {
         end_col.saturating_sub(col).max(1)
     } else {
-        (chars.len() + 1).saturating_sub(col).max(1)
+        text[caret_b..].chars().count() + 1
     };
-    let (shown, caret_at) = window(&chars, col - 1);
+    let (shown, caret_at) = window(text, caret_b);
     let width = width.min(2 * WINDOW);
     let _ = writeln!(out, "{:gutter$} |", "");
     let _ = writeln!(out, "{line:>gutter$} | {shown}");
     let marks: String = std::iter::repeat_n(mark, width).collect();
-    let label = label.map(|l| format!(" {l}")).unwrap_or_default();
+    let label = label
+        .map(|l| format!(" {}", sanitize(l)))
+        .unwrap_or_default();
     let _ = writeln!(out, "{:gutter$} | {:caret_at$}{marks}{label}", "", "");
 }
 
-/// The part of a line to show and the caret's position in it.
-fn window(chars: &[char], caret: usize) -> (String, usize) {
-    if chars.len() <= 2 * WINDOW + 40 {
-        return (chars.iter().collect(), caret);
+/// The part of a line to show, sanitised, and the caret's position in it (in characters).
+/// Tabs become one space so the caret lines up; other control characters are shown as
+/// U+FFFD so that input cannot send escape sequences to the reader's terminal. Both keep one
+/// character per character, so columns stay right.
+fn window(text: &str, caret_b: usize) -> (String, usize) {
+    if text.len() <= 2 * WINDOW + 40 {
+        let caret = text[..caret_b].chars().count();
+        return (sanitize(text).into_owned(), caret);
     }
-    let start = caret.saturating_sub(WINDOW);
-    let end = (caret + WINDOW).min(chars.len());
+    let mut before: Vec<char> = text[..caret_b].chars().rev().take(WINDOW).collect();
+    before.reverse();
+    let after: Vec<char> = text[caret_b..].chars().take(WINDOW).collect();
+    let before_bytes: usize = before.iter().map(|c| c.len_utf8()).sum();
+    let after_bytes: usize = after.iter().map(|c| c.len_utf8()).sum();
     let mut shown = String::new();
-    let mut caret_at = caret - start;
-    if start > 0 {
+    let mut caret_at = before.len();
+    if before_bytes < caret_b {
         shown.push('…');
         caret_at += 1;
     }
-    shown.extend(&chars[start..end]);
-    if end < chars.len() {
+    let middle: String = before.into_iter().chain(after).collect();
+    shown.push_str(&sanitize(&middle));
+    if caret_b + after_bytes < text.len() {
         shown.push('…');
     }
     (shown, caret_at)
@@ -154,6 +163,26 @@ mod tests {
           |                ^ here
           = help: write a number
         ");
+    }
+
+    #[test]
+    fn user_text_cannot_reach_the_terminal_raw() {
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new(
+            "evil\u{1b}]0;x\u{7}.scn",
+            "import \"\u{1b}[2J\"\n",
+        ));
+        let d = Diagnostic::error(id, Span::new(7, 13), "cannot import `\u{1b}[2J`")
+            .with_span_label("\u{1b}[5m")
+            .with_label(id, Span::new(0, 6), "\u{9b}31m")
+            .with_help("\u{202e}olleh");
+        let out = render(&d, &map);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(!out.contains('\u{202e}'), "{out:?}");
+        assert!(
+            out.starts_with("evil\u{FFFD}]0;x\u{FFFD}.scn:1:8: error:"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod plugin;
 mod program;
 mod resolve;
 mod sample;
+mod trust;
 
 pub use dist::DistKind;
 pub use eval::{
@@ -45,9 +46,12 @@ pub use eval::{
     Overrides, evaluate, evaluate_with,
 };
 pub use functions::{Arity, reference_markdown as function_reference};
-pub use load::{Loaded, load};
-pub use manifest::{MANIFEST_NAME, Manifest};
+pub use load::{Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_in};
+pub use manifest::{MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
 pub use model::Model;
-pub use plugin::{Plugin, Plugins, Signature, Value};
+pub use plugin::{Launched, Plugin, Plugins, Signature, Value, stop_all};
 pub use resolve::{resolve, resolve_given, resolve_scenario};
-pub use sample::{DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, sample};
+pub use sample::{
+    DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, bytes_per_sample, sample,
+};
+pub use trust::{TRUST_FILE, TrustEntry, TrustStore};

@@ -2,12 +2,45 @@
 //!
 //! Imports resolve relative to the importing file (standard input: the working directory),
 //! transitively. A file reached twice is loaded once; a cycle is an error naming the chain.
+//!
+//! An import reads only inside the library: its path is relative, and once resolved (symbolic
+//! links included) it lies under the library's root — the folder of its `scn.toml`, or the
+//! folder of the file named on the command line when there is none. It names a regular file
+//! (never a device or a pipe) of at most [`MAX_IMPORT_BYTES`]. A refused import is an error
+//! that names the path as written and never shows the file's content.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use scn_dsl::ast::{File, Item};
 use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap};
+
+/// Largest file an import reads, in bytes.
+pub const MAX_IMPORT_BYTES: u64 = 64 << 20;
+
+/// Deepest chain of imports (a imports b imports c …).
+pub const MAX_IMPORT_DEPTH: usize = 256;
+
+/// Budgets of one run, chosen by the caller (`scn --max-nodes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most tree nodes plus template expansions that resolution may create.
+    pub max_nodes: u64,
+}
+
+impl Limits {
+    /// The default node budget: far above any real library, far below what exhausts a machine.
+    pub const DEFAULT_MAX_NODES: u64 = 5_000_000;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_nodes: Limits::DEFAULT_MAX_NODES,
+        }
+    }
+}
 
 /// The files of one run.
 #[derive(Debug, Default)]
@@ -22,6 +55,11 @@ pub struct Loaded {
     pub diags: Vec<Diagnostic>,
     /// The plugins `plugin` lines may enable: the built-ins, plus any a manifest declares.
     pub plugins: crate::Plugins,
+    /// Budgets for resolution.
+    pub limits: Limits,
+    /// Canonical paths of the files read (the root's, when it has one, then every import):
+    /// a run must not write over its own inputs.
+    pub paths: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -42,15 +80,23 @@ impl Loaded {
 }
 
 /// Loads source text named `name` (as diagnostics print it) and its imports, which resolve
-/// against `dir`. `path` is the file's own path, if it has one, so that an import of it
-/// is recognised as a cycle.
+/// against `dir`, the library root. `path` is the file's own path, if it has one, so that an
+/// import of it is recognised as a cycle.
 pub fn load(name: &str, text: String, dir: &Path, path: Option<&Path>) -> Loaded {
+    load_in(name, text, dir, path, dir)
+}
+
+/// [`load`] with the library's root given: imports may read only files under it.
+pub fn load_in(name: &str, text: String, dir: &Path, path: Option<&Path>, root: &Path) -> Loaded {
     let mut loader = Loader {
         out: Loaded::default(),
         by_path: HashMap::new(),
         stack: Vec::new(),
+        on_stack: HashSet::new(),
+        root: std::fs::canonicalize(root).ok(),
     };
     let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
+    loader.out.paths.extend(canonical.clone());
     // Diagnostics name imported files relative to the root's name, as a person would type
     // them, never by the canonical path the loader resolves them with.
     let shown_dir = Path::new(name)
@@ -68,11 +114,50 @@ pub fn load(name: &str, text: String, dir: &Path, path: Option<&Path>) -> Loaded
     loader.out
 }
 
+/// Reads a regular file of at most `max` bytes. Devices and pipes are refused before they
+/// are opened (a pipe would block the open), and the opened file is checked again.
+pub(crate) fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let not_regular = "it is not a regular file".to_owned();
+    let too_large = format!("it is larger than {} MiB", max >> 20);
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(not_regular);
+    }
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Non-blocking, in case the path was swapped for a pipe since the check above.
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+            .open(path)
+            .map_err(|e| e.to_string())?
+    };
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(not_regular);
+    }
+    if meta.len() > max {
+        return Err(too_large);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(too_large);
+    }
+    Ok(bytes)
+}
+
 struct Loader {
     out: Loaded,
     by_path: HashMap<PathBuf, FileId>,
     /// Canonical paths of the files being loaded, outermost first, for cycle messages.
     stack: Vec<(PathBuf, String)>,
+    /// The same paths, to find a cycle without scanning the chain.
+    on_stack: HashSet<PathBuf>,
+    /// The library's root, canonical; `None` when it cannot be resolved (nothing is imported).
+    root: Option<PathBuf>,
 }
 
 impl Loader {
@@ -103,63 +188,101 @@ impl Loader {
             })
             .collect();
         self.out.files[id.0 as usize] = Some(file);
-        self.stack.push((canonical.unwrap_or_default(), name));
+        let canonical = canonical.unwrap_or_default();
+        self.on_stack.insert(canonical.clone());
+        self.stack.push((canonical, name));
         for imp in imports {
-            let path = dir.join(&imp.path.value);
-            let shown = shown_dir.join(&imp.path.value);
-            let display = shown.display().to_string();
-            let canonical = match std::fs::canonicalize(&path) {
+            self.import(id, &imp, &dir, shown_dir);
+        }
+        if let Some((c, _)) = self.stack.pop() {
+            self.on_stack.remove(&c);
+        }
+        id
+    }
+
+    fn import(&mut self, id: FileId, imp: &scn_dsl::ast::Import, dir: &Path, shown_dir: &Path) {
+        let written = &imp.path.value;
+        let shown = shown_dir.join(written);
+        let display = shown.display().to_string();
+        let refuse = |why: String| Diagnostic::error(id, imp.path.span, why);
+        if Path::new(written).is_absolute() {
+            self.out.diags.push(
+                refuse(format!("cannot import `{written}`: the path is absolute"))
+                    .with_help("imports are relative to the importing file, inside the library"),
+            );
+            return;
+        }
+        let canonical =
+            match std::fs::canonicalize(dir.join(written)) {
                 Ok(c) => c,
                 Err(e) => {
                     self.out.diags.push(
-                        Diagnostic::error(
-                            id,
-                            imp.path.span,
-                            format!("cannot import `{}`: {e}", imp.path.value),
-                        )
-                        .with_help(format!(
+                        refuse(format!("cannot import `{written}`: {e}")).with_help(format!(
                             "imports are relative to the importing file; looked for {display}"
                         )),
                     );
-                    continue;
+                    return;
                 }
             };
-            if let Some(pos) = self.stack.iter().position(|(p, _)| *p == canonical) {
-                let mut chain: Vec<&str> =
-                    self.stack[pos..].iter().map(|(_, n)| n.as_str()).collect();
-                chain.push(&display);
-                self.out.diags.push(Diagnostic::error(
-                    id,
-                    imp.path.span,
-                    format!("import cycle: {}", chain.join(" → ")),
-                ));
-                continue;
-            }
-            if self.by_path.contains_key(&canonical) {
-                continue;
-            }
-            match std::fs::read(&canonical).map(String::from_utf8) {
-                Ok(Ok(text)) => {
-                    let sub_dir = canonical
-                        .parent()
-                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-                    let sub_shown = shown.parent().map(Path::to_path_buf).unwrap_or_default();
-                    let fid = self.add(display, text, sub_dir, &sub_shown, Some(canonical.clone()));
-                    self.by_path.insert(canonical, fid);
-                }
-                Ok(Err(_)) => self.out.diags.push(Diagnostic::error(
-                    id,
-                    imp.path.span,
-                    format!("cannot import `{}`: it is not UTF-8 text", imp.path.value),
-                )),
-                Err(e) => self.out.diags.push(Diagnostic::error(
-                    id,
-                    imp.path.span,
-                    format!("cannot import `{}`: {e}", imp.path.value),
-                )),
-            }
+        if !self.root.as_ref().is_some_and(|r| canonical.starts_with(r)) {
+            let root = self
+                .root
+                .as_ref()
+                .map_or_else(|| "?".to_owned(), |r| r.display().to_string());
+            self.out.diags.push(
+                refuse(format!(
+                    "cannot import `{written}`: it lies outside the library ({root})"
+                ))
+                .with_help(
+                    "a library's files import only files under the folder of its scn.toml \
+                     (without one, under the folder of the file named on the command line)",
+                ),
+            );
+            return;
         }
-        self.stack.pop();
-        id
+        if self.on_stack.contains(&canonical) {
+            let pos = self
+                .stack
+                .iter()
+                .position(|(p, _)| *p == canonical)
+                .unwrap_or(0);
+            let mut chain: Vec<&str> = self.stack[pos..].iter().map(|(_, n)| n.as_str()).collect();
+            chain.push(&display);
+            self.out
+                .diags
+                .push(refuse(format!("import cycle: {}", chain.join(" → "))));
+            return;
+        }
+        if self.by_path.contains_key(&canonical) {
+            return;
+        }
+        if self.stack.len() >= MAX_IMPORT_DEPTH {
+            self.out.diags.push(refuse(format!(
+                "cannot import `{written}`: imports are nested more than {MAX_IMPORT_DEPTH} files deep"
+            )));
+            return;
+        }
+        let text = match read_regular(&canonical, MAX_IMPORT_BYTES).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(_)) => {
+                self.out.diags.push(refuse(format!(
+                    "cannot import `{written}`: it is not UTF-8 text"
+                )));
+                return;
+            }
+            Err(e) => {
+                self.out
+                    .diags
+                    .push(refuse(format!("cannot import `{written}`: {e}")));
+                return;
+            }
+        };
+        let sub_dir = canonical
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let sub_shown = shown.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.out.paths.push(canonical.clone());
+        let fid = self.add(display, text, sub_dir, &sub_shown, Some(canonical.clone()));
+        self.by_path.insert(canonical, fid);
     }
 }

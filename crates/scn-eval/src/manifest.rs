@@ -1,5 +1,7 @@
 //! `scn.toml`, the library manifest: the library's scenario folders, default options, and the
-//! external plugins it trusts. scn finds it by walking up from a `.scn` file's folder.
+//! external plugins it declares. scn finds it by walking up from a `.scn` file's folder, and
+//! stops at the first folder holding `.git` (a repository's root) or at the user's home: a
+//! manifest in a folder above those belongs to someone else.
 //!
 //! ```toml
 //! [library]
@@ -15,6 +17,9 @@
 //! command = ["python3", "plugins/base_rates.py"]   # run from the manifest's folder
 //! timeout_ms = 2000
 //! ```
+//!
+//! Declaring a plugin does not let it run: the user must trust the manifest first
+//! ([`crate::TrustStore`]), and [`Manifest::plugins`] is told the outcome.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,31 +27,52 @@ use std::time::Duration;
 
 use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap, Span};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
-use crate::plugin::{ExternalPlugin, Plugins};
+use crate::plugin::{ExternalPlugin, Plugins, Refusal, builtin_names};
 
 /// The file name scn looks for.
 pub const MANIFEST_NAME: &str = "scn.toml";
 
+/// Most Monte Carlo samples a run may ask for, on the command line or in `[defaults]`.
+pub const MAX_SAMPLES: u64 = 1_000_000_000;
+
+/// Largest manifest read, in bytes: a manifest is a few lines.
+const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+
 /// Time a plugin gets to answer one request when `timeout_ms` is not given.
 const DEFAULT_TIMEOUT_MS: u64 = 5000;
 
+/// Longest `timeout_ms` accepted: one hour.
+const MAX_TIMEOUT_MS: u64 = 3_600_000;
+
 /// A parsed `scn.toml`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct Manifest {
     /// `[library]`.
-    #[serde(default)]
     pub library: Library,
     /// `[defaults]`.
-    #[serde(default)]
     pub defaults: Defaults,
     /// `[plugins.NAME]`.
-    #[serde(default)]
     pub plugins: BTreeMap<String, PluginDecl>,
     /// The folder holding the manifest; paths in it are relative to this.
-    #[serde(skip)]
     pub dir: PathBuf,
+    /// The manifest's canonical path.
+    pub path: PathBuf,
+    /// The SHA-256 of the bytes read, in lower-case hex: what trusting it records.
+    pub sha256: String,
+}
+
+/// The manifest as written, before its checks.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    library: Library,
+    #[serde(default)]
+    defaults: Defaults,
+    #[serde(default)]
+    plugins: BTreeMap<toml::Spanned<String>, PluginDecl>,
 }
 
 /// `[library]`.
@@ -64,12 +90,19 @@ pub struct Library {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
-    /// Monte Carlo samples for `scn eval`.
-    pub samples: Option<u64>,
+    /// Monte Carlo samples for `scn eval`, at most [`MAX_SAMPLES`].
+    pub samples: Option<toml::Spanned<u64>>,
     /// Seed.
     pub seed: Option<u64>,
     /// Report format.
     pub format: Option<String>,
+}
+
+impl Defaults {
+    /// The sample count, without its position in the file.
+    pub fn samples(&self) -> Option<u64> {
+        self.samples.as_ref().map(|s| *s.get_ref())
+    }
 }
 
 /// `[plugins.NAME]`.
@@ -82,28 +115,60 @@ pub struct PluginDecl {
     pub timeout_ms: Option<u64>,
 }
 
+/// Whether the plugins a manifest declares may run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluginPolicy {
+    /// `--no-plugins`: none, whatever the trust.
+    Off,
+    /// The manifest is not trusted: none, and a use says how to allow them.
+    Untrusted,
+    /// Trusted (`scn trust`), or allowed for this run (`--trust-plugins`).
+    Allowed,
+}
+
 impl Manifest {
-    /// The nearest `scn.toml` in `start` or a folder above it.
+    /// The nearest `scn.toml` in `start` or a folder above it, no higher than the first
+    /// folder holding `.git` or the user's home (`$HOME`).
     pub fn find(start: &Path) -> Option<PathBuf> {
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .and_then(|h| std::fs::canonicalize(h).ok());
+        Manifest::find_below(start, home.as_deref())
+    }
+
+    /// [`Manifest::find`] with the home folder given.
+    pub fn find_below(start: &Path, home: Option<&Path>) -> Option<PathBuf> {
         let start = std::fs::canonicalize(start).ok()?;
-        start
-            .ancestors()
-            .map(|d| d.join(MANIFEST_NAME))
-            .find(|p| p.is_file())
+        for dir in start.ancestors() {
+            let candidate = dir.join(MANIFEST_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            // `.git` is a folder in a clone and a file in a worktree.
+            if dir.join(".git").exists() || Some(dir) == home {
+                return None;
+            }
+        }
+        None
     }
 
     /// Reads and parses a manifest; its text joins `sources` so errors render with it.
     pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Manifest, Diagnostic> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let id = sources.add(SourceFile::new(path.display().to_string(), String::new()));
-            Diagnostic::error(
-                id,
-                Span::default(),
-                format!("cannot read {}: {e}", path.display()),
-            )
-        })?;
-        let id: FileId = sources.add(SourceFile::new(path.display().to_string(), text.clone()));
-        let mut m: Manifest = toml::from_str(&text).map_err(|e| {
+        let shown = path.display().to_string();
+        let cannot = |sources: &mut SourceMap, why: String| {
+            let id = sources.add(SourceFile::new(shown.clone(), String::new()));
+            Diagnostic::error(id, Span::default(), format!("cannot read {shown}: {why}"))
+        };
+        let bytes = match crate::load::read_regular(path, MAX_MANIFEST_BYTES) {
+            Ok(b) => b,
+            Err(e) => return Err(cannot(sources, e)),
+        };
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Err(cannot(sources, "it is not UTF-8 text".into()));
+        };
+        let id: FileId = sources.add(SourceFile::new(shown, text.clone()));
+        let raw: Raw = toml::from_str(&text).map_err(|e| {
             let span = e
                 .span()
                 .map_or(Span::default(), |r| Span::new(r.start, r.end));
@@ -113,27 +178,83 @@ impl Manifest {
                 format!("invalid {MANIFEST_NAME}: {}", e.message()),
             )
         })?;
-        m.dir = path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        Ok(m)
+        let mut plugins = BTreeMap::new();
+        for (name, decl) in raw.plugins {
+            let span = Span::new(name.span().start, name.span().end);
+            let name = name.into_inner();
+            if builtin_names().contains(&name.as_str()) {
+                return Err(Diagnostic::error(
+                    id,
+                    span,
+                    format!("`{name}` is a built-in plugin: a library cannot replace it"),
+                )
+                .with_help(format!(
+                    "give the plugin another name; the built-in ones are {}",
+                    builtin_names().join(", ")
+                )));
+            }
+            if decl
+                .timeout_ms
+                .is_some_and(|t| t == 0 || t > MAX_TIMEOUT_MS)
+            {
+                return Err(Diagnostic::error(
+                    id,
+                    span,
+                    format!(
+                        "the plugin `{name}` has a `timeout_ms` outside 1 ..= {MAX_TIMEOUT_MS}"
+                    ),
+                ));
+            }
+            plugins.insert(name, decl);
+        }
+        if let Some(s) = &raw.defaults.samples
+            && *s.get_ref() > MAX_SAMPLES
+        {
+            return Err(Diagnostic::error(
+                id,
+                Span::new(s.span().start, s.span().end),
+                format!("[defaults] samples is more than {MAX_SAMPLES}"),
+            ));
+        }
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        Ok(Manifest {
+            library: raw.library,
+            defaults: raw.defaults,
+            plugins,
+            dir: canonical
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            path: canonical,
+            sha256,
+        })
     }
 
-    /// The built-in plugins plus those this manifest declares; with `allow_external` false
-    /// (`--no-plugins`) the declared ones are refused, never started.
-    pub fn plugins(&self, allow_external: bool) -> Plugins {
+    /// The built-in plugins plus those this manifest declares, as the policy allows: a
+    /// plugin that may not run is recorded as refused, with what it would have run, and is
+    /// never started.
+    pub fn plugins(&self, policy: PluginPolicy) -> Plugins {
         let mut plugins = Plugins::builtin();
         for (name, decl) in &self.plugins {
-            if allow_external {
-                let timeout = Duration::from_millis(decl.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS));
-                plugins.add(Box::new(ExternalPlugin::new(
+            match policy {
+                PluginPolicy::Allowed => {
+                    let timeout =
+                        Duration::from_millis(decl.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS));
+                    plugins.add(Box::new(ExternalPlugin::new(
+                        name,
+                        decl.command.clone(),
+                        self.dir.clone(),
+                        timeout,
+                    )));
+                }
+                PluginPolicy::Off => plugins.refuse(name, Refusal::Off),
+                PluginPolicy::Untrusted => plugins.refuse(
                     name,
-                    decl.command.clone(),
-                    self.dir.clone(),
-                    timeout,
-                )));
-            } else {
-                plugins.refuse(name);
+                    Refusal::Untrusted {
+                        manifest: self.path.clone(),
+                        command: decl.command.clone(),
+                        dir: self.dir.clone(),
+                    },
+                ),
             }
         }
         plugins
@@ -146,5 +267,78 @@ impl Manifest {
             .iter()
             .map(|s| self.dir.join(s))
             .collect()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Manifest, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MANIFEST_NAME);
+        std::fs::write(&path, text).unwrap();
+        let mut map = SourceMap::new();
+        Manifest::load(&path, &mut map).map_err(|d| scn_dsl::render(&d, &map))
+    }
+
+    #[test]
+    fn a_plugin_cannot_take_a_builtin_name() {
+        for name in builtin_names() {
+            let err = load_text(&format!("[plugins.{name}]\ncommand = [\"true\"]\n")).unwrap_err();
+            assert!(
+                err.contains(&format!("`{name}` is a built-in plugin")),
+                "{err}"
+            );
+            assert!(err.contains(":1:10: error:"), "{err}");
+        }
+    }
+
+    #[test]
+    fn default_samples_are_bounded() {
+        let err = load_text("[defaults]\nsamples = 1000000000000000000\n").unwrap_err();
+        assert!(err.contains("samples is more than 1000000000"), "{err}");
+        let ok = load_text("[defaults]\nsamples = 1000000000\n").unwrap();
+        assert_eq!(ok.defaults.samples(), Some(MAX_SAMPLES));
+    }
+
+    #[test]
+    fn the_digest_is_the_sha256_of_the_bytes() {
+        // `printf '' | sha256sum`
+        let m = load_text("").unwrap();
+        assert_eq!(
+            m.sha256,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn the_search_stops_at_a_repository_root_and_at_home() {
+        let top = tempfile::tempdir().unwrap();
+        let top = std::fs::canonicalize(top.path()).unwrap();
+        std::fs::write(top.join(MANIFEST_NAME), "").unwrap();
+        let repo = top.join("repo");
+        let inner = repo.join("scenarios");
+        std::fs::create_dir_all(&inner).unwrap();
+        assert_eq!(
+            Manifest::find_below(&inner, None),
+            Some(top.join(MANIFEST_NAME))
+        );
+        assert_eq!(Manifest::find_below(&inner, Some(&repo)), None);
+        std::fs::create_dir(repo.join(".git")).unwrap();
+        assert_eq!(Manifest::find_below(&inner, None), None);
+        std::fs::write(repo.join(MANIFEST_NAME), "").unwrap();
+        assert_eq!(
+            Manifest::find_below(&inner, None),
+            Some(repo.join(MANIFEST_NAME))
+        );
     }
 }

@@ -5,17 +5,19 @@ use scn_dsl::Diagnostic;
 use scn_dsl::ast::Item;
 
 use crate::args::CheckArgs;
-use crate::input::load;
+use crate::input::{RunOptions, load};
 use crate::{Exit, Io};
 
-pub(crate) fn run(args: &CheckArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
+pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
     let mut exit = Exit::Ok;
     for path in &args.files {
-        let code = match load(path, io.stdin, no_plugins) {
+        let code = match load(path, io.stdin, options) {
             Err(e) => super::report_read_error(e, io),
-            Ok((loaded, _)) => {
+            Ok((mut loaded, _)) => {
                 let diags = check_loaded(&loaded);
                 let code = super::report(&diags, &loaded.sources, io);
+                // Stops the plugins' processes now: `loaded` itself is never dropped.
+                drop(std::mem::take(&mut loaded.plugins));
                 // Freeing a large syntax tree piece by piece takes longer than the process
                 // has left to live: leave it to the operating system.
                 std::mem::forget(loaded);

@@ -3,16 +3,36 @@
 use scn_dsl::SourceFile;
 
 use crate::args::EvalArgs;
-use crate::input::{is_stdin, load};
-use crate::output::write_atomic;
+use crate::input::{RunOptions, is_stdin, load};
+use crate::output::{is_one_of, write_file};
 use crate::report::{Format, Report};
 use crate::{Exit, Io};
 
-pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
-    let (mut loaded, manifest) = match load(&args.file, io.stdin, no_plugins) {
+/// Worker threads allowed per core: more only adds switching, and `--threads 65535` would
+/// spend minutes creating threads.
+const THREADS_PER_CORE: usize = 4;
+
+pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
+    let (mut loaded, manifest) = match load(&args.file, io.stdin, options) {
         Ok(l) => l,
         Err(e) => return super::report_read_error(e, io),
     };
+    // Dropped at the end of every path out of this function: it stops the plugins' process
+    // groups, while `loaded` itself is never dropped (see the end).
+    let plugins = std::mem::take(&mut loaded.plugins);
+    if let Some(out) = args.output.as_ref().filter(|p| !is_stdin(p)) {
+        let mut inputs = loaded.paths.clone();
+        inputs.extend(manifest.as_ref().map(|m| m.path.clone()));
+        if is_one_of(out, &inputs) {
+            let _ = writeln!(
+                io.stderr,
+                "scn: error: {} is an input of this run; the report would replace it",
+                super::shown(out)
+            );
+            return Exit::Usage;
+        }
+    }
+    loaded.plugins = plugins;
     // Each --given is a source of its own, so its errors point into it.
     let mut given = Vec::new();
     let mut diags = Vec::new();
@@ -28,7 +48,11 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
     if !diags.is_empty() {
         return super::report(&diags, &loaded.sources, io);
     }
-    let evaluation = match scn_eval::resolve_given(&loaded, &given).and_then(scn_eval::evaluate) {
+    let resolved = scn_eval::resolve_given(&loaded, &given);
+    // Plugins are called during resolution only: stop their processes now.
+    let launched = loaded.plugins.launched();
+    drop(std::mem::take(&mut loaded.plugins));
+    let evaluation = match resolved.and_then(scn_eval::evaluate) {
         Ok(ev) => ev,
         Err(d) => return super::report(&d, &loaded.sources, io),
     };
@@ -51,16 +75,39 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
         .seed
         .or(defaults.seed)
         .unwrap_or(scn_eval::DEFAULT_SEED);
-    let samples = match args.samples.or(defaults.samples) {
-        Some(n) if n > 0 => match run_samples(&evaluation, n, seed, args.threads) {
-            Ok(s) => Some(s),
-            Err(d) => return super::report(&d, &loaded.sources, io),
-        },
+    let threads = args.threads.map(|t| {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let max = cores * THREADS_PER_CORE;
+        let t = usize::from(t);
+        if t > max {
+            let _ = writeln!(
+                io.stderr,
+                "scn: warning: --threads {t} is more than {THREADS_PER_CORE} per core; using {max}"
+            );
+        }
+        t.min(max)
+    });
+    let samples = match args.samples.or(defaults.samples()) {
+        Some(n) if n > 0 => {
+            if let Err(e) = crate::memory::check_samples(n, &evaluation) {
+                let _ = writeln!(io.stderr, "scn: error: {e}");
+                let _ = writeln!(
+                    io.stderr,
+                    "  = help: ask for fewer with --samples (or a lower [defaults] samples in scn.toml)"
+                );
+                return Exit::Usage;
+            }
+            match run_samples(&evaluation, n, seed, threads) {
+                Ok(s) => Some(s),
+                Err(d) => return super::report(&d, &loaded.sources, io),
+            }
+        }
         _ => None,
     };
-    let report = Report::new(&evaluation, &loaded.sources, samples.as_ref());
+    let mut report = Report::new(&evaluation, &loaded.sources, samples.as_ref());
+    report.plugins = launched;
     for w in &report.warnings {
-        let _ = writeln!(io.stderr, "scn: warning: {w}");
+        let _ = writeln!(io.stderr, "scn: warning: {}", scn_dsl::sanitize(w));
     }
     let renderer = format.renderer();
     let code = match &args.output {
@@ -68,14 +115,14 @@ pub(crate) fn run(args: &EvalArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
             let mut buf = Vec::new();
             match renderer
                 .render(&report, &mut buf)
-                .and_then(|()| write_atomic(path, &buf))
+                .and_then(|()| write_file(path, &buf))
             {
                 Ok(()) => Exit::Ok,
                 Err(e) => {
                     let _ = writeln!(
                         io.stderr,
                         "scn: error: cannot write {}: {e}",
-                        path.display()
+                        super::shown(path)
                     );
                     Exit::Usage
                 }
@@ -104,7 +151,7 @@ fn run_samples(
     ev: &scn_eval::Evaluation,
     n: u64,
     seed: u64,
-    threads: Option<u16>,
+    threads: Option<usize>,
 ) -> Result<scn_eval::Samples, Vec<scn_dsl::Diagnostic>> {
     use std::io::IsTerminal;
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -114,7 +161,7 @@ fn run_samples(
     let opts = scn_eval::SampleOptions {
         samples: n,
         seed,
-        threads: threads.map(usize::from),
+        threads,
         progress: Some(&done),
         keep_rows: false,
     };

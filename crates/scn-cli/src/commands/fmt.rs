@@ -2,7 +2,7 @@
 
 use crate::args::FmtArgs;
 use crate::input::{is_stdin, read_source};
-use crate::output::write_atomic;
+use crate::output::{is_read_only, write_file};
 use crate::{Exit, Io};
 
 pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
@@ -24,21 +24,26 @@ pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
             }
         };
         let formatted = scn_dsl::format(&file, src);
-        let name = &map.get(id).name;
+        let name = scn_dsl::sanitize(&map.get(id).name);
         if args.check {
             if formatted != *src {
                 let _ = writeln!(io.stderr, "{name}: not formatted (run `scn fmt {name}`)");
                 exit = exit.combine(Exit::Invalid);
             }
         } else if is_stdin(path) {
-            if io.stdout.write_all(formatted.as_bytes()).is_err() {
+            // A write error is reported once, at the end of the run.
+            let _ = io.stdout.write_all(formatted.as_bytes());
+        } else if formatted != *src {
+            if is_read_only(path) {
+                let _ = writeln!(
+                    io.stderr,
+                    "scn: error: cannot write {name}: the file is read-only"
+                );
+                exit = exit.combine(Exit::Usage);
+            } else if let Err(e) = write_file(path, formatted.as_bytes()) {
+                let _ = writeln!(io.stderr, "scn: error: cannot write {name}: {e}");
                 exit = exit.combine(Exit::Usage);
             }
-        } else if formatted != *src
-            && let Err(e) = write_atomic(path, formatted.as_bytes())
-        {
-            let _ = writeln!(io.stderr, "scn: error: cannot write {name}: {e}");
-            exit = exit.combine(Exit::Usage);
         }
     }
     exit

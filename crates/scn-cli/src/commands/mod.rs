@@ -4,27 +4,56 @@ mod check;
 mod eval;
 mod fmt;
 mod test;
+mod trust;
 
-use scn_dsl::{Diagnostic, SourceMap};
+use std::collections::BTreeMap;
+
+use scn_dsl::{Diagnostic, FileId, SourceMap};
 
 use crate::args::{Cli, Command};
-use crate::input::ReadError;
+use crate::input::{ReadError, RunOptions};
 use crate::{Exit, Io};
 
+/// Most diagnostics printed for one file: past that, a count. A file with a hundred
+/// thousand mistakes is not helped by seeing them all, and printing each costs its line.
+pub(crate) const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
+
 pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
-    let no_plugins = cli.no_plugins;
-    match cli.command {
-        Command::Check(args) => check::run(&args, no_plugins, io),
-        Command::Fmt(args) => fmt::run(&args, io),
-        Command::Eval(args) => eval::run(&args, no_plugins, io),
-        Command::Test(args) => test::run(&args, no_plugins, io),
+    let options = |limits: &crate::args::LimitArgs| RunOptions {
+        no_plugins: cli.no_plugins,
+        trust_plugins: cli.trust_plugins,
+        limits: limits.limits(),
+    };
+    match &cli.command {
+        Command::Check(args) => check::run(args, options(&args.limits), io),
+        Command::Fmt(args) => fmt::run(args, io),
+        Command::Eval(args) => eval::run(args, options(&args.limits), io),
+        Command::Test(args) => test::run(args, options(&args.limits), io),
+        Command::Trust(args) => trust::run(args, io),
     }
 }
 
-/// Prints diagnostics to stderr; returns `Invalid` if any is an error.
+/// Prints diagnostics to stderr, at most [`MAX_DIAGNOSTICS_PER_FILE`] per file; returns
+/// `Invalid` if any is an error.
 pub(crate) fn report(diags: &[Diagnostic], sources: &SourceMap, io: &mut Io<'_>) -> Exit {
+    let mut shown: BTreeMap<FileId, usize> = BTreeMap::new();
+    let mut hidden: BTreeMap<FileId, usize> = BTreeMap::new();
     for d in diags {
+        let n = shown.entry(d.file).or_insert(0);
+        if *n >= MAX_DIAGNOSTICS_PER_FILE {
+            *hidden.entry(d.file).or_insert(0) += 1;
+            continue;
+        }
+        *n += 1;
         let _ = io.stderr.write_all(scn_dsl::render(d, sources).as_bytes());
+    }
+    for (file, n) in hidden {
+        let _ = writeln!(
+            io.stderr,
+            "scn: … and {n} more diagnostic{} in {}",
+            if n == 1 { "" } else { "s" },
+            scn_dsl::sanitize(&sources.get(file).name)
+        );
     }
     if diags.iter().any(Diagnostic::is_error) {
         Exit::Invalid
@@ -37,7 +66,7 @@ pub(crate) fn report(diags: &[Diagnostic], sources: &SourceMap, io: &mut Io<'_>)
 pub(crate) fn report_read_error(e: ReadError, io: &mut Io<'_>) -> Exit {
     match e {
         ReadError::Io(msg) => {
-            let _ = writeln!(io.stderr, "scn: error: {msg}");
+            let _ = writeln!(io.stderr, "scn: error: {}", scn_dsl::sanitize(&msg));
             Exit::Usage
         }
         ReadError::Invalid(boxed) => {
@@ -45,4 +74,9 @@ pub(crate) fn report_read_error(e: ReadError, io: &mut Io<'_>) -> Exit {
             report(&[d], &map, io)
         }
     }
+}
+
+/// A path as printed in scn's own messages: control characters replaced.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    scn_dsl::sanitize(&path.display().to_string()).into_owned()
 }

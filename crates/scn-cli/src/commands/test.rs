@@ -2,16 +2,19 @@
 //!
 //! Exit 0 if all hold, 3 if any fails, 1 if a file is invalid (which outranks 3).
 
+use std::collections::HashSet;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use scn_dsl::ast::Item;
+use scn_dsl::sanitize;
 
 use crate::args::TestArgs;
-use crate::input::load;
+use crate::input::{RunOptions, load};
 use crate::report::num;
 use crate::{Exit, Io};
 
-pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
+pub(crate) fn run(args: &TestArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
     let roots: Vec<PathBuf> = if args.paths.is_empty() {
         match crate::input::manifest_for(Path::new("-")) {
             Ok(Some(m)) if !m.library.scenarios.is_empty() => m.scenario_dirs(),
@@ -24,14 +27,18 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
     let mut files = Vec::new();
     for root in &roots {
         if let Err(e) = collect(root, &mut files) {
-            let _ = writeln!(io.stderr, "scn: error: cannot read {}: {e}", root.display());
+            let _ = writeln!(
+                io.stderr,
+                "scn: error: cannot read {}: {e}",
+                super::shown(root)
+            );
             return Exit::Usage;
         }
     }
     let mut exit = Exit::Ok;
     let (mut passed, mut failed, mut invalid, mut scenarios) = (0, 0, 0, 0);
     for path in &files {
-        let loaded = match load(path, io.stdin, no_plugins) {
+        let mut loaded = match load(path, io.stdin, options) {
             Ok((l, _)) => l,
             Err(e) => {
                 exit = exit.combine(super::report_read_error(e, io));
@@ -49,7 +56,10 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
             continue;
         }
         scenarios += 1;
-        let ev = match scn_eval::resolve(&loaded).and_then(scn_eval::evaluate) {
+        let resolved = scn_eval::resolve(&loaded);
+        // Plugins are called during resolution only: stop their processes now.
+        drop(std::mem::take(&mut loaded.plugins));
+        let ev = match resolved.and_then(scn_eval::evaluate) {
             Ok(ev) => ev,
             Err(d) => {
                 invalid += 1;
@@ -69,8 +79,9 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
             let text = file.slice(def.span).trim();
             let _ = writeln!(
                 io.stdout,
-                "{}:{line}:{col}: expectation failed: {text}\n  value {} is outside {} .. {}",
-                file.name,
+                "{}:{line}:{col}: expectation failed: {}\n  value {} is outside {} .. {}",
+                sanitize(&file.name),
+                sanitize(text),
                 outcome.value.map_or("undefined".into(), num),
                 num(def.lo),
                 num(def.hi)
@@ -92,16 +103,23 @@ pub(crate) fn run(args: &TestArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
     exit
 }
 
-/// The `.scn` files under a path, sorted so runs print in a stable order.
+/// The `.scn` files under a path, sorted so runs print in a stable order. Folders reached
+/// through symbolic links are followed, each once: a link back up the tree (a loop) is
+/// skipped rather than walked for ever.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if !path.is_dir() {
         std::fs::metadata(path)?;
         out.push(path.to_path_buf());
         return Ok(());
     }
+    let mut seen: HashSet<(u64, u64)> = HashSet::new();
     let mut stack = vec![path.to_path_buf()];
     let mut found = Vec::new();
     while let Some(dir) = stack.pop() {
+        let meta = std::fs::metadata(&dir)?;
+        if !seen.insert((meta.dev(), meta.ino())) {
+            continue;
+        }
         for entry in std::fs::read_dir(&dir)? {
             let p = entry?.path();
             if p.is_dir() {
@@ -114,4 +132,22 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     found.sort();
     out.extend(found);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symlink_loops_are_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("x.scn"), "").unwrap();
+        std::os::unix::fs::symlink(dir.path(), sub.join("up")).unwrap();
+        std::os::unix::fs::symlink(&sub, sub.join("self")).unwrap();
+        let mut files = Vec::new();
+        collect(dir.path(), &mut files).unwrap();
+        assert_eq!(files, [sub.join("x.scn")]);
+    }
 }

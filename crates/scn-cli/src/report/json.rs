@@ -15,7 +15,13 @@ impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 16, out);
         let mut ser = serde_json::Serializer::pretty(&mut w);
-        Doc(report).serialize(&mut ser).map_err(io::Error::other)?;
+        // Keep the kind of an I/O error (a closed pipe is not a failure of scn).
+        Doc(report)
+            .serialize(&mut ser)
+            .map_err(|e| match e.io_error_kind() {
+                Some(kind) => io::Error::new(kind, e),
+                None => io::Error::other(e),
+            })?;
         w.write_all(b"\n")?;
         w.flush()
     }
@@ -177,6 +183,11 @@ impl Serialize for Doc<'_, '_> {
                     "ess": s.evidence_ess,
                 }),
             )?;
+        }
+        // An extension: the external plugins the run started (absent when none did, which
+        // keeps reports of plugin-free libraries as they were).
+        if !r.plugins.is_empty() {
+            map.serialize_entry("plugins", &r.plugins)?;
         }
         map.serialize_entry("warnings", &r.warnings)?;
         map.end()

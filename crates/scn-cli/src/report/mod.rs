@@ -58,6 +58,8 @@ pub(crate) struct Report<'a> {
     pub headlines: Vec<Headline<'a>>,
     /// Warnings, as sentences.
     pub warnings: Vec<String>,
+    /// The external plugins the run started, by name: every format names them.
+    pub plugins: Vec<scn_eval::Launched>,
 }
 
 /// The figure a report for people leads with for one forecast: the sampled mean when
@@ -125,6 +127,7 @@ impl<'a> Report<'a> {
             samples,
             headlines,
             warnings,
+            plugins: Vec::new(),
         }
     }
 

@@ -5,6 +5,11 @@
 //! where they were: a comment on its own line stays on its own line before the item that
 //! followed it, a comment after code stays at the end of that line. Runs of blank lines
 //! become one. The output parses to the same AST, and formatting it again changes nothing.
+//!
+//! Indentation stops growing at [`MAX_INDENT`] columns (40 levels): past that, deeper
+//! levels stand at the same column. Real trees are far shallower, and without the cap a
+//! file nested 50,000 deep would format to gigabytes of spaces; with it the output is at
+//! most a constant times the input.
 
 mod comments;
 mod expr;
@@ -16,6 +21,9 @@ use crate::ast::{
     When,
 };
 use crate::span::Span;
+
+/// Widest indentation written, in columns.
+pub const MAX_INDENT: usize = 80;
 
 /// Formats a parsed file. `src` must be the text `file` was parsed from.
 ///
@@ -66,6 +74,12 @@ struct Printer<'s> {
 }
 
 impl Printer<'_> {
+    /// The current indentation, capped at [`MAX_INDENT`].
+    fn pad(&mut self) {
+        self.out
+            .extend(std::iter::repeat_n(' ', self.indent.min(MAX_INDENT)));
+    }
+
     /// True when the source has a blank line right before `pos`.
     fn blank_before(&self, pos: u32) -> bool {
         let before = &self.src[..pos as usize];
@@ -83,7 +97,7 @@ impl Printer<'_> {
         {
             self.out.push('\n');
         }
-        self.out.extend(std::iter::repeat_n(' ', self.indent));
+        self.pad();
     }
 
     /// Ends a line whose code ended at `end`, keeping a comment that followed on that line.
@@ -193,7 +207,7 @@ impl Printer<'_> {
         self.limit = saved;
         self.leading(s.span.end - 1);
         self.indent -= 2;
-        self.out.extend(std::iter::repeat_n(' ', self.indent));
+        self.pad();
         self.out.push('}');
         self.end(s.span.end);
     }
@@ -417,7 +431,7 @@ impl Printer<'_> {
         self.limit = saved;
         self.leading(body.span.end - 1);
         self.indent -= 2;
-        self.out.extend(std::iter::repeat_n(' ', self.indent));
+        self.pad();
         self.out.push('}');
     }
 

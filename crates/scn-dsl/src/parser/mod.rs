@@ -286,15 +286,10 @@ impl Builder {
     fn count_operators(&mut self, n: usize, span: Span) -> bool {
         let sink = &mut self.sink;
         sink.operators += n;
-        if sink.operators > limits::MAX_OPERATORS {
-            if sink.operators - n <= limits::MAX_OPERATORS {
-                sink.error(
-                    span,
-                    format!(
-                        "this item has more than {} operators",
-                        limits::MAX_OPERATORS
-                    ),
-                );
+        let max = limits::max_operators();
+        if sink.operators > max {
+            if sink.operators - n <= max {
+                sink.error(span, format!("this item has more than {max} operators"));
             }
             return false;
         }

@@ -4,22 +4,64 @@
 //! plugin's time limit; a process that crashes, exits, hangs or answers garbage turns into an
 //! error message, never a panic or a hang. Once a plugin has failed, every later call reports
 //! the same failure instead of starting it again.
+//!
+//! A plugin runs in a process group of its own, and the whole group is killed when the
+//! plugin is dropped, when it fails, and by [`stop_all`] (which the command line calls on
+//! exit and on SIGINT/SIGTERM): nothing it started outlives the run. Its answers are read
+//! one bounded line at a time through a bounded queue, so a plugin that floods its output
+//! costs at most [`MAX_LINE`] × [`QUEUED_LINES`] bytes.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
-use super::{Plugin, Signature, Value};
+use super::{Launched, Plugin, Signature, Value};
 use crate::dist::DistKind;
 use crate::functions::Arity;
 
 /// Most of a plugin's stderr kept for an error message.
 const STDERR_KEPT: usize = 2000;
+
+/// Longest answer line read from a plugin, in bytes.
+pub(crate) const MAX_LINE: usize = 1 << 20;
+
+/// Answer lines read ahead of the requests that wait for them.
+pub(crate) const QUEUED_LINES: usize = 4;
+
+/// Process groups of the plugins still running, for [`stop_all`].
+static LIVE_GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// Kills every plugin's process group still running. For the end of a process and for
+/// signal handlers: dropping each plugin does the same for one.
+pub fn stop_all() {
+    let groups = std::mem::take(&mut *live_groups());
+    for g in groups {
+        kill_group(g);
+    }
+}
+
+fn live_groups() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    LIVE_GROUPS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// SIGKILL to a plugin's whole process group (the plugin and whatever it started). Called
+/// only before the plugin itself is reaped, while its id still names its group.
+fn kill_group(pgid: u32) {
+    if let Some(pid) = i32::try_from(pgid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
 
 /// A plugin run as a child process.
 pub(crate) struct ExternalPlugin {
@@ -45,10 +87,24 @@ struct Proc {
     functions: Vec<Signature>,
 }
 
+impl Proc {
+    /// Kills the process group and reaps the plugin, once.
+    fn stop(&mut self) {
+        let pgid = self.child.id();
+        let mut live = live_groups();
+        // A group no longer listed was killed by `stop_all`, or here already.
+        if let Some(at) = live.iter().position(|&g| g == pgid) {
+            live.swap_remove(at);
+            kill_group(pgid);
+        }
+        drop(live);
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Proc {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 
@@ -64,14 +120,17 @@ impl ExternalPlugin {
         }
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn with_proc<T>(
         &self,
         f: impl FnOnce(&mut Proc, &str, Duration) -> Result<T, Failure>,
     ) -> Result<T, String> {
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = self.lock();
         if matches!(*state, State::NotStarted) {
             *state = match self.start() {
                 Ok(p) => State::Running(Box::new(p)),
@@ -100,27 +159,38 @@ impl ExternalPlugin {
                 "the plugin `{name}` has an empty `command` in scn.toml"
             ));
         };
+        // The registry lock is held across the spawn so that `stop_all` cannot run between
+        // the start of a process and its listing.
+        let mut live = live_groups();
         let mut child = Command::new(program)
             .args(args)
             .current_dir(&self.dir)
+            .process_group(0)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| {
-                format!(
-                    "cannot start the plugin `{name}` (`{}`): {e}",
-                    self.command.join(" ")
-                )
-            })?;
+            .map_err(|e| format!("cannot start the plugin `{name}` ({:?}): {e}", self.command))?;
+        live.push(child.id());
+        drop(live);
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         let mut stderr_pipe = child.stderr.take().expect("piped");
-        let (tx, lines) = channel();
+        let (tx, lines) = sync_channel(QUEUED_LINES);
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if tx.send(line).is_err() {
-                    break;
+            let mut reader = BufReader::new(stdout);
+            loop {
+                match read_line(&mut reader, MAX_LINE) {
+                    Ok(None) => break,
+                    Ok(Some(line)) => {
+                        if tx.send(Ok(line)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
+                    }
                 }
             }
         });
@@ -192,7 +262,7 @@ fn request(p: &mut Proc, name: &str, timeout: Duration, mut body: Json) -> Resul
             )));
         }
         Err(RecvTimeoutError::Timeout) => {
-            let _ = p.child.kill();
+            p.stop();
             return Err(Failure::Broken(format!(
                 "the plugin `{name}` did not answer within {} ms",
                 timeout.as_millis()
@@ -228,8 +298,40 @@ fn request(p: &mut Proc, name: &str, timeout: Duration, mut body: Json) -> Resul
     Ok(json)
 }
 
-/// Why the process is gone, with the end of what it wrote to stderr.
+/// One line without its line break; `None` at the end of the output. A line longer than
+/// `max` bytes is an error, read no further.
+fn read_line(r: &mut impl BufRead, max: usize) -> std::io::Result<Option<String>> {
+    let mut buf = Vec::new();
+    let n = r.take(max as u64 + 1).read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    } else if buf.len() > max {
+        return Err(std::io::Error::other(format!(
+            "it wrote a line longer than {max} bytes"
+        )));
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| std::io::Error::other("it wrote a line that is not UTF-8"))
+}
+
+/// Why the process is gone, with the end of what it wrote to stderr. Stops what is left of
+/// its group.
 fn exited(p: &mut Proc, name: &str) -> String {
+    let pgid = p.child.id();
+    {
+        let mut live = live_groups();
+        if let Some(at) = live.iter().position(|&g| g == pgid) {
+            live.swap_remove(at);
+            kill_group(pgid);
+        }
+    }
     let status = p
         .child
         .wait()
@@ -350,5 +452,31 @@ impl Plugin for ExternalPlugin {
 
     fn load_time_only(&self) -> bool {
         true
+    }
+
+    fn launched(&self) -> Option<Launched> {
+        let started = !matches!(&*self.lock(), State::NotStarted);
+        started.then(|| Launched {
+            name: self.name.clone(),
+            command: self.command.clone(),
+            dir: self.dir.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_bounded() {
+        let mut r = BufReader::new(&b"short\r\nabcdefgh\nend"[..]);
+        assert_eq!(read_line(&mut r, 8).unwrap().as_deref(), Some("short"));
+        assert_eq!(read_line(&mut r, 8).unwrap().as_deref(), Some("abcdefgh"));
+        assert_eq!(read_line(&mut r, 8).unwrap().as_deref(), Some("end"));
+        assert_eq!(read_line(&mut r, 8).unwrap(), None);
+        let mut long = BufReader::new(&b"abcdefghi\n"[..]);
+        let e = read_line(&mut long, 8).unwrap_err();
+        assert!(e.to_string().contains("longer than 8 bytes"), "{e}");
     }
 }

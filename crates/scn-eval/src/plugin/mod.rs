@@ -14,9 +14,11 @@ mod builtin;
 mod external;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use builtin::Builtin;
 pub(crate) use external::ExternalPlugin;
+pub use external::stop_all;
 
 use crate::dist::DistKind;
 use crate::functions::{Arity, Func, STD};
@@ -54,13 +56,78 @@ pub trait Plugin: Send + Sync {
     fn load_time_only(&self) -> bool {
         false
     }
+    /// What ran, for an external plugin that was started during the run; `None` for
+    /// built-ins and for plugins never started.
+    fn launched(&self) -> Option<Launched> {
+        None
+    }
+}
+
+/// The names of the built-in plugins, which no library may declare: `std` and every plugin of
+/// the function table.
+pub(crate) fn builtin_names() -> Vec<&'static str> {
+    std::iter::once(STD).chain(Func::plugins()).collect()
+}
+
+/// An external plugin a run started: reports name them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Launched {
+    /// The name `plugin` lines use.
+    pub name: String,
+    /// Program and arguments.
+    pub command: Vec<String>,
+    /// The folder it ran in.
+    pub dir: PathBuf,
+}
+
+/// Why a declared plugin may not run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// `--no-plugins`.
+    Off,
+    /// The manifest that declares it is not trusted.
+    Untrusted {
+        /// The manifest's path.
+        manifest: PathBuf,
+        /// What it would run.
+        command: Vec<String>,
+        /// Where it would run.
+        dir: PathBuf,
+    },
+}
+
+impl Refusal {
+    /// The error message for a use of the plugin `name`, and the help that says how to allow it.
+    pub fn explain(&self, name: &str) -> (String, String) {
+        match self {
+            Refusal::Off => (
+                format!("the plugin `{name}` is refused: external plugins are off (--no-plugins)"),
+                "run without --no-plugins to allow the plugins of a trusted scn.toml".to_owned(),
+            ),
+            Refusal::Untrusted {
+                manifest,
+                command,
+                dir,
+            } => (
+                format!(
+                    "the plugin `{name}` is not trusted: {} would run {command:?} in {}",
+                    manifest.display(),
+                    dir.display()
+                ),
+                format!(
+                    "nothing was started; if you trust this library, run `scn trust {}` (any edit to its scn.toml revokes it), or pass --trust-plugins for one run",
+                    dir.display()
+                ),
+            ),
+        }
+    }
 }
 
 /// The plugins available to a run.
 pub struct Plugins {
     map: BTreeMap<String, Box<dyn Plugin>>,
-    /// Declared in `scn.toml` but refused by `--no-plugins`.
-    refused: Vec<String>,
+    /// Declared in `scn.toml` but not allowed to run.
+    refused: BTreeMap<String, Refusal>,
 }
 
 impl std::fmt::Debug for Plugins {
@@ -81,12 +148,12 @@ impl Plugins {
     /// `std`, `hazard`, `odds` and `pool`.
     pub fn builtin() -> Plugins {
         let mut map: BTreeMap<String, Box<dyn Plugin>> = BTreeMap::new();
-        for name in std::iter::once(STD).chain(Func::plugins()) {
+        for name in builtin_names() {
             map.insert(name.into(), Box::new(Builtin::new(name)));
         }
         Plugins {
             map,
-            refused: Vec::new(),
+            refused: BTreeMap::new(),
         }
     }
 
@@ -95,9 +162,9 @@ impl Plugins {
         self.map.insert(plugin.name().to_owned(), plugin);
     }
 
-    /// Notes a plugin that `--no-plugins` refused, for a clearer error if it is used.
-    pub fn refuse(&mut self, name: &str) {
-        self.refused.push(name.to_owned());
+    /// Notes a declared plugin that may not run, for a clearer error if it is used.
+    pub fn refuse(&mut self, name: &str, why: Refusal) {
+        self.refused.insert(name.to_owned(), why);
     }
 
     /// The plugin of a name.
@@ -105,9 +172,14 @@ impl Plugins {
         self.map.get(name).map(|b| &**b)
     }
 
-    /// True when `--no-plugins` refused a plugin of this name.
-    pub fn is_refused(&self, name: &str) -> bool {
-        self.refused.iter().any(|r| r == name)
+    /// Why a declared plugin of this name may not run, if it is refused.
+    pub fn refusal(&self, name: &str) -> Option<&Refusal> {
+        self.refused.get(name)
+    }
+
+    /// The external plugins started so far, by name: what a report says ran.
+    pub fn launched(&self) -> Vec<Launched> {
+        self.map.values().filter_map(|p| p.launched()).collect()
     }
 
     /// The names available, for messages.

@@ -64,7 +64,7 @@ impl Builder<'_> {
                 AstEvent::Ref(parts) => {
                     let node = self.resolve_ref(parts, target.span, file).unwrap_or(0);
                     if node != 0 && self.model.nodes[node as usize].date.is_none() {
-                        let id = self.model.path_of(node);
+                        let id = self.path_of(node);
                         self.error(
                             file,
                             target.span,
@@ -79,10 +79,8 @@ impl Builder<'_> {
                 AstEvent::Tag(t) => {
                     let tag = self.resolve_tag(t, file);
                     let undated = self
-                        .model
-                        .nodes
-                        .iter()
-                        .find(|n| n.tags.contains(&tag) && n.date.is_none());
+                        .first_undated(tag)
+                        .map(|n| &self.model.nodes[n as usize]);
                     if let Some(n) = undated {
                         let (nf, ns, id) = (n.file, n.span, n.id.clone());
                         self.error(
@@ -120,13 +118,28 @@ impl Builder<'_> {
         self.model.events.len() as EventRef - 1
     }
 
+    /// The first node in tree order with this tag and no date, if any.
+    fn first_undated(&mut self, tag: u32) -> Option<NodeId> {
+        if self.undated_tags.is_none() {
+            let mut first = HashMap::new();
+            for (i, n) in self.model.nodes.iter().enumerate() {
+                if n.date.is_none() {
+                    for &t in &n.tags {
+                        first.entry(t).or_insert(i as NodeId);
+                    }
+                }
+            }
+            self.undated_tags = Some(first);
+        }
+        self.undated_tags.as_ref()?.get(&tag).copied()
+    }
+
     fn resolve_tag(&mut self, t: &Ident, file: FileId) -> u32 {
-        match self.model.tags.iter().position(|x| *x == t.name) {
-            Some(i) => i as u32,
+        match self.tag_index.get(t.name.as_str()) {
+            Some(&i) => i,
             None => {
                 let mut msg = format!("no branch or option is tagged `#{}`", t.name);
-                if let Some(s) = super::suggest(&t.name, self.model.tags.iter().map(String::as_str))
-                {
+                if let Some(s) = self.suggest(&t.name, self.model.tags.iter().map(String::as_str)) {
                     msg = format!("{msg}; did you mean `#{s}`?");
                 }
                 self.error(file, t.span, msg);
@@ -141,20 +154,24 @@ impl Builder<'_> {
             return Some(n);
         }
         let first = &parts[0].name;
-        let matches: Vec<NodeId> = (1..self.model.nodes.len() as NodeId)
-            .filter(|&n| self.model.nodes[n as usize].id == *first)
-            .collect();
+        // The count and the first few: all of them could be every node of the tree.
+        let (count, matches): (usize, Vec<NodeId>) = self
+            .bare_ids()
+            .get(first.as_str())
+            .map_or((0, Vec::new()), |v| {
+                (v.len(), v.iter().take(8).copied().collect())
+            });
         match matches.as_slice() {
             [] => {
                 let mut msg = format!("no branch or option is named `{first}`");
-                let ids = self.unique_ids();
-                if let Some(s) = super::suggest(first, ids.keys().copied()) {
+                let ids = self.bare_ids.as_ref().expect("built above");
+                if let Some(s) = self.suggest(first, ids.keys().map(String::as_str)) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
                 self.error(file, parts[0].span, msg);
                 None
             }
-            [one] => match self.walk(*one, &parts[1..]) {
+            [one] if count == 1 => match self.walk(*one, &parts[1..]) {
                 Some(n) => Some(n),
                 None => {
                     let path = parts
@@ -167,20 +184,16 @@ impl Builder<'_> {
                         span,
                         format!(
                             "`{path}` does not name a branch: `{}` has no such descendants",
-                            self.model.path_of(*one)
+                            self.path_of(*one)
                         ),
                     );
                     None
                 }
             },
             many => {
-                let mut paths: Vec<String> = many
-                    .iter()
-                    .take(8)
-                    .map(|&n| self.model.path_of(n))
-                    .collect();
-                if many.len() > 8 {
-                    paths.push(format!("… {} more", many.len() - 8));
+                let mut paths: Vec<String> = many.iter().map(|&n| self.path_of(n)).collect();
+                if count > 8 {
+                    paths.push(format!("… {} more", count - 8));
                 }
                 self.error(
                     file,
@@ -193,23 +206,45 @@ impl Builder<'_> {
         }
     }
 
-    fn walk(&self, from: NodeId, parts: &[Ident]) -> Option<NodeId> {
+    /// Follows a dotted path down from a node; the first sibling of an id wins.
+    fn walk(&mut self, from: NodeId, parts: &[Ident]) -> Option<NodeId> {
         let mut n = from;
         for p in parts {
-            n = *self.model.nodes[n as usize]
-                .children
-                .iter()
-                .find(|&&c| self.model.nodes[c as usize].id == p.name)?;
+            n = self.child(n, &p.name)?;
         }
         Some(n)
     }
 
-    fn unique_ids(&self) -> HashMap<&str, ()> {
-        self.model
-            .nodes
-            .iter()
-            .skip(1)
-            .map(|n| (n.id.as_str(), ()))
-            .collect()
+    /// The first child of a node with an id. A node with many children gets an index on
+    /// first use, so that many references into it cost a lookup each, not a scan.
+    fn child(&mut self, node: NodeId, id: &str) -> Option<NodeId> {
+        const SCAN: usize = 16;
+        let nodes = &self.model.nodes;
+        let children = &nodes[node as usize].children;
+        if children.len() <= SCAN {
+            return children
+                .iter()
+                .copied()
+                .find(|&c| nodes[c as usize].id == id);
+        }
+        let index = self.child_ids.entry(node).or_insert_with(|| {
+            let mut m = HashMap::with_capacity(children.len());
+            for &c in children {
+                m.entry(nodes[c as usize].id.clone()).or_insert(c);
+            }
+            m
+        });
+        index.get(id).copied()
+    }
+
+    /// Every node id with the nodes that bear it, in tree order; built once the tree is done.
+    fn bare_ids(&mut self) -> &HashMap<String, Vec<NodeId>> {
+        self.bare_ids.get_or_insert_with(|| {
+            let mut m: HashMap<String, Vec<NodeId>> = HashMap::new();
+            for (i, n) in self.model.nodes.iter().enumerate().skip(1) {
+                m.entry(n.id.clone()).or_default().push(i as NodeId);
+            }
+            m
+        })
     }
 }

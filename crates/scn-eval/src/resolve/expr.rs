@@ -50,6 +50,9 @@ impl Builder<'_> {
             ..Program::default()
         };
         self.emit(e, scope, ctx, &mut p);
+        // Expressions count against the node budget: a template body is compiled once per
+        // expansion, so its expressions multiply with its uses.
+        self.spend(p.code.len() as u64, file, e.span);
         p
     }
 
@@ -229,10 +232,8 @@ impl Builder<'_> {
             (None, _) => {
                 let mut msg = format!("unknown name `{name}`");
                 let params = self.scopes[scope].params.keys().map(String::as_str);
-                let candidates: Vec<&str> = params
-                    .chain(self.names.keys().map(String::as_str))
-                    .collect();
-                if let Some(s) = super::suggest(name, candidates.into_iter()) {
+                let names = self.names.keys().map(String::as_str);
+                if let Some(s) = self.suggest(name, params.chain(names)) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
                 msg
@@ -259,7 +260,7 @@ impl Builder<'_> {
             let Some(def) = Func::lookup(STD, &func.name).map(Func::def) else {
                 let names = Func::of_plugin(STD).map(|d| d.name);
                 let mut msg = format!("unknown function `{}`", func.name);
-                if let Some(s) = super::suggest(&func.name, names) {
+                if let Some(s) = self.suggest(&func.name, names) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
                 let all: Vec<&str> = Func::of_plugin(STD).map(|d| d.name).collect();
@@ -313,22 +314,15 @@ impl Builder<'_> {
         let plugin = plugin.expect("not std");
         let plugins = &self.loaded.plugins;
         let Some(pl) = plugins.get(&plugin.name) else {
-            let (msg, help) = if plugins.is_refused(&plugin.name) {
-                (
-                    format!(
-                        "the plugin `{}` is refused: external plugins are off (--no-plugins)",
-                        plugin.name
-                    ),
-                    "run without --no-plugins to allow the plugins scn.toml declares".to_owned(),
-                )
-            } else {
-                (
+            let (msg, help) = match plugins.refusal(&plugin.name) {
+                Some(why) => why.explain(&plugin.name),
+                None => (
                     format!("unknown plugin `{}`", plugin.name),
                     format!(
                         "the built-in plugins are {}; external ones are declared in scn.toml",
                         plugins.names().join(", ")
                     ),
-                )
+                ),
             };
             self.error(file, plugin.span, msg).help = Some(help);
             return Self::push(p, Instr::Const(0.0), span);
@@ -358,7 +352,7 @@ impl Builder<'_> {
                 "the plugin `{}` has no function `{}`",
                 plugin.name, func.name
             );
-            if let Some(s) = super::suggest(&func.name, names.iter().copied()) {
+            if let Some(s) = self.suggest(&func.name, names.iter().copied()) {
                 msg = format!("{msg}; did you mean `{s}`?");
             }
             self.error(file, func.span, msg).help =

@@ -9,8 +9,11 @@ mod checks;
 mod events;
 mod expr;
 mod names;
+mod sizes;
+mod suggest;
 mod tree;
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use scn_dsl::ast::{Event, Item, Scenario, Template};
@@ -73,6 +76,10 @@ pub fn resolve_scenario(
     b.register_names(scenario);
     b.compile_header(scenario);
     b.build_tree(scenario);
+    if b.over_budget {
+        // The tree is cut short: the checks below would only add noise.
+        return Err(b.diags);
+    }
     b.finish_tree();
     b.compile_queries(scenario);
     for (fid, event) in given {
@@ -116,6 +123,22 @@ pub(crate) struct Builder<'a> {
     objective_written: bool,
     /// Answers of out-of-process plugins, one call per distinct function and arguments.
     plugin_calls: HashMap<(String, String, Vec<u64>), Result<crate::plugin::Value, String>>,
+    /// What is left of the node budget ([`crate::Limits::max_nodes`]).
+    budget: u64,
+    /// True once the budget ran out (reported once).
+    over_budget: bool,
+    /// Suggestions ("did you mean") still allowed.
+    suggestions_left: Cell<u32>,
+    /// Tag name → index in `model.tags`.
+    tag_index: HashMap<String, u32>,
+    /// Node id → the nodes of that id, built once the tree is complete.
+    bare_ids: Option<HashMap<String, Vec<crate::model::NodeId>>>,
+    /// Child id → child, for nodes with many children, built on first use.
+    child_ids: HashMap<crate::model::NodeId, HashMap<String, crate::model::NodeId>>,
+    /// Tag → its first undated node, for `#tag by DATE`, built on first use.
+    undated_tags: Option<HashMap<u32, crate::model::NodeId>>,
+    /// Predicted expansion sizes of templates, computed on first use.
+    sizes: sizes::Sizes<'a>,
 }
 
 impl<'a> Builder<'a> {
@@ -181,6 +204,14 @@ impl<'a> Builder<'a> {
             },
             diags: Vec::new(),
             plugin_calls: HashMap::new(),
+            budget: loaded.limits.max_nodes,
+            over_budget: false,
+            suggestions_left: Cell::new(suggest::MAX_LOOKUPS),
+            tag_index: HashMap::new(),
+            bare_ids: None,
+            child_ids: HashMap::new(),
+            undated_tags: None,
+            sizes: HashMap::new(),
             objective_written: false,
             current_use: None,
         }
@@ -255,19 +286,17 @@ impl<'a> Builder<'a> {
                 if let Item::Plugin(p) = item
                     && loaded.plugins.get(&p.name.name).is_none()
                 {
-                    let msg = if loaded.plugins.is_refused(&p.name.name) {
-                        format!(
-                            "the plugin `{}` is refused: external plugins are off (--no-plugins)",
-                            p.name.name
-                        )
-                    } else {
-                        format!("unknown plugin `{}`", p.name.name)
+                    let (msg, help) = match loaded.plugins.refusal(&p.name.name) {
+                        Some(why) => why.explain(&p.name.name),
+                        None => (
+                            format!("unknown plugin `{}`", p.name.name),
+                            format!(
+                                "the built-in plugins are {}; an external plugin must be declared under [plugins.{}] in the library's scn.toml",
+                                loaded.plugins.names().join(", "),
+                                p.name.name
+                            ),
+                        ),
                     };
-                    let help = format!(
-                        "the built-in plugins are {}; an external plugin must be declared under [plugins.{}] in the library's scn.toml",
-                        loaded.plugins.names().join(", "),
-                        p.name.name
-                    );
                     self.error(fid, p.name.span, msg).help = Some(help);
                 }
             }
@@ -288,29 +317,60 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The closest candidate within an edit distance of 2, for "did you mean" help.
-pub(crate) fn suggest<'c>(
-    name: &str,
-    candidates: impl Iterator<Item = &'c str>,
-) -> Option<&'c str> {
-    candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|&(d, c)| d <= 2 && d < c.len().max(name.len()))
-        .min_by_key(|&(d, c)| (d, c))
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+impl Builder<'_> {
+    /// The closest candidate name for "did you mean" help, while the run's allowance of
+    /// lookups lasts (see [`suggest`]).
+    pub(crate) fn suggest<'c>(
+        &self,
+        name: &str,
+        candidates: impl Iterator<Item = &'c str>,
+    ) -> Option<&'c str> {
+        let left = self.suggestions_left.get();
+        if left == 0 {
+            return None;
         }
-        prev = cur;
+        self.suggestions_left.set(left - 1);
+        suggest::closest(name, candidates)
     }
-    prev[b.len()]
+
+    /// A node's dotted path for a message; past the first errors, only its id, since a
+    /// path costs the node's depth and a file can hold many such errors.
+    pub(crate) fn path_of(&self, node: crate::model::NodeId) -> String {
+        const DETAILED: usize = 200;
+        if self.diags.len() < DETAILED {
+            self.model.path_of(node)
+        } else {
+            self.model.nodes[node as usize].id.clone()
+        }
+    }
+
+    /// Spends `n` units of the node budget; false (after reporting, once) when it is spent.
+    pub(crate) fn spend(&mut self, n: u64, file: FileId, span: Span) -> bool {
+        if self.over_budget {
+            return false;
+        }
+        if let Some(left) = self.budget.checked_sub(n) {
+            self.budget = left;
+            return true;
+        }
+        self.out_of_budget(file, span, None);
+        false
+    }
+
+    /// Reports, once, that the node budget is spent, with what spent it if known.
+    pub(crate) fn out_of_budget(&mut self, file: FileId, span: Span, detail: Option<String>) {
+        if std::mem::replace(&mut self.over_budget, true) {
+            return;
+        }
+        let max = self.loaded.limits.max_nodes;
+        let detail = detail.map(|d| format!(": {d}")).unwrap_or_default();
+        self.error(
+            file,
+            span,
+            format!("the scenario grows past {max} nodes here (branches, options, template expansions and the expressions they compile){detail}"),
+        )
+        .help = Some(format!(
+            "templates that use other templates more than once grow exponentially; if the tree is meant to be this large, raise the limit with --max-nodes (now {max})"
+        ));
+    }
 }

@@ -190,7 +190,8 @@ impl Builder<'_> {
             .iter()
             .filter(|(_, (n, _))| matches!(n, Name::Metric(_)))
             .map(|(k, _)| k.as_str());
-        super::suggest(name, metrics).map(|s| format!("did you mean `{s}`?"))
+        self.suggest(name, metrics)
+            .map(|s| format!("did you mean `{s}`?"))
     }
 }
 

@@ -18,6 +18,9 @@ struct Open<'a> {
     pos: usize,
     parent: NodeId,
     scope: usize,
+    /// The template whose body this is, if it is one: while it is open, a `use` of the same
+    /// template is a recursion.
+    template: Option<&'a str>,
 }
 
 impl<'a> Builder<'a> {
@@ -35,10 +38,20 @@ impl<'a> Builder<'a> {
             pos: 0,
             parent: 0,
             scope: 0,
+            template: None,
         }];
+        // Templates with an open body, counted: the recursion check without walking the chain.
+        let mut active: HashMap<&'a str, u32> = HashMap::new();
         while let Some(top) = stack.last_mut() {
+            if self.over_budget {
+                return;
+            }
             let Some(&item) = top.items.get(top.pos) else {
-                stack.pop();
+                if let Some(t) = stack.pop().and_then(|o| o.template)
+                    && let Some(n) = active.get_mut(t)
+                {
+                    *n -= 1;
+                }
                 continue;
             };
             top.pos += 1;
@@ -114,21 +127,32 @@ impl<'a> Builder<'a> {
                     }
                 }
                 BodyItemKind::Use(u) => {
-                    if let Some((body, inner)) = self.expand_use(u, scope, file) {
-                        stack.push(open(body, parent, inner));
+                    let name = u.template.name.as_str();
+                    let recursive = active.get(name).is_some_and(|&n| n > 0);
+                    if let Some((body, inner, name)) = self.expand_use(u, scope, file, recursive) {
+                        *active.entry(name).or_insert(0) += 1;
+                        let mut o = open(body, parent, inner);
+                        o.template = Some(name);
+                        stack.push(o);
                     }
                 }
             }
-            self.label_use_sites(errors_before, scope);
+            if self.diags.len() > errors_before {
+                self.label_use_sites(errors_before, scope);
+            }
         }
     }
 
     /// Errors found inside a template's body also point at the `use`s that spliced it in,
-    /// innermost first: the template's text alone does not say which use went wrong.
+    /// innermost first: the template's text alone does not say which use went wrong. The
+    /// innermost few are enough, and keep a deep chain from multiplying every error.
     fn label_use_sites(&mut self, from: usize, scope: usize) {
+        const SHOWN: usize = 8;
         let mut sites = Vec::new();
         let mut s = Some(scope);
-        while let Some(i) = s {
+        while let Some(i) = s
+            && sites.len() < SHOWN
+        {
             if let (Some(site), Some(t)) = (self.scopes[i].use_site, &self.scopes[i].template) {
                 sites.push((site, t.clone()));
             }
@@ -156,6 +180,7 @@ impl<'a> Builder<'a> {
         prob: ProbDef,
         prob_span: scn_dsl::Span,
     ) -> NodeId {
+        self.spend(1, file, id.span);
         let n = self.model.nodes.len() as NodeId;
         let depth = self.model.nodes[parent as usize].depth + 1;
         let use_site = self.current_use;
@@ -202,13 +227,13 @@ impl<'a> Builder<'a> {
     }
 
     pub(super) fn intern_tag(&mut self, name: &str) -> u32 {
-        match self.model.tags.iter().position(|t| t == name) {
-            Some(i) => i as u32,
-            None => {
-                self.model.tags.push(name.to_owned());
-                self.model.tags.len() as u32 - 1
-            }
+        if let Some(&i) = self.tag_index.get(name) {
+            return i;
         }
+        self.model.tags.push(name.to_owned());
+        let i = self.model.tags.len() as u32 - 1;
+        self.tag_index.insert(name.to_owned(), i);
+        i
     }
 
     fn resolve_cites(&mut self, cites: &[scn_dsl::ast::Ident], file: FileId) -> Vec<u32> {
@@ -233,37 +258,63 @@ impl<'a> Builder<'a> {
         out
     }
 
-    /// Binds a `use`'s arguments to fresh lets and opens the template's scope.
-    fn expand_use(&mut self, u: &Use, caller: usize, file: FileId) -> Option<(&'a Block, usize)> {
+    /// Binds a `use`'s arguments to fresh lets and opens the template's scope: the body,
+    /// its scope and the template's name. `recursive` says the template's body is open.
+    fn expand_use(
+        &mut self,
+        u: &Use,
+        caller: usize,
+        file: FileId,
+        recursive: bool,
+    ) -> Option<(&'a Block, usize, &'a str)> {
         let name = &u.template.name;
         let Some(&(tfile, template)) = self.templates.get(name.as_str()) else {
             let mut msg = format!("unknown template `{name}`");
-            if let Some(s) = super::suggest(name, self.templates.keys().copied()) {
+            if let Some(s) = self.suggest(name, self.templates.keys().copied()) {
                 msg = format!("{msg}; did you mean `{s}`?");
             }
             self.error(file, u.template.span, msg).help =
                 Some("templates come from this file or from files it imports".into());
             return None;
         };
-        // A template that uses itself, directly or through others, would never end.
-        let mut chain = vec![name.to_string()];
-        let mut s = Some(caller);
-        while let Some(i) = s {
-            if let Some(t) = &self.scopes[i].template {
-                chain.push(t.clone());
-                if t == name {
-                    chain.reverse();
-                    self.error(
-                        file,
-                        u.template.span,
-                        format!("template `{name}` uses itself: {}", chain.join(" → ")),
-                    );
-                    return None;
+        // A template that uses itself, directly or through others, would never end. The
+        // chain is walked only to name it in the error.
+        if recursive {
+            let mut chain = vec![name.to_string()];
+            let mut s = Some(caller);
+            while let Some(i) = s {
+                if let Some(t) = &self.scopes[i].template {
+                    chain.push(t.clone());
+                    if t == name {
+                        break;
+                    }
                 }
+                s = self.scopes[i].caller;
             }
-            s = self.scopes[i].caller;
+            chain.reverse();
+            self.error(
+                file,
+                u.template.span,
+                format!("template `{name}` uses itself: {}", chain.join(" → ")),
+            );
+            return None;
         }
         let params = &template.params;
+        // Refuse at once a use that cannot fit in what is left of the budget.
+        let predicted = self.template_size(name);
+        if predicted > self.budget {
+            let alone = if predicted == u64::MAX {
+                format!("more than {}", u64::MAX - 1)
+            } else {
+                predicted.to_string()
+            };
+            let detail = format!("this use of `{name}` alone expands to {alone}");
+            self.out_of_budget(file, u.template.span, Some(detail));
+            return None;
+        }
+        if !self.spend(1 + params.len() as u64, file, u.template.span) {
+            return None;
+        }
         let names: Vec<&str> = params.iter().map(|p| p.name.name.as_str()).collect();
         let given = self.bind_args(&format!("template `{name}`"), &names, &u.args, file)?;
         let inner = self.scopes.len();
@@ -299,7 +350,7 @@ impl<'a> Builder<'a> {
                 .params
                 .insert(param.name.name.to_string(), slot);
         }
-        Some((&template.body, inner))
+        Some((&template.body, inner, template.name.name.as_str()))
     }
 }
 
@@ -309,5 +360,6 @@ fn open(body: &Block, parent: NodeId, scope: usize) -> Open<'_> {
         pos: 0,
         parent,
         scope,
+        template: None,
     }
 }

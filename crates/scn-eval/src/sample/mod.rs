@@ -167,6 +167,29 @@ impl Samples {
     }
 }
 
+/// The bytes a Monte Carlo run of this evaluation keeps per sample: each kept sample's
+/// forecasts, condition weights, metric outcomes, decision choices and evidence weight, plus
+/// the columns being summarised at once (a weighted one holds value and weight), plus the
+/// rows when they are kept. What a run needs beyond that does not grow with the samples.
+pub fn bytes_per_sample(ev: &Evaluation, keep_rows: bool) -> u64 {
+    let model = ev.model();
+    let (f, k, d) = (
+        model.forecasts.len() as u64,
+        model.metrics.len() as u64,
+        ev.decisions().len() as u64,
+    );
+    let evidence = u64::from(!model.observe.is_empty());
+    let kept = 8 * (2 * f + k + evidence) + 4 * d;
+    let summarising = 2 * 16;
+    let rows = if keep_rows {
+        let options: u64 = ev.decisions().iter().map(|d| d.options.len() as u64).sum();
+        8 * (1 + model.lets.len() as u64 + 2 * f + options)
+    } else {
+        0
+    };
+    kept + summarising + rows
+}
+
 /// Runs `work` on `pool` (the `--threads` pool) or, without one, on rayon's global pool.
 fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
     match pool {

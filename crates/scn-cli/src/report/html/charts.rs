@@ -3,6 +3,12 @@
 //! The histogram is exact, not sampled: the point evaluation gives every leaf a probability
 //! and a metric value, so the distribution of the metric over paths is known. `Samples` keeps
 //! only summaries, so the sampled 90% outcome interval is overlaid as a band.
+//!
+//! Every finite metric value must chart without a panic or a `NaN` coordinate: ranges near 0
+//! (±5e-324, where a range's tenth underflows to 0) and near the largest float (±1e308,
+//! where `hi - lo` overflows) included. Positions are computed by [`frac`], which never
+//! subtracts two numbers whose difference can overflow, and a range too narrow to divide is
+//! widened to ±1 around its value.
 
 use std::fmt::Write as _;
 
@@ -37,42 +43,55 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
             (lo.min(v), hi.max(v))
         });
     let expected = r.ev.metrics().nth(m).map_or(0.0, |v| v.expected);
-    // One value on every path: centre it in a range of its own size (or ±1 around 0).
-    let (mut lo, mut hi) = if vhi > vlo {
+    // Values too close together for their range to be divided into bins (it would
+    // underflow to 0) are drawn as one value.
+    let spread = vhi > vlo && width(vlo, vhi) / BINS as f64 > 0.0;
+    // One value on every path: centre it in a range of its own size (or ±1 around it).
+    let (mut lo, mut hi) = if spread {
         (vlo, vhi)
     } else {
-        let half = if vlo == 0.0 { 1.0 } else { vlo.abs() / 2.0 };
-        (vlo - half, vlo + half)
+        let half = vlo.abs() / 2.0;
+        if half > f64::MIN_POSITIVE * 1e10 {
+            (vlo - half, vlo + half)
+        } else {
+            (vlo - 1.0, vlo + 1.0)
+        }
     };
     (lo, hi) = (lo.min(expected), hi.max(expected));
     if let Some(x) = sampled {
         (lo, hi) = (lo.min(x.p05), hi.max(x.p95));
     }
-    let bin_w = if vhi > vlo {
-        (vhi - vlo) / BINS as f64
+    let bin_w = if spread {
+        width(vlo, vhi) / BINS as f64
     } else {
-        (hi - lo) / BINS as f64
+        width(lo, hi) / BINS as f64
     };
     // Half a bin each side, so the extreme bars are drawn whole.
-    (lo, hi) = (lo.min(vlo - bin_w / 2.0), hi.max(vhi + bin_w / 2.0));
+    (lo, hi) = (
+        lo.min(vlo - bin_w / 2.0).max(f64::MIN),
+        hi.max(vhi + bin_w / 2.0).min(f64::MAX),
+    );
+    if width(lo, hi).is_nan() || width(lo, hi) <= 0.0 {
+        (lo, hi) = (lo - 1.0, hi + 1.0);
+    }
     let mut mass = [0.0; BINS];
     for &(v, p) in &entries {
-        let i = if vhi > vlo {
-            (((v - vlo) / bin_w).floor() as usize).min(BINS - 1)
+        let i = if spread {
+            ((frac(v, vlo, vhi) * BINS as f64).floor() as usize).min(BINS - 1)
         } else {
             0
         };
         mass[i] += p;
     }
     let top = mass.iter().copied().fold(0.0, f64::max);
-    let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (W - LEFT - RIGHT);
+    let x = |v: f64| LEFT + frac(v, lo, hi) * (W - LEFT - RIGHT);
     // A "%" metric holds fractions (`= 18%` is 0.18): its axis reads in percent.
     let percent = r.ev.model().metrics[m].unit.as_deref() == Some("%");
     let value = |v: f64| {
         if percent {
-            format!("{}%", approx(v * 100.0))
+            format!("{}%", label(v * 100.0))
         } else {
-            approx(v)
+            label(v)
         }
     };
     let y = |p: f64| TOP + (1.0 - p / top) * (H - TOP - BOTTOM);
@@ -117,12 +136,17 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
         );
     }
     for (i, &p) in mass.iter().enumerate().filter(|(_, p)| **p > 0.0) {
-        let (b0, b1) = if vhi > vlo {
-            (vlo + i as f64 * bin_w, vlo + (i + 1) as f64 * bin_w)
+        let (b0, b1) = if spread {
+            // Interpolated, not `vlo + i × bin_w`: that product overflows near f64::MAX.
+            let at = |k: usize| {
+                let f = k as f64 / BINS as f64;
+                vlo * (1.0 - f) + vhi * f
+            };
+            (at(i), at(i + 1))
         } else {
             (vlo - bin_w / 2.0, vlo + bin_w / 2.0)
         };
-        let what = if vhi > vlo {
+        let what = if spread {
             format!("{} to {}", value(b0), value(b1))
         } else {
             value(vlo)
@@ -184,13 +208,13 @@ pub(super) fn interval_bar(value: f64, q: &Summary, s: &mut String) {
     } else {
         let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let pad = ((hi - lo) * 0.1).max(lo.abs() * 0.05);
-        (lo - pad, hi + pad)
+        let pad = (width(lo, hi) * 0.1).max(lo.abs() * 0.05);
+        ((lo - pad).max(f64::MIN), (hi + pad).min(f64::MAX))
     };
-    if hi <= lo {
+    if width(lo, hi).is_nan() || width(lo, hi) <= 0.0 {
         (lo, hi) = (lo - 1.0, hi + 1.0);
     }
-    let x = |v: f64| 4.0 + (v - lo) / (hi - lo) * (BW - 8.0);
+    let x = |v: f64| 4.0 + frac(v, lo, hi) * (BW - 8.0);
     let _ = write!(
         s,
         "<svg class=\"ibar\" width=\"{BW}\" height=\"{BH}\" viewBox=\"0 0 {BW} {BH}\" role=\"img\" aria-label=\"90% interval\">\
@@ -200,9 +224,9 @@ pub(super) fn interval_bar(value: f64, q: &Summary, s: &mut String) {
          <line class=\"median\" x1=\"{xm}\" x2=\"{xm}\" y1=\"2\" y2=\"14\"/>\
          <circle class=\"point\" cx=\"{}\" cy=\"8\" r=\"3.5\"/></svg>",
         num(value),
-        approx(q.p05),
-        approx(q.p95),
-        approx(q.p50),
+        label(q.p05),
+        label(q.p95),
+        label(q.p50),
         px(BW - 4.0),
         px(x(q.p05)),
         px((x(q.p95) - x(q.p05)).max(1.0)),
@@ -211,22 +235,70 @@ pub(super) fn interval_bar(value: f64, q: &Summary, s: &mut String) {
     );
 }
 
+/// `hi - lo` for `lo <= hi`, computed by halves when the difference overflows (then it is
+/// `f64::MAX`, which is close enough for a chart).
+fn width(lo: f64, hi: f64) -> f64 {
+    let w = hi - lo;
+    if w.is_finite() {
+        w
+    } else {
+        (2.0 * (hi / 2.0 - lo / 2.0)).min(f64::MAX)
+    }
+}
+
+/// Where `v` lies between `lo` and `hi`, from 0 to 1, finite for every finite input.
+fn frac(v: f64, lo: f64, hi: f64) -> f64 {
+    let f = if (hi - lo).is_finite() && (v - lo).is_finite() {
+        (v - lo) / (hi - lo)
+    } else {
+        (v / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0)
+    };
+    if f.is_finite() {
+        f.clamp(0.0, 1.0)
+    } else {
+        0.5
+    }
+}
+
+/// A number rounded for an axis or a tooltip; exact where rounding cannot be done (values
+/// so small that the scale factor overflows).
+fn label(v: f64) -> String {
+    let a = approx(v);
+    if a.contains("NaN") || a.contains("inf") {
+        num(v)
+    } else {
+        a
+    }
+}
+
+/// Most ticks drawn, whatever the range: a guard against a step that rounding made tiny.
+const MAX_TICKS: i64 = 20;
+
 /// Round numbers (1, 2 or 5 times a power of ten apart) from `lo` to `hi`, about `target` of them.
 fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     if hi.is_nan() || lo.is_nan() || hi <= lo || !lo.is_finite() || !hi.is_finite() {
         return vec![lo];
     }
-    let raw = (hi - lo) / target as f64;
+    let raw = width(lo, hi) / target as f64;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|f| f * mag)
         .find(|&st| st >= raw)
         .unwrap_or(10.0 * mag);
-    let first = (lo / step).ceil() as i64;
-    let last = (hi / step + 1e-9).floor() as i64;
+    if !(step > 0.0 && step.is_finite()) {
+        return vec![lo];
+    }
+    let first = (lo / step).ceil();
+    let last = (hi / step + 1e-9).floor();
+    if !(first.is_finite() && last.is_finite()) || last - first > MAX_TICKS as f64 {
+        return vec![lo];
+    }
     // Whole multiples of the step: 0 is exactly 0 and labels carry no rounding noise.
-    (first..=last).map(|i| i as f64 * step).collect()
+    (first as i64..=last as i64)
+        .map(|i| i as f64 * step)
+        .filter(|t| t.is_finite())
+        .collect()
 }
 
 #[cfg(test)]
@@ -241,5 +313,31 @@ mod tests {
             [0.0, 20_000.0, 40_000.0, 60_000.0, 80_000.0, 100_000.0]
         );
         assert_eq!(nice_ticks(3.0, 3.0, 5), [3.0]);
+    }
+
+    #[test]
+    fn ranges_at_the_ends_of_the_floats_give_finite_ticks_and_positions() {
+        let tiny = 5e-324;
+        for (lo, hi) in [
+            (-tiny, tiny),
+            (0.0, tiny),
+            (-1e308, 1e308),
+            (f64::MIN, f64::MAX),
+        ] {
+            let ticks = nice_ticks(lo, hi, 5);
+            assert!(
+                !ticks.is_empty() && ticks.len() <= 21,
+                "{lo} {hi}: {ticks:?}"
+            );
+            assert!(ticks.iter().all(|t| t.is_finite()), "{lo} {hi}: {ticks:?}");
+            for v in [lo, hi, 0.0] {
+                let f = frac(v, lo, hi);
+                assert!((0.0..=1.0).contains(&f), "{v} in {lo} .. {hi}: {f}");
+            }
+        }
+        assert_eq!(frac(1e308, -1e308, 1e308), 1.0);
+        assert_eq!(frac(0.0, -1e308, 1e308), 0.5);
+        assert_eq!(width(f64::MIN, f64::MAX), f64::MAX);
+        assert_eq!(label(tiny), num(tiny));
     }
 }

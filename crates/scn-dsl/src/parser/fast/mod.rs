@@ -377,7 +377,7 @@ impl<'s> Fast<'s> {
     /// [`MAX_NESTING`]: crate::limits::MAX_NESTING
     fn open(&mut self, c: u8) -> Option<Span> {
         self.depth += 1;
-        if self.depth > crate::limits::MAX_NESTING {
+        if self.depth > crate::limits::max_nesting() {
             return None;
         }
         self.punct(c)
@@ -392,7 +392,7 @@ impl<'s> Fast<'s> {
     /// One more operator in the current item; `None` past the limit (pest reports it).
     fn count_operator(&mut self) -> Option<()> {
         self.sink.operators += 1;
-        (self.sink.operators <= crate::limits::MAX_OPERATORS).then_some(())
+        (self.sink.operators <= crate::limits::max_operators()).then_some(())
     }
 
     /// `ident ~ (sep ~ ident)*`, for `cite` lists and dotted paths. The skip before the

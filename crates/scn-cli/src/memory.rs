@@ -1,0 +1,82 @@
+//! A memory estimate before Monte Carlo: a run that would need more memory than the machine
+//! has available is refused up front with a clear error, instead of being killed (or
+//! thrashing) hours in.
+//!
+//! The estimate is samples × what the evaluator keeps per sample
+//! ([`scn_eval::bytes_per_sample`]); what a run needs besides does not grow with the samples.
+
+/// Checks a Monte Carlo run against the memory the machine has available now; the error
+/// says what was asked, what it needs and what there is.
+pub fn check_samples(samples: u64, ev: &scn_eval::Evaluation) -> Result<(), String> {
+    let per_sample = scn_eval::bytes_per_sample(ev, false);
+    match available() {
+        Some(avail) => check(samples, per_sample, avail),
+        None => Ok(()),
+    }
+}
+
+fn check(samples: u64, per_sample: u64, available: u64) -> Result<(), String> {
+    let per_sample = per_sample.max(1);
+    let need = samples.saturating_mul(per_sample);
+    if need <= available {
+        return Ok(());
+    }
+    Err(format!(
+        "{samples} samples need at least {} of memory ({per_sample} bytes per sample), more than the {} available",
+        size(need),
+        size(available)
+    ))
+}
+
+/// `MemAvailable` of `/proc/meminfo`, in bytes; `None` where there is no such file.
+fn available() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    parse_meminfo(&text)
+}
+
+fn parse_meminfo(text: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line
+        .trim_start_matches("MemAvailable:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib.saturating_mul(1024))
+}
+
+fn size(bytes: u64) -> String {
+    const GIB: f64 = (1u64 << 30) as f64;
+    const MIB: f64 = (1u64 << 20) as f64;
+    let b = bytes as f64;
+    if b >= GIB {
+        format!("{:.1} GiB", b / GIB)
+    } else {
+        format!("{:.0} MiB", (b / MIB).ceil())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_mem_available() {
+        let text = "MemTotal:       24576000 kB\nMemFree:  100 kB\nMemAvailable:   20000000 kB\n";
+        assert_eq!(parse_meminfo(text), Some(20_000_000 * 1024));
+        assert_eq!(parse_meminfo("MemTotal: 1 kB\n"), None);
+    }
+
+    #[test]
+    fn refuses_beyond_what_is_available() {
+        // 1e9 samples × 40 bytes = 40 GB against 24 GiB.
+        let err = check(1_000_000_000, 40, 24 << 30).unwrap_err();
+        assert_eq!(
+            err,
+            "1000000000 samples need at least 37.3 GiB of memory (40 bytes per sample), more than the 24.0 GiB available"
+        );
+        assert!(check(1_000_000, 40, 24 << 30).is_ok());
+        assert!(check(u64::MAX, u64::MAX, u64::MAX - 1).is_err());
+    }
+}

@@ -1,0 +1,362 @@
+//! The `scn` binary as a process (issue 11): trusting a library through the data folder,
+//! plugins' process groups at the end of a run and on SIGTERM, plugins that flood their
+//! output, write errors on standard output, and a low `ulimit -v`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const SCN: &str = env!("CARGO_BIN_EXE_scn");
+
+/// `scn` with a data folder of its own and no inherited trust.
+fn scn(data: &Path) -> Command {
+    let mut c = Command::new(SCN);
+    c.env("SCN_DATA_DIR", data)
+        .env_remove("SCN_TRUST_PLUGINS")
+        .stdin(Stdio::null());
+    c
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// True while a process exists and is not a zombie.
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1.trim_start().chars().next()?;
+            Some(after != 'Z' && after != 'X')
+        })
+        .unwrap_or(false)
+}
+
+/// Waits up to `limit` for every process to be gone.
+fn all_gone(pids: &[u32], limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if pids.iter().all(|&p| !alive(p)) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// A plugin that starts a grandchild (`sleep 300`), writes both pids to the file named by
+/// its first argument, answers `p()` with 0.25 (after `delay` seconds), and ignores the end
+/// of its input: a process that would outlive scn unless its group is killed.
+const STUBBORN: &str = r#"
+import json, os, subprocess, sys, time
+child = subprocess.Popen(["sleep", "300"])
+with open(sys.argv[1], "w") as f:
+    f.write(f"{os.getpid()} {child.pid}\n")
+delay = float(sys.argv[2])
+for line in sys.stdin:
+    req = json.loads(line)
+    if req["method"] == "describe":
+        ans = {"id": req["id"], "functions": [{"name": "p", "arity": 0}]}
+    else:
+        time.sleep(delay)
+        ans = {"id": req["id"], "value": 0.25}
+    print(json.dumps(ans), flush=True)
+while True:
+    time.sleep(1)
+"#;
+
+const USES_P: &str = "plugin st\nscenario s {\n  branch a p = st.p()\n  branch b p = rest\n}\n";
+
+fn stubborn_library(dir: &Path, delay: f64, timeout_ms: u64) -> (PathBuf, PathBuf) {
+    let script = write(dir, "stubborn.py", STUBBORN);
+    let pids = dir.join("pids");
+    write(
+        dir,
+        "scn.toml",
+        &format!(
+            "[plugins.st]\ncommand = [\"python3\", {:?}, {:?}, \"{delay}\"]\ntimeout_ms = {timeout_ms}\n",
+            script.display().to_string(),
+            pids.display().to_string()
+        ),
+    );
+    (write(dir, "main.scn", USES_P), pids)
+}
+
+fn read_pids(file: &Path) -> Vec<u32> {
+    let start = Instant::now();
+    loop {
+        if let Ok(s) = std::fs::read_to_string(file)
+            && s.ends_with('\n')
+        {
+            return s.split_whitespace().map(|p| p.parse().unwrap()).collect();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the plugin never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_plugin_and_what_it_started_end_with_a_successful_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (main, pids) = stubborn_library(dir.path(), 0.0, 5000);
+    let out = scn(data.path())
+        .args(["--trust-plugins", "eval", "-f", "json"])
+        .arg(&main)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("\"probability\": 0.25"), "{stdout}");
+    let pids = read_pids(&pids);
+    assert_eq!(pids.len(), 2);
+    assert!(
+        all_gone(&pids, Duration::from_secs(5)),
+        "still running: {pids:?}"
+    );
+}
+
+#[test]
+fn sigterm_stops_the_plugin_group_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    // The call takes 300 s: scn is waiting on it when the signal comes.
+    let (main, pids) = stubborn_library(dir.path(), 300.0, 600_000);
+    let mut child = scn(data.path())
+        .args(["--trust-plugins", "check"])
+        .arg(&main)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pids = read_pids(&pids);
+    std::thread::sleep(Duration::from_millis(300));
+    let scn_pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(scn_pid, rustix::process::Signal::TERM).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert!(
+        all_gone(&pids, Duration::from_secs(5)),
+        "still running: {pids:?}"
+    );
+}
+
+#[test]
+fn a_plugin_that_floods_its_output_is_cut_at_the_line_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "scn.toml",
+        "[plugins.st]\ncommand = [\"sh\", \"-c\", \"exec cat /dev/zero\"]\ntimeout_ms = 60000\n",
+    );
+    let main = write(dir.path(), "main.scn", USES_P);
+    let start = Instant::now();
+    let out = scn(data.path())
+        .args(["--trust-plugins", "check"])
+        .arg(&main)
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the plugin `st` could not be read: it wrote a line longer than 1048576 bytes"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn trust_is_recorded_per_manifest_and_revoked_by_any_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("RAN");
+    let manifest = write(
+        dir.path(),
+        "scn.toml",
+        &format!(
+            "[plugins.st]\ncommand = [\"sh\", \"-c\", \"touch {}\"]\n",
+            marker.display()
+        ),
+    );
+    let main = write(dir.path(), "main.scn", USES_P);
+    let check = || scn(data.path()).arg("check").arg(&main).output().unwrap();
+
+    let (_, err) = text(&check());
+    assert!(err.contains("the plugin `st` is not trusted"), "{err}");
+    assert!(!marker.exists());
+
+    let out = scn(data.path())
+        .arg("trust")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let canonical = std::fs::canonicalize(&manifest).unwrap();
+    assert!(
+        stdout.starts_with(&format!("trusted {} (sha256 ", canonical.display())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  st: runs [\"sh\", \"-c\", \"touch "),
+        "{stdout}"
+    );
+    assert!(data.path().join("trusted.json").is_file());
+
+    // Trusted: it runs (and fails the protocol, having answered nothing).
+    let (_, err) = text(&check());
+    assert!(marker.exists(), "{err}");
+    std::fs::remove_file(&marker).unwrap();
+
+    // Any edit revokes the trust.
+    let mut edited = std::fs::read_to_string(&manifest).unwrap();
+    edited.push_str("# a comment\n");
+    std::fs::write(&manifest, edited).unwrap();
+    let (_, err) = text(&check());
+    assert!(err.contains("is not trusted"), "{err}");
+    assert!(!marker.exists());
+    let list = scn(data.path()).args(["trust", "--list"]).output().unwrap();
+    assert_eq!(text(&list).0, format!("changed  {}\n", canonical.display()));
+
+    // For one run, from the environment (CI).
+    let out = scn(data.path())
+        .env("SCN_TRUST_PLUGINS", "1")
+        .arg("check")
+        .arg(&main)
+        .output()
+        .unwrap();
+    assert!(marker.exists(), "{}", text(&out).1);
+
+    let out = scn(data.path())
+        .args(["trust", "--revoke"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&out).0,
+        format!("no longer trusted: {}\n", canonical.display())
+    );
+    let list = scn(data.path()).args(["trust", "--list"]).output().unwrap();
+    assert_eq!(text(&list).0, "no library is trusted\n");
+}
+
+#[test]
+fn write_errors_on_standard_output_exit_2_and_a_closed_pipe_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "t.scn",
+        "scenario s {\n  branch a p = 1\n  expect P(a) in 1 .. 1\n}\n",
+    );
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = scn(data.path())
+        .arg("test")
+        .arg(dir.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("scn: error: cannot write to standard output: No space left on device"),
+        "{stderr}"
+    );
+
+    // A report far larger than a pipe's buffer, read by nobody.
+    let mut big = String::from("scenario s {\n");
+    for i in 0..5000 {
+        big.push_str(&format!("  branch b{i} \"Branch number {i}\" p = 0.0002\n"));
+    }
+    big.push_str("}\n");
+    let main = write(dir.path(), "big.scn", &big);
+    let mut child = scn(data.path())
+        .args(["eval", "-f", "json"])
+        .arg(&main)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+}
+
+#[test]
+fn a_low_virtual_memory_limit_lowers_the_nesting_limit_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let ok = write(dir.path(), "ok.scn", "scenario s {\n  branch a p = 1\n}\n");
+    let depth = 40_000;
+    let mut deep = String::from("scenario s {\n");
+    deep.push_str(&"branch a p = 1 {\n".repeat(depth));
+    deep.push_str(&"}\n".repeat(depth));
+    deep.push_str("}\n");
+    let deep = write(dir.path(), "deep.scn", &deep);
+    let run = |file: &Path| {
+        Command::new("sh")
+            .env("SCN_DATA_DIR", data.path())
+            .stdin(Stdio::null())
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 2000000 && exec {SCN} check {}",
+                file.display()
+            ))
+            .output()
+            .unwrap()
+    };
+    let out = run(&ok);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let out = run(&deep);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: nesting is deeper than 12500 levels"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bare_file_name_finds_its_library_and_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    write(dir.path(), "lib/t.scn", "template t() { branch a p = 1 }\n");
+    write(
+        dir.path(),
+        "main.scn",
+        "import \"lib/t.scn\"\nscenario s { use t() }\n",
+    );
+    write(dir.path(), "scn.toml", "[defaults]\nformat = \"json\"\n");
+    let out = scn(data.path())
+        .current_dir(dir.path())
+        .args(["eval", "main.scn"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    // The manifest was found: its default format applies.
+    assert!(stdout.starts_with('{'), "{stdout}");
+}

@@ -1,0 +1,727 @@
+//! Regression tests of the attacks on scn (issue 11): a hostile `scn.toml`, files built to
+//! exhaust time or memory, imports reaching outside the library, writes through planted
+//! links, escape sequences for the terminal. Each input ends in a clear diagnostic or a
+//! bounded run. Tests that need the real binary (environment, signals, process groups,
+//! `ulimit`) are in `crates/scn-cli/tests/processes.rs`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use scn_cli::{Exit, Io};
+
+use common::{TempDir, on_big_stack};
+
+/// What `scn` printed and returned, and how long it took.
+struct Run {
+    exit: Exit,
+    stdout: String,
+    stderr: String,
+    took: Duration,
+}
+
+/// Runs `scn` in-process on a big-stack thread, as the binary does.
+fn scn(args: &[&str], stdin: &str) -> Run {
+    let args: Vec<String> = std::iter::once("scn")
+        .chain(args.iter().copied())
+        .map(String::from)
+        .collect();
+    let stdin = stdin.as_bytes().to_vec();
+    on_big_stack(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut input = stdin.as_slice();
+        let mut io = Io {
+            stdin: &mut input,
+            stdout: &mut out,
+            stderr: &mut err,
+        };
+        let start = Instant::now();
+        let exit = scn_cli::run(args, &mut io);
+        Run {
+            exit,
+            took: start.elapsed(),
+            stdout: String::from_utf8(out).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(err).expect("stderr is UTF-8"),
+        }
+    })
+}
+
+/// A debug build's bound for work that used to take tens of seconds or more.
+const QUICK: Duration = Duration::from_secs(5);
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp paths")
+}
+
+/// Templates that each use the one below twice: `levels` of them expand to 2^levels nodes.
+pub fn exponential_templates(levels: usize) -> String {
+    let mut t = String::from("template t0() {\n  branch a p = 50%\n  branch b p = rest\n}\n");
+    for i in 1..=levels {
+        t.push_str(&format!(
+            "template t{i}() {{\n  branch x p = 50% {{ use t{0}() }}\n  branch y p = rest {{ use t{0}() }}\n}}\n",
+            i - 1
+        ));
+    }
+    t.push_str(&format!("scenario s {{\n  use t{levels}()\n}}\n"));
+    t
+}
+
+// ---------------------------------------------------------------- budgets
+
+#[test]
+fn exponential_templates_hit_the_node_budget_in_milliseconds() {
+    let text = exponential_templates(28);
+    assert!(text.len() < 2600, "{} bytes", text.len());
+    let run = scn(&["check", "-"], &text);
+    assert_eq!(run.exit, Exit::Invalid, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: the scenario grows past 5000000 nodes here"),
+        "{}",
+        run.stderr
+    );
+    // t0 is 2 nodes; t(i) is 2 branches and 2 uses of t(i-1): s(i) = 4 + 2 s(i-1), so
+    // s(i) = 6 × 2^i - 4, and s(28) = 1,610,612,732.
+    assert!(
+        run.stderr
+            .contains("this use of `t28` alone expands to 1610612732"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--max-nodes"), "{}", run.stderr);
+    assert!(run.took < QUICK, "{:?}", run.took);
+}
+
+#[test]
+fn max_nodes_sets_the_budget() {
+    // 2^4 leaves, 30 nodes and expansions in all, plus the probabilities' terms.
+    let text = exponential_templates(4);
+    let small = scn(&["check", "--max-nodes", "20", "-"], &text);
+    assert_eq!(small.exit, Exit::Invalid);
+    assert!(
+        small.stderr.contains("grows past 20 nodes"),
+        "{}",
+        small.stderr
+    );
+    let enough = scn(&["check", "--max-nodes", "1000", "-"], &text);
+    assert_eq!(enough.exit, Exit::Ok, "{}", enough.stderr);
+}
+
+#[test]
+fn did_you_mean_on_long_names_takes_linear_time() {
+    // Two 100,000-letter names one letter apart: the full edit-distance table has 10^10 cells.
+    let name = "a".repeat(100_000);
+    let text = format!("scenario s {{\n  let {name} = 1\n  forecast f = {name}b\n}}\n");
+    let run = scn(&["check", "-"], &text);
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(
+        run.stderr.contains("did you mean"),
+        "{}",
+        &run.stderr[..200]
+    );
+    assert!(run.took < QUICK, "{:?}", run.took);
+}
+
+#[test]
+fn many_unknown_names_take_linear_time() {
+    // 5,000 lets and 5,000 forecasts each using an unknown name of the same length: a
+    // suggestion for each compares 5,000 × 10,000 pairs of names.
+    let mut text = String::from("scenario s {\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("  let v{i:05} = 1\n"));
+    }
+    for i in 0..5_000 {
+        text.push_str(&format!("  forecast f{i:05} = w{i:05}\n"));
+    }
+    text.push_str("}\n");
+    let run = scn(&["check", "-"], &text);
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(run.took < QUICK, "{:?}", run.took);
+    // At most 100 diagnostics shown, then a count of the rest.
+    assert_eq!(run.stderr.matches(": error: ").count(), 100);
+    assert!(
+        run.stderr
+            .contains("scn: … and 4900 more diagnostics in <stdin>"),
+        "{}",
+        run.stderr.lines().last().unwrap_or_default()
+    );
+}
+
+#[test]
+fn many_errors_on_one_long_line_are_capped() {
+    let names: Vec<String> = (0..50_000).map(|i| format!("u{i}")).collect();
+    let text = format!("scenario s {{ forecast f = {} }}\n", names.join(" + "));
+    let run = scn(&["check", "-"], &text);
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(run.took < QUICK, "{:?}", run.took);
+    assert_eq!(run.stderr.matches(": error: ").count(), 100);
+    assert!(
+        run.stderr.contains("and 49900 more diagnostics"),
+        "{}",
+        run.stderr.len()
+    );
+}
+
+/// Resolves a scenario (without evaluating it: the evaluator's costs are its own) and
+/// returns how long resolution took.
+fn resolve_time(text: String) -> Duration {
+    on_big_stack(move || {
+        let loaded = scn_eval::load("t.scn", text, Path::new("."), None);
+        let start = Instant::now();
+        let model = scn_eval::resolve(&loaded);
+        let took = start.elapsed();
+        if let Err(d) = model {
+            panic!("{}", scn_dsl::render_all(d.iter().take(3), &loaded.sources));
+        }
+        took
+    })
+}
+
+#[test]
+fn bare_ids_and_tags_are_looked_up_through_hash_maps() {
+    // 20,000 nodes under one parent, each with its own tag, each referred to by its bare id
+    // and by its tag: a scan per reference is 8 × 10^8 comparisons.
+    let n = 20_000;
+    let mut text = String::from("scenario s {\n  branch top p = 1 {\n");
+    for i in 0..n {
+        let p = if i == 0 { "rest" } else { "0" };
+        text.push_str(&format!("    branch b{i} p = {p} #t{i}\n"));
+    }
+    text.push_str("  }\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  forecast f{i} = P(b{i})\n  forecast g{i} = P(#t{i})\n"
+        ));
+    }
+    text.push_str("}\n");
+    let took = resolve_time(text);
+    assert!(took < QUICK, "{took:?}");
+}
+
+#[test]
+fn dotted_paths_into_wide_nodes_are_hashed() {
+    let n = 20_000;
+    let mut text = String::from("scenario s {\n  branch top p = 1 {\n");
+    for i in 0..n {
+        let p = if i == 0 { "rest" } else { "0" };
+        text.push_str(&format!("    branch b{i} p = {p}\n"));
+    }
+    text.push_str("  }\n");
+    for i in 0..n {
+        text.push_str(&format!("  forecast f{i} = P(top.b{i})\n"));
+    }
+    text.push_str("}\n");
+    let took = resolve_time(text);
+    assert!(took < QUICK, "{took:?}");
+}
+
+#[test]
+fn deep_files_format_to_a_bounded_size() {
+    let depth = 20_000;
+    let mut text = String::from("scenario deep {\n");
+    for _ in 0..depth {
+        text.push_str("branch a p = 1 {\n");
+    }
+    text.push_str("branch leaf p = 1\n");
+    for _ in 0..depth {
+        text.push_str("}\n");
+    }
+    text.push_str("}\n");
+    let run = scn(&["fmt", "-"], &text);
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    // Uncapped, the indentation alone would be 2 × depth² = 800 MB; capped, each line gets
+    // at most 80 columns of it.
+    let lines = text.lines().count();
+    assert!(
+        run.stdout.len() <= text.len() + 80 * lines,
+        "{} bytes from {}",
+        run.stdout.len(),
+        text.len()
+    );
+    let again = scn(&["fmt", "-"], &run.stdout);
+    assert_eq!(again.stdout, run.stdout, "formatting is idempotent");
+    let check = scn(&["check", "-"], &run.stdout);
+    assert_eq!(check.exit, Exit::Ok, "{}", check.stderr);
+}
+
+#[test]
+fn import_chains_are_bounded() {
+    let dir = TempDir::new("import-chain");
+    let n = 300;
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("import \"c{}.scn\"\n", i + 1)
+        } else {
+            String::new()
+        };
+        write(
+            &dir.0,
+            &format!("c{i}.scn"),
+            &format!("{next}template t{i}() {{}}\n"),
+        );
+    }
+    let main = write(&dir.0, "main.scn", "import \"c0.scn\"\nscenario s {}\n");
+    let run = scn(&["check", s(&main)], "");
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(
+        run.stderr
+            .contains("imports are nested more than 256 files deep"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.took < QUICK, "{:?}", run.took);
+}
+
+#[test]
+fn default_samples_are_bounded_like_the_flag() {
+    let dir = TempDir::new("default-samples");
+    write(
+        &dir.0,
+        "scn.toml",
+        "[defaults]\nsamples = 1000000000000000000\n",
+    );
+    let main = write(&dir.0, "s.scn", "scenario s {}\n");
+    let run = scn(&["eval", s(&main)], "");
+    assert_eq!(run.exit, Exit::Invalid, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("scn.toml:2:11: error: [defaults] samples is more than 1000000000"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn sample_memory_is_estimated_before_sampling() {
+    // 200 forecasts × 8 bytes × 10^9 samples: 1.6 TB.
+    let mut text = String::from("scenario s {\n  let x = 0 to 1\n");
+    for i in 0..200 {
+        text.push_str(&format!("  forecast f{i} = x\n"));
+    }
+    text.push_str("}\n");
+    let run = scn(&["eval", "--samples", "1000000000", "-"], &text);
+    assert_eq!(run.exit, Exit::Usage, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("scn: error: 1000000000 samples need at least 1.5 TiB")
+            || run
+                .stderr
+                .starts_with("scn: error: 1000000000 samples need at least 1490.1 GiB"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.took < QUICK);
+}
+
+#[test]
+fn threads_are_capped_at_a_multiple_of_the_cores() {
+    let text = "scenario s {\n  let x = 0 to 1\n  forecast f = x\n}\n";
+    let run = scn(
+        &["eval", "--threads", "65535", "--samples", "1000", "-"],
+        text,
+    );
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("scn: warning: --threads 65535 is more than 4 per core; using "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.took < QUICK, "{:?}", run.took);
+}
+
+// ---------------------------------------------------------------- imports and files
+
+#[test]
+fn imports_read_only_inside_the_library() {
+    let secret_dir = TempDir::new("secret");
+    let secret = write(&secret_dir.0, "secret.scn", "TOP-SECRET-LINE\n");
+    let lib = TempDir::new("library");
+    let absolute = write(
+        &lib.0,
+        "abs.scn",
+        &format!("import \"{}\"\nscenario s {{}}\n", s(&secret)),
+    );
+    let run = scn(&["check", s(&absolute)], "");
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(
+        run.stderr.contains("the path is absolute"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("TOP-SECRET"), "{}", run.stderr);
+
+    let up = write(
+        &lib.0,
+        "sub/up.scn",
+        "import \"../../x.scn\"\nscenario s {}\n",
+    );
+    write(&lib.0, "../x.scn", "TOP-SECRET-LINE\n");
+    let run = scn(&["check", s(&up)], "");
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(
+        run.stderr.contains("it lies outside the library"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("TOP-SECRET"), "{}", run.stderr);
+    let _ = std::fs::remove_file(lib.0.join("../x.scn"));
+
+    // A link inside the library to a file outside it.
+    std::os::unix::fs::symlink(&secret, lib.0.join("link.scn")).unwrap();
+    let via_link = write(&lib.0, "via.scn", "import \"link.scn\"\nscenario s {}\n");
+    let run = scn(&["check", s(&via_link)], "");
+    assert!(
+        run.stderr.contains("it lies outside the library"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("TOP-SECRET"), "{}", run.stderr);
+}
+
+#[test]
+fn imports_read_only_regular_files_of_bounded_size() {
+    let lib = TempDir::new("import-kinds");
+    let fifo = lib.0.join("pipe.scn");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let main = write(&lib.0, "main.scn", "import \"pipe.scn\"\nscenario s {}\n");
+    let run = scn(&["check", s(&main)], "");
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(
+        run.stderr
+            .contains("cannot import `pipe.scn`: it is not a regular file"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.took < QUICK);
+
+    // A sparse file one byte over the limit: nothing of it is read.
+    let big = std::fs::File::create(lib.0.join("big.scn")).unwrap();
+    big.set_len(scn_eval::MAX_IMPORT_BYTES + 1).unwrap();
+    let main = write(&lib.0, "main.scn", "import \"big.scn\"\nscenario s {}\n");
+    let run = scn(&["check", s(&main)], "");
+    assert!(
+        run.stderr
+            .contains("cannot import `big.scn`: it is larger than 64 MiB"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.took < QUICK);
+}
+
+#[test]
+fn the_library_root_is_the_manifest_folder() {
+    // With a scn.toml above, a file may import a sibling folder's file (as the bundled
+    // scenarios import scenarios/lib).
+    let lib = TempDir::new("root");
+    write(&lib.0, "scn.toml", "");
+    write(&lib.0, "lib/t.scn", "template t() { branch a p = 1 }\n");
+    let main = write(
+        &lib.0,
+        "s/main.scn",
+        "import \"../lib/t.scn\"\nscenario s { use t() }\n",
+    );
+    let run = scn(&["check", s(&main)], "");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+}
+
+#[test]
+fn eval_refuses_to_write_over_its_inputs() {
+    let lib = TempDir::new("over-inputs");
+    let text = "import \"lib.scn\"\nscenario s { use t() }\n";
+    let main = write(&lib.0, "main.scn", text);
+    let lib_text = "template t() { branch a p = 1 }\n";
+    let imported = write(&lib.0, "lib.scn", lib_text);
+    for out in [&main, &imported] {
+        let run = scn(&["eval", s(&main), "-o", s(out)], "");
+        assert_eq!(run.exit, Exit::Usage, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("is an input of this run; the report would replace it"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(&imported).unwrap(), lib_text);
+    let report = lib.0.join("report.txt");
+    let run = scn(&["eval", s(&main), "-o", s(&report)], "");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    assert!(std::fs::read_to_string(&report).unwrap().contains("s"));
+}
+
+#[test]
+fn eval_writes_through_a_link_and_into_devices() {
+    use std::os::unix::fs::{FileTypeExt, symlink};
+    let lib = TempDir::new("eval-links");
+    let main = write(&lib.0, "main.scn", "scenario s { branch a p = 1 }\n");
+    let real = write(&lib.0, "real.json", "old");
+    let link = lib.0.join("link.json");
+    symlink(&real, &link).unwrap();
+    let run = scn(&["eval", s(&main), "-f", "json", "-o", s(&link)], "");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with('{'));
+    let run = scn(&["eval", s(&main), "-o", "/dev/null"], "");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    assert_eq!(lib.entries(), ["link.json", "main.scn", "real.json"]);
+}
+
+#[test]
+fn fmt_keeps_the_mode_and_leaves_read_only_files_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let lib = TempDir::new("fmt-mode");
+    let messy = "scenario   s {branch a p=1}\n";
+    let f = write(&lib.0, "a.scn", messy);
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let run = scn(&["fmt", s(&f)], "");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        "scenario s {\n  branch a p = 1\n}\n"
+    );
+    let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o640);
+    let ro = write(&lib.0, "ro.scn", messy);
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let run = scn(&["fmt", s(&ro)], "");
+    assert_eq!(run.exit, Exit::Usage);
+    assert!(
+        run.stderr.contains("ro.scn: the file is read-only"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), messy);
+}
+
+#[test]
+fn scn_test_walks_symlink_loops_once() {
+    let lib = TempDir::new("test-loop");
+    write(
+        &lib.0,
+        "a/x.scn",
+        "scenario s {\n  branch a p = 1\n  expect P(a) in 1 .. 1\n}\n",
+    );
+    std::os::unix::fs::symlink(&lib.0, lib.0.join("a/up")).unwrap();
+    let run = scn(&["test", s(&lib.0)], "");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("1 scenario in 1 file; expectations: 1 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.took < QUICK);
+}
+
+// ---------------------------------------------------------------- terminal and charts
+
+#[test]
+fn escape_sequences_never_reach_the_terminal_raw() {
+    let lib = TempDir::new("escapes");
+    // A file name and a failing expectation: `scn test` prints both.
+    let evil = write(
+        &lib.0,
+        "evil\u{1b}]0;owned\u{7}.scn",
+        "scenario s {\n  branch a p = 1\n  expect P(a) in 0 .. 0.5\n}\n",
+    );
+    let run = scn(&["test", s(&evil)], "");
+    assert_eq!(run.exit, Exit::Failed);
+    for out in [&run.stdout, &run.stderr] {
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    }
+    assert!(
+        run.stdout.contains("evil\u{FFFD}]0;owned\u{FFFD}.scn:3:3"),
+        "{}",
+        run.stdout
+    );
+    // An import path with escapes, echoed by a diagnostic.
+    let main = write(
+        &lib.0,
+        "m.scn",
+        "import \"\u{1b}[2J\u{9b}31m\"\nscenario s {}\n",
+    );
+    let run = scn(&["check", s(&main)], "");
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(
+        !run.stderr.chars().any(|c| c.is_control() && c != '\n'),
+        "{:?}",
+        run.stderr
+    );
+}
+
+#[test]
+fn html_charts_survive_the_ends_of_the_floats() {
+    for v in ["5e-324", "1e308"] {
+        let text = format!(
+            "scenario t {{\n  metric cost = 0\n  branch a p = 50% {{ cost += {v} }}\n  branch b p = rest {{ cost -= {v} }}\n  forecast e = E(cost)\n}}\n"
+        );
+        for samples in ["0", "200"] {
+            let run = scn(&["eval", "-f", "html", "--samples", samples, "-"], &text);
+            assert_eq!(run.exit, Exit::Ok, "{v}: {}", run.stderr);
+            let mut rest = run.stdout.as_str();
+            let mut charts = 0;
+            while let Some(at) = rest.find("<svg") {
+                let end = rest[at..].find("</svg>").expect("closed") + at;
+                let svg = &rest[at..end];
+                assert!(!svg.contains("NaN") && !svg.contains("inf"), "{v}: {svg}");
+                charts += 1;
+                rest = &rest[end..];
+            }
+            assert!(charts > 0, "{v}: no chart");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- plugins
+
+/// A library whose scn.toml declares `x`, a plugin that would leave a marker file if it
+/// ever ran.
+fn marker_library(tag: &str, name: &str) -> (TempDir, PathBuf) {
+    let lib = TempDir::new(tag);
+    let marker = lib.0.join("RAN");
+    write(
+        &lib.0,
+        "scn.toml",
+        &format!(
+            "[plugins.{name}]\ncommand = [\"sh\", \"-c\", \"touch {}\"]\n",
+            s(&marker)
+        ),
+    );
+    (lib, marker)
+}
+
+#[test]
+fn an_untrusted_library_starts_nothing_and_says_what_would_run() {
+    let (lib, marker) = marker_library("untrusted", "x");
+    let main = write(
+        &lib.0,
+        "main.scn",
+        "plugin x\nscenario s {\n  branch a p = x.f(1)\n  branch b p = rest\n}\n",
+    );
+    let run = scn(&["check", s(&main)], "");
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(!marker.exists(), "the plugin ran");
+    let manifest = std::fs::canonicalize(lib.0.join("scn.toml")).unwrap();
+    let dir = manifest.parent().unwrap();
+    let first = run.stderr.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "{}:1:8: error: the plugin `x` is not trusted: {} would run [\"sh\", \"-c\", \"touch {}\"] in {}",
+            s(&main),
+            manifest.display(),
+            s(&marker),
+            dir.display()
+        )
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "= help: nothing was started; if you trust this library, run `scn trust {}`",
+            dir.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    // Allowed for one run, it runs (and fails the protocol, having answered nothing).
+    let run = scn(&["--trust-plugins", "check", s(&main)], "");
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(marker.exists(), "{}", run.stderr);
+}
+
+#[test]
+fn a_hostile_parent_manifest_cannot_replace_a_builtin() {
+    let (parent, marker) = marker_library("hostile-parent", "odds");
+    // A bundled scenario that uses `odds`, copied under the hostile folder.
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let scenario = std::fs::read_to_string(bundled.join("election/us-2028-blue-wall.scn")).unwrap();
+    let lib = std::fs::read_to_string(bundled.join("lib/election.scn")).unwrap();
+    let main = write(&parent.0, "copy/election/us-2028-blue-wall.scn", &scenario);
+    write(&parent.0, "copy/lib/election.scn", &lib);
+    for command in ["check", "eval", "test"] {
+        let run = scn(&[command, s(&main)], "");
+        assert_eq!(run.exit, Exit::Invalid, "{command}: {}", run.stderr);
+        assert!(!marker.exists(), "{command}: the hostile plugin ran");
+        assert!(
+            run.stderr.contains(
+                "scn.toml:1:10: error: `odds` is a built-in plugin: a library cannot replace it"
+            ),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn the_manifest_search_stops_at_a_repository_root() {
+    let (parent, marker) = marker_library("repo-root", "x");
+    std::fs::create_dir_all(parent.0.join("repo/.git")).unwrap();
+    let main = write(
+        &parent.0,
+        "repo/main.scn",
+        "plugin x\nscenario s {\n  branch a p = x.f(1)\n  branch b p = rest\n}\n",
+    );
+    let run = scn(&["--trust-plugins", "check", s(&main)], "");
+    assert_eq!(run.exit, Exit::Invalid);
+    assert!(run.stderr.contains("unknown plugin `x`"), "{}", run.stderr);
+    assert!(!marker.exists());
+}
+
+#[test]
+fn reports_name_the_external_plugins_a_run_started() {
+    let lib = TempDir::new("launched");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/plugins/base_rates.py")
+        .canonicalize()
+        .unwrap();
+    write(
+        &lib.0,
+        "scn.toml",
+        &format!(
+            "[plugins.base_rates]\ncommand = [\"python3\", \"{}\"]\n[plugins.unused]\ncommand = [\"false\"]\n",
+            s(&script)
+        ),
+    );
+    let main = write(
+        &lib.0,
+        "main.scn",
+        "plugin base_rates\nscenario s {\n  branch a p = base_rates.coup(2)\n  branch b p = rest\n}\n",
+    );
+    let run = scn(&["--trust-plugins", "eval", "-f", "json", s(&main)], "");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let dir = std::fs::canonicalize(&lib.0).unwrap();
+    assert_eq!(
+        doc["plugins"],
+        serde_json::json!([{
+            "name": "base_rates",
+            "command": ["python3", s(&script)],
+            "dir": s(&dir),
+        }])
+    );
+}
