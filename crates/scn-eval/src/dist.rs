@@ -49,9 +49,16 @@ impl DistKind {
         self.def().map_or(&["lo", "hi"], |d| d.params)
     }
 
-    /// How many parameters.
+    /// How many parameters (a match, not a table search: the interpreter asks per draw).
     pub fn arity(self) -> usize {
-        self.params().len()
+        match self {
+            DistKind::Beta
+            | DistKind::Normal
+            | DistKind::LogNormal
+            | DistKind::Uniform
+            | DistKind::To => 2,
+            DistKind::Triangular | DistKind::Pert => 3,
+        }
     }
 
     /// Checks parameters; the message says what is wrong in the writer's terms.
@@ -137,6 +144,21 @@ pub(crate) fn to_params(lo: f64, hi: f64) -> ToParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arity_agrees_with_the_function_table() {
+        for k in [
+            DistKind::Beta,
+            DistKind::Normal,
+            DistKind::LogNormal,
+            DistKind::Uniform,
+            DistKind::Triangular,
+            DistKind::Pert,
+            DistKind::To,
+        ] {
+            assert_eq!(k.arity(), k.params().len(), "{k:?}");
+        }
+    }
 
     #[test]
     fn means_by_hand() {

@@ -27,6 +27,10 @@ pub(crate) enum Instr {
     Neg,
     /// Binary arithmetic on the top two.
     Bin(BinOp),
+    /// Binary arithmetic of the top and a let (`top op let`): `Let(i), Bin(op)` fused.
+    BinLet(BinOp, u32),
+    /// Binary arithmetic of the top and a constant (`top op c`): `Const(c), Bin(op)` fused.
+    BinConst(BinOp, f64),
     /// A distribution over the top `n` values: its mean in point evaluation, a draw in Monte
     /// Carlo. The `u32` numbers the draw site, so every inline distribution draws on its own.
     Dist(DistKind, u32),
@@ -126,7 +130,9 @@ pub(crate) fn run<E: Env + ?Sized>(
     }
 }
 
-/// The general case of [`run`]: a postfix program over a value stack. Every value it
+/// The general case of [`run`]: a postfix program over a value stack whose top is kept in a
+/// register (`acc`), so that the fused `BinLet`/`BinConst` instructions — most arithmetic in
+/// scenario files, like `(1 - p) * q` — touch no memory but the operand. Every value it
 /// computes must be finite, or the program fails where the value arose.
 #[inline(never)]
 pub(crate) fn interpret<E: Env + ?Sized>(
@@ -135,58 +141,99 @@ pub(crate) fn interpret<E: Env + ?Sized>(
     stack: &mut Vec<f64>,
 ) -> Result<f64, EvalError> {
     stack.clear();
+    // The top of the stack; `stack` holds what is below it. Every program starts with an
+    // instruction that pushes, so the placeholder is never read.
+    let mut acc = f64::NAN;
     for (k, instr) in p.code.iter().enumerate() {
-        let v = match *instr {
+        let pushed = match *instr {
             Instr::Const(v) => v,
             Instr::Let(i) => env.let_value(i),
             Instr::Metric(i) => env.metric(i),
             Instr::Forecast(i) => env.forecast(i),
             Instr::Query(i) => env.query(i, p.spans[k])?,
-            Instr::Neg => -pop(stack),
-            Instr::Bin(op) => {
-                let b = pop(stack);
-                let a = pop(stack);
-                match op {
-                    BinOp::Add => a + b,
-                    BinOp::Sub => a - b,
-                    BinOp::Mul => a * b,
-                    BinOp::Div if b == 0.0 => {
-                        return Err(EvalError {
-                            span: p.spans[k],
-                            message: "division by zero".into(),
-                        });
-                    }
-                    BinOp::Div => a / b,
-                    BinOp::Pow => a.powf(b),
-                }
+            Instr::ConstDist(i) => env.const_dist(i, p.spans[k])?,
+            Instr::Neg => {
+                acc = -acc;
+                continue;
             }
+            Instr::Bin(op) => {
+                let a = pop(stack);
+                acc = binary(op, a, acc).ok_or_else(|| division_by_zero(p, k))?;
+                check(acc, p, k)?;
+                continue;
+            }
+            Instr::BinLet(op, i) => {
+                acc = binary(op, acc, env.let_value(i)).ok_or_else(|| division_by_zero(p, k))?;
+                check(acc, p, k)?;
+                continue;
+            }
+            Instr::BinConst(op, c) => {
+                acc = binary(op, acc, c).ok_or_else(|| division_by_zero(p, k))?;
+                check(acc, p, k)?;
+                continue;
+            }
+            // The arguments are the top (in `acc`) and what is below it; the result replaces
+            // them all as the new top.
             Instr::Dist(kind, site) => {
-                let n = kind.arity();
-                let at = stack.len() - n;
+                stack.push(acc);
+                let at = stack.len() - kind.arity();
                 let v = env.dist(kind, site, &stack[at..], p.spans[k])?;
                 stack.truncate(at);
-                v
+                acc = check(v, p, k)?;
+                continue;
             }
-            Instr::ConstDist(i) => env.const_dist(i, p.spans[k])?,
             Instr::Call(func, n) => {
+                stack.push(acc);
                 let at = stack.len() - n as usize;
                 let v = func.apply(&stack[at..]).map_err(|message| EvalError {
                     span: p.spans[k],
                     message,
                 })?;
                 stack.truncate(at);
-                v
+                acc = check(v, p, k)?;
+                continue;
             }
         };
-        if !v.is_finite() {
-            return Err(EvalError {
-                span: p.spans[k],
-                message: format!("this evaluates to {v}, not a finite number"),
-            });
+        check(pushed, p, k)?;
+        if k > 0 {
+            stack.push(acc);
         }
-        stack.push(v);
+        acc = pushed;
     }
-    Ok(pop(stack))
+    Ok(acc)
+}
+
+/// `a op b`; `None` for a division by zero.
+#[inline(always)]
+pub(crate) fn binary(op: BinOp, a: f64, b: f64) -> Option<f64> {
+    Some(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div if b == 0.0 => return None,
+        BinOp::Div => a / b,
+        BinOp::Pow => a.powf(b),
+    })
+}
+
+#[inline(always)]
+fn check(v: f64, p: &Program, k: usize) -> Result<f64, EvalError> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(EvalError {
+            span: p.spans[k],
+            message: format!("this evaluates to {v}, not a finite number"),
+        })
+    }
+}
+
+#[cold]
+fn division_by_zero(p: &Program, k: usize) -> EvalError {
+    EvalError {
+        span: p.spans[k],
+        message: "division by zero".into(),
+    }
 }
 
 fn pop(stack: &mut Vec<f64>) -> f64 {

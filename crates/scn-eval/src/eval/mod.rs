@@ -40,7 +40,6 @@ pub struct Evaluation {
     effect_start: Vec<u32>,
     effect_values: Vec<(u32, f64)>,
     init: Vec<f64>,
-    leaf_metrics: Vec<f64>,
     values: Option<Vec<f64>>,
     decisions: Vec<Decision>,
     forecasts: Vec<(Option<f64>, Option<f64>)>,
@@ -126,25 +125,39 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         })
         .collect();
 
-    let leaf_now: &[f64] = if evidence {
-        &s.leaf_post
-    } else {
-        &s.leaf_prior
-    };
-    let expected = |w: &[f64], j: usize| -> f64 {
-        let mut acc = 0.0;
-        for (o, p) in w.iter().enumerate() {
-            acc += p * s.leaf_metrics[o * m + j];
+    let n = model.nodes.len();
+    let posterior = evidence.then(|| {
+        let mut node_post = vec![0.0; n];
+        for (o, &l) in plan.shape.sets.leaves.iter().enumerate() {
+            node_post[l as usize] = s.leaf_post[o];
         }
-        acc
+        // Children come after parents: a reverse scan adds each subtree into its parent.
+        for k in (1..n).rev() {
+            let parent = model.nodes[k].parent as usize;
+            node_post[parent] += node_post[k];
+        }
+        node_post
+    });
+    // A metric's value on a path is its initial value plus what each effect on the path
+    // changed, so its expectation is the initial value plus each effect's change weighted by
+    // its node's probability: time and memory follow the effects, not leaves × metrics.
+    let expected = |mass: &[f64], total: f64| -> Vec<f64> {
+        let mut acc = vec![0.0; m];
+        for (k, &mass) in mass.iter().enumerate() {
+            for e in plan.effects_of(k) {
+                let metric = plan.effect_metric(e) as usize;
+                acc[metric] += (s.effect_values[e] - s.effect_before[e]) * mass;
+            }
+        }
+        (0..m).map(|j| s.init[j] * total + acc[j]).collect()
     };
+    let now = match &posterior {
+        Some(post) => expected(post, post[0]),
+        None => expected(&s.path, s.leaf_total),
+    };
+    let before = evidence.then(|| expected(&s.path, s.leaf_total));
     let metrics: Vec<(f64, Option<f64>)> = (0..m)
-        .map(|j| {
-            (
-                expected(leaf_now, j),
-                evidence.then(|| expected(&s.leaf_prior, j)),
-            )
-        })
+        .map(|j| (now[j], before.as_ref().map(|b| b[j])))
         .collect();
 
     let mut expects = Vec::with_capacity(model.expects.len());
@@ -166,19 +179,6 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         return Err(diags);
     }
 
-    let n = model.nodes.len();
-    let posterior = evidence.then(|| {
-        let mut node_post = vec![0.0; n];
-        for (o, &l) in plan.shape.sets.leaves.iter().enumerate() {
-            node_post[l as usize] = s.leaf_post[o];
-        }
-        // Children come after parents: a reverse scan adds each subtree into its parent.
-        for k in (1..n).rev() {
-            let parent = model.nodes[k].parent as usize;
-            node_post[parent] += node_post[k];
-        }
-        node_post
-    });
     let decisions = plan
         .decision_nodes()
         .iter()
@@ -211,7 +211,6 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         init,
         cond,
         path,
-        leaf_metrics,
         evidence: pe,
         ..
     } = s;
@@ -227,7 +226,6 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         effect_start,
         effect_values,
         init,
-        leaf_metrics,
         values,
         decisions,
         forecasts,
@@ -283,11 +281,6 @@ impl Evaluation {
 
     /// A metric's value at a node: after that node's effects, on its path.
     pub fn metric_at(&self, node: NodeId, metric: usize) -> f64 {
-        let k = self.model.metrics.len();
-        if self.model.nodes[node as usize].children.is_empty() {
-            let o = self.shape.sets.ordinal(node) as usize;
-            return self.leaf_metrics[o * k + metric];
-        }
         // The last effect on the metric at or above the node, else its initial value.
         let mut n = node as usize;
         loop {
@@ -304,5 +297,27 @@ impl Evaluation {
             }
             n = self.model.nodes[n].parent as usize;
         }
+    }
+
+    /// Every metric's value at a node, in order: one walk of its path, so that listing all
+    /// metrics of all leaves costs what it prints.
+    pub fn metrics_at(&self, node: NodeId) -> Vec<f64> {
+        let mut out = self.init.clone();
+        let mut path = Vec::new();
+        let mut n = node as usize;
+        loop {
+            path.push(n);
+            if n == 0 {
+                break;
+            }
+            n = self.model.nodes[n].parent as usize;
+        }
+        for &k in path.iter().rev() {
+            let range = self.effect_start[k] as usize..self.effect_start[k + 1] as usize;
+            for &(m, v) in &self.effect_values[range] {
+                out[m as usize] = v;
+            }
+        }
+        out
     }
 }

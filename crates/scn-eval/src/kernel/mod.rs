@@ -19,7 +19,7 @@ use scn_dsl::{Diagnostic, Span};
 use self::inputs::Inputs;
 use self::leaves::{LeafSet, LeafSets};
 use self::probs::Group;
-use self::queries::{QueryPlan, Ratio};
+use self::queries::{Kept, QueryPlan, Ratio};
 use crate::dist::DistKind;
 use crate::model::{Model, NodeId, NodeKind, ProbDef};
 use crate::program::{self, Env, EvalError, Instr, Program};
@@ -29,6 +29,7 @@ use crate::program::{self, Env, EvalError, Instr, Program};
 #[derive(Clone, Debug)]
 pub(crate) struct Shape {
     pub sets: LeafSets,
+    pub kept: Kept,
     pub queries: QueryPlan,
     /// The leaves inside every `observe` (and `--given`), when there is evidence.
     pub evidence: Option<LeafSet>,
@@ -37,10 +38,12 @@ pub(crate) struct Shape {
 impl Shape {
     pub(crate) fn new(model: &Model) -> Shape {
         let sets = LeafSets::new(model);
-        let queries = QueryPlan::new(model, &sets);
+        let kept = Kept::new(model);
+        let queries = QueryPlan::new(model, &sets, &kept);
         let evidence = (!model.observe.is_empty()).then(|| sets.all_of(&model.observe));
         Shape {
             sets,
+            kept,
             queries,
             evidence,
         }
@@ -168,8 +171,7 @@ pub(crate) struct Plan<'m> {
     effects: Vec<Effect<'m>>,
     effect_start: Vec<u32>,
     parent: Vec<u32>,
-    depth: Vec<u32>,
-    max_depth: usize,
+    subtree_end: Vec<u32>,
     /// Decision nodes in tree order.
     decisions: Vec<NodeId>,
     forecasts: Vec<(ForecastKind, Slot<'m>)>,
@@ -190,8 +192,7 @@ impl<'m> Plan<'m> {
             effects: Vec::new(),
             effect_start: Vec::with_capacity(n + 1),
             parent: model.nodes.iter().map(|n| n.parent).collect(),
-            depth: Vec::with_capacity(n),
-            max_depth: 0,
+            subtree_end: model.nodes.iter().map(|n| n.subtree_end).collect(),
             decisions: Vec::new(),
             forecasts: model
                 .forecasts
@@ -242,8 +243,6 @@ impl<'m> Plan<'m> {
                 op: e.op,
                 slot: Slot::new(&e.program),
             }));
-            plan.depth.push(node.depth);
-            plan.max_depth = plan.max_depth.max(node.depth as usize);
         }
         plan.effect_start.push(plan.effects.len() as u32);
         plan
@@ -287,9 +286,12 @@ pub(crate) struct Scratch {
     pub cond: Vec<f64>,
     /// Each node's probability before evidence.
     pub path: Vec<f64>,
-    /// The metrics after each effect, in plan order.
+    /// The metric's value after each effect, in plan order.
     pub effect_values: Vec<f64>,
-    /// Each leaf's metrics after every effect on its path: `[ordinal * metrics + m]`.
+    /// The metric's value before each effect, in plan order (point evaluation only).
+    pub effect_before: Vec<f64>,
+    /// Each leaf's value of each kept metric ([`Shape::kept`]) after every effect on its path:
+    /// `[ordinal * kept + slot]`.
     pub leaf_metrics: Vec<f64>,
     /// Each leaf's probability before evidence.
     pub leaf_prior: Vec<f64>,
@@ -310,7 +312,12 @@ pub(crate) struct Scratch {
     pub weights: Vec<f64>,
     /// True when probabilities were clamped or renormalised.
     pub adjusted: bool,
+    /// The metrics on the path being walked.
     state: Vec<f64>,
+    /// Values the effects on that path replaced, to put back on leaving it: (metric, value).
+    undo: Vec<(u32, f64)>,
+    /// Nodes with effects whose subtree is being walked: (subtree end, undo length before).
+    open: Vec<(u32, u32)>,
     out_of_range: Vec<bool>,
     stack: Vec<f64>,
 }
@@ -445,6 +452,15 @@ fn settle<F: Faults>(
     }
 }
 
+/// Puts back the metrics the effects recorded after `mark` replaced.
+#[inline]
+fn undo_to(undo: &mut Vec<(u32, f64)>, state: &mut [f64], mark: usize) {
+    while undo.len() > mark {
+        let (m, old) = undo.pop().expect("longer than the mark");
+        state[m as usize] = old;
+    }
+}
+
 /// Applies an effect operator.
 pub(crate) fn apply(op: EffectOp, current: f64, v: f64) -> f64 {
     match op {
@@ -466,7 +482,8 @@ impl Plan<'_> {
             cond: vec![0.0; n],
             path: vec![0.0; n],
             effect_values: vec![0.0; self.effects.len()],
-            leaf_metrics: vec![0.0; leaves * k],
+            effect_before: Vec::new(),
+            leaf_metrics: vec![0.0; leaves * self.shape.kept.metrics.len()],
             leaf_prior: vec![0.0; leaves],
             leaf_total: 1.0,
             leaf_post: vec![
@@ -483,7 +500,9 @@ impl Plan<'_> {
             forecasts: Vec::with_capacity(m.forecasts.len()),
             weights: Vec::with_capacity(m.forecasts.len()),
             adjusted: false,
-            state: vec![0.0; (self.max_depth + 1) * k],
+            state: vec![0.0; k],
+            undo: Vec::with_capacity(self.effects.len()),
+            open: Vec::new(),
             out_of_range: Vec::new(),
             stack: Vec::with_capacity(16),
         }
@@ -596,41 +615,52 @@ impl Plan<'_> {
         if faults.any() { Err(Abort) } else { Ok(()) }
     }
 
-    /// Metrics and probabilities along every path: each node starts from its parent's values
-    /// (kept per depth, so memory follows the tree's depth, not its size) and applies its
-    /// effects in order; its path probability is its parent's times its own.
+    /// Metrics and probabilities along every path, in pre-order: one vector holds the
+    /// metrics of the path being walked; each effect records the value it replaces, put back
+    /// when the walk leaves its node's subtree. Memory follows the metrics plus the effects,
+    /// never nodes × metrics. A node's path probability is its parent's times its own.
     fn paths_and_metrics<I: Inputs, F: Faults>(
         &self,
         inputs: &mut I,
         faults: &mut F,
         s: &mut Scratch,
     ) -> Result<(), Abort> {
-        let k = self.model.metrics.len();
+        let kept = &self.shape.kept.metrics;
+        let nk = kept.len();
         let leaves = &self.shape.sets.leaves;
-        s.state[..k].copy_from_slice(&s.init);
+        if F::STRICT {
+            s.effect_before.resize(self.effects.len(), 0.0);
+        }
+        s.state.copy_from_slice(&s.init);
+        s.undo.clear();
+        s.open.clear();
         s.path[0] = 1.0;
         let mut ord = 0;
         let mut next_leaf = leaves.first().map_or(usize::MAX, |&l| l as usize);
         let mut total = 0.0;
-        for (i, (&d, &parent)) in self.depth.iter().zip(&self.parent).enumerate() {
-            let d = d as usize;
-            if d > 0 {
-                s.path[i] = s.path[parent as usize] * s.cond[i];
-                // Element by element: for the usual one to five metrics a memcpy call costs
-                // more.
-                for j in 0..k {
-                    s.state[d * k + j] = s.state[(d - 1) * k + j];
+        for (i, &parent) in self.parent.iter().enumerate() {
+            // Leave the subtrees that ended before this node: their effects are undone.
+            while let Some(&(end, mark)) = s.open.last() {
+                if end as usize > i {
+                    break;
                 }
+                undo_to(&mut s.undo, &mut s.state, mark as usize);
+                s.open.pop();
             }
-            for e in self.effects_of(i) {
+            if i > 0 {
+                s.path[i] = s.path[parent as usize] * s.cond[i];
+            }
+            let effects = self.effects_of(i);
+            let mark = s.undo.len();
+            for e in effects.clone() {
                 let eff = &self.effects[e];
-                let state = &mut s.state[d * k..d * k + k];
-                let v = value(&eff.slot, inputs, &s.lets, state, &mut s.stack);
+                let v = value(&eff.slot, inputs, &s.lets, &s.state, &mut s.stack);
                 let Some(v) = settle(v, eff.slot.prog, faults)? else {
                     continue;
                 };
-                let slot = &mut state[eff.metric as usize];
-                let new = apply(eff.op, *slot, v);
+                let slot = &mut s.state[eff.metric as usize];
+                let old = *slot;
+                let new = apply(eff.op, old, v);
                 if new.is_finite() {
                     *slot = new;
                 } else if F::STRICT {
@@ -645,20 +675,55 @@ impl Plan<'_> {
                 } else {
                     return Err(Abort);
                 }
+                s.undo.push((eff.metric, old));
                 s.effect_values[e] = *slot;
+                if F::STRICT {
+                    s.effect_before[e] = old;
+                }
             }
             if i == next_leaf {
                 s.leaf_prior[ord] = s.path[i];
                 total += s.path[i];
-                for j in 0..k {
-                    s.leaf_metrics[ord * k + j] = s.state[d * k + j];
+                for (j, &m) in kept.iter().enumerate() {
+                    s.leaf_metrics[ord * nk + j] = s.state[m as usize];
                 }
                 ord += 1;
                 next_leaf = leaves.get(ord).map_or(usize::MAX, |&l| l as usize);
+                // A leaf's subtree is itself: its effects end here.
+                undo_to(&mut s.undo, &mut s.state, mark);
+            } else if !effects.is_empty() {
+                s.open.push((self.subtree_end[i], mark as u32));
             }
         }
         s.leaf_total = total;
         if faults.any() { Err(Abort) } else { Ok(()) }
+    }
+
+    /// Every metric's value at a node, from the values the effects on its path left in a run
+    /// (`effect_values`), starting from `init`; `path` is scratch space.
+    pub(crate) fn metrics_at(
+        &self,
+        node: NodeId,
+        init: &[f64],
+        effect_values: &[f64],
+        path: &mut Vec<u32>,
+        out: &mut Vec<f64>,
+    ) {
+        out.clear();
+        out.extend_from_slice(init);
+        path.clear();
+        let mut n = node;
+        while n != 0 {
+            path.push(n);
+            n = self.parent[n as usize];
+        }
+        path.push(0);
+        // From the root down: an effect nearer the node overwrites one above it.
+        for &k in path.iter().rev() {
+            for e in self.effects_of(k as usize) {
+                out[self.effects[e].metric as usize] = effect_values[e];
+            }
+        }
     }
 
     /// Rolls decisions back (children before parents: best option at each decision, first
@@ -672,7 +737,8 @@ impl Plan<'_> {
             return false;
         }
         let model = self.model;
-        let (k, obj) = (model.metrics.len(), obj as usize);
+        let kept = &self.shape.kept;
+        let (k, obj) = (kept.metrics.len(), kept.slot[obj as usize] as usize);
         let leaves = &self.shape.sets.leaves;
         let mut ord = leaves.len();
         let mut d = self.decisions.len();

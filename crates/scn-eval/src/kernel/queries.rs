@@ -10,7 +10,37 @@ use crate::model::{Model, Query};
 #[derive(Clone, Debug)]
 pub(crate) struct QueryPlan {
     items: Vec<Planned>,
-    metrics: usize,
+    /// How many metrics each leaf keeps ([`Kept`]): the stride of `leaf_metrics`.
+    kept: usize,
+}
+
+/// The metrics whose value at every leaf an evaluation keeps: those `E(…)` reads and the
+/// objective. Others are found from the effects when asked for, so memory grows with leaves
+/// × these, not leaves × every metric.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Kept {
+    /// The kept metrics, in order.
+    pub metrics: Vec<u32>,
+    /// For each metric, its place among the kept ones (`u32::MAX` if not kept).
+    pub slot: Vec<u32>,
+}
+
+impl Kept {
+    pub(crate) fn new(model: &Model) -> Kept {
+        let mut slot = vec![u32::MAX; model.metrics.len()];
+        let mut metrics = Vec::new();
+        let read = model.queries.iter().filter_map(|q| match *q {
+            Query::Expect { metric, .. } => Some(metric),
+            Query::Prob { .. } => None,
+        });
+        for m in read.chain(model.objective.map(|(_, m)| m)) {
+            if slot[m as usize] == u32::MAX {
+                slot[m as usize] = metrics.len() as u32;
+                metrics.push(m);
+            }
+        }
+        Kept { metrics, slot }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -34,7 +64,7 @@ pub(crate) struct Ratio {
 
 impl QueryPlan {
     /// Lists the leaves of every query.
-    pub(crate) fn new(model: &Model, sets: &LeafSets) -> QueryPlan {
+    pub(crate) fn new(model: &Model, sets: &LeafSets, kept: &Kept) -> QueryPlan {
         let items = model
             .queries
             .iter()
@@ -51,14 +81,14 @@ impl QueryPlan {
                     den: Some(sets.set(g).clone()),
                 },
                 Query::Expect { metric, given } => Planned::Expect {
-                    metric: metric as usize,
+                    metric: kept.slot[metric as usize] as usize,
                     over: given.map(|g| sets.set(g).clone()),
                 },
             })
             .collect();
         QueryPlan {
             items,
-            metrics: model.metrics.len(),
+            kept: kept.metrics.len(),
         }
     }
 
@@ -70,11 +100,12 @@ impl QueryPlan {
         }
     }
 
-    /// Query `i` under leaf weights `leaf_prob` and leaf metric values `leaf_metrics`
-    /// (`[ordinal * metrics + m]`), as a ratio; sums run over leaves in ascending order.
+    /// Query `i` under leaf weights `leaf_prob` and the kept metrics' leaf values
+    /// `leaf_metrics` (`[ordinal * kept + slot]`), as a ratio; sums run over leaves in
+    /// ascending order.
     #[inline]
     pub(crate) fn ratio(&self, i: u32, leaf_prob: &[f64], leaf_metrics: &[f64]) -> Ratio {
-        let m = self.metrics;
+        let m = self.kept;
         match &self.items[i as usize] {
             Planned::Prob { num, den } => Ratio {
                 num: num.sum(|o| leaf_prob[o]),

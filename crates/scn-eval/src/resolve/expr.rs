@@ -61,6 +61,35 @@ impl Builder<'_> {
         p.spans.push(span);
     }
 
+    /// Emits a binary operator over the two operands just emitted: two constants fold into
+    /// one (when the result is a finite number, so errors still arise where they are
+    /// written), and a let or constant right operand fuses with the operator.
+    fn push_binary(p: &mut Program, op: BinOp, span: Span) {
+        let n = p.code.len();
+        let fused = match p.code[n - 1] {
+            Instr::Const(b) => match n.checked_sub(2).map(|i| p.code[i]) {
+                Some(Instr::Const(a)) => match crate::program::binary(op, a, b) {
+                    Some(v) if v.is_finite() => {
+                        p.code.truncate(n - 2);
+                        p.spans.truncate(n - 2);
+                        return Self::push(p, Instr::Const(v), span);
+                    }
+                    _ => None,
+                },
+                _ => Some(Instr::BinConst(op, b)),
+            },
+            Instr::Let(i) => Some(Instr::BinLet(op, i)),
+            _ => None,
+        };
+        match fused {
+            Some(f) => {
+                p.code[n - 1] = f;
+                p.spans[n - 1] = span;
+            }
+            None => Self::push(p, Instr::Bin(op), span),
+        }
+    }
+
     /// Emits a call over the `n` operands just emitted; with constant operands and a valid
     /// result it is folded to that constant, so `max(0, 5)` costs nothing per sample. An
     /// invalid result stays a call, and evaluation reports it at the call.
@@ -118,15 +147,15 @@ impl Builder<'_> {
             ExprKind::Binary { op, lhs, rhs } => {
                 self.emit(lhs, scope, ctx, p);
                 self.emit(rhs, scope, ctx, p);
-                let instr = match op {
+                let op = match op {
                     AstOp::To => return self.push_dist(p, DistKind::To, e.span),
-                    AstOp::Add => Instr::Bin(BinOp::Add),
-                    AstOp::Sub => Instr::Bin(BinOp::Sub),
-                    AstOp::Mul => Instr::Bin(BinOp::Mul),
-                    AstOp::Div => Instr::Bin(BinOp::Div),
-                    AstOp::Pow => Instr::Bin(BinOp::Pow),
+                    AstOp::Add => BinOp::Add,
+                    AstOp::Sub => BinOp::Sub,
+                    AstOp::Mul => BinOp::Mul,
+                    AstOp::Div => BinOp::Div,
+                    AstOp::Pow => BinOp::Pow,
                 };
-                Self::push(p, instr, e.span);
+                Self::push_binary(p, op, e.span);
             }
             ExprKind::Name(id) => {
                 let instr = self.resolve_name(&id.name, id.span, file, scope, ctx);

@@ -173,13 +173,14 @@ impl Samples {
 /// rows when they are kept. What a run needs beyond that does not grow with the samples.
 pub fn bytes_per_sample(ev: &Evaluation, keep_rows: bool) -> u64 {
     let model = ev.model();
-    let (f, k, d) = (
-        model.forecasts.len() as u64,
-        model.metrics.len() as u64,
-        ev.decisions().len() as u64,
-    );
+    let plan = Plan::new(model, ev.shape());
+    let f = model.forecasts.len() as u64;
+    let conditional = (0..model.forecasts.len())
+        .filter(|&i| plan.is_conditional(i))
+        .count() as u64;
+    let (k, d) = (model.metrics.len() as u64, ev.decisions().len() as u64);
     let evidence = u64::from(!model.observe.is_empty());
-    let kept = 8 * (2 * f + k + evidence) + 4 * d;
+    let kept = 8 * (f + conditional + k + evidence) + 4 * d;
     let summarising = 2 * 16;
     let rows = if keep_rows {
         let options: u64 = ev.decisions().iter().map(|d| d.options.len() as u64).sum();
@@ -238,6 +239,7 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
         let count = BLOCK.min(opts.samples - b * BLOCK);
         let mut rng = draw::block_rng(opts.seed, b);
         let mut s = plan.scratch();
+        let (mut outcome, mut path) = (Vec::with_capacity(k), Vec::new());
         let mut out = Block {
             forecasts: Vec::with_capacity(count as usize * f),
             outcomes: Vec::with_capacity(count as usize * k),
@@ -286,10 +288,9 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
             out.best.extend_from_slice(&s.best);
             if k > 0 {
                 let pick = draw_leaf(&plan, &s, inputs.rng.random::<f64>());
-                // Element by element: for the usual few metrics a memcpy call costs more.
-                for j in 0..k {
-                    out.outcomes.push(s.leaf_metrics[pick * k + j]);
-                }
+                let leaf = plan.shape.sets.leaves[pick];
+                plan.metrics_at(leaf, &s.init, &s.effect_values, &mut path, &mut outcome);
+                out.outcomes.extend_from_slice(&outcome);
             }
         }
         if let Some(p) = opts.progress {
