@@ -203,6 +203,27 @@ pub(crate) fn interpret<E: Env + ?Sized>(
     Ok(acc)
 }
 
+/// A program that is a number or a let followed only by `BinLet`/`BinConst` instructions,
+/// run with one register and no stack; the same arithmetic and errors as [`interpret`].
+#[inline]
+pub(crate) fn chain(p: &Program, lets: &[f64]) -> Result<f64, EvalError> {
+    let mut acc = match p.code[0] {
+        Instr::Const(v) => v,
+        Instr::Let(i) => lets[i as usize],
+        _ => unreachable!("a chain starts with a number or a let"),
+    };
+    for (k, instr) in p.code.iter().enumerate().skip(1) {
+        let (op, b) = match *instr {
+            Instr::BinLet(op, i) => (op, lets[i as usize]),
+            Instr::BinConst(op, c) => (op, c),
+            _ => unreachable!("a chain holds only fused arithmetic"),
+        };
+        acc = binary(op, acc, b).ok_or_else(|| division_by_zero(p, k))?;
+        check(acc, p, k)?;
+    }
+    Ok(acc)
+}
+
 /// `a op b`; `None` for a division by zero.
 #[inline(always)]
 pub(crate) fn binary(op: BinOp, a: f64, b: f64) -> Option<f64> {

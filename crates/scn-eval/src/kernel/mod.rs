@@ -111,6 +111,9 @@ enum Val {
     Let(u32),
     Metric(u32),
     ConstDist(u32),
+    /// A number or a let followed only by arithmetic with lets and numbers (`(1 - p) * q`):
+    /// most written probabilities, run without the interpreter's stack.
+    Chain,
     Prog,
 }
 
@@ -128,6 +131,13 @@ impl<'m> Slot<'m> {
             [Instr::Let(i)] => Val::Let(*i),
             [Instr::Metric(i)] => Val::Metric(*i),
             [Instr::ConstDist(i)] => Val::ConstDist(*i),
+            [Instr::Const(_) | Instr::Let(_), rest @ ..]
+                if rest
+                    .iter()
+                    .all(|i| matches!(i, Instr::BinLet(..) | Instr::BinConst(..))) =>
+            {
+                Val::Chain
+            }
             _ => Val::Prog,
         };
         Slot { val, prog }
@@ -140,6 +150,18 @@ struct Effect<'m> {
     metric: u32,
     op: EffectOp,
     slot: Slot<'m>,
+}
+
+/// One node of the walk down the tree.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    parent: u32,
+    /// How many effects lie on the path above the node.
+    above: u32,
+    /// The node's own effects, as a range of the plan's.
+    effects: (u32, u32),
+    /// The node's leaf ordinal, or `u32::MAX` for an inner node.
+    leaf: u32,
 }
 
 /// How a forecast is computed.
@@ -171,7 +193,8 @@ pub(crate) struct Plan<'m> {
     effects: Vec<Effect<'m>>,
     effect_start: Vec<u32>,
     parent: Vec<u32>,
-    subtree_end: Vec<u32>,
+    /// What the walk down the tree needs at each node, in one record per node.
+    walk: Vec<Step>,
     /// Decision nodes in tree order.
     decisions: Vec<NodeId>,
     forecasts: Vec<(ForecastKind, Slot<'m>)>,
@@ -192,7 +215,7 @@ impl<'m> Plan<'m> {
             effects: Vec::new(),
             effect_start: Vec::with_capacity(n + 1),
             parent: model.nodes.iter().map(|n| n.parent).collect(),
-            subtree_end: model.nodes.iter().map(|n| n.subtree_end).collect(),
+            walk: Vec::with_capacity(n),
             decisions: Vec::new(),
             forecasts: model
                 .forecasts
@@ -221,14 +244,13 @@ impl<'m> Plan<'m> {
             match node.children.first() {
                 Some(&c) if model.nodes[c as usize].kind == NodeKind::Branch => {
                     let start = plan.kids.len() as u32;
-                    plan.kids.extend(&node.children);
-                    let rest = node
-                        .children
-                        .iter()
-                        .copied()
-                        .find(|&c| matches!(model.nodes[c as usize].prob, ProbDef::Rest));
+                    let is_rest = |c: &u32| matches!(model.nodes[*c as usize].prob, ProbDef::Rest);
+                    plan.kids
+                        .extend(node.children.iter().filter(|c| !is_rest(c)));
+                    let rest = node.children.iter().copied().find(is_rest);
                     plan.groups.push(Group {
                         parent: i as u32,
+                        first: c,
                         start,
                         end: plan.kids.len() as u32,
                         rest,
@@ -245,6 +267,24 @@ impl<'m> Plan<'m> {
             }));
         }
         plan.effect_start.push(plan.effects.len() as u32);
+        // Effects above each node: its parent's, plus the parent's own.
+        let mut above = vec![0u32; n];
+        for (i, node) in model.nodes.iter().enumerate() {
+            if i > 0 {
+                let p = node.parent as usize;
+                above[i] = above[p] + plan.effect_start[p + 1] - plan.effect_start[p];
+            }
+            plan.walk.push(Step {
+                parent: node.parent,
+                above: above[i],
+                effects: (plan.effect_start[i], plan.effect_start[i + 1]),
+                leaf: if node.children.is_empty() {
+                    shape.sets.ordinal(i as NodeId)
+                } else {
+                    u32::MAX
+                },
+            });
+        }
         plan
     }
 
@@ -314,10 +354,10 @@ pub(crate) struct Scratch {
     pub adjusted: bool,
     /// The metrics on the path being walked.
     state: Vec<f64>,
-    /// Values the effects on that path replaced, to put back on leaving it: (metric, value).
+    /// Values the effects on that path replaced, to put back on leaving it: (metric, value);
+    /// `undo[..undone]` are live. Sized for every effect at once, so writing never grows it.
     undo: Vec<(u32, f64)>,
-    /// Nodes with effects whose subtree is being walked: (subtree end, undo length before).
-    open: Vec<(u32, u32)>,
+    undone: usize,
     out_of_range: Vec<bool>,
     stack: Vec<f64>,
 }
@@ -417,6 +457,7 @@ fn value<I: Inputs>(
         Val::Let(i) => Ok(lets[i as usize]),
         Val::Metric(i) => Ok(metrics[i as usize]),
         Val::ConstDist(i) => const_value(inputs, i, slot.prog.span),
+        Val::Chain => program::chain(slot.prog, lets),
         Val::Prog => {
             let env = &mut KEnv {
                 inputs,
@@ -454,9 +495,10 @@ fn settle<F: Faults>(
 
 /// Puts back the metrics the effects recorded after `mark` replaced.
 #[inline]
-fn undo_to(undo: &mut Vec<(u32, f64)>, state: &mut [f64], mark: usize) {
-    while undo.len() > mark {
-        let (m, old) = undo.pop().expect("longer than the mark");
+fn undo_to(undo: &[(u32, f64)], len: &mut usize, state: &mut [f64], mark: usize) {
+    while *len > mark {
+        *len -= 1;
+        let (m, old) = undo[*len];
         state[m as usize] = old;
     }
 }
@@ -477,9 +519,9 @@ impl Plan<'_> {
         let m = self.model;
         let (n, k, leaves) = (m.nodes.len(), m.metrics.len(), self.shape.sets.leaves.len());
         Scratch {
-            lets: Vec::with_capacity(m.lets.len()),
-            init: Vec::with_capacity(k),
-            cond: vec![0.0; n],
+            lets: vec![0.0; m.lets.len()],
+            init: vec![0.0; k],
+            cond: self.fixed.clone(),
             path: vec![0.0; n],
             effect_values: vec![0.0; self.effects.len()],
             effect_before: Vec::new(),
@@ -497,12 +539,12 @@ impl Plan<'_> {
             value: vec![0.0; if self.decisions.is_empty() { 0 } else { n }],
             best: vec![0; self.decisions.len()],
             evidence: 1.0,
-            forecasts: Vec::with_capacity(m.forecasts.len()),
-            weights: Vec::with_capacity(m.forecasts.len()),
+            forecasts: vec![0.0; m.forecasts.len()],
+            weights: vec![1.0; m.forecasts.len()],
             adjusted: false,
             state: vec![0.0; k],
-            undo: Vec::with_capacity(self.effects.len()),
-            open: Vec::new(),
+            undo: vec![(0, 0.0); self.effects.len()],
+            undone: 0,
             out_of_range: Vec::new(),
             stack: Vec::with_capacity(16),
         }
@@ -550,6 +592,7 @@ impl Plan<'_> {
         self.condition(faults, s)
     }
 
+    #[inline(never)]
     fn lets_and_inits<I: Inputs, F: Faults>(
         &self,
         inputs: &mut I,
@@ -557,24 +600,25 @@ impl Plan<'_> {
         overrides: &[(u32, f64)],
         s: &mut Scratch,
     ) -> Result<(), Abort> {
-        s.lets.clear();
+        // Lets are written in place: a let's program reads only the lets above it.
         for (i, slot) in self.lets.iter().enumerate() {
-            if let Some(&(_, v)) = overrides.iter().find(|(l, _)| *l as usize == i) {
-                s.lets.push(v);
-                continue;
-            }
-            let v = value(slot, inputs, &s.lets, &[], &mut s.stack);
-            s.lets.push(settle(v, slot.prog, faults)?.unwrap_or(0.0));
+            s.lets[i] = match overrides.iter().find(|(l, _)| *l as usize == i) {
+                Some(&(_, v)) => v,
+                None => {
+                    let v = value(slot, inputs, &s.lets, &[], &mut s.stack);
+                    settle(v, slot.prog, faults)?.unwrap_or(0.0)
+                }
+            };
         }
-        s.init.clear();
-        for slot in &self.inits {
+        for (i, slot) in self.inits.iter().enumerate() {
             let v = value(slot, inputs, &s.lets, &[], &mut s.stack);
-            s.init.push(settle(v, slot.prog, faults)?.unwrap_or(0.0));
+            s.init[i] = settle(v, slot.prog, faults)?.unwrap_or(0.0);
         }
         if faults.any() { Err(Abort) } else { Ok(()) }
     }
 
     /// Written probabilities, then `rest`s and sums. Options keep 1 until decided.
+    #[inline(never)]
     fn probabilities<I: Inputs, F: Faults>(
         &self,
         inputs: &mut I,
@@ -582,12 +626,14 @@ impl Plan<'_> {
         overrides: &[(NodeId, f64)],
         s: &mut Scratch,
     ) -> Result<(), Abort> {
-        s.cond.copy_from_slice(&self.fixed);
         s.adjusted = false;
         if F::STRICT {
+            s.cond.copy_from_slice(&self.fixed);
             s.out_of_range.clear();
             s.out_of_range.resize(self.fixed.len(), false);
         }
+        // (A sample needs no reset: every written probability and `rest` is computed anew,
+        // and the root and options never change within a run of samples.)
         for &(node, slot) in &self.probs {
             let written = match overrides.iter().find(|(n, _)| *n == node) {
                 Some(&(_, v)) => Ok(v),
@@ -619,6 +665,7 @@ impl Plan<'_> {
     /// metrics of the path being walked; each effect records the value it replaces, put back
     /// when the walk leaves its node's subtree. Memory follows the metrics plus the effects,
     /// never nodes × metrics. A node's path probability is its parent's times its own.
+    #[inline(never)]
     fn paths_and_metrics<I: Inputs, F: Faults>(
         &self,
         inputs: &mut I,
@@ -627,43 +674,34 @@ impl Plan<'_> {
     ) -> Result<(), Abort> {
         let kept = &self.shape.kept.metrics;
         let nk = kept.len();
-        let leaves = &self.shape.sets.leaves;
         if F::STRICT {
             s.effect_before.resize(self.effects.len(), 0.0);
         }
         s.state.copy_from_slice(&s.init);
-        s.undo.clear();
-        s.open.clear();
+        s.undone = 0;
         s.path[0] = 1.0;
-        let mut ord = 0;
-        let mut next_leaf = leaves.first().map_or(usize::MAX, |&l| l as usize);
         let mut total = 0.0;
-        for (i, &parent) in self.parent.iter().enumerate() {
-            // Leave the subtrees that ended before this node: their effects are undone.
-            while let Some(&(end, mark)) = s.open.last() {
-                if end as usize > i {
-                    break;
-                }
-                undo_to(&mut s.undo, &mut s.state, mark as usize);
-                s.open.pop();
-            }
+        for (i, w) in self.walk.iter().enumerate() {
+            // Effects are applied on every path, so how many of them lie above a node is
+            // fixed: undoing down to that count leaves the subtrees walked before it.
+            undo_to(&s.undo, &mut s.undone, &mut s.state, w.above as usize);
             if i > 0 {
-                s.path[i] = s.path[parent as usize] * s.cond[i];
+                s.path[i] = s.path[w.parent as usize] * s.cond[i];
             }
-            let effects = self.effects_of(i);
-            let mark = s.undo.len();
-            for e in effects.clone() {
+            for e in w.effects.0 as usize..w.effects.1 as usize {
                 let eff = &self.effects[e];
                 let v = value(&eff.slot, inputs, &s.lets, &s.state, &mut s.stack);
-                let Some(v) = settle(v, eff.slot.prog, faults)? else {
-                    continue;
+                let old = s.state[eff.metric as usize];
+                // A strict run that found a problem still records the effect, so that the
+                // counts above stay right for the problems after it.
+                let new = match settle(v, eff.slot.prog, faults)? {
+                    Some(v) => apply(eff.op, old, v),
+                    None => old,
                 };
-                let slot = &mut s.state[eff.metric as usize];
-                let old = *slot;
-                let new = apply(eff.op, old, v);
-                if new.is_finite() {
-                    *slot = new;
-                } else if F::STRICT {
+                if !new.is_finite() {
+                    if !F::STRICT {
+                        return Err(Abort);
+                    }
                     faults.report(Diagnostic::error(
                         eff.slot.prog.file,
                         eff.slot.prog.span,
@@ -673,26 +711,22 @@ impl Plan<'_> {
                         ),
                     ));
                 } else {
-                    return Err(Abort);
+                    s.state[eff.metric as usize] = new;
                 }
-                s.undo.push((eff.metric, old));
-                s.effect_values[e] = *slot;
+                s.undo[s.undone] = (eff.metric, old);
+                s.undone += 1;
+                s.effect_values[e] = s.state[eff.metric as usize];
                 if F::STRICT {
                     s.effect_before[e] = old;
                 }
             }
-            if i == next_leaf {
+            if w.leaf != u32::MAX {
+                let ord = w.leaf as usize;
                 s.leaf_prior[ord] = s.path[i];
                 total += s.path[i];
                 for (j, &m) in kept.iter().enumerate() {
                     s.leaf_metrics[ord * nk + j] = s.state[m as usize];
                 }
-                ord += 1;
-                next_leaf = leaves.get(ord).map_or(usize::MAX, |&l| l as usize);
-                // A leaf's subtree is itself: its effects end here.
-                undo_to(&mut s.undo, &mut s.state, mark);
-            } else if !effects.is_empty() {
-                s.open.push((self.subtree_end[i], mark as u32));
             }
         }
         s.leaf_total = total;
@@ -700,35 +734,40 @@ impl Plan<'_> {
     }
 
     /// Every metric's value at a node, from the values the effects on its path left in a run
-    /// (`effect_values`), starting from `init`; `path` is scratch space.
+    /// (`effect_values`), starting from `init`. The path is walked from the node up, so the
+    /// first effect met on a metric is the last applied; `seen` marks the metrics found
+    /// (scratch, one entry per metric, any values).
     pub(crate) fn metrics_at(
         &self,
         node: NodeId,
         init: &[f64],
         effect_values: &[f64],
-        path: &mut Vec<u32>,
-        out: &mut Vec<f64>,
+        seen: &mut [bool],
+        out: &mut [f64],
     ) {
-        out.clear();
-        out.extend_from_slice(init);
-        path.clear();
-        let mut n = node;
-        while n != 0 {
-            path.push(n);
-            n = self.parent[n as usize];
-        }
-        path.push(0);
-        // From the root down: an effect nearer the node overwrites one above it.
-        for &k in path.iter().rev() {
-            for e in self.effects_of(k as usize) {
-                out[self.effects[e].metric as usize] = effect_values[e];
+        out.copy_from_slice(init);
+        seen.fill(false);
+        let mut n = node as usize;
+        loop {
+            let w = &self.walk[n];
+            for e in (w.effects.0 as usize..w.effects.1 as usize).rev() {
+                let m = self.effects[e].metric as usize;
+                if !seen[m] {
+                    seen[m] = true;
+                    out[m] = effect_values[e];
+                }
             }
+            if n == 0 {
+                break;
+            }
+            n = w.parent as usize;
         }
     }
 
     /// Rolls decisions back (children before parents: best option at each decision, first
     /// on a tie; expectation at each chance node). With [`Choose::RollBack`] it then sets each
     /// option's probability and returns true: path probabilities must be walked again.
+    #[inline(never)]
     fn decide(&self, choose: Choose<'_>, s: &mut Scratch) -> bool {
         let Some((dir, obj)) = self.model.objective else {
             return false;
@@ -801,6 +840,7 @@ impl Plan<'_> {
 
     /// Conditions the leaves on the evidence. Strict: evidence of probability 0 is an error;
     /// lenient: the run carries its probability, 0 included, as its weight.
+    #[inline(never)]
     fn condition<F: Faults>(&self, faults: &mut F, s: &mut Scratch) -> Result<(), Abort> {
         let Some(inside) = &self.shape.evidence else {
             s.evidence = 1.0;
@@ -832,6 +872,7 @@ impl Plan<'_> {
     /// The forecasts, in order, under the leaf probabilities of this run: given the evidence,
     /// or before it with `prior`. An undefined forecast takes the value `undefined` returns
     /// on hearing why (NaN, or a stand-in that keeps later forecasts from failing again).
+    #[inline(never)]
     pub(crate) fn forecasts<I: Inputs>(
         &self,
         inputs: &mut I,
@@ -854,8 +895,7 @@ impl Plan<'_> {
         } else {
             leaf_post
         };
-        forecasts.clear();
-        weights.clear();
+
         let queries = &self.shape.queries;
         for (i, (kind, slot)) in self.forecasts.iter().enumerate() {
             let (result, weight) = match *kind {
@@ -879,8 +919,8 @@ impl Plan<'_> {
                 Ok(v) => v,
                 Err(e) => undefined(i, e),
             };
-            forecasts.push(v);
-            weights.push(weight);
+            forecasts[i] = v;
+            weights[i] = weight;
         }
     }
 

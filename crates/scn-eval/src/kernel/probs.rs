@@ -12,10 +12,13 @@ use crate::model::ProbDef;
 /// Slack allowed on sums of sibling probabilities.
 pub(crate) const SUM_TOLERANCE: f64 = 1e-9;
 
-/// A set of sibling branches: `kids[start..end]` of the plan, and the one with `rest`.
+/// A set of sibling branches: `kids[start..end]` of the plan, in order, with the one with
+/// `rest` (if any) left out, and that one.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Group {
     pub parent: u32,
+    /// The first sibling, `rest` or not: errors point at it.
+    pub first: u32,
     pub start: u32,
     pub end: u32,
     pub rest: Option<u32>,
@@ -25,6 +28,7 @@ impl Plan<'_> {
     /// Completes `cond` (written probabilities already in place): `rest`s, then the sums.
     /// `out_of_range` marks written probabilities the strict check has already reported, so
     /// their sums are not reported again.
+    #[inline(never)]
     pub(super) fn complete<F: Faults>(
         &self,
         cond: &mut [f64],
@@ -34,7 +38,7 @@ impl Plan<'_> {
     ) -> Result<(), Abort> {
         for g in &self.groups {
             let kids = &self.kids[g.start as usize..g.end as usize];
-            // `rest` is still 0 here, so this is the sum of the others.
+            // The sum of the siblings other than `rest`, in order.
             let mut sum = 0.0;
             for &c in kids {
                 sum += cond[c as usize];
@@ -62,7 +66,7 @@ impl Plan<'_> {
                 return Err(Abort);
             }
             *adjusted = true;
-            for &c in kids {
+            for &c in kids.iter().chain(&g.rest) {
                 cond[c as usize] /= total;
             }
         }
@@ -103,9 +107,9 @@ impl Plan<'_> {
                 "make them add up to 1, or give one branch `p = rest`",
             ),
         };
-        let first = &model.nodes[kids[0] as usize];
+        let first = &model.nodes[g.first as usize];
         let mut d = Diagnostic::error(first.file, first.prob_span, message).with_help(help);
-        for &c in kids.iter().skip(1).filter(|&&c| Some(c) != g.rest) {
+        for &c in kids.iter().filter(|&&c| c != g.first) {
             let n = &model.nodes[c as usize];
             d.labels.push(Label {
                 file: n.file,

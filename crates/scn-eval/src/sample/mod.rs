@@ -199,21 +199,31 @@ fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R +
     }
 }
 
-/// One block's kept samples, row by row.
+/// One block's kept samples (those of weight above 0), column by column: each figure's
+/// values are written straight into a slice of their own, so that summaries read
+/// contiguous memory and a sample costs no pushes.
 #[derive(Default)]
 struct Block {
-    /// Evidence weight of each kept sample (empty without evidence).
-    weight: Vec<f64>,
-    forecasts: Vec<f64>,
-    /// Condition weights of the conditional forecasts only.
-    cond_weights: Vec<f64>,
-    outcomes: Vec<f64>,
+    /// Samples written.
+    used: usize,
+    /// Room per column.
+    cap: usize,
+    /// The columns, `cap` values each: forecasts, then the conditional forecasts' condition
+    /// weights, then metric outcomes, then (under evidence) the evidence weight.
+    cols: Vec<f64>,
+    /// Each decision's best option, `cap` per decision.
     best: Vec<u32>,
     rows: Rows,
     kept: u64,
     adjusted: u64,
     dropped: u64,
     impossible: u64,
+}
+
+impl Block {
+    fn column(&self, c: usize) -> &[f64] {
+        &self.cols[c * self.cap..c * self.cap + self.used]
+    }
 }
 
 /// Samples an evaluated model. `Err` when the evidence has probability 0 in every sample.
@@ -227,6 +237,10 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
     );
     let evidence = ev.shape().evidence.is_some();
     let conditional: Vec<usize> = (0..f).filter(|&i| plan.is_conditional(i)).collect();
+    let nc = conditional.len();
+    // Column numbers in a block.
+    let (cond_col, outcome_col, weight_col) = (f, f + nc, f + nc + k);
+    let ncols = weight_col + usize::from(evidence);
     let choices: Vec<NodeId> = ev.decisions().iter().map(|d| d.choice).collect();
     // The point evaluation has checked every constant distribution already.
     let samplers: Vec<Sampler> = model
@@ -236,14 +250,14 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
         .collect();
     let blocks = opts.samples.div_ceil(BLOCK);
     let run_block = |b: u64| -> Block {
-        let count = BLOCK.min(opts.samples - b * BLOCK);
+        let count = BLOCK.min(opts.samples - b * BLOCK) as usize;
         let mut rng = draw::block_rng(opts.seed, b);
         let mut s = plan.scratch();
-        let (mut outcome, mut path) = (Vec::with_capacity(k), Vec::new());
+        let (mut outcome, mut seen) = (vec![0.0; k], vec![false; k]);
         let mut out = Block {
-            forecasts: Vec::with_capacity(count as usize * f),
-            outcomes: Vec::with_capacity(count as usize * k),
-            best: Vec::with_capacity(count as usize * d),
+            cap: count,
+            cols: vec![0.0; ncols * count],
+            best: vec![0; d * count],
             ..Block::default()
         };
         for _ in 0..count {
@@ -279,22 +293,31 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
                 out.rows.forecasts.extend_from_slice(&s.forecasts);
                 out.rows.forecast_weights.extend_from_slice(&s.weights);
             }
-            if evidence {
-                out.weight.push(s.evidence);
+            let (i, cap) = (out.used, out.cap);
+            for (c, &v) in s.forecasts.iter().enumerate() {
+                out.cols[c * cap + i] = v;
             }
-            out.forecasts.extend_from_slice(&s.forecasts);
-            out.cond_weights
-                .extend(conditional.iter().map(|&i| s.weights[i]));
-            out.best.extend_from_slice(&s.best);
+            for (j, &c) in conditional.iter().enumerate() {
+                out.cols[(cond_col + j) * cap + i] = s.weights[c];
+            }
+            if evidence {
+                out.cols[weight_col * cap + i] = s.evidence;
+            }
+            for (j, &b) in s.best.iter().enumerate() {
+                out.best[j * cap + i] = b;
+            }
             if k > 0 {
                 let pick = draw_leaf(&plan, &s, inputs.rng.random::<f64>());
                 let leaf = plan.shape.sets.leaves[pick];
-                plan.metrics_at(leaf, &s.init, &s.effect_values, &mut path, &mut outcome);
-                out.outcomes.extend_from_slice(&outcome);
+                plan.metrics_at(leaf, &s.init, &s.effect_values, &mut seen, &mut outcome);
+                for (j, &v) in outcome.iter().enumerate() {
+                    out.cols[(outcome_col + j) * cap + i] = v;
+                }
             }
+            out.used += 1;
         }
         if let Some(p) = opts.progress {
-            p.fetch_add(count, Ordering::Relaxed);
+            p.fetch_add(count as u64, Ordering::Relaxed);
         }
         out
     };
@@ -312,16 +335,9 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
     // whatever thread ran which block.
     let kept: u64 = results.iter().map(|b| b.kept).sum();
     let impossible: u64 = results.iter().map(|b| b.impossible).sum();
-    let weights: Option<Vec<f64>> = evidence.then(|| {
-        results
-            .iter()
-            .flat_map(|b| b.weight.iter().copied())
-            .collect()
-    });
-    if let Some(w) = &weights
-        && kept > 0
-        && w.iter().all(|&x| x <= 0.0)
-    {
+    let gather = |c: usize| results.iter().flat_map(move |b| b.column(c).iter().copied());
+    let weights: Option<Vec<f64>> = evidence.then(|| gather(weight_col).collect());
+    if evidence && kept > 0 && kept == impossible {
         let e = &model.events[model.observe[0] as usize];
         return Err(vec![Diagnostic::error(
             e.file,
@@ -330,32 +346,19 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
         )]);
     }
     let column = |c: usize| -> Figure {
-        if c < f {
-            let values = results
-                .iter()
-                .flat_map(|b| b.forecasts.iter().skip(c).step_by(f.max(1)).copied());
-            let cond = conditional.iter().position(|&i| i == c).map(|j| {
-                let w = conditional.len();
-                results
-                    .iter()
-                    .flat_map(move |b| b.cond_weights.iter().skip(j).step_by(w).copied())
-            });
-            match (weights.as_deref(), cond) {
-                (None, None) => figure_plain(values),
-                (Some(w), None) => figure_weighted(values.zip(w.iter().copied())),
-                (None, Some(cw)) => figure_weighted(values.zip(cw)),
-                (Some(w), Some(cw)) => {
-                    figure_weighted(values.zip(w.iter().zip(cw).map(|(a, b)| a * b)))
-                }
-            }
+        let (values, cond) = if c < f {
+            let cond = conditional.iter().position(|&i| i == c);
+            (c, cond.map(|j| cond_col + j))
         } else {
-            let j = c - f;
-            let values = results
-                .iter()
-                .flat_map(|b| b.outcomes.iter().skip(j).step_by(k.max(1)).copied());
-            match weights.as_deref() {
-                None => figure_plain(values),
-                Some(w) => figure_weighted(values.zip(w.iter().copied())),
+            (outcome_col + (c - f), None)
+        };
+        let values = gather(values);
+        match (weights.as_deref(), cond) {
+            (None, None) => figure_plain(values),
+            (Some(w), None) => figure_weighted(values.zip(w.iter().copied())),
+            (None, Some(cw)) => figure_weighted(values.zip(gather(cw))),
+            (Some(w), Some(cw)) => {
+                figure_weighted(values.zip(w.iter().zip(gather(cw)).map(|(a, b)| a * b)))
             }
         }
     };
@@ -364,16 +367,13 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
         (0..f + k).into_par_iter().map(column).collect::<Vec<_>>()
     });
     let metrics = figures.split_off(f);
-    let optimal_share = ev
-        .decisions()
-        .iter()
-        .enumerate()
-        .map(|(j, dec)| {
-            let mut mass = vec![0.0; dec.options.len()];
+    let optimal_share = (0..d)
+        .map(|j| {
+            let mut mass = vec![0.0; ev.decisions()[j].options.len()];
             let mut total = 0.0;
             let mut s = 0;
             for b in &results {
-                for &best in b.best.iter().skip(j).step_by(d) {
+                for &best in &b.best[j * b.cap..j * b.cap + b.used] {
                     let w = weights.as_ref().map_or(1.0, |w| w[s]);
                     mass[best as usize] += w;
                     total += w;
@@ -450,29 +450,22 @@ fn figure_weighted(pairs: impl Iterator<Item = (f64, f64)>) -> Figure {
 
 /// One leaf drawn with this sample's probabilities (given the evidence), from a uniform `u`.
 fn draw_leaf(plan: &Plan<'_>, s: &Scratch, u: f64) -> usize {
-    let probs: &[f64] = if plan.shape.evidence.is_some() {
-        &s.leaf_post
+    let (probs, total): (&[f64], f64) = if plan.shape.evidence.is_some() {
+        (&s.leaf_post, 1.0)
     } else {
-        &s.leaf_prior
-    };
-    // Without evidence the leaves sum to 1 up to rounding: scale by their actual sum.
-    let total = if plan.shape.evidence.is_some() {
-        1.0
-    } else {
-        s.leaf_total
+        // Without evidence the leaves sum to 1 up to rounding: scale by their actual sum.
+        (&s.leaf_prior, s.leaf_total)
     };
     let u = u * total;
     let mut acc = 0.0;
-    // Rounding can leave u just above the last sum: fall back to the last possible leaf.
-    let mut pick = probs.iter().rposition(|&p| p > 0.0).unwrap_or(0);
     for (o, &p) in probs.iter().enumerate() {
         acc += p;
         if u < acc && p > 0.0 {
-            pick = o;
-            break;
+            return o;
         }
     }
-    pick
+    // Rounding can leave u just above the last sum: the last possible leaf.
+    probs.iter().rposition(|&p| p > 0.0).unwrap_or(0)
 }
 
 /// Appends a sample's weight, lets and option values to the rows.
