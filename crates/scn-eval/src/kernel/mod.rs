@@ -592,7 +592,6 @@ impl Plan<'_> {
         self.condition(faults, s)
     }
 
-    #[inline(never)]
     fn lets_and_inits<I: Inputs, F: Faults>(
         &self,
         inputs: &mut I,
@@ -618,7 +617,6 @@ impl Plan<'_> {
     }
 
     /// Written probabilities, then `rest`s and sums. Options keep 1 until decided.
-    #[inline(never)]
     fn probabilities<I: Inputs, F: Faults>(
         &self,
         inputs: &mut I,
@@ -665,7 +663,6 @@ impl Plan<'_> {
     /// metrics of the path being walked; each effect records the value it replaces, put back
     /// when the walk leaves its node's subtree. Memory follows the metrics plus the effects,
     /// never nodes × metrics. A node's path probability is its parent's times its own.
-    #[inline(never)]
     fn paths_and_metrics<I: Inputs, F: Faults>(
         &self,
         inputs: &mut I,
@@ -767,7 +764,6 @@ impl Plan<'_> {
     /// Rolls decisions back (children before parents: best option at each decision, first
     /// on a tie; expectation at each chance node). With [`Choose::RollBack`] it then sets each
     /// option's probability and returns true: path probabilities must be walked again.
-    #[inline(never)]
     fn decide(&self, choose: Choose<'_>, s: &mut Scratch) -> bool {
         let Some((dir, obj)) = self.model.objective else {
             return false;
@@ -840,7 +836,6 @@ impl Plan<'_> {
 
     /// Conditions the leaves on the evidence. Strict: evidence of probability 0 is an error;
     /// lenient: the run carries its probability, 0 included, as its weight.
-    #[inline(never)]
     fn condition<F: Faults>(&self, faults: &mut F, s: &mut Scratch) -> Result<(), Abort> {
         let Some(inside) = &self.shape.evidence else {
             s.evidence = 1.0;
@@ -872,7 +867,6 @@ impl Plan<'_> {
     /// The forecasts, in order, under the leaf probabilities of this run: given the evidence,
     /// or before it with `prior`. An undefined forecast takes the value `undefined` returns
     /// on hearing why (NaN, or a stand-in that keeps later forecasts from failing again).
-    #[inline(never)]
     pub(crate) fn forecasts<I: Inputs>(
         &self,
         inputs: &mut I,

@@ -28,7 +28,6 @@ impl Plan<'_> {
     /// Completes `cond` (written probabilities already in place): `rest`s, then the sums.
     /// `out_of_range` marks written probabilities the strict check has already reported, so
     /// their sums are not reported again.
-    #[inline(never)]
     pub(super) fn complete<F: Faults>(
         &self,
         cond: &mut [f64],
