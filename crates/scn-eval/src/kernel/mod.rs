@@ -400,7 +400,7 @@ impl<I: Inputs> Env for KEnv<'_, I> {
     ) -> Result<f64, EvalError> {
         self.inputs
             .dist(kind, args)
-            .map_err(|message| EvalError { span, message })
+            .map_err(|message| EvalError::new(span, message))
     }
 
     fn const_dist(&mut self, i: u32, span: Span) -> Result<f64, EvalError> {
@@ -411,10 +411,10 @@ impl<I: Inputs> Env for KEnv<'_, I> {
 /// A ratio's value; a condition of probability 0 makes it undefined.
 fn quotient(r: Ratio, span: Span) -> Result<f64, EvalError> {
     if r.den <= 0.0 {
-        return Err(EvalError {
+        return Err(EvalError::new(
             span,
-            message: "the condition after `|` has probability 0, so this is undefined".into(),
-        });
+            "the condition after `|` has probability 0, so this is undefined",
+        ));
     }
     Ok(r.num / r.den)
 }
@@ -427,7 +427,7 @@ fn const_value<I: Inputs>(inputs: &mut I, i: u32, span: Span) -> Result<f64, Eva
         return Ok(v);
     }
     match inputs.const_dist_error(i) {
-        Some(message) => Err(EvalError { span, message }),
+        Some(message) => Err(EvalError::new(span, message)),
         None => finite(v, span),
     }
 }
@@ -436,10 +436,10 @@ fn finite(v: f64, span: Span) -> Result<f64, EvalError> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(EvalError {
+        Err(EvalError::new(
             span,
-            message: format!("this evaluates to {v}, not a finite number"),
-        })
+            format!("this evaluates to {v}, not a finite number"),
+        ))
     }
 }
 
@@ -472,7 +472,10 @@ fn value<I: Inputs>(
 }
 
 fn diag(p: &Program, e: EvalError) -> Diagnostic {
-    Diagnostic::error(p.file, e.span, e.message)
+    {
+        let (span, message) = e.into_parts();
+        Diagnostic::error(p.file, span, message)
+    }
 }
 
 /// A value of the tree: a lenient run stops at the first failure; a strict one reports it and
