@@ -27,6 +27,7 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+mod describe;
 mod dist;
 mod eval;
 mod functions;
@@ -39,6 +40,7 @@ mod program;
 mod resolve;
 mod sample;
 
+pub use describe::{Distribution, ForecastShape, LetShape};
 pub use dist::DistKind;
 pub use eval::{
     Decision, Evaluation, ExpectOutcome, ForecastView, LetView, MetricView, NodeView, OptionValue,
