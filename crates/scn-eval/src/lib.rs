@@ -48,7 +48,7 @@ pub use eval::{
 };
 pub use functions::{Arity, reference_markdown as function_reference};
 pub use load::{Loaded, load};
-pub use manifest::{MANIFEST_NAME, Manifest};
+pub use manifest::{Defaults, MANIFEST_NAME, Manifest};
 pub use model::Model;
 pub use plugin::{Plugin, Plugins, Signature, Value};
 pub use resolve::{resolve, resolve_given, resolve_scenario};

@@ -8,7 +8,10 @@ mod test;
 use scn_dsl::{Diagnostic, SourceMap};
 
 use crate::args::{Cli, Command};
+use crate::config::{Output, ReportConfig};
 use crate::input::ReadError;
+use crate::output::write_atomic;
+use crate::report::Report;
 use crate::{Exit, Io};
 
 pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
@@ -44,5 +47,39 @@ pub(crate) fn report_read_error(e: ReadError, io: &mut Io<'_>) -> Exit {
             let (map, d) = *boxed;
             report(&[d], &map, io)
         }
+    }
+}
+
+/// Writes a report where its configuration says: standard output, or a file written
+/// atomically.
+pub(crate) fn deliver(report: &Report<'_>, config: &ReportConfig, io: &mut Io<'_>) -> Exit {
+    let renderer = config.format.renderer();
+    match &config.output {
+        Output::File(path) => {
+            let mut buf = Vec::new();
+            match renderer
+                .render(report, &mut buf)
+                .and_then(|()| write_atomic(path, &buf))
+            {
+                Ok(()) => Exit::Ok,
+                Err(e) => {
+                    let _ = writeln!(
+                        io.stderr,
+                        "scn: error: cannot write {}: {e}",
+                        path.display()
+                    );
+                    Exit::Usage
+                }
+            }
+        }
+        Output::Stdout => match renderer.render(report, io.stdout) {
+            Ok(()) => Exit::Ok,
+            // A reader that stopped early (`| head`) is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+            Err(e) => {
+                let _ = writeln!(io.stderr, "scn: error: cannot write the report: {e}");
+                Exit::Usage
+            }
+        },
     }
 }
