@@ -14,8 +14,6 @@ use crate::report::{Format, Numbers};
 /// How to evaluate a scenario and report on it.
 #[derive(Clone, Debug)]
 pub(crate) struct EvalConfig {
-    /// The scenario file; `-` is standard input.
-    pub file: PathBuf,
     /// Events to condition on, as written (`--given`).
     pub givens: Vec<String>,
     /// Monte Carlo, when asked for (`--samples` above 0).
@@ -85,7 +83,6 @@ impl EvalConfig {
             _ => Output::Stdout,
         };
         Ok(EvalConfig {
-            file: args.file.clone(),
             givens: args.given.clone(),
             sampling,
             report: ReportConfig {

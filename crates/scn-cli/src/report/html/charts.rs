@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use scn_eval::Summary;
 
 use super::{esc, px};
-use crate::report::approx;
-use crate::report::{Report, num, pct};
+use crate::report::model::metrics::Metric;
+use crate::report::number::{Measure, Numbers};
 
 /// Bins across the range of values.
 const BINS: usize = 24;
@@ -21,13 +21,9 @@ const RIGHT: f64 = 14.0;
 const TOP: f64 = 32.0;
 const BOTTOM: f64 = 26.0;
 
-pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: &mut String) {
-    let entries: Vec<(f64, f64)> =
-        r.ev.leaves()
-            .iter()
-            .map(|&l| (r.metric_at(l, m), r.prob(l)))
-            .filter(|&(_, p)| p > 0.0)
-            .collect();
+/// `entries` is the metric's value on each path of probability above 0, with that probability.
+pub(super) fn histogram(metric: &Metric, entries: &[(f64, f64)], n: Numbers, s: &mut String) {
+    let sampled = metric.outcome.as_ref();
     if entries.is_empty() {
         return;
     }
@@ -36,7 +32,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &(v, _)| {
             (lo.min(v), hi.max(v))
         });
-    let expected = r.ev.metrics().nth(m).map_or(0.0, |v| v.expected);
+    let expected = metric.expected;
     // One value on every path: centre it in a range of its own size (or ±1 around 0).
     let (mut lo, mut hi) = if vhi > vlo {
         (vlo, vhi)
@@ -56,7 +52,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
     // Half a bin each side, so the extreme bars are drawn whole.
     (lo, hi) = (lo.min(vlo - bin_w / 2.0), hi.max(vhi + bin_w / 2.0));
     let mut mass = [0.0; BINS];
-    for &(v, p) in &entries {
+    for &(v, p) in entries {
         let i = if vhi > vlo {
             (((v - vlo) / bin_w).floor() as usize).min(BINS - 1)
         } else {
@@ -67,12 +63,12 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
     let top = mass.iter().copied().fold(0.0, f64::max);
     let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (W - LEFT - RIGHT);
     // A "%" metric holds fractions (`= 18%` is 0.18): its axis reads in percent.
-    let percent = r.ev.model().metrics[m].unit.as_deref() == Some("%");
+    let percent = metric.measure == Measure::Percent;
     let value = |v: f64| {
         if percent {
-            format!("{}%", approx(v * 100.0))
+            format!("{}%", n.num(v * 100.0))
         } else {
-            approx(v)
+            n.num(v)
         }
     };
     let y = |p: f64| TOP + (1.0 - p / top) * (H - TOP - BOTTOM);
@@ -80,7 +76,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
     let _ = writeln!(
         s,
         "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"Distribution of {} over paths\">",
-        esc(&r.ev.model().metrics[m].name)
+        esc(&metric.id)
     );
     if let Some(q) = sampled {
         // A bracket above the bars: shading the plot would hide them when the interval
@@ -105,7 +101,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
         let label = if top >= 0.03 {
             format!("{:.0}%", t * 100.0)
         } else {
-            pct(t)
+            n.prob(t)
         };
         let _ = writeln!(
             s,
@@ -135,7 +131,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
             px(y(p)),
             px((xb - xa - 2.0).max(1.5)),
             px(H - BOTTOM - y(p)),
-            pct(p)
+            n.prob(p)
         );
     }
     for t in nice_ticks(lo, hi, 5) {
@@ -165,9 +161,9 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
         px(TOP + 9.0),
         if right { "end" } else { "start" },
         if percent {
-            format!("{}%", num(expected * 100.0))
+            format!("{}%", n.num(expected * 100.0))
         } else {
-            num(expected)
+            n.num(expected)
         },
         yb = px(H - BOTTOM)
     );
@@ -175,7 +171,7 @@ pub(super) fn histogram(r: &Report<'_>, m: usize, sampled: Option<&Summary>, s: 
 
 /// A forecast's point value against its sampled 90% interval, on a probability scale when
 /// every number is a probability.
-pub(super) fn interval_bar(value: f64, q: &Summary, s: &mut String) {
+pub(super) fn interval_bar(value: f64, q: &Summary, n: Numbers, s: &mut String) {
     const BW: f64 = 150.0;
     const BH: f64 = 16.0;
     let all = [value, q.p05, q.p50, q.p95];
@@ -199,10 +195,10 @@ pub(super) fn interval_bar(value: f64, q: &Summary, s: &mut String) {
          <rect class=\"range\" x=\"{}\" y=\"4\" width=\"{}\" height=\"8\" rx=\"2\"/>\
          <line class=\"median\" x1=\"{xm}\" x2=\"{xm}\" y1=\"2\" y2=\"14\"/>\
          <circle class=\"point\" cx=\"{}\" cy=\"8\" r=\"3.5\"/></svg>",
-        num(value),
-        approx(q.p05),
-        approx(q.p95),
-        approx(q.p50),
+        n.num(value),
+        n.num(q.p05),
+        n.num(q.p95),
+        n.num(q.p50),
         px(BW - 4.0),
         px(x(q.p05)),
         px((x(q.p95) - x(q.p05)).max(1.0)),

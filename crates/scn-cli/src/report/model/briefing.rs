@@ -67,6 +67,7 @@ impl Briefing {
             paths: paths
                 .leaves
                 .iter()
+                .filter(|&&leaf| paths.ev().node(leaf).probability > 0.0)
                 .take(LIKELY_PATHS)
                 .map(|&leaf| LikelyPath {
                     probability: paths.ev().node(leaf).probability,

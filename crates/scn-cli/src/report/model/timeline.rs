@@ -41,8 +41,6 @@ pub(crate) struct Timeline {
 pub(crate) struct Series {
     /// The tag's name, without `#`.
     pub tag: String,
-    /// True when a forecast asks about it.
-    pub asked: bool,
     /// (date, P(#tag by date)) at each date where it rises.
     pub steps: Vec<(Date, f64)>,
     /// The probability of leaves under a tagged node that has no date.
@@ -91,7 +89,7 @@ impl Timeline {
             }
         }
         let mut series: Vec<Series> = (0..model.tags.len())
-            .map(|t| tag_series(ev, t, asked.contains(&(t as u32))))
+            .map(|t| tag_series(ev, t))
             .collect();
         // Asked-about tags in the order forecasts name them; the rest by probability, ties
         // in the order the tags first appear.
@@ -160,7 +158,7 @@ fn range(model: &Model) -> Option<(Date, Date)> {
     (end > start).then_some((start, end))
 }
 
-fn tag_series(ev: &Evaluation, tag: usize, asked: bool) -> Series {
+fn tag_series(ev: &Evaluation, tag: usize) -> Series {
     let model = ev.model();
     let nodes = &model.nodes;
     let n = nodes.len();
@@ -203,7 +201,6 @@ fn tag_series(ev: &Evaluation, tag: usize, asked: bool) -> Series {
     }
     Series {
         tag: model.tags[tag].clone(),
-        asked,
         steps,
         undated,
     }

@@ -17,8 +17,6 @@ pub(crate) struct Tree<'a> {
 
 /// What a node shows.
 pub(crate) struct TreeNode<'a> {
-    /// Its index.
-    pub k: NodeId,
     /// Its id (empty for the root).
     pub id: &'a str,
     /// Its label, defaulting to its id.
@@ -47,8 +45,6 @@ pub(crate) struct TreeNode<'a> {
     pub notes: &'a [String],
     /// The ids of the sources it cites.
     pub cites: Vec<&'a str>,
-    /// Its children, in source order.
-    pub children: usize,
     /// Nodes below it.
     pub descendants: usize,
 }
@@ -86,8 +82,6 @@ pub(crate) enum Item {
 
 /// Children of a node left out of a selection.
 pub(crate) struct Fold {
-    /// Their parent.
-    pub parent: NodeId,
     /// The depth they stand at.
     pub depth: u32,
     /// Nodes left out, with their subtrees.
@@ -102,11 +96,6 @@ impl<'a> Tree<'a> {
             ev,
             evidence: ev.evidence().is_some(),
         }
-    }
-
-    /// Nodes, root included.
-    pub(crate) fn len(&self) -> usize {
-        self.ev.model().nodes.len()
     }
 
     /// Node `k`.
@@ -127,7 +116,6 @@ impl<'a> Tree<'a> {
             State::Open
         };
         TreeNode {
-            k,
             id: &node.id,
             label: if k == 0 { "Now" } else { node.label() },
             path: model.path_of(k),
@@ -150,7 +138,6 @@ impl<'a> Tree<'a> {
                 .iter()
                 .map(|&c| model.sources[c as usize].id.as_str())
                 .collect(),
-            children: node.children.len(),
             descendants: node.subtree_end as usize - k as usize - 1,
         }
     }
@@ -180,7 +167,6 @@ impl<'a> Tree<'a> {
                 });
             if count > 0 {
                 items.push(Item::Fold(Fold {
-                    parent: k as NodeId,
                     depth: nodes[k].depth + 1,
                     nodes: count,
                     probability: p,

@@ -117,7 +117,11 @@ fn lead(f: &Forecast, n: Numbers) -> (String, &'static str) {
 }
 
 fn briefing(b: &Briefing, n: Numbers, out: &mut Vec<String>) {
-    out.push("Bottom line".into());
+    out.push(if b.sampled {
+        "Bottom line (sampled means)".into()
+    } else {
+        "Bottom line".into()
+    });
     if !b.headlines.is_empty() {
         let mut t = Table::new(&[Align::Right, Align::Left, Align::Left]);
         for f in &b.headlines {
