@@ -16,9 +16,9 @@ use crate::report::number::{Measure, Numbers};
 const BINS: usize = 24;
 const W: f64 = 480.0;
 const H: f64 = 200.0;
-const LEFT: f64 = 50.0;
+const LEFT: f64 = 54.0;
 const RIGHT: f64 = 14.0;
-const TOP: f64 = 32.0;
+const TOP: f64 = 36.0;
 const BOTTOM: f64 = 26.0;
 
 /// `entries` is the metric's value on each path of probability above 0, with that probability.
@@ -85,9 +85,9 @@ pub(super) fn histogram(metric: &Metric, entries: &[(f64, f64)], n: Numbers, s: 
         let _ = writeln!(
             s,
             "<g class=\"band\"><title>sampled 90% outcome interval: {} – {}, median {}</title>\
-             <rect x=\"{}\" y=\"17\" width=\"{}\" height=\"6\" rx=\"3\"/>\
-             <line x1=\"{xm}\" x2=\"{xm}\" y1=\"14\" y2=\"26\"/>\
-             <text class=\"tick\" x=\"{}\" y=\"11\" text-anchor=\"middle\">sampled 90% outcome</text></g>",
+             <rect x=\"{}\" y=\"22\" width=\"{}\" height=\"6\" rx=\"3\"/>\
+             <line x1=\"{xm}\" x2=\"{xm}\" y1=\"19\" y2=\"31\"/>\
+             <text class=\"tick\" x=\"{}\" y=\"16\" text-anchor=\"middle\">sampled 90% outcome</text></g>",
             value(q.p05),
             value(q.p95),
             value(q.p50),

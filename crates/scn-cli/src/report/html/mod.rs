@@ -434,18 +434,26 @@ fn assumptions(a: &Assumptions, n: Numbers, s: &mut String) {
     s.push_str("</section>\n");
 }
 
+/// Metric columns beside a path before they move to a table of their own: each needs the
+/// width of its longest word.
+const PATH_METRICS: usize = 3;
+
 fn paths(p: &Paths<'_>, n: Numbers, s: &mut String) {
+    let rows: Vec<_> = p.top().collect();
+    let apart = p.columns.len() > PATH_METRICS;
     s.push_str("<section id=\"paths\">\n<h2>Most likely paths</h2>\n<table class=\"stack paths\">\n");
     s.push_str("<thead><tr><th class=\"num\">#</th><th>Probability</th>");
     if p.evidence {
         s.push_str("<th class=\"num\">Prior</th>");
     }
     s.push_str(if p.dated { "<th>Path</th><th>Date</th>" } else { "<th>Path</th>" });
-    for c in &p.columns {
-        let _ = write!(s, "<th class=\"num\">{}</th>", with_unit(c.name(), &c.measure));
+    if !apart {
+        for c in &p.columns {
+            let _ = write!(s, "<th class=\"num\">{}</th>", with_unit(c.name(), &c.measure));
+        }
     }
     s.push_str("</tr></thead>\n<tbody>\n");
-    for row in p.top() {
+    for row in &rows {
         let _ = write!(
             s,
             "<tr><td class=\"num rank\">{}</td><td class=\"prob\" data-label=\"Probability\">{}{}</td>",
@@ -468,21 +476,25 @@ fn paths(p: &Paths<'_>, n: Numbers, s: &mut String) {
                 row.date.map(|d| d.to_string()).unwrap_or_default()
             );
         }
-        for (c, &v) in p.columns.iter().zip(&row.metrics) {
-            // On a phone the header is gone: the cell's label says the unit.
-            let _ = write!(
-                s,
-                "<td class=\"num\" data-label=\"{}\">{}</td>",
-                esc(&match c.measure.unit() {
-                    Some(u) => format!("{} ({u})", c.name()),
-                    None => c.name().to_owned(),
-                }),
-                esc(&n.value(v, &c.measure))
-            );
+        if !apart {
+            metric_cells(p, &row.metrics, n, s);
         }
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody></table>\n");
+    if apart && !rows.is_empty() {
+        s.push_str("<h3>Metrics on these paths</h3>\n<table class=\"stack\">\n<thead><tr><th class=\"num\">#</th>");
+        for c in &p.columns {
+            let _ = write!(s, "<th class=\"num\">{}</th>", with_unit(c.name(), &c.measure));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for row in &rows {
+            let _ = write!(s, "<tr><td class=\"num title\">path {}</td>", row.rank);
+            metric_cells(p, &row.metrics, n, s);
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody></table>\n");
+    }
     if let Some((count, mass)) = p.rest() {
         let _ = writeln!(
             s,
@@ -491,6 +503,22 @@ fn paths(p: &Paths<'_>, n: Numbers, s: &mut String) {
         );
     }
     s.push_str("</section>\n");
+}
+
+/// A path's metric values, one cell each; on a phone, where the header is gone, each cell's
+/// label names the metric and its unit.
+fn metric_cells(p: &Paths<'_>, values: &[f64], n: Numbers, s: &mut String) {
+    for (c, &v) in p.columns.iter().zip(values) {
+        let _ = write!(
+            s,
+            "<td class=\"num\" data-label=\"{}\">{}</td>",
+            esc(&match c.measure.unit() {
+                Some(u) => format!("{} ({u})", c.name()),
+                None => c.name().to_owned(),
+            }),
+            esc(&n.value(v, &c.measure))
+        );
+    }
 }
 
 fn metrics(m: &Metrics<'_>, n: Numbers, s: &mut String) {

@@ -18,9 +18,9 @@ use crate::report::number::Numbers;
 
 const W: f64 = 560.0;
 const H: f64 = 250.0;
-const LEFT: f64 = 50.0;
+const LEFT: f64 = 54.0;
 const RIGHT: f64 = 14.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 18.0;
 const BOTTOM: f64 = 28.0;
 /// The widest a stem number's character gets, in drawing units: the phone's type (see the
 /// stylesheet, 15 units) at about 0.62 em a digit.
@@ -155,14 +155,15 @@ fn caps(t: &Timeline, n: Numbers, s: &mut String) {
         );
     }
     if t.stems.len() > STEMS_DRAWN {
-        let rest: f64 = t.stems[STEMS_DRAWN..].iter().map(|st| st.probability).sum();
+        // Sorted by probability: the first left out is the most probable of them.
+        let top = t.stems[STEMS_DRAWN].probability;
         let _ = writeln!(
             s,
             "<p class=\"note\">{STEMS_DRAWN} of {} dated branches drawn: the most probable. The \
-             other {} hold {} of the paths between them; the table below names them.</p>",
+             other {}, none above {}, are named in the table of dated branches.</p>",
             t.stems.len(),
             t.stems.len() - STEMS_DRAWN,
-            esc(&n.prob(rest.min(1.0)))
+            esc(&n.prob(top))
         );
     }
 }
@@ -181,7 +182,7 @@ fn tags_table(t: &Timeline, n: Numbers, s: &mut String) {
         return;
     }
     let dates = t.table_dates();
-    s.push_str("<table class=\"stack\">\n<thead><tr><th>Tag</th>");
+    s.push_str("<h3>Tagged events by date</h3>\n<table class=\"stack\">\n<thead><tr><th>Tag</th>");
     for d in &dates {
         let _ = write!(s, "<th class=\"num\">by {d}</th>");
     }
@@ -204,7 +205,7 @@ fn stems_table(t: &Timeline, drawn: &[&Stem], n: Numbers, s: &mut String) {
     if t.stems.is_empty() {
         return;
     }
-    s.push_str("<table class=\"stack stems\">\n<thead><tr><th class=\"num\">#</th><th>Date</th><th>Dated branch</th><th class=\"num\">Probability</th></tr></thead>\n<tbody>\n");
+    s.push_str("<h3>Dated branches</h3>\n<table class=\"stack stems\">\n<thead><tr><th class=\"num\">#</th><th>Date</th><th>Dated branch</th><th class=\"num\">Probability</th></tr></thead>\n<tbody>\n");
     // The drawn stems by their number, then the rest by probability.
     let mut rows: Vec<(String, &Stem)> = drawn
         .iter()

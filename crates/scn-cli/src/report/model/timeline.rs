@@ -137,12 +137,13 @@ impl Timeline {
         drawn
     }
 
-    /// The dates a table of tags shows: each year's end between the start and the end,
-    /// then the end; at most [`TABLE_DATES`], the last ones kept.
+    /// The dates a table of tags shows: each year's end at least a quarter after the start
+    /// and before the end, then the end; at most [`TABLE_DATES`], the last ones kept.
     pub(crate) fn table_dates(&self) -> Vec<Date> {
+        let first = self.start.day_number() + 90;
         let mut dates: Vec<Date> = (self.start.year()..self.end.year())
             .filter_map(|y| Date::from_ymd(y, 12, 31).ok())
-            .filter(|&d| d > self.start && d < self.end)
+            .filter(|&d| d.day_number() >= first && d < self.end)
             .collect();
         dates.push(self.end);
         let skip = dates.len().saturating_sub(TABLE_DATES);
