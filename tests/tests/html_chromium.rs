@@ -179,7 +179,10 @@ fn with_layout_check(html: &str) -> String {
 /// A page showing `page` in a frame `width` px wide; with `listen`, it also writes what the
 /// framed page posts to it into a `<pre id="layout-check">`.
 fn framed(page: &Path, width: u32, height: u32, listen: bool) -> String {
-    let name = page.file_name().and_then(|n| n.to_str()).expect("a file name");
+    let name = page
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name");
     let script = if listen {
         "<script>addEventListener('message', function (e) { var p = document.createElement('pre'); \
          p.id = 'layout-check'; p.textContent = e.data; document.body.appendChild(p); });</script>"

@@ -226,7 +226,7 @@ fn html_of_the_spec_example_is_well_formed_and_self_contained() {
         "sources",
     ] {
         assert!(
-            html.contains(&format!("<section id=\"{section}\">")),
+            html.contains(&format!("<section id=\"{section}\"")),
             "no {section} section"
         );
     }
@@ -258,7 +258,8 @@ fn html_escapes_labels_and_marks_decisions() {
     assert!(html.contains("<section id=\"evidence\">") && html.contains("<code>not bug</code>"));
     assert!(
         html.contains("<section id=\"decisions\">")
-            && html.contains("<tr class=\"chosen\"><td class=\"title\">✔ Ship now <code>ship</code>")
+            && html
+                .contains("<tr class=\"chosen\"><td class=\"title\">✔ Ship now <code>ship</code>")
     );
 }
 
@@ -367,7 +368,10 @@ fn every_report_for_people_opens_with_the_bottom_line_and_ends_with_the_checks()
     let text = eval(UKRAINE, &[]);
     let lines: Vec<&str> = text.lines().collect();
     // Title, dates, a four-line description, then the bottom line.
-    let bottom = lines.iter().position(|l| *l == "Bottom line").expect("a bottom line");
+    let bottom = lines
+        .iter()
+        .position(|l| *l == "Bottom line")
+        .expect("a bottom line");
     assert!(bottom <= 8, "the bottom line comes first:\n{text}");
     assert!(lines[bottom + 1].contains("10%") && lines[bottom + 1].contains("very unlikely"));
     let sources = lines.iter().position(|l| *l == "Sources").expect("sources");
@@ -389,14 +393,22 @@ fn every_report_for_people_opens_with_the_bottom_line_and_ends_with_the_checks()
     let first = html.find("<section").expect("sections");
     assert!(html[first..].starts_with("<section id=\"bottom-line\""));
     let last = html.rfind("<section").expect("sections");
-    assert!(html[last..].starts_with("<section id=\"expectations\">\n<details>"), "folded, last");
+    assert!(
+        html[last..].starts_with("<section id=\"expectations\">\n<details>"),
+        "folded, last"
+    );
 }
 
 #[test]
 fn numbers_for_people_have_few_digits_and_units_in_headers() {
     let text = eval(UKRAINE, &[]);
-    // 0.1386 and 45,474.1 were false precision.
-    assert!(!text.contains("0.1386") && !text.contains("45,474"), "{text}");
+    // 0.1386 and 45,474.1 were false precision. (The author's checks, last, show the digits
+    // their bounds are written with.)
+    let report = &text[..text.find("\nExpectations").expect("the checks")];
+    assert!(
+        !report.contains("0.1386") && !report.contains("45,474"),
+        "{report}"
+    );
     assert!(text.contains("13.9%") && text.contains("45,500"));
     let md = eval(UKRAINE, &["--format", "markdown"]);
     // The unit of a metric is said once, in the paths table's header.
@@ -405,7 +417,10 @@ fn numbers_for_people_have_few_digits_and_units_in_headers() {
     assert_eq!(paths.matches("% of 1991 territory").count(), 1, "{paths}");
     // The precision flag changes every figure for people, and JSON keeps every digit.
     let precise = eval(UKRAINE, &["--precision", "5"]);
-    assert!(precise.contains("13.86%") && precise.contains("45,474"), "{precise}");
+    assert!(
+        precise.contains("13.86%") && precise.contains("45,474"),
+        "{precise}"
+    );
     let json = eval(UKRAINE, &["--format", "json", "--precision", "1"]);
     assert!(json.contains("0.1386"), "JSON keeps full precision");
 }
@@ -414,9 +429,12 @@ fn numbers_for_people_have_few_digits_and_units_in_headers() {
 fn markdown_has_the_tree_and_the_assumptions() {
     let md = eval(UKRAINE, &["--format", "markdown"]);
     // A nested list with probabilities and dates.
-    assert!(md.contains(
-        "- **January 2026 Istanbul signing** `signing` — 10% · path 10% · 2026-01-31 · \\#deal"
-    ), "{md}");
+    assert!(
+        md.contains(
+            "- **January 2026 Istanbul signing** `signing` — 10% · path 10% · 2026-01-31 · \\#deal"
+        ),
+        "{md}"
+    );
     assert!(md.contains(
         "  - **Freeze on current lines (\\~18%)** `current_lines` — 55% · path 5.5% · 2026-01-31"
     ), "{md}");
@@ -440,15 +458,28 @@ fn html_draws_every_label_whole_and_names_what_it_leaves_out() {
             let label = rest.split('"').nth(1).expect("a label");
             let shown = format!("<span class=\"tn-label\">{}", label.replace('&', "&amp;"));
             assert!(
-                html.contains(&shown) || html.contains(&format!("<span class=\"tn-label\">◆ {label}")),
+                html.contains(&shown)
+                    || html.contains(&format!("<span class=\"tn-label\">◆ {label}")),
                 "{label} is not in the tree whole"
             );
         }
     }
-    assert!(!html.contains("…</text>") && !html.contains("…</span>"), "a label cut short");
+    assert!(
+        !html.contains("…</text>") && !html.contains("…</span>"),
+        "a label cut short"
+    );
     // Twelve tags, eight drawn: those forecasts ask about first; the others named.
-    assert!(html.contains("8 of 12 tags drawn"), "the cap on tags is said");
-    assert!(html.contains("#frozen <b>"), "#frozen, which a headline forecast asks about, is drawn");
+    assert!(
+        html.contains("8 of 12 tags drawn"),
+        "the cap on tags is said"
+    );
+    assert!(
+        html.contains("#frozen <b>"),
+        "#frozen, which a headline forecast asks about, is drawn"
+    );
     assert!(html.contains("Not drawn: #donbas, #breakdown, #escalation, #current_lines"));
-    assert!(html.contains("12 of 29 dated branches drawn"), "the cap on stems is said");
+    assert!(
+        html.contains("12 of 29 dated branches drawn"),
+        "the cap on stems is said"
+    );
 }

@@ -380,8 +380,16 @@ fn assumptions(a: &Assumptions, n: Numbers, s: &mut String) {
     for l in &a.lets {
         let mut meaning = l.doc.as_deref().map(esc).unwrap_or_default();
         if !l.sources.is_empty() {
-            let ids: Vec<String> = l.sources.iter().map(|x| format!("<code>{}</code>", esc(x))).collect();
-            let _ = write!(meaning, " <span class=\"muted\">(sources: {})</span>", ids.join(", "));
+            let ids: Vec<String> = l
+                .sources
+                .iter()
+                .map(|x| format!("<code>{}</code>", esc(x)))
+                .collect();
+            let _ = write!(
+                meaning,
+                " <span class=\"muted\">(sources: {})</span>",
+                ids.join(", ")
+            );
         }
         let (value, interval) = match &l.kind {
             Kind::Constant => (n.num(l.value), "–".to_owned()),
@@ -421,7 +429,14 @@ fn assumptions(a: &Assumptions, n: Numbers, s: &mut String) {
         let groups: Vec<String> = a
             .params
             .iter()
-            .map(|g| format!("<code>{}</code> ({} uses × {})", esc(&g.template), g.uses, g.params))
+            .map(|g| {
+                format!(
+                    "<code>{}</code> ({} uses × {})",
+                    esc(&g.template),
+                    g.uses,
+                    g.params
+                )
+            })
             .collect();
         let total: usize = a.params.iter().map(|g| g.uses * g.params).sum();
         let _ = writeln!(
@@ -441,15 +456,25 @@ const PATH_METRICS: usize = 3;
 fn paths(p: &Paths<'_>, n: Numbers, s: &mut String) {
     let rows: Vec<_> = p.top().collect();
     let apart = p.columns.len() > PATH_METRICS;
-    s.push_str("<section id=\"paths\">\n<h2>Most likely paths</h2>\n<table class=\"stack paths\">\n");
+    s.push_str(
+        "<section id=\"paths\">\n<h2>Most likely paths</h2>\n<table class=\"stack paths\">\n",
+    );
     s.push_str("<thead><tr><th class=\"num\">#</th><th>Probability</th>");
     if p.evidence {
         s.push_str("<th class=\"num\">Prior</th>");
     }
-    s.push_str(if p.dated { "<th>Path</th><th>Date</th>" } else { "<th>Path</th>" });
+    s.push_str(if p.dated {
+        "<th>Path</th><th>Date</th>"
+    } else {
+        "<th>Path</th>"
+    });
     if !apart {
         for c in &p.columns {
-            let _ = write!(s, "<th class=\"num\">{}</th>", with_unit(c.name(), &c.measure));
+            let _ = write!(
+                s,
+                "<th class=\"num\">{}</th>",
+                with_unit(c.name(), &c.measure)
+            );
         }
     }
     s.push_str("</tr></thead>\n<tbody>\n");
@@ -485,7 +510,11 @@ fn paths(p: &Paths<'_>, n: Numbers, s: &mut String) {
     if apart && !rows.is_empty() {
         s.push_str("<h3>Metrics on these paths</h3>\n<table class=\"stack\">\n<thead><tr><th class=\"num\">#</th>");
         for c in &p.columns {
-            let _ = write!(s, "<th class=\"num\">{}</th>", with_unit(c.name(), &c.measure));
+            let _ = write!(
+                s,
+                "<th class=\"num\">{}</th>",
+                with_unit(c.name(), &c.measure)
+            );
         }
         s.push_str("</tr></thead>\n<tbody>\n");
         for row in &rows {
@@ -531,7 +560,11 @@ fn metrics(m: &Metrics<'_>, n: Numbers, s: &mut String) {
          evaluation (its value on each path, weighted by the path's probability).",
     );
     if m.sampled {
-        let _ = write!(s, " Band: the sampled 90% outcome interval. {}", esc(OUTCOME_NOTE));
+        let _ = write!(
+            s,
+            " Band: the sampled 90% outcome interval. {}",
+            esc(OUTCOME_NOTE)
+        );
     }
     s.push_str("</p>\n<div class=\"cards\">\n");
     for (i, row) in m.rows.iter().enumerate() {
@@ -592,7 +625,11 @@ fn decisions(d: &Decisions, n: Numbers, s: &mut String) {
         } else {
             node_ref(&dec.at)
         };
-        let class = if dec.reach > 0.0 { "card" } else { "card unreached" };
+        let class = if dec.reach > 0.0 {
+            "card"
+        } else {
+            "card unreached"
+        };
         let choice = dec.options.iter().find(|o| o.chosen);
         let _ = writeln!(
             s,
@@ -769,7 +806,11 @@ fn expectations(e: &Expectations, n: Numbers, s: &mut String) {
         if failed > 0 { " open" } else { "" },
         e.rows.len() - failed,
         e.rows.len(),
-        if failed > 0 { format!(", <span class=\"fail\">{failed} fail</span>") } else { String::new() }
+        if failed > 0 {
+            format!(", <span class=\"fail\">{failed} fail</span>")
+        } else {
+            String::new()
+        }
     );
     s.push_str("<table class=\"stack\">\n<thead><tr><th class=\"num\">Line</th><th class=\"num\">Value</th><th>Bounds</th><th>Result</th></tr></thead>\n<tbody>\n");
     for x in &e.rows {

@@ -33,7 +33,11 @@ pub(super) fn section(t: &Timeline, n: Numbers, s: &mut String) {
     let drawn: Vec<_> = t.series.iter().take(SERIES_DRAWN).collect();
     let stems = t.drawn_stems();
     s.push_str("<section id=\"timeline\">\n<h2>Timeline</h2>\n");
-    let given = if t.evidence { ", given the evidence" } else { "" };
+    let given = if t.evidence {
+        ", given the evidence"
+    } else {
+        ""
+    };
     let _ = writeln!(
         s,
         "<p class=\"note\">Lines: the probability that a tagged event has happened by each date{given}. \
@@ -126,7 +130,11 @@ pub(super) fn section(t: &Timeline, n: Numbers, s: &mut String) {
                 esc(&n.prob(se.total()))
             );
             if se.undated > 0.0 {
-                let _ = write!(s, " (and {} under undated branches)", esc(&n.prob(se.undated)));
+                let _ = write!(
+                    s,
+                    " (and {} under undated branches)",
+                    esc(&n.prob(se.undated))
+                );
             }
             s.push_str("</li>\n");
         }
@@ -170,7 +178,12 @@ fn caps(t: &Timeline, n: Numbers, s: &mut String) {
 
 /// The first [`LIST_LIMIT`] names, then how many more.
 fn list(names: &[String]) -> String {
-    let mut out = names.iter().take(LIST_LIMIT).cloned().collect::<Vec<_>>().join(", ");
+    let mut out = names
+        .iter()
+        .take(LIST_LIMIT)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if names.len() > LIST_LIMIT {
         let _ = write!(out, " and {} more", names.len() - LIST_LIMIT);
     }
@@ -271,9 +284,9 @@ fn stem_labels(points: &[(f64, f64)]) -> Vec<Label> {
     // Merge neighbours until every pair of labels clears by a gap; each merge shortens the
     // list, so this ends.
     loop {
-        let clash = groups.windows(2).position(|w| {
-            centre(w[1]) - centre(w[0]) < (width(w[0]) + width(w[1])) / 2.0 + 4.0
-        });
+        let clash = groups
+            .windows(2)
+            .position(|w| centre(w[1]) - centre(w[0]) < (width(w[0]) + width(w[1])) / 2.0 + 4.0);
         match clash {
             Some(i) => {
                 let merged = (groups[i].0, groups[i + 1].1);
@@ -343,7 +356,13 @@ mod tests {
     #[test]
     fn stem_labels_never_meet() {
         // Three stems on one date, one near it, one far away.
-        let points = [(100.0, 50.0), (100.0, 80.0), (100.0, 120.0), (110.0, 60.0), (400.0, 100.0)];
+        let points = [
+            (100.0, 50.0),
+            (100.0, 80.0),
+            (100.0, 120.0),
+            (110.0, 60.0),
+            (400.0, 100.0),
+        ];
         let labels = stem_labels(&points);
         let texts: Vec<&str> = labels.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["1–4", "5"]);
@@ -351,7 +370,8 @@ mod tests {
         assert_eq!(labels[0].y, 42.0);
         for w in labels.windows(2) {
             let gap = w[1].x - w[0].x;
-            let room = (w[0].text.chars().count() + w[1].text.chars().count()) as f64 * CHAR_W / 2.0;
+            let room =
+                (w[0].text.chars().count() + w[1].text.chars().count()) as f64 * CHAR_W / 2.0;
             assert!(gap >= room, "{gap} < {room}");
         }
         // A dot at the top keeps its label inside the drawing.

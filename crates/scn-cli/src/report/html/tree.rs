@@ -23,7 +23,11 @@ const OPEN_PROBABILITY: f64 = 0.05;
 
 pub(super) fn section(t: &Tree<'_>, n: Numbers, s: &mut String) {
     s.push_str("<section id=\"tree\">\n<h2>Tree</h2>\n");
-    let given = if t.evidence { ", given the evidence" } else { "" };
+    let given = if t.evidence {
+        ", given the evidence"
+    } else {
+        ""
+    };
     let _ = writeln!(
         s,
         "<p class=\"note\">Each node shows the probability of a branch given its parent (p) and of \
@@ -37,7 +41,9 @@ pub(super) fn section(t: &Tree<'_>, n: Numbers, s: &mut String) {
     let _ = writeln!(
         s,
         "<p class=\"tree-root\"><b>Now</b>{}</p>",
-        root.date.map(|d| format!(" <span class=\"muted\">as of {d}</span>")).unwrap_or_default()
+        root.date
+            .map(|d| format!(" <span class=\"muted\">as of {d}</span>"))
+            .unwrap_or_default()
     );
     s.push_str("<ul class=\"tree\">\n");
     // Levels whose `<details>` is open in the markup, innermost last.
@@ -46,7 +52,11 @@ pub(super) fn section(t: &Tree<'_>, n: Numbers, s: &mut String) {
         Item::Node(k) => t.node(*k).depth,
         Item::Fold(f) => f.depth,
     };
-    let items: Vec<&Item> = sel.items.iter().filter(|i| !matches!(i, Item::Node(0))).collect();
+    let items: Vec<&Item> = sel
+        .items
+        .iter()
+        .filter(|i| !matches!(i, Item::Node(0)))
+        .collect();
     for (i, item) in items.iter().enumerate() {
         let depth = depth_of(item);
         while open.last().is_some_and(|&d| d >= depth) {
@@ -58,8 +68,8 @@ pub(super) fn section(t: &Tree<'_>, n: Numbers, s: &mut String) {
                 let node = t.node(*k);
                 let has_children = items.get(i + 1).is_some_and(|next| depth_of(next) > depth);
                 if has_children {
-                    let start_open = depth <= 1
-                        || (depth <= OPEN_DEPTH && node.probability >= OPEN_PROBABILITY);
+                    let start_open =
+                        depth <= 1 || (depth <= OPEN_DEPTH && node.probability >= OPEN_PROBABILITY);
                     let _ = write!(
                         s,
                         "<li><details{}><summary class=\"{}\"{}>{}</summary><ul>\n",
@@ -145,7 +155,9 @@ fn row(node: &TreeNode<'_>, n: Numbers, folds: bool) -> String {
         label = format!("✓ {label}");
     }
     let nums = match (node.kind, node.state) {
-        (NodeKind::Option, State::Chosen) => format!("chosen · path {}", esc(&n.prob(node.probability))),
+        (NodeKind::Option, State::Chosen) => {
+            format!("chosen · path {}", esc(&n.prob(node.probability)))
+        }
         (NodeKind::Option, _) => "option not taken".to_owned(),
         (_, State::RuledOut) => format!("p {} · ruled out", esc(&n.prob(node.cond))),
         _ => format!(
@@ -170,7 +182,11 @@ fn row(node: &TreeNode<'_>, n: Numbers, folds: bool) -> String {
             out,
             "<span class=\"tn-folded\">+ {} {} folded</span>",
             exact(node.descendants as f64),
-            if node.descendants == 1 { "node" } else { "nodes" }
+            if node.descendants == 1 {
+                "node"
+            } else {
+                "nodes"
+            }
         );
     }
     out

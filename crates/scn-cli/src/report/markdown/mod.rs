@@ -92,7 +92,10 @@ fn header(h: &Header, n: Numbers, s: &mut String) {
 }
 
 fn events(list: &[String]) -> String {
-    list.iter().map(|t| code(t)).collect::<Vec<_>>().join(" and ")
+    list.iter()
+        .map(|t| code(t))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 fn prose(p: &Prose) -> String {
@@ -156,7 +159,11 @@ fn briefing(b: &Briefing, n: Numbers, s: &mut String) {
         );
         for f in &b.headlines {
             let (value, words) = lead(f, n);
-            let _ = writeln!(s, "| {} | **{value}** | {words} |", named(f.label.as_deref(), &f.id));
+            let _ = writeln!(
+                s,
+                "| {} | **{value}** | {words} |",
+                named(f.label.as_deref(), &f.id)
+            );
         }
         if b.forecasts > b.headlines.len() {
             let _ = writeln!(
@@ -226,13 +233,16 @@ fn forecasts(f: &Forecasts, n: Numbers, s: &mut String) {
     s.push('\n');
     for row in &f.rows {
         let (value, words) = lead(row, n);
-        let _ = write!(s, "| {} | {value} | {words} |", named(row.label.as_deref(), &row.id));
+        let _ = write!(
+            s,
+            "| {} | {value} | {words} |",
+            named(row.label.as_deref(), &row.id)
+        );
         let show = |v: f64| inline(&n.value(v, &row.measure));
         if f.sampled {
-            let interval = row
-                .sampled
-                .as_ref()
-                .map_or("–".into(), |x| inline(&n.range(x.p05, x.p95, &row.measure)));
+            let interval = row.sampled.as_ref().map_or("–".into(), |x| {
+                inline(&n.range(x.p05, x.p95, &row.measure))
+            });
             let point = row.point.map_or("undefined".into(), show);
             let _ = write!(s, " {interval} | {point} |");
         }
@@ -255,7 +265,9 @@ fn assumptions(a: &Assumptions, n: Numbers, s: &mut String) {
          what it is worth. A 90% interval runs from the 5th to the 95th percentile.\n",
     );
     if !a.lets.is_empty() {
-        s.push_str("\n| Let | Meaning | Written | Value | 90% interval |\n|---|---|---|---:|---:|\n");
+        s.push_str(
+            "\n| Let | Meaning | Written | Value | 90% interval |\n|---|---|---|---:|---:|\n",
+        );
     }
     for l in &a.lets {
         let mut meaning = l.doc.as_deref().map(inline).unwrap_or_default();
@@ -284,7 +296,11 @@ fn assumptions(a: &Assumptions, n: Numbers, s: &mut String) {
         );
     }
     if let Some(k) = a.sampled_from {
-        let _ = writeln!(s, "\nSampled intervals come from {} samples.", exact(k as f64));
+        let _ = writeln!(
+            s,
+            "\nSampled intervals come from {} samples.",
+            exact(k as f64)
+        );
     }
     if !a.params.is_empty() {
         let groups: Vec<String> = a
@@ -308,7 +324,11 @@ fn tree(t: &Tree<'_>, n: Numbers, s: &mut String) {
         s,
         "Each branch: its probability given its parent, then of its whole path{}, its date and \
          tags.\n",
-        if t.evidence { " (given the evidence; then before it)" } else { "" }
+        if t.evidence {
+            " (given the evidence; then before it)"
+        } else {
+            ""
+        }
     );
     let sel = t.select(TREE_ROWS, TREE_DEPTH);
     for item in &sel.items {
@@ -334,7 +354,8 @@ fn tree(t: &Tree<'_>, n: Numbers, s: &mut String) {
                     facts.push(d.to_string());
                 }
                 if !node.tags.is_empty() {
-                    let tags: Vec<String> = node.tags.iter().map(|x| inline(&format!("#{x}"))).collect();
+                    let tags: Vec<String> =
+                        node.tags.iter().map(|x| inline(&format!("#{x}"))).collect();
                     facts.push(tags.join(" "));
                 }
                 let decision = if node.decision { "◆ " } else { "" };
@@ -373,7 +394,11 @@ fn timeline(t: &Timeline, n: Numbers, s: &mut String) {
         return;
     }
     s.push_str("\n## Tagged events by date\n\nThe probability that a branch with each tag has happened by each date");
-    s.push_str(if t.evidence { ", given the evidence.\n\n" } else { ".\n\n" });
+    s.push_str(if t.evidence {
+        ", given the evidence.\n\n"
+    } else {
+        ".\n\n"
+    });
     let dates = t.table_dates();
     s.push_str("| Tag |");
     for d in &dates {
@@ -422,7 +447,11 @@ fn paths(p: &Paths<'_>, n: Numbers, s: &mut String) {
         }
         let _ = write!(s, " {} |", path_labels(&row.steps));
         if p.dated {
-            let _ = write!(s, " {} |", row.date.map(|d| d.to_string()).unwrap_or_default());
+            let _ = write!(
+                s,
+                " {} |",
+                row.date.map(|d| d.to_string()).unwrap_or_default()
+            );
         }
         for (c, &v) in p.columns.iter().zip(&row.metrics) {
             let _ = write!(s, " {} |", inline(&n.value(v, &c.measure)));
@@ -509,18 +538,28 @@ fn decisions(d: &Decisions, n: Numbers, s: &mut String) {
             )
         };
         let choice = dec.options.iter().find(|o| o.chosen);
-        let choice = choice.map_or(String::new(), |o| inline(o.label.as_deref().unwrap_or(&o.id)));
+        let choice = choice.map_or(String::new(), |o| {
+            inline(o.label.as_deref().unwrap_or(&o.id))
+        });
         let _ = writeln!(s, "\n### At {at}: take **{choice}**\n");
         if dec.at.is_root() {
             // The root is always reached: saying so is noise.
         } else if dec.reach > 0.0 {
-            let _ = writeln!(s, "Reached with probability {}.\n", inline(&n.prob(dec.reach)));
+            let _ = writeln!(
+                s,
+                "Reached with probability {}.\n",
+                inline(&n.prob(dec.reach))
+            );
         } else {
             s.push_str(
                 "Not reached: it lies under an option not taken, or a branch of probability 0.\n\n",
             );
         }
-        let _ = write!(s, "| | Option | {} |", with_unit("Value", &objective.measure));
+        let _ = write!(
+            s,
+            "| | Option | {} |",
+            with_unit("Value", &objective.measure)
+        );
         if d.sampled {
             s.push_str(" Best in samples |");
         }
@@ -533,7 +572,11 @@ fn decisions(d: &Decisions, n: Numbers, s: &mut String) {
             let (mark, name) = if o.chosen {
                 (
                     "✔ chosen",
-                    format!("**{}** {}", inline(o.label.as_deref().unwrap_or(&o.id)), code(&o.id)),
+                    format!(
+                        "**{}** {}",
+                        inline(o.label.as_deref().unwrap_or(&o.id)),
+                        code(&o.id)
+                    ),
                 )
             } else {
                 ("", named(o.label.as_deref(), &o.id))
@@ -562,7 +605,8 @@ fn evidence(e: &Evidence, n: Numbers, s: &mut String) {
     );
     s.push_str("| Quantity | Prior | Posterior |\n|---|---:|---:|\n");
     for f in &e.forecasts {
-        let show = |v: Option<f64>| v.map_or("undefined".into(), |v| inline(&n.value(v, &f.measure)));
+        let show =
+            |v: Option<f64>| v.map_or("undefined".into(), |v| inline(&n.value(v, &f.measure)));
         let _ = writeln!(
             s,
             "| Forecast {} | {} | {} |",
@@ -653,7 +697,11 @@ fn expectations(e: &Expectations, n: Numbers, s: &mut String) {
         "\n## Expectations\n\nThe author's checks of the model: {} of {} hold{}.\n",
         e.rows.len() - failed,
         e.rows.len(),
-        if failed > 0 { format!(", **{failed} fail**") } else { String::new() }
+        if failed > 0 {
+            format!(", **{failed} fail**")
+        } else {
+            String::new()
+        }
     );
     s.push_str("| Line | Value | Bounds | Result |\n|---:|---:|---|---|\n");
     for x in &e.rows {

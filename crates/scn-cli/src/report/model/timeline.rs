@@ -88,9 +88,7 @@ impl Timeline {
                 }
             }
         }
-        let mut series: Vec<Series> = (0..model.tags.len())
-            .map(|t| tag_series(ev, t))
-            .collect();
+        let mut series: Vec<Series> = (0..model.tags.len()).map(|t| tag_series(ev, t)).collect();
         // Asked-about tags in the order forecasts name them; the rest by probability, ties
         // in the order the tags first appear.
         let rank = |s: &Series| {

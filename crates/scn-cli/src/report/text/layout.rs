@@ -91,6 +91,17 @@ pub(super) fn wrap(text: &str, indent: usize, max: usize) -> Vec<String> {
     lines
 }
 
+/// `text` after `prefix`, wrapped to `max` columns, later lines indented to the prefix's
+/// width: a list item whose number stands out.
+pub(super) fn hanging(prefix: &str, text: &str, max: usize) -> Vec<String> {
+    let indent = width(prefix);
+    let mut lines = wrap(text, indent, max);
+    if let Some(first) = lines.first_mut() {
+        *first = format!("{prefix}{}", first.trim_start());
+    }
+    lines
+}
+
 /// At most `max` characters, with an ellipsis when cut.
 pub(super) fn clip(t: &str, max: usize) -> String {
     if width(t) <= max {
@@ -116,5 +127,9 @@ mod tests {
             ["aaaa bbbb cccc dddd", "eeee ffff"]
         );
         assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(
+            hanging("  1.  ", "aaaa bbbb cccc dddd eeee", 20),
+            ["  1.  aaaa bbbb", "      cccc dddd", "      eeee"]
+        );
     }
 }

@@ -5,7 +5,7 @@ mod layout;
 
 use std::io::{self, Write};
 
-use layout::{Align, Table, clip, wrap};
+use layout::{Align, Table, clip, hanging, wrap};
 use scn_eval::Summary;
 use scn_eval::model::NodeKind;
 
@@ -163,15 +163,16 @@ fn briefing(b: &Briefing, n: Numbers, out: &mut Vec<String>) {
             "every path".into()
         }
     ));
-    let mut t = Table::new(&[Align::Right, Align::Left]);
-    for p in &b.paths {
+    let probs: Vec<String> = b.paths.iter().map(|p| n.prob(p.probability)).collect();
+    let w = probs.iter().map(|p| layout::width(p)).max().unwrap_or(0);
+    for (p, prob) in b.paths.iter().zip(&probs) {
         let date = p.date.map(|d| format!(" ({d})")).unwrap_or_default();
-        t.row(vec![
-            n.prob(p.probability),
-            format!("{}{date}", labels(&p.steps)),
-        ]);
+        out.extend(hanging(
+            &format!("    {prob:>w$}  "),
+            &format!("{}{date}", labels(&p.steps)),
+            WIDTH,
+        ));
     }
-    out.extend(t.lines(4));
 }
 
 /// The labels along a path, `›` between them.
@@ -257,7 +258,7 @@ fn forecasts(f: &Forecasts, n: Numbers, out: &mut Vec<String>) {
         }
     }
     if let Some(note) = f.nonlinear_note() {
-        out.extend(wrap(&format!("Note: {}", note.plain()), 2, WIDTH));
+        out.extend(wrap(&format!("note: {}", note.plain()), 2, WIDTH));
     }
 }
 
