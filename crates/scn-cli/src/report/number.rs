@@ -127,10 +127,10 @@ impl Numbers {
         let decimals = i32::from(self.digits.saturating_sub(2));
         let exp = first_digit_exp(v);
         let sig = exp + 1 + decimals;
-        if sig >= 1 {
-            if let Some(d) = Decimal::of(v, sig.min(i32::from(MAX_DIGITS)) as u8) {
-                return d.to_string();
-            }
+        if sig >= 1
+            && let Some(d) = Decimal::of(v, sig.min(i32::from(MAX_DIGITS)) as u8)
+        {
+            return d.to_string();
         }
         Numbers::new(self.digits.saturating_sub(1).max(1)).num(v)
     }

@@ -70,9 +70,9 @@ pub(super) fn section(t: &Tree<'_>, n: Numbers, s: &mut String) {
                 if has_children {
                     let start_open =
                         depth <= 1 || (depth <= OPEN_DEPTH && node.probability >= OPEN_PROBABILITY);
-                    let _ = write!(
+                    let _ = writeln!(
                         s,
-                        "<li><details{}><summary class=\"{}\"{}>{}</summary><ul>\n",
+                        "<li><details{}><summary class=\"{}\"{}>{}</summary><ul>",
                         if start_open { " open" } else { "" },
                         classes(&node),
                         tip(&node),
