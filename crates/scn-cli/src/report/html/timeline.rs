@@ -157,20 +157,29 @@ fn caps(t: &Timeline, n: Numbers, s: &mut String) {
         let _ = writeln!(
             s,
             "<p class=\"note\">{SERIES_DRAWN} of {} tags drawn: those the forecasts ask about \
-             first, then the most probable. Not drawn: {} (the table lists every tag).</p>",
-            t.series.len(),
-            list(&left)
+             first, then the most probable. Not drawn: {} (the table lists {}).</p>",
+            t.series.len() + t.more_tags,
+            list(&left),
+            if t.more_tags > 0 {
+                format!(
+                    "{} of them; {} more are not followed",
+                    t.series.len(),
+                    t.more_tags
+                )
+            } else {
+                "every tag".to_owned()
+            }
         );
     }
-    if t.stems.len() > STEMS_DRAWN {
+    if t.stems_total > STEMS_DRAWN {
         // Sorted by probability: the first left out is the most probable of them.
         let top = t.stems[STEMS_DRAWN].probability;
         let _ = writeln!(
             s,
             "<p class=\"note\">{STEMS_DRAWN} of {} dated branches drawn: the most probable. The \
              other {}, none above {}, are named in the table of dated branches.</p>",
-            t.stems.len(),
-            t.stems.len() - STEMS_DRAWN,
+            t.stems_total,
+            t.stems_total - STEMS_DRAWN,
             esc(&n.prob(top))
         );
     }
@@ -244,7 +253,7 @@ fn stems_table(t: &Timeline, drawn: &[&Stem], n: Numbers, s: &mut String) {
         );
     }
     s.push_str("</tbody></table>\n");
-    let left = t.stems.len().saturating_sub(STEMS_DRAWN + LIST_LIMIT);
+    let left = t.stems_total.saturating_sub(STEMS_DRAWN + LIST_LIMIT);
     if left > 0 {
         let _ = writeln!(
             s,

@@ -414,6 +414,9 @@ fn timeline(t: &Timeline, n: Numbers, s: &mut String) {
         }
         s.push('\n');
     }
+    if t.more_tags > 0 {
+        let _ = writeln!(s, "\n… and {} more tags, not followed.", t.more_tags);
+    }
 }
 
 /// A column header with its unit: "Revenue (kEUR)".

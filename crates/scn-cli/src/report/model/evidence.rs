@@ -37,23 +37,25 @@ impl Evidence {
         let ev = inputs.ev;
         let probability = ev.evidence()?;
         let model = ev.model();
-        let moved: Vec<Moved> = ev
-            .nodes()
-            .skip(1)
-            .filter(|n| n.def.depth <= 2 && n.prior != n.probability)
-            .map(|n| Moved {
-                node: NodeRef::of(model, n.id),
-                prior: n.prior,
-                posterior: n.probability,
-            })
-            .collect();
-        let more_branches = moved.len().saturating_sub(LIST_LIMIT);
+        let moved = || {
+            ev.nodes()
+                .skip(1)
+                .filter(|n| n.def.depth <= 2 && n.prior != n.probability)
+        };
+        let more_branches = moved().count().saturating_sub(LIST_LIMIT);
         Some(Evidence {
             observed: observed(inputs),
             probability,
             forecasts: Forecasts::build(ev, None).rows,
             metrics: Metrics::build(ev, None).rows,
-            branches: moved.into_iter().take(LIST_LIMIT).collect(),
+            branches: moved()
+                .take(LIST_LIMIT)
+                .map(|n| Moved {
+                    node: NodeRef::of(model, n.id),
+                    prior: n.prior,
+                    posterior: n.probability,
+                })
+                .collect(),
             more_branches,
         })
     }

@@ -21,6 +21,10 @@ pub(crate) const SERIES_DRAWN: usize = 8;
 pub(crate) const STEMS_DRAWN: usize = 12;
 /// Dates a table of tags shows.
 const TABLE_DATES: usize = 5;
+/// Tags followed at most: each costs a pass over the tree.
+const SERIES_MAX: usize = 40;
+/// Dated branches kept: those a chart draws and a table lists.
+const STEMS_KEPT: usize = STEMS_DRAWN + super::LIST_LIMIT;
 
 /// The timeline.
 pub(crate) struct Timeline {
@@ -28,10 +32,15 @@ pub(crate) struct Timeline {
     pub start: Date,
     /// `horizon`, else the latest date.
     pub end: Date,
-    /// Every tag, by relevance.
+    /// The tags, by relevance: all of them, or the first [`SERIES_MAX`] (those forecasts ask
+    /// about, then the others in the order they appear).
     pub series: Vec<Series>,
-    /// Every dated branch of probability above 0, most probable first (ties in tree order).
+    /// Tags not followed, beyond [`SERIES_MAX`].
+    pub more_tags: usize,
+    /// The most probable dated branches of probability above 0 (ties in tree order).
     pub stems: Vec<Stem>,
+    /// All dated branches of probability above 0.
+    pub stems_total: usize,
     /// True under evidence.
     pub evidence: bool,
 }
@@ -88,7 +97,13 @@ impl Timeline {
                 }
             }
         }
-        let mut series: Vec<Series> = (0..model.tags.len()).map(|t| tag_series(ev, t)).collect();
+        // The tags forecasts ask about, then the rest in the order they appear; a scenario
+        // with very many tags is followed on the first of them only.
+        let mut candidates: Vec<usize> = asked.iter().map(|&t| t as usize).collect();
+        candidates.extend((0..model.tags.len()).filter(|t| !asked.contains(&(*t as u32))));
+        let more_tags = candidates.len().saturating_sub(SERIES_MAX);
+        candidates.truncate(SERIES_MAX);
+        let mut series: Vec<Series> = candidates.into_iter().map(|t| tag_series(ev, t)).collect();
         // Asked-about tags in the order forecasts name them; the rest by probability, ties
         // in the order the tags first appear.
         let rank = |s: &Series| {
@@ -109,6 +124,8 @@ impl Timeline {
             .collect();
         // A stable sort keeps tree order among equal probabilities.
         stems.sort_by(|&a, &b| prob(b).total_cmp(&prob(a)));
+        let stems_total = stems.len();
+        stems.truncate(STEMS_KEPT);
         if series.is_empty() && stems.is_empty() {
             return None;
         }
@@ -116,6 +133,8 @@ impl Timeline {
             start,
             end,
             series,
+            more_tags,
+            stems_total,
             stems: stems
                 .into_iter()
                 .map(|k| Stem {

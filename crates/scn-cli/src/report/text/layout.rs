@@ -128,8 +128,8 @@ mod tests {
         );
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(
-            hanging("  1.  ", "aaaa bbbb cccc dddd eeee", 20),
-            ["  1.  aaaa bbbb", "      cccc dddd", "      eeee"]
+            hanging("  1.  ", "aaaa bbbb cccc dddd eeee", 26),
+            ["  1.  aaaa bbbb cccc dddd", "      eeee"]
         );
     }
 }

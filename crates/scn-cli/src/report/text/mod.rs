@@ -419,6 +419,9 @@ fn timeline(t: &Timeline, n: Numbers, out: &mut Vec<String>) {
         table.row(row);
     }
     out.extend(table.lines(2));
+    if t.more_tags > 0 {
+        out.push(format!("  … and {} more tags, not followed", t.more_tags));
+    }
 }
 
 fn paths(p: &Paths<'_>, n: Numbers, out: &mut Vec<String>) {
@@ -693,5 +696,47 @@ fn expectations(e: &Expectations, n: Numbers, out: &mut Vec<String>) {
             exact(x.lo),
             exact(x.hi)
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::model::briefing::Driver;
+
+    #[test]
+    fn the_bottom_line_names_drivers_when_an_analysis_gives_them() {
+        // No command fills drivers yet (the sensitivity analysis will): the bottom line shows
+        // them when given.
+        let f = Forecast {
+            id: "deal".into(),
+            label: Some("A deal".into()),
+            measure: Measure::Probability,
+            point: Some(0.25),
+            prior: None,
+            sampled: None,
+            dropped: 0,
+            differs: false,
+        };
+        let b = Briefing {
+            headlines: vec![f.clone()],
+            forecasts: 1,
+            sampled: false,
+            paths: Vec::new(),
+            all_paths: 0,
+            drivers: vec![Driver {
+                input: "p_sign".into(),
+                forecast: f,
+                low: 0.1,
+                high: 0.4,
+            }],
+        };
+        let mut out = Vec::new();
+        briefing(&b, Numbers::default(), &mut out);
+        assert_eq!(out[1], "  25%  unlikely  A deal");
+        assert!(
+            out.contains(&"    p_sign: deal from 10% to 40%".to_owned()),
+            "{out:?}"
+        );
     }
 }
