@@ -120,6 +120,10 @@ pub struct EvalArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Significant digits of the numbers in text, Markdown and HTML reports, 1 to 12 (JSON
+    /// keeps every digit) [default: 3].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=12))]
+    pub precision: Option<u8>,
 }
 
 /// `scn test [PATH...]`

@@ -27,6 +27,7 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+mod describe;
 mod dist;
 mod eval;
 mod functions;
@@ -40,6 +41,7 @@ mod resolve;
 mod sample;
 mod trust;
 
+pub use describe::{Distribution, ForecastShape, LetShape};
 pub use dist::DistKind;
 pub use eval::{
     Decision, Evaluation, ExpectOutcome, ForecastView, LetView, MetricView, NodeView, OptionValue,
@@ -47,7 +49,7 @@ pub use eval::{
 };
 pub use functions::{Arity, reference_markdown as function_reference};
 pub use load::{Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_in};
-pub use manifest::{MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
+pub use manifest::{Defaults, MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
 pub use model::Model;
 pub use plugin::{Launched, Plugin, Plugins, Signature, Value, stop_all};
 pub use resolve::{resolve, resolve_given, resolve_scenario};

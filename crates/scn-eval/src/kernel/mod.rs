@@ -708,7 +708,13 @@ impl Plan<'_> {
             return Err(Abort);
         }
         let groups = fast.then_some(&self.groups_varying[..]);
-        self.complete(groups, &mut s.cond, &s.out_of_range, faults, &mut s.adjusted)?;
+        self.complete(
+            groups,
+            &mut s.cond,
+            &s.out_of_range,
+            faults,
+            &mut s.adjusted,
+        )?;
         if faults.any() { Err(Abort) } else { Ok(()) }
     }
 
