@@ -35,6 +35,12 @@ pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), 
             .map_err(|e| ReadError::Io(format!("cannot read {}: {e}", path.display())))?;
         (path.display().to_string(), bytes)
     };
+    decode(name, bytes)
+}
+
+/// Source text from bytes read under `name`: a diagnostic at the first byte that is not
+/// UTF-8.
+pub fn decode(name: String, bytes: Vec<u8>) -> Result<(String, String), ReadError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok((name, text)),
         Err(e) => {

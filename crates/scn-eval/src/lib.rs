@@ -4,7 +4,8 @@
 //! [`Model`] (names, templates, events, and every validation rule of the language), and
 //! [`evaluate`] computes it exactly: path probabilities, dates, metrics, decisions,
 //! evidence, forecasts and expectations. [`sample`] runs the same evaluator over draws of the
-//! uncertain inputs (Monte Carlo).
+//! uncertain inputs (Monte Carlo). [`diff::compare`] says what changed between two versions
+//! and which edits moved each forecast.
 //!
 //! ```
 //! use std::path::Path;
@@ -27,6 +28,7 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod diff;
 mod dist;
 mod eval;
 mod functions;
@@ -45,7 +47,7 @@ pub use eval::{
     Overrides, evaluate, evaluate_with,
 };
 pub use functions::{Arity, reference_markdown as function_reference};
-pub use load::{Loaded, load};
+pub use load::{Disk, Files, Loaded, load, load_from};
 pub use manifest::{MANIFEST_NAME, Manifest};
 pub use model::Model;
 pub use plugin::{Plugin, Plugins, Signature, Value};

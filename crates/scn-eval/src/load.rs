@@ -2,6 +2,8 @@
 //!
 //! Imports resolve relative to the importing file (standard input: the working directory),
 //! transitively. A file reached twice is loaded once; a cycle is an error naming the chain.
+//! Files come from the disk ([`load`]) or from any other store behind [`Files`]
+//! ([`load_from`]), such as one revision of a git repository.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,16 +43,53 @@ impl Loaded {
     }
 }
 
+/// Where imported files come from. Paths are the importing file's folder joined with what
+/// the `import` says.
+pub trait Files {
+    /// The one name of the file at `path`, the same for every path that reaches it (the
+    /// loader keys files and finds cycles by it); an error when there is no such file.
+    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf>;
+    /// The bytes of the file a [`Files::canonical`] name stands for.
+    fn read(&self, canonical: &Path) -> std::io::Result<Vec<u8>>;
+}
+
+/// The file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Disk;
+
+impl Files for Disk {
+    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+
+    fn read(&self, canonical: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(canonical)
+    }
+}
+
 /// Loads source text named `name` (as diagnostics print it) and its imports, which resolve
 /// against `dir`. `path` is the file's own path, if it has one, so that an import of it
 /// is recognised as a cycle.
 pub fn load(name: &str, text: String, dir: &Path, path: Option<&Path>) -> Loaded {
+    load_from(&Disk, name, text, dir, path)
+}
+
+/// [`load`], with imports read from `files` rather than the disk; `dir` and `path` are
+/// paths in that store.
+pub fn load_from(
+    files: &dyn Files,
+    name: &str,
+    text: String,
+    dir: &Path,
+    path: Option<&Path>,
+) -> Loaded {
     let mut loader = Loader {
+        files,
         out: Loaded::default(),
         by_path: HashMap::new(),
         stack: Vec::new(),
     };
-    let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
+    let canonical = path.and_then(|p| files.canonical(p).ok());
     // Diagnostics name imported files relative to the root's name, as a person would type
     // them, never by the canonical path the loader resolves them with.
     let shown_dir = Path::new(name)
@@ -68,14 +107,15 @@ pub fn load(name: &str, text: String, dir: &Path, path: Option<&Path>) -> Loaded
     loader.out
 }
 
-struct Loader {
+struct Loader<'f> {
+    files: &'f dyn Files,
     out: Loaded,
     by_path: HashMap<PathBuf, FileId>,
     /// Canonical paths of the files being loaded, outermost first, for cycle messages.
     stack: Vec<(PathBuf, String)>,
 }
 
-impl Loader {
+impl Loader<'_> {
     fn add(
         &mut self,
         name: String,
@@ -108,7 +148,7 @@ impl Loader {
             let path = dir.join(&imp.path.value);
             let shown = shown_dir.join(&imp.path.value);
             let display = shown.display().to_string();
-            let canonical = match std::fs::canonicalize(&path) {
+            let canonical = match self.files.canonical(&path) {
                 Ok(c) => c,
                 Err(e) => {
                     self.out.diags.push(
@@ -138,7 +178,7 @@ impl Loader {
             if self.by_path.contains_key(&canonical) {
                 continue;
             }
-            match std::fs::read(&canonical).map(String::from_utf8) {
+            match self.files.read(&canonical).map(String::from_utf8) {
                 Ok(Ok(text)) => {
                     let sub_dir = canonical
                         .parent()

@@ -1,12 +1,14 @@
 //! One module per subcommand.
 
 mod check;
+mod diff;
 mod eval;
 mod fmt;
 mod test;
 
 use scn_dsl::{Diagnostic, SourceMap};
 
+pub(crate) use self::diff::DiffFormat;
 use crate::args::{Cli, Command};
 use crate::input::ReadError;
 use crate::{Exit, Io};
@@ -18,6 +20,7 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Fmt(args) => fmt::run(&args, io),
         Command::Eval(args) => eval::run(&args, no_plugins, io),
         Command::Test(args) => test::run(&args, no_plugins, io),
+        Command::Diff(args) => diff::run(&args, no_plugins, io),
     }
 }
 

@@ -115,6 +115,7 @@ impl Builder<'_> {
                         doc: doc.as_ref().map(|d| d.value.clone()),
                         program,
                         is_param: false,
+                        use_parent: None,
                     });
                 }
                 ScenarioItemKind::Metric {

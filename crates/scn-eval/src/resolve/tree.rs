@@ -114,7 +114,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 BodyItemKind::Use(u) => {
-                    if let Some((body, inner)) = self.expand_use(u, scope, file) {
+                    if let Some((body, inner)) = self.expand_use(u, parent, scope, file) {
                         stack.push(open(body, parent, inner));
                     }
                 }
@@ -234,7 +234,13 @@ impl<'a> Builder<'a> {
     }
 
     /// Binds a `use`'s arguments to fresh lets and opens the template's scope.
-    fn expand_use(&mut self, u: &Use, caller: usize, file: FileId) -> Option<(&'a Block, usize)> {
+    fn expand_use(
+        &mut self,
+        u: &Use,
+        parent: NodeId,
+        caller: usize,
+        file: FileId,
+    ) -> Option<(&'a Block, usize)> {
         let name = &u.template.name;
         let Some(&(tfile, template)) = self.templates.get(name.as_str()) else {
             let mut msg = format!("unknown template `{name}`");
@@ -293,6 +299,7 @@ impl<'a> Builder<'a> {
                 doc: None,
                 program,
                 is_param: true,
+                use_parent: Some(parent),
             });
             let slot = self.model.lets.len() as u32 - 1;
             self.scopes[inner]
