@@ -251,7 +251,7 @@ fn text(
         }
         table.push(line);
     }
-    super::text::table(w, &table)
+    super::text::table_left(w, &table, 2)
 }
 
 fn json(

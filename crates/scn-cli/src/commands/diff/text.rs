@@ -100,7 +100,12 @@ fn top_terms(r: &DiffReport<'_>, f: &ForecastChange) -> String {
 
 /// Writes rows with every column but the last aligned: the first to the left, the others to
 /// the right.
-pub(super) fn table(w: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+fn table(w: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+    table_left(w, rows, 1)
+}
+
+/// [`table`] with the first `left` columns aligned to the left.
+pub(super) fn table_left(w: &mut dyn Write, rows: &[Vec<String>], left: usize) -> io::Result<()> {
     let cols = rows.first().map_or(0, Vec::len);
     let width = |c: usize| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols).map(width).collect();
@@ -109,7 +114,7 @@ pub(super) fn table(w: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
         for (c, cell) in row.iter().enumerate() {
             let pad = widths[c].saturating_sub(cell.chars().count());
             line.push(' ');
-            if c == 0 {
+            if c < left {
                 line.push_str(cell);
                 line.push_str(&" ".repeat(pad));
             } else if c + 1 == cols {
