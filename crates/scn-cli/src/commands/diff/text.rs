@@ -42,7 +42,8 @@ fn value(f: &ForecastChange, v: Option<f64>) -> String {
     }
 }
 
-/// A signed change: percentage points for a probability.
+/// A signed change: percentage points for a probability, else three significant digits
+/// (the JSON report has every digit).
 fn delta(f: &ForecastChange, d: f64) -> String {
     if negligible(d, f) {
         return if f.probability {
@@ -61,7 +62,7 @@ fn delta(f: &ForecastChange, d: f64) -> String {
             format!("{v:+.1e} pp")
         };
     }
-    signed(num(d), d)
+    signed(approx(d), d)
 }
 
 fn signed(s: String, d: f64) -> String {
