@@ -38,6 +38,19 @@ pub fn version(name: &str, src: &str) -> Version {
 /// Compares two inline versions with a seed for sampled Shapley values.
 #[track_caller]
 pub fn compare_seeded(old: &str, new: &str, seed: u64) -> Diff {
+    compare_with(
+        old,
+        new,
+        DiffOptions {
+            seed,
+            ..DiffOptions::default()
+        },
+    )
+}
+
+/// Compares two inline versions with these options.
+#[track_caller]
+pub fn compare_with(old: &str, new: &str, options: DiffOptions) -> Diff {
     let (a, b) = (version("old.scn", old), version("new.scn", new));
     let d = scn_eval::diff::compare(
         Side {
@@ -48,7 +61,7 @@ pub fn compare_seeded(old: &str, new: &str, seed: u64) -> Diff {
             evaluation: &b.ev,
             sources: &b.loaded.sources,
         },
-        &DiffOptions { seed },
+        &options,
     );
     adds_up(&d);
     d

@@ -436,3 +436,57 @@ pub fn ukraine_revised(old: &str) -> String {
     }
     new
 }
+
+/// The work budget: a tree too large for every subset gets sampled orders, and one too large
+/// for even two orders one combined term. The three-input tree above costs 11 units a run
+/// (7 nodes, 2 lets, 1 forecast, plus 1): every subset 11 · (2³ + 3) = 121 units, a pair of
+/// orders 11 · 2 · (3 − 1) = 44.
+#[test]
+fn the_work_budget_chooses_the_method() {
+    let old = "template leg(q) {
+      branch c p = q
+      branch nc p = rest
+    }
+    scenario s {
+      let x = 0.5
+      branch a p = x {
+        branch b p = 0.4 { use leg(0.2) }
+        branch nb p = rest
+      }
+      branch na p = rest
+      forecast pabc = P(a.b.c)
+    }";
+    let new = old
+        .replace("x = 0.5", "x = 0.6")
+        .replace("p = 0.4", "p = 0.5")
+        .replace("leg(0.2)", "leg(0.3)");
+    let options = |budget| scn_eval::diff::DiffOptions {
+        budget,
+        ..Default::default()
+    };
+    let d = super::compare_with(old, &new, options(121.0));
+    assert!(matches!(d.method, Method::Exact { .. }), "{:?}", d.method);
+    let d = super::compare_with(old, &new, options(120.0));
+    assert!(
+        matches!(
+            d.method,
+            Method::Sampled {
+                permutations: 4,
+                ..
+            }
+        ),
+        "{:?}",
+        d.method
+    );
+    let d = super::compare_with(old, &new, options(43.0));
+    assert!(
+        matches!(d.method, Method::Combined { .. }),
+        "{:?}",
+        d.method
+    );
+    assert_eq!(d.inputs.len(), 3);
+    let a = d.forecasts[0].attribution.as_ref().unwrap();
+    assert!(a.inputs.is_empty());
+    close(a.combined.unwrap(), 0.05, 1.0, "combined");
+    close(a.structure, 0.0, 1.0, "structure");
+}

@@ -249,7 +249,10 @@ pub(crate) fn run(args: &DiffArgs, no_plugins: bool, io: &mut Io<'_>) -> Exit {
             evaluation: &new.evaluation,
             sources: &new.loaded.sources,
         },
-        &DiffOptions { seed },
+        &DiffOptions {
+            seed,
+            ..DiffOptions::default()
+        },
     );
     let shown = match shown_forecasts(&diff, &args.forecasts) {
         Ok(s) => s,

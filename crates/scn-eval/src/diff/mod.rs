@@ -21,7 +21,7 @@ use scn_dsl::SourceMap;
 use self::matching::Matching;
 use self::same::Same;
 use self::shapley::Target;
-pub use self::shapley::{EXACT_UP_TO, MAX_PERMUTATIONS, Method};
+pub use self::shapley::{EXACT_UP_TO, MAX_PERMUTATIONS, Method, WORK_BUDGET};
 pub use self::structure::{Change, ChangeKind, Item, Shown};
 use crate::eval::Evaluation;
 use crate::model::{Model, ProbDef};
@@ -41,6 +41,19 @@ pub struct Side<'a> {
 pub struct DiffOptions {
     /// Seeds the permutations of sampled Shapley values (more than twelve inputs).
     pub seed: u64,
+    /// The most work the shares may take, in units of one node, let, effect or forecast
+    /// evaluated once: beyond it, exact shares become sampled ones, and sampled ones one
+    /// combined term. Default [`WORK_BUDGET`].
+    pub budget: f64,
+}
+
+impl Default for DiffOptions {
+    fn default() -> DiffOptions {
+        DiffOptions {
+            seed: crate::DEFAULT_SEED,
+            budget: WORK_BUDGET,
+        }
+    }
 }
 
 /// The differences between two versions.
@@ -165,7 +178,7 @@ pub fn compare(old: Side<'_>, new: Side<'_>, options: &DiffOptions) -> Diff {
     let same = Same::new(om, nm, &matching);
     let (structure, omitted) = structure::changes(old, new, &matching, &same);
     let inputs = changed_inputs(old, new, &matching, &same);
-    let shares = shapley::attribute(new.evaluation, inputs, options.seed);
+    let shares = shapley::attribute(new.evaluation, inputs, options.seed, options.budget);
 
     let mut forecasts = Vec::new();
     for (j, f) in nm.forecasts.iter().enumerate() {
