@@ -21,7 +21,7 @@ use scn_dsl::SourceMap;
 use self::matching::Matching;
 use self::same::Same;
 use self::shapley::Target;
-pub use self::shapley::{EXACT_UP_TO, MAX_PERMUTATIONS, Method, WORK_BUDGET};
+pub use self::shapley::{EXACT_UP_TO, MAX_PERMUTATIONS, MAX_SHARES, Method, WORK_BUDGET};
 pub use self::structure::{Change, ChangeKind, Item, Shown};
 use crate::eval::Evaluation;
 use crate::model::{Model, ProbDef};
@@ -274,7 +274,7 @@ fn changed_inputs(old: Side<'_>, new: Side<'_>, m: &Matching, same: &Same<'_>) -
             continue;
         }
         inputs.push(Input {
-            name: nm.path_of(b as u32),
+            name: matching::node_path(nm, b as u32),
             kind: InputKind::Probability,
             old: old.evaluation.node(a).cond,
             new: new.evaluation.node(b as u32).cond,

@@ -28,6 +28,10 @@ pub const MAX_PERMUTATIONS: u32 = 256;
 /// shares of twelve inputs of the Ukraine scenario take under 1e6.
 pub const WORK_BUDGET: f64 = 1e8;
 
+/// At most this many shares (inputs × forecasts) are kept and reported; beyond, the inputs'
+/// share of each forecast is one term, so that memory and reports stay in proportion.
+pub const MAX_SHARES: usize = 100_000;
+
 /// How the inputs' shares were found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -47,8 +51,8 @@ pub enum Method {
         /// The seed of the orders.
         seed: u64,
     },
-    /// Too many inputs for even two orders within the work budget: the inputs' share is
-    /// one term.
+    /// Too many inputs for even two orders within the work budget, or for [`MAX_SHARES`]:
+    /// the inputs' share is one term.
     Combined {
         /// Runs of the new tree.
         evaluations: u64,
@@ -172,11 +176,12 @@ pub(super) fn attribute(new: &Evaluation, inputs: Vec<Input>, seed: u64, budget:
 
     let k = inputs.len();
     let pairs = pairs_within_budget(k, unit, budget);
+    let shares_fit = k * top.len() <= MAX_SHARES;
     let outcome = if k == 0 {
         Ok((top.clone(), Vec::new(), None, Method::None))
-    } else if exact_fits(k) {
+    } else if exact_fits(k) && shares_fit {
         exact(&mut runner, &inputs, &top)
-    } else if pairs > 0 {
+    } else if pairs > 0 && shares_fit {
         sampled(&mut runner, &inputs, &top, pairs, seed)
     } else {
         combined(&mut runner, &inputs, &top)

@@ -228,31 +228,28 @@ fn inputs(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
         );
     }
     if !d.inputs.is_empty() {
+        let runs = |n: u64| match n {
+            1 => "1 run of the new tree".to_owned(),
+            n => format!("{} runs of the new tree", num(n as f64)),
+        };
         let how = match d.method {
             Method::None => String::new(),
-            Method::Exact { evaluations } => {
-                format!(
-                    "exact Shapley values, {} runs of the new tree",
-                    num(evaluations as f64)
-                )
-            }
+            Method::Exact { evaluations } => format!("exact Shapley values, {}", runs(evaluations)),
             Method::Sampled {
                 permutations,
                 evaluations,
                 seed,
             } => format!(
-                "Shapley values estimated from {permutations} orders (seed {seed}), {} runs of \
-                 the new tree",
-                num(evaluations as f64)
+                "Shapley values estimated from {permutations} orders (seed {seed}), {}",
+                runs(evaluations)
             ),
-            Method::Combined { evaluations } => format!(
-                "too many to split: one term for all, {} runs of the new tree",
-                num(evaluations as f64)
-            ),
+            Method::Combined { evaluations } => {
+                format!("too many to split: one term for all, {}", runs(evaluations))
+            }
         };
         writeln!(w, "\nChanged inputs ({}; {how})", d.inputs.len())?;
         let mut rows = Vec::new();
-        for i in &d.inputs {
+        for i in d.inputs.iter().take(scn_eval::diff::MAX_CHANGES) {
             let values = format!("{} → {}", num(i.old), num(i.new));
             let texts = format!("{} → {}", i.old_text, i.new_text);
             rows.push(vec![
@@ -266,13 +263,20 @@ fn inputs(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
             ]);
         }
         table(w, &rows)?;
+        if d.inputs.len() > scn_eval::diff::MAX_CHANGES {
+            writeln!(
+                w,
+                "  … and {} more (the JSON report lists them all)",
+                d.inputs.len() - scn_eval::diff::MAX_CHANGES
+            )?;
+        }
     }
     if !d.folded.is_empty() {
         writeln!(
             w,
             "\nChanged inputs counted as structure (their old values do not fit the new tree)"
         )?;
-        for f in &d.folded {
+        for f in d.folded.iter().take(scn_eval::diff::MAX_CHANGES) {
             writeln!(
                 w,
                 "  {} {} ({} → {}): {}",
