@@ -161,3 +161,59 @@ fn errors() {
     let run = scn(&["diff", V1], "");
     assert_eq!(run.code, Exit::Usage);
 }
+
+/// A 10,000-deep chain with every probability revised: no recursion to overflow, paths
+/// shortened, one combined term (10,000 inputs cannot be split within the work budget), and
+/// a report in proportion to the file.
+#[test]
+fn a_very_deep_tree() {
+    let chain = |p: &str| {
+        let n = 10_000;
+        let mut s = String::from("scenario deep {\n");
+        for i in 0..n {
+            s.push_str(&format!("branch b{i} p = {p} {{\n"));
+        }
+        s.push_str("branch leaf p = 1\n");
+        for i in (0..n).rev() {
+            s.push_str(&format!("}}\nbranch c{i} p = rest\n"));
+        }
+        s.push_str("forecast f = P(b0.b1.b2)\n}\n");
+        s
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (old, new) = (dir.path().join("old.scn"), dir.path().join("new.scn"));
+    std::fs::write(&old, chain("0.99")).expect("write");
+    std::fs::write(&new, chain("0.98")).expect("write");
+    let size = std::fs::metadata(&new).expect("the file").len() as usize;
+    let (old, new) = (old.display().to_string(), new.display().to_string());
+    let run = scn(&["diff", &old, &new], "");
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Changed inputs (10000; too many to split: one term for all")
+    );
+    // 0.99³ = 0.970299 → 0.98³ = 0.941192: −2.9 points, all the inputs'.
+    assert!(
+        run.stdout
+            .contains("97.0% 94.1% -2.9 pp  all inputs together -2.9 pp"),
+        "{}",
+        &run.stdout[..600]
+    );
+    assert!(run.stdout.contains("b30.b31.….b968.b969"));
+    assert!(
+        run.stdout
+            .contains("… and 9000 more (the JSON report lists them all)")
+    );
+    assert!(
+        run.stdout.len() < 4 * size,
+        "{} bytes of text",
+        run.stdout.len()
+    );
+    let run = scn(&["diff", &old, &new, "--format", "json"], "");
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    assert!(
+        run.stdout.len() < 40 * size,
+        "{} bytes of JSON",
+        run.stdout.len()
+    );
+}
