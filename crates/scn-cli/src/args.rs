@@ -56,6 +56,14 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Trust a library's scn.toml to run the external plugins it declares.
     Trust(TrustArgs),
+    /// Compare two versions of a scenario: what changed, and which edits moved each forecast.
+    #[command(
+        after_help = "OLD and NEW are files, `-`, or REV:PATH (PATH as the git repository \
+                      around it holds it at revision REV, e.g. HEAD~1:s.scn). Exit codes: 0 \
+                      done, 1 a version is invalid, 2 unreadable or unknown revision. See \
+                      docs/diff.md and docs/reference/cli.md#scn-diff."
+    )]
+    Diff(DiffArgs),
 }
 
 /// Budgets shared by the commands that resolve scenarios.
@@ -124,6 +132,37 @@ pub struct EvalArgs {
     /// keeps every digit) [default: 3].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=12))]
     pub precision: Option<u8>,
+}
+
+/// `scn diff OLD NEW`, `scn diff --history FILE`
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The old version: a file, `-` (standard input) or REV:PATH.
+    #[arg(value_name = "OLD", required_unless_present = "history")]
+    pub old: Option<PathBuf>,
+    /// The new version: a file, `-` or REV:PATH.
+    #[arg(value_name = "NEW", required_unless_present = "history")]
+    pub new: Option<PathBuf>,
+    /// Instead: every commit that changed FILE or a file it imports, oldest first, with the
+    /// first five forecasts at each.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["old", "new"])]
+    pub history: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, short, value_enum, default_value_t = crate::commands::DiffFormat::Text)]
+    pub format: crate::commands::DiffFormat,
+    /// Show only this forecast; repeat for more.
+    #[arg(long = "forecast", value_name = "ID")]
+    pub forecasts: Vec<String>,
+    /// Also sample both versions (same seed) and say whether each change is beyond sampling
+    /// noise [default: 0, none].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo and for sampled Shapley values [default: 20251205, or the
+    /// library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }
 
 /// `scn test [PATH...]`

@@ -101,6 +101,12 @@ pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), 
             MAX_FILE_BYTES >> 20
         )));
     }
+    decode(name, bytes)
+}
+
+/// Source text from bytes read under `name`: a diagnostic at the first byte that is not
+/// UTF-8.
+pub fn decode(name: String, bytes: Vec<u8>) -> Result<(String, String), ReadError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok((name, text)),
         Err(e) => {

@@ -4,7 +4,8 @@
 //! [`Model`] (names, templates, events, and every validation rule of the language), and
 //! [`evaluate`] computes it exactly: path probabilities, dates, metrics, decisions,
 //! evidence, forecasts and expectations. [`sample`] runs the same evaluator over draws of the
-//! uncertain inputs (Monte Carlo).
+//! uncertain inputs (Monte Carlo). [`diff::compare`] says what changed between two versions
+//! and which edits moved each forecast.
 //!
 //! ```
 //! use std::path::Path;
@@ -28,6 +29,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod describe;
+pub mod diff;
 mod dist;
 mod eval;
 mod functions;
@@ -48,7 +50,9 @@ pub use eval::{
     Overrides, evaluate, evaluate_with,
 };
 pub use functions::{Arity, reference_markdown as function_reference};
-pub use load::{Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_in};
+pub use load::{
+    Disk, Files, Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_from, load_in,
+};
 pub use manifest::{Defaults, MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
 pub use model::Model;
 pub use plugin::{Launched, Plugin, Plugins, Signature, Value, stop_all};

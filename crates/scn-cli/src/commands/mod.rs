@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod check;
+mod diff;
 mod eval;
 mod fmt;
 mod test;
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 
 use scn_dsl::{Diagnostic, FileId, SourceMap};
 
+pub(crate) use self::diff::DiffFormat;
 use crate::args::{Cli, Command};
 use crate::config::{Output, ReportConfig};
 use crate::input::{ReadError, RunOptions};
@@ -33,6 +35,7 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Eval(args) => eval::run(args, options(&args.limits), io),
         Command::Test(args) => test::run(args, options(&args.limits), io),
         Command::Trust(args) => trust::run(args, io),
+        Command::Diff(args) => diff::run(args, options(&args.limits), io),
     }
 }
 

@@ -13,7 +13,7 @@ pub(crate) mod words;
 use std::io::{self, Write};
 
 pub(crate) use model::{Inputs, Report};
-pub(crate) use number::{Numbers, num};
+pub(crate) use number::{Numbers, approx, num, pct};
 
 /// A report format.
 pub(crate) trait Render {

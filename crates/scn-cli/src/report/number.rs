@@ -168,6 +168,17 @@ enum Shown {
     AlmostAll(String),
 }
 
+/// Three significant digits, as reports for people round by default: for the commands whose
+/// output has no report model yet (`scn diff`, `scn sens`, `scn voi`).
+pub(crate) fn approx(v: f64) -> String {
+    Numbers::default().num(v)
+}
+
+/// A probability as a percentage, as reports for people show it by default.
+pub(crate) fn pct(p: f64) -> String {
+    Numbers::default().prob(p)
+}
+
 /// Up to six significant digits, no trailing zeros: for `scn test`, whose failures are read
 /// against bounds written with that many digits.
 pub(crate) fn num(v: f64) -> String {

@@ -286,6 +286,11 @@ impl Evaluation {
         &self.warnings
     }
 
+    /// Metric `m`'s initial value.
+    pub(crate) fn initial(&self, m: usize) -> f64 {
+        self.init[m]
+    }
+
     /// A metric's value at a node: after that node's effects, on its path.
     pub fn metric_at(&self, node: NodeId, metric: usize) -> f64 {
         // The last effect on the metric at or above the node, else its initial value.
