@@ -4,7 +4,8 @@
 //! [`Model`] (names, templates, events, and every validation rule of the language), and
 //! [`evaluate`] computes it exactly: path probabilities, dates, metrics, decisions,
 //! evidence, forecasts and expectations. [`sample`] runs the same evaluator over draws of the
-//! uncertain inputs (Monte Carlo).
+//! uncertain inputs (Monte Carlo). [`analysis`] asks what drives a forecast: tornado,
+//! global sensitivity, thresholds, value of information and risk profiles.
 //!
 //! ```
 //! use std::path::Path;
@@ -27,6 +28,7 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod analysis;
 mod dist;
 mod eval;
 mod functions;
