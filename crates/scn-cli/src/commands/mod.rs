@@ -1,9 +1,12 @@
 //! One module per subcommand.
 
+mod analysis;
 mod check;
 mod eval;
 mod fmt;
+mod sens;
 mod test;
+mod voi;
 
 use scn_dsl::{Diagnostic, SourceMap};
 
@@ -18,6 +21,8 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Fmt(args) => fmt::run(&args, io),
         Command::Eval(args) => eval::run(&args, no_plugins, io),
         Command::Test(args) => test::run(&args, no_plugins, io),
+        Command::Sens(args) => sens::run(&args, no_plugins, io),
+        Command::Voi(args) => voi::run(&args, no_plugins, io),
     }
 }
 

@@ -3,7 +3,8 @@
 //! Each input is put at its low end, then its high end, every other input at its mean,
 //! and the tree is evaluated again exactly (decisions re-optimised). A bar's swing is the
 //! spread of the target over the base value and its values at the two ends, so an input
-//! that moves the target the same way at both ends (through a decision, say) still shows.
+//! that moves the target the same way at both ends (through a decision, say) still shows;
+//! a spread below a billionth of the values is rounding and counts as 0.
 
 use super::probe::{Point, Probe};
 use super::{Input, Target};
@@ -118,7 +119,12 @@ pub fn one_way(ev: &Evaluation, inputs: &[Input], targets: &[Target]) -> OneWay 
     }
 }
 
-/// The largest minus the smallest of the defined values (0 with fewer than two).
+/// Differences below this share of the values' magnitude are rounding, not sensitivity:
+/// moving an input that a target does not read can still change the order of additions.
+const ROUNDING: f64 = 1e-9;
+
+/// The largest minus the smallest of the defined values (0 with fewer than two, or when
+/// they differ by rounding only).
 fn spread(values: [Option<f64>; 3]) -> f64 {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
@@ -126,5 +132,10 @@ fn spread(values: [Option<f64>; 3]) -> f64 {
         lo = lo.min(v);
         hi = hi.max(v);
     }
-    if hi >= lo { hi - lo } else { 0.0 }
+    let d = hi - lo;
+    if d > ROUNDING * lo.abs().max(hi.abs()) {
+        d
+    } else {
+        0.0
+    }
 }

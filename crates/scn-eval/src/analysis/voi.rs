@@ -135,13 +135,21 @@ impl fmt::Display for VoiError {
                 };
                 write!(
                     f,
-                    "the probability of {what} depends on the choice: {pa} under `{a}`, {pb} under `{b}`; \
-                     what is learnt before a decision must not depend on it"
+                    "the probability of {what} depends on the choice: {} under `{a}`, {} under `{b}`; \
+                     what is learnt before a decision must not depend on it",
+                    short(*pa),
+                    short(*pb)
                 )
             }
             VoiError::NoSamples(why) => f.write_str(why),
         }
     }
+}
+
+/// A probability in a message: up to nine decimals, no float noise.
+fn short(p: f64) -> String {
+    let s = format!("{p:.9}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn decision_options(ev: &Evaluation, node: NodeId) -> Result<&[NodeId], VoiError> {
