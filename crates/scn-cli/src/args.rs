@@ -98,7 +98,8 @@ pub struct SensArgs {
     /// default range; repeat for more.
     #[arg(long, value_name = "NAME=LO..HI")]
     pub range: Vec<String>,
-    /// Bars shown per target in text (0: all); JSON has them all.
+    /// Bars and shares shown per target in text (0: all, and every input listed); JSON has
+    /// them all.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
 }

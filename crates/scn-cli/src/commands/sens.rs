@@ -15,6 +15,8 @@ use crate::args::{AnalysisFormat, SensArgs};
 use crate::report::{approx, num, pct};
 use crate::{Exit, Io};
 
+/// Inputs listed in text before the rest are counted.
+const INPUTS_SHOWN: usize = 50;
 /// Outcomes listed per option in text before the rest are summed up.
 const OUTCOMES_SHOWN: usize = 8;
 
@@ -218,9 +220,13 @@ impl Sens<'_> {
                 "  none: no let holds a number or a distribution, and no branch probability is written as a number"
             )?;
         }
-        let rows: Vec<[String; 5]> = self
-            .inputs
-            .inputs
+        let all = &self.inputs.inputs;
+        let listed = if top == 0 {
+            all.len()
+        } else {
+            all.len().min(INPUTS_SHOWN)
+        };
+        let rows: Vec<[String; 5]> = all[..listed]
             .iter()
             .map(|i| {
                 [
@@ -238,6 +244,13 @@ impl Sens<'_> {
             &rows,
             "  ",
         )?;
+        if listed < all.len() {
+            writeln!(
+                w,
+                "  and {} more (--top 0 lists them all; the JSON has them all)",
+                all.len() - listed
+            )?;
+        }
 
         for t in &self.one_way.tornadoes {
             let base = t.base.map_or("undefined".to_owned(), num);
@@ -312,7 +325,7 @@ impl Sens<'_> {
                     match t.at {
                         Some(at) => rows.push([
                             name,
-                            format!("at {}", num(at)),
+                            at_text(at, t.within, self.input(t.input)),
                             format!(
                                 "`{}` below, `{}` above",
                                 self.option_id(t.below),
@@ -475,6 +488,7 @@ impl Sens<'_> {
                     "node": model.path_of(t.decision),
                     "input": self.input(t.input).name,
                     "at": t.at.map(z),
+                    "within": z(t.within),
                     "below": self.option_id(t.below),
                     "above": self.option_id(t.above),
                 })
@@ -570,5 +584,15 @@ fn signed(r: f64) -> String {
         "0.00".to_owned()
     } else {
         format!("{r:+.2}")
+    }
+}
+
+/// Where a threshold lies, with its uncertainty when the search could not pin it down.
+fn at_text(at: f64, within: f64, input: &Input) -> String {
+    let range = input.search.1 - input.search.0;
+    if within > 1e-6 * range.abs() {
+        format!("at {} ± {}", num(at), num(within))
+    } else {
+        format!("at {}", num(at))
     }
 }

@@ -4,11 +4,38 @@
 //! condition); without evidence every weight is 1 and these are the usual unweighted
 //! statistics.
 
-/// The samples' indices, sorted by `key` (ties in sample order).
-pub(super) fn order_by(key: impl Fn(usize) -> f64, n: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| key(a).total_cmp(&key(b)));
-    order
+/// One input's samples in ascending order: the sample indices and their values, side by
+/// side, so that passes over them read memory in order.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Sorted {
+    /// Sample indices.
+    pub samples: Vec<u32>,
+    /// Their values, ascending.
+    pub values: Vec<f64>,
+}
+
+impl Sorted {
+    /// Sorts `n` samples by `key` (ties in sample order).
+    pub(super) fn by(key: impl Fn(usize) -> f64, n: usize) -> Sorted {
+        let mut pairs: Vec<(f64, u32)> = (0..n).map(|s| (key(s), s as u32)).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        Sorted {
+            samples: pairs.iter().map(|p| p.1).collect(),
+            values: pairs.iter().map(|p| p.0).collect(),
+        }
+    }
+
+    /// The samples for which `keep` holds, in the same order.
+    pub(super) fn filtered(&self, keep: &[bool]) -> Sorted {
+        let mut out = Sorted::default();
+        for (&s, &v) in self.samples.iter().zip(&self.values) {
+            if keep[s as usize] {
+                out.samples.push(s);
+                out.values.push(v);
+            }
+        }
+        out
+    }
 }
 
 /// How many bins for `n` samples: about √n, so that both the number of bins and the
@@ -17,14 +44,10 @@ pub(super) fn bin_count(n: usize) -> usize {
     ((n as f64).sqrt() as usize).clamp(1, n.max(1))
 }
 
-/// Cuts `sorted` (indices in ascending order of `key`) into about `bins` runs of equal
-/// count. A run never splits equal keys, so a discrete input is not cut inside one value.
-pub(super) fn runs(
-    sorted: &[usize],
-    key: impl Fn(usize) -> f64,
-    bins: usize,
-) -> Vec<(usize, usize)> {
-    let n = sorted.len();
+/// Cuts ascending `keys` into about `bins` runs of equal count, as index ranges. A run
+/// never splits equal keys, so a discrete input is not cut inside one value.
+pub(super) fn runs(keys: &[f64], bins: usize) -> Vec<(usize, usize)> {
+    let n = keys.len();
     let mut out = Vec::with_capacity(bins);
     let mut start = 0;
     for b in 1..=bins {
@@ -32,7 +55,7 @@ pub(super) fn runs(
         if end <= start {
             continue;
         }
-        while end < n && key(sorted[end]) == key(sorted[end - 1]) {
+        while end < n && keys[end] == keys[end - 1] {
             end += 1;
         }
         out.push((start, end));
@@ -47,23 +70,18 @@ pub(super) fn runs(
     out
 }
 
-/// Weighted mid-ranks in [0, 1] of `sorted` (indices in ascending order of `key`): the
+/// Weighted mid-ranks in [0, 1] of ascending `keys` with weights `w` (same order): the
 /// weight below a sample plus half the weight of its ties, over the total weight.
-/// `rank[i]` is the rank of `sorted[i]`.
-pub(super) fn midranks(
-    sorted: &[usize],
-    key: impl Fn(usize) -> f64,
-    w: impl Fn(usize) -> f64,
-) -> Vec<f64> {
-    let total: f64 = sorted.iter().map(|&s| w(s)).sum();
-    let mut ranks = vec![0.0; sorted.len()];
+pub(super) fn midranks(keys: &[f64], w: &[f64]) -> Vec<f64> {
+    let total: f64 = w.iter().sum();
+    let mut ranks = vec![0.0; keys.len()];
     let mut below = 0.0;
     let mut i = 0;
-    while i < sorted.len() {
+    while i < keys.len() {
         let mut j = i;
         let mut tied = 0.0;
-        while j < sorted.len() && key(sorted[j]) == key(sorted[i]) {
-            tied += w(sorted[j]);
+        while j < keys.len() && keys[j] == keys[i] {
+            tied += w[j];
             j += 1;
         }
         let r = (below + tied / 2.0) / total;
@@ -140,18 +158,25 @@ mod tests {
     #[test]
     fn runs_keep_ties_together() {
         let keys = [1.0, 1.0, 1.0, 2.0, 3.0, 4.0];
-        let sorted: Vec<usize> = (0..6).collect();
-        assert_eq!(runs(&sorted, |i| keys[i], 3), [(0, 3), (3, 4), (4, 6)]);
-        assert_eq!(runs(&sorted, |i| keys[i], 1), [(0, 6)]);
+        assert_eq!(runs(&keys, 3), [(0, 3), (3, 4), (4, 6)]);
+        assert_eq!(runs(&keys, 1), [(0, 6)]);
     }
 
     #[test]
     fn midranks_by_hand() {
         // Values 5, 5, 7, 9 with unit weights: ranks (1 + 2)/2, same, 3, 4, less ½, over 4.
-        let keys = [5.0, 5.0, 7.0, 9.0];
-        let sorted: Vec<usize> = (0..4).collect();
-        let r = midranks(&sorted, |i| keys[i], |_| 1.0);
+        let r = midranks(&[5.0, 5.0, 7.0, 9.0], &[1.0; 4]);
         assert_eq!(r, [1.0 / 4.0, 1.0 / 4.0, 2.5 / 4.0, 3.5 / 4.0]);
+    }
+
+    #[test]
+    fn sorting_and_filtering() {
+        let x = [3.0, 1.0, 2.0, 1.0];
+        let s = Sorted::by(|i| x[i], 4);
+        assert_eq!(s.samples, [1, 3, 2, 0]);
+        assert_eq!(s.values, [1.0, 1.0, 2.0, 3.0]);
+        let f = s.filtered(&[true, false, true, true]);
+        assert_eq!((f.samples, f.values), (vec![1, 2, 0], vec![1.0, 2.0, 3.0]));
     }
 
     #[test]

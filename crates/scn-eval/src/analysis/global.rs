@@ -15,7 +15,11 @@
 //! weighted, as the sampled summaries are.
 
 use super::Target;
-use super::bins::{Moments, bin_count, correlation, midranks, order_by, runs};
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
+use super::bins::{Moments, Sorted, bin_count, correlation, midranks, runs};
 use super::inputs::draws;
 use crate::{Evaluation, Rows, Samples};
 
@@ -74,68 +78,138 @@ pub fn global(
         })
         .map(|(i, _)| i as u32)
         .collect();
-    let orders: Vec<Vec<usize>> = uncertain
-        .iter()
-        .map(|&l| order_by(|s| rows.lets[s * lets + l as usize], n))
+    // Most targets are defined in every sample and weigh samples as the evidence does: for
+    // them, each let's bins and ranks are the same, so they are made once.
+    let base_keep: Vec<bool> = rows.weight.iter().map(|&w| w > 0.0).collect();
+    let orders: Vec<Sorted> = uncertain
+        .par_iter()
+        .map(|&l| Sorted::by(|s| rows.lets[s * lets + l as usize], n))
         .collect();
-    let mut out = Vec::with_capacity(targets.len());
-    for &target in targets {
-        let (y, w) = column(ev, rows, target);
-        let valid: Vec<bool> = (0..n).map(|s| !y[s].is_nan() && w[s] > 0.0).collect();
-        let used = valid.iter().filter(|&&v| v).count();
-        if used < MIN_SAMPLES {
-            return Err(format!(
-                "`{}` is defined in {used} samples: global sensitivity needs at least {MIN_SAMPLES}",
-                target.name(ev)
-            ));
-        }
-        let mut all = Moments::default();
-        for s in (0..n).filter(|&s| valid[s]) {
-            all.add(y[s], w[s]);
-        }
-        let ess = all.w * all.w / all.w2;
-        let variance = (all.wyy / all.w - all.mean().powi(2)).max(0.0);
-        let mut g = Global {
-            target,
-            samples: used,
-            ess,
-            variance,
-            shares: Vec::new(),
+    let shared: Vec<Prepared> = orders
+        .par_iter()
+        .map(|o| Prepared::new(&o.filtered(&base_keep), &rows.weight, n))
+        .collect();
+    let results: Vec<Result<Global, String>> = targets
+        .par_iter()
+        .map(|&target| {
+            let (y, w) = column(ev, rows, target);
+            let valid: Vec<bool> = (0..n).map(|s| !y[s].is_nan() && w[s] > 0.0).collect();
+            let same = (0..n).all(|s| valid[s] == base_keep[s] && w[s] == rows.weight[s]);
+            one_target(ev, target, &y, &w, &valid, uncertain.len(), |i| {
+                let p = if same {
+                    Cow::Borrowed(&shared[i])
+                } else {
+                    Cow::Owned(Prepared::new(&orders[i].filtered(&valid), &w, n))
+                };
+                (uncertain[i], p)
+            })
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
+/// Marks a sample outside every bin.
+const NO_BIN: u32 = u32::MAX;
+
+/// One let's bins and weighted mid-ranks over the samples a target uses, indexed by sample,
+/// so that a target's passes read its values in sample order.
+#[derive(Clone, Debug)]
+struct Prepared {
+    /// Each sample's bin (`NO_BIN` when not used).
+    bin: Vec<u32>,
+    /// How many bins.
+    bins: usize,
+    /// Each sample's weighted mid-rank of the let (0 when not used).
+    rank: Vec<f64>,
+}
+
+impl Prepared {
+    /// From the used samples in the let's order, with every sample's weight.
+    fn new(x: &Sorted, weight: &[f64], n: usize) -> Prepared {
+        let w: Vec<f64> = x.samples.iter().map(|&s| weight[s as usize]).collect();
+        let mut p = Prepared {
+            bin: vec![NO_BIN; n],
+            bins: 0,
+            rank: vec![0.0; n],
         };
-        // Noise in a constant target (rounding) must not be attributed.
-        if variance <= 1e-24 * all.mean().powi(2).max(1.0) {
-            out.push(g);
-            continue;
+        for (&s, r) in x.samples.iter().zip(midranks(&x.values, &w)) {
+            p.rank[s as usize] = r;
         }
-        let by_y: Vec<usize> = order_by(|s| y[s], n)
-            .into_iter()
-            .filter(|&s| valid[s])
-            .collect();
-        let mut rank_y = vec![0.0; n];
-        for (r, &s) in midranks(&by_y, |s| y[s], |s| w[s]).iter().zip(&by_y) {
-            rank_y[s] = *r;
+        let runs = runs(&x.values, bin_count(x.values.len()));
+        p.bins = runs.len();
+        for (b, &(lo, hi)) in runs.iter().enumerate() {
+            for &s in &x.samples[lo..hi] {
+                p.bin[s as usize] = b as u32;
+            }
         }
-        for (&l, order) in uncertain.iter().zip(&orders) {
-            let x = |s: usize| rows.lets[s * lets + l as usize];
-            let sorted: Vec<usize> = order.iter().copied().filter(|&s| valid[s]).collect();
-            let share = first_order(&sorted, &x, &y, &w, all.w, all.mean(), variance);
-            let rank_x = midranks(&sorted, x, |s| w[s]);
-            let spearman = correlation(
-                sorted
-                    .iter()
-                    .zip(&rank_x)
-                    .map(|(&s, &rx)| (rx, rank_y[s], w[s])),
-            );
-            g.shares.push(Share {
-                input: l,
-                share,
-                spearman,
-            });
-        }
-        g.shares.sort_by(|a, b| b.share.total_cmp(&a.share));
-        out.push(g);
+        p
     }
-    Ok(out)
+}
+
+/// The figures of one target; `lets(i)` gives the i-th uncertain let, prepared for it.
+fn one_target<'p>(
+    ev: &Evaluation,
+    target: Target,
+    y: &[f64],
+    w: &[f64],
+    valid: &[bool],
+    count: usize,
+    lets: impl Fn(usize) -> (u32, Cow<'p, Prepared>),
+) -> Result<Global, String> {
+    let n = y.len();
+    let used = valid.iter().filter(|&&v| v).count();
+    if used < MIN_SAMPLES {
+        return Err(format!(
+            "`{}` is defined in {used} samples: global sensitivity needs at least {MIN_SAMPLES}",
+            target.name(ev)
+        ));
+    }
+    let mut all = Moments::default();
+    for s in (0..n).filter(|&s| valid[s]) {
+        all.add(y[s], w[s]);
+    }
+    let variance = (all.wyy / all.w - all.mean().powi(2)).max(0.0);
+    let mut g = Global {
+        target,
+        samples: used,
+        ess: all.w * all.w / all.w2,
+        variance,
+        shares: Vec::new(),
+    };
+    // Noise in a constant target (rounding) must not be attributed.
+    if variance <= 1e-24 * all.mean().powi(2).max(1.0) {
+        return Ok(g);
+    }
+    let by_y = Sorted::by(|s| y[s], n).filtered(valid);
+    let wy: Vec<f64> = by_y.samples.iter().map(|&s| w[s as usize]).collect();
+    let mut rank_y = vec![0.0; n];
+    for (r, &s) in midranks(&by_y.values, &wy).iter().zip(&by_y.samples) {
+        rank_y[s as usize] = *r;
+    }
+    let mut bins: Vec<Moments> = Vec::new();
+    for i in 0..count {
+        let (l, p) = lets(i);
+        bins.clear();
+        bins.resize(p.bins, Moments::default());
+        for s in 0..n {
+            if valid[s] {
+                bins[p.bin[s] as usize].add(y[s], w[s]);
+            }
+        }
+        let share = first_order(&bins, all.w, all.mean(), variance);
+        let spearman = correlation(
+            (0..n)
+                .filter(|&s| valid[s])
+                .map(|s| (p.rank[s], rank_y[s], w[s])),
+        );
+        g.shares.push(Share {
+            input: l,
+            share,
+            spearman,
+        });
+    }
+    g.shares.sort_by(|a, b| b.share.total_cmp(&a.share));
+    Ok(g)
 }
 
 /// The target's value and weight in each sample (NaN where undefined).
@@ -188,29 +262,14 @@ pub(super) fn best(values: impl Iterator<Item = f64>, dir: Option<scn_dsl::ast::
     }
 }
 
-/// The first-order share of variance from binned conditional means, less the bias that the
-/// bin means' sampling noise adds: for bin b with weight share W_b and mean m_b, noise
+/// The first-order share of variance from binned conditional means (each bin's sums of the
+/// target), less the bias that the bin means' sampling noise adds: for bin b with weight share W_b and mean m_b, noise
 /// variance V_b = s²_b Σw² / (Σw)², the between-bin variance Σ W_b (m_b − m)² exceeds
 /// its expectation without noise by Σ W_b (1 − W_b) V_b.
-fn first_order(
-    sorted: &[usize],
-    x: &impl Fn(usize) -> f64,
-    y: &[f64],
-    w: &[f64],
-    total: f64,
-    mean: f64,
-    variance: f64,
-) -> f64 {
+fn first_order(bins: &[Moments], total: f64, mean: f64, variance: f64) -> f64 {
     let mut between = 0.0;
     let mut noise = 0.0;
-    for (a, b) in runs(sorted, x, bin_count(sorted.len())) {
-        let mut m = Moments::default();
-        for &s in &sorted[a..b] {
-            m.add(y[s], w[s]);
-        }
-        if m.w <= 0.0 {
-            continue;
-        }
+    for m in bins.iter().filter(|m| m.w > 0.0) {
         let share = m.w / total;
         between += share * (m.mean() - mean).powi(2);
         noise += share * (1.0 - share) * m.variance() * m.w2 / (m.w * m.w);

@@ -16,7 +16,7 @@ use super::WORK_BUDGET;
 use crate::Evaluation;
 use crate::dist::DistKind;
 use crate::eval::Overrides;
-use crate::model::{NodeId, ProbDef};
+use crate::model::{NodeId, ProbDef, Query};
 use crate::program::{ConstDist, Env, EvalError, Instr, Program, interpret};
 
 /// Percentage points a probability moves by.
@@ -204,9 +204,8 @@ pub fn inputs(ev: &Evaluation, ranges: &[Range]) -> Result<InputSet, String> {
 
     // Each input costs a few re-evaluations of the whole tree; on a tree too large for all
     // of them, keep the lets in order, then the most probable branches.
-    let nodes = model.nodes.len().max(1) as f64;
     let per_input = if ev.decisions().is_empty() { 2.0 } else { 80.0 };
-    let affordable = ((WORK_BUDGET / (nodes * per_input)) as usize).max(1);
+    let affordable = ((WORK_BUDGET / (evaluation_cost(ev) * per_input)) as usize).max(1);
     if set.inputs.len() > affordable {
         set.dropped += set.inputs.len() - affordable + branches.len();
         set.inputs.truncate(affordable);
@@ -274,6 +273,23 @@ impl Input {
     pub fn is_probability(&self) -> bool {
         matches!(self.kind, InputKind::Branch(_)) || self.range == RangeKind::Points
     }
+}
+
+/// What one re-evaluation costs, in units of about 10 ns on a current machine: a pass over
+/// the nodes, plus the leaves each query adds up.
+pub(super) fn evaluation_cost(ev: &Evaluation) -> f64 {
+    let model = ev.model();
+    let sets = ev.leaf_sets();
+    let size = |e: Option<u32>| e.map_or(0, |e| sets.set(e).len());
+    let mut cost = model.nodes.len() as f64;
+    for q in &model.queries {
+        cost += match *q {
+            Query::Prob { event, given } => size(Some(event)) + size(given),
+            Query::Expect { given: None, .. } => sets.leaves.len(),
+            Query::Expect { given, .. } => size(given),
+        } as f64;
+    }
+    cost
 }
 
 /// A branch with a written probability, by its dotted path.

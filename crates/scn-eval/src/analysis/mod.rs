@@ -76,6 +76,8 @@ impl Target {
     }
 }
 
-/// Node-evaluations (evaluations × nodes) an analysis may spend on the exact re-evaluations:
-/// a few seconds. Beyond it, fewer inputs are varied and the result says so.
-pub(crate) const WORK_BUDGET: f64 = 2e8;
+/// What an analysis may spend on exact re-evaluations, in the units of
+/// `inputs::evaluation_cost` (about 10 ns each): a few seconds. Beyond it, fewer inputs are
+/// varied and the result says so. A count, not a clock, so that the output never depends on
+/// the machine.
+pub(crate) const WORK_BUDGET: f64 = 1e8;

@@ -5,10 +5,12 @@
 //! every step's ends and, wherever a decision's best option differs between two
 //! neighbours, the point of change is found by bisection on the exact evaluation, to a
 //! width of 1e-9 of the range. A change narrower than a step (an option best only on a
-//! sliver of the range) can be missed.
+//! sliver of the range) can be missed. All bisections share one allowance of evaluations
+//! ([`WORK_BUDGET`]); a change found after it ran out is placed less precisely, and says so.
 
-use super::Input;
+use super::inputs::evaluation_cost;
 use super::probe::Probe;
+use super::{Input, WORK_BUDGET};
 use crate::Evaluation;
 use crate::model::NodeId;
 
@@ -26,6 +28,9 @@ pub struct Threshold {
     pub input: usize,
     /// Where the best option changes; `None` when it does not within the search range.
     pub at: Option<f64>,
+    /// How far the change may lie from `at`: a billionth of the range, or more when the
+    /// search ran out of its allowance of evaluations (or met points it could not evaluate).
+    pub within: f64,
     /// The best option just below `at` (with no change: throughout the range).
     pub below: NodeId,
     /// The best option just above `at`.
@@ -51,6 +56,10 @@ pub fn thresholds(ev: &Evaluation, inputs: &[Input]) -> Thresholds {
         return out;
     }
     let mut probe = Probe::new(ev);
+    // Bisections draw on one allowance of evaluations, so that a tree with many decisions
+    // that all change cannot multiply the cost; past it, a change is placed at the middle of
+    // the bracket reached, and `within` says how far off it may be.
+    let mut allowance = (WORK_BUDGET / evaluation_cost(ev)) as usize;
     // For each input, the changes found, per decision.
     let mut found: Vec<Vec<Vec<Threshold>>> = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
@@ -84,7 +93,8 @@ pub fn thresholds(ev: &Evaluation, inputs: &[Input]) -> Thresholds {
                     continue;
                 }
                 let (mut l, mut r, left, mut right) = (*a, *b, best_a[d], best_b[d]);
-                while r - l > WIDTH * (hi - lo) {
+                while r - l > WIDTH * (hi - lo) && allowance > 0 {
+                    allowance -= 1;
                     let m = l + (r - l) / 2.0;
                     let Some(bm) = best_at(m, &mut failure) else {
                         break;
@@ -103,6 +113,7 @@ pub fn thresholds(ev: &Evaluation, inputs: &[Input]) -> Thresholds {
                     decision: decisions[d].node,
                     input: i,
                     at: Some(l + (r - l) / 2.0),
+                    within: (r - l) / 2.0,
                     below: options[left as usize],
                     above: options[right as usize],
                 });
@@ -118,6 +129,7 @@ pub fn thresholds(ev: &Evaluation, inputs: &[Input]) -> Thresholds {
                     decision: decisions[d].node,
                     input: i,
                     at: None,
+                    within: 0.0,
                     below: best,
                     above: best,
                 });

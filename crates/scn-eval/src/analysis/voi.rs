@@ -23,7 +23,7 @@ use std::fmt;
 
 use scn_dsl::ast::Direction;
 
-use super::bins::{Moments, bin_count, order_by, runs};
+use super::bins::{Moments, Sorted, bin_count, runs};
 use super::global::{best, option_columns};
 use super::inputs::draws;
 use crate::model::{EventRef, NodeId};
@@ -316,7 +316,8 @@ pub fn voi_inputs(ev: &Evaluation, samples: &Samples, node: NodeId) -> Result<In
     let n = rows.weight.len();
     let w = |s: usize| rows.weight[s];
     let value_of = |s: usize, o: usize| rows.option_values[s * width + at + o];
-    let used: Vec<usize> = (0..n).filter(|&s| w(s) > 0.0).collect();
+    let weighs: Vec<bool> = (0..n).map(|s| w(s) > 0.0).collect();
+    let used: Vec<usize> = (0..n).filter(|&s| weighs[s]).collect();
     if used.is_empty() {
         return Err(VoiError::NoSamples(
             "no sample could be used: every one was dropped or weighs nothing".into(),
@@ -341,11 +342,12 @@ pub fn voi_inputs(ev: &Evaluation, samples: &Samples, node: NodeId) -> Result<In
         if def.is_param || !draws(&def.program) || used.iter().all(|&s| x(s) == x(used[0])) {
             continue;
         }
-        let sorted: Vec<usize> = order_by(x, n).into_iter().filter(|&s| w(s) > 0.0).collect();
+        let sorted = Sorted::by(x, n).filtered(&weighs);
         let mut with = 0.0;
-        for (a, b) in runs(&sorted, x, bin_count(sorted.len())) {
+        for (a, b) in runs(&sorted.values, bin_count(sorted.values.len())) {
             let mut bin = vec![Moments::default(); len];
-            for &s in &sorted[a..b] {
+            for &s in &sorted.samples[a..b] {
+                let s = s as usize;
                 for (o, m) in bin.iter_mut().enumerate() {
                     m.add(value_of(s, o), w(s));
                 }
