@@ -302,3 +302,40 @@ fn voi_text_of_the_library_wildcatter_sampled() {
     assert_eq!(out, again, "same seed, same bytes");
     insta::assert_snapshot!("voi_wildcatter_samples", out);
 }
+
+/// Under evidence the samples weigh P(h) = w, so w's posterior density is 2w. Option a pays
+/// 10w, b pays 5: value max(E[10w], 5) = ∫ 10w · 2w dw = 20/3; with information
+/// E[max(10w, 5)] = ∫₀^½ 5 · 2w dw + ∫_½^1 10w · 2w dw = 1.25 + 35/6 = 85/12; EVPI = 85/12 −
+/// 80/12 = 5/12 = 0.41667.
+#[test]
+fn evpi_under_evidence_weights() {
+    let src = r#"
+scenario e {
+  metric pay = 0
+  objective maximize pay
+  let w = uniform(0, 1)
+  option a {
+    pay += 10 * w
+    branch h p = w #h
+    branch t p = rest
+  }
+  option b {
+    pay += 5
+    branch h p = w #h
+    branch t p = rest
+  }
+  observe #h
+}
+"#;
+    let v = voi_json(src, &["--samples", "200000", "--seed", "4"]);
+    let voi = &v["voi"];
+    close(voi["value"].as_f64().unwrap(), 20.0 / 3.0, 0.02, "value");
+    close(
+        voi["with_information"].as_f64().unwrap(),
+        85.0 / 12.0,
+        0.02,
+        "with information",
+    );
+    close(voi["evpi"].as_f64().unwrap(), 5.0 / 12.0, 0.01, "evpi");
+    assert!(voi["samples"]["ess"].as_f64().unwrap() < 200_000.0 * 0.9);
+}

@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(s.samples, [1, 3, 2, 0]);
         assert_eq!(s.values, [1.0, 1.0, 2.0, 3.0]);
         let f = s.filtered(&[true, false, true, true]);
-        assert_eq!((f.samples, f.values), (vec![1, 2, 0], vec![1.0, 2.0, 3.0]));
+        assert_eq!((f.samples, f.values), (vec![3, 2, 0], vec![1.0, 2.0, 3.0]));
     }
 
     #[test]

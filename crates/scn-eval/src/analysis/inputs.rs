@@ -93,7 +93,7 @@ pub struct InputSet {
 }
 
 /// How a let's expression is built, for deciding whether it is an input.
-enum Shape {
+enum Form {
     /// Numbers and arithmetic on them only.
     Constant,
     /// One distribution at the top.
@@ -104,13 +104,13 @@ enum Shape {
     Computed,
 }
 
-fn shape(p: &Program) -> Shape {
+fn form(p: &Program) -> Form {
     let draws = |i: &Instr| matches!(i, Instr::Dist(..) | Instr::ConstDist(_));
     if p.code.last().is_some_and(draws) {
-        return Shape::Distribution;
+        return Form::Distribution;
     }
     if p.code.iter().any(draws) {
-        return Shape::Mixed;
+        return Form::Mixed;
     }
     let pure = p.code.iter().all(|i| {
         matches!(
@@ -118,11 +118,7 @@ fn shape(p: &Program) -> Shape {
             Instr::Const(_) | Instr::Neg | Instr::Bin(_) | Instr::Call(..)
         )
     });
-    if pure {
-        Shape::Constant
-    } else {
-        Shape::Computed
-    }
+    if pure { Form::Constant } else { Form::Computed }
 }
 
 /// True when the program draws from a distribution of its own.
@@ -167,20 +163,20 @@ pub fn inputs(ev: &Evaluation, ranges: &[Range]) -> Result<InputSet, String> {
             set.inputs.push(user_range(&def.name, kind, base, r));
             continue;
         }
-        let input = match shape(&def.program) {
-            Shape::Constant => {
+        let input = match form(&def.program) {
+            Form::Constant => {
                 let probability = used_in_prob[i] && (0.0..=1.0).contains(&base);
                 nudged(&def.name, kind, base, probability, 1.0)
             }
-            Shape::Distribution => match top_distribution(&def.program, &lets, model) {
+            Form::Distribution => match top_distribution(&def.program, &lets, model) {
                 Some((dist, args)) => percentiles(&def.name, kind, base, dist, args),
                 None => continue,
             },
-            Shape::Mixed => {
+            Form::Mixed => {
                 set.mixed.push(def.name.clone());
                 continue;
             }
-            Shape::Computed => continue,
+            Form::Computed => continue,
         };
         set.inputs.push(input);
     }
@@ -196,7 +192,7 @@ pub fn inputs(ev: &Evaluation, ranges: &[Range]) -> Result<InputSet, String> {
         let base = view.cond;
         if let Some(r) = given(&name) {
             branches.push((view.prior, user_range(&name, kind, base, r)));
-        } else if matches!(shape(p), Shape::Constant) {
+        } else if matches!(form(p), Form::Constant) {
             let cap = base + rest_of(ev, k as NodeId).map_or(1.0 - base, |r| ev.node(r).cond);
             branches.push((view.prior, nudged(&name, kind, base, true, cap.min(1.0))));
         }
