@@ -64,6 +64,18 @@ pub enum Command {
                       docs/diff.md and docs/reference/cli.md#scn-diff."
     )]
     Diff(DiffArgs),
+    /// What drives each forecast and decision: tornado, thresholds, risk profiles, and with
+    /// --samples each input's share of the variance.
+    #[command(
+        after_help = "See docs/reference/cli.md#scn-sens; what the numbers mean: docs/analysis.md."
+    )]
+    Sens(SensArgs),
+    /// What knowing more before a decision is worth: EVPI of events (--know) or of the
+    /// uncertain inputs (--samples).
+    #[command(
+        after_help = "See docs/reference/cli.md#scn-voi; what the numbers mean: docs/analysis.md."
+    )]
+    Voi(VoiArgs),
 }
 
 /// Budgets shared by the commands that resolve scenarios.
@@ -97,6 +109,74 @@ pub struct TrustArgs {
     /// Stop trusting the library's scn.toml.
     #[arg(long)]
     pub revoke: bool,
+}
+
+/// The formats of `scn sens` and `scn voi`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnalysisFormat {
+    /// Tables for a terminal.
+    #[default]
+    Text,
+    /// JSON for programs (docs/analysis.md#json).
+    Json,
+}
+
+/// `scn sens FILE`
+#[derive(Debug, Args)]
+pub struct SensArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The scenario file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Analyse this forecast, or the decision at this node path (the scenario's id for a
+    /// decision at the root); repeat for more [default: every forecast and decision].
+    #[arg(long, value_name = "ID")]
+    pub forecast: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub format: AnalysisFormat,
+    /// Also draw this many Monte Carlo samples and give each uncertain input's share of
+    /// each target's variance.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=100_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Move input NAME (a let, or a branch's dotted path) from LO to HI instead of its
+    /// default range; repeat for more.
+    #[arg(long, value_name = "NAME=LO..HI")]
+    pub range: Vec<String>,
+    /// Bars and shares shown per target in text (0: all, and every input listed); JSON has
+    /// them all.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+/// `scn voi FILE`
+#[derive(Debug, Args)]
+pub struct VoiArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The scenario file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The decision, by its node path [default: the decision at the root].
+    #[arg(long, value_name = "NODE")]
+    pub decision: Option<String>,
+    /// An event learnt before the decision (the syntax of `--given`); repeat for the others
+    /// that could be learnt instead: the cells are each event, and none of them.
+    #[arg(long, value_name = "EVENT")]
+    pub know: Vec<String>,
+    /// Learn every uncertain input instead: EVPI and each let's EVPPI from this many samples.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub format: AnalysisFormat,
 }
 
 /// `scn eval FILE`

@@ -5,7 +5,8 @@
 //! [`evaluate`] computes it exactly: path probabilities, dates, metrics, decisions,
 //! evidence, forecasts and expectations. [`sample`] runs the same evaluator over draws of the
 //! uncertain inputs (Monte Carlo). [`diff::compare`] says what changed between two versions
-//! and which edits moved each forecast.
+//! and which edits moved each forecast. [`analysis`] asks what drives a forecast: tornado,
+//! global sensitivity, thresholds, value of information and risk profiles.
 //!
 //! ```
 //! use std::path::Path;
@@ -28,6 +29,7 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod analysis;
 mod describe;
 pub mod diff;
 mod dist;

@@ -1,11 +1,14 @@
 //! One module per subcommand.
 
+mod analysis;
 mod check;
 mod diff;
 mod eval;
 mod fmt;
+mod sens;
 mod test;
 mod trust;
+mod voi;
 
 use std::collections::BTreeMap;
 
@@ -36,6 +39,8 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Test(args) => test::run(args, options(&args.limits), io),
         Command::Trust(args) => trust::run(args, io),
         Command::Diff(args) => diff::run(args, options(&args.limits), io),
+        Command::Sens(args) => sens::run(args, options(&args.limits), io),
+        Command::Voi(args) => voi::run(args, options(&args.limits), io),
     }
 }
 
