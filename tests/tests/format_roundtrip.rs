@@ -99,6 +99,25 @@ fn the_benchmark_tree_round_trips() {
 }
 
 #[test]
+fn let_cites_and_scenario_notes_keep_their_layout() {
+    let messy = "scenario s {note   \"whole tree\"\nsource a \"A\" source b \"B\"\n\
+                 let x = beta(3,9)   \"why\"   cite a ,b\nlet y = 80%  cite   b\n\
+                 branch k p = x branch l p = rest }";
+    let rt = round_trip(messy).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!(rt.formatted, @r#"
+    scenario s {
+      note "whole tree"
+      source a "A"
+      source b "B"
+      let x = beta(3, 9) "why" cite a, b
+      let y = 80% cite b
+      branch k p = x
+      branch l p = rest
+    }
+    "#);
+}
+
+#[test]
 fn an_empty_file_formats_to_nothing_and_comments_alone_survive() {
     assert_eq!(fmt(""), "");
     assert_eq!(fmt("\n\n  \n"), "");

@@ -177,6 +177,46 @@ fn the_fast_path_answers_every_corner_like_pest() {
     });
 }
 
+/// `let … cite` and scenario-level `note`: both paths give the same tree, and that tree holds
+/// what was written (a tree both paths got wrong the same way would pass `agree` alone).
+#[test]
+fn let_cites_and_scenario_notes_read_alike_on_both_paths() {
+    use scn_dsl::ast::{Item, ScenarioItemKind};
+    let text = "scenario s {\n  note \"about the whole tree\"\n  source moscow \"m\"\n  \
+                source framework \"f\"\n  \
+                let p_sign = beta(3, 9) \"rationale\" cite moscow, framework\n  \
+                let p_hold = 80% cite framework\n  branch a p = p_sign\n  branch b p = rest\n}\n";
+    let (fast, pest) =
+        on_big_stack(move || (parse_fast(text, FileId(0)), parse_pest(text, FileId(0))));
+    let fast = fast.expect("the fast path answers").expect("valid");
+    assert_eq!(Ok(fast.clone()), pest, "the paths disagree");
+    let Item::Scenario(s) = &fast.items[0] else {
+        panic!("not a scenario: {:?}", fast.items[0]);
+    };
+    let mut seen = Vec::new();
+    for item in &s.items {
+        match &item.kind {
+            ScenarioItemKind::Note(n) => seen.push(format!("note {}", n.value)),
+            ScenarioItemKind::Let {
+                name, doc, cites, ..
+            } => {
+                let cites: Vec<&str> = cites.iter().map(|c| c.name.as_str()).collect();
+                let doc = doc.as_ref().map_or("-", |d| d.value.as_str());
+                seen.push(format!("let {} {doc} [{}]", name.name, cites.join(",")));
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "note about the whole tree",
+            "let p_sign rationale [moscow,framework]",
+            "let p_hold - [framework]",
+        ]
+    );
+}
+
 // ---- generated near-valid files ----
 
 const FIXTURES: &[&str] = &[

@@ -63,6 +63,8 @@ pub struct Meta {
     pub as_of: Option<Date>,
     /// `horizon`.
     pub horizon: Option<Date>,
+    /// `note "..."` items written at scenario level, in order.
+    pub notes: Vec<String>,
     /// The file holding the scenario.
     pub file: FileId,
     /// The scenario's id in that file.
@@ -78,6 +80,8 @@ pub struct LetDef {
     pub doc: Option<String>,
     /// Its value.
     pub(crate) program: Program,
+    /// The sources it cites (indices into `Model::sources`); empty for template parameters.
+    pub cites: Vec<u32>,
     /// True for a template parameter.
     pub is_param: bool,
     /// For a template parameter, the node its `use` is written under (the root at the

@@ -108,16 +108,20 @@ impl Builder<'_> {
                         text: text.value.to_string(),
                     });
                 }
-                // A let's `cite` list is read by nothing yet.
                 ScenarioItemKind::Let {
-                    name, value, doc, ..
+                    name,
+                    value,
+                    doc,
+                    cites,
                 } => {
                     let upto = self.model.lets.len() as u32;
                     let program = self.compile_expr(value, 0, Ctx::Let { upto });
+                    let cites = self.resolve_cites(cites, file);
                     self.model.lets.push(LetDef {
                         name: name.name.to_string(),
                         doc: doc.as_ref().map(|d| d.value.to_string()),
                         program,
+                        cites,
                         is_param: false,
                         use_parent: None,
                     });
@@ -167,8 +171,7 @@ impl Builder<'_> {
                         }
                     }
                 }
-                // A scenario-level note is kept in the syntax tree only, for now.
-                ScenarioItemKind::Note(_) => {}
+                ScenarioItemKind::Note(n) => self.model.meta.notes.push(n.value.to_string()),
                 _ => {}
             }
         }

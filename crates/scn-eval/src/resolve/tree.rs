@@ -238,7 +238,11 @@ impl<'a> Builder<'a> {
         i
     }
 
-    fn resolve_cites(&mut self, cites: &[scn_dsl::ast::Ident], file: FileId) -> Vec<u32> {
+    pub(super) fn resolve_cites(
+        &mut self,
+        cites: &[scn_dsl::ast::Ident],
+        file: FileId,
+    ) -> Vec<u32> {
         let mut out = Vec::new();
         for c in cites {
             match self.names.get(c.name.as_str()) {
@@ -347,6 +351,7 @@ impl<'a> Builder<'a> {
                 name: format!("{name}.{}", param.name.name),
                 doc: None,
                 program,
+                cites: Vec::new(),
                 is_param: true,
                 use_parent: Some(parent),
             });

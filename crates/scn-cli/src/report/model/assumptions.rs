@@ -48,10 +48,7 @@ pub(crate) struct Assumption {
     pub value: f64,
     /// What kind of value.
     pub kind: Kind,
-    /// The sources it cites, by id.
-    // `let … cite` is being added to the language: when `LetDef` gains `cites`, fill this
-    // from it in `build` (`def.cites` are indices into `Model::sources`), and every format
-    // shows them already.
+    /// The sources it cites (`let … cite a, b`), by id, in the order written.
     pub sources: Vec<String>,
 }
 
@@ -131,7 +128,11 @@ impl Assumptions {
                 written,
                 value: view.value,
                 kind,
-                sources: Vec::new(),
+                sources: def
+                    .cites
+                    .iter()
+                    .map(|&c| model.sources[c as usize].id.clone())
+                    .collect(),
             });
         }
         let sampled_from = rows

@@ -1,4 +1,5 @@
-//! The author's notes on branches, in tree order.
+//! The author's notes: those written at scenario level first (shown at the root), then the
+//! notes on branches, in tree order.
 
 use scn_eval::model::{Model, NodeId};
 
@@ -18,19 +19,24 @@ impl Notes {
         let noted: Vec<usize> = (0..model.nodes.len())
             .filter(|&k| !model.nodes[k].notes.is_empty())
             .collect();
-        if noted.is_empty() {
+        if noted.is_empty() && model.meta.notes.is_empty() {
             return None;
         }
-        let list = noted
+        // Scenario-level notes are about the whole tree, so they stand at its root, and
+        // are never cut: the limit is for trees with thousands of noted branches.
+        let root = NodeRef::of(model, 0);
+        let list = model
+            .meta
+            .notes
             .iter()
-            .take(LIST_LIMIT)
-            .flat_map(|&k| {
+            .map(|n| (root.clone(), n.clone()))
+            .chain(noted.iter().take(LIST_LIMIT).flat_map(|&k| {
                 let at = NodeRef::of(model, k as NodeId);
                 model.nodes[k]
                     .notes
                     .iter()
                     .map(move |n| (at.clone(), n.clone()))
-            })
+            }))
             .collect();
         Some(Notes {
             list,
