@@ -377,7 +377,7 @@ fn every_report_for_people_opens_with_the_bottom_line_and_ends_with_the_checks()
     let sources = lines.iter().position(|l| *l == "Sources").expect("sources");
     let checks = lines
         .iter()
-        .position(|l| l.starts_with("Expectations (the author's checks): 19 hold, 0 fail"))
+        .position(|l| l.starts_with("Expectations (the author's checks): 30 hold, 0 fail"))
         .expect("expectations");
     assert!(checks > sources, "the checks come last");
 
@@ -402,14 +402,14 @@ fn every_report_for_people_opens_with_the_bottom_line_and_ends_with_the_checks()
 #[test]
 fn numbers_for_people_have_few_digits_and_units_in_headers() {
     let text = eval(UKRAINE, &[]);
-    // 0.1386 and 45,474.1 were false precision. (The author's checks, last, show the digits
-    // their bounds are written with.)
+    // 0.2224 (korea_freeze = 0.22239821) and 47,862.9 (casualties_jan_peace) would be false
+    // precision. (The author's checks, last, show the digits their bounds are written with.)
     let report = &text[..text.find("\nExpectations").expect("the checks")];
     assert!(
-        !report.contains("0.1386") && !report.contains("45,474"),
+        !report.contains("0.2224") && !report.contains("47,863"),
         "{report}"
     );
-    assert!(text.contains("13.9%") && text.contains("45,500"));
+    assert!(text.contains("22.2%") && text.contains("47,900"));
     let md = eval(UKRAINE, &["--format", "markdown"]);
     // The unit of a metric is said once, in the paths table's header.
     let paths = &md[md.find("## Most likely paths").expect("paths")..];
@@ -418,11 +418,11 @@ fn numbers_for_people_have_few_digits_and_units_in_headers() {
     // The precision flag changes every figure for people, and JSON keeps every digit.
     let precise = eval(UKRAINE, &["--precision", "5"]);
     assert!(
-        precise.contains("13.86%") && precise.contains("45,474"),
+        precise.contains("22.24%") && precise.contains("47,863"),
         "{precise}"
     );
     let json = eval(UKRAINE, &["--format", "json", "--precision", "1"]);
-    assert!(json.contains("0.1386"), "JSON keeps full precision");
+    assert!(json.contains("0.222398208"), "JSON keeps full precision");
 }
 
 #[test]
@@ -440,11 +440,22 @@ fn markdown_has_the_tree_and_the_assumptions() {
     ), "{md}");
     // Every scenario let, with its documentation, as written, and its 90% interval: beta(2,
     // 18) has mean 0.1 and 5th and 95th percentiles 0.019 and 0.226.
-    assert!(md.contains(
-        "| `p_sign` | Framework signed in Istanbul in January 2026 | `beta(2, 18)` | mean 0.1 | 0.019 – 0.226 |"
-    ), "{md}");
-    assert!(md.contains("| `ru_losses` |") && md.contains("| mean 617,000 | 500,000 – 750,000 |"));
-    assert!(md.contains("Not listed: 40 template parameters"));
+    // Its sources (`let … cite`) follow the documentation.
+    let p_sign = md
+        .lines()
+        .find(|l| l.starts_with("| `p_sign` | Framework signed in Istanbul in January 2026"))
+        .unwrap_or_else(|| panic!("no p_sign row in {md}"));
+    assert!(
+        p_sign.ends_with(
+            "(sources: `moscow`, `istanbul`, `demands`, `red_line`, `leverage`) \
+             | `beta(2, 18)` | mean 0.1 | 0.019 – 0.226 |"
+        ),
+        "{p_sign}"
+    );
+    // normal(673k, 151k): 673,000 ∓ 1.6449 × 151,000 = 424,625 and 921,375.
+    assert!(md.contains("| `ru_losses` |") && md.contains("| mean 673,000 | 425,000 – 921,000 |"));
+    // `fighting` 31 uses × 2 + `deal` 4 × 1 + `guarantee` 8 × 1 + `implement` 16 × 3 = 122.
+    assert!(md.contains("Not listed: 122 template parameters"), "{md}");
 }
 
 #[test]
@@ -477,9 +488,9 @@ fn html_draws_every_label_whole_and_names_what_it_leaves_out() {
         html.contains("#frozen <b>"),
         "#frozen, which a headline forecast asks about, is drawn"
     );
-    assert!(html.contains("Not drawn: #donbas, #breakdown, #escalation, #current_lines"));
+    assert!(html.contains("Not drawn: #donbas, #escalation, #breakdown, #current_lines"));
     assert!(
-        html.contains("12 of 29 dated branches drawn"),
+        html.contains("12 of 79 dated branches drawn"),
         "the cap on stems is said"
     );
 }

@@ -413,21 +413,21 @@ pub fn ukraine_revised(old: &str) -> String {
             "p_current_lines = beta(6.5, 4.5)",
         ),
         ("p_art5 = beta(5, 5)", "p_art5 = beta(6, 5)"),
-        ("p_demob_art5 = beta(7, 3)", "p_demob_art5 = beta(8, 3)"),
-        ("p_demob_unsc = beta(5, 5)", "p_demob_unsc = beta(6, 5)"),
+        ("p_hold_art5 = beta(7, 3)", "p_hold_art5 = beta(8, 3)"),
+        ("p_hold_unsc = beta(5, 5)", "p_hold_unsc = beta(6, 5)"),
         ("p_boom_art5 = beta(6, 4)", "p_boom_art5 = beta(7, 4)"),
         ("p_boom_unsc = beta(4, 6)", "p_boom_unsc = beta(5, 6)"),
         ("p_break = beta(4, 6)", "p_break = beta(5, 6)"),
         ("p_offensive = beta(7, 3)", "p_offensive = beta(8, 3)"),
         (
-            "p_frozen_after_offensive = beta(4, 6)",
-            "p_frozen_after_offensive = beta(5, 6)",
+            "p_frozen_after_offensive = beta(2, 8)",
+            "p_frozen_after_offensive = beta(3, 8)",
         ),
         (
-            "p_frozen_after_stalemate = beta(3.5, 6.5)",
-            "p_frozen_after_stalemate = beta(4.5, 6.5)",
+            "p_frozen_after_stalemate = beta(4, 6)",
+            "p_frozen_after_stalemate = beta(5, 6)",
         ),
-        ("p_late_deal = beta(3, 7)", "p_late_deal = beta(4, 7)"),
+        ("p_deal_q = beta(1.2, 8.8)", "p_deal_q = beta(2.2, 8.8)"),
     ];
     let mut new = old.to_owned();
     for (from, to) in revised {
