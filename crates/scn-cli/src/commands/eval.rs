@@ -76,6 +76,16 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         );
         return Exit::Usage;
     }
+    if config.report.format == crate::report::Format::Json
+        && let Err(e) = crate::memory::check_json_report(&evaluation)
+    {
+        let _ = writeln!(io.stderr, "scn: error: {e}");
+        let _ = writeln!(
+            io.stderr,
+            "  = help: the text, Markdown and HTML reports show the likeliest paths and stay small"
+        );
+        return Exit::Usage;
+    }
     let (samples, let_rows) = match config.sampling {
         Some(s) => match sample(&evaluation, s) {
             Ok(pair) => pair,
