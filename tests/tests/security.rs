@@ -173,7 +173,7 @@ fn resolve(text: String) {
         if let Err(d) = scn_eval::resolve(&loaded) {
             panic!("{}", scn_dsl::render_all(d.iter().take(3), &loaded.sources));
         }
-    })
+    });
 }
 
 #[test]
