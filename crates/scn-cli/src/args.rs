@@ -56,6 +56,58 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Trust a library's scn.toml to run the external plugins it declares.
     Trust(TrustArgs),
+    /// Run a language server on standard input and output, for editors.
+    #[command(
+        after_help = "Diagnostics, hover, go to definition, outline, formatting, completion and \
+                      semantic tokens. Setting up VS Code, Neovim and Helix: docs/editors.md. \
+                      External plugins run only for a library you trust (`scn trust`)."
+    )]
+    Lsp,
+    /// Print a shell's completion script for scn.
+    #[command(after_help = "See docs/reference/cli.md#scn-completions.")]
+    Completions(CompletionsArgs),
+    /// Print scn's manual page (roff), or write one page per command into a folder.
+    #[command(after_help = "See docs/reference/cli.md#scn-man.")]
+    Man(ManArgs),
+}
+
+/// `scn completions SHELL`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `scn man [--dir DIR]`
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `scn.1` and a page per command (`scn-eval.1`, …) into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// A count written as the language writes numbers: `10000`, `10_000`, `10k`, `1e4`, `1M`.
+fn parse_count(text: &str, max: u64) -> Result<u64, String> {
+    let t = text.trim();
+    if t.starts_with('-') {
+        return Err("it cannot be negative".into());
+    }
+    let v = scn_dsl::parse_number(t).ok_or_else(|| {
+        format!("`{t}` is not a number; write a count as 10000, 10_000, 10k or 1e4")
+    })?;
+    if v.fract() != 0.0 {
+        return Err(format!("`{t}` is {v}, not a whole number"));
+    }
+    if v > max as f64 {
+        return Err(format!("`{t}` is more than the most allowed, {max}"));
+    }
+    Ok(v as u64)
+}
+
+/// `--samples`: a count of at most [`scn_eval::MAX_SAMPLES`].
+fn parse_samples(text: &str) -> Result<u64, String> {
+    parse_count(text, scn_eval::MAX_SAMPLES)
 }
 
 /// Budgets shared by the commands that resolve scenarios.
@@ -102,7 +154,8 @@ pub struct EvalArgs {
     pub format: Option<Format>,
     /// Monte Carlo: draw this many samples of every uncertain input (0: none); see
     /// docs/reference/evaluation.md [default: 0, or the library's `[defaults] samples`].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=scn_eval::MAX_SAMPLES))]
+    /// Written as numbers are in a scenario: `100000`, `100_000`, `100k`, `1e5`.
+    #[arg(long, value_name = "N", value_parser = parse_samples)]
     pub samples: Option<u64>,
     /// Seed for Monte Carlo; the same seed gives the same numbers [default: 20251205, or the
     /// library's `[defaults] seed`].
@@ -118,6 +171,10 @@ pub struct EvalArgs {
     /// Write the report here (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Evaluate again whenever the file or a file it imports changes, until interrupted;
+    /// errors are printed and the last good report is kept.
+    #[arg(long)]
+    pub watch: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -161,5 +218,34 @@ mod tests {
     #[test]
     fn verify_cli() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn counts_are_written_as_numbers_are() {
+        use super::parse_count;
+        assert_eq!(parse_count("1e6", u64::MAX), Ok(1_000_000));
+        assert_eq!(parse_count("100k", u64::MAX), Ok(100_000));
+        assert_eq!(parse_count("2.5k", u64::MAX), Ok(2_500));
+        assert_eq!(parse_count("1_000", u64::MAX), Ok(1_000));
+        assert_eq!(parse_count("1M", u64::MAX), Ok(1_000_000));
+        assert_eq!(parse_count("0", u64::MAX), Ok(0));
+        assert_eq!(
+            parse_count("1.5", 10),
+            Err("`1.5` is 1.5, not a whole number".into())
+        );
+        assert_eq!(
+            parse_count("50%", 10),
+            Err("`50%` is 0.5, not a whole number".into())
+        );
+        assert_eq!(parse_count("-5", 10), Err("it cannot be negative".into()));
+        assert_eq!(
+            parse_count("11", 10),
+            Err("`11` is more than the most allowed, 10".into())
+        );
+        for bad in [
+            "", "k", "1e", "1kk", "0x10", "1 000", "inf", "NaN", "1,000", "1e400",
+        ] {
+            assert!(parse_count(bad, u64::MAX).is_err(), "{bad}");
+        }
     }
 }

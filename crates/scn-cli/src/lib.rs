@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod exit;
 mod input;
+mod lsp;
 mod memory;
 mod output;
 mod report;

@@ -32,20 +32,31 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
 /// Every diagnostic of a loaded file: loading, then its scenario (a library of templates
 /// alone has none; more than one scenario is an error, as for `scn eval`).
 pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
-    if !loaded.diags.is_empty() {
-        return loaded.diags.clone();
-    }
-    let Some(file) = loaded.root_file() else {
-        return Vec::new();
-    };
-    if !file.items.iter().any(|i| matches!(i, Item::Scenario(_))) {
-        return Vec::new();
-    }
-    match scn_eval::resolve(loaded).and_then(scn_eval::evaluate) {
-        Ok(evaluation) => {
+    match evaluate_loaded(loaded) {
+        Ok(Some(evaluation)) => {
             std::mem::forget(evaluation); // see `run`
             Vec::new()
         }
+        Ok(None) => Vec::new(),
         Err(d) => d,
     }
+}
+
+/// What `scn check` runs on a loaded file, keeping the point evaluation: `None` for a library
+/// of templates alone. The language server shows these diagnostics and reads the evaluation.
+pub(crate) fn evaluate_loaded(
+    loaded: &scn_eval::Loaded,
+) -> Result<Option<scn_eval::Evaluation>, Vec<Diagnostic>> {
+    if !loaded.diags.is_empty() {
+        return Err(loaded.diags.clone());
+    }
+    let Some(file) = loaded.root_file() else {
+        return Ok(None);
+    };
+    if !file.items.iter().any(|i| matches!(i, Item::Scenario(_))) {
+        return Ok(None);
+    }
+    scn_eval::resolve(loaded)
+        .and_then(scn_eval::evaluate)
+        .map(Some)
 }

@@ -3,12 +3,16 @@
 mod check;
 mod eval;
 mod fmt;
+mod shell;
 mod test;
 mod trust;
+mod watch;
 
 use std::collections::BTreeMap;
 
 use scn_dsl::{Diagnostic, FileId, SourceMap};
+
+pub(crate) use check::evaluate_loaded;
 
 use crate::args::{Cli, Command};
 use crate::input::{ReadError, RunOptions};
@@ -27,9 +31,17 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
     match &cli.command {
         Command::Check(args) => check::run(args, options(&args.limits), io),
         Command::Fmt(args) => fmt::run(args, io),
+        Command::Eval(args) if args.watch => watch::run(args, options(&args.limits), io),
         Command::Eval(args) => eval::run(args, options(&args.limits), io),
         Command::Test(args) => test::run(args, options(&args.limits), io),
         Command::Trust(args) => trust::run(args, io),
+        Command::Lsp => crate::lsp::run(RunOptions {
+            no_plugins: cli.no_plugins,
+            trust_plugins: false,
+            limits: scn_eval::Limits::default(),
+        }),
+        Command::Completions(args) => shell::completions(args, io),
+        Command::Man(args) => shell::man(args, io),
     }
 }
 

@@ -1,0 +1,126 @@
+//! `scn eval FILE --watch`: evaluate, then evaluate again whenever the file, a file it
+//! imports or its library's `scn.toml` changes, until interrupted.
+//!
+//! Each run is an ordinary `scn eval` ([`super::eval::run`]): a run that fails prints its
+//! errors and writes nothing, so the last good report stays. The folders holding the inputs
+//! are watched (not the files: editors save by writing a new file and renaming it over the
+//! old), and the set of inputs is read again after every run, since an edit can add or drop
+//! an import. Events are gathered until [`QUIET`] passes without one, so that a save that
+//! touches a file several times runs one evaluation.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::args::EvalArgs;
+use crate::input::{RunOptions, is_stdin};
+use crate::{Exit, Io};
+
+/// How long the inputs must stay unchanged before a run starts.
+const QUIET: Duration = Duration::from_millis(100);
+
+pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
+    if is_stdin(&args.file) {
+        let _ = writeln!(
+            io.stderr,
+            "scn: error: --watch needs a file, not standard input"
+        );
+        return Exit::Usage;
+    }
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    }) {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "scn: error: cannot watch files: {e}");
+            return Exit::Usage;
+        }
+    };
+    let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
+    loop {
+        let code = super::eval::run(args, options, io);
+        let inputs = inputs(&args.file, options);
+        let shown = super::shown(&args.file);
+        let status = match (code, &args.output) {
+            (Exit::Ok, Some(out)) => format!("wrote {}", super::shown(out)),
+            (Exit::Ok, None) => "evaluated".to_owned(),
+            (_, Some(_)) => "has errors; the last good report is kept".to_owned(),
+            (_, None) => "has errors".to_owned(),
+        };
+        let _ = writeln!(
+            io.stderr,
+            "scn: {shown}: {status}; watching {} file{} for changes (Ctrl-C to stop)",
+            inputs.len(),
+            if inputs.len() == 1 { "" } else { "s" }
+        );
+        let _ = io.stdout.flush();
+        let dirs: BTreeSet<PathBuf> = inputs
+            .iter()
+            .filter_map(|p| p.parent().map(Path::to_path_buf))
+            .collect();
+        for gone in watched.difference(&dirs) {
+            let _ = watcher.unwatch(gone);
+        }
+        for dir in dirs.difference(&watched) {
+            if let Err(e) = watcher.watch(dir, RecursiveMode::NonRecursive) {
+                let _ = writeln!(
+                    io.stderr,
+                    "scn: warning: cannot watch {}: {e}",
+                    super::shown(dir)
+                );
+            }
+        }
+        watched = dirs;
+        // Wait for a change to an input, then for the quiet after it.
+        loop {
+            match rx.recv() {
+                Ok(Ok(event)) if touches(&event, &inputs) => break,
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => {
+                    let _ = writeln!(io.stderr, "scn: warning: watching files: {e}");
+                }
+                Err(_) => return code,
+            }
+        }
+        while rx.recv_timeout(QUIET).is_ok() {}
+    }
+}
+
+/// Whether an event concerns one of the inputs (named by their canonical folder and name).
+fn touches(event: &notify::Event, inputs: &BTreeSet<PathBuf>) -> bool {
+    if event.kind.is_access() {
+        return false;
+    }
+    event.paths.iter().any(|p| {
+        let canonical = p
+            .parent()
+            .and_then(|d| std::fs::canonicalize(d).ok())
+            .zip(p.file_name())
+            .map(|(d, n)| d.join(n));
+        canonical.is_some_and(|c| inputs.contains(&c))
+    })
+}
+
+/// The files a run reads: the scenario, its imports and its library's `scn.toml`, each as its
+/// canonical folder joined with its name (a file that is gone keeps its place).
+fn inputs(file: &Path, options: RunOptions) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    let own = crate::input::base_dir(file);
+    if let (Ok(dir), Some(name)) = (std::fs::canonicalize(&own), file.file_name()) {
+        out.insert(dir.join(name));
+    }
+    let mut no_stdin = std::io::empty();
+    if let Ok((mut loaded, manifest)) = crate::input::load(file, &mut no_stdin, options) {
+        // Stops nothing: loading starts no plugin.
+        drop(std::mem::take(&mut loaded.plugins));
+        out.extend(loaded.paths.iter().cloned());
+        out.extend(manifest.map(|m| m.path));
+    } else if let Some(found) = scn_eval::Manifest::find(&own) {
+        out.insert(found);
+    }
+    out
+}
