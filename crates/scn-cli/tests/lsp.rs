@@ -28,6 +28,8 @@ impl Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_scn"))
             .arg("lsp")
             .env("SCN_DATA_DIR", data_dir)
+            // Allows plugins for one command line run; an editor's server must not heed it.
+            .env("SCN_TRUST_PLUGINS", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -420,4 +422,73 @@ fn exit_without_shutdown_is_an_error() {
     c.notify("initialized", json!({}));
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn plugins_run_only_for_a_trusted_library() {
+    let lib = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/plugins/base_rates.py")
+        .canonicalize()
+        .unwrap();
+    // The command leaves a mark when it runs at all.
+    let marker = lib.path().join("started");
+    std::fs::write(
+        lib.path().join("scn.toml"),
+        format!(
+            "[plugins.base_rates]\ncommand = [\"sh\", \"-c\", \"touch {} && exec python3 {}\"]\n",
+            marker.display(),
+            plugin.display()
+        ),
+    )
+    .unwrap();
+    let text = "plugin base_rates\nscenario s {\n  branch coup p = base_rates.coup(2)\n  branch calm p = rest\n  forecast f = P(coup)\n}\n";
+    let path = lib.path().join("main.scn");
+    std::fs::write(&path, text).unwrap();
+    let main = uri(&path);
+    let mut c = Client::start(data.path());
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(lib.path()), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "scn", "version": 1, "text": text}}),
+    );
+    let (diags, _) = c.diagnostics(&main);
+    let message = diags[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the plugin `base_rates` is not trusted"),
+        "{message}"
+    );
+    assert!(!marker.exists(), "an untrusted plugin was started");
+
+    // Trusted: the next analysis (a save) runs it.
+    let trust = Command::new(env!("CARGO_BIN_EXE_scn"))
+        .arg("trust")
+        .arg(lib.path())
+        .env("SCN_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert!(trust.status.success(), "{trust:?}");
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": main}}),
+    );
+    let (diags, _) = c.diagnostics(&main);
+    assert_eq!(diags, Vec::<Value>::new());
+    assert!(marker.exists());
+    let h = c.request("textDocument/hover", at(&main, 4, 12));
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("value: **"),
+        "{h}"
+    );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
 }

@@ -347,16 +347,15 @@ fn context(text: &str, word: usize) -> Context {
         let word = w(t);
         match (t.lex, word) {
             (Lex::Punct, ")") => depth += 1,
-            (Lex::Punct, "(") => {
-                if depth == 0 {
-                    return match k.checked_sub(1).map(|p| w(&toks[p])) {
-                        Some("P") => Context::Event,
-                        Some("E") => Context::Metric,
-                        _ => Context::Anything,
-                    };
-                }
-                depth -= 1;
-            }
+            (Lex::Punct, "(") if depth > 0 => depth -= 1,
+            (Lex::Punct, "(") => match k.checked_sub(1).map(|p| (toks[p].lex, w(&toks[p]))) {
+                Some((_, "P")) => return Context::Event,
+                Some((_, "E")) => return Context::Metric,
+                // A call's arguments, or a `use`'s.
+                Some((Lex::Ident, _)) => return Context::Anything,
+                // A group: what it is depends on what holds it.
+                _ => {}
+            },
             (Lex::Punct, "{" | "}") => return Context::Anything,
             (Lex::Keyword, "cite") if depth == 0 => {
                 // Only names and commas since `cite`: still its list.

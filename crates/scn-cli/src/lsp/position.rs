@@ -144,9 +144,9 @@ mod tests {
         let eq = text.find("= 1").unwrap();
         assert_eq!(idx.position(text, eq), Position::new(0, 6));
         let ok = text.find("ok").unwrap();
-        // "let 𝔼x = 2 // " is 4 + 2 + 1 + 7 = 14 units, then the emoji's 2.
-        assert_eq!(idx.position(text, ok), Position::new(1, 17));
-        assert_eq!(idx.offset(text, Position::new(1, 17)), ok);
+        // "let 𝔼x = 2 // " is 4 + 2 + 1 + 8 = 15 units, then the emoji's 2 and a space.
+        assert_eq!(idx.position(text, ok), Position::new(1, 18));
+        assert_eq!(idx.offset(text, Position::new(1, 18)), ok);
         roundtrip(text);
     }
 

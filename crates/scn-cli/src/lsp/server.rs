@@ -389,3 +389,82 @@ fn respond(id: RequestId, outcome: std::thread::Result<Result<Value, Failure>>) 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use lsp_server::{Connection, Message, Notification, Request, Response};
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_panicking_handler_is_answered_with_an_error() {
+        let outcome = catch_unwind(|| -> Result<Value, Failure> { panic!("boom") });
+        let r = respond(RequestId::from(7), outcome);
+        let e = r.response_result.unwrap_err();
+        assert_eq!(e.code, ErrorCode::InternalError as i32);
+        assert!(e.message.ends_with("boom"), "{}", e.message);
+    }
+
+    #[test]
+    fn bad_requests_are_answered_and_the_server_goes_on() {
+        let (server, client) = Connection::memory();
+        let session = std::thread::spawn(move || serve(&server, Env::default()));
+        let ask = |id: i32, method: &str, params: Value| -> Response {
+            let req = Request::new(id.into(), method.into(), params);
+            client.sender.send(req.into()).unwrap();
+            loop {
+                match client
+                    .receiver
+                    .recv_timeout(Duration::from_secs(30))
+                    .unwrap()
+                {
+                    Message::Response(r) if r.id == id.into() => return r,
+                    _ => {}
+                }
+            }
+        };
+        let init = ask(1, "initialize", json!({"capabilities": {}}));
+        assert!(init.response_result.is_ok());
+        let note = |method: &str, params: Value| {
+            let n = Notification::new(method.into(), params);
+            client.sender.send(n.into()).unwrap();
+        };
+        note("initialized", json!({}));
+        let r = ask(2, "textDocument/hover", json!({"nonsense": true}));
+        assert_eq!(
+            r.response_result.unwrap_err().code,
+            ErrorCode::InvalidParams as i32
+        );
+        let r = ask(3, "workspace/symbol", json!({"query": ""}));
+        assert_eq!(
+            r.response_result.unwrap_err().code,
+            ErrorCode::MethodNotFound as i32
+        );
+        let pos = json!({"textDocument": {"uri": "file:///not/open.scn"}, "position": {"line": 0, "character": 0}});
+        let r = ask(4, "textDocument/hover", pos.clone());
+        assert_eq!(
+            r.response_result.unwrap_err().code,
+            ErrorCode::InvalidParams as i32
+        );
+        // A change to a document never opened, a malformed notification: ignored.
+        note("textDocument/didChange", json!({"garbage": 1}));
+        note(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": "file:///not/open.scn", "languageId": "scn", "version": 1, "text": "scenario s { branch a p = 1 }"}}),
+        );
+        let r = ask(5, "textDocument/hover", pos);
+        assert!(r.response_result.is_ok(), "{r:?}");
+        let r = ask(6, "shutdown", Value::Null);
+        assert!(r.response_result.is_ok());
+        let r = ask(7, "textDocument/hover", json!({}));
+        assert_eq!(
+            r.response_result.unwrap_err().code,
+            ErrorCode::InvalidRequest as i32
+        );
+        note("exit", Value::Null);
+        assert_eq!(session.join().unwrap(), Ok(Ended::Clean));
+    }
+}

@@ -506,22 +506,15 @@ mod tests {
 
     #[test]
     fn tokens_are_delta_encoded_in_utf16_units() {
-        let text = "// é𝔼\nlet ü = 1";
-        let toks = semantic_tokens(text, None).data;
-        // The comment is 2 + 1 + 2 = 5 units long; `ü` starts at column 4, is 1 unit.
-        assert_eq!(
-            (toks[0].delta_line, toks[0].delta_start, toks[0].length),
-            (0, 0, 5)
-        );
-        assert_eq!(
-            (toks[1].delta_line, toks[1].delta_start, toks[1].length),
-            (1, 0, 3)
-        );
-        assert_eq!(
-            (toks[2].delta_line, toks[2].delta_start, toks[2].length),
-            (0, 4, 1)
-        );
-        assert_eq!((toks[3].delta_line, toks[3].delta_start), (0, 2));
+        let text = "// é𝔼\nnote \"ü😀\" x";
+        let toks: Vec<(u32, u32, u32)> = semantic_tokens(text, None)
+            .data
+            .iter()
+            .map(|t| (t.delta_line, t.delta_start, t.length))
+            .collect();
+        // The comment is 3 + 1 + 2 = 6 units long; the string 2 + 1 + 2 = 5, from column 5;
+        // `x` at column 11, 6 after the string's start.
+        assert_eq!(toks, [(0, 0, 6), (1, 0, 4), (0, 5, 5), (0, 6, 1)]);
     }
 
     #[test]

@@ -72,7 +72,6 @@ mod tests {
             to_path(&Uri::from_str("untitled:Untitled-1").unwrap()),
             None
         );
-        assert_eq!(to_path(&Uri::from_str("file:///a/%zz").unwrap()), None);
         assert_eq!(from_path(Path::new("relative.scn")), None);
     }
 }
