@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
@@ -42,22 +42,8 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     };
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
     loop {
-        let code = super::eval::run(args, options, io);
+        // Watch first, then run: a change made while the run reads its files is not lost.
         let inputs = inputs(&args.file, options);
-        let shown = super::shown(&args.file);
-        let status = match (code, &args.output) {
-            (Exit::Ok, Some(out)) => format!("wrote {}", super::shown(out)),
-            (Exit::Ok, None) => "evaluated".to_owned(),
-            (_, Some(_)) => "has errors; the last good report is kept".to_owned(),
-            (_, None) => "has errors".to_owned(),
-        };
-        let _ = writeln!(
-            io.stderr,
-            "scn: {shown}: {status}; watching {} file{} for changes (Ctrl-C to stop)",
-            inputs.len(),
-            if inputs.len() == 1 { "" } else { "s" }
-        );
-        let _ = io.stdout.flush();
         let dirs: BTreeSet<PathBuf> = inputs
             .iter()
             .filter_map(|p| p.parent().map(Path::to_path_buf))
@@ -75,6 +61,21 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
             }
         }
         watched = dirs;
+        let code = super::eval::run(args, options, io);
+        let shown = super::shown(&args.file);
+        let status = match (code, &args.output) {
+            (Exit::Ok, Some(out)) => format!("wrote {}", super::shown(out)),
+            (Exit::Ok, None) => "evaluated".to_owned(),
+            (_, Some(_)) => "has errors; the last good report is kept".to_owned(),
+            (_, None) => "has errors".to_owned(),
+        };
+        let _ = writeln!(
+            io.stderr,
+            "scn: {shown}: {status}; watching {} file{} for changes (Ctrl-C to stop)",
+            inputs.len(),
+            if inputs.len() == 1 { "" } else { "s" }
+        );
+        let _ = io.stdout.flush();
         // Wait for a change to an input, then for the quiet after it.
         loop {
             match rx.recv() {
@@ -86,7 +87,17 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
                 Err(_) => return code,
             }
         }
-        while rx.recv_timeout(QUIET).is_ok() {}
+        // Other files of the folders (the report itself, a reader of it) do not delay the run.
+        let mut quiet_from = Instant::now();
+        loop {
+            let left = QUIET.saturating_sub(quiet_from.elapsed());
+            match rx.recv_timeout(left) {
+                Ok(Ok(event)) if touches(&event, &inputs) => quiet_from = Instant::now(),
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return code,
+            }
+        }
     }
 }
 
