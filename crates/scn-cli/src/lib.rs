@@ -4,6 +4,7 @@
 //! the exit code (docs/reference/cli.md#exit-codes).
 
 mod args;
+mod color;
 mod commands;
 mod exit;
 mod input;
@@ -87,6 +88,7 @@ const STACKS: [usize; 4] = [scn_dsl::LARGE_STACK, 512 << 20, 128 << 20, 32 << 20
 /// deepest nesting the parser accepts. Stops every plugin's process group before returning.
 pub fn main_with_large_stack() -> ExitCode {
     signals::install();
+    color::detect();
     let mut last_error = None;
     for size in STACKS {
         scn_dsl::set_stack_size(size);

@@ -57,7 +57,8 @@ pub(crate) fn report(diags: &[Diagnostic], sources: &SourceMap, io: &mut Io<'_>)
             continue;
         }
         *n += 1;
-        let _ = io.stderr.write_all(scn_dsl::render(d, sources).as_bytes());
+        let text = scn_dsl::render_styled(d, sources, crate::color::style());
+        let _ = io.stderr.write_all(text.as_bytes());
     }
     for (file, n) in hidden {
         let _ = writeln!(
