@@ -33,7 +33,13 @@ fn node_packages() -> PathBuf {
     }
     let staging = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let out = Command::new("npm")
-        .args(["install", "--no-save", "--no-audit", "--no-fund", "--no-package-lock"])
+        .args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--no-package-lock",
+        ])
         .arg("--prefix")
         .arg(staging.path())
         .args([TEXTMATE, ONIGURUMA])
@@ -49,7 +55,11 @@ fn node_packages() -> PathBuf {
     if std::fs::rename(&staged, &dir).is_err() {
         let _ = std::fs::remove_dir_all(&staged);
     }
-    assert!(installed(&dir), "{} is not a complete installation", dir.display());
+    assert!(
+        installed(&dir),
+        "{} is not a complete installation",
+        dir.display()
+    );
     dir
 }
 

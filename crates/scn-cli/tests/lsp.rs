@@ -264,7 +264,8 @@ fn an_editor_session() {
     // Completion: branches and event words inside P(…), tags after `#`.
     let (l, ch) = pos(MAIN, "P(ceasefire)", 2);
     let items = c.request("textDocument/completion", at(&main, l, ch));
-    let labels: Vec<&str> = items
+    assert_eq!(items["isIncomplete"], false);
+    let labels: Vec<&str> = items["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -27,7 +27,7 @@ pub(crate) fn man(args: &ManArgs, io: &mut Io<'_>) -> Exit {
             let what = args
                 .dir
                 .as_deref()
-                .map_or_else(|| "the manual page".to_owned(), |d| super::shown(d));
+                .map_or_else(|| "the manual page".to_owned(), super::shown);
             let _ = writeln!(io.stderr, "scn: error: cannot write {what}: {e}");
             Exit::Usage
         }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use lsp_types::{CompletionItem, CompletionItemKind};
+use lsp_types::{CompletionItem, CompletionItemKind, CompletionList};
 use scn_dsl::Span;
 use scn_dsl::ast::Ident;
 use scn_eval::model::{Model, NodeId};
@@ -65,7 +65,7 @@ enum Context {
 
 /// The completions at a byte offset of `text`, with names from `a` (an analysis of this text
 /// or of an earlier one).
-pub(crate) fn at(text: &str, offset: usize, a: Option<&Analysis>) -> Vec<CompletionItem> {
+pub(crate) fn at(text: &str, offset: usize, a: Option<&Analysis>) -> CompletionList {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -76,9 +76,18 @@ pub(crate) fn at(text: &str, offset: usize, a: Option<&Analysis>) -> Vec<Complet
         word -= 1;
     }
     let context = context(text, word);
-    let mut items = Items::default();
+    let mut items = Items {
+        map: BTreeMap::new(),
+        first: bytes
+            .get(word)
+            .filter(|_| word < offset)
+            .map(u8::to_ascii_lowercase),
+        incomplete: false,
+    };
     let ix = a.and_then(|a| a.index.as_ref());
-    let model = a.and_then(|a| a.evaluation.as_ref()).map(|e| e.model());
+    let model = a
+        .and_then(|a| a.evaluation.as_ref())
+        .map(scn_eval::Evaluation::model);
     match context {
         Context::Nothing => {}
         Context::Tag => {
@@ -115,10 +124,11 @@ pub(crate) fn at(text: &str, offset: usize, a: Option<&Analysis>) -> Vec<Complet
         Context::Source => defs_of(&mut items, ix, &[DefKind::Source], None),
         Context::Metric => defs_of(&mut items, ix, &[DefKind::Metric], None),
         Context::Event => {
-            nodes(&mut items, model, ix);
+            // Words first: a large tree's ids could take every place in the list.
             for k in ["not", "and", "or", "by"] {
                 items.add(k, CompletionItemKind::KEYWORD, "keyword");
             }
+            nodes(&mut items, model, ix);
         }
         Context::Anything => {
             for k in KEYWORDS.iter().chain(CONTEXTUAL) {
@@ -151,20 +161,40 @@ pub(crate) fn at(text: &str, offset: usize, a: Option<&Analysis>) -> Vec<Complet
             }
         }
     }
-    items.0.into_values().collect()
+    CompletionList {
+        is_incomplete: items.incomplete,
+        items: items.map.into_values().collect(),
+    }
 }
 
 fn contains(s: Span, offset: usize) -> bool {
     s.start as usize <= offset && offset <= s.end as usize
 }
 
-/// Completion items by label: the first kind offered for a label wins.
-#[derive(Default)]
-struct Items(BTreeMap<String, CompletionItem>);
+/// Most items sent at once: a tree of a million branches has a million ids.
+const MAX_ITEMS: usize = 2000;
+
+/// Completion items by label: the first kind offered for a label wins. Only labels that
+/// start with the typed word's first letter are kept (editors match the rest of the word
+/// themselves); past [`MAX_ITEMS`] the list says it is incomplete, and the editor asks again
+/// as more is typed.
+struct Items {
+    map: BTreeMap<String, CompletionItem>,
+    first: Option<u8>,
+    incomplete: bool,
+}
 
 impl Items {
     fn add(&mut self, label: &str, kind: CompletionItemKind, detail: &str) {
-        self.0
+        let initial = label.bytes().next().map(|b| b.to_ascii_lowercase());
+        if self.first.is_some() && initial != self.first {
+            return;
+        }
+        if self.map.len() >= MAX_ITEMS && !self.map.contains_key(label) {
+            self.incomplete = true;
+            return;
+        }
+        self.map
             .entry(label.to_owned())
             .or_insert_with(|| CompletionItem {
                 label: label.to_owned(),

@@ -29,7 +29,7 @@ pub(crate) struct Env {
 }
 
 /// Samples drawn for a let's 90% interval.
-const INTERVAL_SAMPLES: u64 = 4096;
+pub(crate) const INTERVAL_SAMPLES: u64 = 4096;
 
 /// Most node visits (nodes × samples) spent on intervals for one hover: a tree too large for
 /// that gets its point values only.

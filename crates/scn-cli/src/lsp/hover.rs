@@ -242,9 +242,9 @@ fn value_with_interval(out: &mut String, a: &Analysis, k: usize, v: f64) {
                 out,
                 "mean **{}**, 90% interval **{} to {}** (Monte Carlo, {} draws)",
                 num(v),
-                num(lo),
-                num(hi),
-                4096
+                approx(lo),
+                approx(hi),
+                super::document::INTERVAL_SAMPLES
             );
         }
         _ => {
@@ -395,6 +395,22 @@ pub(crate) fn num(v: f64) -> String {
     } else {
         s
     }
+}
+
+/// Three significant digits: for sampled figures, whose further digits are noise.
+fn approx(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return num(v);
+    }
+    let digits = 3 - 1 - v.abs().log10().floor() as i32;
+    let rounded = if digits >= 0 {
+        let f = 10f64.powi(digits);
+        (v * f).round() / f
+    } else {
+        let f = 10f64.powi(-digits);
+        (v / f).round() * f
+    };
+    num(rounded)
 }
 
 /// A probability as a percentage with one decimal, more where it would read 0.

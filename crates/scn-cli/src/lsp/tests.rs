@@ -162,12 +162,34 @@ fn completion_keeps_the_names_of_the_last_text_that_parsed() {
     assert!(a.index.is_none());
     let names = doc.last_parsed();
     let offset = at + "  forecast f = P(#".len();
-    let items = completion::at(&doc.text, offset, names.as_deref());
+    let items = completion::at(&doc.text, offset, names.as_deref()).items;
     let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
     assert_eq!(labels, ["hot"]);
-    let items = completion::at(&doc.text, offset - 1, names.as_deref());
+    let items = completion::at(&doc.text, offset - 1, names.as_deref()).items;
     let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
     assert!(labels.contains(&"a") && labels.contains(&"b"), "{labels:?}");
+}
+
+#[test]
+fn completion_of_a_huge_tree_is_capped_and_filtered() {
+    let mut text = String::from("scenario s {\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "  branch b{i} p = 0.0001\n  branch c{i} p = 0.0001\n"
+        ));
+    }
+    text.push_str("  branch last p = rest\n  forecast f = P(b)\n}\n");
+    let env = Env::default();
+    let mut doc = Document::new(Uri::from_str("untitled:big").unwrap(), 1, text.clone());
+    let a = doc.analysis(&env);
+    let at = text.find("P(b)").unwrap() + 3;
+    let list = completion::at(&text, at, Some(&a));
+    // 3000 ids start with `b`: the first 2000 (in label order) are sent, marked incomplete.
+    assert!(list.is_incomplete);
+    assert_eq!(list.items.len(), 2000);
+    assert!(list.items.iter().all(|i| i.label.starts_with('b')));
+    let list = completion::at(&text, at - 1, Some(&a));
+    assert!(list.items.iter().any(|i| i.label == "not"));
 }
 
 #[test]

@@ -11,7 +11,9 @@ use lsp_types::{
     SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
 };
 
-use super::syntax::{At, DefKind, Index, RefKind};
+use std::collections::HashMap;
+
+use super::syntax::{DefKind, Index, RefKind};
 
 /// What a token is, lexically.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,19 +279,18 @@ fn settle_context(text: &str, toks: &mut [Token]) {
                     toks[i].lex = Lex::Keyword;
                 }
             }
-            (Lex::Ident, "closes") => {
+            (Lex::Ident, "closes")
                 if next.is_some_and(|n| {
                     n.lex == Lex::Date || (n.lex == Lex::Number && n.end - n.start == 4)
-                }) {
-                    toks[i].lex = Lex::Keyword;
-                }
+                }) =>
+            {
+                toks[i].lex = Lex::Keyword;
             }
-            (Lex::Ident, "criteria") => {
+            (Lex::Ident, "criteria")
                 if next.is_some_and(|n| n.lex == Lex::Str)
-                    && prev.is_some_and(|p| p.lex != Lex::Keyword)
-                {
-                    toks[i].lex = Lex::Keyword;
-                }
+                    && prev.is_some_and(|p| p.lex != Lex::Keyword) =>
+            {
+                toks[i].lex = Lex::Keyword;
             }
             _ => {}
         }
@@ -349,36 +350,48 @@ fn def_type(kind: DefKind) -> &'static str {
     }
 }
 
-/// The type and modifiers of a name, from the index.
-fn name_type(ix: Option<&Index>, start: usize) -> (u32, u32) {
-    let Some(ix) = ix else {
-        return (ty("variable"), 0);
-    };
-    match ix.at(start) {
-        Some(At::Def(_, d)) if d.span.start as usize == start => {
-            (ty(def_type(d.kind)), DECLARATION)
+/// The type and modifiers of every name the index knows, by the offset it starts at: built
+/// once per request, so that a large file costs a pass, not a search per name.
+fn name_types(ix: &Index) -> HashMap<usize, (u32, u32)> {
+    let mut out = HashMap::with_capacity(ix.defs.len() + ix.refs.len());
+    // What a bare name stands for in each scope: a template's parameters, the scenario's
+    // namespace.
+    let mut names: HashMap<(usize, &str), DefKind> = HashMap::new();
+    for d in &ix.defs {
+        out.insert(d.span.start as usize, (ty(def_type(d.kind)), DECLARATION));
+        if let (
+            Some(p),
+            DefKind::Let | DefKind::Metric | DefKind::Forecast | DefKind::Source | DefKind::Param,
+        ) = (d.parent, d.kind)
+        {
+            names.entry((p, d.name.as_str())).or_insert(d.kind);
         }
-        Some(At::Ref(r)) if r.span.start as usize == start => {
-            let t = match &r.kind {
-                RefKind::Name => ix
-                    .resolve_name(&r.name, r.scope)
-                    .map_or("variable", |d| def_type(ix.defs[d].kind)),
-                RefKind::Metric => "property",
-                RefKind::Path { .. } => "event",
-                RefKind::Tag => "decorator",
-                RefKind::Source | RefKind::Plugin => "namespace",
-                RefKind::Template | RefKind::Function { .. } => "function",
-                RefKind::NamedArg { .. } => "parameter",
-                RefKind::Import => "string",
-            };
-            (ty(t), 0)
-        }
-        _ => (ty("variable"), 0),
     }
+    let scenario = ix.scenario();
+    for r in &ix.refs {
+        let t = match &r.kind {
+            RefKind::Name => {
+                let own = r.scope.and_then(|s| names.get(&(s, r.name.as_str())));
+                let scenario = scenario.and_then(|s| names.get(&(s, r.name.as_str())));
+                own.or(scenario).map_or("variable", |k| def_type(*k))
+            }
+            RefKind::Metric => "property",
+            RefKind::Path { .. } => "event",
+            RefKind::Tag => "decorator",
+            RefKind::Source | RefKind::Plugin => "namespace",
+            RefKind::Template | RefKind::Function { .. } => "function",
+            RefKind::NamedArg { .. } => "parameter",
+            RefKind::Import => "string",
+        };
+        out.insert(r.span.start as usize, (ty(t), 0));
+    }
+    out
 }
 
 /// The semantic tokens of a text, delta-encoded as the protocol wants.
 pub(crate) fn semantic_tokens(text: &str, ix: Option<&Index>) -> SemanticTokens {
+    let names = ix.map(name_types).unwrap_or_default();
+    let variable = (ty("variable"), 0);
     let mut data = Vec::new();
     // A running position, so that the whole text is walked once.
     let (mut line, mut col, mut at) = (0u32, 0u32, 0usize);
@@ -405,7 +418,7 @@ pub(crate) fn semantic_tokens(text: &str, ix: Option<&Index>) -> SemanticTokens 
     for t in lex(text) {
         let (token_type, modifiers) = match t.lex {
             Lex::Keyword => (ty("keyword"), 0),
-            Lex::Ident => name_type(ix, t.start),
+            Lex::Ident => names.get(&t.start).copied().unwrap_or(variable),
             Lex::Number => (ty("number"), 0),
             Lex::Date | Lex::Duration => (ty("date"), 0),
             Lex::Str => (ty("string"), 0),
