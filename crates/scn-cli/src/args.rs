@@ -152,9 +152,9 @@ pub struct EvalArgs {
     /// Report format [default: text, or the library's `[defaults] format`].
     #[arg(long, short, value_enum)]
     pub format: Option<Format>,
-    /// Monte Carlo: draw this many samples of every uncertain input (0: none); see
-    /// docs/reference/evaluation.md [default: 0, or the library's `[defaults] samples`].
-    /// Written as numbers are in a scenario: `100000`, `100_000`, `100k`, `1e5`.
+    /// Monte Carlo: draw this many samples of every uncertain input (0: none; `100k`, `1e5`
+    /// and `100_000` are read as in a scenario); see docs/reference/evaluation.md
+    /// [default: 0, or the library's `[defaults] samples`].
     #[arg(long, value_name = "N", value_parser = parse_samples)]
     pub samples: Option<u64>,
     /// Seed for Monte Carlo; the same seed gives the same numbers [default: 20251205, or the
