@@ -2,8 +2,12 @@
 //! run by the engine VS Code runs it with: `vscode-textmate` and the Oniguruma regex
 //! library, installed from the npm registry into the target folder (once; later runs reuse
 //! them) and driven by editors/vscode/test/tokenize.js under node. The scopes of a fixture
-//! are a snapshot beside it. Node and the registry are part of the machine this project builds
-//! on: if either is missing the test fails, saying so.
+//! are a snapshot beside it.
+//!
+//! Ignored by a plain `cargo test`: it needs `node` and `npm`, and the npm registry the first
+//! time. `scripts/test` runs it when both programs are there and reports it NOT RUN when they
+//! are not, except under `CI`, where a missing one fails the run (`.ci/run` installs them).
+//! Once started, nothing is skipped: a failed installation or tokenizer fails the test.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -83,6 +87,7 @@ fn tokenize(input: &Path) -> String {
 }
 
 #[test]
+#[ignore = "needs node and npm; scripts/test runs it when they are installed, and CI installs them"]
 fn the_fixture_gets_its_scopes() {
     let tokens = tokenize(&repo().join("editors/vscode/test/fixture.scn"));
     insta::with_settings!({
@@ -95,6 +100,7 @@ fn the_fixture_gets_its_scopes() {
 
 /// Every reserved word of grammar/scn.pest is coloured as a keyword, never as a name.
 #[test]
+#[ignore = "needs node and npm; scripts/test runs it when they are installed, and CI installs them"]
 fn every_keyword_of_the_grammar_is_a_keyword() {
     let pest = std::fs::read_to_string(repo().join("grammar/scn.pest")).unwrap();
     let rule = pest

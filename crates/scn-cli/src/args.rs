@@ -55,20 +55,48 @@ pub enum Command {
     #[command(after_help = "See docs/reference/cli.md#scn-fmt.")]
     Fmt(FmtArgs),
     /// Trust a library's scn.toml to run the external plugins it declares.
+    #[command(after_help = "See docs/trust.md.")]
     Trust(TrustArgs),
+    /// Compare two versions of a scenario: what changed, and which edits moved each forecast.
+    #[command(
+        after_help = "OLD and NEW are files, `-`, or REV:PATH (PATH as the git repository \
+                      around it holds it at revision REV, e.g. HEAD~1:s.scn). Exit codes: 0 \
+                      done, 1 a version is invalid, 2 unreadable or unknown revision. See \
+                      docs/diff.md and docs/reference/cli.md#scn-diff."
+    )]
+    Diff(DiffArgs),
+    /// What drives each forecast and decision: tornado, thresholds, risk profiles, and with
+    /// --samples each input's share of the variance.
+    #[command(
+        after_help = "See docs/reference/cli.md#scn-sens; what the numbers mean: docs/analysis.md."
+    )]
+    Sens(SensArgs),
+    /// What knowing more before a decision is worth: EVPI of events (--know) or of the
+    /// uncertain inputs (--samples).
+    #[command(
+        after_help = "See docs/reference/cli.md#scn-voi; what the numbers mean: docs/analysis.md."
+    )]
+    Voi(VoiArgs),
     /// Run a language server on standard input and output, for editors.
     #[command(
         after_help = "Diagnostics, hover, go to definition, outline, formatting, completion and \
                       semantic tokens. Setting up VS Code, Neovim and Helix: docs/editors.md. \
                       External plugins run only for a library you trust (`scn trust`)."
     )]
-    Lsp,
+    Lsp(LspArgs),
     /// Print a shell's completion script for scn.
     #[command(after_help = "See docs/reference/cli.md#scn-completions.")]
     Completions(CompletionsArgs),
     /// Print scn's manual page (roff), or write one page per command into a folder.
     #[command(after_help = "See docs/reference/cli.md#scn-man.")]
     Man(ManArgs),
+}
+
+/// `scn lsp`
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `scn completions SHELL`
@@ -88,7 +116,7 @@ pub struct ManArgs {
 }
 
 /// A count written as the language writes numbers: `10000`, `10_000`, `10k`, `1e4`, `1M`.
-fn parse_count(text: &str, max: u64) -> Result<u64, String> {
+fn parse_count(text: &str, min: u64, max: u64) -> Result<u64, String> {
     let t = text.trim();
     if t.starts_with('-') {
         return Err("it cannot be negative".into());
@@ -102,12 +130,28 @@ fn parse_count(text: &str, max: u64) -> Result<u64, String> {
     if v > max as f64 {
         return Err(format!("`{t}` is more than the most allowed, {max}"));
     }
+    if v < min as f64 {
+        return Err(format!("`{t}` is less than the least allowed, {min}"));
+    }
     Ok(v as u64)
 }
 
-/// `--samples`: a count of at most [`scn_eval::MAX_SAMPLES`].
+/// `eval --samples` and `diff --samples`: a count of at most [`scn_eval::MAX_SAMPLES`].
 fn parse_samples(text: &str) -> Result<u64, String> {
-    parse_count(text, scn_eval::MAX_SAMPLES)
+    parse_count(text, 0, scn_eval::MAX_SAMPLES)
+}
+
+/// Most samples an analysis draws: `sens` and `voi` keep every sample's row in memory.
+const MAX_ANALYSIS_SAMPLES: u64 = 100_000_000;
+
+/// `sens --samples`: 0 (none) up to [`MAX_ANALYSIS_SAMPLES`].
+fn parse_sens_samples(text: &str) -> Result<u64, String> {
+    parse_count(text, 0, MAX_ANALYSIS_SAMPLES)
+}
+
+/// `voi --samples`: at least one sample, up to [`MAX_ANALYSIS_SAMPLES`].
+fn parse_voi_samples(text: &str) -> Result<u64, String> {
+    parse_count(text, 1, MAX_ANALYSIS_SAMPLES)
 }
 
 /// Budgets shared by the commands that resolve scenarios.
@@ -141,6 +185,74 @@ pub struct TrustArgs {
     /// Stop trusting the library's scn.toml.
     #[arg(long)]
     pub revoke: bool,
+}
+
+/// The formats of `scn sens` and `scn voi`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnalysisFormat {
+    /// Tables for a terminal.
+    #[default]
+    Text,
+    /// JSON for programs (docs/analysis.md#json).
+    Json,
+}
+
+/// `scn sens FILE`
+#[derive(Debug, Args)]
+pub struct SensArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The scenario file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Analyse this forecast, or the decision at this node path (the scenario's id for a
+    /// decision at the root); repeat for more [default: every forecast and decision].
+    #[arg(long, value_name = "ID")]
+    pub forecast: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub format: AnalysisFormat,
+    /// Also draw this many Monte Carlo samples and give each uncertain input's share of
+    /// each target's variance.
+    #[arg(long, value_name = "N", value_parser = parse_sens_samples)]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Move input NAME (a let, or a branch's dotted path) from LO to HI instead of its
+    /// default range; repeat for more.
+    #[arg(long, value_name = "NAME=LO..HI")]
+    pub range: Vec<String>,
+    /// Bars and shares shown per target in text (0: all, and every input listed); JSON has
+    /// them all.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+/// `scn voi FILE`
+#[derive(Debug, Args)]
+pub struct VoiArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The scenario file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The decision, by its node path [default: the decision at the root].
+    #[arg(long, value_name = "NODE")]
+    pub decision: Option<String>,
+    /// An event learnt before the decision (the syntax of `--given`); repeat for the others
+    /// that could be learnt instead: the cells are each event, and none of them.
+    #[arg(long, value_name = "EVENT")]
+    pub know: Vec<String>,
+    /// Learn every uncertain input instead: EVPI and each let's EVPPI from this many samples.
+    #[arg(long, value_name = "N", value_parser = parse_voi_samples)]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub format: AnalysisFormat,
 }
 
 /// `scn eval FILE`
@@ -177,6 +289,41 @@ pub struct EvalArgs {
     pub watch: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Significant digits of the numbers in text, Markdown and HTML reports, 1 to 12 (JSON
+    /// keeps every digit) [default: 3].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=12))]
+    pub precision: Option<u8>,
+}
+
+/// `scn diff OLD NEW`, `scn diff --history FILE`
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The old version: a file, `-` (standard input) or REV:PATH.
+    #[arg(value_name = "OLD", required_unless_present = "history")]
+    pub old: Option<PathBuf>,
+    /// The new version: a file, `-` or REV:PATH.
+    #[arg(value_name = "NEW", required_unless_present = "history")]
+    pub new: Option<PathBuf>,
+    /// Instead: every commit that changed FILE or a file it imports, oldest first, with the
+    /// first five forecasts at each.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["old", "new"])]
+    pub history: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, short, value_enum, default_value_t = crate::commands::DiffFormat::Text)]
+    pub format: crate::commands::DiffFormat,
+    /// Show only this forecast; repeat for more.
+    #[arg(long = "forecast", value_name = "ID")]
+    pub forecasts: Vec<String>,
+    /// Also sample both versions (same seed) and say whether each change is beyond sampling
+    /// noise [default: 0, none].
+    #[arg(long, value_name = "N", value_parser = parse_samples)]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo and for sampled Shapley values [default: 20251205, or the
+    /// library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }
 
 /// `scn test [PATH...]`
@@ -223,29 +370,39 @@ mod tests {
     #[test]
     fn counts_are_written_as_numbers_are() {
         use super::parse_count;
-        assert_eq!(parse_count("1e6", u64::MAX), Ok(1_000_000));
-        assert_eq!(parse_count("100k", u64::MAX), Ok(100_000));
-        assert_eq!(parse_count("2.5k", u64::MAX), Ok(2_500));
-        assert_eq!(parse_count("1_000", u64::MAX), Ok(1_000));
-        assert_eq!(parse_count("1M", u64::MAX), Ok(1_000_000));
-        assert_eq!(parse_count("0", u64::MAX), Ok(0));
+        assert_eq!(parse_count("1e6", 0, u64::MAX), Ok(1_000_000));
+        assert_eq!(parse_count("100k", 0, u64::MAX), Ok(100_000));
+        assert_eq!(parse_count("2.5k", 0, u64::MAX), Ok(2_500));
+        assert_eq!(parse_count("1_000", 0, u64::MAX), Ok(1_000));
+        assert_eq!(parse_count("1M", 0, u64::MAX), Ok(1_000_000));
+        assert_eq!(parse_count("0", 0, u64::MAX), Ok(0));
         assert_eq!(
-            parse_count("1.5", 10),
+            parse_count("1.5", 0, 10),
             Err("`1.5` is 1.5, not a whole number".into())
         );
         assert_eq!(
-            parse_count("50%", 10),
+            parse_count("50%", 0, 10),
             Err("`50%` is 0.5, not a whole number".into())
         );
-        assert_eq!(parse_count("-5", 10), Err("it cannot be negative".into()));
         assert_eq!(
-            parse_count("11", 10),
+            parse_count("-5", 0, 10),
+            Err("it cannot be negative".into())
+        );
+        assert_eq!(
+            parse_count("11", 0, 10),
             Err("`11` is more than the most allowed, 10".into())
         );
+        assert_eq!(
+            super::parse_voi_samples("0"),
+            Err("`0` is less than the least allowed, 1".into())
+        );
+        assert_eq!(super::parse_sens_samples("1e8"), Ok(100_000_000));
+        assert!(super::parse_sens_samples("1.5e8").is_err());
+        assert_eq!(super::parse_samples("1e9"), Ok(1_000_000_000));
         for bad in [
             "", "k", "1e", "1kk", "0x10", "1 000", "inf", "NaN", "1,000", "1e400",
         ] {
-            assert!(parse_count(bad, u64::MAX).is_err(), "{bad}");
+            assert!(parse_count(bad, 0, u64::MAX).is_err(), "{bad}");
         }
     }
 }

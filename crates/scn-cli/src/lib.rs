@@ -6,7 +6,9 @@
 mod args;
 mod color;
 mod commands;
+mod config;
 mod exit;
+mod git;
 mod input;
 mod lsp;
 mod memory;

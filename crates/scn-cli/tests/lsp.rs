@@ -15,6 +15,8 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Client {
     child: Child,
+    /// What the server wrote on standard error (an editor's log), once it has exited.
+    stderr: std::thread::JoinHandle<String>,
     stdin: ChildStdin,
     inbox: Receiver<Value>,
     next_id: i64,
@@ -25,18 +27,31 @@ struct Client {
 
 impl Client {
     fn start(data_dir: &Path) -> Client {
+        Client::start_with(data_dir, &["lsp"])
+    }
+
+    /// `scn ARGS…` (which must start the server).
+    fn start_with(data_dir: &Path, args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_scn"))
-            .arg("lsp")
+            .args(args)
             .env("SCN_DATA_DIR", data_dir)
             // Allows plugins for one command line run; an editor's server must not heed it.
             .env("SCN_TRUST_PLUGINS", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("scn lsp starts");
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
+        let mut err = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = err.read_to_string(&mut text);
+            // Shown with the test's output, as an inherited stream would have been.
+            eprint!("{text}");
+            text
+        });
         let (tx, inbox) = channel();
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
@@ -64,6 +79,7 @@ impl Client {
         });
         Client {
             child,
+            stderr,
             stdin,
             inbox,
             next_id: 0,
@@ -208,10 +224,10 @@ fn an_editor_session() {
     let h = c.request("textDocument/hover", at(&main, l, ch));
     let text = h["contents"]["value"].as_str().unwrap();
     assert!(
-        text.contains("probability given its parent: **30.0%**"),
+        text.contains("probability given its parent: **30%**"),
         "{text}"
     );
-    assert!(text.contains("path probability: **30.0%**"), "{text}");
+    assert!(text.contains("path probability: **30%**"), "{text}");
     assert!(text.contains("date: 2026-06-30"), "{text}");
     assert_eq!(h["range"]["start"], json!({"line": l, "character": ch - 2}));
     let (l, ch) = pos(MAIN, "growth =", 1);
@@ -237,7 +253,7 @@ fn an_editor_session() {
     let h = c.request("textDocument/hover", at(&main, l, ch));
     let text = h["contents"]["value"].as_str().unwrap();
     assert!(text.contains("`ceasefire.signed`"), "{text}");
-    assert!(text.contains("path probability: **15.0%**"), "{text}");
+    assert!(text.contains("path probability: **15%**"), "{text}");
 
     // Definition: a path's first part, a branch spliced in by a template, a template, a
     // cited source, an import.
@@ -492,4 +508,59 @@ fn plugins_run_only_for_a_trusted_library() {
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert!(c.child.wait().unwrap().success());
+}
+
+#[test]
+fn the_budget_applies_and_one_run_trust_is_refused() {
+    // 2 x 2 x 2 leaves through a template used twice at each level: 14 nodes, more than 10.
+    let text = "template t1() {\n  branch a p = 0.5\n  branch b p = rest\n}\n\
+                template t2() {\n  branch x p = 0.5 { use t1() }\n  branch y p = rest { use t1() }\n}\n\
+                scenario s {\n  branch l p = 0.5 { use t2() }\n  branch r p = rest { use t2() }\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.scn");
+    std::fs::write(&path, text).unwrap();
+    let check = |max: &str| {
+        Command::new(env!("CARGO_BIN_EXE_scn"))
+            .args(["check", "--max-nodes", max])
+            .arg(&path)
+            .output()
+            .unwrap()
+    };
+    assert!(check("1000").status.success());
+    let small = check("10");
+    assert!(!small.status.success());
+    let small = String::from_utf8(small.stderr).unwrap();
+
+    let mut c = Client::start_with(
+        data.path(),
+        &["--trust-plugins", "lsp", "--max-nodes", "10"],
+    );
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(dir.path()), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    let u = uri(&path);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u, "languageId": "scn", "version": 1, "text": text}}),
+    );
+    let (diags, _) = c.diagnostics(&u);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let message = diags[0]["message"].as_str().unwrap();
+    let first = message.lines().next().unwrap();
+    assert!(first.contains("grows past 10 nodes"), "{message}");
+    assert!(
+        small.lines().next().unwrap().ends_with(first),
+        "scn check --max-nodes 10 says the same: {small}"
+    );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+    let log = c.stderr.join().unwrap();
+    assert!(
+        log.contains("--trust-plugins and SCN_TRUST_PLUGINS do not apply to the language server"),
+        "{log}"
+    );
 }

@@ -63,7 +63,8 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         watched = dirs;
         let code = super::eval::run(args, options, io);
         let shown = super::shown(&args.file);
-        let status = match (code, &args.output) {
+        // `-o -` is standard output, as for `scn eval`.
+        let status = match (code, args.output.as_deref().filter(|p| !is_stdin(p))) {
             (Exit::Ok, Some(out)) => format!("wrote {}", super::shown(out)),
             (Exit::Ok, None) => "evaluated".to_owned(),
             (_, Some(_)) => "has errors; the last good report is kept".to_owned(),

@@ -25,7 +25,8 @@ pub(crate) fn of(a: &Analysis, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
         let f = map.get(d.file);
         let (line, col) = f.line_col(d.span.start);
         let mut lsp = base(d, Range::default());
-        lsp.message = format!("{}:{line}:{col}: {}", f.name, lsp.message);
+        let name = scn_dsl::sanitize(&f.name);
+        lsp.message = format!("{name}:{line}:{col}: {}", lsp.message);
         out.push(lsp);
     }
     let root = a.loaded.root;
@@ -46,7 +47,8 @@ pub(crate) fn of(a: &Analysis, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
         let f = a.loaded.sources.get(d.file);
         let (line, col) = f.line_col(d.span.start);
         let mut lsp = base(d, a.lines.range(&a.text, anchor));
-        lsp.message = format!("{}:{line}:{col}: {}", f.name, lsp.message);
+        let name = scn_dsl::sanitize(&f.name);
+        lsp.message = format!("{name}:{line}:{col}: {}", lsp.message);
         let mut rel = related(
             a,
             uri,
@@ -64,11 +66,14 @@ pub(crate) fn of(a: &Analysis, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
     out
 }
 
+/// The protocol's diagnostic without its related locations. Message and help are sanitised
+/// as the terminal renderer does them: they quote the file and plugins' answers, and a
+/// control character or bidirectional override would show the reader something else.
 fn base(d: &Diagnostic, range: Range) -> lsp_types::Diagnostic {
-    let mut message = d.message.clone();
+    let mut message = scn_dsl::sanitize(&d.message).into_owned();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&scn_dsl::sanitize(help));
     }
     lsp_types::Diagnostic {
         range,
@@ -124,7 +129,7 @@ fn related(
         .filter_map(|l| {
             Some(DiagnosticRelatedInformation {
                 location: location(a, uri, l.file, l.span)?,
-                message: l.message.clone(),
+                message: scn_dsl::sanitize(&l.message).into_owned(),
             })
         })
         .collect();

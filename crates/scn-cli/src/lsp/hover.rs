@@ -1,6 +1,8 @@
 //! Hover: what a name stands for, with its numbers from the point evaluation — a branch's
 //! probability given its parent, its path probability and date; a let's value or, for a
 //! distribution, its mean and 90% interval; a metric's expected value; a forecast's value.
+//! Numbers are written as the reports write them ([`crate::report::number`]): point values
+//! to six significant digits, sampled intervals to three, probabilities as percentages.
 
 use std::fmt::Write;
 
@@ -11,6 +13,7 @@ use scn_eval::{Evaluation, Signature};
 
 use super::document::Analysis;
 use super::syntax::{At, Def, DefKind, Index, PathRef, RefKind};
+use crate::report::number::{approx, num, pct};
 
 /// Most instances of a template's branch listed (each `use` makes one).
 const MAX_INSTANCES: usize = 5;
@@ -374,50 +377,4 @@ fn function(a: &Analysis, plugin: Option<&SmolStr>, name: &str) -> Option<String
         sig.arity.describe(),
         sig.doc
     ))
-}
-
-/// A number as reports print it: up to six significant digits, no trailing zeros.
-pub(crate) fn num(v: f64) -> String {
-    if v == 0.0 {
-        return "0".into();
-    }
-    if !v.is_finite() {
-        return v.to_string();
-    }
-    let a = v.abs();
-    if !(1e-4..1e15).contains(&a) {
-        return format!("{v:.4e}");
-    }
-    let decimals = (5 - a.log10().floor() as i32).clamp(0, 10) as usize;
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        s
-    }
-}
-
-/// Three significant digits: for sampled figures, whose further digits are noise.
-fn approx(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return num(v);
-    }
-    let digits = 3 - 1 - v.abs().log10().floor() as i32;
-    let rounded = if digits >= 0 {
-        let f = 10f64.powi(digits);
-        (v * f).round() / f
-    } else {
-        let f = 10f64.powi(-digits);
-        (v / f).round() * f
-    };
-    num(rounded)
-}
-
-/// A probability as a percentage with one decimal, more where it would read 0.
-pub(crate) fn pct(p: f64) -> String {
-    let v = p * 100.0;
-    if v != 0.0 && v.abs() < 0.05 {
-        return format!("{v:.3}%");
-    }
-    format!("{v:.1}%")
 }

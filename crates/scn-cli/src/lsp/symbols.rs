@@ -8,8 +8,8 @@ use lsp_types::{DocumentSymbol, SymbolKind};
 use scn_dsl::Span;
 
 use super::document::Analysis;
-use super::hover::pct;
 use super::syntax::DefKind;
+use crate::report::number::pct;
 
 pub(crate) fn outline(a: &Analysis) -> Vec<DocumentSymbol> {
     let Some(ix) = &a.index else {

@@ -205,8 +205,8 @@ fn hover_numbers_are_the_evaluations() {
     let a = doc.analysis(&env);
     let hover = |needle: &str| hover::at(&a, text.find(needle).unwrap()).unwrap().0;
     let c = hover("c p =");
-    assert!(c.contains("probability given its parent: **25.0%**"), "{c}");
-    assert!(c.contains("path probability: **10.0%**"), "{c}");
+    assert!(c.contains("probability given its parent: **25%**"), "{c}");
+    assert!(c.contains("path probability: **10%**"), "{c}");
     assert!(c.contains("date: 2026-07-01"), "{c}");
     assert!(hover("f =").contains("value: **0.1**"));
     assert!(hover("cost =").contains("expected value: **0.8**"));
@@ -220,4 +220,34 @@ fn hover_numbers_are_the_evaluations() {
     let (lo, hi): (f64, f64) = (lo.parse().unwrap(), hi.parse().unwrap());
     assert!((lo - 0.0410).abs() < 0.005, "{lo}");
     assert!((hi - 0.4291).abs() < 0.015, "{hi}");
+}
+
+#[test]
+fn diagnostics_are_sanitised_as_on_a_terminal() {
+    // The import's path, quoted by the error, holds a right-to-left override and an escape.
+    let text = "import \"a\u{202E}b\u{1b}[31m.scn\"\nscenario s {\n  branch a p = rest\n}\n";
+    let env = Env::default();
+    let uri = Uri::from_str("untitled:bidi").unwrap();
+    let mut doc = Document::new(uri.clone(), 1, text.to_owned());
+    let a = doc.analysis(&env);
+    assert!(!a.diagnostics.is_empty());
+    assert!(
+        a.diagnostics[0].message.contains('\u{202E}'),
+        "{:?}",
+        a.diagnostics
+    );
+    let sent = diagnostics::of(&a, &uri);
+    assert!(!sent.is_empty());
+    for d in &sent {
+        assert!(
+            !d.message.contains(['\u{202E}', '\u{1b}']),
+            "{:?}",
+            d.message
+        );
+    }
+    assert!(
+        sent[0].message.contains(scn_dsl::REPLACEMENT),
+        "{}",
+        sent[0].message
+    );
 }
