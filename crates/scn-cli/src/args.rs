@@ -55,6 +55,7 @@ pub enum Command {
     #[command(after_help = "See docs/reference/cli.md#scn-fmt.")]
     Fmt(FmtArgs),
     /// Trust a library's scn.toml to run the external plugins it declares.
+    #[command(after_help = "See docs/trust.md.")]
     Trust(TrustArgs),
     /// Compare two versions of a scenario: what changed, and which edits moved each forecast.
     #[command(
@@ -76,6 +77,81 @@ pub enum Command {
         after_help = "See docs/reference/cli.md#scn-voi; what the numbers mean: docs/analysis.md."
     )]
     Voi(VoiArgs),
+    /// Run a language server on standard input and output, for editors.
+    #[command(
+        after_help = "Diagnostics, hover, go to definition, outline, formatting, completion and \
+                      semantic tokens. Setting up VS Code, Neovim and Helix: docs/editors.md. \
+                      External plugins run only for a library you trust (`scn trust`)."
+    )]
+    Lsp(LspArgs),
+    /// Print a shell's completion script for scn.
+    #[command(after_help = "See docs/reference/cli.md#scn-completions.")]
+    Completions(CompletionsArgs),
+    /// Print scn's manual page (roff), or write one page per command into a folder.
+    #[command(after_help = "See docs/reference/cli.md#scn-man.")]
+    Man(ManArgs),
+}
+
+/// `scn lsp`
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// `scn completions SHELL`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `scn man [--dir DIR]`
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `scn.1` and a page per command (`scn-eval.1`, …) into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// A count written as the language writes numbers: `10000`, `10_000`, `10k`, `1e4`, `1M`.
+fn parse_count(text: &str, min: u64, max: u64) -> Result<u64, String> {
+    let t = text.trim();
+    if t.starts_with('-') {
+        return Err("it cannot be negative".into());
+    }
+    let v = scn_dsl::parse_number(t).ok_or_else(|| {
+        format!("`{t}` is not a number; write a count as 10000, 10_000, 10k or 1e4")
+    })?;
+    if v.fract() != 0.0 {
+        return Err(format!("`{t}` is {v}, not a whole number"));
+    }
+    if v > max as f64 {
+        return Err(format!("`{t}` is more than the most allowed, {max}"));
+    }
+    if v < min as f64 {
+        return Err(format!("`{t}` is less than the least allowed, {min}"));
+    }
+    Ok(v as u64)
+}
+
+/// `eval --samples` and `diff --samples`: a count of at most [`scn_eval::MAX_SAMPLES`].
+fn parse_samples(text: &str) -> Result<u64, String> {
+    parse_count(text, 0, scn_eval::MAX_SAMPLES)
+}
+
+/// Most samples an analysis draws: `sens` and `voi` keep every sample's row in memory.
+const MAX_ANALYSIS_SAMPLES: u64 = 100_000_000;
+
+/// `sens --samples`: 0 (none) up to [`MAX_ANALYSIS_SAMPLES`].
+fn parse_sens_samples(text: &str) -> Result<u64, String> {
+    parse_count(text, 0, MAX_ANALYSIS_SAMPLES)
+}
+
+/// `voi --samples`: at least one sample, up to [`MAX_ANALYSIS_SAMPLES`].
+fn parse_voi_samples(text: &str) -> Result<u64, String> {
+    parse_count(text, 1, MAX_ANALYSIS_SAMPLES)
 }
 
 /// Budgets shared by the commands that resolve scenarios.
@@ -138,7 +214,7 @@ pub struct SensArgs {
     pub format: AnalysisFormat,
     /// Also draw this many Monte Carlo samples and give each uncertain input's share of
     /// each target's variance.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=100_000_000))]
+    #[arg(long, value_name = "N", value_parser = parse_sens_samples)]
     pub samples: Option<u64>,
     /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
     #[arg(long, value_name = "S")]
@@ -169,7 +245,7 @@ pub struct VoiArgs {
     #[arg(long, value_name = "EVENT")]
     pub know: Vec<String>,
     /// Learn every uncertain input instead: EVPI and each let's EVPPI from this many samples.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_name = "N", value_parser = parse_voi_samples)]
     pub samples: Option<u64>,
     /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
     #[arg(long, value_name = "S")]
@@ -188,9 +264,10 @@ pub struct EvalArgs {
     /// Report format [default: text, or the library's `[defaults] format`].
     #[arg(long, short, value_enum)]
     pub format: Option<Format>,
-    /// Monte Carlo: draw this many samples of every uncertain input (0: none); see
-    /// docs/reference/evaluation.md [default: 0, or the library's `[defaults] samples`].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=scn_eval::MAX_SAMPLES))]
+    /// Monte Carlo: draw this many samples of every uncertain input (0: none; `100k`, `1e5`
+    /// and `100_000` are read as in a scenario); see docs/reference/evaluation.md
+    /// [default: 0, or the library's `[defaults] samples`].
+    #[arg(long, value_name = "N", value_parser = parse_samples)]
     pub samples: Option<u64>,
     /// Seed for Monte Carlo; the same seed gives the same numbers [default: 20251205, or the
     /// library's `[defaults] seed`].
@@ -206,6 +283,10 @@ pub struct EvalArgs {
     /// Write the report here (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Evaluate again whenever the file or a file it imports changes, until interrupted;
+    /// errors are printed and the last good report is kept.
+    #[arg(long)]
+    pub watch: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
     /// Significant digits of the numbers in text, Markdown and HTML reports, 1 to 12 (JSON
@@ -237,7 +318,7 @@ pub struct DiffArgs {
     pub forecasts: Vec<String>,
     /// Also sample both versions (same seed) and say whether each change is beyond sampling
     /// noise [default: 0, none].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
+    #[arg(long, value_name = "N", value_parser = parse_samples)]
     pub samples: Option<u64>,
     /// Seed for Monte Carlo and for sampled Shapley values [default: 20251205, or the
     /// library's `[defaults] seed`].
@@ -284,5 +365,44 @@ mod tests {
     #[test]
     fn verify_cli() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn counts_are_written_as_numbers_are() {
+        use super::parse_count;
+        assert_eq!(parse_count("1e6", 0, u64::MAX), Ok(1_000_000));
+        assert_eq!(parse_count("100k", 0, u64::MAX), Ok(100_000));
+        assert_eq!(parse_count("2.5k", 0, u64::MAX), Ok(2_500));
+        assert_eq!(parse_count("1_000", 0, u64::MAX), Ok(1_000));
+        assert_eq!(parse_count("1M", 0, u64::MAX), Ok(1_000_000));
+        assert_eq!(parse_count("0", 0, u64::MAX), Ok(0));
+        assert_eq!(
+            parse_count("1.5", 0, 10),
+            Err("`1.5` is 1.5, not a whole number".into())
+        );
+        assert_eq!(
+            parse_count("50%", 0, 10),
+            Err("`50%` is 0.5, not a whole number".into())
+        );
+        assert_eq!(
+            parse_count("-5", 0, 10),
+            Err("it cannot be negative".into())
+        );
+        assert_eq!(
+            parse_count("11", 0, 10),
+            Err("`11` is more than the most allowed, 10".into())
+        );
+        assert_eq!(
+            super::parse_voi_samples("0"),
+            Err("`0` is less than the least allowed, 1".into())
+        );
+        assert_eq!(super::parse_sens_samples("1e8"), Ok(100_000_000));
+        assert!(super::parse_sens_samples("1.5e8").is_err());
+        assert_eq!(super::parse_samples("1e9"), Ok(1_000_000_000));
+        for bad in [
+            "", "k", "1e", "1kk", "0x10", "1 000", "inf", "NaN", "1,000", "1e400",
+        ] {
+            assert!(parse_count(bad, 0, u64::MAX).is_err(), "{bad}");
+        }
     }
 }

@@ -109,9 +109,16 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     let code = super::deliver(&report, &config.report, io);
     // Freeing a large tree piece by piece takes longer than the process has left to live.
     drop(report);
-    std::mem::forget(samples);
-    std::mem::forget(evaluation);
-    std::mem::forget(loaded);
+    if args.watch {
+        // Watch mode runs again on every change: what one run leaves to the OS would pile up.
+        drop(samples);
+        drop(evaluation);
+        drop(loaded);
+    } else {
+        std::mem::forget(samples);
+        std::mem::forget(evaluation);
+        std::mem::forget(loaded);
+    }
     code
 }
 
