@@ -36,7 +36,9 @@ mod manifest;
 pub mod model;
 mod plugin;
 mod program;
+mod resolution;
 mod resolve;
+mod score;
 mod sample;
 mod trust;
 
@@ -48,9 +50,17 @@ pub use eval::{
 pub use functions::{Arity, reference_markdown as function_reference};
 pub use load::{Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_in};
 pub use manifest::{MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
-pub use model::Model;
+pub use model::{ForecastKind, Model};
 pub use plugin::{Launched, Plugin, Plugins, Signature, Value, stop_all};
-pub use resolve::{resolve, resolve_given, resolve_scenario};
+pub use resolution::{
+    Mismatch, Outcome, RESOLUTIONS_NAME, Resolution, Resolutions, match_forecast, parse_day,
+    split_id,
+};
+pub use resolve::{did_you_mean, resolve, resolve_given, resolve_scenario};
+pub use score::{
+    BASELINE_BRIER, BASELINE_LOG, BINS, Bin, Score, ScoreSummary, bin_of, brier, calibration,
+    log_score, time_averaged_brier,
+};
 pub use sample::{
     DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, bytes_per_sample, sample,
 };

@@ -56,6 +56,8 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         Ok(ev) => ev,
         Err(d) => return super::report(&d, &loaded.sources, io),
     };
+    // Warnings of resolution (a question closed before `as_of`), with their excerpts.
+    super::report(&evaluation.model().warnings, &loaded.sources, io);
     let defaults = manifest.map(|m| m.defaults).unwrap_or_default();
     let format = match (args.format, defaults.format.as_deref()) {
         (Some(f), _) => f,

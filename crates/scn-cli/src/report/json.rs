@@ -88,6 +88,13 @@ struct Forecast<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     prior_value: Option<f64>,
     samples: Option<SampleSummary>,
+    kind: &'static str,
+    /// Present only when the forecast says when its question closes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closes: Option<String>,
+    /// Present only when the forecast says how its question resolves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    criteria: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -138,6 +145,9 @@ impl Serialize for Doc<'_, '_> {
                 samples: r
                     .samples
                     .and_then(|s| SampleSummary::of(&s.forecasts[f.index])),
+                kind: f.def.kind.as_str(),
+                closes: f.def.closes.map(|d| d.to_string()),
+                criteria: f.def.criteria.as_deref(),
             })
             .collect();
         map.serialize_entry("forecasts", &forecasts)?;
