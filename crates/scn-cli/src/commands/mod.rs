@@ -3,6 +3,9 @@
 mod check;
 mod eval;
 mod fmt;
+mod library;
+mod resolve;
+mod score;
 mod test;
 mod trust;
 
@@ -30,6 +33,8 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Eval(args) => eval::run(args, options(&args.limits), io),
         Command::Test(args) => test::run(args, options(&args.limits), io),
         Command::Trust(args) => trust::run(args, io),
+        Command::Resolve(args) => resolve::run(args, options(&args.limits), io),
+        Command::Score(args) => score::run(args, options(&args.limits), io),
     }
 }
 
