@@ -38,8 +38,8 @@ mod plugin;
 mod program;
 mod resolution;
 mod resolve;
-mod score;
 mod sample;
+mod score;
 mod trust;
 
 pub use dist::DistKind;
@@ -57,11 +57,11 @@ pub use resolution::{
     split_id,
 };
 pub use resolve::{did_you_mean, resolve, resolve_given, resolve_scenario};
+pub use sample::{
+    DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, bytes_per_sample, sample,
+};
 pub use score::{
     BASELINE_BRIER, BASELINE_LOG, BINS, Bin, Score, ScoreSummary, bin_of, brier, calibration,
     log_score, time_averaged_brier,
-};
-pub use sample::{
-    DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, bytes_per_sample, sample,
 };
 pub use trust::{TRUST_FILE, TrustEntry, TrustStore};

@@ -268,10 +268,10 @@ impl Resolutions {
             let on = match date_of(e.on.get_ref()) {
                 Ok(d) => d,
                 Err(msg) => {
-                    diags.push(
-                        Diagnostic::error(file, span_of(&e.on), msg)
-                            .with_help("write the day the question resolved, as `on = 2026-02-01`"),
-                    );
+                    diags
+                        .push(Diagnostic::error(file, span_of(&e.on), msg).with_help(
+                            "write the day the question resolved, as `on = 2026-02-01`",
+                        ));
                     continue;
                 }
             };
@@ -319,11 +319,9 @@ impl Resolutions {
 /// index, or why none fits.
 pub fn match_forecast(model: &Model, forecast: &str, outcome: Outcome) -> Result<usize, Mismatch> {
     let Some(index) = model.forecasts.iter().position(|f| f.name == forecast) else {
-        let suggestion = crate::resolve::did_you_mean(
-            forecast,
-            model.forecasts.iter().map(|f| f.name.as_str()),
-        )
-        .map(str::to_owned);
+        let suggestion =
+            crate::resolve::did_you_mean(forecast, model.forecasts.iter().map(|f| f.name.as_str()))
+                .map(str::to_owned);
         return Err(Mismatch::Unknown { suggestion });
     };
     let kind = model.forecasts[index].kind;
@@ -371,7 +369,8 @@ fn date_of(v: &toml::Value) -> Result<Date, String> {
 pub fn parse_day(s: &str) -> Result<Date, String> {
     let bad = || format!("`{s}` is not a date: write a day as YYYY-MM-DD, as in 2026-02-01");
     let mut parts = s.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(bad());
     };
@@ -414,7 +413,14 @@ mod tests {
             parse_day("2024-02-29").unwrap(),
             Date::from_ymd(2024, 2, 29).unwrap()
         );
-        for bad in ["2026-02-30", "2026-2-1", "2026-02", "yesterday", "2026-02-01x", ""] {
+        for bad in [
+            "2026-02-30",
+            "2026-2-1",
+            "2026-02",
+            "yesterday",
+            "2026-02-01x",
+            "",
+        ] {
             assert!(parse_day(bad).is_err(), "{bad}");
         }
     }

@@ -37,18 +37,28 @@ pub(crate) fn scenario_files(roots: &[PathBuf]) -> Result<Vec<PathBuf>, String> 
         super::test::collect(root, &mut files)
             .map_err(|e| format!("cannot read {}: {e}", super::shown(root)))?;
     }
-    Ok(files)
+    // Messages name files as the user would type them.
+    Ok(files.iter().map(|f| relative(f)).collect())
 }
 
 /// A path as a person would type it from the working directory: relative when it lies
-/// below it.
+/// below it, without `.` components.
 pub(crate) fn relative(path: &Path) -> PathBuf {
     let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
-    match cwd {
+    let rel = match cwd {
         Ok(cwd) => path
             .strip_prefix(&cwd)
             .map_or_else(|_| path.to_path_buf(), Path::to_path_buf),
         Err(_) => path.to_path_buf(),
+    };
+    let clean: PathBuf = rel
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if clean.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        clean
     }
 }
 

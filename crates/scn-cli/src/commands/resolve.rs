@@ -71,7 +71,7 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
                     "no scenario `{scenario_id}` in the library ({})",
                     roots
                         .iter()
-                        .map(|r| super::shown(r))
+                        .map(|r| super::shown(&library::relative(r)))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -270,7 +270,10 @@ fn mismatch(model: &scn_eval::Model, forecast: &str, outcome: Outcome, m: &Misma
                 )),
             }
         }
-        Mismatch::Kind { index, forecast: kind } => {
+        Mismatch::Kind {
+            index,
+            forecast: kind,
+        } => {
             let f = &model.forecasts[*index];
             let (msg, help) = match kind {
                 ForecastKind::Probability => (
@@ -309,9 +312,9 @@ pub(crate) struct Entry<'a> {
 pub(crate) fn edit(text: &str, entry: &Entry<'_>) -> Result<String, String> {
     use toml_edit::{DocumentMut, Item as TItem, Table, value};
 
-    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        e.message().to_owned()
-    })?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.message().to_owned())?;
     let outcome = match entry.outcome {
         Outcome::Yes => toml_edit::Value::from(true),
         Outcome::No => toml_edit::Value::from(false),
@@ -330,13 +333,16 @@ pub(crate) fn edit(text: &str, entry: &Entry<'_>) -> Result<String, String> {
         time: None,
         offset: None,
     });
+    // What follows the last table (blank lines, a closing comment) stays before a new entry,
+    // which then ends the file as it would have been written by hand.
+    let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
+    let mut appended = false;
     let root = doc.as_table_mut();
     if !root.contains_key("resolved") {
         root.insert("resolved", TItem::ArrayOfTables(Default::default()));
     }
-    let is_entry = |t: &dyn toml_edit::TableLike| {
-        t.get("forecast").and_then(|v| v.as_str()) == Some(entry.id)
-    };
+    let is_entry =
+        |t: &dyn toml_edit::TableLike| t.get("forecast").and_then(|v| v.as_str()) == Some(entry.id);
     match root.get_mut("resolved") {
         Some(TItem::ArrayOfTables(aot)) => {
             if let Some(t) = aot.iter_mut().find(|t| is_entry(*t)) {
@@ -356,10 +362,15 @@ pub(crate) fn edit(text: &str, entry: &Entry<'_>) -> Result<String, String> {
                 if let Some(s) = entry.source {
                     t.insert("source", value(s));
                 }
-                if !text.trim().is_empty() && !text.ends_with("\n\n") {
-                    t.decor_mut().set_prefix("\n");
+                if trailing.trim().is_empty() {
+                    if !text.trim().is_empty() {
+                        t.decor_mut().set_prefix("\n");
+                    }
+                } else {
+                    t.decor_mut().set_prefix(format!("{trailing}\n"));
                 }
                 aot.push(t);
+                appended = true;
             }
         }
         Some(TItem::Value(toml_edit::Value::Array(arr))) => {
@@ -392,6 +403,9 @@ pub(crate) fn edit(text: &str, entry: &Entry<'_>) -> Result<String, String> {
         }
         _ => return Err("`resolved` is neither an array of tables nor an array".into()),
     }
+    if appended {
+        doc.set_trailing("");
+    }
     Ok(doc.to_string())
 }
 
@@ -407,6 +421,7 @@ fn set_kept(t: &mut toml_edit::Table, key: &str, mut v: toml_edit::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scn_eval::Resolutions;
 
     fn entry<'a>(id: &'a str, outcome: Outcome, source: Option<&'a str>) -> Entry<'a> {
         Entry {
@@ -420,12 +435,25 @@ mod tests {
     #[test]
     fn appending_keeps_comments_and_layout() {
         let old = "# Resolutions of the talks library.\n\n[[resolved]]\nforecast = \"talks.a\"   # first\noutcome = true\non = 2026-01-05\n";
-        let new = edit(old, &entry("talks.b", Outcome::Number(12.0), Some("budget"))).unwrap();
+        let new = edit(
+            old,
+            &entry("talks.b", Outcome::Number(12.0), Some("budget")),
+        )
+        .unwrap();
         assert_eq!(
             new,
             format!(
                 "{old}\n[[resolved]]\nforecast = \"talks.b\"\noutcome = 12\non = 2026-02-01\nsource = \"budget\"\n"
             )
+        );
+        let closing = edit(
+            "[[resolved]]\nforecast = \"t.a\"\noutcome = true\non = 2026-01-05\n\n# the end\n",
+            &entry("t.b", Outcome::Yes, None),
+        )
+        .unwrap();
+        assert_eq!(
+            closing,
+            "[[resolved]]\nforecast = \"t.a\"\noutcome = true\non = 2026-01-05\n\n# the end\n\n[[resolved]]\nforecast = \"t.b\"\noutcome = true\non = 2026-02-01\n"
         );
         let first = edit("", &entry("talks.a", Outcome::No, None)).unwrap();
         assert_eq!(

@@ -311,10 +311,9 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
             }
         };
         let versions = if args.history {
-            let lib = manifest.as_ref().map_or_else(
-                || crate::input::base_dir(file),
-                |m| m.dir.clone(),
-            );
+            let lib = manifest
+                .as_ref()
+                .map_or_else(|| crate::input::base_dir(file), |m| m.dir.clone());
             match history::versions(file, &lib, manifest.as_ref(), options, &settings) {
                 Ok(v) => {
                     for bad in &v {
@@ -396,39 +395,36 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
                     run.resolution_diag(&[d]);
                     continue;
                 }
-                (_, Some(versions)) => {
-                    match from_history(r, model, &current, versions) {
-                        Ok(row) => row,
-                        Err(HistoryGap::Never(names)) => {
-                            let mut d = Diagnostic::error(
-                                res.file,
-                                r.span,
-                                format!(
-                                    "no version of {} has a forecast `{}` that is a {}",
-                                    super::shown(file),
-                                    r.forecast,
-                                    r.outcome.kind().as_str()
-                                ),
-                            );
-                            if let Some(s) = scn_eval::did_you_mean(
-                                &r.forecast,
-                                names.iter().map(String::as_str),
-                            ) {
-                                d = d.with_help(format!("did you mean `{id}.{s}`?"));
-                            }
-                            run.resolution_diag(&[d]);
-                            continue;
+                (_, Some(versions)) => match from_history(r, model, &current, versions) {
+                    Ok(row) => row,
+                    Err(HistoryGap::Never(names)) => {
+                        let mut d = Diagnostic::error(
+                            res.file,
+                            r.span,
+                            format!(
+                                "no version of {} has a forecast `{}` that is a {}",
+                                super::shown(file),
+                                r.forecast,
+                                r.outcome.kind().as_str()
+                            ),
+                        );
+                        if let Some(s) =
+                            scn_eval::did_you_mean(&r.forecast, names.iter().map(String::as_str))
+                        {
+                            d = d.with_help(format!("did you mean `{id}.{s}`?"));
                         }
-                        Err(HistoryGap::NoneBefore(cutoff)) => {
-                            run.warn(format!(
+                        run.resolution_diag(&[d]);
+                        continue;
+                    }
+                    Err(HistoryGap::NoneBefore(cutoff)) => {
+                        run.warn(format!(
                                 "`{}` is not scored: no committed version of {} came before {cutoff}, when its question closed",
                                 r.id(),
                                 super::shown(file)
                             ));
-                            continue;
-                        }
+                        continue;
                     }
-                }
+                },
             };
             rows.push(row);
         }
@@ -439,7 +435,7 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         scenarios.push(ScenarioScores {
             id,
             title: model.meta.title.clone(),
-            file: super::shown(file),
+            file: super::shown(&library::relative(file)),
             rows,
             summary,
         });
@@ -447,7 +443,11 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
     if whole_library {
         run.unknown_scenarios(&resolutions, &holders);
     }
-    let summary = ScoreSummary::of(scenarios.iter().flat_map(|s| s.rows.iter().map(|r| &r.score)));
+    let summary = ScoreSummary::of(
+        scenarios
+            .iter()
+            .flat_map(|s| s.rows.iter().map(|r| &r.score)),
+    );
     let scores = Scores {
         scenarios,
         summary,

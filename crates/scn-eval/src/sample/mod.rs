@@ -335,7 +335,11 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
     // whatever thread ran which block.
     let kept: u64 = results.iter().map(|b| b.kept).sum();
     let impossible: u64 = results.iter().map(|b| b.impossible).sum();
-    let gather = |c: usize| results.iter().flat_map(move |b| b.column(c).iter().copied());
+    let gather = |c: usize| {
+        results
+            .iter()
+            .flat_map(move |b| b.column(c).iter().copied())
+    };
     let weights: Option<Vec<f64>> = evidence.then(|| gather(weight_col).collect());
     if evidence && kept > 0 && kept == impossible {
         let e = &model.events[model.observe[0] as usize];

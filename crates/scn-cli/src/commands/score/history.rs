@@ -241,13 +241,7 @@ fn evaluate(
     let root = tmp.path().join(&f.root);
     let dir = root.parent().unwrap_or(tmp.path()).to_owned();
     let name = format!("{short}:{}", f.root);
-    let mut loaded = scn_eval::load_in(
-        &name,
-        text,
-        &dir,
-        Some(&root),
-        &tmp.path().join(lib_rel),
-    );
+    let mut loaded = scn_eval::load_in(&name, text, &dir, Some(&root), &tmp.path().join(lib_rel));
     loaded.limits = options.limits;
     if let Some(m) = manifest {
         loaded.plugins = m.plugins(crate::input::plugin_policy(m, options)?);

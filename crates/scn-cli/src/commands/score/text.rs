@@ -23,12 +23,12 @@ pub(super) fn score(x: f64) -> String {
     }
 }
 
-/// A number: whole numbers as written, others to four significant digits.
+/// A number: whole numbers as written, others to six significant digits.
 pub(super) fn number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         return format!("{x:.0}");
     }
-    let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let digits = (5 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
     let s = format!("{x:.digits$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_owned()
@@ -46,7 +46,10 @@ pub(super) fn render(s: &Scores, out: &mut dyn Write) -> io::Result<()> {
     let rows: usize = s.scenarios.iter().map(|c| c.rows.len()).sum();
     let basis = match (s.history, s.settings.samples) {
         (false, None) => "current point values".to_owned(),
-        (false, Some(n)) => format!("current sampled means of {n} samples (seed {})", s.settings.seed),
+        (false, Some(n)) => format!(
+            "current sampled means of {n} samples (seed {})",
+            s.settings.seed
+        ),
         (true, None) => {
             "point values of the last version committed before each question closed".to_owned()
         }
@@ -116,7 +119,8 @@ fn row(r: &Row, out: &mut dyn Write) -> io::Result<()> {
         Score::Number { value, .. } => number(value),
     };
     let mut notes = Vec::new();
-    if let Some(sum) = r.figure.sampled {
+    // A figure that no draw moves has no interval worth showing.
+    if let Some(sum) = r.figure.sampled.filter(|s| s.p05 != s.p95) {
         let show = |x: f64| match r.score {
             Score::Probability { .. } => pct(x),
             Score::Number { .. } => number(x),
@@ -247,11 +251,7 @@ fn calibration(s: &ScoreSummary, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "Calibration (probabilities in bins of 10 points)")?;
     writeln!(out, "  bin          n   mean forecast   observed")?;
     for b in s.calibration.iter().filter(|b| b.n > 0) {
-        let bin = format!(
-            "{:.0}-{:.0}%",
-            b.lo * 100.0,
-            b.hi * 100.0
-        );
+        let bin = format!("{:.0}-{:.0}%", b.lo * 100.0, b.hi * 100.0);
         writeln!(
             out,
             "  {bin:<9} {:>4}   {:>13}   {:>8}",
@@ -272,8 +272,9 @@ mod tests {
         assert_eq!(number(12.0), "12");
         assert_eq!(number(-3.0), "-3");
         assert_eq!(number(2.75), "2.75");
-        assert_eq!(number(1234.5678), "1235");
-        assert_eq!(number(0.012345), "0.01235");
+        assert_eq!(number(3.8625), "3.8625");
+        assert_eq!(number(1234.5678), "1234.57");
+        assert_eq!(number(0.0123456789), "0.0123457");
         assert_eq!(score(-0.0), "0.0000");
         assert_eq!(score(f64::NEG_INFINITY), "-inf");
     }
