@@ -380,7 +380,7 @@ fn history_scores_by_hand() {
 /// are not for people to compare: replaced by `[hash]`.
 fn redact_hashes(text: &str) -> String {
     let mut out = String::new();
-    for word in text.split_inclusive(|c: char| c == ' ' || c == '\n') {
+    for word in text.split_inclusive([' ', '\n']) {
         let bare = word.trim_end_matches([' ', '\n']);
         if bare.len() == 10 && bare.bytes().all(|b| b.is_ascii_hexdigit()) {
             out.push_str(&word.replacen(bare, "[hash]", 1));

@@ -41,6 +41,26 @@ pub(crate) fn scenario_files(roots: &[PathBuf]) -> Result<Vec<PathBuf>, String> 
     Ok(files.iter().map(|f| relative(f)).collect())
 }
 
+/// The scenario ids of files, with the file of each. Files are parsed, not resolved: a
+/// file that does not parse cannot be told apart and is passed over.
+pub(crate) fn scenario_ids(files: &[PathBuf]) -> Vec<(String, PathBuf)> {
+    let mut ids = Vec::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let Ok(ast) = scn_dsl::parse(&text, FileId(0)) else {
+            continue;
+        };
+        for item in &ast.items {
+            if let scn_dsl::ast::Item::Scenario(s) = item {
+                ids.push((s.id.name.to_string(), f.clone()));
+            }
+        }
+    }
+    ids
+}
+
 /// A path as a person would type it from the working directory: relative when it lies
 /// below it, without `.` components.
 pub(crate) fn relative(path: &Path) -> PathBuf {

@@ -8,7 +8,6 @@
 
 use std::path::PathBuf;
 
-use scn_dsl::ast::Item;
 use scn_dsl::{Date, Diagnostic, SourceMap, Span};
 use scn_eval::{ForecastKind, Mismatch, Outcome};
 
@@ -217,29 +216,18 @@ enum Found {
     Many(Vec<PathBuf>),
 }
 
-/// The file whose scenario has this id. Files are parsed, not resolved: a file that does
-/// not parse cannot be told apart and is passed over.
+/// The file whose scenario has this id.
 fn find_scenario(files: &[PathBuf], id: &str) -> Found {
-    let mut ids = Vec::new();
-    let mut found = Vec::new();
-    for f in files {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        let Ok(ast) = scn_dsl::parse(&text, scn_dsl::FileId(0)) else {
-            continue;
-        };
-        for item in &ast.items {
-            if let Item::Scenario(s) = item {
-                if s.id.name == id {
-                    found.push(f.clone());
-                }
-                ids.push(s.id.name.to_string());
-            }
-        }
-    }
+    let all = library::scenario_ids(files);
+    let mut found: Vec<PathBuf> = all
+        .iter()
+        .filter(|(s, _)| s == id)
+        .map(|(_, f)| f.clone())
+        .collect();
     match found.len() {
-        0 => Found::None { ids },
+        0 => Found::None {
+            ids: all.into_iter().map(|(s, _)| s).collect(),
+        },
         1 => Found::One(found.remove(0)),
         _ => Found::Many(found),
     }

@@ -187,8 +187,7 @@ impl Run<'_, '_> {
 }
 
 pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
-    let whole_library = args.paths.is_empty();
-    let roots = if whole_library {
+    let roots = if args.paths.is_empty() {
         match library::default_roots(Path::new(".")) {
             Ok((_, roots)) => roots,
             Err(e) => return super::report_read_error(e, io),
@@ -440,9 +439,7 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
             summary,
         });
     }
-    if whole_library {
-        run.unknown_scenarios(&resolutions, &holders);
-    }
+    run.unknown_scenarios(&resolutions);
     let summary = ScoreSummary::of(
         scenarios
             .iter()
@@ -471,24 +468,27 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
 }
 
 impl Run<'_, '_> {
-    /// When the whole library is scored, a resolution naming no scenario of it is a typo
-    /// or a scenario since removed: a warning at the entry.
-    fn unknown_scenarios(
-        &mut self,
-        resolutions: &[(PathBuf, Option<Resolutions>)],
-        holders: &HashMap<(usize, String), PathBuf>,
-    ) {
-        for (i, (_, res)) in resolutions.iter().enumerate() {
+    /// A resolution naming no scenario of its library is a typo or a scenario since removed:
+    /// a warning at the entry. The library's scenarios are found as `scn resolve` finds them,
+    /// whatever the paths scored.
+    fn unknown_scenarios(&mut self, resolutions: &[(PathBuf, Option<Resolutions>)]) {
+        for (path, res) in resolutions {
             let Some(res) = res else {
                 continue;
             };
-            let ids: BTreeSet<&str> = holders
-                .keys()
-                .filter(|(k, _)| *k == i)
-                .map(|(_, id)| id.as_str())
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let Ok((_, roots)) = library::default_roots(dir) else {
+                continue;
+            };
+            let Ok(files) = library::scenario_files(&roots) else {
+                continue;
+            };
+            let ids: BTreeSet<String> = library::scenario_ids(&files)
+                .into_iter()
+                .map(|(id, _)| id)
                 .collect();
             for r in &res.entries {
-                if ids.contains(r.scenario.as_str()) {
+                if ids.contains(&r.scenario) {
                     continue;
                 }
                 let mut d = Diagnostic::warning(
@@ -500,7 +500,8 @@ impl Run<'_, '_> {
                         r.scenario
                     ),
                 );
-                if let Some(s) = scn_eval::did_you_mean(&r.scenario, ids.iter().copied()) {
+                if let Some(s) = scn_eval::did_you_mean(&r.scenario, ids.iter().map(String::as_str))
+                {
                     d = d.with_help(format!("did you mean `{s}.{}`?", r.forecast));
                 }
                 self.resolution_diag(&[d]);
