@@ -376,19 +376,68 @@ fn history_scores_by_hand() {
     );
 }
 
-/// Commit hashes depend on git's version and the machine's clock for nothing here, but they
-/// are not for people to compare: replaced by `[hash]`.
+/// Commit hashes (shortened to ten digits) are not for people to compare: `[hash]`.
 fn redact_hashes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::new();
-    for word in text.split_inclusive([' ', '\n']) {
-        let bare = word.trim_end_matches([' ', '\n']);
-        if bare.len() == 10 && bare.bytes().all(|b| b.is_ascii_hexdigit()) {
-            out.push_str(&word.replacen(bare, "[hash]", 1));
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        if word.len() == 10 && word.bytes().all(|b| b.is_ascii_hexdigit()) {
+            out.push_str("[hash]");
         } else {
-            out.push_str(word);
+            out.push_str(&word);
+        }
+        if i < chars.len() {
+            out.push(chars[i]);
+            i += 1;
         }
     }
     out
+}
+
+/// What --history cannot score: a question that closed before the first version (a
+/// warning), a version that does not parse (left out, with a warning), a forecast only in
+/// the uncommitted file (a warning), a forecast in no version at all (an error, with a
+/// suggestion). The one left, `later`, is scored from the first version alone: P = 0.5,
+/// outcome no, Brier 0.25 every day.
+#[test]
+fn what_history_cannot_score() {
+    let repo = Repo::new();
+    let v1 = "scenario s {\n  as_of 2026-01-01\n  branch x p = 0.5\n  branch y p = rest\n  forecast early = P(x) closes 2026-01-03\n  forecast later = P(x) closes 2026-02-01\n}\n";
+    repo.write("s.scn", v1);
+    repo.write(
+        "resolutions.toml",
+        "[[resolved]]\nforecast = \"s.early\"\noutcome = true\non = 2026-01-04\n\n[[resolved]]\nforecast = \"s.later\"\noutcome = false\non = 2026-02-02\n\n[[resolved]]\nforecast = \"s.fresh\"\noutcome = true\non = 2026-02-02\n\n[[resolved]]\nforecast = \"s.erly\"\noutcome = true\non = 2026-02-02\n",
+    );
+    repo.commit("2026-01-05T10:00:00Z", "first");
+    repo.write("s.scn", "scenario s {\n  branch x p = \n}\n");
+    repo.commit("2026-01-10T10:00:00Z", "broken");
+    repo.write("s.scn", &v1.replace("}\n", "  forecast fresh = P(x)\n}\n"));
+    let file = repo.path().join("s.scn");
+    let run = scn(&[
+        "score",
+        file.to_str().expect("UTF-8"),
+        "--history",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Exit::Invalid, "{}", run.stderr);
+    insta::assert_snapshot!(
+        "history_cannot_score",
+        redact_hashes(&redact(&run.stderr, repo.path()))
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["forecasts"].as_array().expect("forecasts").len(), 1);
+    let later = forecast(&doc, "s.later");
+    assert!(close(num(&later["brier"]), 0.25));
+    assert!(close(num(&later["time_brier"]), 0.25));
+    assert_eq!(later["versions"], 1);
+    assert_eq!(doc["warnings"].as_array().expect("warnings").len(), 3);
 }
 
 #[test]

@@ -396,6 +396,15 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
                 }
                 (_, Some(versions)) => match from_history(r, model, &current, versions) {
                     Ok(row) => row,
+                    Err(HistoryGap::Never(_)) if current.is_ok() => {
+                        // In the file, but in no commit yet: nothing of its history to score.
+                        run.warn(format!(
+                            "`{}` is not scored: no committed version of {} has it yet",
+                            r.id(),
+                            super::shown(file)
+                        ));
+                        continue;
+                    }
                     Err(HistoryGap::Never(names)) => {
                         let mut d = Diagnostic::error(
                             res.file,
