@@ -1,8 +1,17 @@
-//! The HTML report in a real browser: headless Chromium opens the spec example's report, at a
-//! desktop and at a phone width, and must log no console message (the page has no script,
-//! so any message is a failure: an error, or something it tried to fetch) and draw a
-//! screenshot that is not blank. The screenshots stay in `target/artifacts/` for people to
-//! look at.
+//! The HTML report in a real browser: headless Chromium opens the reports of the spec example
+//! and of the Ukraine scenario at a desktop width (1280 px) and a phone width (390 px). At
+//! each width the page must log no console message (the page has no script, so any message
+//! is a failure: an error, or something it tried to fetch), draw a screenshot that is not
+//! blank, and pass a layout check (`html/layout-check.js`, run in a copy of the page): no
+//! horizontal overflow (`document.scrollWidth <= innerWidth`), no element outside the window,
+//! no content cut or scrolled inside a box, none spilling out of its box, no ellipsis, no SVG
+//! text outside its drawing, no two stem labels of the timeline overlapping. Folded
+//! `<details>` are opened first, so what a reader can unfold is checked too. The screenshots
+//! stay in `target/artifacts/` for people to look at.
+//!
+//! Headless Chromium will not make a window narrower than 500 px, so each page is shown in
+//! an `<iframe>` exactly as wide as the width under test; the iframe's page reports its
+//! measurements to the outer page, which `--dump-dom` prints.
 //!
 //! Without `/usr/bin/chromium` the test is skipped, except under `CI`, where it fails: CI
 //! installs Chromium (`apt-get install -y chromium`). `scripts/html-smoke.sh` does the same by
@@ -21,64 +30,79 @@ use scn_cli::{Exit, Io};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const SPEC_EXAMPLE: &str = include_str!("../fixtures/valid/spec-example.scn");
+const UKRAINE: &str = include_str!("../../scenarios/ukraine/peace-talks-2025.scn");
+const LAYOUT_CHECK: &str = include_str!("html/layout-check.js");
 /// A headless screenshot takes a few seconds; a hung browser must not hang the suite.
 const TIME_LIMIT: Duration = Duration::from_secs(120);
+/// The widths under test, and how much of each page the screenshot shows.
+const WIDTHS: [(&str, u32, u32); 2] = [("desktop", 1280, 2400), ("phone", 390, 2400)];
+/// Chromium's narrowest headless window.
+const MIN_WINDOW: u32 = 500;
 
 #[test]
 #[ignore = "needs /usr/bin/chromium; scripts/test runs it when chromium is installed, and CI installs it"]
-fn the_spec_example_report_renders_in_chromium() {
+fn the_reports_fit_desktop_and_phone_in_chromium() {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing (apt-get install -y chromium)"
     );
     let work = TempDir::new("scn-html-chromium");
-    let html = work.0.join("spec-example.html");
-    std::fs::write(&html, render(SPEC_EXAMPLE)).expect("write the report");
     let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts).expect("create target/artifacts");
+    for (name, src) in [("spec-example", SPEC_EXAMPLE), ("ukraine", UKRAINE)] {
+        let html = render(src);
+        let page = work.0.join(format!("{name}.html"));
+        std::fs::write(&page, &html).expect("write the report");
+        let checked = work.0.join(format!("{name}-checked.html"));
+        std::fs::write(&checked, with_layout_check(&html)).expect("write the report");
 
-    for (name, width, height) in [("desktop", 1280, 2000), ("phone", 390, 1600)] {
-        let shot = artifacts.join(format!("spec-example-{name}.png"));
-        let _ = std::fs::remove_file(&shot);
-        let log = screenshot(
-            &html,
-            &shot,
-            (width, height),
-            &work.0.join(format!("profile-{name}")),
-        );
-        let console: Vec<&str> = log.lines().filter(|l| is_console_message(l)).collect();
-        assert!(
-            console.is_empty(),
-            "{name}: the page logged to the console:\n{}",
-            console.join("\n")
-        );
+        for (label, width, height) in WIDTHS {
+            let what = format!("{name} at {width} px");
+            let frame = work.0.join(format!("{name}-{label}.html"));
+            std::fs::write(&frame, framed(&page, width, height, false)).expect("write a frame");
+            let shot = artifacts.join(format!("{name}-{label}.png"));
+            let _ = std::fs::remove_file(&shot);
+            let log = chromium(
+                &frame,
+                Output::Screenshot(&shot),
+                (width.max(MIN_WINDOW), height),
+                &work.0.join(format!("profile-{name}-{label}")),
+            );
+            let console: Vec<&str> = log.lines().filter(|l| is_console_message(l)).collect();
+            assert!(
+                console.is_empty(),
+                "{what}: the page logged to the console:\n{}",
+                console.join("\n")
+            );
+            let bytes = std::fs::read(&shot)
+                .unwrap_or_else(|e| panic!("{what}: no screenshot ({e}); log:\n{log}"));
+            let image = decode_png(&bytes)
+                .unwrap_or_else(|e| panic!("{what}: not a PNG Chromium writes: {e}"));
+            assert_eq!(image.height, height, "{what}: screenshot height");
+            let ink = ink(&image, width);
+            assert!(
+                ink.not_background > 0.05 && ink.colours >= 32,
+                "{what}: the screenshot looks blank: {:.1}% of pixels differ from the background, {} colours",
+                100.0 * ink.not_background,
+                ink.colours
+            );
+            eprintln!(
+                "{what}: {} ({:.1}% ink, {} colours)",
+                shot.display(),
+                100.0 * ink.not_background,
+                ink.colours
+            );
 
-        let bytes = std::fs::read(&shot)
-            .unwrap_or_else(|e| panic!("{name}: no screenshot ({e}); log:\n{log}"));
-        let image =
-            decode_png(&bytes).unwrap_or_else(|e| panic!("{name}: not a PNG Chromium writes: {e}"));
-        assert_eq!(
-            (image.width, image.height),
-            (width, height),
-            "{name}: screenshot size"
-        );
-        let ink = ink(&image);
-        assert!(
-            ink.not_background > 0.05 && ink.colours >= 32,
-            "{name}: the screenshot looks blank: {:.1}% of pixels differ from the background, {} colours",
-            100.0 * ink.not_background,
-            ink.colours
-        );
-        eprintln!(
-            "{name}: {} ({} bytes, {:.1}% ink, {} colours)",
-            shot.display(),
-            bytes.len(),
-            100.0 * ink.not_background,
-            ink.colours
-        );
+            let problems = layout_problems(&checked, width, &work.0, &format!("{name}-{label}"));
+            assert!(
+                problems.is_empty(),
+                "{what}: the layout check found:\n{}",
+                problems.join("\n")
+            );
+        }
     }
 
-    // The check above must be able to fail: an empty page of the report's colour is blank.
+    // The checks above must be able to fail. An empty page of the report's colour is blank.
     let empty = work.0.join("empty.html");
     std::fs::write(
         &empty,
@@ -86,17 +110,38 @@ fn the_spec_example_report_renders_in_chromium() {
     )
     .expect("write a page");
     let shot = work.0.join("empty.png");
-    screenshot(&empty, &shot, (1280, 2000), &work.0.join("profile-empty"));
+    chromium(
+        &empty,
+        Output::Screenshot(&shot),
+        (1280, 2000),
+        &work.0.join("profile-empty"),
+    );
     let image = decode_png(&std::fs::read(&shot).expect("a screenshot")).expect("a PNG");
-    let ink = ink(&image);
+    let ink = ink(&image, 1280);
     assert!(
         ink.not_background < 0.01 && ink.colours < 32,
         "an empty page has ink"
     );
+    // A table too wide for a phone, a label cut with an ellipsis, and two stem labels on top
+    // of each other are each found.
+    let bad = "<!DOCTYPE html><html><body><main>\
+        <table><tr><td style=\"white-space:nowrap\">a cell far too wide for a phone, a cell far too wide for a phone</td></tr></table>\
+        <div style=\"width:80px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap\">January 2026 Istanbul signing</div>\
+        <svg viewBox=\"0 0 100 40\" width=\"100\"><text class=\"stem-label\" x=\"20\" y=\"20\">1</text>\
+        <text class=\"stem-label\" x=\"21\" y=\"21\">2</text></svg></main></body></html>";
+    let page = work.0.join("bad.html");
+    std::fs::write(&page, with_layout_check(bad)).expect("write a page");
+    let problems = layout_problems(&page, 390, &work.0, "bad");
+    let found = |what: &str| problems.iter().any(|p| p.contains(what));
+    assert!(
+        found("the page is") && found("ellipsis") && found("stem labels overlap"),
+        "the layout check missed a fault:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// The sampled HTML report of a scenario, rendered in-process.
-fn render(src: &str) -> Vec<u8> {
+fn render(src: &str) -> String {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let mut stdin = src.as_bytes();
     let args = [
@@ -119,7 +164,69 @@ fn render(src: &str) -> Vec<u8> {
         },
     );
     assert_eq!(code, Exit::Ok, "{}", String::from_utf8_lossy(&stderr));
-    stdout
+    String::from_utf8(stdout).expect("UTF-8")
+}
+
+/// A copy of a page that measures its own layout when it loads.
+fn with_layout_check(html: &str) -> String {
+    html.replacen(
+        "</body>",
+        &format!("<script>\n{LAYOUT_CHECK}\n</script>\n</body>"),
+        1,
+    )
+}
+
+/// A page showing `page` in a frame `width` px wide; with `listen`, it also writes what the
+/// framed page posts to it into a `<pre id="layout-check">`.
+fn framed(page: &Path, width: u32, height: u32, listen: bool) -> String {
+    let name = page
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name");
+    let script = if listen {
+        "<script>addEventListener('message', function (e) { var p = document.createElement('pre'); \
+         p.id = 'layout-check'; p.textContent = e.data; document.body.appendChild(p); });</script>"
+    } else {
+        ""
+    };
+    format!(
+        "<!DOCTYPE html><html><body style=\"margin:0;background:#fff\"><iframe src=\"{name}\" \
+         style=\"border:0;display:block;width:{width}px;height:{height}px\"></iframe>{script}</body></html>"
+    )
+}
+
+/// What the layout check of `page` at `width` found.
+fn layout_problems(page: &Path, width: u32, dir: &Path, name: &str) -> Vec<String> {
+    let frame = dir.join(format!("{name}-check-{width}.html"));
+    std::fs::write(&frame, framed(page, width, 1500, true)).expect("write a frame");
+    let dom = chromium(
+        &frame,
+        Output::Dom,
+        (width.max(MIN_WINDOW), 1600),
+        &dir.join(format!("profile-{name}-check-{width}")),
+    );
+    let start = dom
+        .find("<pre id=\"layout-check\">")
+        .unwrap_or_else(|| panic!("{name}: the layout check wrote nothing:\n{dom}"));
+    let text = &dom[start + "<pre id=\"layout-check\">".len()..];
+    let text = &text[..text.find("</pre>").expect("the end of the result")];
+    let text = text
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let result: serde_json::Value = serde_json::from_str(&text).expect("the check's JSON");
+    assert_eq!(
+        result["width"].as_u64(),
+        Some(u64::from(width)),
+        "{name}: the page was laid out at another width"
+    );
+    result["problems"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| p.as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 /// `target/artifacts`, found from this test's executable (`target/<profile>/deps/…`), so
@@ -130,25 +237,39 @@ fn artifacts_dir() -> PathBuf {
     target.join("artifacts")
 }
 
-/// Runs Chromium to take a screenshot; returns what it logged.
-fn screenshot(html: &Path, png: &Path, (w, h): (u32, u32), profile: &Path) -> String {
-    let mut child = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("--window-size={w},{h}"))
+/// What Chromium produces.
+enum Output<'a> {
+    /// A screenshot, written to this file.
+    Screenshot(&'a Path),
+    /// The page's DOM after load, on standard output.
+    Dom,
+}
+
+/// Runs Chromium on a page; returns what it printed and logged.
+fn chromium(html: &Path, output: Output<'_>, (w, h): (u32, u32), profile: &Path) -> String {
+    let mut cmd = Command::new(CHROMIUM);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--hide-scrollbars",
+        // Time for the framed page to post its measurements before the DOM is printed.
+        "--virtual-time-budget=10000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .arg(format!("--window-size={w},{h}"));
+    match output {
+        Output::Screenshot(png) => cmd.arg(format!("--screenshot={}", png.display())),
+        Output::Dom => cmd.arg("--dump-dom"),
+    };
+    let mut child = cmd
         .arg(format!("file://{}", html.display()))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -221,14 +342,19 @@ struct Ink {
     colours: usize,
 }
 
-fn ink(image: &Image) -> Ink {
+/// The ink of the image's first `width` columns (the frame; the window may be wider).
+fn ink(image: &Image, width: u32) -> Ink {
     let mut counts = std::collections::HashMap::new();
-    for px in &image.rgb {
-        *counts.entry(*px).or_insert(0usize) += 1;
+    let mut total = 0usize;
+    for row in image.rgb.chunks(image.width as usize) {
+        for px in row.iter().take(width as usize) {
+            *counts.entry(*px).or_insert(0usize) += 1;
+            total += 1;
+        }
     }
     let background = counts.values().copied().max().unwrap_or(0);
     Ink {
-        not_background: 1.0 - background as f64 / image.rgb.len().max(1) as f64,
+        not_background: 1.0 - background as f64 / total.max(1) as f64,
         colours: counts.len(),
     }
 }

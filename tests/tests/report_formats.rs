@@ -6,6 +6,7 @@ use scn_cli::{Exit, Io};
 
 const SPEC_EXAMPLE: &str = include_str!("../fixtures/valid/spec-example.scn");
 const LAUNCH: &str = include_str!("../fixtures/reports/launch.scn");
+const UKRAINE: &str = include_str!("../../scenarios/ukraine/peace-talks-2025.scn");
 
 /// Runs `scn eval - ARGS...` on `src` in-process, on a thread with the CLI's stack.
 fn eval(src: &str, args: &[&str]) -> String {
@@ -211,10 +212,12 @@ fn html_of_the_spec_example_is_well_formed_and_self_contained() {
     let tags = check_html(&html);
     assert!(
         tags.iter().filter(|t| *t == "svg").count() >= 5,
-        "tree, timeline, 2 histograms and interval bars"
+        "timeline, 2 histograms and interval bars"
     );
     for section in [
+        "bottom-line",
         "forecasts",
+        "assumptions",
         "tree",
         "timeline",
         "paths",
@@ -223,19 +226,19 @@ fn html_of_the_spec_example_is_well_formed_and_self_contained() {
         "sources",
     ] {
         assert!(
-            html.contains(&format!("<section id=\"{section}\">")),
+            html.contains(&format!("<section id=\"{section}\"")),
             "no {section} section"
         );
     }
     // Exact outcome distribution: the frozen war (30%) has 5k..20k casualties.
     assert!(
-        html.contains("#deal <b>25.0%</b> by 2027-12-31"),
+        html.contains("#deal <b>25%</b> by 2027-12-31"),
         "the tag timeline's final value"
     );
     assert!(html.contains("Istanbul signing <code>signing</code>"));
     assert!(
-        !html.contains("class=\"node fold\""),
-        "a small tree is not folded"
+        !html.contains("class=\"tn fold\""),
+        "a small tree shows every node"
     );
 }
 
@@ -249,11 +252,15 @@ fn html_escapes_labels_and_marks_decisions() {
     assert!(html.contains("By Product &amp; security teams"));
     assert!(!html.contains("<bug>") && !html.contains("<beta>") && !html.contains("<v2>"));
     // The option taken, the one not taken, and the evidence.
-    assert!(html.contains("class=\"node option chosen\""));
-    assert!(html.contains("class=\"node option unchosen\""));
-    assert!(html.contains("class=\"node branch ruled\""));
+    assert!(html.contains("class=\"tn chosen\""));
+    assert!(html.contains("class=\"tn unchosen\""));
+    assert!(html.contains("class=\"tn ruled\""));
     assert!(html.contains("<section id=\"evidence\">") && html.contains("<code>not bug</code>"));
-    assert!(html.contains("<section id=\"decisions\">") && html.contains("✔ chosen"));
+    assert!(
+        html.contains("<section id=\"decisions\">")
+            && html
+                .contains("<tr class=\"chosen\"><td class=\"title\">✔ Ship now <code>ship</code>")
+    );
 }
 
 #[test]
@@ -319,8 +326,8 @@ fn large_and_deep_trees_are_folded_and_stay_small() {
     let html = eval(&src, &["--format", "html"]);
     check_html(&html);
     assert!(
-        html.contains("<strong>Folded:</strong>"),
-        "a 3,906-node tree is folded"
+        html.contains("<strong>Not shown:</strong>") && html.contains("more nodes not shown"),
+        "a 3,906-node tree shows its most probable nodes and says what it leaves out"
     );
     assert!(html.len() < 200_000, "{} bytes", html.len());
     let md = eval(&src, &["--format", "markdown"]);
@@ -345,4 +352,134 @@ fn large_and_deep_trees_are_folded_and_stay_small() {
         "a path hundreds of levels deep is elided"
     );
     assert!(html.len() < 200_000, "{} bytes", html.len());
+}
+
+/// The sections of a report for people, as their headings, in order.
+fn headings(report: &str, prefix: &str) -> Vec<String> {
+    report
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_report_for_people_opens_with_the_bottom_line_and_ends_with_the_checks() {
+    let text = eval(UKRAINE, &[]);
+    let lines: Vec<&str> = text.lines().collect();
+    // Title, dates, a four-line description, then the bottom line.
+    let bottom = lines
+        .iter()
+        .position(|l| *l == "Bottom line")
+        .expect("a bottom line");
+    assert!(bottom <= 8, "the bottom line comes first:\n{text}");
+    assert!(lines[bottom + 1].contains("10%") && lines[bottom + 1].contains("very unlikely"));
+    let sources = lines.iter().position(|l| *l == "Sources").expect("sources");
+    let checks = lines
+        .iter()
+        .position(|l| l.starts_with("Expectations (the author's checks): 19 hold, 0 fail"))
+        .expect("expectations");
+    assert!(checks > sources, "the checks come last");
+
+    let md = eval(UKRAINE, &["--format", "markdown"]);
+    let h = headings(&md, "## ");
+    assert_eq!(h.first().map(String::as_str), Some("Bottom line"));
+    assert_eq!(h.last().map(String::as_str), Some("Expectations"));
+    for section in ["Assumptions", "Tree"] {
+        assert!(h.iter().any(|x| x == section), "no {section} in {h:?}");
+    }
+
+    let html = eval(UKRAINE, &["--format", "html"]);
+    let first = html.find("<section").expect("sections");
+    assert!(html[first..].starts_with("<section id=\"bottom-line\""));
+    let last = html.rfind("<section").expect("sections");
+    assert!(
+        html[last..].starts_with("<section id=\"expectations\">\n<details>"),
+        "folded, last"
+    );
+}
+
+#[test]
+fn numbers_for_people_have_few_digits_and_units_in_headers() {
+    let text = eval(UKRAINE, &[]);
+    // 0.1386 and 45,474.1 were false precision. (The author's checks, last, show the digits
+    // their bounds are written with.)
+    let report = &text[..text.find("\nExpectations").expect("the checks")];
+    assert!(
+        !report.contains("0.1386") && !report.contains("45,474"),
+        "{report}"
+    );
+    assert!(text.contains("13.9%") && text.contains("45,500"));
+    let md = eval(UKRAINE, &["--format", "markdown"]);
+    // The unit of a metric is said once, in the paths table's header.
+    let paths = &md[md.find("## Most likely paths").expect("paths")..];
+    let paths = &paths[..paths[3..].find("\n## ").expect("next section") + 3];
+    assert_eq!(paths.matches("% of 1991 territory").count(), 1, "{paths}");
+    // The precision flag changes every figure for people, and JSON keeps every digit.
+    let precise = eval(UKRAINE, &["--precision", "5"]);
+    assert!(
+        precise.contains("13.86%") && precise.contains("45,474"),
+        "{precise}"
+    );
+    let json = eval(UKRAINE, &["--format", "json", "--precision", "1"]);
+    assert!(json.contains("0.1386"), "JSON keeps full precision");
+}
+
+#[test]
+fn markdown_has_the_tree_and_the_assumptions() {
+    let md = eval(UKRAINE, &["--format", "markdown"]);
+    // A nested list with probabilities and dates.
+    assert!(
+        md.contains(
+            "- **January 2026 Istanbul signing** `signing` — 10% · path 10% · 2026-01-31 · \\#deal"
+        ),
+        "{md}"
+    );
+    assert!(md.contains(
+        "  - **Freeze on current lines (\\~18%)** `current_lines` — 55% · path 5.5% · 2026-01-31"
+    ), "{md}");
+    // Every scenario let, with its documentation, as written, and its 90% interval: beta(2,
+    // 18) has mean 0.1 and 5th and 95th percentiles 0.019 and 0.226.
+    assert!(md.contains(
+        "| `p_sign` | Framework signed in Istanbul in January 2026 | `beta(2, 18)` | mean 0.1 | 0.019 – 0.226 |"
+    ), "{md}");
+    assert!(md.contains("| `ru_losses` |") && md.contains("| mean 617,000 | 500,000 – 750,000 |"));
+    assert!(md.contains("Not listed: 40 template parameters"));
+}
+
+#[test]
+fn html_draws_every_label_whole_and_names_what_it_leaves_out() {
+    let html = eval(UKRAINE, &["--format", "html"]);
+    check_html(&html);
+    // Every branch label of the scenario is in the tree, whole.
+    for line in UKRAINE.lines() {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("branch ") {
+            let label = rest.split('"').nth(1).expect("a label");
+            let shown = format!("<span class=\"tn-label\">{}", label.replace('&', "&amp;"));
+            assert!(
+                html.contains(&shown)
+                    || html.contains(&format!("<span class=\"tn-label\">◆ {label}")),
+                "{label} is not in the tree whole"
+            );
+        }
+    }
+    assert!(
+        !html.contains("…</text>") && !html.contains("…</span>"),
+        "a label cut short"
+    );
+    // Twelve tags, eight drawn: those forecasts ask about first; the others named.
+    assert!(
+        html.contains("8 of 12 tags drawn"),
+        "the cap on tags is said"
+    );
+    assert!(
+        html.contains("#frozen <b>"),
+        "#frozen, which a headline forecast asks about, is drawn"
+    );
+    assert!(html.contains("Not drawn: #donbas, #breakdown, #escalation, #current_lines"));
+    assert!(
+        html.contains("12 of 29 dated branches drawn"),
+        "the cap on stems is said"
+    );
 }

@@ -211,7 +211,9 @@ fn reports_for_people_lead_with_the_sampled_mean_and_say_when_it_parts_from_the_
         &["eval", "-", "--samples", "20000", "--format", "markdown"],
         src,
     );
-    assert!(md.contains("| Forecast | Sampled mean | 90% interval | At the inputs' means |"));
+    assert!(
+        md.contains("| Forecast | Sampled mean | In words | 90% interval | At the inputs' means |")
+    );
     assert!(
         md.contains("_Note: `intrinsic` depends non-linearly"),
         "{md}"
@@ -255,11 +257,14 @@ fn a_spread_of_rounding_noise_reads_as_zero() {
        forecast xb = P(x | b)
      }";
     let (_, text, _) = cli(&["eval", "-", "--samples", "5000"], src);
+    // Its 90% interval is one value, not a range between two readings of 30%.
     let line = text
         .lines()
-        .find(|l| l.contains("sampled:"))
+        .find(|l| l.trim_start().starts_with("90% "))
         .expect("a sampled line");
-    assert!(line.contains("sd 0 "), "{line}");
+    assert!(line.trim_start().starts_with("90% 30% ·"), "{line}");
+    let (_, json, _) = cli(&["eval", "-", "--samples", "5000", "--format", "json"], src);
+    assert!(json.contains("\"sd\": 0.0"), "{json}");
 }
 
 #[test]

@@ -65,6 +65,26 @@ pub enum Command {
     /// Score resolved forecasts: Brier, log and time-averaged Brier scores, calibration.
     #[command(after_help = "See docs/scoring.md and docs/reference/cli.md#scn-score.")]
     Score(ScoreArgs),
+    /// Compare two versions of a scenario: what changed, and which edits moved each forecast.
+    #[command(
+        after_help = "OLD and NEW are files, `-`, or REV:PATH (PATH as the git repository \
+                      around it holds it at revision REV, e.g. HEAD~1:s.scn). Exit codes: 0 \
+                      done, 1 a version is invalid, 2 unreadable or unknown revision. See \
+                      docs/diff.md and docs/reference/cli.md#scn-diff."
+    )]
+    Diff(DiffArgs),
+    /// What drives each forecast and decision: tornado, thresholds, risk profiles, and with
+    /// --samples each input's share of the variance.
+    #[command(
+        after_help = "See docs/reference/cli.md#scn-sens; what the numbers mean: docs/analysis.md."
+    )]
+    Sens(SensArgs),
+    /// What knowing more before a decision is worth: EVPI of events (--know) or of the
+    /// uncertain inputs (--samples).
+    #[command(
+        after_help = "See docs/reference/cli.md#scn-voi; what the numbers mean: docs/analysis.md."
+    )]
+    Voi(VoiArgs),
 }
 
 /// `scn resolve SCENARIO.FORECAST yes|no|NUMBER`
@@ -160,6 +180,74 @@ pub struct TrustArgs {
     pub revoke: bool,
 }
 
+/// The formats of `scn sens` and `scn voi`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnalysisFormat {
+    /// Tables for a terminal.
+    #[default]
+    Text,
+    /// JSON for programs (docs/analysis.md#json).
+    Json,
+}
+
+/// `scn sens FILE`
+#[derive(Debug, Args)]
+pub struct SensArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The scenario file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Analyse this forecast, or the decision at this node path (the scenario's id for a
+    /// decision at the root); repeat for more [default: every forecast and decision].
+    #[arg(long, value_name = "ID")]
+    pub forecast: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub format: AnalysisFormat,
+    /// Also draw this many Monte Carlo samples and give each uncertain input's share of
+    /// each target's variance.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=100_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Move input NAME (a let, or a branch's dotted path) from LO to HI instead of its
+    /// default range; repeat for more.
+    #[arg(long, value_name = "NAME=LO..HI")]
+    pub range: Vec<String>,
+    /// Bars and shares shown per target in text (0: all, and every input listed); JSON has
+    /// them all.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+/// `scn voi FILE`
+#[derive(Debug, Args)]
+pub struct VoiArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The scenario file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The decision, by its node path [default: the decision at the root].
+    #[arg(long, value_name = "NODE")]
+    pub decision: Option<String>,
+    /// An event learnt before the decision (the syntax of `--given`); repeat for the others
+    /// that could be learnt instead: the cells are each event, and none of them.
+    #[arg(long, value_name = "EVENT")]
+    pub know: Vec<String>,
+    /// Learn every uncertain input instead: EVPI and each let's EVPPI from this many samples.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub format: AnalysisFormat,
+}
+
 /// `scn eval FILE`
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -189,6 +277,41 @@ pub struct EvalArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Significant digits of the numbers in text, Markdown and HTML reports, 1 to 12 (JSON
+    /// keeps every digit) [default: 3].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=12))]
+    pub precision: Option<u8>,
+}
+
+/// `scn diff OLD NEW`, `scn diff --history FILE`
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The old version: a file, `-` (standard input) or REV:PATH.
+    #[arg(value_name = "OLD", required_unless_present = "history")]
+    pub old: Option<PathBuf>,
+    /// The new version: a file, `-` or REV:PATH.
+    #[arg(value_name = "NEW", required_unless_present = "history")]
+    pub new: Option<PathBuf>,
+    /// Instead: every commit that changed FILE or a file it imports, oldest first, with the
+    /// first five forecasts at each.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["old", "new"])]
+    pub history: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, short, value_enum, default_value_t = crate::commands::DiffFormat::Text)]
+    pub format: crate::commands::DiffFormat,
+    /// Show only this forecast; repeat for more.
+    #[arg(long = "forecast", value_name = "ID")]
+    pub forecasts: Vec<String>,
+    /// Also sample both versions (same seed) and say whether each change is beyond sampling
+    /// noise [default: 0, none].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo and for sampled Shapley values [default: 20251205, or the
+    /// library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }
 
 /// `scn test [PATH...]`

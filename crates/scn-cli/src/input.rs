@@ -5,7 +5,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap, Span};
-use scn_eval::{Limits, MAX_IMPORT_BYTES, Manifest, PluginPolicy, TrustStore};
+use scn_eval::{Limits, Manifest, PluginPolicy, TrustStore};
+
+/// Largest file read from the command line or standard input. Larger than an import may be
+/// (the user chose this file, and big generated trees are real), bounded so that a FIFO or
+/// `/dev/zero` cannot grow memory without end; spans are 32-bit byte offsets.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// What the command line says about plugins and budgets, for every file of a run.
 #[derive(Clone, Copy, Debug, Default)]
@@ -71,7 +76,7 @@ pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), 
     let (name, bytes) = if is_stdin(path) {
         let mut buf = Vec::new();
         stdin
-            .take(MAX_IMPORT_BYTES + 1)
+            .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut buf)
             .map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
         (STDIN_NAME.to_owned(), buf)
@@ -84,18 +89,24 @@ pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), 
         };
         let file = std::fs::File::open(path).map_err(cannot)?;
         let mut bytes = Vec::new();
-        file.take(MAX_IMPORT_BYTES + 1)
+        file.take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(cannot)?;
         (path.display().to_string(), bytes)
     };
-    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ReadError::Io(format!(
             "cannot read {}: it is larger than {} MiB",
             scn_dsl::sanitize(&name),
-            MAX_IMPORT_BYTES >> 20
+            MAX_FILE_BYTES >> 20
         )));
     }
+    decode(name, bytes)
+}
+
+/// Source text from bytes read under `name`: a diagnostic at the first byte that is not
+/// UTF-8.
+pub fn decode(name: String, bytes: Vec<u8>) -> Result<(String, String), ReadError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok((name, text)),
         Err(e) => {

@@ -5,7 +5,9 @@
 
 mod args;
 mod commands;
+mod config;
 mod exit;
+mod git;
 mod input;
 mod memory;
 mod output;

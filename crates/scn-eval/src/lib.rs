@@ -4,7 +4,9 @@
 //! [`Model`] (names, templates, events, and every validation rule of the language), and
 //! [`evaluate`] computes it exactly: path probabilities, dates, metrics, decisions,
 //! evidence, forecasts and expectations. [`sample`] runs the same evaluator over draws of the
-//! uncertain inputs (Monte Carlo).
+//! uncertain inputs (Monte Carlo). [`diff::compare`] says what changed between two versions
+//! and which edits moved each forecast. [`analysis`] asks what drives a forecast: tornado,
+//! global sensitivity, thresholds, value of information and risk profiles.
 //!
 //! ```
 //! use std::path::Path;
@@ -27,6 +29,9 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod analysis;
+mod describe;
+pub mod diff;
 mod dist;
 mod eval;
 mod functions;
@@ -42,14 +47,17 @@ mod sample;
 mod score;
 mod trust;
 
+pub use describe::{Distribution, ForecastShape, LetShape};
 pub use dist::DistKind;
 pub use eval::{
     Decision, Evaluation, ExpectOutcome, ForecastView, LetView, MetricView, NodeView, OptionValue,
     Overrides, evaluate, evaluate_with,
 };
 pub use functions::{Arity, reference_markdown as function_reference};
-pub use load::{Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_in};
-pub use manifest::{MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
+pub use load::{
+    Disk, Files, Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_from, load_in,
+};
+pub use manifest::{Defaults, MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
 pub use model::{ForecastKind, Model};
 pub use plugin::{Launched, Plugin, Plugins, Signature, Value, stop_all};
 pub use resolution::{

@@ -8,6 +8,9 @@
 //! folder of the file named on the command line when there is none. It names a regular file
 //! (never a device or a pipe) of at most [`MAX_IMPORT_BYTES`]. A refused import is an error
 //! that names the path as written and never shows the file's content.
+//!
+//! Files come from the disk ([`load`], [`load_in`]) or from any other store behind [`Files`]
+//! ([`load_from`]), such as one revision of a git repository.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -79,6 +82,31 @@ impl Loaded {
     }
 }
 
+/// Where imported files come from: the disk, or another store (a git revision).
+pub trait Files {
+    /// The one name of the file at `path`, the same for every path that reaches it (the
+    /// loader keys files, finds cycles and checks the library's root by it); an error when
+    /// there is no such file.
+    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf>;
+    /// The bytes of the file a [`Files::canonical`] name stands for, at most `max` of them;
+    /// the error says why it cannot be read, in a reader's words.
+    fn read(&self, canonical: &Path, max: u64) -> Result<Vec<u8>, String>;
+}
+
+/// The file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Disk;
+
+impl Files for Disk {
+    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+
+    fn read(&self, canonical: &Path, max: u64) -> Result<Vec<u8>, String> {
+        read_regular(canonical, max)
+    }
+}
+
 /// Loads source text named `name` (as diagnostics print it) and its imports, which resolve
 /// against `dir`, the library root. `path` is the file's own path, if it has one, so that an
 /// import of it is recognised as a cycle.
@@ -88,14 +116,30 @@ pub fn load(name: &str, text: String, dir: &Path, path: Option<&Path>) -> Loaded
 
 /// [`load`] with the library's root given: imports may read only files under it.
 pub fn load_in(name: &str, text: String, dir: &Path, path: Option<&Path>, root: &Path) -> Loaded {
+    let root = std::fs::canonicalize(root).ok();
+    load_from(&Disk, name, text, dir, path, root)
+}
+
+/// [`load_in`], with imports read from `files` rather than the disk; `dir` and `path` are
+/// paths in that store, and `root` is the library's root in its canonical form (`None`:
+/// nothing may be imported).
+pub fn load_from(
+    files: &dyn Files,
+    name: &str,
+    text: String,
+    dir: &Path,
+    path: Option<&Path>,
+    root: Option<PathBuf>,
+) -> Loaded {
     let mut loader = Loader {
+        files,
         out: Loaded::default(),
         by_path: HashMap::new(),
         stack: Vec::new(),
         on_stack: HashSet::new(),
-        root: std::fs::canonicalize(root).ok(),
+        root,
     };
-    let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
+    let canonical = path.and_then(|p| files.canonical(p).ok());
     loader.out.paths.extend(canonical.clone());
     // Diagnostics name imported files relative to the root's name, as a person would type
     // them, never by the canonical path the loader resolves them with.
@@ -149,7 +193,8 @@ pub(crate) fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-struct Loader {
+struct Loader<'f> {
+    files: &'f dyn Files,
     out: Loaded,
     by_path: HashMap<PathBuf, FileId>,
     /// Canonical paths of the files being loaded, outermost first, for cycle messages.
@@ -160,7 +205,7 @@ struct Loader {
     root: Option<PathBuf>,
 }
 
-impl Loader {
+impl Loader<'_> {
     fn add(
         &mut self,
         name: String,
@@ -213,7 +258,7 @@ impl Loader {
             return;
         }
         let canonical =
-            match std::fs::canonicalize(dir.join(written)) {
+            match self.files.canonical(&dir.join(written)) {
                 Ok(c) => c,
                 Err(e) => {
                     self.out.diags.push(
@@ -262,7 +307,11 @@ impl Loader {
             )));
             return;
         }
-        let text = match read_regular(&canonical, MAX_IMPORT_BYTES).map(String::from_utf8) {
+        let text = match self
+            .files
+            .read(&canonical, MAX_IMPORT_BYTES)
+            .map(String::from_utf8)
+        {
             Ok(Ok(text)) => text,
             Ok(Err(_)) => {
                 self.out.diags.push(refuse(format!(

@@ -83,6 +83,10 @@ pub struct LetDef {
     pub(crate) program: Program,
     /// True for a template parameter.
     pub is_param: bool,
+    /// For a template parameter, the node its `use` is written under (the root at the
+    /// scenario's top level): with the template's name, what tells one `use` from another
+    /// across two versions of a file.
+    pub use_parent: Option<NodeId>,
 }
 
 /// A metric.

@@ -80,13 +80,30 @@ pub(crate) struct Program {
     pub span: Span,
 }
 
-/// Why a program could not produce a finite number.
+/// Why a program could not produce a finite number. Boxed, so that a `Result<f64, EvalError>`
+/// is two words and comes back in registers: programs run millions of times, errors rarely.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct EvalError {
+pub(crate) struct EvalError(Box<(Span, String)>);
+
+impl EvalError {
+    pub(crate) fn new(span: Span, message: impl Into<String>) -> EvalError {
+        EvalError(Box::new((span, message.into())))
+    }
+
     /// Where.
-    pub span: Span,
+    pub(crate) fn span(&self) -> Span {
+        self.0.0
+    }
+
     /// What happened, in a forecaster's words.
-    pub message: String,
+    pub(crate) fn message(&self) -> &str {
+        &self.0.1
+    }
+
+    /// Where and what.
+    pub(crate) fn into_parts(self) -> (Span, String) {
+        *self.0
+    }
 }
 
 /// What a running program reads from its surroundings.
@@ -185,10 +202,9 @@ pub(crate) fn interpret<E: Env + ?Sized>(
             Instr::Call(func, n) => {
                 stack.push(acc);
                 let at = stack.len() - n as usize;
-                let v = func.apply(&stack[at..]).map_err(|message| EvalError {
-                    span: p.spans[k],
-                    message,
-                })?;
+                let v = func
+                    .apply(&stack[at..])
+                    .map_err(|message| EvalError::new(p.spans[k], message))?;
                 stack.truncate(at);
                 acc = check(v, p, k)?;
                 continue;
@@ -242,19 +258,16 @@ fn check(v: f64, p: &Program, k: usize) -> Result<f64, EvalError> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(EvalError {
-            span: p.spans[k],
-            message: format!("this evaluates to {v}, not a finite number"),
-        })
+        Err(EvalError::new(
+            p.spans[k],
+            format!("this evaluates to {v}, not a finite number"),
+        ))
     }
 }
 
 #[cold]
 fn division_by_zero(p: &Program, k: usize) -> EvalError {
-    EvalError {
-        span: p.spans[k],
-        message: "division by zero".into(),
-    }
+    EvalError::new(p.spans[k], "division by zero")
 }
 
 fn pop(stack: &mut Vec<f64>) -> f64 {

@@ -3,24 +3,34 @@
 use scn_dsl::SourceFile;
 
 use crate::args::EvalArgs;
-use crate::input::{RunOptions, is_stdin, load};
-use crate::output::{is_one_of, write_file};
-use crate::report::{Format, Report};
+use crate::config::{EvalConfig, Output, Sampling};
+use crate::input::{RunOptions, load};
+use crate::output::is_one_of;
+use crate::report::model::assumptions::row_samples;
+use crate::report::{Inputs, Report};
 use crate::{Exit, Io};
-
-/// Worker threads allowed per core: more only adds switching, and `--threads 65535` would
-/// spend minutes creating threads.
-const THREADS_PER_CORE: usize = 4;
 
 pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
     let (mut loaded, manifest) = match load(&args.file, io.stdin, options) {
         Ok(l) => l,
         Err(e) => return super::report_read_error(e, io),
     };
-    // Dropped at the end of every path out of this function: it stops the plugins' process
-    // groups, while `loaded` itself is never dropped (see the end).
-    let plugins = std::mem::take(&mut loaded.plugins);
-    if let Some(out) = args.output.as_ref().filter(|p| !is_stdin(p)) {
+    let defaults = manifest
+        .as_ref()
+        .map(|m| m.defaults.clone())
+        .unwrap_or_default();
+    let config = match EvalConfig::new(args, &defaults) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "scn: error: {}", e.0);
+            return Exit::Usage;
+        }
+    };
+    for w in &config.warnings {
+        let _ = writeln!(io.stderr, "scn: warning: {w}");
+    }
+    // A report written over one of the run's own inputs would destroy it.
+    if let Output::File(out) = &config.report.output {
         let mut inputs = loaded.paths.clone();
         inputs.extend(manifest.as_ref().map(|m| m.path.clone()));
         if is_one_of(out, &inputs) {
@@ -32,11 +42,10 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
             return Exit::Usage;
         }
     }
-    loaded.plugins = plugins;
     // Each --given is a source of its own, so its errors point into it.
     let mut given = Vec::new();
     let mut diags = Vec::new();
-    for (i, text) in args.given.iter().enumerate() {
+    for (i, text) in config.givens.iter().enumerate() {
         let id = loaded
             .sources
             .add(SourceFile::new(format!("<given {}>", i + 1), text.clone()));
@@ -58,102 +67,68 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     };
     // Warnings of resolution (a question closed before `as_of`), with their excerpts.
     super::report(&evaluation.model().warnings, &loaded.sources, io);
-    let defaults = manifest.map(|m| m.defaults).unwrap_or_default();
-    let format = match (args.format, defaults.format.as_deref()) {
-        (Some(f), _) => f,
-        (None, Some(name)) => match <Format as clap::ValueEnum>::from_str(name, true) {
-            Ok(f) => f,
-            Err(_) => {
-                let _ = writeln!(
-                    io.stderr,
-                    "scn: error: scn.toml: unknown format `{name}` in [defaults]"
-                );
-                return Exit::Usage;
-            }
+    if let Some(s) = config.sampling
+        && let Err(e) = crate::memory::check_samples(s.samples, &evaluation)
+    {
+        let _ = writeln!(io.stderr, "scn: error: {e}");
+        let _ = writeln!(
+            io.stderr,
+            "  = help: ask for fewer with --samples (or a lower [defaults] samples in scn.toml)"
+        );
+        return Exit::Usage;
+    }
+    let (samples, let_rows) = match config.sampling {
+        Some(s) => match sample(&evaluation, s) {
+            Ok(pair) => pair,
+            Err(d) => return super::report(&d, &loaded.sources, io),
         },
-        (None, None) => Format::Text,
+        None => (None, None),
     };
-    let seed = args
-        .seed
-        .or(defaults.seed)
-        .unwrap_or(scn_eval::DEFAULT_SEED);
-    let threads = args.threads.map(|t| {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let max = cores * THREADS_PER_CORE;
-        let t = usize::from(t);
-        if t > max {
-            let _ = writeln!(
-                io.stderr,
-                "scn: warning: --threads {t} is more than {THREADS_PER_CORE} per core; using {max}"
-            );
-        }
-        t.min(max)
-    });
-    let samples = match args.samples.or(defaults.samples()) {
-        Some(n) if n > 0 => {
-            if let Err(e) = crate::memory::check_samples(n, &evaluation) {
-                let _ = writeln!(io.stderr, "scn: error: {e}");
-                let _ = writeln!(
-                    io.stderr,
-                    "  = help: ask for fewer with --samples (or a lower [defaults] samples in scn.toml)"
-                );
-                return Exit::Usage;
-            }
-            match run_samples(&evaluation, n, seed, threads) {
-                Ok(s) => Some(s),
-                Err(d) => return super::report(&d, &loaded.sources, io),
-            }
-        }
-        _ => None,
+    let inputs = Inputs {
+        ev: &evaluation,
+        sources: &loaded.sources,
+        samples: samples.as_ref(),
+        let_rows: let_rows
+            .as_ref()
+            .or(samples.as_ref().filter(|s| s.rows.is_some())),
     };
-    let mut report = Report::new(&evaluation, &loaded.sources, samples.as_ref());
-    report.plugins = launched;
-    for w in &report.warnings {
+    let mut report = Report::eval(inputs, config.report.numbers);
+    report.header.plugins = launched;
+    for w in report.warnings() {
         let _ = writeln!(io.stderr, "scn: warning: {}", scn_dsl::sanitize(w));
     }
-    let renderer = format.renderer();
-    let code = match &args.output {
-        Some(path) if !is_stdin(path) => {
-            let mut buf = Vec::new();
-            match renderer
-                .render(&report, &mut buf)
-                .and_then(|()| write_file(path, &buf))
-            {
-                Ok(()) => Exit::Ok,
-                Err(e) => {
-                    let _ = writeln!(
-                        io.stderr,
-                        "scn: error: cannot write {}: {e}",
-                        super::shown(path)
-                    );
-                    Exit::Usage
-                }
-            }
-        }
-        _ => match renderer.render(&report, io.stdout) {
-            Ok(()) => Exit::Ok,
-            // A reader that stopped early (`| head`) is not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-            Err(e) => {
-                let _ = writeln!(io.stderr, "scn: error: cannot write the report: {e}");
-                Exit::Usage
-            }
-        },
-    };
+    let code = super::deliver(&report, &config.report, io);
     // Freeing a large tree piece by piece takes longer than the process has left to live.
     drop(report);
+    std::mem::forget(samples);
     std::mem::forget(evaluation);
     std::mem::forget(loaded);
     code
 }
 
+/// The Monte Carlo run, and (when the report shows the spread of lets computed from other
+/// lets, and the run is too large to keep every sample's row) a shorter run with the same
+/// seed that keeps its rows: its samples are the first of the main run's.
+type Runs = (Option<scn_eval::Samples>, Option<scn_eval::Samples>);
+
+fn sample(ev: &scn_eval::Evaluation, s: Sampling) -> Result<Runs, Vec<scn_dsl::Diagnostic>> {
+    let rows = row_samples(ev.model(), s.samples);
+    let keep_rows = rows == Some(s.samples);
+    let main = run_samples(ev, s, keep_rows, true)?;
+    let short = match rows {
+        Some(n) if !keep_rows => Some(run_samples(ev, Sampling { samples: n, ..s }, true, false)?),
+        _ => None,
+    };
+    Ok((Some(main), short))
+}
+
 /// Samples on a worker thread while this one shows a progress bar, if the run lasts over a
-/// second and stderr is a terminal.
+/// second, `progress` is asked for and stderr is a terminal.
 fn run_samples(
     ev: &scn_eval::Evaluation,
-    n: u64,
-    seed: u64,
-    threads: Option<usize>,
+    s: Sampling,
+    keep_rows: bool,
+    progress: bool,
 ) -> Result<scn_eval::Samples, Vec<scn_dsl::Diagnostic>> {
     use std::io::IsTerminal;
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -161,13 +136,13 @@ fn run_samples(
 
     let done = AtomicU64::new(0);
     let opts = scn_eval::SampleOptions {
-        samples: n,
-        seed,
-        threads,
+        samples: s.samples,
+        seed: s.seed,
+        threads: s.threads,
         progress: Some(&done),
-        keep_rows: false,
+        keep_rows,
     };
-    let show = std::io::stderr().is_terminal();
+    let show = progress && std::io::stderr().is_terminal();
     std::thread::scope(|scope| {
         // The worker says when it is done, so this thread wakes at once rather than at its
         // next look at the progress counter.
@@ -183,7 +158,7 @@ fn run_samples(
             done_signal.recv_timeout(Duration::from_millis(50))
         {
             if show && bar.is_none() && start.elapsed() > Duration::from_secs(1) {
-                let b = indicatif::ProgressBar::new(n);
+                let b = indicatif::ProgressBar::new(s.samples);
                 b.set_style(
                     indicatif::ProgressStyle::with_template(
                         "{spinner} sampling {pos}/{len} [{bar:40}] {eta}",

@@ -1,20 +1,28 @@
 //! One module per subcommand.
 
+mod analysis;
 mod check;
+mod diff;
 mod eval;
 mod fmt;
 mod library;
 mod resolve;
 mod score;
+mod sens;
 mod test;
 mod trust;
+mod voi;
 
 use std::collections::BTreeMap;
 
 use scn_dsl::{Diagnostic, FileId, SourceMap};
 
+pub(crate) use self::diff::DiffFormat;
 use crate::args::{Cli, Command};
+use crate::config::{Output, ReportConfig};
 use crate::input::{ReadError, RunOptions};
+use crate::output::write_file;
+use crate::report::{Format, Report};
 use crate::{Exit, Io};
 
 /// Most diagnostics printed for one file: past that, a count. A file with a hundred
@@ -35,6 +43,9 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Trust(args) => trust::run(args, io),
         Command::Resolve(args) => resolve::run(args, options(&args.limits), io),
         Command::Score(args) => score::run(args, options(&args.limits), io),
+        Command::Diff(args) => diff::run(args, options(&args.limits), io),
+        Command::Sens(args) => sens::run(args, options(&args.limits), io),
+        Command::Voi(args) => voi::run(args, options(&args.limits), io),
     }
 }
 
@@ -84,4 +95,54 @@ pub(crate) fn report_read_error(e: ReadError, io: &mut Io<'_>) -> Exit {
 /// A path as printed in scn's own messages: control characters replaced.
 pub(crate) fn shown(path: &std::path::Path) -> String {
     scn_dsl::sanitize(&path.display().to_string()).into_owned()
+}
+
+/// Writes a report where its configuration says: standard output, or a file written
+/// atomically. Reports for people pass through [`scn_dsl::sanitize_lines`], so that a label
+/// carrying terminal escapes cannot act on the terminal that shows the report; JSON escapes
+/// control characters itself.
+pub(crate) fn deliver(report: &Report<'_>, config: &ReportConfig, io: &mut Io<'_>) -> Exit {
+    let renderer = config.format.renderer();
+    let mut buf = Vec::new();
+    let rendered = match config.format {
+        Format::Json if config.output == Output::Stdout => {
+            // Streamed: a million paths cost no more than their bytes.
+            return match renderer.render(report, io.stdout) {
+                Ok(()) => Exit::Ok,
+                Err(e) => write_failed(e, io),
+            };
+        }
+        Format::Json => renderer.render(report, &mut buf).map(|()| buf),
+        _ => renderer.render(report, &mut buf).map(|()| {
+            let text = String::from_utf8_lossy(&buf);
+            scn_dsl::sanitize_lines(&text).into_owned().into_bytes()
+        }),
+    };
+    let bytes = match rendered {
+        Ok(b) => b,
+        Err(e) => return write_failed(e, io),
+    };
+    match &config.output {
+        Output::File(path) => match write_file(path, &bytes) {
+            Ok(()) => Exit::Ok,
+            Err(e) => {
+                let _ = writeln!(io.stderr, "scn: error: cannot write {}: {e}", shown(path));
+                Exit::Usage
+            }
+        },
+        Output::Stdout => match io.stdout.write_all(&bytes) {
+            Ok(()) => Exit::Ok,
+            Err(e) => write_failed(e, io),
+        },
+    }
+}
+
+/// A report that could not be written: a reader that stopped early (`| head`) is not an
+/// error; anything else is (exit 2).
+fn write_failed(e: std::io::Error, io: &mut Io<'_>) -> Exit {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Exit::Ok;
+    }
+    let _ = writeln!(io.stderr, "scn: error: cannot write the report: {e}");
+    Exit::Usage
 }

@@ -84,9 +84,12 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         let p = &model.forecasts[i].program;
         if !diags
             .iter()
-            .any(|d| d.span == e.span && d.message == e.message)
+            .any(|d| d.span == e.span() && d.message == e.message())
         {
-            diags.push(Diagnostic::error(p.file, e.span, e.message));
+            diags.push({
+                let (span, message) = e.into_parts();
+                Diagnostic::error(p.file, span, message)
+            });
         }
         // A stand-in, so that later forecasts reading this one do not fail again.
         0.0
@@ -102,7 +105,8 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         if lenient {
             warnings.push(format!(
                 "the forecast `{}` is undefined given the evidence: {}",
-                model.forecasts[i].name, e.message
+                model.forecasts[i].name,
+                e.message()
             ));
             undefined[i] = true;
             f64::NAN
@@ -172,7 +176,10 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
                 value: None,
                 holds: false,
             }),
-            Err(e) => diags.push(Diagnostic::error(ex.program.file, e.span, e.message)),
+            Err(e) => {
+                let (span, message) = e.into_parts();
+                diags.push(Diagnostic::error(ex.program.file, span, message));
+            }
         }
     }
     if !diags.is_empty() {
@@ -277,6 +284,11 @@ impl Evaluation {
     /// Things a reader should know, as sentences.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// Metric `m`'s initial value.
+    pub(crate) fn initial(&self, m: usize) -> f64 {
+        self.init[m]
     }
 
     /// A metric's value at a node: after that node's effects, on its path.

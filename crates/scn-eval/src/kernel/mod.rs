@@ -156,6 +156,8 @@ struct Effect<'m> {
 #[derive(Clone, Copy, Debug)]
 struct Step {
     parent: u32,
+    /// True when the node's path probability can differ between samples.
+    path_varies: bool,
     /// How many effects lie on the path above the node.
     above: u32,
     /// The node's own effects, as a range of the plan's.
@@ -184,6 +186,12 @@ pub(crate) struct Plan<'m> {
     inits: Vec<Slot<'m>>,
     /// Nodes with a written probability.
     probs: Vec<(u32, Slot<'m>)>,
+    /// The written probabilities that can differ between samples: those of sibling sets
+    /// with any probability not a plain number (a set of numbers, once checked and completed,
+    /// stays as it is in every sample).
+    probs_varying: Vec<(u32, Slot<'m>)>,
+    /// The sibling sets (indices into `groups`) whose probabilities can differ.
+    groups_varying: Vec<u32>,
     groups: Vec<Group>,
     kids: Vec<u32>,
     /// Each node's probability where it is not written: the root and options 1 (options
@@ -209,6 +217,8 @@ impl<'m> Plan<'m> {
             lets: model.lets.iter().map(|l| Slot::new(&l.program)).collect(),
             inits: model.metrics.iter().map(|m| Slot::new(&m.init)).collect(),
             probs: Vec::new(),
+            probs_varying: Vec::new(),
+            groups_varying: Vec::new(),
             groups: Vec::new(),
             kids: Vec::new(),
             fixed: Vec::with_capacity(n),
@@ -267,15 +277,39 @@ impl<'m> Plan<'m> {
             }));
         }
         plan.effect_start.push(plan.effects.len() as u32);
+        // Which probabilities can differ between samples: a set with anything but numbers.
+        let mut cond_varies = vec![false; n];
+        for (gi, g) in plan.groups.iter().enumerate() {
+            let kids = &plan.kids[g.start as usize..g.end as usize];
+            let varies = kids.iter().any(|&c| match &model.nodes[c as usize].prob {
+                ProbDef::Expr(p) => !matches!(Slot::new(p).val, Val::Const(_)),
+                ProbDef::Rest | ProbDef::None => false,
+            });
+            if varies {
+                plan.groups_varying.push(gi as u32);
+                for &c in kids.iter().chain(&g.rest) {
+                    cond_varies[c as usize] = true;
+                }
+            }
+        }
+        plan.probs_varying = plan
+            .probs
+            .iter()
+            .copied()
+            .filter(|&(node, _)| cond_varies[node as usize])
+            .collect();
         // Effects above each node: its parent's, plus the parent's own.
         let mut above = vec![0u32; n];
+        let mut path_varies = vec![false; n];
         for (i, node) in model.nodes.iter().enumerate() {
             if i > 0 {
                 let p = node.parent as usize;
                 above[i] = above[p] + plan.effect_start[p + 1] - plan.effect_start[p];
+                path_varies[i] = path_varies[p] || cond_varies[i];
             }
             plan.walk.push(Step {
                 parent: node.parent,
+                path_varies: path_varies[i],
                 above: above[i],
                 effects: (plan.effect_start[i], plan.effect_start[i + 1]),
                 leaf: if node.children.is_empty() {
@@ -352,6 +386,10 @@ pub(crate) struct Scratch {
     pub weights: Vec<f64>,
     /// True when probabilities were clamped or renormalised.
     pub adjusted: bool,
+    /// True once a lenient run has completed: what never differs between samples (sibling
+    /// sets of plain numbers, the path probabilities below only them) is then in place and is
+    /// not computed again.
+    primed: bool,
     /// The metrics on the path being walked.
     state: Vec<f64>,
     /// Values the effects on that path replaced, to put back on leaving it: (metric, value);
@@ -400,7 +438,7 @@ impl<I: Inputs> Env for KEnv<'_, I> {
     ) -> Result<f64, EvalError> {
         self.inputs
             .dist(kind, args)
-            .map_err(|message| EvalError { span, message })
+            .map_err(|message| EvalError::new(span, message))
     }
 
     fn const_dist(&mut self, i: u32, span: Span) -> Result<f64, EvalError> {
@@ -411,10 +449,10 @@ impl<I: Inputs> Env for KEnv<'_, I> {
 /// A ratio's value; a condition of probability 0 makes it undefined.
 fn quotient(r: Ratio, span: Span) -> Result<f64, EvalError> {
     if r.den <= 0.0 {
-        return Err(EvalError {
+        return Err(EvalError::new(
             span,
-            message: "the condition after `|` has probability 0, so this is undefined".into(),
-        });
+            "the condition after `|` has probability 0, so this is undefined",
+        ));
     }
     Ok(r.num / r.den)
 }
@@ -427,7 +465,7 @@ fn const_value<I: Inputs>(inputs: &mut I, i: u32, span: Span) -> Result<f64, Eva
         return Ok(v);
     }
     match inputs.const_dist_error(i) {
-        Some(message) => Err(EvalError { span, message }),
+        Some(message) => Err(EvalError::new(span, message)),
         None => finite(v, span),
     }
 }
@@ -436,10 +474,10 @@ fn finite(v: f64, span: Span) -> Result<f64, EvalError> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(EvalError {
+        Err(EvalError::new(
             span,
-            message: format!("this evaluates to {v}, not a finite number"),
-        })
+            format!("this evaluates to {v}, not a finite number"),
+        ))
     }
 }
 
@@ -472,7 +510,10 @@ fn value<I: Inputs>(
 }
 
 fn diag(p: &Program, e: EvalError) -> Diagnostic {
-    Diagnostic::error(p.file, e.span, e.message)
+    {
+        let (span, message) = e.into_parts();
+        Diagnostic::error(p.file, span, message)
+    }
 }
 
 /// A value of the tree: a lenient run stops at the first failure; a strict one reports it and
@@ -542,6 +583,7 @@ impl Plan<'_> {
             forecasts: vec![0.0; m.forecasts.len()],
             weights: vec![1.0; m.forecasts.len()],
             adjusted: false,
+            primed: false,
             state: vec![0.0; k],
             undo: vec![(0, 0.0); self.effects.len()],
             undone: 0,
@@ -589,7 +631,10 @@ impl Plan<'_> {
         if self.decide(choose, s) {
             self.path_probabilities(s);
         }
-        self.condition(faults, s)
+        self.condition(faults, s)?;
+        // Overrides can change what is otherwise constant: such a run primes nothing.
+        s.primed = !F::STRICT && overrides.lets.is_empty() && overrides.probs.is_empty();
+        Ok(())
     }
 
     fn lets_and_inits<I: Inputs, F: Faults>(
@@ -630,9 +675,16 @@ impl Plan<'_> {
             s.out_of_range.clear();
             s.out_of_range.resize(self.fixed.len(), false);
         }
-        // (A sample needs no reset: every written probability and `rest` is computed anew,
-        // and the root and options never change within a run of samples.)
-        for &(node, slot) in &self.probs {
+        // A sample needs no reset: every written probability and `rest` that can change is
+        // computed anew, and the root, the options and the sets of plain numbers never change
+        // within a run of samples.
+        let fast = !F::STRICT && s.primed && overrides.is_empty();
+        let probs = if fast {
+            &self.probs_varying
+        } else {
+            &self.probs
+        };
+        for &(node, slot) in probs {
             let written = match overrides.iter().find(|(n, _)| *n == node) {
                 Some(&(_, v)) => Ok(v),
                 None => value(&slot, inputs, &s.lets, &[], &mut s.stack),
@@ -655,7 +707,14 @@ impl Plan<'_> {
         if faults.any() {
             return Err(Abort);
         }
-        self.complete(&mut s.cond, &s.out_of_range, faults, &mut s.adjusted)?;
+        let groups = fast.then_some(&self.groups_varying[..]);
+        self.complete(
+            groups,
+            &mut s.cond,
+            &s.out_of_range,
+            faults,
+            &mut s.adjusted,
+        )?;
         if faults.any() { Err(Abort) } else { Ok(()) }
     }
 
@@ -682,7 +741,7 @@ impl Plan<'_> {
             // Effects are applied on every path, so how many of them lie above a node is
             // fixed: undoing down to that count leaves the subtrees walked before it.
             undo_to(&s.undo, &mut s.undone, &mut s.state, w.above as usize);
-            if i > 0 {
+            if i > 0 && (w.path_varies || !s.primed) {
                 s.path[i] = s.path[w.parent as usize] * s.cond[i];
             }
             for e in w.effects.0 as usize..w.effects.1 as usize {

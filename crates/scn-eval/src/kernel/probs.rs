@@ -25,17 +25,23 @@ pub(super) struct Group {
 }
 
 impl Plan<'_> {
-    /// Completes `cond` (written probabilities already in place): `rest`s, then the sums.
-    /// `out_of_range` marks written probabilities the strict check has already reported, so
-    /// their sums are not reported again.
+    /// Completes `cond` (written probabilities already in place): `rest`s, then the sums, of
+    /// every sibling set or of `only` those. `out_of_range` marks written probabilities the
+    /// strict check has already reported, so their sums are not reported again.
     pub(super) fn complete<F: Faults>(
         &self,
+        only: Option<&[u32]>,
         cond: &mut [f64],
         out_of_range: &[bool],
         faults: &mut F,
         adjusted: &mut bool,
     ) -> Result<(), Abort> {
-        for g in &self.groups {
+        let all = 0..self.groups.len() as u32;
+        let which: &mut dyn Iterator<Item = u32> = match only {
+            Some(list) => &mut list.iter().copied(),
+            None => &mut all.clone(),
+        };
+        for g in which.map(|i| &self.groups[i as usize]) {
             let kids = &self.kids[g.start as usize..g.end as usize];
             // The sum of the siblings other than `rest`, in order.
             let mut sum = 0.0;

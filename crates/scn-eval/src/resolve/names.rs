@@ -119,6 +119,7 @@ impl Builder<'_> {
                         doc: doc.as_ref().map(|d| d.value.to_string()),
                         program,
                         is_param: false,
+                        use_parent: None,
                     });
                 }
                 ScenarioItemKind::Metric {

@@ -129,7 +129,9 @@ impl<'a> Builder<'a> {
                 BodyItemKind::Use(u) => {
                     let name = u.template.name.as_str();
                     let recursive = active.get(name).is_some_and(|&n| n > 0);
-                    if let Some((body, inner, name)) = self.expand_use(u, scope, file, recursive) {
+                    if let Some((body, inner, name)) =
+                        self.expand_use(u, parent, scope, file, recursive)
+                    {
                         *active.entry(name).or_insert(0) += 1;
                         let mut o = open(body, parent, inner);
                         o.template = Some(name);
@@ -259,10 +261,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Binds a `use`'s arguments to fresh lets and opens the template's scope: the body,
-    /// its scope and the template's name. `recursive` says the template's body is open.
+    /// its scope and the template's name. `parent` is the node the `use` is written under;
+    /// `recursive` says the template's body is open.
     fn expand_use(
         &mut self,
         u: &Use,
+        parent: NodeId,
         caller: usize,
         file: FileId,
         recursive: bool,
@@ -344,6 +348,7 @@ impl<'a> Builder<'a> {
                 doc: None,
                 program,
                 is_param: true,
+                use_parent: Some(parent),
             });
             let slot = self.model.lets.len() as u32 - 1;
             self.scopes[inner]

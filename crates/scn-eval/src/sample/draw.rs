@@ -108,7 +108,7 @@ impl Gamma {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn sample(&self, rng: &mut SampleRng) -> f64 {
         let afix = match self.boost {
             Some(p) => rng.random::<f64>().powf(p),

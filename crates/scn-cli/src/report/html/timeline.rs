@@ -1,74 +1,39 @@
-//! The timeline: P(#tag by D) as a step chart from `as_of` to `horizon`, one line per tag,
-//! with each dated branch drawn as a stem at its date whose height is its probability (the
-//! step of P(branch by D)).
+//! The timeline: P(#tag by D) as a step chart from the start to the end, one line per tag,
+//! with each dated branch drawn as a stem at its date whose height is its probability; then
+//! a table of every tag by date and a table of the stems. The chart draws the most relevant
+//! tags (those forecasts ask about first) and the most probable stems, and says which it
+//! left out; the tables list everything.
 //!
-//! P(#tag by D) is the probability of the leaves whose path passes a node tagged `#tag` and
-//! dated on or before D (docs/reference/expressions.md#events). Dates never decrease down a path, so one pre-order
-//! pass finds each leaf's earliest dated tagged ancestor.
+//! Stem numbers never overlap: stems whose numbers would collide share one label ("3–5")
+//! above the highest of them, and the labels are spaced for the larger type a phone uses.
 
 use std::fmt::Write as _;
 
 use scn_dsl::Date;
-use scn_eval::model::{Model, NodeKind};
 
-use super::{clip, esc, px};
-use crate::report::{Report, pct};
+use super::{esc, px};
+use crate::report::model::LIST_LIMIT;
+use crate::report::model::timeline::{SERIES_DRAWN, STEMS_DRAWN, Stem, Timeline};
+use crate::report::number::Numbers;
 
-/// Tags drawn; more would be a tangle of lines.
-const MAX_SERIES: usize = 8;
-/// Dated branches drawn as stems, the most probable first.
-const MAX_STEMS: usize = 12;
 const W: f64 = 560.0;
 const H: f64 = 250.0;
-const LEFT: f64 = 50.0;
+const LEFT: f64 = 54.0;
 const RIGHT: f64 = 14.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 18.0;
 const BOTTOM: f64 = 28.0;
+/// The widest a stem number's character gets, in drawing units: the phone's type (see the
+/// stylesheet, 15 units) at about 0.62 em a digit.
+const CHAR_W: f64 = 9.5;
+/// The stem numbers' type on a phone, in drawing units: labels sit at least this far down.
+const LABEL_H: f64 = 15.0;
 
-/// One tag's cumulative probability over time.
-struct Series {
-    tag: usize,
-    /// (date, P(#tag by date)) at each date where it rises.
-    steps: Vec<(Date, f64)>,
-    /// Probability of leaves under a tagged node that has no date.
-    undated: f64,
-}
-
-/// The dates a timeline spans: `as_of` (else the earliest date) to `horizon` (else the latest).
-fn range(model: &Model) -> Option<(Date, Date)> {
-    let dates = || model.nodes.iter().filter_map(|n| n.date);
-    let start = model.meta.as_of.or_else(|| dates().min())?;
-    let end = model.meta.horizon.or_else(|| dates().max())?;
-    (end > start).then_some((start, end))
-}
-
-pub(super) fn has_dates(model: &Model) -> bool {
-    range(model).is_some()
-}
-
-pub(super) fn section(r: &Report<'_>, s: &mut String) {
-    let model = &r.ev.model();
-    let Some((start, end)) = range(model) else {
-        return;
-    };
-    let series: Vec<Series> = (0..model.tags.len().min(MAX_SERIES))
-        .map(|t| tag_series(r, t))
-        .collect();
-    let mut stems: Vec<usize> = (1..model.nodes.len())
-        .filter(|&k| {
-            model.nodes[k].when.is_some() && model.nodes[k].date.is_some() && r.prob(k as u32) > 0.0
-        })
-        .collect();
-    // A stable sort keeps tree order among equal probabilities.
-    stems.sort_by(|&a, &b| r.prob(b as u32).total_cmp(&r.prob(a as u32)));
-    stems.truncate(MAX_STEMS);
-    stems.sort_by_key(|&k| (model.nodes[k].date, k));
-    if series.is_empty() && stems.is_empty() {
-        return;
-    }
-
+pub(super) fn section(t: &Timeline, n: Numbers, s: &mut String) {
+    let (start, end) = (t.start, t.end);
+    let drawn: Vec<_> = t.series.iter().take(SERIES_DRAWN).collect();
+    let stems = t.drawn_stems();
     s.push_str("<section id=\"timeline\">\n<h2>Timeline</h2>\n");
-    let given = if r.ev.evidence().is_some() {
+    let given = if t.evidence {
         ", given the evidence"
     } else {
         ""
@@ -112,154 +77,247 @@ pub(super) fn section(r: &Report<'_>, s: &mut String) {
             xd = px(x(d))
         );
     }
-    for (i, se) in series.iter().enumerate() {
+    for (i, se) in drawn.iter().enumerate() {
         let mut d = format!("M{} {}", px(x(start)), px(y(0.0)));
         for &(date, p) in &se.steps {
             let _ = write!(d, " H{} V{}", px(x(date.max(start))), px(y(p)));
         }
         let _ = write!(d, " H{}", px(x(end)));
-        let last = se.steps.last().map_or(0.0, |st| st.1);
         let _ = writeln!(
             s,
-            "<path class=\"series c{}\" d=\"{d}\"><title>#{}: {} by {end}</title></path>",
-            i % MAX_SERIES,
-            esc(&model.tags[se.tag]),
-            pct(last)
+            "<path class=\"series c{i}\" d=\"{d}\"><title>#{}: {} by {end}</title></path>",
+            esc(&se.tag),
+            esc(&n.prob(se.total()))
         );
     }
-    // Stems often share a date: each number goes above its dot, else beside it, else is left
-    // out (the table below lists every stem).
-    let mut placed: Vec<(f64, f64)> = Vec::new();
-    for (i, &k) in stems.iter().enumerate() {
-        let node = &model.nodes[k];
-        let (xs, yp) = (x(node.date.unwrap_or(start)), y(r.prob(k as u32)));
-        let spots = [
-            (xs, yp - 8.0, "middle"),
-            (xs + 8.0, yp + 4.0, "start"),
-            (xs - 8.0, yp + 4.0, "end"),
-        ];
-        let spot = spots.into_iter().find(|&(lx, ly, _)| {
-            placed
-                .iter()
-                .all(|&(px_, py)| (lx - px_).abs() > 14.0 || (ly - py).abs() > 11.0)
-        });
+    for (i, stem) in stems.iter().enumerate() {
+        let (xs, yp) = (x(stem.date), y(stem.probability));
         let xd = px(xs);
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<g class=\"stem\"><title>{}: {} on {}</title><line x1=\"{xd}\" x2=\"{xd}\" y1=\"{}\" y2=\"{}\"/>\
-             <circle cx=\"{xd}\" cy=\"{}\" r=\"4\"/>",
-            esc(node.label()),
-            pct(r.prob(k as u32)),
-            node.date.map(|d| d.to_string()).unwrap_or_default(),
+            "<g class=\"stem\"><title>{}. {}: {} on {}</title><line x1=\"{xd}\" x2=\"{xd}\" y1=\"{}\" y2=\"{}\"/>\
+             <circle cx=\"{xd}\" cy=\"{}\" r=\"4\"/></g>",
+            i + 1,
+            esc(stem.node.label.as_deref().unwrap_or(&stem.node.path)),
+            esc(&n.prob(stem.probability)),
+            stem.date,
             px(y(0.0)),
             px(yp),
             px(yp),
         );
-        if let Some((lx, ly, anchor)) = spot {
-            placed.push((lx, ly));
-            let _ = write!(
-                s,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
-                px(lx),
-                px(ly),
-                i + 1
-            );
-        }
-        s.push_str("</g>\n");
+    }
+    let points: Vec<(f64, f64)> = stems
+        .iter()
+        .map(|st| (x(st.date), y(st.probability)))
+        .collect();
+    for label in stem_labels(&points) {
+        let _ = writeln!(
+            s,
+            "<text class=\"stem-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(label.x),
+            px(label.y),
+            label.text
+        );
     }
     s.push_str("</svg>\n");
-
-    if !series.is_empty() {
+    if !drawn.is_empty() {
         s.push_str("<ul class=\"legend side\">\n");
-        for (i, se) in series.iter().enumerate() {
-            let last = se.steps.last().map_or(0.0, |st| st.1);
+        for (i, se) in drawn.iter().enumerate() {
             let _ = write!(
                 s,
-                "<li><span class=\"swatch c{}\"></span>#{} <b>{}</b> by {end}",
-                i % MAX_SERIES,
-                esc(&model.tags[se.tag]),
-                pct(last)
+                "<li><span class=\"swatch c{i}\"></span>#{} <b>{}</b> by {end}",
+                esc(&se.tag),
+                esc(&n.prob(se.total()))
             );
             if se.undated > 0.0 {
-                let _ = write!(s, " (and {} under undated branches)", pct(se.undated));
+                let _ = write!(
+                    s,
+                    " (and {} under undated branches)",
+                    esc(&n.prob(se.undated))
+                );
             }
             s.push_str("</li>\n");
         }
         s.push_str("</ul>\n");
     }
     s.push_str("</div>\n");
-    if model.tags.len() > MAX_SERIES {
-        let _ = writeln!(
-            s,
-            "<p class=\"note\">The first {MAX_SERIES} of {} tags are drawn.</p>",
-            model.tags.len()
-        );
-    }
-    if !stems.is_empty() {
-        s.push_str("<div class=\"scroll\"><table class=\"stems\">\n<thead><tr><th class=\"num\">#</th><th>Date</th><th>Dated branch</th><th class=\"num\">Probability</th></tr></thead>\n<tbody>\n");
-        for (i, &k) in stems.iter().enumerate() {
-            let node = &model.nodes[k];
-            let _ = writeln!(
-                s,
-                "<tr><td class=\"num\">{}</td><td class=\"date\">{}</td><td>{} <code>{}</code></td><td class=\"num\">{}</td></tr>",
-                i + 1,
-                node.date.map(|d| d.to_string()).unwrap_or_default(),
-                esc(&clip(node.label(), 60)),
-                esc(&model.path_of(k as u32)),
-                pct(r.prob(k as u32))
-            );
-        }
-        s.push_str("</tbody></table></div>\n");
-    }
+    caps(t, n, s);
+    tags_table(t, n, s);
+    stems_table(t, &stems, n, s);
     s.push_str("</section>\n");
 }
 
-fn tag_series(r: &Report<'_>, tag: usize) -> Series {
-    let model = &r.ev.model();
-    let nodes = &model.nodes;
-    let n = nodes.len();
-    let mut first: Vec<Option<Date>> = vec![None; n];
-    let mut tagged = vec![false; n];
-    for k in 1..n {
-        let node = &nodes[k];
-        let p = node.parent as usize;
-        let mine = node.kind != NodeKind::Root && node.tags.contains(&(tag as u32));
-        let own = if mine { node.date } else { None };
-        first[k] = match (first[p], own) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        tagged[k] = tagged[p] || mine;
+/// What the chart left out, by name.
+fn caps(t: &Timeline, n: Numbers, s: &mut String) {
+    if t.series.len() > SERIES_DRAWN {
+        let left: Vec<String> = t.series[SERIES_DRAWN..]
+            .iter()
+            .map(|se| format!("#{}", esc(&se.tag)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">{SERIES_DRAWN} of {} tags drawn: those the forecasts ask about \
+             first, then the most probable. Not drawn: {} (the table lists {}).</p>",
+            t.series.len() + t.more_tags,
+            list(&left),
+            if t.more_tags > 0 {
+                format!(
+                    "{} of them; {} more are not followed",
+                    t.series.len(),
+                    t.more_tags
+                )
+            } else {
+                "every tag".to_owned()
+            }
+        );
     }
-    let mut events: Vec<(Date, f64)> = Vec::new();
-    let mut undated = 0.0;
-    for &leaf in r.ev.leaves() {
-        let p = r.prob(leaf);
-        let l = leaf as usize;
-        if p <= 0.0 {
-            continue;
+    if t.stems_total > STEMS_DRAWN {
+        // Sorted by probability: the first left out is the most probable of them.
+        let top = t.stems[STEMS_DRAWN].probability;
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">{STEMS_DRAWN} of {} dated branches drawn: the most probable. The \
+             other {}, none above {}, are named in the table of dated branches.</p>",
+            t.stems_total,
+            t.stems_total - STEMS_DRAWN,
+            esc(&n.prob(top))
+        );
+    }
+}
+
+/// The first [`LIST_LIMIT`] names, then how many more.
+fn list(names: &[String]) -> String {
+    let mut out = names
+        .iter()
+        .take(LIST_LIMIT)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > LIST_LIMIT {
+        let _ = write!(out, " and {} more", names.len() - LIST_LIMIT);
+    }
+    out
+}
+
+fn tags_table(t: &Timeline, n: Numbers, s: &mut String) {
+    if t.series.is_empty() {
+        return;
+    }
+    let dates = t.table_dates();
+    s.push_str("<h3>Tagged events by date</h3>\n<table class=\"stack\">\n<thead><tr><th>Tag</th>");
+    for d in &dates {
+        let _ = write!(s, "<th class=\"num\">by {d}</th>");
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for se in &t.series {
+        let _ = write!(s, "<tr><td class=\"title\">#{}</td>", esc(&se.tag));
+        for &d in &dates {
+            let _ = write!(
+                s,
+                "<td class=\"num\" data-label=\"by {d}\">{}</td>",
+                esc(&n.prob(se.by(d)))
+            );
         }
-        match first[l] {
-            Some(d) => events.push((d, p)),
-            None if tagged[l] => undated += p,
-            None => {}
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table>\n");
+}
+
+fn stems_table(t: &Timeline, drawn: &[&Stem], n: Numbers, s: &mut String) {
+    if t.stems.is_empty() {
+        return;
+    }
+    s.push_str("<h3>Dated branches</h3>\n<table class=\"stack stems\">\n<thead><tr><th class=\"num\">#</th><th>Date</th><th>Dated branch</th><th class=\"num\">Probability</th></tr></thead>\n<tbody>\n");
+    // The drawn stems by their number, then the rest by probability.
+    let mut rows: Vec<(String, &Stem)> = drawn
+        .iter()
+        .enumerate()
+        .map(|(i, st)| ((i + 1).to_string(), *st))
+        .collect();
+    rows.extend(
+        t.stems
+            .iter()
+            .skip(STEMS_DRAWN)
+            .take(LIST_LIMIT)
+            .map(|st| ("–".to_owned(), st)),
+    );
+    for (num, st) in rows {
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"num rank\">{num}</td><td class=\"date\" data-label=\"Date\">{}</td>\
+             <td class=\"title\">{} <code>{}</code></td><td class=\"num\" data-label=\"Probability\">{}</td></tr>",
+            st.date,
+            esc(st.node.label.as_deref().unwrap_or(&st.node.path)),
+            esc(&st.node.path),
+            esc(&n.prob(st.probability))
+        );
+    }
+    s.push_str("</tbody></table>\n");
+    let left = t.stems_total.saturating_sub(STEMS_DRAWN + LIST_LIMIT);
+    if left > 0 {
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">… and {left} more dated branches, less probable.</p>"
+        );
+    }
+}
+
+/// A label over one or more stems.
+struct Label {
+    x: f64,
+    y: f64,
+    text: String,
+}
+
+/// Labels for stems at `points` (x, y of each dot, numbered from 1 in order): stems whose
+/// labels would overlap side by side share one, so no two labels ever meet. Labels sit
+/// above the highest dot of their group, within the drawing.
+fn stem_labels(points: &[(f64, f64)]) -> Vec<Label> {
+    // Groups of consecutive stems (by date, so by x): first and last index.
+    let mut groups: Vec<(usize, usize)> = (0..points.len()).map(|i| (i, i)).collect();
+    let text = |(a, b): (usize, usize)| {
+        if a == b {
+            (a + 1).to_string()
+        } else if b == a + 1 {
+            format!("{},{}", a + 1, b + 1)
+        } else {
+            format!("{}–{}", a + 1, b + 1)
+        }
+    };
+    let centre = |(a, b): (usize, usize)| {
+        let x = points[a..=b].iter().map(|p| p.0).sum::<f64>() / (b - a + 1) as f64;
+        let half = text((a, b)).chars().count() as f64 * CHAR_W / 2.0;
+        x.clamp(LEFT + half, W - RIGHT - half)
+    };
+    let width = |g: (usize, usize)| text(g).chars().count() as f64 * CHAR_W;
+    // Merge neighbours until every pair of labels clears by a gap; each merge shortens the
+    // list, so this ends.
+    loop {
+        let clash = groups
+            .windows(2)
+            .position(|w| centre(w[1]) - centre(w[0]) < (width(w[0]) + width(w[1])) / 2.0 + 4.0);
+        match clash {
+            Some(i) => {
+                let merged = (groups[i].0, groups[i + 1].1);
+                groups.splice(i..=i + 1, [merged]);
+            }
+            None => break,
         }
     }
-    events.sort_by_key(|e| e.0);
-    let mut steps: Vec<(Date, f64)> = Vec::new();
-    let mut total = 0.0;
-    for (d, p) in events {
-        total += p;
-        match steps.last_mut() {
-            Some(last) if last.0 == d => last.1 = total,
-            _ => steps.push((d, total)),
-        }
-    }
-    Series {
-        tag,
-        steps,
-        undated,
-    }
+    groups
+        .into_iter()
+        .map(|g| {
+            let top = points[g.0..=g.1]
+                .iter()
+                .map(|p| p.1)
+                .fold(f64::INFINITY, f64::min);
+            Label {
+                x: centre(g),
+                y: (top - 8.0).max(LABEL_H),
+                text: text(g),
+            }
+        })
+        .collect()
 }
 
 /// Month starts between two dates, spaced so that about six fit.
@@ -302,5 +360,32 @@ mod tests {
             .collect();
         assert_eq!(t, ["2026-01-01", "2026-07-01", "2027-01-01", "2027-07-01"]);
         assert_eq!(ticks(d(2026, 1, 1), d(2026, 3, 1)).len(), 3);
+    }
+
+    #[test]
+    fn stem_labels_never_meet() {
+        // Three stems on one date, one near it, one far away.
+        let points = [
+            (100.0, 50.0),
+            (100.0, 80.0),
+            (100.0, 120.0),
+            (110.0, 60.0),
+            (400.0, 100.0),
+        ];
+        let labels = stem_labels(&points);
+        let texts: Vec<&str> = labels.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["1–4", "5"]);
+        // Above the highest dot of the group.
+        assert_eq!(labels[0].y, 42.0);
+        for w in labels.windows(2) {
+            let gap = w[1].x - w[0].x;
+            let room =
+                (w[0].text.chars().count() + w[1].text.chars().count()) as f64 * CHAR_W / 2.0;
+            assert!(gap >= room, "{gap} < {room}");
+        }
+        // A dot at the top keeps its label inside the drawing.
+        assert_eq!(stem_labels(&[(300.0, TOP)])[0].y, LABEL_H);
+        // A label at the edge stays inside.
+        assert!(stem_labels(&[(W - RIGHT, 100.0)])[0].x <= W - RIGHT - CHAR_W / 2.0);
     }
 }

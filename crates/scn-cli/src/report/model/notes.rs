@@ -1,0 +1,40 @@
+//! The author's notes on branches, in tree order.
+
+use scn_eval::model::{Model, NodeId};
+
+use super::{LIST_LIMIT, NodeRef};
+
+/// The notes.
+pub(crate) struct Notes {
+    /// Notes of the first [`LIST_LIMIT`] nodes that have any.
+    pub list: Vec<(NodeRef, String)>,
+    /// Nodes with notes left out.
+    pub more_nodes: usize,
+}
+
+impl Notes {
+    /// `None` when no node has a note.
+    pub(crate) fn build(model: &Model) -> Option<Notes> {
+        let noted: Vec<usize> = (0..model.nodes.len())
+            .filter(|&k| !model.nodes[k].notes.is_empty())
+            .collect();
+        if noted.is_empty() {
+            return None;
+        }
+        let list = noted
+            .iter()
+            .take(LIST_LIMIT)
+            .flat_map(|&k| {
+                let at = NodeRef::of(model, k as NodeId);
+                model.nodes[k]
+                    .notes
+                    .iter()
+                    .map(move |n| (at.clone(), n.clone()))
+            })
+            .collect();
+        Some(Notes {
+            list,
+            more_nodes: noted.len().saturating_sub(LIST_LIMIT),
+        })
+    }
+}
