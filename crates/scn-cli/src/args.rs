@@ -120,6 +120,11 @@ pub enum ScoreFormat {
     Text,
     /// One JSON document, for programs (docs/scoring.md#json).
     Json,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// One self-contained HTML page: tables, a calibration diagram, and with --history each
+    /// forecast's line over its versions.
+    Html,
 }
 
 /// `scn score [PATH...]`
@@ -136,7 +141,7 @@ pub struct ScoreArgs {
     /// time-averaged Brier score over all of them.
     #[arg(long)]
     pub history: bool,
-    /// Monte Carlo: score the sampled mean of this many samples (and the 90 % interval of
+    /// Monte Carlo: score the sampled mean of this many samples (and the 90% interval of
     /// numbers) [default: 0, or the library's `[defaults] samples`].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=scn_eval::MAX_SAMPLES))]
     pub samples: Option<u64>,

@@ -7,11 +7,15 @@
 //! ([`history`]). The figure scored is the point value, or the sampled mean with
 //! `--samples` (the model's own probability of the event when its inputs are uncertain).
 //!
-//! The facts are gathered once ([`Scores`]); [`text`] and [`json`] render them.
+//! The facts are gathered once ([`Scores`]); [`text`], [`markdown`], [`html`] and [`json`]
+//! render them.
 
 mod git;
 mod history;
+mod html;
 mod json;
+mod markdown;
+mod people;
 mod text;
 
 use std::collections::{BTreeSet, HashMap};
@@ -60,7 +64,7 @@ impl Figure {
         }
     }
 
-    /// The sampled 90 % interval.
+    /// The sampled 90% interval.
     fn interval(&self) -> Option<(f64, f64)> {
         self.sampled.map(|s| (s.p05, s.p95))
     }
@@ -467,6 +471,8 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
     let written = match args.format {
         ScoreFormat::Text => text::render(&scores, run.io.stdout),
         ScoreFormat::Json => json::render(&scores, run.io.stdout),
+        ScoreFormat::Markdown => markdown::render(&scores, run.io.stdout),
+        ScoreFormat::Html => html::render(&scores, run.io.stdout),
     };
     match written {
         Ok(()) => {}

@@ -1,63 +1,18 @@
 //! `scn score` for a terminal: each scenario's resolved forecasts with their question,
-//! resolution, figure and scores; the library's means against a 50 % baseline; the
+//! resolution, figure and scores; the library's means against a 50% baseline; the
 //! calibration table.
 
 use std::io::{self, Write};
 
 use scn_dsl::sanitize;
-use scn_eval::{BASELINE_BRIER, BASELINE_LOG, Outcome, Score, ScoreSummary};
+use scn_eval::{BASELINE_BRIER, BASELINE_LOG, Score, ScoreSummary};
 
+use super::people::{basis, figure, number, outcome, plural, prob as pct, score, short, skill};
 use super::{Row, Scores};
-
-/// A probability as a percentage.
-pub(super) fn pct(p: f64) -> String {
-    format!("{:.1}%", p * 100.0)
-}
-
-/// A score, to four decimals; `-inf` for a log score that gave the outcome no chance.
-pub(super) fn score(x: f64) -> String {
-    if x == f64::NEG_INFINITY {
-        "-inf".into()
-    } else {
-        format!("{:.4}", if x == 0.0 { 0.0 } else { x })
-    }
-}
-
-/// A number: whole numbers as written, others to six significant digits.
-pub(super) fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        return format!("{x:.0}");
-    }
-    let digits = (5 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
-    let s = format!("{x:.digits$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        s
-    };
-    if s == "-0" { "0".into() } else { s }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 pub(super) fn render(s: &Scores, out: &mut dyn Write) -> io::Result<()> {
     let rows: usize = s.scenarios.iter().map(|c| c.rows.len()).sum();
-    let basis = match (s.history, s.settings.samples) {
-        (false, None) => "current point values".to_owned(),
-        (false, Some(n)) => format!(
-            "current sampled means of {n} samples (seed {})",
-            s.settings.seed
-        ),
-        (true, None) => {
-            "point values of the last version committed before each question closed".to_owned()
-        }
-        (true, Some(n)) => format!(
-            "sampled means ({n} samples, seed {}) of the last version committed before each question closed",
-            s.settings.seed
-        ),
-    };
+    let basis = basis(s);
     writeln!(
         out,
         "Scores of {} in {}: {basis}",
@@ -104,27 +59,20 @@ fn row(r: &Row, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "    criteria  {}", sanitize(c))?;
     }
     let res = &r.resolution;
-    let word = match res.outcome {
-        Outcome::Yes => "yes".to_owned(),
-        Outcome::No => "no".to_owned(),
-        Outcome::Number(x) => number(x),
-    };
+    let word = outcome(res.outcome);
     let source = res
         .source
         .as_deref()
         .map_or_else(String::new, |s| format!(": {}", sanitize(s)));
     writeln!(out, "    resolved  {word}, on {}{source}", res.on)?;
-    let figure = match r.score {
+    let shown = match r.score {
         Score::Probability { p, .. } => pct(p),
         Score::Number { value, .. } => number(value),
     };
     let mut notes = Vec::new();
     // A figure that no draw moves has no interval worth showing.
     if let Some(sum) = r.figure.sampled.filter(|s| s.p05 != s.p95) {
-        let show = |x: f64| match r.score {
-            Score::Probability { .. } => pct(x),
-            Score::Number { .. } => number(x),
-        };
+        let show = |x: f64| figure(r, x);
         notes.push(format!(
             "90% interval {} .. {}; at the inputs' means {}",
             show(sum.p05),
@@ -136,7 +84,7 @@ fn row(r: &Row, out: &mut dyn Write) -> io::Result<()> {
         let p = &h.points[h.scored];
         notes.push(format!(
             "commit {} of {}; {} before {}",
-            &p.commit[..p.commit.len().min(10)],
+            short(&p.commit),
             p.date,
             plural(h.scored + 1, "version", "versions"),
             h.cutoff
@@ -147,7 +95,7 @@ fn row(r: &Row, out: &mut dyn Write) -> io::Result<()> {
     } else {
         format!("  ({})", notes.join("; "))
     };
-    writeln!(out, "    forecast  {figure}{notes}")?;
+    writeln!(out, "    forecast  {shown}{notes}")?;
     match r.score {
         Score::Probability {
             brier,
@@ -208,7 +156,7 @@ fn library(s: &ScoreSummary, out: &mut dyn Write) -> io::Result<()> {
             "  Brier                {:>8}   50% baseline {}   skill {}",
             score(b),
             score(BASELINE_BRIER),
-            pct(1.0 - b / BASELINE_BRIER)
+            skill(b)
         )?;
         let infinite = if s.log_infinite > 0 {
             format!(
@@ -261,21 +209,4 @@ fn calibration(s: &ScoreSummary, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_read_as_people_write_them() {
-        assert_eq!(number(12.0), "12");
-        assert_eq!(number(-3.0), "-3");
-        assert_eq!(number(2.75), "2.75");
-        assert_eq!(number(3.8625), "3.8625");
-        assert_eq!(number(1234.5678), "1234.57");
-        assert_eq!(number(0.0123456789), "0.0123457");
-        assert_eq!(score(-0.0), "0.0000");
-        assert_eq!(score(f64::NEG_INFINITY), "-inf");
-    }
 }

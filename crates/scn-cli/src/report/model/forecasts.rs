@@ -62,6 +62,18 @@ impl Forecast {
     pub(crate) fn name(&self) -> &str {
         self.label.as_deref().unwrap_or(&self.id)
     }
+
+    /// Its question as written, for people: "closes 2026-06-30", "criteria: …", or both
+    /// joined by " · "; `None` when it has neither.
+    pub(crate) fn question(&self) -> Option<String> {
+        let closes = self.closes.map(|d| format!("closes {d}"));
+        let criteria = self.criteria.as_ref().map(|c| format!("criteria: {c}"));
+        match (closes, criteria) {
+            (None, None) => None,
+            (Some(a), None) | (None, Some(a)) => Some(a),
+            (Some(a), Some(b)) => Some(format!("{a} · {b}")),
+        }
+    }
 }
 
 impl Forecasts {
