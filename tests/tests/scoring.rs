@@ -176,6 +176,93 @@ fn the_worked_library_in_text() {
     insta::assert_snapshot!("worked_library_text", redact(&run.stdout, dir.path()));
 }
 
+/// The people's formats of the same scores: Markdown, and HTML (one page, nothing fetched).
+/// The HTML page's fit in a browser is checked by html_chromium.rs.
+#[test]
+fn the_worked_library_in_markdown_and_html() {
+    let dir = copy_of_worked();
+    let path = dir.path().to_str().expect("UTF-8");
+    let md = scn(&["score", path, "--format", "markdown"]);
+    assert_eq!(md.code, Exit::Ok, "{}", md.stderr);
+    insta::assert_snapshot!("worked_library_markdown", redact(&md.stdout, dir.path()));
+    let html = scn(&["score", path, "--format", "html"]);
+    assert_eq!(html.code, Exit::Ok, "{}", html.stderr);
+    let page = &html.stdout;
+    assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
+    for fetched in ["src=", "href=\"http", "<script", "<link", "url("] {
+        assert!(
+            !page.contains(fetched),
+            "the page fetches something: {fetched}"
+        );
+    }
+    // The calibration diagram: one dot per non-empty bin (30–40, 50–60, 70–80, 80–90%); the
+    // 70–80% bin holds 0.70 and 0.74, so its dot sits at 72% across and 50% up: x = 44 +
+    // 0.72 × 254 = 226.9, y = 26 + 0.5 × 230 = 141.
+    assert_eq!(page.matches("<circle class=\"bin\"").count(), 4);
+    assert!(page.contains("cx=\"226.9\" cy=\"141\""), "{page}");
+    // Without --history there are no lines to draw.
+    assert!(!page.contains("<figure class=\"history\">"));
+    // The style sheet is the reports' own (snapshotted with them): the body only.
+    let body = &page[page.find("<main>").expect("a <main>")..];
+    insta::assert_snapshot!("worked_library_html", redact(body, dir.path()));
+}
+
+/// Every JSON document `scn score` writes matches docs/reference/score.schema.json, and the
+/// schema refuses what scn never writes.
+#[test]
+fn score_json_matches_its_schema() {
+    let text = std::fs::read_to_string(worked().join("../../docs/reference/score.schema.json"))
+        .expect("the schema exists");
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    assert!(jsonschema::draft202012::meta::is_valid(&schema));
+    let v = jsonschema::draft202012::new(&schema).expect("the schema compiles");
+    let lib = worked();
+    let lib = lib.to_str().expect("UTF-8");
+    let repo = coin_repo();
+    let coin = repo.path().join("coin.scn");
+    let coin = coin.to_str().expect("UTF-8");
+    let mut docs = Vec::new();
+    for args in [
+        vec!["score", lib, "--format", "json"],
+        vec!["score", lib, "--format", "json", "--samples", "500"],
+        vec!["score", coin, "--format", "json", "--history"],
+    ] {
+        let run = scn(&args);
+        assert_eq!(run.code, Exit::Ok, "{args:?}: {}", run.stderr);
+        let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{args:?}:\n{}", errors.join("\n"));
+        docs.push(doc);
+    }
+    // A key scn does not write, a number scored like a probability, a history without the
+    // version scored: each refused.
+    let mut extra = docs[0].clone();
+    extra["forecasts"][0]["confidence"] = Value::from(1);
+    let mut number_with_log = docs[0].clone();
+    let days = number_with_log["forecasts"]
+        .as_array_mut()
+        .expect("forecasts")
+        .iter_mut()
+        .find(|f| f["kind"] == "number")
+        .expect("a number");
+    days["log"] = Value::from(-0.5);
+    let mut no_version = docs[2].clone();
+    no_version["forecasts"][0]
+        .as_object_mut()
+        .expect("an object")
+        .remove("scored_version");
+    for (what, doc) in [
+        ("an extra key", extra),
+        ("a number's log score", number_with_log),
+        ("a history without its version", no_version),
+    ] {
+        assert!(!v.is_valid(&doc), "the schema accepts {what}");
+    }
+}
+
 /// With --samples the figure scored is the sampled mean. P(cut) is beta(11, 9)'s mean, 0.55,
 /// in every sample's expectation, so its sampled mean is near 0.55; the rate after the meeting
 /// is 4 − 0.25 p, at least 3.75 and equal to it only when p = 1, so the outcome 3.75 lies
