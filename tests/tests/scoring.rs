@@ -527,6 +527,42 @@ fn what_history_cannot_score() {
     assert_eq!(doc["warnings"].as_array().expect("warnings").len(), 3);
 }
 
+/// A version is dated by its committer's own day: 23:30 on 20 January in New York (04:30 on
+/// the 21st in UTC) came before a question closing on the 21st, so it is the one scored
+/// (P = 0.6, outcome yes: Brier 0.16). Time-averaged over 1–20 January: 19 days at
+/// (0.2 − 1)² = 0.64 and one at 0.16 → (12.16 + 0.16) / 20 = 0.616.
+#[test]
+fn versions_are_dated_in_the_committers_time_zone() {
+    let repo = Repo::new();
+    let text = |p: &str| {
+        format!(
+            "scenario s {{\n  as_of 2026-01-01\n  branch x p = {p}\n  branch y p = rest\n  forecast f = P(x) closes 2026-01-21\n}}\n"
+        )
+    };
+    repo.write("s.scn", &text("0.2"));
+    repo.write(
+        "resolutions.toml",
+        "[[resolved]]\nforecast = \"s.f\"\noutcome = true\non = 2026-01-21\n",
+    );
+    repo.commit("2026-01-01T12:00:00Z", "first");
+    repo.write("s.scn", &text("0.6"));
+    repo.commit("2026-01-20T23:30:00-05:00", "late in New York");
+    let file = repo.path().join("s.scn");
+    let run = scn(&[
+        "score",
+        file.to_str().expect("UTF-8"),
+        "--history",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let f = forecast(&doc, "s.f");
+    assert_eq!(f["scored_version"]["date"], "2026-01-20", "{f}");
+    assert!(close(num(&f["brier"]), 0.16), "{f}");
+    assert!(close(num(&f["time_brier"]), 0.616), "{f}");
+}
+
 #[test]
 fn without_history_the_current_version_is_scored() {
     let repo = coin_repo();

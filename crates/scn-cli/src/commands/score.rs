@@ -10,7 +10,6 @@
 //! The facts are gathered once ([`Scores`]); [`text`], [`markdown`], [`html`] and [`json`]
 //! render them.
 
-mod git;
 mod history;
 mod html;
 mod json;

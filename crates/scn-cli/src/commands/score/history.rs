@@ -1,26 +1,26 @@
 //! A scenario's versions in git, for `scn score --history`.
 //!
 //! A version is a commit that changed the scenario's file (followed through renames) or one
-//! of the files it imports at that commit, dated by the commit's time (UTC day). Each
-//! version is read as the commit holds it — the root file and its imports, fetched with
-//! `git cat-file` into a private temporary folder laid out as the repository is — then
-//! resolved and evaluated like a file on disk, with the same budgets and plugins. Only the
-//! forecasts' figures are kept.
+//! of the files it imports at that commit, dated by the commit's committer date (its day in
+//! the committer's own time zone, as `git log` shows it). Each version is read through
+//! [`crate::git`] — the root file and its imports as the commit holds them, never the
+//! working tree — then resolved and evaluated like a file on disk, with the same budgets
+//! and plugins, imports kept inside the library. Only the forecasts' figures are kept.
 //!
 //! Imports change between versions, and a commit that changed only an import counts only
 //! if that version imports it: the set of paths to ask `git log` about grows until it holds
-//! every import of every version (a few rounds at most; bounded by [`MAX_ROUNDS`]).
+//! every import of every version (a few rounds at most; bounded by [`MAX_ROUNDS`]), as for
+//! `scn diff --history`.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use scn_dsl::ast::Item;
 use scn_dsl::{Date, Diagnostic};
-use scn_eval::{ForecastKind, MAX_IMPORT_BYTES, Manifest};
+use scn_eval::{ForecastKind, Manifest};
 
-use super::git::{Blobs, Commit, Repo};
 use super::{Figure, Settings};
-use crate::input::RunOptions;
+use crate::git::{Commit, Repo, Snapshot};
+use crate::input::{self, RunOptions};
 
 /// Most rounds of widening the set of imported paths.
 const MAX_ROUNDS: usize = 8;
@@ -29,7 +29,7 @@ const MAX_ROUNDS: usize = 8;
 pub(crate) struct Version {
     /// The commit's hash.
     pub commit: String,
-    /// The commit's day (UTC).
+    /// The commit's day.
     pub date: Date,
     /// The forecasts' figures, or why the version could not be evaluated.
     pub forecasts: Result<Vec<VersionForecast>, String>,
@@ -45,17 +45,11 @@ pub(crate) struct VersionForecast {
     pub figure: Figure,
 }
 
-/// The files of one commit that a version is made of.
-struct Fetched {
-    /// The root file's path at that commit.
-    root: String,
-    /// Every file read, root first: repository-relative path and bytes.
-    files: Vec<(String, Vec<u8>)>,
-}
-
-/// The day of a commit time.
-fn day_of(time: i64) -> Date {
-    Date::from_day_number(time.div_euclid(86_400))
+/// A version as read: its forecasts (`None` when the commit has no such file) and every
+/// file it read.
+struct Read {
+    forecasts: Option<Result<Vec<VersionForecast>, String>>,
+    files: Vec<PathBuf>,
 }
 
 /// The versions of the scenario in `file` (on disk, in a git repository), oldest first.
@@ -68,183 +62,129 @@ pub(crate) fn versions(
     settings: &Settings,
 ) -> Result<Vec<Version>, String> {
     let (repo, rel) = Repo::around(file)?;
+    let top = std::fs::canonicalize(&repo.top).map_err(|e| e.to_string())?;
     let library = std::fs::canonicalize(library).map_err(|e| e.to_string())?;
-    let lib_rel = library
-        .strip_prefix(repo.top())
-        .ok()
-        .and_then(Path::to_str)
-        .unwrap_or("")
-        .to_owned();
-    let root_commits = repo.log_follow(&rel)?;
-    if root_commits.is_empty() {
-        return Err(format!(
-            "no commit of the repository at {} holds it: commit it to give it a history",
-            repo.top().display()
-        ));
-    }
-    // Every name the file has had, the current one first.
-    let mut names: Vec<String> = vec![rel.clone()];
-    for c in &root_commits {
-        for p in &c.paths {
-            if !names.contains(p) {
-                names.push(p.clone());
-            }
-        }
-    }
-    let mut blobs = repo.blobs()?;
-    let mut fetched: HashMap<String, Option<Fetched>> = HashMap::new();
-    let mut imports: BTreeSet<String> = BTreeSet::new();
+    // Outside the repository's top, no import of any version can be read.
+    let lib_rel = library.strip_prefix(&top).map(Path::to_path_buf).ok();
+    let names = repo.names(&rel)?;
+    let mut paths: BTreeSet<PathBuf> = names.iter().cloned().collect();
+    let mut read: HashMap<String, Read> = HashMap::new();
     let mut commits: Vec<Commit> = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        let mut paths: Vec<&str> = names.iter().map(String::as_str).collect();
-        paths.extend(imports.iter().map(String::as_str));
-        commits = repo.log_paths(&paths)?;
-        // `--follow` may find a commit that the plain log simplifies away.
-        for c in &root_commits {
-            if !commits.iter().any(|k| k.hash == c.hash) {
-                commits.push(c.clone());
-            }
-        }
+        let list: Vec<PathBuf> = paths.iter().cloned().collect();
+        commits = repo.log(&list)?;
+        let mut grew = false;
         for c in &commits {
-            if !fetched.contains_key(&c.hash) {
-                let f = fetch(&mut blobs, &c.hash, &names, &lib_rel)?;
-                fetched.insert(c.hash.clone(), f);
+            if !read.contains_key(&c.hash) {
+                let r = read_at(
+                    &repo,
+                    &c.hash,
+                    &names,
+                    lib_rel.as_deref(),
+                    manifest,
+                    options,
+                    settings,
+                )?;
+                read.insert(c.hash.clone(), r);
+            }
+            for f in &read[&c.hash].files {
+                grew |= paths.insert(f.clone());
             }
         }
-        let before = imports.len();
-        for f in fetched.values().flatten() {
-            imports.extend(f.files.iter().skip(1).map(|(p, _)| p.clone()));
-        }
-        if imports.len() == before {
+        if !grew {
             break;
         }
     }
-    // Oldest first; commits of one second keep git's order (children before parents, so
-    // reversed).
-    let mut order: Vec<(usize, &Commit)> = commits.iter().enumerate().collect();
-    order.sort_by_key(|&(i, c)| (c.time, std::cmp::Reverse(i)));
+    if commits.is_empty() {
+        return Err(format!(
+            "no commit of the repository at {} holds it: commit it to give it a history",
+            repo.top.display()
+        ));
+    }
     let mut out = Vec::new();
-    for (_, c) in order {
-        let Some(Some(f)) = fetched.get(&c.hash) else {
+    for c in commits {
+        let Some(r) = read.remove(&c.hash) else {
             continue;
         };
-        let touched = f.files.iter().any(|(p, _)| c.paths.contains(p));
-        if !touched {
+        let Some(forecasts) = r.forecasts else {
+            continue;
+        };
+        let changed = repo.changed(&c.hash)?;
+        if !changed.iter().any(|p| r.files.contains(p)) {
             continue;
         }
-        let short = &c.hash[..c.hash.len().min(10)];
+        let date = scn_eval::parse_day(&c.date)
+            .map_err(|_| format!("git gave commit {} the date {:?}", c.hash, c.date))?;
         out.push(Version {
-            commit: c.hash.clone(),
-            date: day_of(c.time),
-            forecasts: evaluate(f, short, &lib_rel, manifest, options, settings),
+            commit: c.hash,
+            date,
+            forecasts,
         });
     }
     Ok(out)
 }
 
-/// Resolves `..` and `.` in a repository-relative path; `None` if it climbs out.
-fn normalise(path: &Path) -> Option<String> {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::Normal(p) => out.push(p),
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    out.to_str().map(str::to_owned)
-}
-
-/// The root file and its imports at a commit; `None` when the file does not exist there.
-/// Imports that leave the library, or do not exist at the commit, are not fetched: the
-/// loader then reports them as for a file on disk.
-fn fetch(
-    blobs: &mut Blobs,
+/// The scenario at `commit`, under whichever of its names the commit holds.
+fn read_at(
+    repo: &Repo,
     commit: &str,
-    names: &[String],
-    lib_rel: &str,
-) -> Result<Option<Fetched>, String> {
+    names: &[PathBuf],
+    lib_rel: Option<&Path>,
+    manifest: Option<&Manifest>,
+    options: RunOptions,
+    settings: &Settings,
+) -> Result<Read, String> {
+    let snapshot = repo.at(commit.to_owned());
     let mut root = None;
     for n in names {
-        if let Some(bytes) = blobs.read(commit, n, MAX_IMPORT_BYTES)? {
+        if let Some(bytes) = snapshot.text(n)? {
             root = Some((n.clone(), bytes));
             break;
         }
     }
-    let Some(root) = root else {
-        return Ok(None);
+    let Some((rel, bytes)) = root else {
+        return Ok(Read {
+            forecasts: None,
+            files: Vec::new(),
+        });
     };
-    let mut files = vec![root];
-    let mut next = 0;
-    while next < files.len() {
-        let (path, bytes) = &files[next];
-        next += 1;
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        let Ok(ast) = scn_dsl::parse(text, scn_dsl::FileId(0)) else {
-            continue;
-        };
-        let dir = Path::new(path).parent().unwrap_or(Path::new("")).to_owned();
-        let mut wanted = Vec::new();
-        for item in &ast.items {
-            if let Item::Import(imp) = item {
-                let written = Path::new(imp.path.value.as_str());
-                if written.is_absolute() {
-                    continue;
-                }
-                match normalise(&dir.join(written)) {
-                    Some(p) if Path::new(&p).starts_with(lib_rel) => wanted.push(p),
-                    _ => {}
-                }
-            }
-        }
-        for p in wanted {
-            if files.iter().any(|(q, _)| *q == p) {
-                continue;
-            }
-            if let Some(bytes) = blobs.read(commit, &p, MAX_IMPORT_BYTES)? {
-                files.push((p, bytes));
-            }
-        }
-    }
-    Ok(Some(Fetched {
-        root: files[0].0.clone(),
-        files,
-    }))
+    let forecasts = evaluate(
+        &snapshot, commit, &rel, bytes, lib_rel, manifest, options, settings,
+    );
+    Ok(Read {
+        forecasts: Some(forecasts),
+        files: snapshot.files_read(),
+    })
 }
 
-/// Evaluates one version from its fetched files.
+/// Evaluates one version from the commit's files.
+#[allow(clippy::too_many_arguments)] // One call site; a struct for it would only rename them.
 fn evaluate(
-    f: &Fetched,
-    short: &str,
-    lib_rel: &str,
+    snapshot: &Snapshot,
+    commit: &str,
+    rel: &Path,
+    bytes: Vec<u8>,
+    lib_rel: Option<&Path>,
     manifest: Option<&Manifest>,
     options: RunOptions,
     settings: &Settings,
 ) -> Result<Vec<VersionForecast>, String> {
-    let tmp = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    for (path, bytes) in &f.files {
-        let at = tmp.path().join(path);
-        if let Some(parent) = at.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&at, bytes).map_err(|e| e.to_string())?;
-    }
-    let text = String::from_utf8(f.files[0].1.clone())
-        .map_err(|_| "the file is not UTF-8 text".to_owned())?;
-    let root = tmp.path().join(&f.root);
-    let dir = root.parent().unwrap_or(tmp.path()).to_owned();
-    let name = format!("{short}:{}", f.root);
-    let mut loaded = scn_eval::load_in(&name, text, &dir, Some(&root), &tmp.path().join(lib_rel));
+    let name = format!("{}:{}", super::people::short(commit), rel.display());
+    let Ok((name, text)) = input::decode(name, bytes) else {
+        return Err("the file is not UTF-8 text".into());
+    };
+    let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut loaded = scn_eval::load_from(
+        snapshot,
+        &name,
+        text,
+        &dir,
+        Some(rel),
+        lib_rel.map(Path::to_path_buf),
+    );
     loaded.limits = options.limits;
     if let Some(m) = manifest {
-        loaded.plugins = m.plugins(crate::input::plugin_policy(m, options)?);
+        loaded.plugins = m.plugins(input::plugin_policy(m, options)?);
     }
     let resolved = scn_eval::resolve(&loaded);
     drop(std::mem::take(&mut loaded.plugins));
@@ -278,27 +218,4 @@ fn evaluate(
             })
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_are_normalised_inside_the_repository() {
-        assert_eq!(
-            normalise(Path::new("lib/a/../b.scn")).as_deref(),
-            Some("lib/b.scn")
-        );
-        assert_eq!(normalise(Path::new("./a.scn")).as_deref(), Some("a.scn"));
-        assert_eq!(normalise(Path::new("../a.scn")), None);
-        assert_eq!(normalise(Path::new("/etc/passwd")), None);
-    }
-
-    #[test]
-    fn commit_times_are_dated_in_utc() {
-        // 2026-01-01T23:59:59Z and 2026-01-02T00:00:00Z.
-        assert_eq!(day_of(1_767_311_999).to_string(), "2026-01-01");
-        assert_eq!(day_of(1_767_312_000).to_string(), "2026-01-02");
-    }
 }
