@@ -176,6 +176,36 @@ fn the_worked_library_in_text() {
     insta::assert_snapshot!("worked_library_text", redact(&run.stdout, dir.path()));
 }
 
+/// A forecast's question is part of every report of `scn eval`: text, Markdown, HTML and JSON
+/// each show `closes` and `criteria`.
+#[test]
+fn every_eval_format_shows_the_question() {
+    let file = worked().join("rate-decision.scn");
+    let file = file.to_str().expect("UTF-8");
+    for format in ["text", "markdown", "html", "json"] {
+        let run = scn(&["eval", file, "--format", format]);
+        assert_eq!(run.code, Exit::Ok, "{format}: {}", run.stderr);
+        let said: [&str; 2] = if format == "json" {
+            [
+                "\"closes\": \"2025-12-18\"",
+                "\"criteria\": \"The policy rate in that statement.\"",
+            ]
+        } else {
+            [
+                "closes 2025-12-18",
+                "criteria: The policy rate in that statement.",
+            ]
+        };
+        for s in said {
+            assert!(
+                run.stdout.contains(s),
+                "{format} lacks {s:?}:\n{}",
+                run.stdout
+            );
+        }
+    }
+}
+
 /// The people's formats of the same scores: Markdown, and HTML (one page, nothing fetched).
 /// The HTML page's fit in a browser is checked by html_chromium.rs.
 #[test]
