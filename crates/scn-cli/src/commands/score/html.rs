@@ -79,7 +79,8 @@ pub(super) fn render(s: &Scores, out: &mut dyn Write) -> io::Result<()> {
          ln of the chance given to what happened, higher is better.</footer>\n</main>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION")
     );
-    out.write_all(h.as_bytes())?;
+    // As every report for people: no control character reaches the reader's terminal.
+    out.write_all(scn_dsl::sanitize_lines(&h).as_bytes())?;
     out.flush()
 }
 
@@ -98,7 +99,7 @@ fn library(s: &ScoreSummary, h: &mut String) {
         let _ = writeln!(
             h,
             "<tr><td class=\"title\">Brier (lower is better)</td><td class=\"num\" data-label=\"Mean\">{}</td>\
-             <td class=\"num\" data-label=\"Always 50%\">{}</td><td data-label=\"Skill\">skill {}</td></tr>",
+             <td class=\"num\" data-label=\"Always 50%\">{}</td><td>skill {}</td></tr>",
             score(b),
             score(BASELINE_BRIER),
             esc(&skill(b))

@@ -90,7 +90,8 @@ mod tests {
         assert_eq!(score(f64::NEG_INFINITY), "-inf");
         assert_eq!(prob(0.1386), "13.9%");
         assert_eq!(prob(0.1), "10%");
-        assert_eq!(number(1234.5678), "1,230");
+        assert_eq!(number(1234.5678), "1230");
+        assert_eq!(number(45474.1), "45,500");
         assert_eq!(outcome(Outcome::Number(0.0999)), "0.0999");
         assert_eq!(outcome(Outcome::Yes), "yes");
         // 1 − 0.04 / 0.25 = 0.84; 1 − 0.36 / 0.25 = −0.44.
