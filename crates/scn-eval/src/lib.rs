@@ -41,6 +41,7 @@ mod manifest;
 pub mod model;
 mod plugin;
 mod program;
+mod quantile;
 mod resolution;
 mod resolve;
 mod sample;
