@@ -14,7 +14,7 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         let code = match load(path, io.stdin, options) {
             Err(e) => super::report_read_error(e, io),
             Ok((mut loaded, _)) => {
-                let diags = check_loaded(&loaded);
+                let diags = check_loaded(&mut loaded);
                 let code = super::report(&diags, &loaded.sources, io);
                 // Stops the plugins' processes now: `loaded` itself is never dropped.
                 drop(std::mem::take(&mut loaded.plugins));
@@ -31,7 +31,7 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
 
 /// Every diagnostic of a loaded file: loading, then its scenario (a library of templates
 /// alone has none; more than one scenario is an error, as for `scn eval`).
-pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
+pub(crate) fn check_loaded(loaded: &mut scn_eval::Loaded) -> Vec<Diagnostic> {
     if !loaded.diags.is_empty() {
         return loaded.diags.clone();
     }
@@ -41,7 +41,9 @@ pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
     if !file.items.iter().any(|i| matches!(i, Item::Scenario(_))) {
         return Vec::new();
     }
-    match scn_eval::resolve(loaded).and_then(scn_eval::evaluate) {
+    let resolved = scn_eval::resolve(loaded);
+    loaded.drop_syntax();
+    match resolved.and_then(scn_eval::evaluate) {
         Ok(evaluation) => {
             let warnings = evaluation.model().warnings.clone();
             std::mem::forget(evaluation); // see `run`

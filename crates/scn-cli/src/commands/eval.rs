@@ -58,6 +58,7 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         return super::report(&diags, &loaded.sources, io);
     }
     let resolved = scn_eval::resolve_given(&loaded, &given);
+    loaded.drop_syntax();
     // Plugins are called during resolution only: stop their processes now.
     let launched = loaded.plugins.launched();
     drop(std::mem::take(&mut loaded.plugins));
