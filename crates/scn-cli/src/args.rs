@@ -57,6 +57,15 @@ pub enum Command {
     /// Trust a library's scn.toml to run the external plugins it declares.
     #[command(after_help = "See docs/trust.md.")]
     Trust(TrustArgs),
+    /// Record how a forecast's question resolved, in the library's resolutions.toml.
+    #[command(
+        allow_negative_numbers = true,
+        after_help = "See docs/scoring.md and docs/reference/cli.md#scn-resolve."
+    )]
+    Resolve(ResolveArgs),
+    /// Score resolved forecasts: Brier, log and time-averaged Brier scores, calibration.
+    #[command(after_help = "See docs/scoring.md and docs/reference/cli.md#scn-score.")]
+    Score(ScoreArgs),
     /// Compare two versions of a scenario: what changed, and which edits moved each forecast.
     #[command(
         after_help = "OLD and NEW are files, `-`, or REV:PATH (PATH as the git repository \
@@ -152,6 +161,71 @@ fn parse_sens_samples(text: &str) -> Result<u64, String> {
 /// `voi --samples`: at least one sample, up to [`MAX_ANALYSIS_SAMPLES`].
 fn parse_voi_samples(text: &str) -> Result<u64, String> {
     parse_count(text, 1, MAX_ANALYSIS_SAMPLES)
+}
+
+/// `scn resolve SCENARIO.FORECAST yes|no|NUMBER`
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The forecast: its scenario's id, a dot, its own id.
+    #[arg(value_name = "SCENARIO.FORECAST")]
+    pub forecast: String,
+    /// `yes` or `no` for a probability (a single P(...) query); a number otherwise.
+    #[arg(value_name = "yes|no|NUMBER")]
+    pub outcome: String,
+    /// The day the question resolved, YYYY-MM-DD [default: today, in UTC].
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// Where the outcome comes from.
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+    /// Replace the forecast's earlier resolution instead of refusing.
+    #[arg(long)]
+    pub replace: bool,
+    /// A folder of the library [default: the current folder]: its scn.toml's scenario folders
+    /// are searched, else the folder itself.
+    #[arg(long, short = 'C', value_name = "DIR")]
+    pub library: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The formats of `scn score`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScoreFormat {
+    /// Tables for a terminal.
+    Text,
+    /// One JSON document, for programs (docs/scoring.md#json).
+    Json,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// One self-contained HTML page: tables, a calibration diagram, and with --history each
+    /// forecast's line over its versions.
+    Html,
+}
+
+/// `scn score [PATH...]`
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Files or folders (searched recursively for `.scn` files) [default: the scenario folders
+    /// of the scn.toml governing the current folder, else the current folder].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ScoreFormat::Text)]
+    pub format: ScoreFormat,
+    /// Score every version in git: the last before each question closed, and the
+    /// time-averaged Brier score over all of them.
+    #[arg(long)]
+    pub history: bool,
+    /// Monte Carlo: score the sampled mean of this many samples (and the 90% interval of
+    /// numbers) [default: 0, or the library's `[defaults] samples`].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=scn_eval::MAX_SAMPLES))]
+    pub samples: Option<u64>,
+    /// Seed for Monte Carlo [default: 20251205, or the library's `[defaults] seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Budgets shared by the commands that resolve scenarios.

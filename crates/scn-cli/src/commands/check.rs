@@ -42,8 +42,10 @@ pub(crate) fn check_loaded(loaded: &mut scn_eval::Loaded) -> Vec<Diagnostic> {
             loaded.drop_syntax();
             match resolved.and_then(scn_eval::evaluate) {
                 Ok(evaluation) => {
+                    // Warnings (a forecast closing before `as_of`, …) are all a valid file shows.
+                    let warnings = evaluation.model().warnings.clone();
                     std::mem::forget(evaluation); // see `run`
-                    Vec::new()
+                    warnings
                 }
                 Err(d) => d,
             }

@@ -66,6 +66,8 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         Ok(ev) => ev,
         Err(d) => return super::report(&d, &loaded.sources, io),
     };
+    // Warnings of resolution (a question closed before `as_of`), with their excerpts.
+    super::report(&evaluation.model().warnings, &loaded.sources, io);
     if let Some(s) = config.sampling
         && let Err(e) = crate::memory::check_samples(s.samples, &evaluation)
     {

@@ -5,6 +5,9 @@ mod check;
 mod diff;
 mod eval;
 mod fmt;
+mod library;
+mod resolve;
+mod score;
 mod sens;
 mod shell;
 mod test;
@@ -42,6 +45,8 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Eval(args) => eval::run(args, options(&args.limits), io),
         Command::Test(args) => test::run(args, options(&args.limits), io),
         Command::Trust(args) => trust::run(args, io),
+        Command::Resolve(args) => resolve::run(args, options(&args.limits), io),
+        Command::Score(args) => score::run(args, options(&args.limits), io),
         Command::Diff(args) => diff::run(args, options(&args.limits), io),
         Command::Sens(args) => sens::run(args, options(&args.limits), io),
         Command::Voi(args) => voi::run(args, options(&args.limits), io),
