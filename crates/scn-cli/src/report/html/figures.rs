@@ -249,7 +249,7 @@ pub(crate) struct Lines<'a> {
 
 pub(crate) fn lines(c: &Lines<'_>, s: &mut String) {
     const H: f64 = 240.0;
-    const TOP: f64 = 12.0;
+    const TOP: f64 = 22.0;
     const BOTTOM: f64 = 28.0;
     let points = || c.series.iter().flat_map(|l| l.runs.iter().flatten());
     if points().next().is_none() {
