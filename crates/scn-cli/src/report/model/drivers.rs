@@ -19,8 +19,9 @@ pub(crate) const PER_FORECAST: usize = 3;
 /// Drivers the bottom line names: the strongest of the first headline forecasts.
 pub(crate) const IN_BRIEFING: usize = 3;
 /// What the drivers may spend on re-evaluations, in the units of the analyses' budget
-/// (about 10 ns each): a few hundredths of a second, small next to the evaluation itself.
-const BUDGET: f64 = 3e6;
+/// (about 10 ns each): about a hundredth of a second, small next to reading and evaluating
+/// a tree that large.
+const BUDGET: f64 = 1e6;
 
 /// The drivers of the headline forecasts.
 pub(crate) struct Drivers {
