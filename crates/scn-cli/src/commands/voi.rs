@@ -163,6 +163,28 @@ impl Found {
     }
 }
 
+impl Found {
+    /// The scale of the decision's values: a difference below a billionth of it is rounding
+    /// (an EVPPI of 2.5e-14 is 0).
+    fn scale(&self) -> f64 {
+        let (a, b) = match self {
+            Found::Events { voi, .. } => (voi.value, voi.with_information),
+            Found::Inputs { voi, .. } => (voi.value, voi.with_information),
+        };
+        a.abs().max(b.abs())
+    }
+
+    /// A value of the decision for people, rounding noise taken out.
+    fn shown(&self, ev: &Evaluation, v: f64) -> String {
+        let v = if v.abs() <= 1e-9 * self.scale() {
+            0.0
+        } else {
+            v
+        };
+        shown(ev, v)
+    }
+}
+
 /// What a decision's value measures, for people.
 fn shown(ev: &Evaluation, v: f64) -> String {
     let m = crate::report::model::forecasts::objective_measure(ev.model());

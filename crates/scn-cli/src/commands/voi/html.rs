@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use scn_eval::Evaluation;
 
-use super::{Found, option_id, shown};
+use super::{Found, option_id};
 use crate::report::html::esc;
 use crate::report::html::figures;
 use crate::report::html::page::{self, Head};
@@ -41,7 +41,7 @@ pub(super) fn render(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io:
         },
         &mut s,
     );
-    let value = |v: f64| shown(ev, v);
+    let value = |v: f64| found.shown(ev, v);
     let summary = |rows: [(&str, f64); 3], s: &mut String| {
         let cells: Vec<Vec<String>> = rows
             .iter()

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use scn_eval::Evaluation;
 
-use super::{Found, option_id, shown};
+use super::{Found, option_id};
 use crate::report::approx;
 use crate::report::markdown::escape::{code, inline};
 use crate::report::pct;
@@ -26,7 +26,7 @@ pub(super) fn render(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io:
         code(&model.meta.id),
         code(option_id(ev, found.choice(ev)))
     );
-    let value = |v: f64| inline(&shown(ev, v));
+    let value = |v: f64| inline(&found.shown(ev, v));
     match found {
         Found::Events { voi, know } => {
             s.push_str(
