@@ -24,6 +24,12 @@ use crate::model::{Meta, Model, Node, NodeKind, ProbDef};
 
 pub(crate) use names::Name;
 
+/// The closest of `candidates` to `name` within two edits, for "did you mean" help outside
+/// resolution (ties go to the alphabetically first).
+pub fn did_you_mean<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    suggest::closest(name, candidates)
+}
+
 /// Resolves the single scenario of the root file.
 pub fn resolve(loaded: &Loaded) -> Result<Model, Vec<Diagnostic>> {
     resolve_given(loaded, &[])
@@ -199,6 +205,7 @@ impl<'a> Builder<'a> {
                 given: 0,
                 forecasts: Vec::new(),
                 expects: Vec::new(),
+                warnings: Vec::new(),
                 dist_sites: 0,
                 const_dists: Vec::new(),
             },
