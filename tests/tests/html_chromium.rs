@@ -1,6 +1,7 @@
 //! The HTML reports in a real browser: headless Chromium opens the reports of the spec example
-//! and of the Ukraine scenario, and the `scn score --history` page of the worked library of
-//! scored forecasts, at a desktop width (1280 px) and a phone width (390 px). At
+//! and of the Ukraine scenario, the `scn score --history` page of the worked library of
+//! scored forecasts, and the pages of `scn sens`, `scn voi` and `scn diff` (`analysis_pages`),
+//! at a desktop width (1280 px) and a phone width (390 px). At
 //! each width the page must log no console message (the page has no script, so any message
 //! is a failure: an error, or something it tried to fetch), draw a screenshot that is not
 //! blank, and pass a layout check (`html/layout-check.js`, run in a copy of the page): no
@@ -50,11 +51,12 @@ fn the_reports_fit_desktop_and_phone_in_chromium() {
     let work = TempDir::new("scn-html-chromium");
     let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts).expect("create target/artifacts");
-    let pages = [
+    let mut pages = vec![
         ("spec-example", render(SPEC_EXAMPLE)),
         ("ukraine", render(UKRAINE)),
         ("scores", score_page(&work.0)),
     ];
+    pages.extend(analysis_pages());
     for (name, html) in pages {
         let page = work.0.join(format!("{name}.html"));
         std::fs::write(&page, &html).expect("write the report");
@@ -164,6 +166,72 @@ fn render(src: &str) -> String {
         args,
         &mut Io {
             stdin: &mut stdin,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        },
+    );
+    assert_eq!(code, Exit::Ok, "{}", String::from_utf8_lossy(&stderr));
+    String::from_utf8(stdout).expect("UTF-8")
+}
+
+/// The HTML pages of the analyses: `scn sens` of the oil wildcatter (decisions: thresholds
+/// and risk profiles) and of the Ukraine scenario (many forecasts), `scn voi` of the
+/// wildcatter, and `scn diff` of a revision of the Ukraine scenario.
+fn analysis_pages() -> Vec<(&'static str, String)> {
+    let wildcatter = "../scenarios/decision/oil-wildcatter.scn";
+    let ukraine = "../scenarios/ukraine/peace-talks-2025.scn";
+    let revised = UKRAINE
+        .replace("let p_sign = beta(2, 18)", "let p_sign = beta(3, 17)")
+        .replace("let p_art5 = beta(5, 5)", "let p_art5 = beta(4, 6)");
+    assert_ne!(revised, UKRAINE, "the revision applies");
+    vec![
+        (
+            "sens-wildcatter",
+            run(
+                &["sens", wildcatter, "--format", "html", "--samples", "2000"],
+                "",
+            ),
+        ),
+        (
+            "sens-ukraine",
+            run(&["sens", ukraine, "--format", "html"], ""),
+        ),
+        (
+            "voi-wildcatter",
+            run(
+                &[
+                    "voi",
+                    wildcatter,
+                    "--decision",
+                    "no_test",
+                    "--know",
+                    "#dry",
+                    "--know",
+                    "#wet",
+                    "--know",
+                    "#soak",
+                    "--format",
+                    "html",
+                ],
+                "",
+            ),
+        ),
+        (
+            "diff-ukraine",
+            run(&["diff", "-", ukraine, "--format", "html"], &revised),
+        ),
+    ]
+}
+
+/// Runs `scn ARGS...` in-process (in the `tests` folder) on `stdin`; its standard output.
+fn run(args: &[&str], stdin: &str) -> String {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut input = stdin.as_bytes();
+    let args: Vec<&str> = std::iter::once("scn").chain(args.iter().copied()).collect();
+    let code = scn_cli::run(
+        args,
+        &mut Io {
+            stdin: &mut input,
             stdout: &mut stdout,
             stderr: &mut stderr,
         },

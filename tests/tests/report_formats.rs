@@ -494,3 +494,322 @@ fn html_draws_every_label_whole_and_names_what_it_leaves_out() {
         "the cap on stems is said"
     );
 }
+
+// ---- the analyses: `scn sens`, `scn voi` and `scn diff` in Markdown and HTML ----
+
+const WILDCATTER: &str = "../scenarios/decision/oil-wildcatter.scn";
+const UKRAINE_FILE: &str = "../scenarios/ukraine/peace-talks-2025.scn";
+
+/// Runs `scn ARGS...` in-process (the working directory is the `tests` folder) with `stdin`;
+/// fails unless it exits 0 with nothing on standard error.
+fn scn(args: &[&str], stdin: &str) -> String {
+    let stdin = stdin.to_owned();
+    let args: Vec<String> = std::iter::once("scn")
+        .chain(args.iter().copied())
+        .map(str::to_owned)
+        .collect();
+    let worker = std::thread::Builder::new()
+        .stack_size(scn_dsl::LARGE_STACK)
+        .spawn(move || {
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            let mut input = stdin.as_bytes();
+            let code = scn_cli::run(
+                &args,
+                &mut Io {
+                    stdin: &mut input,
+                    stdout: &mut stdout,
+                    stderr: &mut stderr,
+                },
+            );
+            (
+                code,
+                String::from_utf8(stdout).expect("UTF-8 output"),
+                String::from_utf8_lossy(&stderr).into_owned(),
+            )
+        });
+    let (code, out, err) = worker.expect("spawn").join().expect("no panic");
+    assert_eq!(code, Exit::Ok, "{err}");
+    assert_eq!(err, "", "nothing on standard error");
+    out
+}
+
+/// An analysis page: well formed, self-contained, and every chart coordinate a number.
+#[track_caller]
+fn check_analysis_html(html: &str) -> Vec<String> {
+    let tags = check_html(html);
+    for key in [
+        "x", "y", "x1", "x2", "y1", "y2", "width", "height", "cx", "cy",
+    ] {
+        for v in attribute_values(html, key) {
+            let n: f64 = v
+                .parse()
+                .unwrap_or_else(|_| panic!("{key}=\"{v}\" is not a number"));
+            assert!(n.is_finite(), "{key}=\"{v}\"");
+        }
+    }
+    for points in attribute_values(html, "points") {
+        for xy in points.split(' ') {
+            for v in xy.split(',') {
+                assert!(
+                    v.parse::<f64>().is_ok_and(f64::is_finite),
+                    "a point {xy} in {points}"
+                );
+            }
+        }
+    }
+    tags
+}
+
+#[test]
+fn sens_in_markdown_and_html() {
+    for (name, file) in [("wildcatter", WILDCATTER), ("ukraine", UKRAINE_FILE)] {
+        let md = scn(&["sens", file, "--format", "markdown"], "");
+        insta::assert_snapshot!(format!("sens_{name}_markdown"), md);
+        let html = scn(&["sens", file, "--format", "html"], "");
+        let tags = check_analysis_html(&html);
+        insta::assert_snapshot!(format!("sens_{name}_html"), html);
+        // A tornado chart for every target that some input moves.
+        let moved = md.matches("\n## Tornado: ").count() - md.matches("No input moves it.").count();
+        assert!(
+            tags.iter().filter(|t| *t == "svg").count() >= moved,
+            "a tornado per target"
+        );
+        assert!(html.contains("class=\"lo\"") && html.contains("class=\"hi\""));
+        assert!(html.contains("<polyline class=\"series c0\""), "a spider");
+    }
+    // The wildcatter's decisions: thresholds, and risk profiles drawn as distributions with
+    // the dominance the analysis finds.
+    let html = scn(&["sens", WILDCATTER, "--format", "html"], "");
+    assert!(html.contains("<section id=\"thresholds\">"));
+    assert!(html.contains("<section id=\"risk\">"));
+    assert!(html.contains("Cumulative distribution of the objective"));
+}
+
+#[test]
+fn sens_html_with_global_shares_and_all_inputs() {
+    let md = scn(
+        &[
+            "sens",
+            WILDCATTER,
+            "--format",
+            "markdown",
+            "--samples",
+            "2000",
+            "--seed",
+            "3",
+            "--top",
+            "0",
+        ],
+        "",
+    );
+    assert!(md.contains("\n## Global sensitivity\n"), "{md}");
+    let html = scn(
+        &[
+            "sens",
+            WILDCATTER,
+            "--format",
+            "html",
+            "--samples",
+            "2000",
+            "--seed",
+            "3",
+        ],
+        "",
+    );
+    check_analysis_html(&html);
+    assert!(html.contains("<section id=\"global\">"));
+}
+
+#[test]
+fn sens_charts_of_a_tree_no_input_moves() {
+    // Nothing moves the forecast: no bar, no spider, and still a valid page.
+    let src = "scenario still {\n  let k = 3\n  branch a p = 0.5\n  branch b p = rest\n  forecast one = 1 + 0 * k\n}\n";
+    let html = scn(&["sens", "-", "--format", "html"], src);
+    balanced(&html).unwrap_or_else(|e| panic!("unbalanced HTML: {e}"));
+    assert!(!html.contains("<svg"), "no chart without a bar");
+    assert!(html.contains("No input moves it."), "{html}");
+    let md = scn(&["sens", "-", "--format", "markdown"], src);
+    assert!(md.contains("No input moves it."), "{md}");
+}
+
+#[test]
+fn voi_in_markdown_and_html() {
+    let know = [
+        "voi",
+        WILDCATTER,
+        "--decision",
+        "no_test",
+        "--know",
+        "#dry",
+        "--know",
+        "#wet",
+        "--know",
+        "#soak",
+    ];
+    for (format, name) in [
+        ("markdown", "voi_wildcatter_markdown"),
+        ("html", "voi_wildcatter_html"),
+    ] {
+        let mut args = know.to_vec();
+        args.extend(["--format", format]);
+        let out = scn(&args, "");
+        if format == "html" {
+            check_analysis_html(&out);
+        }
+        insta::assert_snapshot!(name, out);
+    }
+    // By hand (tests/tests/voi.rs): 20 without, 55 with, EVPI 35.
+    let md = scn(&[&know[..], &["--format", "markdown"]].concat(), "");
+    assert!(
+        md.contains("| **EVPI** (expected value of perfect information) | **35** |"),
+        "{md}"
+    );
+    for (format, name) in [
+        ("markdown", "voi_wildcatter_samples_markdown"),
+        ("html", "voi_wildcatter_samples_html"),
+    ] {
+        let out = scn(
+            &[
+                "voi",
+                WILDCATTER,
+                "--decision",
+                "no_test",
+                "--samples",
+                "4000",
+                "--seed",
+                "1",
+                "--format",
+                format,
+            ],
+            "",
+        );
+        if format == "html" {
+            check_analysis_html(&out);
+            assert!(out.contains("EVPPI of each let") || out.contains("No let varies"));
+        }
+        insta::assert_snapshot!(name, out);
+    }
+}
+
+/// The Ukraine scenario revised: signing likelier, a deal's guarantee less likely to be
+/// American, and a branch's label edited.
+fn ukraine_revised() -> String {
+    let src = std::fs::read_to_string(UKRAINE_FILE).expect("the Ukraine scenario");
+    let revised = src
+        .replace("let p_sign = beta(2, 18)", "let p_sign = beta(3, 17)")
+        .replace("let p_art5 = beta(5, 5)", "let p_art5 = beta(4, 6)")
+        .replace(
+            "\"January 2026 Istanbul signing\"",
+            "\"Istanbul signing, January 2026\"",
+        );
+    assert_ne!(src, revised, "the revision applies");
+    revised
+}
+
+#[test]
+fn diff_in_markdown_and_html() {
+    let (v1, v2) = ("fixtures/diff/launch-v1.scn", "fixtures/diff/launch-v2.scn");
+    let md = scn(&["diff", v1, v2, "--format", "markdown"], "");
+    insta::assert_snapshot!("diff_launch_markdown", md);
+    let html = scn(&["diff", v1, v2, "--format", "html"], "");
+    check_analysis_html(&html);
+    assert!(html.contains("class=\"up\"") || html.contains("class=\"down\""));
+    insta::assert_snapshot!("diff_launch_html", html);
+
+    // The old version on standard input, the library's file as the new one.
+    let old = ukraine_revised();
+    let md = scn(&["diff", "-", UKRAINE_FILE, "--format", "markdown"], &old);
+    insta::assert_snapshot!("diff_ukraine_markdown", md);
+    let html = scn(&["diff", "-", UKRAINE_FILE, "--format", "html"], &old);
+    check_analysis_html(&html);
+    insta::assert_snapshot!("diff_ukraine_html", html);
+    let sampled = scn(
+        &[
+            "diff",
+            "-",
+            UKRAINE_FILE,
+            "--format",
+            "html",
+            "--samples",
+            "2000",
+            "--seed",
+            "1",
+        ],
+        &old,
+    );
+    check_analysis_html(&sampled);
+    assert!(sampled.contains("<section id=\"sampled\">"));
+}
+
+#[test]
+fn eval_names_what_drives_each_headline_forecast() {
+    // E(m) = p (gain + 0.25 · 40) − cost − (1 − p) · 11, 5.3 at the means. Moving one input
+    // across its range, the others at their means:
+    //   p ± 10 points: 0.2 → 22 − 20 − 8.8 = −6.8; 0.4 → 44 − 20 − 6.6 = 17.4; swing 24.2
+    //   cost uniform(10, 30), 5th..95th percentile 11..29: 14.3 .. −3.7; swing 18
+    //   gain ± 20%: 80 → 27 − 27.7 = −0.7; 120 → 39 − 27.7 = 11.3; swing 12
+    let src = r#"
+scenario small {
+  let p = 0.3
+  let gain = 100
+  let cost = uniform(10, 30)
+  metric m = 0
+  branch win p = p {
+    m += gain - cost
+    branch big p = 0.25 { m += 40 }
+    branch modest p = rest
+  }
+  branch lose p = rest {
+    m -= cost
+    branch a p = 0.5 { m -= 10 }
+    branch b p = 0.3 { m -= 20 }
+    branch c p = 0.2
+  }
+  forecast ev = E(m)
+}
+"#;
+    let json: serde_json::Value =
+        serde_json::from_str(&eval(src, &["--format", "json"])).expect("JSON");
+    let d = &json["drivers"]["forecasts"][0];
+    assert_eq!(d["forecast"], "ev");
+    let want = [
+        ("p", 0.2, 0.4, -6.8, 17.4, 24.2),
+        ("cost", 11.0, 29.0, 14.3, -3.7, 18.0),
+        ("gain", 80.0, 120.0, -0.7, 11.3, 12.0),
+    ];
+    let got = d["drivers"].as_array().expect("drivers");
+    assert_eq!(got.len(), 3);
+    for (g, (name, lo, hi, vlo, vhi, swing)) in got.iter().zip(want) {
+        assert_eq!(g["input"], name);
+        for (key, v) in [
+            ("low", lo),
+            ("high", hi),
+            ("value_low", vlo),
+            ("value_high", vhi),
+            ("swing", swing),
+        ] {
+            let x = g[key].as_f64().unwrap();
+            assert!((x - v).abs() < 1e-9, "{name} {key}: {x}, want {v}");
+        }
+    }
+    let text = eval(src, &[]);
+    assert!(text.contains("\nWhat drives this\n  ev = 5.3\n"), "{text}");
+    assert!(
+        text.contains("p: ev from -6.8 to 17.4"),
+        "the bottom line: {text}"
+    );
+    let md = eval(src, &["--format", "markdown"]);
+    assert!(
+        md.contains("| `ev` = 5.3 | `p` | 20% → 40% | -6.8 → 17.4 | 24.2 |"),
+        "{md}"
+    );
+    let html = eval(src, &["--format", "html"]);
+    assert!(html.contains("<section id=\"drivers\">"), "{html}");
+    // After the bottom line, before the forecasts.
+    let (b, d, f) = (
+        html.find("id=\"bottom-line\"").unwrap(),
+        html.find("id=\"drivers\"").unwrap(),
+        html.find("id=\"forecasts\"").unwrap(),
+    );
+    assert!(b < d && d < f);
+}

@@ -605,3 +605,40 @@ scenario x {
     );
     assert!(out.contains("undefined"), "{out}");
 }
+
+#[test]
+fn spider_points_of_a_small_tree_by_hand() {
+    // E(m) = p (gain + 10) − cost − (1 − p) · 11 (see SMALL). `cost` is uniform(10, 30):
+    // its 5th, 50th and 95th percentiles are 11, 20 and 29, giving 14.3, 5.3 and −3.7.
+    // `p` has no distribution: it moves evenly from 0.2 (drawn at 5%) to 0.4 (at 95%), so
+    // at 50% it is 0.3: −6.8, 5.3 and 17.4.
+    let ev = evaluated(SMALL);
+    let set = analysis::inputs(&ev, &[]).unwrap();
+    let index = |name: &str| set.inputs.iter().position(|i| i.name == name).unwrap();
+    let (cost, p) = (index("cost"), index("p"));
+    let lines = analysis::spider(&ev, &set.inputs, &[cost, p], &[Target::Forecast(0)]);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(analysis::SPIDER_PERCENTILES.len(), 19);
+    close(
+        analysis::SPIDER_PERCENTILES[9],
+        0.5,
+        1e-12,
+        "the middle step",
+    );
+    for (line, input, want) in [
+        (&lines[0], cost, [(11.0, 14.3), (20.0, 5.3), (29.0, -3.7)]),
+        (&lines[1], p, [(0.2, -6.8), (0.3, 5.3), (0.4, 17.4)]),
+    ] {
+        assert_eq!(line.input, input);
+        for (step, (x, y)) in [0, 9, 18].into_iter().zip(want) {
+            close(line.values[step], x, 1e-9, "the input's value");
+            close(line.targets[0][step].unwrap(), y, 1e-9, "the forecast");
+        }
+        // Linear in both inputs: equal steps of the input move the forecast equally.
+        let ys: Vec<f64> = line.targets[0].iter().map(|v| v.unwrap()).collect();
+        if input == p {
+            let d = ys[1] - ys[0];
+            assert!(ys.windows(2).all(|w| (w[1] - w[0] - d).abs() < 1e-9));
+        }
+    }
+}

@@ -193,7 +193,7 @@ fn reports_for_people_lead_with_the_sampled_mean_and_say_when_it_parts_from_the_
     // The sampled mean (≈ 12.5) leads; the point value 0 is labelled.
     let line = text
         .lines()
-        .find(|l| l.trim_start().starts_with("intrinsic"))
+        .find(|l| l.trim_start().starts_with("intrinsic") && l.contains("Option value"))
         .expect("the forecast's line");
     assert!(line.contains("12."), "{line}");
     assert!(text.contains("at the inputs' means 0"), "{text}");

@@ -269,6 +269,10 @@ pub enum AnalysisFormat {
     Text,
     /// JSON for programs (docs/analysis.md#json).
     Json,
+    /// GitHub-flavoured Markdown tables, for issues, pull requests and wikis.
+    Markdown,
+    /// One self-contained HTML page with SVG charts, for browsers and print.
+    Html,
 }
 
 /// `scn sens FILE`
@@ -297,8 +301,8 @@ pub struct SensArgs {
     /// default range; repeat for more.
     #[arg(long, value_name = "NAME=LO..HI")]
     pub range: Vec<String>,
-    /// Bars and shares shown per target in text (0: all, and every input listed); JSON has
-    /// them all.
+    /// Bars and shares shown per target in text, Markdown and HTML (0: all, and every input
+    /// listed); JSON has them all.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
 }

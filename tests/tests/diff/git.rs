@@ -292,3 +292,34 @@ fn missing_git_child() {
     );
     println!("outcome: {} {}", run.code as u8, run.stderr.trim_end());
 }
+
+#[test]
+fn history_in_markdown_and_html() {
+    let mut repo = Scratch::new();
+    repo.commit(&[("lib.scn", LIB_V1), ("s.scn", S_V1)], "First estimate");
+    repo.commit(
+        &[("lib.scn", &LIB_V1.replace("q = 0.2", "q = 0.25"))],
+        "Library: <C> is likelier",
+    );
+    repo.commit(&[("s.scn", &S_V1.replace("p = p {", "p = 2 {"))], "A typo");
+    repo.commit(
+        &[("s.scn", &S_V1.replace("let p = 0.3", "let p = 0.35"))],
+        "Fix the typo; p up",
+    );
+    let file = repo.arg("s.scn");
+    let run = scn(&["diff", "--history", &file, "--format", "markdown"], "");
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    insta::assert_snapshot!("diff_git_history_markdown", repo.redact(&run.stdout));
+
+    let run = scn(&["diff", "--history", &file, "--format", "html"], "");
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    let html = run.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    assert!(!html.contains("<script") && !html.contains("http"));
+    // A line per forecast: P(a.c) = p·q is 6%, 7.5%, invalid (a gap), 8.75% — so the line
+    // has a run of two points and a lone point after the gap.
+    assert!(html.contains("<polyline class=\"series c0\""), "{html}");
+    assert!(html.contains("<circle class=\"series c0 dot\""), "{html}");
+    assert!(html.contains("Library: &lt;C&gt; is likelier"), "escaped");
+    insta::assert_snapshot!("diff_git_history_html", repo.redact(&html));
+}

@@ -2,10 +2,14 @@
 //! moved each forecast; `scn diff --history FILE`: the forecasts at every commit.
 //!
 //! This module reads and evaluates the versions; the comparison itself is
-//! `scn_eval::diff`. The renderers beside it (`text`, `json`) read one [`DiffReport`].
+//! `scn_eval::diff`. The renderers beside it (`text`, `json`, `markdown`, `html`) read one
+//! [`DiffReport`]; `terms` writes the figures the formats for people share.
 
 mod history;
+mod html;
 mod json;
+mod markdown;
+mod terms;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +30,10 @@ pub enum DiffFormat {
     Text,
     /// JSON, for programs (docs/diff.md#json).
     Json,
+    /// GitHub-flavoured Markdown, for issues and pull requests.
+    Markdown,
+    /// One self-contained HTML page with a waterfall chart per forecast.
+    Html,
 }
 
 /// One version, read and evaluated.
@@ -309,6 +317,8 @@ pub(crate) fn run(args: &DiffArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     let written = match args.format {
         DiffFormat::Text => text::render(&report, io.stdout),
         DiffFormat::Json => json::render(&report, io.stdout),
+        DiffFormat::Markdown => markdown::render(&report, io.stdout),
+        DiffFormat::Html => html::render(&report, io.stdout),
     };
     finish(written, io)
 }

@@ -1,17 +1,24 @@
 //! `scn sens FILE`: what drives each forecast and decision — the exact tornado, thresholds,
-//! risk profiles and, with `--samples`, global sensitivity. Rendered as text or JSON
-//! (docs/analysis.md).
+//! risk profiles and, with `--samples`, global sensitivity. Rendered as text, JSON,
+//! Markdown or HTML (docs/analysis.md): text and JSON here, the others beside it.
+
+mod html;
+mod markdown;
 
 use std::io::{self, Write};
 
 use scn_eval::Evaluation;
 use scn_eval::analysis::{
-    Global, Input, InputKind, InputSet, OneWay, Range, RangeKind, RiskProfiles, Target, Thresholds,
+    Bar, Global, Input, InputKind, InputSet, OneWay, Range, RangeKind, RiskProfiles, Spider,
+    Target, Thresholds, Tornado,
 };
 use serde_json::{Value, json};
 
 use super::analysis::{Evaluated, decision, decision_label, number, table, write_out, z};
 use crate::args::{AnalysisFormat, SensArgs};
+use crate::report::model::drivers::reads_as_probability;
+use crate::report::model::forecasts::{measure_of, objective_measure};
+use crate::report::number::{Measure, Numbers};
 use crate::report::{approx, num, pct};
 use crate::{Exit, Io};
 
@@ -29,7 +36,13 @@ struct Sens<'a> {
     risk: RiskProfiles,
     /// Global sensitivity: the samples requested and drawn, the seed, and the figures.
     global: Option<(u64, u64, Vec<Global>)>,
+    /// Spider lines of the strongest inputs, for the HTML page only (they cost 19
+    /// re-evaluations per input).
+    spider: Vec<Spider>,
 }
+
+/// Inputs drawn in each target's spider chart.
+const SPIDER_INPUTS: usize = 5;
 
 pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut Io<'_>) -> Exit {
     let mut ranges = Vec::new();
@@ -77,6 +90,19 @@ pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut I
         },
         None => None,
     };
+    let spider = if args.format == AnalysisFormat::Html {
+        let mut which: Vec<usize> = Vec::new();
+        for t in &one_way.tornadoes {
+            for b in t.bars.iter().filter(|b| b.swing > 0.0).take(SPIDER_INPUTS) {
+                if !which.contains(&b.input) {
+                    which.push(b.input);
+                }
+            }
+        }
+        scn_eval::analysis::spider(ev, &inputs.inputs, &which, &targets)
+    } else {
+        Vec::new()
+    };
     let sens = Sens {
         ev,
         inputs,
@@ -84,6 +110,7 @@ pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut I
         thresholds,
         risk,
         global,
+        spider,
     };
     for note in sens.notes() {
         let _ = writeln!(io.stderr, "scn: warning: {note}");
@@ -91,6 +118,8 @@ pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut I
     write_out(io, |w| match args.format {
         AnalysisFormat::Text => sens.text(w, args.top),
         AnalysisFormat::Json => sens.json(w),
+        AnalysisFormat::Markdown => markdown::render(&sens, args.top, w),
+        AnalysisFormat::Html => html::render(&sens, args.top, w),
     })
 }
 
@@ -145,6 +174,76 @@ fn targets(ev: &Evaluation, names: &[String]) -> Result<Vec<Target>, String> {
 impl Sens<'_> {
     fn input(&self, i: usize) -> &Input {
         &self.inputs.inputs[i]
+    }
+
+    /// What a target measures, for writing its values for people.
+    fn measure(&self, t: Target) -> Measure {
+        match t {
+            Target::Forecast(i) => measure_of(self.ev.model(), i),
+            Target::Decision(_) => objective_measure(self.ev.model()),
+        }
+    }
+
+    /// A target's value for people: in its measure, three significant digits.
+    fn shown(&self, t: Target, v: Option<f64>) -> String {
+        v.map_or_else(
+            || "undefined".to_owned(),
+            |v| Numbers::default().value(v, &self.measure(t)),
+        )
+    }
+
+    /// An input's value for people: a probability in percent.
+    fn input_shown(&self, i: usize, v: f64) -> String {
+        if reads_as_probability(self.input(i)) {
+            pct(v)
+        } else {
+            approx(v)
+        }
+    }
+
+    /// Where a threshold lies, for people: in the input's own style, with its uncertainty
+    /// when the search could not pin it down.
+    fn at_shown(&self, i: usize, at: f64, within: f64) -> String {
+        let input = self.input(i);
+        let range = input.search.1 - input.search.0;
+        if within > 1e-6 * range.abs() {
+            format!(
+                "at {} ± {}",
+                self.input_shown(i, at),
+                self.input_shown(i, within)
+            )
+        } else {
+            format!("at {}", self.input_shown(i, at))
+        }
+    }
+
+    /// A target's id and label.
+    fn target_name(&self, t: Target) -> (String, Option<String>) {
+        let model = self.ev.model();
+        match t {
+            Target::Forecast(i) => (
+                model.forecasts[i].name.clone(),
+                model.forecasts[i].label.clone(),
+            ),
+            Target::Decision(0) => (
+                model.meta.id.clone(),
+                Some("the decision at the root".into()),
+            ),
+            Target::Decision(n) => (model.path_of(n), Some("the decision".into())),
+        }
+    }
+
+    /// A tornado's bars that move the target, the first `top` of them (all for 0); how many
+    /// more move it, and how many do not.
+    fn bars<'t>(&self, t: &'t Tornado, top: usize) -> (Vec<&'t Bar>, usize, usize) {
+        let moving: Vec<&Bar> = t.bars.iter().filter(|b| b.swing > 0.0).collect();
+        let shown = if top == 0 {
+            moving.len()
+        } else {
+            top.min(moving.len())
+        };
+        let (more, still) = (moving.len() - shown, t.bars.len() - moving.len());
+        (moving[..shown].to_vec(), more, still)
     }
 
     fn option_id(&self, node: u32) -> &str {

@@ -1,6 +1,9 @@
 //! `scn voi FILE`: what knowing more before a decision is worth — perfect information about
-//! events (`--know`, exact) or about every uncertain input (`--samples`). Rendered as text or
-//! JSON (docs/analysis.md).
+//! events (`--know`, exact) or about every uncertain input (`--samples`). Rendered as text,
+//! JSON, Markdown or HTML (docs/analysis.md): text and JSON here, the others beside it.
+
+mod html;
+mod markdown;
 
 use std::io::{self, Write};
 
@@ -98,6 +101,8 @@ pub(crate) fn run(args: &VoiArgs, options: crate::input::RunOptions, io: &mut Io
     write_out(io, |w| match args.format {
         AnalysisFormat::Text => text(ev, &found, w),
         AnalysisFormat::Json => json_out(ev, &found, w),
+        AnalysisFormat::Markdown => markdown::render(ev, &found, w),
+        AnalysisFormat::Html => html::render(ev, &found, w),
     })
 }
 
@@ -123,6 +128,67 @@ fn named(message: &str, know: &[String]) -> String {
 
 fn option_id(ev: &Evaluation, node: u32) -> &str {
     &ev.model().nodes[node as usize].id
+}
+
+impl Found {
+    /// The decision analysed.
+    fn node(&self) -> u32 {
+        match self {
+            Found::Events { voi, .. } => voi.node,
+            Found::Inputs { voi, .. } => voi.node,
+        }
+    }
+
+    /// The option the decision takes without more information.
+    fn choice(&self, ev: &Evaluation) -> u32 {
+        let node = self.node();
+        ev.decisions()
+            .iter()
+            .find(|d| d.node == node)
+            .map_or(node, |d| d.choice)
+    }
+
+    /// The options worth the same whatever is learnt: they hold none of the events.
+    fn uninformed<'e>(&self, ev: &'e Evaluation) -> Vec<&'e str> {
+        let Found::Events { voi, .. } = self else {
+            return Vec::new();
+        };
+        ev.decisions()
+            .iter()
+            .filter(|d| d.node == voi.node)
+            .flat_map(|d| d.options.iter())
+            .filter(|o| !voi.informed.contains(&o.node))
+            .map(|o| option_id(ev, o.node))
+            .collect()
+    }
+}
+
+impl Found {
+    /// The scale of the decision's values: a difference below a billionth of it is rounding
+    /// (an EVPPI of 2.5e-14 is 0).
+    fn scale(&self) -> f64 {
+        let (a, b) = match self {
+            Found::Events { voi, .. } => (voi.value, voi.with_information),
+            Found::Inputs { voi, .. } => (voi.value, voi.with_information),
+        };
+        a.abs().max(b.abs())
+    }
+
+    /// A value of the decision for people, rounding noise taken out.
+    fn shown(&self, ev: &Evaluation, v: f64) -> String {
+        let v = if v.abs() <= 1e-9 * self.scale() {
+            0.0
+        } else {
+            v
+        };
+        shown(ev, v)
+    }
+}
+
+/// What a decision's value measures, for people.
+fn shown(ev: &Evaluation, v: f64) -> String {
+    let m = crate::report::model::forecasts::objective_measure(ev.model());
+    crate::report::Numbers::default().value(v, &m)
 }
 
 fn text(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io::Result<()> {

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use super::Render;
 use super::model::assumptions::{Assumptions, Kind};
 use super::model::decisions::Decisions;
+use super::model::drivers::Drivers;
 use super::model::expectations::Expectations;
 use super::model::forecasts::Forecasts;
 use super::model::metrics::Metrics;
@@ -54,6 +55,7 @@ impl Serialize for Doc<'_, '_> {
                 | Section::Timeline(_)
                 | Section::Sources(_)
                 | Section::Notes(_) => {}
+                Section::Drivers(d) => map.serialize_entry("drivers", &drivers(d))?,
                 Section::Forecasts(f) => map.serialize_entry("forecasts", &forecasts(f))?,
                 Section::Assumptions(a) => map.serialize_entry("assumptions", &assumptions(a))?,
                 Section::Paths(p) => map.serialize_entry("paths", &StreamedPaths(p))?,
@@ -115,6 +117,29 @@ fn summary(s: Option<&scn_eval::Summary>, dropped: u64) -> Value {
         m.insert("dropped".into(), json!(dropped));
     }
     Value::Object(m)
+}
+
+/// An extension: what moves each headline forecast most (docs/reference/json.md).
+fn drivers(d: &Drivers) -> Value {
+    let forecasts: Vec<Value> = d
+        .forecasts
+        .iter()
+        .map(|f| {
+            json!({
+                "forecast": f.forecast.id,
+                "value": f.base.map(z),
+                "drivers": f.drivers.iter().map(|m| json!({
+                    "input": m.input,
+                    "low": z(m.low),
+                    "high": z(m.high),
+                    "value_low": m.at_low.map(z),
+                    "value_high": m.at_high.map(z),
+                    "swing": z(m.swing),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"inputs": d.inputs, "left_out": d.left_out, "forecasts": forecasts})
 }
 
 fn forecasts(f: &Forecasts) -> Vec<Value> {

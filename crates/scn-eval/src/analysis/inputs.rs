@@ -131,6 +131,19 @@ pub(crate) fn draws(p: &Program) -> bool {
 /// Finds the inputs of an evaluated model. `Err` names a `--range` that matches nothing
 /// that can be moved.
 pub fn inputs(ev: &Evaluation, ranges: &[Range]) -> Result<InputSet, String> {
+    // Thresholds search each input against every decision: many runs per input.
+    let per_input = if ev.decisions().is_empty() { 2.0 } else { 80.0 };
+    select(ev, ranges, WORK_BUDGET / per_input)
+}
+
+/// The inputs of a tornado alone (two runs each), within `budget` in the units of
+/// [`WORK_BUDGET`]: what a report that only names the strongest drivers can afford.
+pub fn tornado_inputs(ev: &Evaluation, budget: f64) -> InputSet {
+    select(ev, &[], budget / 2.0).unwrap_or_default()
+}
+
+/// The inputs, as many as `runs` re-evaluations of the whole tree allow.
+fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, String> {
     let model = ev.model();
     let used_in_prob = used_in_probabilities(ev);
     let lets: Vec<f64> = ev.lets().map(|l| l.value).collect();
@@ -200,8 +213,7 @@ pub fn inputs(ev: &Evaluation, ranges: &[Range]) -> Result<InputSet, String> {
 
     // Each input costs a few re-evaluations of the whole tree; on a tree too large for all
     // of them, keep the lets in order, then the most probable branches.
-    let per_input = if ev.decisions().is_empty() { 2.0 } else { 80.0 };
-    let affordable = ((WORK_BUDGET / (evaluation_cost(ev) * per_input)) as usize).max(1);
+    let affordable = ((runs / evaluation_cost(ev)) as usize).max(1);
     if set.inputs.len() > affordable {
         set.dropped += set.inputs.len() - affordable + branches.len();
         set.inputs.truncate(affordable);

@@ -7,6 +7,7 @@
 //! - [`inputs`]: which lets and branch probabilities count as inputs, and how far to move them.
 //! - [`one_way`]: the tornado, exact: each input at its low and high end, the others at
 //!   their means.
+//! - [`spider`]: the same at many points through each input's range, for a spider chart.
 //! - [`global`]: each uncertain let's first-order share of a sampled forecast's variance
 //!   and its Spearman rank correlation.
 //! - [`thresholds`]: where a decision's best option changes as one input moves.
@@ -22,13 +23,15 @@ mod inputs;
 mod probe;
 mod risk;
 mod sensitivity;
+mod spider;
 mod thresholds;
 mod voi;
 
 pub use self::global::{Global, Share, global};
-pub use self::inputs::{Input, InputKind, InputSet, Range, RangeKind, inputs};
+pub use self::inputs::{Input, InputKind, InputSet, Range, RangeKind, inputs, tornado_inputs};
 pub use self::risk::{Dominance, Outcome, RiskProfile, RiskProfiles, risk_profiles};
 pub use self::sensitivity::{Bar, Failure, OneWay, Tornado, one_way};
+pub use self::spider::{SPIDER_PERCENTILES, Spider, spider};
 pub use self::thresholds::{Threshold, Thresholds, thresholds};
 pub use self::voi::{Cell, EventVoi, InputVoi, VoiError, voi_events, voi_inputs};
 pub use crate::quantile::quantile;

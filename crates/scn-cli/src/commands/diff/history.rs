@@ -7,6 +7,9 @@
 //! changed the scenario or a file the scenario imports at that commit. Renames are not
 //! followed: the history starts where the file got its current path.
 
+mod html;
+mod markdown;
+
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -133,6 +136,8 @@ pub(super) fn run(
     let written = match args.format {
         DiffFormat::Text => text(&shown, &rows, &columns, samples, seed, io.stdout),
         DiffFormat::Json => json(&shown, &rows, &columns, samples, seed, io.stdout),
+        DiffFormat::Markdown => markdown::render(&shown, &rows, &columns, samples, seed, io.stdout),
+        DiffFormat::Html => html::render(&shown, &rows, &columns, samples, seed, io.stdout),
     };
     finish(written, io)
 }
@@ -196,6 +201,42 @@ fn read_at(
         })
         .collect();
     Ok((State::Valid(values), files))
+}
+
+/// The value of forecast `name` at a row, if valid and defined.
+fn value_at(r: &Row, name: &str) -> Option<f64> {
+    match &r.state {
+        State::Valid(values) => values.iter().find(|(n, ..)| n == name).and_then(|v| v.2),
+        State::Absent | State::Invalid(_) => None,
+    }
+}
+
+/// A value for people: percent for a probability, else three significant digits when
+/// sampled (the digits beyond are noise) and six otherwise, as the text shows.
+fn shown_value(v: Option<f64>, probability: bool, sampled: bool) -> String {
+    match v {
+        None => "—".into(),
+        Some(v) if probability => pct(v),
+        Some(v) if sampled => approx(v),
+        Some(v) => num(v),
+    }
+}
+
+/// What the commit says, with why it has no values.
+fn subject(r: &Row) -> String {
+    match &r.state {
+        State::Valid(_) => r.commit.subject.clone(),
+        State::Invalid(e) => format!("{} (invalid: {e})", r.commit.subject),
+        State::Absent => format!("{} (file deleted)", r.commit.subject),
+    }
+}
+
+/// What the figures are.
+fn figures(samples: Option<u64>, seed: u64) -> String {
+    match samples {
+        Some(n) => format!("sampled means, {} samples, seed {seed}", num(n as f64)),
+        None => "point values".into(),
+    }
 }
 
 fn short(hash: &str) -> &str {

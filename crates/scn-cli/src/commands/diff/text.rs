@@ -3,9 +3,10 @@
 
 use std::io::{self, Write};
 
-use scn_eval::diff::{Change, ChangeKind, ForecastChange, Method, Shown};
+use scn_eval::diff::ForecastChange;
 
 use super::DiffReport;
+use super::terms::{delta, edit, largest, method, signed, value};
 use crate::report::{approx, num, pct};
 
 /// How many terms of a forecast's split the table shows.
@@ -22,72 +23,9 @@ pub(super) fn render(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
     structure(r, w)
 }
 
-/// A change this small next to the forecast is rounding, not a change.
-pub(super) fn negligible(d: f64, f: &ForecastChange) -> bool {
-    let scale = f
-        .old
-        .unwrap_or(0.0)
-        .abs()
-        .max(f.new.unwrap_or(0.0).abs())
-        .max(1.0);
-    d.abs() <= 1e-12 * scale
-}
-
-/// A forecast's value: percent for a probability.
-fn value(f: &ForecastChange, v: Option<f64>) -> String {
-    match v {
-        None => "—".into(),
-        Some(v) if f.probability => pct(v),
-        Some(v) => num(v),
-    }
-}
-
-/// A signed change: percentage points for a probability, else three significant digits
-/// (the JSON report has every digit).
-fn delta(f: &ForecastChange, d: f64) -> String {
-    if negligible(d, f) {
-        return if f.probability {
-            "0 pp".into()
-        } else {
-            "0".into()
-        };
-    }
-    if f.probability {
-        let v = d * 100.0;
-        return if v.abs() >= 0.05 {
-            format!("{v:+.1} pp")
-        } else if v.abs() >= 0.0005 {
-            format!("{v:+.3} pp")
-        } else {
-            format!("{v:+.1e} pp")
-        };
-    }
-    signed(approx(d), d)
-}
-
-fn signed(s: String, d: f64) -> String {
-    if d > 0.0 { format!("+{s}") } else { s }
-}
-
 /// The largest terms of a forecast's split, largest first.
 fn top_terms(r: &DiffReport<'_>, f: &ForecastChange) -> String {
-    let Some(a) = &f.attribution else {
-        return String::new();
-    };
-    let mut terms: Vec<(&str, f64)> = vec![("structure", a.structure)];
-    terms.extend(
-        r.diff
-            .inputs
-            .iter()
-            .zip(&a.inputs)
-            .map(|(i, &v)| (i.name.as_str(), v)),
-    );
-    if let Some(c) = a.combined {
-        terms.push(("all inputs together", c));
-    }
-    terms.retain(|&(_, v)| !negligible(v, f));
-    // A stable sort: equal terms keep structure first, then the inputs' order.
-    terms.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let terms = largest(r, f);
     let mut parts: Vec<String> = terms
         .iter()
         .take(TOP_TERMS)
@@ -228,25 +166,7 @@ fn inputs(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
         );
     }
     if !d.inputs.is_empty() {
-        let runs = |n: u64| match n {
-            1 => "1 run of the new tree".to_owned(),
-            n => format!("{} runs of the new tree", num(n as f64)),
-        };
-        let how = match d.method {
-            Method::None => String::new(),
-            Method::Exact { evaluations } => format!("exact Shapley values, {}", runs(evaluations)),
-            Method::Sampled {
-                permutations,
-                evaluations,
-                seed,
-            } => format!(
-                "Shapley values estimated from {permutations} orders (seed {seed}), {}",
-                runs(evaluations)
-            ),
-            Method::Combined { evaluations } => {
-                format!("too many to split: one term for all, {}", runs(evaluations))
-            }
-        };
+        let how = method(d);
         writeln!(w, "\nChanged inputs ({}; {how})", d.inputs.len())?;
         let mut rows = Vec::new();
         for i in d.inputs.iter().take(scn_eval::diff::MAX_CHANGES) {
@@ -289,70 +209,6 @@ fn inputs(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-fn shown(s: &Shown, what: &str) -> String {
-    match s {
-        Shown::Nothing => "none".into(),
-        Shown::Number(v) if what == "probability" => pct(*v),
-        Shown::Number(v) => num(*v),
-        Shown::Text(t) => t.clone(),
-        Shown::List(v) => format!("[{}]", v.join(", ")),
-    }
-}
-
-/// An expression and its point value, the value left out when the text already says it.
-fn expr_and_value(text: &str, value: &Shown, what: &str) -> String {
-    let v = shown(value, what);
-    match value {
-        Shown::Number(_) if v != text => format!("{text} ({v})"),
-        _ => text.to_owned(),
-    }
-}
-
-/// One edit on one line.
-pub(super) fn edit(c: &Change) -> String {
-    let head = format!("{} {}", c.item.as_str(), c.path);
-    let below = match c.below {
-        0 => String::new(),
-        1 => " (and 1 node below)".into(),
-        n => format!(" (and {n} nodes below)"),
-    };
-    match c.kind {
-        ChangeKind::Added | ChangeKind::Removed => {
-            let (mark, value, text) = if c.kind == ChangeKind::Added {
-                ("+", &c.new, &c.new_text)
-            } else {
-                ("-", &c.old, &c.old_text)
-            };
-            let detail = match (c.what, text, value) {
-                ("branch", Some(t), v) => format!(", p = {}", expr_and_value(t, v, "probability")),
-                (what, Some(t), v) => format!(" = {}", expr_and_value(t, v, what)),
-                (_, None, Shown::Nothing) => String::new(),
-                (_, None, Shown::Text(t)) => format!(" \"{t}\""),
-                (what, None, v) => format!(" {}", shown(v, what)),
-            };
-            format!("{mark} {head}{detail}{below}")
-        }
-        ChangeKind::Changed => match (&c.old_text, &c.new_text) {
-            (Some(a), Some(b)) => {
-                let values = format!("{} → {}", shown(&c.old, c.what), shown(&c.new, c.what));
-                let plain = values == format!("{a} → {b}");
-                let values = if plain {
-                    String::new()
-                } else {
-                    format!(" ({values})")
-                };
-                format!("~ {head}: {} {a} → {b}{values}", c.what)
-            }
-            _ => format!(
-                "~ {head}: {} {} → {}",
-                c.what,
-                shown(&c.old, c.what),
-                shown(&c.new, c.what)
-            ),
-        },
-    }
 }
 
 fn structure(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {

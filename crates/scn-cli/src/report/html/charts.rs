@@ -233,7 +233,7 @@ pub(super) fn interval_bar(value: f64, q: &Summary, n: Numbers, s: &mut String) 
 
 /// `hi - lo` for `lo <= hi`, computed by halves when the difference overflows (then it is
 /// `f64::MAX`, which is close enough for a chart).
-fn width(lo: f64, hi: f64) -> f64 {
+pub(super) fn width(lo: f64, hi: f64) -> f64 {
     let w = hi - lo;
     if w.is_finite() {
         w
@@ -243,7 +243,7 @@ fn width(lo: f64, hi: f64) -> f64 {
 }
 
 /// Where `v` lies between `lo` and `hi`, from 0 to 1, finite for every finite input.
-fn frac(v: f64, lo: f64, hi: f64) -> f64 {
+pub(super) fn frac(v: f64, lo: f64, hi: f64) -> f64 {
     let f = if (hi - lo).is_finite() && (v - lo).is_finite() {
         (v - lo) / (hi - lo)
     } else {
@@ -260,7 +260,7 @@ fn frac(v: f64, lo: f64, hi: f64) -> f64 {
 const MAX_TICKS: i64 = 20;
 
 /// Round numbers (1, 2 or 5 times a power of ten apart) from `lo` to `hi`, about `target` of them.
-fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+pub(super) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     if hi.is_nan() || lo.is_nan() || hi <= lo || !lo.is_finite() || !hi.is_finite() {
         return vec![lo];
     }

@@ -5,8 +5,13 @@
 //!
 //! Every table stacks into cards on a narrow screen, long ids wrap anywhere, and no label is
 //! cut: what a chart leaves out, a note under it names.
+//!
+//! The analyses (`scn sens`, `scn voi`, `scn diff`) build their pages from [`page`] and
+//! [`figures`], with the same style sheet.
 
 mod charts;
+pub(crate) mod figures;
+pub(crate) mod page;
 mod timeline;
 mod tree;
 
@@ -19,8 +24,8 @@ use super::model::forecasts::{AT_MEANS, Forecast};
 use super::model::metrics::OUTCOME_NOTE;
 use super::model::sampling::lead_note;
 use super::model::{
-    Assumptions, Briefing, Decisions, Evidence, Expectations, Forecasts, Header, Metrics, NodeRef,
-    Notes, Paths, Report, Sampling, Section, Sources, Step,
+    Assumptions, Briefing, Decisions, Drivers, Evidence, Expectations, Forecasts, Header, Metrics,
+    NodeRef, Notes, Paths, Report, Sampling, Section, Sources, Step,
 };
 use super::number::{Measure, Numbers, exact};
 use super::prose::{Inline, Prose};
@@ -48,6 +53,7 @@ impl Render for Html {
         for section in &r.sections {
             match section {
                 Section::Briefing(b) => briefing(b, n, &mut s),
+                Section::Drivers(d) => drivers(d, n, &mut s),
                 Section::Forecasts(f) => forecasts(f, n, &mut s),
                 Section::Assumptions(a) => assumptions(a, n, &mut s),
                 Section::Tree(t) => tree::section(t, n, &mut s),
@@ -134,6 +140,9 @@ fn contents(r: &Report<'_>, s: &mut String) {
     for section in &r.sections {
         let link = match section {
             Section::Briefing(_) => Some(("bottom-line", "Bottom line")),
+            Section::Drivers(d) => {
+                (!d.forecasts.is_empty()).then_some(("drivers", "What drives this"))
+            }
             Section::Forecasts(f) => (!f.rows.is_empty()).then_some(("forecasts", "Forecasts")),
             Section::Assumptions(a) => (!a.is_empty()).then_some(("assumptions", "Assumptions")),
             Section::Tree(_) => Some(("tree", "Tree")),
@@ -311,6 +320,46 @@ fn briefing(b: &Briefing, n: Numbers, s: &mut String) {
         );
     }
     s.push_str("</ol>\n</section>\n");
+}
+
+fn drivers(d: &Drivers, n: Numbers, s: &mut String) {
+    if d.forecasts.is_empty() {
+        return;
+    }
+    s.push_str(
+        "<section id=\"drivers\">\n<h2>What drives this</h2>\n<table class=\"stack\">\n\
+         <thead><tr><th>Forecast</th><th>Input</th><th>Input from → to</th>\
+         <th>Moves it from → to</th><th class=\"num\">Swing</th></tr></thead>\n<tbody>\n",
+    );
+    for f in &d.forecasts {
+        let m = &f.forecast.measure;
+        let at = |v: Option<f64>| v.map_or("undefined".into(), |v| n.value(v, m));
+        for (i, x) in f.drivers.iter().enumerate() {
+            let input = |v: f64| if x.probability { n.prob(v) } else { n.num(v) };
+            // The forecast heads its group; on a phone each row is a card and names it.
+            let forecast = format!(
+                "<code>{}</code> <span class=\"muted\">{}</span>",
+                esc(&f.forecast.id),
+                esc(&at(f.base))
+            );
+            let _ = writeln!(
+                s,
+                "<tr{}><td class=\"title\">{forecast}</td><td data-label=\"Input\"><code>{}</code></td>\
+                 <td data-label=\"Input from → to\">{} → {}</td>\
+                 <td data-label=\"Moves it from → to\">{} → {}</td>\
+                 <td class=\"num\" data-label=\"Swing\">{}</td></tr>",
+                if i == 0 { "" } else { " class=\"same-group\"" },
+                esc(&x.input),
+                esc(&input(x.low)),
+                esc(&input(x.high)),
+                esc(&at(x.at_low)),
+                esc(&at(x.at_high)),
+                esc(&n.value(x.swing, m))
+            );
+        }
+    }
+    s.push_str("</tbody></table>\n");
+    let _ = writeln!(s, "<p class=\"note\">{}</p>\n</section>", prose(&d.note()));
 }
 
 fn forecasts(f: &Forecasts, n: Numbers, s: &mut String) {

@@ -29,7 +29,7 @@ pub(crate) fn inline(t: &str) -> String {
 
 /// Text as paragraphs: blank lines kept, and a line that would start a list, a heading or a
 /// quote escaped.
-pub(super) fn block(t: &str) -> String {
+pub(crate) fn block(t: &str) -> String {
     let lines: Vec<String> = t
         .lines()
         .map(|line| {

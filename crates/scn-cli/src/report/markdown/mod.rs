@@ -17,8 +17,8 @@ use super::model::sampling::lead_note;
 use super::model::timeline::Timeline;
 use super::model::tree::{Item, State, Tree};
 use super::model::{
-    Assumptions, Briefing, Decisions, Evidence, Expectations, Forecasts, Header, Metrics, NodeRef,
-    Notes, Paths, Report, Sampling, Section, Sources, Step,
+    Assumptions, Briefing, Decisions, Drivers, Evidence, Expectations, Forecasts, Header, Metrics,
+    NodeRef, Notes, Paths, Report, Sampling, Section, Sources, Step,
 };
 use super::number::{Measure, Numbers, exact};
 use super::prose::{Inline, Prose};
@@ -41,6 +41,7 @@ impl Render for Markdown {
         for section in &r.sections {
             match section {
                 Section::Briefing(b) => briefing(b, n, &mut s),
+                Section::Drivers(d) => drivers(d, n, &mut s),
                 Section::Forecasts(f) => forecasts(f, n, &mut s),
                 Section::Assumptions(a) => assumptions(a, n, &mut s),
                 Section::Tree(t) => tree(t, n, &mut s),
@@ -214,6 +215,39 @@ fn briefing(b: &Briefing, n: Numbers, s: &mut String) {
             path_labels(&p.steps)
         );
     }
+}
+
+fn drivers(d: &Drivers, n: Numbers, s: &mut String) {
+    if d.forecasts.is_empty() {
+        return;
+    }
+    s.push_str(
+        "\n## What drives this\n\n| Forecast | Input | Input from → to | Moves it from → to | Swing |\n\
+         |---|---|---|---|---:|\n",
+    );
+    for f in &d.forecasts {
+        let m = &f.forecast.measure;
+        let at = |v: Option<f64>| v.map_or("undefined".into(), |v| n.value(v, m));
+        for (i, x) in f.drivers.iter().enumerate() {
+            let input = |v: f64| if x.probability { n.prob(v) } else { n.num(v) };
+            let forecast = if i == 0 {
+                format!("{} = {}", code(&f.forecast.id), inline(&at(f.base)))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                s,
+                "| {forecast} | {} | {} → {} | {} → {} | {} |",
+                code(&x.input),
+                inline(&input(x.low)),
+                inline(&input(x.high)),
+                inline(&at(x.at_low)),
+                inline(&at(x.at_high)),
+                inline(&n.value(x.swing, m))
+            );
+        }
+    }
+    let _ = writeln!(s, "\n{}", prose(&d.note()));
 }
 
 fn forecasts(f: &Forecasts, n: Numbers, s: &mut String) {

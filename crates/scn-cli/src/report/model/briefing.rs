@@ -27,8 +27,9 @@ pub(crate) struct Briefing {
     pub paths: Vec<LikelyPath>,
     /// All paths.
     pub all_paths: usize,
-    /// What moves the headline forecasts most, strongest first. Filled by the sensitivity
-    /// analysis when a command runs one; empty otherwise, and then not shown.
+    /// What moves the headline forecasts most: the strongest driver of each of the first
+    /// ones ([`Drivers::briefing`](super::Drivers::briefing)). Empty when nothing moves
+    /// them, and then not shown.
     pub drivers: Vec<Driver>,
 }
 

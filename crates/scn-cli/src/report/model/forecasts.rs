@@ -84,13 +84,7 @@ impl Forecasts {
             .map(|f| {
                 let figure = samples.map(|s| &s.forecasts[f.index]);
                 let sampled = figure.and_then(|x| x.summary);
-                let measure = match model.forecast_shape(f.index) {
-                    ForecastShape::Probability => Measure::Probability,
-                    ForecastShape::Expectation { metric } => {
-                        Measure::of_unit(model.metrics[metric as usize].unit.as_deref())
-                    }
-                    ForecastShape::Other => Measure::Number,
-                };
+                let measure = measure_of(model, f.index);
                 Forecast {
                     id: f.def.name.clone(),
                     label: f.def.label.clone(),
@@ -142,5 +136,24 @@ fn differs(point: Option<f64>, sampled: Option<&Summary>) -> bool {
             gap > 4.0 * se && gap > 0.005 * p.abs().max(s.mean.abs())
         }
         _ => false,
+    }
+}
+
+/// What forecast `i` measures: a probability, a metric's unit, or a number.
+pub(crate) fn measure_of(model: &scn_eval::model::Model, i: usize) -> Measure {
+    match model.forecast_shape(i) {
+        ForecastShape::Probability => Measure::Probability,
+        ForecastShape::Expectation { metric } => {
+            Measure::of_unit(model.metrics[metric as usize].unit.as_deref())
+        }
+        ForecastShape::Other => Measure::Number,
+    }
+}
+
+/// What a decision's value measures: the objective metric's unit.
+pub(crate) fn objective_measure(model: &scn_eval::model::Model) -> Measure {
+    match model.objective {
+        Some((_, m)) => Measure::of_unit(model.metrics[m as usize].unit.as_deref()),
+        None => Measure::Number,
     }
 }

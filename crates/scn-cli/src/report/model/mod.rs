@@ -24,6 +24,7 @@
 pub(crate) mod assumptions;
 pub(crate) mod briefing;
 pub(crate) mod decisions;
+pub(crate) mod drivers;
 pub(crate) mod evidence;
 pub(crate) mod expectations;
 pub(crate) mod forecasts;
@@ -44,6 +45,7 @@ use super::number::Numbers;
 pub(crate) use assumptions::Assumptions;
 pub(crate) use briefing::Briefing;
 pub(crate) use decisions::Decisions;
+pub(crate) use drivers::Drivers;
 pub(crate) use evidence::Evidence;
 pub(crate) use expectations::Expectations;
 pub(crate) use forecasts::Forecasts;
@@ -69,6 +71,8 @@ pub(crate) struct Report<'a> {
 pub(crate) enum Section<'a> {
     /// The bottom line: headline forecasts in numbers and words, the most likely paths.
     Briefing(Briefing),
+    /// What moves the headline forecasts most.
+    Drivers(Drivers),
     /// Every forecast.
     Forecasts(Forecasts),
     /// Every `let`: what it means and what it is worth.
@@ -186,8 +190,12 @@ impl<'a> Report<'a> {
         // Forecasts, metrics, decisions, warnings and expectations are in every report, empty
         // or not: the JSON report's contract lists their keys always. Formats for people
         // leave out an empty section.
+        let mut briefing = Briefing::build(&forecasts, &paths);
+        let drivers = Drivers::build(ev, &forecasts, briefing.headlines.len());
+        briefing.drivers = drivers.briefing();
         let mut sections = vec![
-            Section::Briefing(Briefing::build(&forecasts, &paths)),
+            Section::Briefing(briefing),
+            Section::Drivers(drivers),
             Section::Forecasts(forecasts),
             Section::Assumptions(Assumptions::build(inputs)),
             Section::Tree(Tree::build(ev)),

@@ -16,8 +16,8 @@ use super::model::sampling::lead_note;
 use super::model::timeline::Timeline;
 use super::model::tree::{Item, State, Tree};
 use super::model::{
-    Assumptions, Briefing, Decisions, Evidence, Expectations, Forecasts, Header, Metrics, Notes,
-    Paths, Report, Sampling, Section, Sources, Step,
+    Assumptions, Briefing, Decisions, Drivers, Evidence, Expectations, Forecasts, Header, Metrics,
+    Notes, Paths, Report, Sampling, Section, Sources, Step,
 };
 use super::number::{Measure, Numbers, exact};
 use super::words::estimative;
@@ -42,6 +42,7 @@ impl Render for Text {
             let mut body = Vec::new();
             match section {
                 Section::Briefing(b) => briefing(b, n, &mut body),
+                Section::Drivers(d) => drivers(d, n, &mut body),
                 Section::Forecasts(f) => forecasts(f, n, &mut body),
                 Section::Assumptions(a) => assumptions(a, n, &mut body),
                 Section::Tree(t) => tree(t, n, &mut body),
@@ -210,6 +211,33 @@ fn ids(steps: &[Step]) -> String {
 
 fn spread(s: &Summary, m: &Measure, n: Numbers) -> String {
     format!("90% {}", n.range(s.p05, s.p95, m))
+}
+
+fn drivers(d: &Drivers, n: Numbers, out: &mut Vec<String>) {
+    if d.forecasts.is_empty() {
+        return;
+    }
+    out.push("What drives this".into());
+    for f in &d.forecasts {
+        let m = &f.forecast.measure;
+        let base = f.base.map_or("undefined".into(), |v| n.value(v, m));
+        out.push(format!("  {} = {base}", f.forecast.id));
+        let mut t = Table::new(&[Align::Left, Align::Left, Align::Left, Align::Left]);
+        for x in &f.drivers {
+            let input = |v: f64| {
+                if x.probability { n.prob(v) } else { n.num(v) }
+            };
+            let at = |v: Option<f64>| v.map_or("undefined".into(), |v| n.value(v, m));
+            t.row(vec![
+                x.input.clone(),
+                format!("{} to {}", input(x.low), input(x.high)),
+                format!("moves it from {} to {}", at(x.at_low), at(x.at_high)),
+                format!("(swing {})", n.value(x.swing, m)),
+            ]);
+        }
+        out.extend(t.lines(4));
+    }
+    out.extend(wrap(&d.note().plain(), 2, WIDTH));
 }
 
 fn forecasts(f: &Forecasts, n: Numbers, out: &mut Vec<String>) {
@@ -716,8 +744,8 @@ mod tests {
 
     #[test]
     fn the_bottom_line_names_drivers_when_an_analysis_gives_them() {
-        // No command fills drivers yet (the sensitivity analysis will): the bottom line shows
-        // them when given.
+        // `scn eval` fills drivers from the one-way sensitivity: the bottom line shows them
+        // when given.
         let f = Forecast {
             id: "deal".into(),
             label: Some("A deal".into()),
