@@ -1,7 +1,7 @@
 //! Renders diagnostics as text: the spec's one-line header, then a source excerpt.
 //!
 //! ```text
-//! syntax.scn:2:20: error: expected a probability after `p =`, found `=`
+//! syntax.scn:2:20: error: expected a probability after `p =`, found `=` [syntax]
 //!   |
 //! 2 |   branch a "A" p = = 0.2
 //!   |                    ^ expected a probability
@@ -9,7 +9,8 @@
 //!
 //! Written by hand rather than with a diagnostics crate because the spec fixes a
 //! `FILE:LINE:COL: error: MESSAGE` header that none of them prints, and the excerpt is
-//! small. Long lines (a 10 MB string on one line) are cut to a window around the caret.
+//! small. The diagnostic's code ends the header, where it leaves the `FILE:LINE:COL: error:`
+//! start as it is. Warnings render the same way, with `warning` for `error`. Long lines (a 10 MB string on one line) are cut to a window around the caret.
 
 use std::fmt::Write;
 
@@ -25,8 +26,9 @@ const WINDOW: usize = 60;
 pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
     let file = sources.get(diag.file);
     let (line, col) = file.line_col(diag.span.start);
+    let code = diag.code.map(|c| format!(" [{c}]")).unwrap_or_default();
     let mut out = format!(
-        "{}:{line}:{col}: {}: {}\n",
+        "{}:{line}:{col}: {}: {}{code}\n",
         sanitize(&file.name),
         diag.severity.as_str(),
         sanitize(&diag.message)

@@ -17,7 +17,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 
 use scn_dsl::ast::{Event, Item, Scenario, Template};
-use scn_dsl::{Diagnostic, FileId, Span};
+use scn_dsl::{Code, Diagnostic, FileId, Span};
 
 use crate::load::Loaded;
 use crate::model::{Meta, Model, Node, NodeKind, ProbDef};
@@ -50,6 +50,7 @@ pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model
         [one] => resolve_scenario(loaded, loaded.root, one, given),
         [] => Err(vec![
             Diagnostic::error(loaded.root, Span::default(), "this file holds no scenario")
+                .with_code(Code::ScenarioCount)
                 .with_help("`scn eval` needs a file with one `scenario id \"Title\" { … }`"),
         ]),
         [_, second, ..] => Err(vec![
@@ -58,6 +59,7 @@ pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model
                 second.id.span,
                 "a file evaluated by scn holds exactly one scenario",
             )
+            .with_code(Code::ScenarioCount)
             .with_help("move the others to files of their own"),
         ]),
     }
@@ -217,8 +219,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn error(&mut self, file: FileId, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(file, span, message));
+    fn error(
+        &mut self,
+        code: Code,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(file, span, message).with_code(code));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -231,6 +240,7 @@ impl<'a> Builder<'a> {
                     if let Some(&(pf, prev)) = self.templates.get(t.name.name.as_str()) {
                         // The same file reached twice is loaded once, so this is a real clash.
                         self.error(
+                            Code::DuplicateName,
                             fid,
                             t.name.span,
                             format!("template `{}` is defined twice", t.name.name),
@@ -248,7 +258,7 @@ impl<'a> Builder<'a> {
                     let mut seen_default = false;
                     for p in &t.params {
                         if crate::functions::Func::is_std_math(&p.name.name) {
-                            self.error(
+                            self.error(Code::ReservedName,
                                 fid,
                                 p.name.span,
                                 format!(
@@ -262,6 +272,7 @@ impl<'a> Builder<'a> {
                             seen_default = true;
                         } else if seen_default {
                             self.error(
+                                Code::TemplateArguments,
                                 fid,
                                 p.name.span,
                                 format!(
@@ -297,7 +308,7 @@ impl<'a> Builder<'a> {
                             ),
                         ),
                     };
-                    self.error(fid, p.name.span, msg).help = Some(help);
+                    self.error(Code::Plugin, fid, p.name.span, msg).help = Some(help);
                 }
             }
         }
@@ -364,7 +375,7 @@ impl Builder<'_> {
         }
         let max = self.loaded.limits.max_nodes;
         let detail = detail.map(|d| format!(": {d}")).unwrap_or_default();
-        self.error(
+        self.error(Code::TooLarge,
             file,
             span,
             format!("the scenario grows past {max} nodes here (branches, options, template expansions and the expressions they compile){detail}"),
