@@ -43,8 +43,9 @@ pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
     }
     match scn_eval::resolve(loaded).and_then(scn_eval::evaluate) {
         Ok(evaluation) => {
+            let warnings = evaluation.diagnostics().to_vec();
             std::mem::forget(evaluation); // see `run`
-            Vec::new()
+            warnings
         }
         Err(d) => d,
     }

@@ -65,6 +65,8 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         Ok(ev) => ev,
         Err(d) => return super::report(&d, &loaded.sources, io),
     };
+    // Warnings that point at the source: rendered as `scn check` renders them.
+    super::report(evaluation.diagnostics(), &loaded.sources, io);
     if let Some(s) = config.sampling
         && let Err(e) = crate::memory::check_samples(s.samples, &evaluation)
     {

@@ -165,20 +165,25 @@ fn unclosed(
         ),
         None => format!("add `}}` at the end of the block, indented like line {open_line}"),
     };
-    let note = if stopped.span.start as usize >= text.trim_end().len() {
-        "the file ends while it is open".to_owned()
-    } else {
-        format!("reading stopped here, at {found}")
-    };
-    Diagnostic::error(
+    let d = Diagnostic::error(
         file,
         Span::new(open.open, open.open + 1),
         "this `{` is never closed",
     )
     .with_span_label("opened here")
-    .with_label(file, stopped.span, note)
     .with_help(help)
-    .with_code(Code::UnclosedBrace)
+    .with_code(Code::UnclosedBrace);
+    // At the end of the file the help says all there is; in the middle, where reading
+    // stopped tells the writer why the error is reported there.
+    if stopped.span.start as usize >= text.trim_end().len() {
+        d
+    } else {
+        d.with_label(
+            file,
+            stopped.span,
+            format!("reading stopped here, at {found}"),
+        )
+    }
 }
 
 /// The keyword a rule stands for, if it is one word such as `branch`.

@@ -146,7 +146,8 @@ impl Plan<'_> {
         .with_code(Code::ProbabilityRange);
         // A number written as a percentage without its `%`, as in `p = 30`.
         let written_number = matches!(p.code.as_slice(), [Instr::Const(_)]);
-        if written_number && v > 1.0 && v <= 100.0 {
+        // From 2 up: `p = 1.2` is more likely a slip than 1.2 percent.
+        if written_number && (2.0..=100.0).contains(&v) {
             let n = fmt(v);
             d.with_help(format!(
                 "a probability is a fraction of 1: for {n} percent write `{n}%` or `{}`",
