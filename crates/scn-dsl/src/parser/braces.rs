@@ -136,10 +136,14 @@ mod tests {
     }
 
     #[test]
-    fn a_block_open_at_the_end_of_the_file_is_named() {
+    fn the_first_of_blocks_open_at_the_end_of_the_file_is_named() {
         let text = "scenario s {\n  branch a p = 1 {\n    branch b p = 1\n";
         let u = unclosed_by_indentation(text).expect("open");
+        assert_eq!(line_of(text, u.open), 1);
+        let text = "scenario s {\n  branch a p = 1 {\n    branch b p = 1\n}\n";
+        let u = unclosed_by_indentation(text).expect("open");
         assert_eq!(line_of(text, u.open), 2);
+        assert_eq!(u.due.map(|d| line_of(text, d)), Some(4));
     }
 
     #[test]
