@@ -168,6 +168,22 @@ mod tests {
     }
 
     #[test]
+    fn the_code_ends_the_header_and_warnings_render_alike() {
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new("x.scn", "metric m unit \"%\" = 4.5\n"));
+        let d = Diagnostic::warning(id, Span::new(20, 23), "over 1")
+            .with_code(crate::Code::PercentAboveOne);
+        insta::assert_snapshot!(render(&d, &map), @r#"
+        x.scn:1:21: warning: over 1 [percent-above-one]
+          |
+        1 | metric m unit "%" = 4.5
+          |                     ^^^
+        "#);
+        let e = Diagnostic::error(id, Span::new(0, 6), "bad").with_code(crate::Code::Syntax);
+        assert!(render(&e, &map).starts_with("x.scn:1:1: error: bad [syntax]\n"));
+    }
+
+    #[test]
     fn user_text_cannot_reach_the_terminal_raw() {
         let mut map = SourceMap::new();
         let id = map.add(SourceFile::new(

@@ -5,7 +5,8 @@
 //! which `{` is open: every one after the mistake is closed by the wrong `}`. Indentation
 //! can. The lines of a block are indented deeper than the line of its `{`, and its `}`
 //! stands on the first line that comes back to that line's indentation. The first `{` whose
-//! block comes back to its indentation on a line that is not a `}` is the one left open.
+//! block comes back to (or past) its indentation on a line that is not its `}` is the one left
+//! open.
 
 use crate::scan::{Piece, scan};
 
@@ -97,7 +98,8 @@ impl Lines {
                 deeper = true;
                 continue;
             }
-            if text[start..].starts_with('}') {
+            // A `}` less indented than the `{`'s line closes an outer block.
+            if i == indent && text[start..].starts_with('}') {
                 return None;
             }
             // A block with no deeper line says nothing about where it was meant to end.

@@ -131,8 +131,10 @@ pub(super) fn to_diagnostic(
     } else if let Some(k) =
         hints::misspelt_keyword(found, positives.iter().filter_map(|&r| keyword(r)))
     {
+        // The list of everything expected would bury the one word that was meant.
+        diag.message = format!("`{found}` is not a keyword here; did you mean `{k}`?");
         diag = diag
-            .with_help(format!("did you mean `{k}`?"))
+            .with_help(format!("expected {expected}"))
             .with_code(Code::MisspeltKeyword);
     } else if KEYWORDS.contains(&found) && positives.contains(&Rule::ident) {
         diag = diag
