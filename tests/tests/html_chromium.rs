@@ -1,5 +1,6 @@
-//! The HTML report in a real browser: headless Chromium opens the reports of the spec example
-//! and of the Ukraine scenario at a desktop width (1280 px) and a phone width (390 px). At
+//! The HTML reports in a real browser: headless Chromium opens the reports of the spec example
+//! and of the Ukraine scenario, and the `scn score --history` page of the worked library of
+//! scored forecasts, at a desktop width (1280 px) and a phone width (390 px). At
 //! each width the page must log no console message (the page has no script, so any message
 //! is a failure: an error, or something it tried to fetch), draw a screenshot that is not
 //! blank, and pass a layout check (`html/layout-check.js`, run in a copy of the page): no
@@ -49,8 +50,12 @@ fn the_reports_fit_desktop_and_phone_in_chromium() {
     let work = TempDir::new("scn-html-chromium");
     let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts).expect("create target/artifacts");
-    for (name, src) in [("spec-example", SPEC_EXAMPLE), ("ukraine", UKRAINE)] {
-        let html = render(src);
+    let pages = [
+        ("spec-example", render(SPEC_EXAMPLE)),
+        ("ukraine", render(UKRAINE)),
+        ("scores", score_page(&work.0)),
+    ];
+    for (name, html) in pages {
         let page = work.0.join(format!("{name}.html"));
         std::fs::write(&page, &html).expect("write the report");
         let checked = work.0.join(format!("{name}-checked.html"));
@@ -165,6 +170,82 @@ fn render(src: &str) -> String {
     );
     assert_eq!(code, Exit::Ok, "{}", String::from_utf8_lossy(&stderr));
     String::from_utf8(stdout).expect("UTF-8")
+}
+
+/// `scn score --history --format html` of the worked library (scenarios/scored), committed
+/// to a scratch git repository in four dated versions so that every history chart has a
+/// line to draw.
+fn score_page(work: &Path) -> String {
+    let worked = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/scored");
+    let text = |name: &str| std::fs::read_to_string(worked.join(name)).expect("read the library");
+    let repo = work.join("scores-repo");
+    std::fs::create_dir_all(&repo).expect("create the repository's folder");
+    let git = |args: &[&str], date: Option<&str>| {
+        let mut c = Command::new("git");
+        c.arg("-C").arg(&repo).args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ]);
+        c.args(args);
+        if let Some(d) = date {
+            c.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
+        }
+        let out = c.output().expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let write = |name: &str, body: &str| std::fs::write(repo.join(name), body).expect("write");
+    let commit = |date: &str| {
+        git(&["add", "-A"], None);
+        git(&["commit", "-q", "-m", date], Some(date));
+    };
+    let (strike, rate, app) = (
+        text("harbour-strike.scn"),
+        text("rate-decision.scn"),
+        text("app-launch.scn"),
+    );
+    git(&["init", "-q", "-b", "main"], None);
+    write("scn.toml", &text("scn.toml"));
+    write("resolutions.toml", &text("resolutions.toml"));
+    write(
+        "harbour-strike.scn",
+        &strike.replace("p = 35% at 2025-10-20", "p = 50% at 2025-10-20"),
+    );
+    write("app-launch.scn", &app.replace("p = 70%", "p = 80%"));
+    commit("2025-09-01T09:00:00Z");
+    write("harbour-strike.scn", &strike);
+    write(
+        "rate-decision.scn",
+        &rate.replace("beta(11, 9)", "beta(8, 12)"),
+    );
+    commit("2025-10-05T09:00:00Z");
+    write("rate-decision.scn", &rate);
+    write("app-launch.scn", &app);
+    commit("2025-12-01T09:00:00Z");
+    write("app-launch.scn", &app.replace("p = 70%", "p = 0%"));
+    commit("2026-04-02T09:00:00Z");
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let path = repo.to_str().expect("a UTF-8 path");
+    let code = scn_cli::run(
+        ["scn", "score", path, "--history", "--format", "html"],
+        &mut Io {
+            stdin: &mut &b""[..],
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        },
+    );
+    assert_eq!(code, Exit::Ok, "{}", String::from_utf8_lossy(&stderr));
+    let html = String::from_utf8(stdout).expect("UTF-8");
+    // Each of the seven resolved forecasts has its history drawn.
+    assert_eq!(html.matches("<figure class=\"history\">").count(), 7);
+    html
 }
 
 /// A copy of a page that measures its own layout when it loads.

@@ -79,7 +79,7 @@ fn diagnostics(file: &str) -> Vec<scn_dsl::Diagnostic> {
         return loaded.diags.clone();
     }
     match scn_eval::resolve(&loaded).and_then(scn_eval::evaluate) {
-        Ok(ev) => ev.diagnostics().to_vec(),
+        Ok(ev) => ev.model().warnings.clone(),
         Err(d) => d,
     }
 }

@@ -164,6 +164,10 @@ const CORNERS: &[&str] = &[
     "scenario s { let x = a \u{FEFF} + b \u{FEFF}\n branch c p = x \u{FEFF} // c\n \u{FEFF}}",
     "scenario s { forecast f = P(a) closes 2026 criteria \"c\" \u{FEFF} let y = 1 }",
     "scenario s { let x = 1 \"d\" cite a, b\u{FEFF}\n note \"n\" }",
+    // A forecast's question: partial dates, escapes in the criteria, each clause alone, and
+    // `closes`/`criteria` as names inside the value.
+    "scenario s { forecast f \"F\" = P(a by 2026-01-31) closes 2026-02 criteria \"a \\\"b\\\" \\n é\" }",
+    "scenario s { let closes = 1 let criteria = closes forecast f = closes + criteria closes 2027\n forecast g = E(m) criteria \"c\" // q\n }",
 ];
 
 #[test]

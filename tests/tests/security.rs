@@ -7,18 +7,16 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use scn_cli::{Exit, Io};
 
 use common::{TempDir, on_big_stack};
 
-/// What `scn` printed and returned, and how long it took.
+/// What `scn` printed and returned.
 struct Run {
     exit: Exit,
     stdout: String,
     stderr: String,
-    took: Duration,
 }
 
 /// Runs `scn` in-process on a big-stack thread, as the binary does.
@@ -36,19 +34,18 @@ fn scn(args: &[&str], stdin: &str) -> Run {
             stdout: &mut out,
             stderr: &mut err,
         };
-        let start = Instant::now();
         let exit = scn_cli::run(args, &mut io);
         Run {
             exit,
-            took: start.elapsed(),
             stdout: String::from_utf8(out).expect("stdout is UTF-8"),
             stderr: String::from_utf8(err).expect("stderr is UTF-8"),
         }
     })
 }
 
-/// A debug build's bound for work that used to take tens of seconds or more.
-const QUICK: Duration = Duration::from_secs(5);
+// These tests check what each attack now meets (a budget, a cap, a refusal). How long the
+// attacks take is measured, not asserted, by bench/attacks.sh: wall time on a shared CI
+// machine is no test.
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
@@ -79,7 +76,7 @@ pub fn exponential_templates(levels: usize) -> String {
 // ---------------------------------------------------------------- budgets
 
 #[test]
-fn exponential_templates_hit_the_node_budget_in_milliseconds() {
+fn exponential_templates_are_refused_before_they_expand() {
     let text = exponential_templates(28);
     assert!(text.len() < 2600, "{} bytes", text.len());
     let run = scn(&["check", "-"], &text);
@@ -99,7 +96,6 @@ fn exponential_templates_hit_the_node_budget_in_milliseconds() {
         run.stderr
     );
     assert!(run.stderr.contains("--max-nodes"), "{}", run.stderr);
-    assert!(run.took < QUICK, "{:?}", run.took);
 }
 
 #[test]
@@ -129,7 +125,6 @@ fn did_you_mean_on_long_names_takes_linear_time() {
         "{}",
         &run.stderr[..200]
     );
-    assert!(run.took < QUICK, "{:?}", run.took);
 }
 
 #[test]
@@ -146,7 +141,6 @@ fn many_unknown_names_take_linear_time() {
     text.push_str("}\n");
     let run = scn(&["check", "-"], &text);
     assert_eq!(run.exit, Exit::Invalid);
-    assert!(run.took < QUICK, "{:?}", run.took);
     // At most 100 diagnostics shown, then a count of the rest.
     assert_eq!(run.stderr.matches(": error: ").count(), 100);
     assert!(
@@ -163,7 +157,6 @@ fn many_errors_on_one_long_line_are_capped() {
     let text = format!("scenario s {{ forecast f = {} }}\n", names.join(" + "));
     let run = scn(&["check", "-"], &text);
     assert_eq!(run.exit, Exit::Invalid);
-    assert!(run.took < QUICK, "{:?}", run.took);
     assert_eq!(run.stderr.matches(": error: ").count(), 100);
     assert!(
         run.stderr.contains("and 49900 more diagnostics"),
@@ -172,19 +165,15 @@ fn many_errors_on_one_long_line_are_capped() {
     );
 }
 
-/// Resolves a scenario (without evaluating it: the evaluator's costs are its own) and
-/// returns how long resolution took.
-fn resolve_time(text: String) -> Duration {
+/// Resolves a scenario (without evaluating it: the evaluator's costs are its own); it must
+/// resolve.
+fn resolve(text: String) {
     on_big_stack(move || {
         let loaded = scn_eval::load("t.scn", text, Path::new("."), None);
-        let start = Instant::now();
-        let model = scn_eval::resolve(&loaded);
-        let took = start.elapsed();
-        if let Err(d) = model {
+        if let Err(d) = scn_eval::resolve(&loaded) {
             panic!("{}", scn_dsl::render_all(d.iter().take(3), &loaded.sources));
         }
-        took
-    })
+    });
 }
 
 #[test]
@@ -204,8 +193,7 @@ fn bare_ids_and_tags_are_looked_up_through_hash_maps() {
         ));
     }
     text.push_str("}\n");
-    let took = resolve_time(text);
-    assert!(took < QUICK, "{took:?}");
+    resolve(text);
 }
 
 #[test]
@@ -221,8 +209,7 @@ fn dotted_paths_into_wide_nodes_are_hashed() {
         text.push_str(&format!("  forecast f{i} = P(top.b{i})\n"));
     }
     text.push_str("}\n");
-    let took = resolve_time(text);
-    assert!(took < QUICK, "{took:?}");
+    resolve(text);
 }
 
 #[test]
@@ -279,7 +266,34 @@ fn import_chains_are_bounded() {
         "{}",
         run.stderr
     );
-    assert!(run.took < QUICK, "{:?}", run.took);
+}
+
+#[test]
+fn a_json_report_of_every_metric_on_every_path_is_bounded() {
+    // 8,000 metrics and 8,000 leaves in 0.3 MB: the JSON report would list 64 million
+    // path metric values; the text report shows the likeliest paths.
+    let n = 8_000;
+    let mut text = String::from("scenario s {\n");
+    for i in 0..n {
+        text.push_str(&format!("  metric m{i} = 0\n"));
+    }
+    for i in 0..n {
+        let p = if i == 0 { "rest" } else { "0" };
+        text.push_str(&format!("  branch b{i} p = {p}\n"));
+    }
+    text.push_str("}\n");
+    let json = scn(&["eval", "--format", "json", "-"], &text);
+    assert_eq!(json.exit, Exit::Usage, "{}", json.stderr);
+    assert!(
+        json.stderr.starts_with(
+            "scn: error: the JSON report would list 64000000 path metric values (8000 paths × 8000 metrics), more than the 50000000"
+        ),
+        "{}",
+        json.stderr
+    );
+    assert!(json.stdout.is_empty());
+    let people = scn(&["eval", "-"], &text);
+    assert_eq!(people.exit, Exit::Ok, "{}", people.stderr);
 }
 
 #[test]
@@ -319,7 +333,6 @@ fn sample_memory_is_estimated_before_sampling() {
         "{}",
         run.stderr
     );
-    assert!(run.took < QUICK);
 }
 
 #[test]
@@ -336,7 +349,6 @@ fn threads_are_capped_at_a_multiple_of_the_cores() {
         "{}",
         run.stderr
     );
-    assert!(run.took < QUICK, "{:?}", run.took);
 }
 
 // ---------------------------------------------------------------- imports and files
@@ -406,7 +418,6 @@ fn imports_read_only_regular_files_of_bounded_size() {
         "{}",
         run.stderr
     );
-    assert!(run.took < QUICK);
 
     // A sparse file one byte over the limit: nothing of it is read.
     let big = std::fs::File::create(lib.0.join("big.scn")).unwrap();
@@ -419,7 +430,6 @@ fn imports_read_only_regular_files_of_bounded_size() {
         "{}",
         run.stderr
     );
-    assert!(run.took < QUICK);
 }
 
 #[test]
@@ -535,7 +545,6 @@ fn scn_test_walks_symlink_loops_once() {
         "{}",
         run.stdout
     );
-    assert!(run.took < QUICK);
 }
 
 // ---------------------------------------------------------------- terminal and charts

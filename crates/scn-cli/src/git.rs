@@ -217,6 +217,39 @@ impl Repo {
             .collect())
     }
 
+    /// Every path the file at `rel` (relative to the top) has had, following renames: `rel`
+    /// first, then older names as `git log --follow` finds them, each once.
+    pub fn names(&self, rel: &Path) -> Result<Vec<PathBuf>, String> {
+        let out = git(
+            &self.top,
+            &[
+                "log".as_ref(),
+                "--follow".as_ref(),
+                "-z".as_ref(),
+                "--name-only".as_ref(),
+                "--format=".as_ref(),
+                "--".as_ref(),
+                rel.as_os_str(),
+            ],
+        )?;
+        let mut names = vec![rel.to_path_buf()];
+        if !out.status.success() {
+            return if complaint(&out).contains("does not have any commits") {
+                Ok(names)
+            } else {
+                Err(format!("git log failed: {}", complaint(&out)))
+            };
+        }
+        for p in out.stdout.split(|&b| b == 0) {
+            let p = String::from_utf8_lossy(p);
+            let p = p.trim_matches('\n');
+            if !p.is_empty() && !names.iter().any(|n| n.as_os_str() == p) {
+                names.push(PathBuf::from(p));
+            }
+        }
+        Ok(names)
+    }
+
     /// The paths (relative to the top) a commit changed, against its first parent.
     pub fn changed(&self, commit: &str) -> Result<Vec<PathBuf>, String> {
         let out = git(

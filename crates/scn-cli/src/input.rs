@@ -88,7 +88,10 @@ pub fn read_text(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), 
             ))
         };
         let file = std::fs::File::open(path).map_err(cannot)?;
-        let mut bytes = Vec::new();
+        // Sized from the file's length (capped), so a large file is not read into a buffer
+        // that doubles its way up to twice its size.
+        let hint = file.metadata().map_or(0, |m| m.len().min(MAX_FILE_BYTES)) as usize;
+        let mut bytes = Vec::with_capacity(hint.saturating_add(1));
         file.take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(cannot)?;

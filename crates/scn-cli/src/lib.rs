@@ -4,11 +4,13 @@
 //! the exit code (docs/reference/cli.md#exit-codes).
 
 mod args;
+mod color;
 mod commands;
 mod config;
 mod exit;
 mod git;
 mod input;
+mod lsp;
 mod memory;
 mod output;
 mod report;
@@ -88,6 +90,7 @@ const STACKS: [usize; 4] = [scn_dsl::LARGE_STACK, 512 << 20, 128 << 20, 32 << 20
 /// deepest nesting the parser accepts. Stops every plugin's process group before returning.
 pub fn main_with_large_stack() -> ExitCode {
     signals::install();
+    color::detect();
     let mut last_error = None;
     for size in STACKS {
         scn_dsl::set_stack_size(size);

@@ -15,6 +15,25 @@ pub fn check_samples(samples: u64, ev: &scn_eval::Evaluation) -> Result<(), Stri
     }
 }
 
+/// Most path × metric values a JSON report may hold (about a gigabyte of output). The format
+/// lists every metric on every path, so a 5 MB file of 100,000 metrics and 100,000 leaves
+/// asks for 10^10 of them — hundreds of gigabytes and hours — where the formats for people,
+/// which show the likeliest paths, take a second.
+pub const MAX_JSON_PATH_VALUES: u64 = 50_000_000;
+
+/// Checks that a JSON report of this evaluation has a size a program can read.
+pub fn check_json_report(ev: &scn_eval::Evaluation) -> Result<(), String> {
+    let paths = ev.leaves().len() as u64;
+    let metrics = ev.model().metrics.len() as u64;
+    let values = paths.saturating_mul(metrics);
+    if values <= MAX_JSON_PATH_VALUES {
+        return Ok(());
+    }
+    Err(format!(
+        "the JSON report would list {values} path metric values ({paths} paths × {metrics} metrics), more than the {MAX_JSON_PATH_VALUES} a report may hold"
+    ))
+}
+
 fn check(samples: u64, per_sample: u64, available: u64) -> Result<(), String> {
     let per_sample = per_sample.max(1);
     let need = samples.saturating_mul(per_sample);

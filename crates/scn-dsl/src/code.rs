@@ -131,6 +131,8 @@ codes! {
     /// A plugin that is unknown, not enabled, or that failed.
     Plugin => "plugin",
     // Warnings.
+    /// A forecast question that closed before the scenario's `as_of`.
+    ClosedQuestion => "closed-question",
     /// A `unit "%"` metric holding a value above 1: `%` metrics hold fractions.
     PercentAboveOne => "percent-above-one",
 }

@@ -10,9 +10,16 @@
 //! Written by hand rather than with a diagnostics crate because the spec fixes a
 //! `FILE:LINE:COL: error: MESSAGE` header that none of them prints, and the excerpt is
 //! small. The diagnostic's code ends the header, where it leaves the `FILE:LINE:COL: error:`
-//! start as it is. Warnings render the same way, with `warning` for `error`. Long lines (a 10 MB string on one line) are cut to a window around the caret.
+//! start as it is. Warnings render the same way, with `warning` for `error`. Long lines (a
+//! 10 MB string on one line) are cut to a window around the caret.
+//!
+//! [`Style::Color`] adds ANSI colours (the severity, the gutter, the carets) for a terminal;
+//! the text between the escapes is exactly the plain rendering's. It is off unless a caller
+//! asks: the CLI does for a terminal without `NO_COLOR`, tests never do.
 
 use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style as Paint};
 
 use crate::diag::Diagnostic;
 use crate::sanitize::sanitize;
@@ -22,43 +29,129 @@ use crate::span::Span;
 /// Characters of a source line shown on either side of the caret when the line is long.
 const WINDOW: usize = 60;
 
+/// How a diagnostic is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Style {
+    /// Plain text.
+    #[default]
+    Plain,
+    /// ANSI colours, for a terminal.
+    Color,
+}
+
+/// The paints of one rendering; all empty for [`Style::Plain`].
+struct Paints {
+    severity: Paint,
+    message: Paint,
+    gutter: Paint,
+    primary: Paint,
+    secondary: Paint,
+    note: Paint,
+}
+
+impl Paints {
+    fn new(style: Style, diag: &Diagnostic) -> Paints {
+        let plain = Paint::new();
+        if style == Style::Plain {
+            return Paints {
+                severity: plain,
+                message: plain,
+                gutter: plain,
+                primary: plain,
+                secondary: plain,
+                note: plain,
+            };
+        }
+        let colour = match diag.severity {
+            crate::diag::Severity::Error => AnsiColor::Red,
+            crate::diag::Severity::Warning => AnsiColor::Yellow,
+        };
+        let blue = Paint::new().bold().fg_color(Some(AnsiColor::Blue.into()));
+        Paints {
+            severity: Paint::new().bold().fg_color(Some(colour.into())),
+            message: Paint::new().bold(),
+            gutter: blue,
+            primary: Paint::new().bold().fg_color(Some(colour.into())),
+            secondary: blue,
+            note: Paint::new().bold(),
+        }
+    }
+}
+
 /// Renders one diagnostic, ending with a newline.
 pub fn render(diag: &Diagnostic, sources: &SourceMap) -> String {
+    render_styled(diag, sources, Style::Plain)
+}
+
+/// Renders one diagnostic in a style, ending with a newline.
+pub fn render_styled(diag: &Diagnostic, sources: &SourceMap, style: Style) -> String {
+    let p = Paints::new(style, diag);
     let file = sources.get(diag.file);
     let (line, col) = file.line_col(diag.span.start);
+    let (sev, msg) = (p.severity, p.message);
     let code = diag.code.map(|c| format!(" [{c}]")).unwrap_or_default();
     let mut out = format!(
-        "{}:{line}:{col}: {}: {}{code}\n",
+        "{}:{line}:{col}: {sev}{}{sev:#}: {msg}{}{msg:#}{code}\n",
         sanitize(&file.name),
         diag.severity.as_str(),
         sanitize(&diag.message)
     );
     let gutter = gutter_width(diag, sources);
+    let primary = Mark {
+        mark: '^',
+        paint: p.primary,
+        gutter: p.gutter,
+    };
     excerpt(
         &mut out,
         sources,
-        diag.file,
-        diag.span,
-        '^',
+        (diag.file, diag.span),
+        primary,
         diag.span_label.as_deref(),
         gutter,
     );
+    let (g, note) = (p.gutter, p.note);
     for label in &diag.labels {
         let lf = sources.get(label.file);
         let (l, c) = lf.line_col(label.span.start);
         let _ = writeln!(
             out,
-            "{:gutter$} = note: {} ({}:{l}:{c})",
+            "{:gutter$} {g}={g:#} {note}note{note:#}: {} ({}:{l}:{c})",
             "",
             sanitize(&label.message),
             sanitize(&lf.name)
         );
-        excerpt(&mut out, sources, label.file, label.span, '-', None, gutter);
+        let secondary = Mark {
+            mark: '-',
+            paint: p.secondary,
+            gutter: p.gutter,
+        };
+        excerpt(
+            &mut out,
+            sources,
+            (label.file, label.span),
+            secondary,
+            None,
+            gutter,
+        );
     }
     if let Some(help) = &diag.help {
-        let _ = writeln!(out, "{:gutter$} = help: {}", "", sanitize(help));
+        let _ = writeln!(
+            out,
+            "{:gutter$} {g}={g:#} {note}help{note:#}: {}",
+            "",
+            sanitize(help)
+        );
     }
     out
+}
+
+/// How an excerpt underlines its span.
+#[derive(Clone, Copy)]
+struct Mark {
+    mark: char,
+    paint: Paint,
+    gutter: Paint,
 }
 
 /// Renders many diagnostics, in order, with a blank line between them.
@@ -82,9 +175,8 @@ fn gutter_width(diag: &Diagnostic, sources: &SourceMap) -> usize {
 fn excerpt(
     out: &mut String,
     sources: &SourceMap,
-    file: FileId,
-    span: Span,
-    mark: char,
+    (file, span): (FileId, Span),
+    m: Mark,
     label: Option<&str>,
     gutter: usize,
 ) {
@@ -106,13 +198,18 @@ fn excerpt(
     };
     let (shown, caret_at) = window(text, caret_b);
     let width = width.min(2 * WINDOW);
-    let _ = writeln!(out, "{:gutter$} |", "");
-    let _ = writeln!(out, "{line:>gutter$} | {shown}");
-    let marks: String = std::iter::repeat_n(mark, width).collect();
+    let (g, paint) = (m.gutter, m.paint);
+    let _ = writeln!(out, "{:gutter$} {g}|{g:#}", "");
+    let _ = writeln!(out, "{g}{line:>gutter$} |{g:#} {shown}");
+    let marks: String = std::iter::repeat_n(m.mark, width).collect();
     let label = label
         .map(|l| format!(" {}", sanitize(l)))
         .unwrap_or_default();
-    let _ = writeln!(out, "{:gutter$} | {:caret_at$}{marks}{label}", "", "");
+    let _ = writeln!(
+        out,
+        "{:gutter$} {g}|{g:#} {:caret_at$}{paint}{marks}{label}{paint:#}",
+        "", ""
+    );
 }
 
 /// The part of a line to show, sanitised, and the caret's position in it (in characters).
@@ -201,6 +298,41 @@ mod tests {
             out.starts_with("evil\u{FFFD}]0;x\u{FFFD}.scn:1:8: error:"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn colour_only_wraps_the_plain_text() {
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new(
+            "x.scn",
+            "scenario e {\n  branch a p = = 1\n}\n",
+        ));
+        let d = Diagnostic::error(id, Span::new(28, 29), "expected a probability")
+            .with_span_label("here")
+            .with_label(id, Span::new(0, 8), "in this scenario")
+            .with_help("write a number");
+        let plain = render(&d, &map);
+        let coloured = render_styled(&d, &map, Style::Color);
+        assert!(!plain.contains('\u{1b}'));
+        assert!(
+            coloured.contains("\u{1b}[1m\u{1b}[31merror\u{1b}[0m"),
+            "{coloured:?}"
+        );
+        // Dropping the escapes gives the plain text back.
+        let mut stripped = String::new();
+        let mut chars = coloured.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                stripped.push(c);
+            }
+        }
+        assert_eq!(stripped, plain);
     }
 
     #[test]

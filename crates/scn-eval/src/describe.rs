@@ -4,9 +4,8 @@
 //! expectation of one metric, or arithmetic), and a distribution's exact percentiles.
 
 use scn_dsl::{FileId, Span};
-use statrs::distribution::{Beta, ContinuousCDF, LogNormal, Normal, Triangular, Uniform};
 
-use crate::dist::{DistKind, ToParams, to_params};
+use crate::dist::DistKind;
 use crate::model::{EventKind, EventRef, Model, Query};
 use crate::program::{Instr, Program};
 
@@ -40,38 +39,10 @@ impl Distribution {
         self.kind.mean(&self.params)
     }
 
-    /// The `q`-quantile (`q` in [0, 1]), from statrs' inverse distribution functions: exact
-    /// for every family up to floating point. A zero-width distribution is its one value.
+    /// The `q`-quantile (`0 < q < 1`), exact up to floating point; NaN when the parameters
+    /// admit none. A zero-width distribution is its one value.
     pub fn quantile(&self, q: f64) -> f64 {
-        let a = &self.params;
-        let q = q.clamp(0.0, 1.0);
-        let normal = |mean: f64, sd: f64| Normal::new(mean, sd).map_or(mean, |d| d.inverse_cdf(q));
-        match self.kind {
-            DistKind::Beta => Beta::new(a[0], a[1]).map_or(f64::NAN, |d| d.inverse_cdf(q)),
-            DistKind::Normal => normal(a[0], a[1]),
-            DistKind::LogNormal => {
-                LogNormal::new(a[0], a[1]).map_or(a[0].exp(), |d| d.inverse_cdf(q))
-            }
-            DistKind::Uniform => Uniform::new(a[0], a[1]).map_or(a[0], |d| d.inverse_cdf(q)),
-            DistKind::Triangular => {
-                Triangular::new(a[0], a[2], a[1]).map_or(a[0], |d| d.inverse_cdf(q))
-            }
-            DistKind::Pert => {
-                let width = a[2] - a[0];
-                if width <= 0.0 {
-                    return a[0];
-                }
-                let alpha = 1.0 + 4.0 * (a[1] - a[0]) / width;
-                let beta = 1.0 + 4.0 * (a[2] - a[1]) / width;
-                Beta::new(alpha, beta).map_or(f64::NAN, |d| a[0] + width * d.inverse_cdf(q))
-            }
-            DistKind::To => match to_params(a[0], a[1]) {
-                ToParams::LogNormal { mu, sigma } => {
-                    LogNormal::new(mu, sigma).map_or(mu.exp(), |d| d.inverse_cdf(q))
-                }
-                ToParams::Normal { mean, sd } => normal(mean, sd),
-            },
-        }
+        crate::quantile::quantile(self.kind, &self.params, q).unwrap_or(f64::NAN)
     }
 }
 

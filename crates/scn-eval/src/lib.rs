@@ -41,8 +41,11 @@ mod manifest;
 pub mod model;
 mod plugin;
 mod program;
+mod quantile;
+mod resolution;
 mod resolve;
 mod sample;
+mod score;
 mod trust;
 
 pub use describe::{Distribution, ForecastShape, LetShape};
@@ -56,10 +59,18 @@ pub use load::{
     Disk, Files, Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_from, load_in,
 };
 pub use manifest::{Defaults, MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
-pub use model::Model;
+pub use model::{ForecastKind, Model};
 pub use plugin::{Launched, Plugin, Plugins, Signature, Value, stop_all};
-pub use resolve::{resolve, resolve_given, resolve_scenario};
+pub use resolution::{
+    Mismatch, Outcome, RESOLUTIONS_NAME, Resolution, Resolutions, match_forecast, parse_day,
+    split_id,
+};
+pub use resolve::{did_you_mean, resolve, resolve_given, resolve_scenario};
 pub use sample::{
     DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, bytes_per_sample, sample,
+};
+pub use score::{
+    BASELINE_BRIER, BASELINE_LOG, BINS, Bin, Score, ScoreSummary, bin_of, brier, calibration,
+    log_score, time_averaged_brier,
 };
 pub use trust::{TRUST_FILE, TrustEntry, TrustStore};

@@ -66,6 +66,12 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Frees the syntax trees once the model is resolved: the sources stay for diagnostics.
+    /// Evaluating a big tree while its syntax tree is still alive would hold both at once.
+    pub fn drop_syntax(&mut self) {
+        self.files = Vec::new();
+    }
+
     /// The root file's AST, if it parsed.
     pub fn root_file(&self) -> Option<&File> {
         self.files

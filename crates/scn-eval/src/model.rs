@@ -42,6 +42,9 @@ pub struct Model {
     pub forecasts: Vec<ForecastDef>,
     /// Assertions in order.
     pub expects: Vec<ExpectDef>,
+    /// Warnings found while resolving (the model is valid): diagnostics of severity warning,
+    /// for `scn check` and the reports to print.
+    pub warnings: Vec<scn_dsl::Diagnostic>,
     /// How many inline distributions with computed parameters the model draws from.
     pub(crate) dist_sites: u32,
     /// Distributions whose parameters are constants.
@@ -266,6 +269,37 @@ pub struct ForecastDef {
     pub label: Option<String>,
     /// Its value.
     pub(crate) program: Program,
+    /// A probability or a number: what a resolution of it must say.
+    pub kind: ForecastKind,
+    /// `closes DATE`: the day its question closes (a partial date means the last day of its
+    /// month or year). Never after the scenario's horizon.
+    pub closes: Option<Date>,
+    /// `criteria "..."`: how its question resolves.
+    pub criteria: Option<String>,
+    /// Its name as written.
+    pub span: Span,
+    /// The file of its name.
+    pub file: FileId,
+}
+
+/// What a forecast's question asks for, and so what resolves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForecastKind {
+    /// Exactly one `P(…)` query (conditional or not) and nothing around it: the chance of an
+    /// event, resolved yes or no.
+    Probability,
+    /// Anything else (`E(…)`, arithmetic, functions): resolved by a number.
+    Number,
+}
+
+impl ForecastKind {
+    /// `"probability"` or `"number"`, as reports and messages name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ForecastKind::Probability => "probability",
+            ForecastKind::Number => "number",
+        }
+    }
 }
 
 /// An expectation.

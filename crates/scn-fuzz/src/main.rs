@@ -42,18 +42,49 @@ fn main() -> ExitCode {
             .map(PathBuf::from)
             .collect();
     }
+    let (done, finished) = std::sync::mpsc::channel();
     let worker = std::thread::Builder::new()
         .stack_size(scn_dsl::LARGE_STACK)
-        .spawn(move || {
-            let stop = scn_fuzz::run::Stop::After(std::time::Duration::from_secs(seconds));
-            scn_fuzz::run::run(stop, seed, &corpus, &crashes).new.len()
+        .spawn({
+            let crashes = crashes.clone();
+            move || {
+                let stop = scn_fuzz::run::Stop::After(std::time::Duration::from_secs(seconds));
+                let _ = done.send(scn_fuzz::run::run(stop, seed, &corpus, &crashes).new.len());
+            }
         });
-    match worker.map(std::thread::JoinHandle::join) {
-        Ok(Ok(0)) => ExitCode::SUCCESS,
-        Ok(Ok(_)) => ExitCode::from(1),
-        _ => ExitCode::from(101),
+    if worker.is_err() {
+        return ExitCode::from(101);
+    }
+    // No single input may take minutes: past the run's time and this grace, the input in
+    // hand is saved as a hang and the run fails instead of holding CI until its timeout.
+    match finished.recv_timeout(std::time::Duration::from_secs(seconds + HANG_GRACE_SECONDS)) {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            let current = scn_fuzz::run::CURRENT
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone();
+            let name = crashes.join(format!("hang-{seed}.scn"));
+            if let Some((input, given)) = current {
+                let _ = std::fs::create_dir_all(&crashes);
+                let given = given
+                    .map(|g| format!("// --given {g}\n"))
+                    .unwrap_or_default();
+                let _ = std::fs::write(&name, format!("// scn-fuzz finding: hang\n{given}{input}"));
+            }
+            println!(
+                "scn-fuzz: one input ran past {HANG_GRACE_SECONDS} s over the run's time; saved to {}",
+                name.display()
+            );
+            ExitCode::from(1)
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => ExitCode::from(101),
     }
 }
+
+/// How long past `--seconds` the last input may run before it counts as a hang.
+const HANG_GRACE_SECONDS: u64 = 120;
 
 fn print_generated(n: u64, seed: u64) -> ExitCode {
     use rand::{Rng, SeedableRng};

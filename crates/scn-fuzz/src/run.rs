@@ -31,6 +31,11 @@ pub fn corpus_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// The input being checked and its `--given`, for the watchdog in `main` to save when one
+/// input takes far longer than any should (a hang is a finding, not a stuck CI job).
+pub static CURRENT: std::sync::Mutex<Option<(String, Option<String>)>> =
+    std::sync::Mutex::new(None);
+
 /// When a run stops.
 #[derive(Clone, Copy, Debug)]
 pub enum Stop {
@@ -101,6 +106,10 @@ pub fn run(stop: Stop, seed: u64, corpus: &[PathBuf], crashes: &Path) -> Report 
         };
         let given = grammar::event(&mut u).ok();
         runs += 1;
+        *CURRENT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((input.clone(), given.clone()));
         if let Some(f) = check_input(&input, given.as_deref()) {
             let key = format!("{}: {}", f.stage, f.message.lines().next().unwrap_or(""));
             if seen.insert(key.clone()) {

@@ -14,7 +14,7 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         let code = match load(path, io.stdin, options) {
             Err(e) => super::report_read_error(e, io),
             Ok((mut loaded, _)) => {
-                let diags = check_loaded(&loaded);
+                let diags = check_loaded(&mut loaded);
                 let code = super::report(&diags, &loaded.sources, io);
                 // Stops the plugins' processes now: `loaded` itself is never dropped.
                 drop(std::mem::take(&mut loaded.plugins));
@@ -30,23 +30,49 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
 }
 
 /// Every diagnostic of a loaded file: loading, then its scenario (a library of templates
-/// alone has none; more than one scenario is an error, as for `scn eval`).
-pub(crate) fn check_loaded(loaded: &scn_eval::Loaded) -> Vec<Diagnostic> {
-    if !loaded.diags.is_empty() {
-        return loaded.diags.clone();
-    }
-    let Some(file) = loaded.root_file() else {
-        return Vec::new();
-    };
-    if !file.items.iter().any(|i| matches!(i, Item::Scenario(_))) {
-        return Vec::new();
-    }
-    match scn_eval::resolve(loaded).and_then(scn_eval::evaluate) {
-        Ok(evaluation) => {
-            let warnings = evaluation.diagnostics().to_vec();
-            std::mem::forget(evaluation); // see `run`
-            warnings
-        }
+/// alone has none; more than one scenario is an error, as for `scn eval`). The syntax tree
+/// is dropped once resolved: on a big file it is most of the memory, and nothing reads it
+/// after.
+pub(crate) fn check_loaded(loaded: &mut scn_eval::Loaded) -> Vec<Diagnostic> {
+    match has_scenario(loaded) {
         Err(d) => d,
+        Ok(false) => Vec::new(),
+        Ok(true) => {
+            let resolved = scn_eval::resolve(loaded);
+            loaded.drop_syntax();
+            match resolved.and_then(scn_eval::evaluate) {
+                Ok(evaluation) => {
+                    // Warnings (a forecast closing before `as_of`, …) are all a valid file shows.
+                    let warnings = evaluation.model().warnings.clone();
+                    std::mem::forget(evaluation); // see `run`
+                    warnings
+                }
+                Err(d) => d,
+            }
+        }
     }
+}
+
+/// What `scn check` runs on a loaded file, keeping the point evaluation and the syntax tree:
+/// `None` for a library of templates alone. The language server shows these diagnostics and
+/// reads both.
+pub(crate) fn evaluate_loaded(
+    loaded: &scn_eval::Loaded,
+) -> Result<Option<scn_eval::Evaluation>, Vec<Diagnostic>> {
+    if !has_scenario(loaded)? {
+        return Ok(None);
+    }
+    scn_eval::resolve(loaded)
+        .and_then(scn_eval::evaluate)
+        .map(Some)
+}
+
+/// Whether the file holds a scenario to resolve; its loading problems if it could not be read.
+fn has_scenario(loaded: &scn_eval::Loaded) -> Result<bool, Vec<Diagnostic>> {
+    if !loaded.diags.is_empty() {
+        return Err(loaded.diags.clone());
+    }
+    Ok(loaded
+        .root_file()
+        .is_some_and(|file| file.items.iter().any(|i| matches!(i, Item::Scenario(_)))))
 }

@@ -58,6 +58,7 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         return super::report(&diags, &loaded.sources, io);
     }
     let resolved = scn_eval::resolve_given(&loaded, &given);
+    loaded.drop_syntax();
     // Plugins are called during resolution only: stop their processes now.
     let launched = loaded.plugins.launched();
     drop(std::mem::take(&mut loaded.plugins));
@@ -65,8 +66,8 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         Ok(ev) => ev,
         Err(d) => return super::report(&d, &loaded.sources, io),
     };
-    // Warnings that point at the source: rendered as `scn check` renders them.
-    super::report(evaluation.diagnostics(), &loaded.sources, io);
+    // Warnings of resolution (a question closed before `as_of`), with their excerpts.
+    super::report(&evaluation.model().warnings, &loaded.sources, io);
     if let Some(s) = config.sampling
         && let Err(e) = crate::memory::check_samples(s.samples, &evaluation)
     {
@@ -74,6 +75,16 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         let _ = writeln!(
             io.stderr,
             "  = help: ask for fewer with --samples (or a lower [defaults] samples in scn.toml)"
+        );
+        return Exit::Usage;
+    }
+    if config.report.format == crate::report::Format::Json
+        && let Err(e) = crate::memory::check_json_report(&evaluation)
+    {
+        let _ = writeln!(io.stderr, "scn: error: {e}");
+        let _ = writeln!(
+            io.stderr,
+            "  = help: the text, Markdown and HTML reports show the likeliest paths and stay small"
         );
         return Exit::Usage;
     }
@@ -100,9 +111,16 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     let code = super::deliver(&report, &config.report, io);
     // Freeing a large tree piece by piece takes longer than the process has left to live.
     drop(report);
-    std::mem::forget(samples);
-    std::mem::forget(evaluation);
-    std::mem::forget(loaded);
+    if args.watch {
+        // Watch mode runs again on every change: what one run leaves to the OS would pile up.
+        drop(samples);
+        drop(evaluation);
+        drop(loaded);
+    } else {
+        std::mem::forget(samples);
+        std::mem::forget(evaluation);
+        std::mem::forget(loaded);
+    }
     code
 }
 

@@ -5,15 +5,21 @@ mod check;
 mod diff;
 mod eval;
 mod fmt;
+mod library;
+mod resolve;
+mod score;
 mod sens;
+mod shell;
 mod test;
 mod trust;
 mod voi;
+mod watch;
 
 use std::collections::BTreeMap;
 
 use scn_dsl::{Diagnostic, FileId, SourceMap};
 
+pub(crate) use self::check::evaluate_loaded;
 pub(crate) use self::diff::DiffFormat;
 use crate::args::{Cli, Command};
 use crate::config::{Output, ReportConfig};
@@ -35,12 +41,33 @@ pub(crate) fn dispatch(cli: Cli, io: &mut Io<'_>) -> Exit {
     match &cli.command {
         Command::Check(args) => check::run(args, options(&args.limits), io),
         Command::Fmt(args) => fmt::run(args, io),
+        Command::Eval(args) if args.watch => watch::run(args, options(&args.limits), io),
         Command::Eval(args) => eval::run(args, options(&args.limits), io),
         Command::Test(args) => test::run(args, options(&args.limits), io),
         Command::Trust(args) => trust::run(args, io),
+        Command::Resolve(args) => resolve::run(args, options(&args.limits), io),
+        Command::Score(args) => score::run(args, options(&args.limits), io),
         Command::Diff(args) => diff::run(args, options(&args.limits), io),
         Command::Sens(args) => sens::run(args, options(&args.limits), io),
         Command::Voi(args) => voi::run(args, options(&args.limits), io),
+        Command::Lsp(args) => {
+            // The server analyses whatever the editor opens: one-run trust does not reach it
+            // (docs/editors.md#plugins-and-trust). Said on standard error, the editor's log.
+            if cli.trust_plugins || crate::input::trust_from_env() {
+                let _ = writeln!(
+                    io.stderr,
+                    "scn lsp: warning: --trust-plugins and {} do not apply to the language \
+                     server; trust a library with `scn trust`",
+                    crate::input::TRUST_ENV
+                );
+            }
+            crate::lsp::run(RunOptions {
+                trust_plugins: false,
+                ..options(&args.limits)
+            })
+        }
+        Command::Completions(args) => shell::completions(args, io),
+        Command::Man(args) => shell::man(args, io),
     }
 }
 
@@ -56,7 +83,8 @@ pub(crate) fn report(diags: &[Diagnostic], sources: &SourceMap, io: &mut Io<'_>)
             continue;
         }
         *n += 1;
-        let _ = io.stderr.write_all(scn_dsl::render(d, sources).as_bytes());
+        let text = scn_dsl::render_styled(d, sources, crate::color::style());
+        let _ = io.stderr.write_all(text.as_bytes());
     }
     for (file, n) in hidden {
         let _ = writeln!(

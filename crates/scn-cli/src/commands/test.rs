@@ -106,7 +106,7 @@ pub(crate) fn run(args: &TestArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
 /// The `.scn` files under a path, sorted so runs print in a stable order. Folders reached
 /// through symbolic links are followed, each once: a link back up the tree (a loop) is
 /// skipped rather than walked for ever.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+pub(crate) fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if !path.is_dir() {
         std::fs::metadata(path)?;
         out.push(path.to_path_buf());

@@ -129,6 +129,14 @@ fn forecasts(f: &Forecasts) -> Vec<Value> {
                 m.insert("prior_value".into(), json!(z(p)));
             }
             m.insert("samples".into(), summary(row.sampled.as_ref(), row.dropped));
+            m.insert("kind".into(), json!(row.kind.as_str()));
+            // Present only when written: when the question closes, and how it resolves.
+            if let Some(d) = row.closes {
+                m.insert("closes".into(), json!(d.to_string()));
+            }
+            if let Some(c) = &row.criteria {
+                m.insert("criteria".into(), json!(c));
+            }
             Value::Object(m)
         })
         .collect()

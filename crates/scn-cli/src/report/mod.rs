@@ -1,9 +1,9 @@
 //! Reports: one [`model`] of what a report says, built once, and one module per format that
 //! renders it behind the [`Render`] trait. How to add a section: [`model`]'s documentation.
 
-mod html;
+pub(crate) mod html;
 mod json;
-mod markdown;
+pub(crate) mod markdown;
 pub(crate) mod model;
 pub(crate) mod number;
 pub(crate) mod prose;

@@ -169,7 +169,8 @@ enum Shown {
 }
 
 /// Three significant digits, as reports for people round by default: for the commands whose
-/// output has no report model yet (`scn diff`, `scn sens`, `scn voi`).
+/// output has no report model yet (`scn diff`, `scn sens`, `scn voi`) and the language
+/// server's hover.
 pub(crate) fn approx(v: f64) -> String {
     Numbers::default().num(v)
 }
@@ -180,7 +181,8 @@ pub(crate) fn pct(p: f64) -> String {
 }
 
 /// Up to six significant digits, no trailing zeros: for `scn test`, whose failures are read
-/// against bounds written with that many digits.
+/// against bounds written with that many digits, and for point values in the language
+/// server's hover, read against the numbers of the file.
 pub(crate) fn num(v: f64) -> String {
     if v == 0.0 {
         return "0".into();

@@ -191,6 +191,18 @@ pub fn parse_event(text: &str, file: FileId) -> Result<Event, Vec<Diagnostic>> {
     builder.finish(event)
 }
 
+/// The value of one number literal written as the language writes numbers (`1_000`, `2.5k`,
+/// `1M`, `1e6`, `18%`), for command-line flags that take numbers. `None` when `text` is not
+/// exactly one number literal, or its value is beyond the range of f64.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let pairs = ScnParser::parse(Rule::number, text).ok()?;
+    let pair = pairs.peek()?;
+    if pair.as_str().len() != text.len() {
+        return None;
+    }
+    literal::number_value(text)
+}
+
 /// Where literal errors go, and the operator count of the current item; shared by the pest
 /// builder and the fast path.
 pub(crate) struct Sink {

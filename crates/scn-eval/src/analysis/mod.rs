@@ -20,7 +20,6 @@ mod bins;
 mod global;
 mod inputs;
 mod probe;
-mod quantile;
 mod risk;
 mod sensitivity;
 mod thresholds;
@@ -28,11 +27,11 @@ mod voi;
 
 pub use self::global::{Global, Share, global};
 pub use self::inputs::{Input, InputKind, InputSet, Range, RangeKind, inputs};
-pub use self::quantile::quantile;
 pub use self::risk::{Dominance, Outcome, RiskProfile, RiskProfiles, risk_profiles};
 pub use self::sensitivity::{Bar, Failure, OneWay, Tornado, one_way};
 pub use self::thresholds::{Threshold, Thresholds, thresholds};
 pub use self::voi::{Cell, EventVoi, InputVoi, VoiError, voi_events, voi_inputs};
+pub use crate::quantile::quantile;
 
 use crate::Evaluation;
 use crate::model::NodeId;

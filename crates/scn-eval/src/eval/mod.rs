@@ -2,7 +2,6 @@
 //! strict faults, then evidence, forecasts, expected metrics and expectations. Its result,
 //! [`Evaluation`], is read through named views.
 
-mod units;
 mod views;
 
 use scn_dsl::Diagnostic;
@@ -47,8 +46,6 @@ pub struct Evaluation {
     metrics: Vec<(f64, Option<f64>)>,
     expects: Vec<ExpectOutcome>,
     warnings: Vec<String>,
-    /// Warnings that point at the source.
-    diagnostics: Vec<Diagnostic>,
 }
 
 /// Evaluates a model exactly. Errors are every problem found in the first phase that had
@@ -219,7 +216,6 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         ..
     } = s;
     drop(plan);
-    let diagnostics = units::percent_above_one(&model);
     Ok(Evaluation {
         model,
         shape,
@@ -237,7 +233,6 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         metrics,
         expects,
         warnings,
-        diagnostics,
     })
 }
 
@@ -278,12 +273,6 @@ impl Evaluation {
     /// Every decision node in tree order, with each option's value.
     pub fn decisions(&self) -> &[Decision] {
         &self.decisions
-    }
-
-    /// Warnings that point at the source, rendered like errors (`FILE:LINE:COL: warning:`);
-    /// `scn check` and `scn eval` print them.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
     }
 
     /// Things a reader should know, as sentences.

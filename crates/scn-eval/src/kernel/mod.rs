@@ -732,20 +732,40 @@ impl Plan<'_> {
             s.effect_before.resize(self.effects.len(), 0.0);
         }
         s.state.copy_from_slice(&s.init);
-        s.undone = 0;
         s.path[0] = 1.0;
+        // The walk reads and writes through locals: with the scratch's fields behind `s`,
+        // every store into one of its vectors made the compiler reload the others' lengths
+        // and the undo count from memory, and that chain cost more than the walk's arithmetic.
+        let Scratch {
+            state,
+            undo,
+            path,
+            cond,
+            effect_values,
+            effect_before,
+            lets,
+            stack,
+            leaf_prior,
+            leaf_metrics,
+            primed,
+            ..
+        } = s;
+        let (state, undo, path, cond) = (&mut state[..], &mut undo[..], &mut path[..], &cond[..]);
+        let (effect_values, leaf_prior) = (&mut effect_values[..], &mut leaf_prior[..]);
+        let (leaf_metrics, lets, primed) = (&mut leaf_metrics[..], &lets[..], *primed);
+        let mut undone = 0;
         let mut total = 0.0;
         for (i, w) in self.walk.iter().enumerate() {
             // Effects are applied on every path, so how many of them lie above a node is
             // fixed: undoing down to that count leaves the subtrees walked before it.
-            undo_to(&s.undo, &mut s.undone, &mut s.state, w.above as usize);
-            if i > 0 && (w.path_varies || !s.primed) {
-                s.path[i] = s.path[w.parent as usize] * s.cond[i];
+            undo_to(undo, &mut undone, state, w.above as usize);
+            if i > 0 && (w.path_varies || !primed) {
+                path[i] = path[w.parent as usize] * cond[i];
             }
             for e in w.effects.0 as usize..w.effects.1 as usize {
                 let eff = &self.effects[e];
-                let v = value(&eff.slot, inputs, &s.lets, &s.state, &mut s.stack);
-                let old = s.state[eff.metric as usize];
+                let v = value(&eff.slot, inputs, lets, state, stack);
+                let old = state[eff.metric as usize];
                 // A strict run that found a problem still records the effect, so that the
                 // counts above stay right for the problems after it.
                 let new = match settle(v, eff.slot.prog, faults)? {
@@ -768,24 +788,25 @@ impl Plan<'_> {
                         .with_code(Code::Math),
                     );
                 } else {
-                    s.state[eff.metric as usize] = new;
+                    state[eff.metric as usize] = new;
                 }
-                s.undo[s.undone] = (eff.metric, old);
-                s.undone += 1;
-                s.effect_values[e] = s.state[eff.metric as usize];
+                undo[undone] = (eff.metric, old);
+                undone += 1;
+                effect_values[e] = state[eff.metric as usize];
                 if F::STRICT {
-                    s.effect_before[e] = old;
+                    effect_before[e] = old;
                 }
             }
             if w.leaf != u32::MAX {
                 let ord = w.leaf as usize;
-                s.leaf_prior[ord] = s.path[i];
-                total += s.path[i];
+                leaf_prior[ord] = path[i];
+                total += path[i];
                 for (j, &m) in kept.iter().enumerate() {
-                    s.leaf_metrics[ord * nk + j] = s.state[m as usize];
+                    leaf_metrics[ord * nk + j] = state[m as usize];
                 }
             }
         }
+        s.undone = undone;
         s.leaf_total = total;
         if faults.any() { Err(Abort) } else { Ok(()) }
     }

@@ -19,6 +19,10 @@ impl Builder<'_> {
     fn subtree_extents(&mut self) {
         let nodes = &mut self.model.nodes;
         for n in (0..nodes.len()).rev() {
+            // Lists grown by `push` keep room for four: a big tree's model would carry
+            // that slack for every node.
+            nodes[n].children.shrink_to_fit();
+            nodes[n].effects.shrink_to_fit();
             let end = nodes[n]
                 .children
                 .last()

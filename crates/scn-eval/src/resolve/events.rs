@@ -2,12 +2,15 @@
 
 use std::collections::HashMap;
 
-use scn_dsl::ast::{Event, EventKind as AstEvent, Ident, Scenario, ScenarioItemKind};
-use scn_dsl::{Code, FileId, Span};
+use scn_dsl::ast::{DateLit, Event, EventKind as AstEvent, Ident, Scenario, ScenarioItemKind};
+use scn_dsl::{Code, Diagnostic, FileId, Span};
 
 use super::Builder;
 use super::expr::Ctx;
-use crate::model::{EventKind, EventNode, EventRef, ExpectDef, ForecastDef, NodeId};
+use crate::model::{
+    EventKind, EventNode, EventRef, ExpectDef, ForecastDef, ForecastKind, NodeId, Query,
+};
+use crate::program::{Instr, Program};
 
 impl Builder<'_> {
     /// Compiles evidence, forecasts and expectations, in source order.
@@ -19,16 +22,28 @@ impl Builder<'_> {
                     let ev = self.compile_event(e, self.file);
                     self.model.observe.push(ev);
                 }
-                // `closes` and `criteria` are read by nothing yet.
                 ScenarioItemKind::Forecast {
-                    name, label, value, ..
+                    name,
+                    label,
+                    value,
+                    closes,
+                    criteria,
                 } => {
                     let program = self.compile_expr(value, 0, Ctx::Query { upto: forecasts });
                     forecasts += 1;
+                    let kind = self.forecast_kind(&program);
+                    if let Some(c) = closes {
+                        self.check_closes(&name.name, c);
+                    }
                     self.model.forecasts.push(ForecastDef {
                         name: name.name.to_string(),
                         label: label.as_ref().map(|l| l.value.to_string()),
                         program,
+                        kind,
+                        closes: closes.map(|c| c.date),
+                        criteria: criteria.as_ref().map(|c| c.value.to_string()),
+                        span: name.span,
+                        file: self.file,
                     });
                 }
                 ScenarioItemKind::Expect { value, lo, hi } => {
@@ -51,6 +66,62 @@ impl Builder<'_> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// A forecast is a probability when it is one `P(…)` query and nothing else (or names
+    /// such a forecast): only then is its value the chance of one event, which a yes or a no
+    /// resolves. Arithmetic around a query (`1 - P(a)`) makes it a number; the event algebra
+    /// (`P(not a)`) says the same as a probability.
+    fn forecast_kind(&self, program: &Program) -> ForecastKind {
+        match program.code.as_slice() {
+            [Instr::Query(q)] if matches!(self.model.queries[*q as usize], Query::Prob { .. }) => {
+                ForecastKind::Probability
+            }
+            [Instr::Forecast(i)] => self.model.forecasts[*i as usize].kind,
+            _ => ForecastKind::Number,
+        }
+    }
+
+    /// `closes` after the horizon is an error: the scenario says nothing past its horizon,
+    /// so it cannot answer the question. Before `as_of` it is a warning: the question had
+    /// closed when the scenario was written (a library that keeps its closed forecasts stays
+    /// valid, but the forecast is hindsight).
+    fn check_closes(&mut self, name: &str, closes: &DateLit) {
+        let meta = &self.model.meta;
+        if let Some(h) = meta.horizon
+            && closes.date > h
+        {
+            let id = meta.id.clone();
+            self.error(
+                Code::DateOrder,
+                self.file,
+                closes.span,
+                format!(
+                    "the forecast `{name}` closes {}, after the horizon {h} of `{id}`",
+                    closes.date
+                ),
+            )
+            .help = Some(
+                "a scenario says nothing past its horizon: close the question by then, or move the horizon".into(),
+            );
+        } else if let Some(a) = meta.as_of
+            && closes.date < a
+        {
+            self.model.warnings.push(
+                Diagnostic::warning(
+                    self.file,
+                    closes.span,
+                    format!(
+                        "the forecast `{name}` closes {}, before as_of {a}: its question had closed when the scenario was written",
+                        closes.date
+                    ),
+                )
+                .with_help(
+                    "a closed question's forecast is scored from the versions before it closed (`scn score --history`); remove it from this version, or correct the date",
+                )
+                .with_code(Code::ClosedQuestion),
+            );
         }
     }
 

@@ -50,6 +50,9 @@ impl Builder<'_> {
             ..Program::default()
         };
         self.emit(e, scope, ctx, &mut p);
+        // Most programs are one or two instructions, and a big tree has millions.
+        p.code.shrink_to_fit();
+        p.spans.shrink_to_fit();
         // Expressions count against the node budget: a template body is compiled once per
         // expansion, so its expressions multiply with its uses.
         self.spend(p.code.len() as u64, file, e.span);

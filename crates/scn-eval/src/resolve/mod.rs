@@ -12,6 +12,7 @@ mod names;
 mod sizes;
 mod suggest;
 mod tree;
+mod units;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -23,6 +24,12 @@ use crate::load::Loaded;
 use crate::model::{Meta, Model, Node, NodeKind, ProbDef};
 
 pub(crate) use names::Name;
+
+/// The closest of `candidates` to `name` within two edits, for "did you mean" help outside
+/// resolution (ties go to the alphabetically first).
+pub fn did_you_mean<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    suggest::closest(name, candidates)
+}
 
 /// Resolves the single scenario of the root file.
 pub fn resolve(loaded: &Loaded) -> Result<Model, Vec<Diagnostic>> {
@@ -90,6 +97,8 @@ pub fn resolve_scenario(
         b.model.given += 1;
     }
     if b.diags.is_empty() {
+        let percent = units::percent_above_one(&b.model);
+        b.model.warnings.extend(percent);
         Ok(b.model)
     } else {
         Err(b.diags)
@@ -201,6 +210,7 @@ impl<'a> Builder<'a> {
                 given: 0,
                 forecasts: Vec::new(),
                 expects: Vec::new(),
+                warnings: Vec::new(),
                 dist_sites: 0,
                 const_dists: Vec::new(),
             },

@@ -26,6 +26,7 @@ struct Open<'a> {
 
 impl<'a> Builder<'a> {
     pub(super) fn build_tree(&mut self, s: &'a Scenario) {
+        self.model.nodes.reserve_exact(written_nodes(s));
         let root_items: Vec<&BodyItem> = s
             .items
             .iter()
@@ -107,6 +108,7 @@ impl<'a> Builder<'a> {
                     );
                     self.finish_header(node, b.when.as_ref(), &b.tags, cites);
                     if let Some(body) = &b.body {
+                        self.reserve_for(node, body);
                         stack.push(open(body, node, scope));
                     }
                 }
@@ -122,6 +124,7 @@ impl<'a> Builder<'a> {
                     );
                     self.finish_header(node, o.when.as_ref(), &o.tags, Vec::new());
                     if let Some(body) = &o.body {
+                        self.reserve_for(node, body);
                         stack.push(open(body, node, scope));
                     }
                 }
@@ -208,6 +211,23 @@ impl<'a> Builder<'a> {
                 });
             }
         }
+    }
+
+    /// Sizes a node's children and effects to its body before they are pushed: grown one
+    /// push at a time they would keep room for four each, which on a million-node tree is
+    /// over 100 MB of slack at the peak. `use`s may still add more; the extents pass trims.
+    fn reserve_for(&mut self, node: NodeId, body: &Block) {
+        let (mut effects, mut children) = (0, 0);
+        for item in &body.items {
+            match item.kind {
+                BodyItemKind::Effect(_) => effects += 1,
+                BodyItemKind::Branch(_) | BodyItemKind::Option(_) => children += 1,
+                _ => {}
+            }
+        }
+        let n = &mut self.model.nodes[node as usize];
+        n.effects.reserve_exact(effects);
+        n.children.reserve_exact(children);
     }
 
     #[allow(clippy::too_many_arguments)] // the fields of one node, all needed
@@ -413,4 +433,33 @@ fn open(body: &Block, parent: NodeId, scope: usize) -> Open<'_> {
         scope,
         template: None,
     }
+}
+
+/// The branches and options written in a scenario (templates' bodies aside): the model's
+/// node list is sized once to them rather than doubled into up to twice their room.
+fn written_nodes(s: &Scenario) -> usize {
+    fn body(item: &BodyItem) -> Option<Option<&Block>> {
+        match &item.kind {
+            BodyItemKind::Branch(b) => Some(b.body.as_ref()),
+            BodyItemKind::Option(o) => Some(o.body.as_ref()),
+            _ => None,
+        }
+    }
+    let mut count = 0;
+    let mut blocks: Vec<&Block> = Vec::new();
+    let top = s.items.iter().filter_map(|i| match &i.kind {
+        ScenarioItemKind::Node(n) => Some(n),
+        _ => None,
+    });
+    for b in top.filter_map(body) {
+        count += 1;
+        blocks.extend(b);
+    }
+    while let Some(block) = blocks.pop() {
+        for b in block.items.iter().filter_map(body) {
+            count += 1;
+            blocks.extend(b);
+        }
+    }
+    count
 }

@@ -28,7 +28,8 @@ use super::words::estimative;
 
 pub(crate) struct Html;
 
-const STYLE: &str = include_str!("style.css");
+/// The page's style sheet, shared with the other HTML pages scn writes (`scn score`).
+pub(crate) const STYLE: &str = include_str!("style.css");
 /// Metrics drawn as histograms; the rest are only in the table.
 const HISTOGRAMS: usize = 12;
 
@@ -339,9 +340,12 @@ fn forecasts(f: &Forecasts, n: Numbers, s: &mut String) {
         if let Some(p) = row.prior {
             let _ = write!(under, "<br><span class=\"prior\">prior {}</span>", show(p));
         }
+        let question = row.question().map_or(String::new(), |q| {
+            format!("<br><span class=\"question\">{}</span>", esc(&q))
+        });
         let _ = write!(
             s,
-            "<tr><td class=\"title\">{}</td><td class=\"num\" data-label=\"{}\"><span class=\"big\">{value}</span>{under}</td>",
+            "<tr><td class=\"title\">{}{question}</td><td class=\"num\" data-label=\"{}\"><span class=\"big\">{value}</span>{under}</td>",
             named(row.label.as_deref(), &row.id),
             if f.sampled { "Sampled mean" } else { "Value" }
         );
@@ -837,7 +841,7 @@ fn expectations(e: &Expectations, n: Numbers, s: &mut String) {
 }
 
 /// Text escaped for HTML content and attribute values alike.
-pub(super) fn esc(t: &str) -> String {
+pub(crate) fn esc(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
     for c in t.chars() {
         match c {

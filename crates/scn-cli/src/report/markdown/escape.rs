@@ -1,7 +1,7 @@
 //! Text made safe for GitHub-flavoured Markdown.
 
 /// Text in a code span: backticks inside would end it, and a pipe would end a table cell.
-pub(super) fn code(t: &str) -> String {
+pub(crate) fn code(t: &str) -> String {
     let t = t.replace('|', "\\|");
     if t.contains('`') {
         format!("`` {t} ``")
@@ -12,7 +12,7 @@ pub(super) fn code(t: &str) -> String {
 
 /// Text as one line of inline Markdown: every character that could start markup is escaped,
 /// `|` included so that a label cannot split a table cell.
-pub(super) fn inline(t: &str) -> String {
+pub(crate) fn inline(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
     for c in t.chars() {
         match c {

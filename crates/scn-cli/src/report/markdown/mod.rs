@@ -2,7 +2,7 @@
 //! wiki page. It needs no raw HTML, so it reads the same wherever Markdown is sanitised.
 //! One function per section.
 
-mod escape;
+pub(crate) mod escape;
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -253,6 +253,18 @@ fn forecasts(f: &Forecasts, n: Numbers, s: &mut String) {
             let _ = write!(s, " {} |", row.prior.map_or(String::new(), show));
         }
         s.push('\n');
+    }
+    // Questions are sentences: a list under the table rather than a wide column.
+    let questions: Vec<(&Forecast, String)> = f
+        .rows
+        .iter()
+        .filter_map(|r| r.question().map(|q| (r, q)))
+        .collect();
+    if !questions.is_empty() {
+        s.push_str("\nWhat each question asks:\n\n");
+        for (row, q) in questions {
+            let _ = writeln!(s, "- {}: {}", code(&row.id), inline(&q));
+        }
     }
     if let Some(note) = f.nonlinear_note() {
         let _ = writeln!(s, "\n_Note: {}_", prose(&note));

@@ -2,7 +2,8 @@
 //! mean when sampled, else the point value, which is then labelled "at the inputs' means"),
 //! its 90% interval, its prior under evidence, and what it measures.
 
-use scn_eval::{Evaluation, ForecastShape, Samples, Summary};
+use scn_dsl::Date;
+use scn_eval::{Evaluation, ForecastKind, ForecastShape, Samples, Summary};
 
 use crate::report::number::Measure;
 use crate::report::prose::Prose;
@@ -40,6 +41,12 @@ pub(crate) struct Forecast {
     /// True when the sampled mean and the point value differ by more than four standard
     /// errors and more than 0.5 %: the forecast depends non-linearly on its inputs.
     pub differs: bool,
+    /// A probability (resolved yes or no) or a number.
+    pub kind: ForecastKind,
+    /// `closes DATE`: when its question closes.
+    pub closes: Option<Date>,
+    /// `criteria "..."`: how its question resolves.
+    pub criteria: Option<String>,
 }
 
 impl Forecast {
@@ -54,6 +61,18 @@ impl Forecast {
     /// Its label, or its id.
     pub(crate) fn name(&self) -> &str {
         self.label.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Its question as written, for people: "closes 2026-06-30", "criteria: …", or both
+    /// joined by " · "; `None` when it has neither.
+    pub(crate) fn question(&self) -> Option<String> {
+        let closes = self.closes.map(|d| format!("closes {d}"));
+        let criteria = self.criteria.as_ref().map(|c| format!("criteria: {c}"));
+        match (closes, criteria) {
+            (None, None) => None,
+            (Some(a), None) | (None, Some(a)) => Some(a),
+            (Some(a), Some(b)) => Some(format!("{a} · {b}")),
+        }
     }
 }
 
@@ -81,6 +100,9 @@ impl Forecasts {
                     sampled,
                     dropped: figure.map_or(0, |x| x.dropped),
                     differs: differs(f.value, sampled.as_ref()),
+                    kind: f.def.kind,
+                    closes: f.def.closes,
+                    criteria: f.def.criteria.clone(),
                 }
             })
             .collect();

@@ -222,7 +222,7 @@ fn forecasts(f: &Forecasts, n: Numbers, out: &mut Vec<String>) {
         "Forecasts".into()
     });
     let mut t = Table::new(&[Align::Left, Align::Right, Align::Left, Align::Left]);
-    let mut under: Vec<Option<String>> = Vec::new();
+    let mut under: Vec<(Option<String>, Option<String>)> = Vec::new();
     for row in &f.rows {
         let (value, words) = lead(row, n);
         t.row(vec![
@@ -246,7 +246,10 @@ fn forecasts(f: &Forecasts, n: Numbers, out: &mut Vec<String>) {
         if let Some(p) = row.prior {
             extra.push(format!("prior {}", n.value(p, &row.measure)));
         }
-        under.push((!extra.is_empty()).then(|| extra.join(" · ")));
+        under.push((
+            (!extra.is_empty()).then(|| extra.join(" · ")),
+            row.question(),
+        ));
     }
     let id_width = f
         .rows
@@ -254,10 +257,14 @@ fn forecasts(f: &Forecasts, n: Numbers, out: &mut Vec<String>) {
         .map(|r| r.id.chars().count())
         .max()
         .unwrap_or(0);
-    for (line, extra) in t.lines(2).into_iter().zip(under) {
+    for (line, (extra, question)) in t.lines(2).into_iter().zip(under) {
         out.push(line);
         if let Some(e) = extra {
             out.push(format!("  {:id_width$}  {e}", ""));
+        }
+        // The question can be a sentence or two: wrapped under the figures.
+        if let Some(q) = question {
+            out.extend(wrap(&q, id_width + 4, WIDTH));
         }
     }
     if let Some(note) = f.nonlinear_note() {
@@ -720,6 +727,9 @@ mod tests {
             sampled: None,
             dropped: 0,
             differs: false,
+            kind: scn_eval::ForecastKind::Probability,
+            closes: None,
+            criteria: None,
         };
         let b = Briefing {
             headlines: vec![f.clone()],

@@ -1,4 +1,4 @@
-//! Warnings about values that do not fit their metric's unit.
+//! Warnings about values that do not fit their metric's unit, found once the model is built.
 //!
 //! A `unit "%"` metric holds a fraction, as every percentage in scn does (`4.5%` is 0.045).
 //! A newcomer writes `= 4.5` for 4.5 %, and every figure of the metric comes out a hundred

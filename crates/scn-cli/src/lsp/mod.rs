@@ -1,0 +1,106 @@
+//! `scn lsp`: a language server over standard input and output (docs/editors.md).
+//!
+//! Built on `lsp-server` and `lsp-types`, the synchronous scaffold and protocol types of
+//! rust-analyzer: one thread runs the loop (the worker thread, whose stack holds the deepest
+//! file the parser accepts), two more move bytes. Modules: [`server`] the loop and dispatch,
+//! [`document`] a document's text and analysis, [`syntax`] the index of names the features
+//! read, one module per feature, [`position`] and [`uri`] the protocol's coordinates.
+
+mod completion;
+mod definition;
+mod diagnostics;
+mod document;
+mod hover;
+mod position;
+mod server;
+mod symbols;
+mod syntax;
+mod tokens;
+mod uri;
+
+#[cfg(test)]
+mod tests;
+
+use std::fs::File;
+use std::io::BufReader;
+use std::os::fd::AsFd;
+
+use lsp_server::{Connection, Message};
+
+use crate::Exit;
+use crate::input::RunOptions;
+
+pub(crate) use server::Ended;
+
+/// Runs the server on the process's standard input and output until the client says `exit`.
+pub(crate) fn run(options: RunOptions) -> Exit {
+    let conn = match stdio() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("scn lsp: error: cannot use the standard streams: {e}");
+            return Exit::Usage;
+        }
+    };
+    let env = document::Env {
+        root: None,
+        options,
+    };
+    match server::serve(&conn, env) {
+        Ok(Ended::Clean) => Exit::Ok,
+        // The protocol's exit code for `exit` without `shutdown`.
+        Ok(Ended::Abrupt) => Exit::Invalid,
+        Err(e) => {
+            eprintln!("scn lsp: error: {e}");
+            Exit::Usage
+        }
+    }
+}
+
+/// A connection over copies of the standard input and output descriptors.
+///
+/// Copies, because the worker thread that runs every command holds the locks of the
+/// process's `Stdin` and `Stdout` for its whole life: reader and writer threads that went
+/// through them would wait forever.
+fn stdio() -> std::io::Result<Connection> {
+    let input = File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
+    let mut output = File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
+    let (to_server, from_client) = crossbeam_channel::bounded::<Message>(0);
+    let (to_client, from_server) = crossbeam_channel::bounded::<Message>(0);
+    std::thread::Builder::new()
+        .name("lsp-reader".into())
+        .spawn(move || {
+            let mut input = BufReader::new(input);
+            loop {
+                match Message::read(&mut input) {
+                    Ok(Some(msg)) => {
+                        let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
+                        if to_server.send(msg).is_err() || exit {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    // A message that is not JSON-RPC: say so and read the next.
+                    Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                        eprintln!("scn lsp: ignored a message: {e}");
+                    }
+                    Err(e) => {
+                        eprintln!("scn lsp: cannot read standard input: {e}");
+                        break;
+                    }
+                }
+            }
+        })?;
+    std::thread::Builder::new()
+        .name("lsp-writer".into())
+        .spawn(move || {
+            for msg in from_server {
+                if msg.write(&mut output).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(Connection {
+        sender: to_client,
+        receiver: from_client,
+    })
+}
