@@ -360,7 +360,7 @@ fn columns_count_characters_and_lines_count_line_feeds() {
     let text = "scenario s \"é—ü\" {\r\n\tbranch a p = = 1\r\n}";
     let diags = parse(text).unwrap_err();
     let header = common::render_all("x.scn", text, &diags);
-    insta::assert_snapshot!(header.lines().next().unwrap(), @"x.scn:2:15: error: expected a probability after `p =` (a number, an expression or `rest`), found `=`");
+    insta::assert_snapshot!(header.lines().next().unwrap(), @"x.scn:2:15: error: expected a probability after `p =` (a number, an expression or `rest`), found `=` [syntax]");
 }
 
 /// The items of a scenario written around `src`.

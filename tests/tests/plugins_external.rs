@@ -149,21 +149,21 @@ fn failure(
 #[test]
 fn every_failure_is_a_diagnostic_at_the_call() {
     let one_call = "plugin base_rates\nscenario s {\n  branch a p = base_rates.coup(2)\n  branch b p = rest\n}\n";
-    insta::assert_snapshot!(failure("crash", &["crash"], 5000, one_call, &[]), @"main.scn:3:16: error: the plugin `base_rates` exited (exit status: 3): plugin: simulated crash");
-    insta::assert_snapshot!(failure("hang", &["hang"], 300, one_call, &[]), @"main.scn:3:16: error: the plugin `base_rates` did not answer within 300 ms");
-    insta::assert_snapshot!(failure("garbage", &["garbage"], 5000, one_call, &[]), @"main.scn:3:16: error: the plugin `base_rates` answered something that is not JSON: `this is not json`");
-    insta::assert_snapshot!(failure("wrong-id", &["wrong-id"], 5000, one_call, &[]), @"main.scn:3:16: error: the plugin `base_rates` answered request 1 with the id -1");
+    insta::assert_snapshot!(failure("crash", &["crash"], 5000, one_call, &[]), @"main.scn:3:16: error: the plugin `base_rates` exited (exit status: 3): plugin: simulated crash [plugin]");
+    insta::assert_snapshot!(failure("hang", &["hang"], 300, one_call, &[]), @"main.scn:3:16: error: the plugin `base_rates` did not answer within 300 ms [plugin]");
+    insta::assert_snapshot!(failure("garbage", &["garbage"], 5000, one_call, &[]), @"main.scn:3:16: error: the plugin `base_rates` answered something that is not JSON: `this is not json` [plugin]");
+    insta::assert_snapshot!(failure("wrong-id", &["wrong-id"], 5000, one_call, &[]), @"main.scn:3:16: error: the plugin `base_rates` answered request 1 with the id -1 [plugin]");
     let unknown_fn = one_call.replace("coup(2)", "coop(2)");
-    insta::assert_snapshot!(failure("unknown-fn", &[], 5000, &unknown_fn, &[]), @"main.scn:3:27: error: the plugin `base_rates` has no function `coop`; did you mean `coup`?");
+    insta::assert_snapshot!(failure("unknown-fn", &[], 5000, &unknown_fn, &[]), @"main.scn:3:27: error: the plugin `base_rates` has no function `coop`; did you mean `coup`? [unknown-function]");
     let arity = one_call.replace("coup(2)", "coup(2, 3)");
-    insta::assert_snapshot!(failure("arity", &[], 5000, &arity, &[]), @"main.scn:3:16: error: base_rates.coup takes 1 argument, got 2");
+    insta::assert_snapshot!(failure("arity", &[], 5000, &arity, &[]), @"main.scn:3:16: error: base_rates.coup takes 1 argument, got 2 [wrong-arguments]");
     let plugin_error = one_call.replace("coup(2)", "coup(-1)");
-    insta::assert_snapshot!(failure("error", &[], 5000, &plugin_error, &[]), @"main.scn:3:16: error: the plugin `base_rates` reported an error: years must be positive");
+    insta::assert_snapshot!(failure("error", &[], 5000, &plugin_error, &[]), @"main.scn:3:16: error: the plugin `base_rates` reported an error: years must be positive [plugin]");
     let not_const = "plugin base_rates\nscenario s {\n  let y = 2\n  branch a p = base_rates.coup(y)\n  branch b p = rest\n}\n";
-    insta::assert_snapshot!(failure("not-const", &[], 5000, not_const, &[]), @"main.scn:4:16: error: base_rates.coup runs outside scn, once, when the file loads: its arguments must be numbers, not lets, names or distributions");
+    insta::assert_snapshot!(failure("not-const", &[], 5000, not_const, &[]), @"main.scn:4:16: error: base_rates.coup runs outside scn, once, when the file loads: its arguments must be numbers, not lets, names or distributions [plugin]");
     let missing = one_call.replace("base_rates", "nowhere");
-    insta::assert_snapshot!(failure("missing", &[], 5000, &missing, &[]), @"main.scn:1:8: error: unknown plugin `nowhere`");
-    insta::assert_snapshot!(failure("refused", &[], 5000, one_call, &["--no-plugins"]), @"main.scn:1:8: error: the plugin `base_rates` is refused: external plugins are off (--no-plugins)");
+    insta::assert_snapshot!(failure("missing", &[], 5000, &missing, &[]), @"main.scn:1:8: error: unknown plugin `nowhere` [plugin]");
+    insta::assert_snapshot!(failure("refused", &[], 5000, one_call, &["--no-plugins"]), @"main.scn:1:8: error: the plugin `base_rates` is refused: external plugins are off (--no-plugins) [plugin]");
 }
 
 #[test]

@@ -160,7 +160,7 @@ fn nesting_beyond_the_limit_exits_1_from_the_cli() {
     assert_eq!(run.exit, Exit::Invalid);
     check_header(&run.stderr, "<stdin>").unwrap();
     let first = run.stderr.lines().next().unwrap();
-    insta::assert_snapshot!(first, @"<stdin>:1:50024: error: nesting is deeper than 50000 levels");
+    insta::assert_snapshot!(first, @"<stdin>:1:50024: error: nesting is deeper than 50000 levels [too-large]");
     assert!(
         run.stderr.lines().all(|l| l.chars().count() < 200),
         "the excerpt is cut to a window"
@@ -196,7 +196,7 @@ fn a_ten_megabyte_string_parses_and_renders_in_a_window() {
     map.add(SourceFile::new("big.scn", text.as_str()));
     let out = scn_dsl::render_all(&diags, &map);
     assert!(out.len() < 2_000, "{} bytes of diagnostics", out.len());
-    insta::assert_snapshot!(out.lines().next().unwrap(), @"big.scn:2:10: error: unterminated string");
+    insta::assert_snapshot!(out.lines().next().unwrap(), @"big.scn:2:10: error: unterminated string [unterminated-string]");
 }
 
 #[test]
@@ -228,7 +228,7 @@ fn binary_garbage_on_stdin_is_a_diagnostic() {
     check_header(&run.stderr, "<stdin>").unwrap();
     // Bytes 0x00..=0x7f are valid UTF-8 (with one line break at 0x0a); 0x80 is the first bad byte.
     let first = run.stderr.lines().next().unwrap();
-    insta::assert_snapshot!(first, @"<stdin>:2:118: error: the file is not valid UTF-8");
+    insta::assert_snapshot!(first, @"<stdin>:2:118: error: the file is not valid UTF-8 [not-utf8]");
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn invalid_utf8_points_at_the_first_bad_byte() {
     let run = scn(&["check", "-"], text);
     assert_eq!(run.exit, Exit::Invalid);
     insta::assert_snapshot!(run.stderr, @r#"
-    <stdin>:2:14: error: the file is not valid UTF-8
+    <stdin>:2:14: error: the file is not valid UTF-8 [not-utf8]
       |
     2 |   author "caf
       |              ^

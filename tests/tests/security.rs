@@ -641,7 +641,7 @@ fn an_untrusted_library_starts_nothing_and_says_what_would_run() {
     assert_eq!(
         first,
         format!(
-            "{}:1:8: error: the plugin `x` is not trusted: {} would run [\"sh\", \"-c\", \"touch {}\"] in {}",
+            "{}:1:8: error: the plugin `x` is not trusted: {} would run [\"sh\", \"-c\", \"touch {}\"] in {} [plugin]",
             s(&main),
             manifest.display(),
             s(&marker),

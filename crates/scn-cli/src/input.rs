@@ -119,6 +119,7 @@ pub fn decode(name: String, bytes: Vec<u8>) -> Result<(String, String), ReadErro
             let mut map = SourceMap::new();
             let id = map.add(SourceFile::new(name, prefix));
             let d = Diagnostic::error(id, Span::new(at, at), "the file is not valid UTF-8")
+                .with_code(scn_dsl::Code::NotUtf8)
                 .with_help("save it as UTF-8 text");
             Err(ReadError::Invalid(Box::new((map, d))))
         }

@@ -364,7 +364,13 @@ fn an_editor_session() {
     assert_eq!(
         header,
         // scn check counts characters: `😀` before the error is one, not two units.
-        format!("edited.scn:{}:{}: error: {message}", l + 1, ch),
+        // The terminal shows the diagnostic's code at the end; the server sends it apart.
+        format!(
+            "edited.scn:{}:{}: error: {message} [{}]",
+            l + 1,
+            ch,
+            diags[0]["code"].as_str().unwrap()
+        ),
         "scn check and the server agree"
     );
     // Back as it was: no diagnostics.
@@ -552,7 +558,11 @@ fn the_budget_applies_and_one_run_trust_is_refused() {
     let first = message.lines().next().unwrap();
     assert!(first.contains("grows past 10 nodes"), "{message}");
     assert!(
-        small.lines().next().unwrap().ends_with(first),
+        small
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(&format!("{first} [{}]", diags[0]["code"].as_str().unwrap())),
         "scn check --max-nodes 10 says the same: {small}"
     );
     c.request("shutdown", Value::Null);

@@ -4,6 +4,7 @@
 //! resolution, validation and evaluation all speak this type, and [`crate::render`] is the only
 //! place that turns one into text.
 
+use crate::code::Code;
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -54,6 +55,9 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// What to do about it.
     pub help: Option<String>,
+    /// What kind of mistake, stable across releases; `None` only for diagnostics not yet
+    /// given a kind (every diagnostic of scn's own has one, which the corpus tests check).
+    pub code: Option<Code>,
 }
 
 impl Diagnostic {
@@ -67,6 +71,7 @@ impl Diagnostic {
             span_label: None,
             labels: Vec::new(),
             help: None,
+            code: None,
         }
     }
 
@@ -97,6 +102,12 @@ impl Diagnostic {
     /// Adds advice.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the kind of mistake.
+    pub fn with_code(mut self, code: Code) -> Self {
+        self.code = Some(code);
         self
     }
 

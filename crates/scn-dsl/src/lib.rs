@@ -9,6 +9,7 @@
 //! ```
 
 pub mod ast;
+mod code;
 mod date;
 mod diag;
 mod format;
@@ -22,6 +23,7 @@ mod source;
 mod span;
 pub mod visit;
 
+pub use code::Code;
 pub use date::{Date, DateError, DatePrecision, Duration, days_in_month, is_leap};
 pub use diag::{Diagnostic, Label, Severity};
 pub use format::format;

@@ -8,6 +8,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::code::Code;
 use crate::diag::Diagnostic;
 use crate::scan::{Piece, scan};
 use crate::source::FileId;
@@ -58,11 +59,10 @@ const MAX_BYTES: usize = u32::MAX as usize - 1;
 /// Refuses a file whose offsets do not fit a [`Span`].
 pub(crate) fn check_size(text: &str, file: FileId) -> Result<(), Diagnostic> {
     if text.len() > MAX_BYTES {
-        return Err(Diagnostic::error(
-            file,
-            Span::default(),
-            "the file is larger than 4 GiB",
-        ));
+        return Err(
+            Diagnostic::error(file, Span::default(), "the file is larger than 4 GiB")
+                .with_code(Code::TooLarge),
+        );
     }
     Ok(())
 }
@@ -93,7 +93,8 @@ pub(crate) fn check(text: &str, file: FileId) -> Result<(), Diagnostic> {
             Span::new(i, i + 1),
             format!("nesting is deeper than {max} levels"),
         )
-        .with_help("split the tree with templates or flatten it"));
+        .with_help("split the tree with templates or flatten it")
+        .with_code(Code::TooLarge));
     }
     Ok(())
 }

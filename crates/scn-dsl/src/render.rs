@@ -1,7 +1,7 @@
 //! Renders diagnostics as text: the spec's one-line header, then a source excerpt.
 //!
 //! ```text
-//! syntax.scn:2:20: error: expected a probability after `p =`, found `=`
+//! syntax.scn:2:20: error: expected a probability after `p =`, found `=` [syntax]
 //!   |
 //! 2 |   branch a "A" p = = 0.2
 //!   |                    ^ expected a probability
@@ -9,7 +9,9 @@
 //!
 //! Written by hand rather than with a diagnostics crate because the spec fixes a
 //! `FILE:LINE:COL: error: MESSAGE` header that none of them prints, and the excerpt is
-//! small. Long lines (a 10 MB string on one line) are cut to a window around the caret.
+//! small. The diagnostic's code ends the header, where it leaves the `FILE:LINE:COL: error:`
+//! start as it is. Warnings render the same way, with `warning` for `error`. Long lines (a
+//! 10 MB string on one line) are cut to a window around the caret.
 //!
 //! [`Style::Color`] adds ANSI colours (the severity, the gutter, the carets) for a terminal;
 //! the text between the escapes is exactly the plain rendering's. It is off unless a caller
@@ -87,8 +89,9 @@ pub fn render_styled(diag: &Diagnostic, sources: &SourceMap, style: Style) -> St
     let file = sources.get(diag.file);
     let (line, col) = file.line_col(diag.span.start);
     let (sev, msg) = (p.severity, p.message);
+    let code = diag.code.map(|c| format!(" [{c}]")).unwrap_or_default();
     let mut out = format!(
-        "{}:{line}:{col}: {sev}{}{sev:#}: {msg}{}{msg:#}\n",
+        "{}:{line}:{col}: {sev}{}{sev:#}: {msg}{}{msg:#}{code}\n",
         sanitize(&file.name),
         diag.severity.as_str(),
         sanitize(&diag.message)
@@ -259,6 +262,22 @@ mod tests {
           |                ^ here
           = help: write a number
         ");
+    }
+
+    #[test]
+    fn the_code_ends_the_header_and_warnings_render_alike() {
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new("x.scn", "metric m unit \"%\" = 4.5\n"));
+        let d = Diagnostic::warning(id, Span::new(20, 23), "over 1")
+            .with_code(crate::Code::PercentAboveOne);
+        insta::assert_snapshot!(render(&d, &map), @r#"
+        x.scn:1:21: warning: over 1 [percent-above-one]
+          |
+        1 | metric m unit "%" = 4.5
+          |                     ^^^
+        "#);
+        let e = Diagnostic::error(id, Span::new(0, 6), "bad").with_code(crate::Code::Syntax);
+        assert!(render(&e, &map).starts_with("x.scn:1:1: error: bad [syntax]\n"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use scn_dsl::ast::{File, Item};
-use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap};
+use scn_dsl::{Code, Diagnostic, FileId, SourceFile, SourceMap};
 
 /// Largest file an import reads, in bytes.
 pub const MAX_IMPORT_BYTES: u64 = 64 << 20;
@@ -255,7 +255,8 @@ impl Loader<'_> {
         let written = &imp.path.value;
         let shown = shown_dir.join(written);
         let display = shown.display().to_string();
-        let refuse = |why: String| Diagnostic::error(id, imp.path.span, why);
+        let refuse =
+            |why: String| Diagnostic::error(id, imp.path.span, why).with_code(Code::Import);
         if Path::new(written).is_absolute() {
             self.out.diags.push(
                 refuse(format!("cannot import `{written}`: the path is absolute"))

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use scn_dsl::{Diagnostic, FileId, SourceFile, SourceMap, Span};
+use scn_dsl::{Code, Diagnostic, FileId, SourceFile, SourceMap, Span};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -157,7 +157,7 @@ impl Manifest {
         let shown = path.display().to_string();
         let cannot = |sources: &mut SourceMap, why: String| {
             let id = sources.add(SourceFile::new(shown.clone(), String::new()));
-            Diagnostic::error(id, Span::default(), format!("cannot read {shown}: {why}"))
+            manifest_error(id, Span::default(), format!("cannot read {shown}: {why}"))
         };
         let bytes = match crate::load::read_regular(path, MAX_MANIFEST_BYTES) {
             Ok(b) => b,
@@ -172,7 +172,7 @@ impl Manifest {
             let span = e
                 .span()
                 .map_or(Span::default(), |r| Span::new(r.start, r.end));
-            Diagnostic::error(
+            manifest_error(
                 id,
                 span,
                 format!("invalid {MANIFEST_NAME}: {}", e.message()),
@@ -183,7 +183,7 @@ impl Manifest {
             let span = Span::new(name.span().start, name.span().end);
             let name = name.into_inner();
             if builtin_names().contains(&name.as_str()) {
-                return Err(Diagnostic::error(
+                return Err(manifest_error(
                     id,
                     span,
                     format!("`{name}` is a built-in plugin: a library cannot replace it"),
@@ -197,7 +197,7 @@ impl Manifest {
                 .timeout_ms
                 .is_some_and(|t| t == 0 || t > MAX_TIMEOUT_MS)
             {
-                return Err(Diagnostic::error(
+                return Err(manifest_error(
                     id,
                     span,
                     format!(
@@ -210,7 +210,7 @@ impl Manifest {
         if let Some(s) = &raw.defaults.samples
             && *s.get_ref() > MAX_SAMPLES
         {
-            return Err(Diagnostic::error(
+            return Err(manifest_error(
                 id,
                 Span::new(s.span().start, s.span().end),
                 format!("[defaults] samples is more than {MAX_SAMPLES}"),
@@ -276,6 +276,11 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// An error in a manifest: they all have [`Code::Manifest`].
+fn manifest_error(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(file, span, message).with_code(Code::Manifest)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! parenthesised expression cannot overflow the stack, and without allocation once the
 //! stack has grown.
 
-use scn_dsl::{FileId, Span};
+use scn_dsl::{Code, Diagnostic, FileId, Span};
 
 use crate::dist::DistKind;
 use crate::functions::Math;
@@ -83,11 +83,17 @@ pub(crate) struct Program {
 /// Why a program could not produce a finite number. Boxed, so that a `Result<f64, EvalError>`
 /// is two words and comes back in registers: programs run millions of times, errors rarely.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct EvalError(Box<(Span, String)>);
+pub(crate) struct EvalError(Box<(Span, String, Code)>);
 
 impl EvalError {
+    /// A computation without a value ([`Code::Math`]).
     pub(crate) fn new(span: Span, message: impl Into<String>) -> EvalError {
-        EvalError(Box::new((span, message.into())))
+        EvalError::of(Code::Math, span, message)
+    }
+
+    /// An error of another kind than [`Code::Math`].
+    pub(crate) fn of(code: Code, span: Span, message: impl Into<String>) -> EvalError {
+        EvalError(Box::new((span, message.into(), code)))
     }
 
     /// Where.
@@ -100,9 +106,10 @@ impl EvalError {
         &self.0.1
     }
 
-    /// Where and what.
-    pub(crate) fn into_parts(self) -> (Span, String) {
-        *self.0
+    /// The diagnostic, in the file of the program that failed.
+    pub(crate) fn into_diagnostic(self, file: FileId) -> Diagnostic {
+        let (span, message, code) = *self.0;
+        Diagnostic::error(file, span, message).with_code(code)
     }
 }
 

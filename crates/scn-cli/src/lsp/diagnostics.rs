@@ -81,7 +81,9 @@ fn base(d: &Diagnostic, range: Range) -> lsp_types::Diagnostic {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
-        code: None::<NumberOrString>,
+        code: d
+            .code
+            .map(|c| NumberOrString::String(c.as_str().to_owned())),
         source: Some("scn".into()),
         message,
         ..lsp_types::Diagnostic::default()

@@ -6,6 +6,7 @@ use smol_str::SmolStr;
 
 use super::{Builder, Sink};
 use crate::ast::{Bound, DateLit, DurationLit, Ident, Str};
+use crate::code::Code;
 use crate::date::{Date, DatePrecision, Duration};
 use crate::grammar::Rule;
 use crate::span::Span;
@@ -86,7 +87,11 @@ pub(super) fn number(sink: &mut Sink, text: &str, span: Span) -> f64 {
     match number_value(text) {
         Some(v) => v,
         None => {
-            sink.error(span, format!("the number `{text}` is too large"));
+            sink.error(
+                Code::NumberTooLarge,
+                span,
+                format!("the number `{text}` is too large"),
+            );
             0.0
         }
     }
@@ -123,7 +128,8 @@ pub(super) fn string(sink: &mut Sink, raw: &str, span: Span) -> Str {
                         Span::new(at, end),
                         format!("unknown escape `\\{other}` in a string"),
                     )
-                    .with_help(r#"the escapes are \" \\ \n and \t"#),
+                    .with_help(r#"the escapes are \" \\ \n and \t"#)
+                    .with_code(Code::UnknownEscape),
                 );
             }
             None => unreachable!("the grammar ends every escape with a character"),
@@ -149,7 +155,11 @@ pub(super) fn date(sink: &mut Sink, text: &str, span: Span) -> DateLit {
         _ => unreachable!("the grammar allows YYYY, YYYY-MM and YYYY-MM-DD"),
     };
     let date = date.unwrap_or_else(|e| {
-        sink.error(span, format!("`{text}` is not a date: {e}"));
+        sink.error(
+            Code::InvalidDate,
+            span,
+            format!("`{text}` is not a date: {e}"),
+        );
         Date::end_of_year(year)
     });
     DateLit {
@@ -164,7 +174,11 @@ pub(super) fn duration(sink: &mut Sink, text: &str, span: Span) -> DurationLit {
     match duration_value(text) {
         Some(duration) => DurationLit { duration, span },
         None => {
-            sink.error(span, format!("the duration `{text}` is too long"));
+            sink.error(
+                Code::DurationTooLong,
+                span,
+                format!("the duration `{text}` is too long"),
+            );
             DurationLit {
                 duration: Duration::default(),
                 span,

@@ -6,8 +6,10 @@
 //! in range) through the same functions (`literal`), collecting every such error rather than
 //! stopping at the first. See `docs/parsing.md`.
 
+mod braces;
 mod expr;
 mod fast;
+mod hints;
 mod items;
 mod literal;
 mod nodes;
@@ -17,6 +19,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use crate::ast::{Event, File, Item, Scenario};
+use crate::code::Code;
 use crate::diag::Diagnostic;
 use crate::grammar::{Rule, ScnParser};
 use crate::limits;
@@ -219,8 +222,9 @@ impl Sink {
         }
     }
 
-    fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.diags.push(Diagnostic::error(self.file, span, message));
+    fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::error(self.file, span, message).with_code(code));
     }
 }
 
@@ -301,7 +305,11 @@ impl Builder {
         let max = limits::max_operators();
         if sink.operators > max {
             if sink.operators - n <= max {
-                sink.error(span, format!("this item has more than {max} operators"));
+                sink.error(
+                    Code::TooLarge,
+                    span,
+                    format!("this item has more than {max} operators"),
+                );
             }
             return false;
         }

@@ -2,9 +2,10 @@
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
+use super::{braces, hints};
+use crate::code::Code;
 use crate::diag::Diagnostic;
 use crate::grammar::{GROUPS, Rule, describe};
-use crate::scan::{Piece, scan};
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -66,7 +67,7 @@ pub(super) fn to_diagnostic(
             negatives,
         } => (positives.as_slice(), negatives.as_slice()),
         ErrorVariant::CustomError { message } => {
-            return Diagnostic::error(file, span, message.clone());
+            return Diagnostic::error(file, span, message.clone()).with_code(Code::Syntax);
         }
     };
     let found_words = match found.chars().next() {
@@ -82,40 +83,117 @@ pub(super) fn to_diagnostic(
         } else {
             format!("unexpected {what}")
         };
-        return Diagnostic::error(file, span, msg);
+        return Diagnostic::error(file, span, msg).with_code(Code::Syntax);
     }
     let expected = names(positives);
     let mut diag = Diagnostic::error(
         file,
         span,
         format!("expected {expected}, found {found_words}"),
-    );
+    )
+    .with_code(Code::Syntax);
     let first = found.chars().next();
+    let expects_number = positives
+        .iter()
+        .any(|r| matches!(r, Rule::expr | Rule::number | Rule::prob | Rule::bound));
+    let hint = hints::number_form(text, pos, found, expects_number)
+        .or_else(|| hints::date_form(text, pos, found))
+        .or_else(|| hints::probability_on_option(text, pos));
     if first == Some('"') && positives.contains(&Rule::string) && !closes_on_its_line(text, pos) {
         diag.message = "unterminated string".to_owned();
-        diag =
-            diag.with_help("a string closes with `\"` on the same line; write a line break as \\n");
-    } else if KEYWORDS.contains(&found) && positives.contains(&Rule::ident) {
-        diag = diag.with_help(format!(
-            "`{found}` is a keyword and cannot be used as a name"
-        ));
-    } else if found == "}" && positives.contains(&Rule::kw_scenario) {
-        diag.message = "unexpected `}`: no `{` is open here".to_owned();
+        diag = diag
+            .with_help("a string closes with `\"` on the same line; write a line break as \\n")
+            .with_code(Code::UnterminatedString);
     } else if let Some(c @ ('“' | '”' | '‘' | '’' | '−' | '–' | '—')) = first {
         let ascii = if matches!(c, '−' | '–' | '—') {
             "-"
         } else {
             "\""
         };
-        diag = diag.with_help(format!(
-            "`{c}` is a typographic character: write the ASCII `{ascii}`"
-        ));
-    } else if found.is_empty()
-        && let Some(open) = unclosed_brace(text)
+        diag = diag
+            .with_help(format!(
+                "`{c}` is a typographic character: write the ASCII `{ascii}`"
+            ))
+            .with_code(Code::TypographicCharacter);
+    } else if let Some(h) = hint {
+        if let Some(s) = h.span {
+            diag.span = s;
+        }
+        if let Some(m) = h.message {
+            diag.message = m;
+        }
+        diag = diag.with_help(h.help).with_code(h.code);
+    } else if let Some(open) = braces::unclosed_by_indentation(text).filter(|u| {
+        // Before the line where its `}` was due, an open `{` cannot have misled the parser.
+        u.open < pos && (found.is_empty() || u.due.is_some_and(|d| d <= pos))
+    }) {
+        diag = unclosed(diag, &found_words, open, text, file);
+    } else if let Some(k) =
+        hints::misspelt_keyword(found, positives.iter().filter_map(|&r| keyword(r)))
     {
-        diag = diag.with_label(file, Span::new(open, open + 1), "this `{` is never closed");
+        // The list of everything expected would bury the one word that was meant.
+        diag.message = format!("`{found}` is not a keyword here; did you mean `{k}`?");
+        diag = diag
+            .with_help(format!("expected {expected}"))
+            .with_code(Code::MisspeltKeyword);
+    } else if KEYWORDS.contains(&found) && positives.contains(&Rule::ident) {
+        diag = diag
+            .with_help(format!(
+                "`{found}` is a keyword and cannot be used as a name"
+            ))
+            .with_code(Code::KeywordAsName);
+    } else if found == "}" && positives.contains(&Rule::kw_scenario) {
+        diag.message = "unexpected `}`: no `{` is open here".to_owned();
+        diag = diag.with_code(Code::StrayBrace);
     }
     diag
+}
+
+/// The diagnostic of a syntax error caused by a `{` left open: it points at the `{`, says
+/// where its `}` was due, and keeps where reading stopped as a note.
+fn unclosed(
+    stopped: Diagnostic,
+    found: &str,
+    open: braces::Unclosed,
+    text: &str,
+    file: FileId,
+) -> Diagnostic {
+    let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+    let open_line = line_of(open.open);
+    let help = match open.due {
+        Some(due) => format!(
+            "add `}}` before line {}, indented like line {open_line}",
+            line_of(due)
+        ),
+        None => format!("add `}}` at the end of the block, indented like line {open_line}"),
+    };
+    let d = Diagnostic::error(
+        file,
+        Span::new(open.open, open.open + 1),
+        "this `{` is never closed",
+    )
+    .with_span_label("opened here")
+    .with_help(help)
+    .with_code(Code::UnclosedBrace);
+    // At the end of the file the help says all there is; in the middle, where reading
+    // stopped tells the writer why the error is reported there.
+    if stopped.span.start as usize >= text.trim_end().len() {
+        d
+    } else {
+        d.with_label(
+            file,
+            stopped.span,
+            format!("reading stopped here, at {found}"),
+        )
+    }
+}
+
+/// The keyword a rule stands for, if it is one word such as `branch`.
+fn keyword(rule: Rule) -> Option<&'static str> {
+    let word = describe(rule).strip_prefix('`')?.strip_suffix('`')?;
+    word.bytes()
+        .all(|b| b.is_ascii_alphabetic() || b == b'_')
+        .then_some(word)
 }
 
 /// True when the string starting at `pos` has its closing quote on the same line.
@@ -132,22 +210,6 @@ fn closes_on_its_line(text: &str, pos: usize) -> bool {
         }
     }
     false
-}
-
-/// The last `{` that no `}` closes, outside strings and comments.
-fn unclosed_brace(text: &str) -> Option<usize> {
-    let mut open = Vec::new();
-    scan(text, |piece| {
-        match piece {
-            Piece::Code(i, b'{') => open.push(i),
-            Piece::Code(_, b'}') => {
-                open.pop();
-            }
-            _ => {}
-        }
-        true
-    });
-    open.pop()
 }
 
 /// "a, b or c", with groups collapsed and duplicates removed.

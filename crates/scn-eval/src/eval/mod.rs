@@ -86,10 +86,7 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
             .iter()
             .any(|d| d.span == e.span() && d.message == e.message())
         {
-            diags.push({
-                let (span, message) = e.into_parts();
-                Diagnostic::error(p.file, span, message)
-            });
+            diags.push(e.into_diagnostic(p.file));
         }
         // A stand-in, so that later forecasts reading this one do not fail again.
         0.0
@@ -176,10 +173,7 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
                 value: None,
                 holds: false,
             }),
-            Err(e) => {
-                let (span, message) = e.into_parts();
-                diags.push(Diagnostic::error(ex.program.file, span, message));
-            }
+            Err(e) => diags.push(e.into_diagnostic(ex.program.file)),
         }
     }
     if !diags.is_empty() {

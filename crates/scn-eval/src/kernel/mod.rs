@@ -14,7 +14,7 @@ mod probs;
 pub(crate) mod queries;
 
 use scn_dsl::ast::{Direction, EffectOp};
-use scn_dsl::{Diagnostic, Span};
+use scn_dsl::{Code, Diagnostic, Span};
 
 use self::inputs::Inputs;
 use self::leaves::{LeafSet, LeafSets};
@@ -438,7 +438,7 @@ impl<I: Inputs> Env for KEnv<'_, I> {
     ) -> Result<f64, EvalError> {
         self.inputs
             .dist(kind, args)
-            .map_err(|message| EvalError::new(span, message))
+            .map_err(|message| EvalError::of(Code::DistributionParameters, span, message))
     }
 
     fn const_dist(&mut self, i: u32, span: Span) -> Result<f64, EvalError> {
@@ -449,7 +449,8 @@ impl<I: Inputs> Env for KEnv<'_, I> {
 /// A ratio's value; a condition of probability 0 makes it undefined.
 fn quotient(r: Ratio, span: Span) -> Result<f64, EvalError> {
     if r.den <= 0.0 {
-        return Err(EvalError::new(
+        return Err(EvalError::of(
+            Code::ImpossibleCondition,
             span,
             "the condition after `|` has probability 0, so this is undefined",
         ));
@@ -465,7 +466,7 @@ fn const_value<I: Inputs>(inputs: &mut I, i: u32, span: Span) -> Result<f64, Eva
         return Ok(v);
     }
     match inputs.const_dist_error(i) {
-        Some(message) => Err(EvalError::new(span, message)),
+        Some(message) => Err(EvalError::of(Code::DistributionParameters, span, message)),
         None => finite(v, span),
     }
 }
@@ -510,10 +511,7 @@ fn value<I: Inputs>(
 }
 
 fn diag(p: &Program, e: EvalError) -> Diagnostic {
-    {
-        let (span, message) = e.into_parts();
-        Diagnostic::error(p.file, span, message)
-    }
+    e.into_diagnostic(p.file)
 }
 
 /// A value of the tree: a lenient run stops at the first failure; a strict one reports it and
@@ -778,14 +776,17 @@ impl Plan<'_> {
                     if !F::STRICT {
                         return Err(Abort);
                     }
-                    faults.report(Diagnostic::error(
-                        eff.slot.prog.file,
-                        eff.slot.prog.span,
-                        format!(
-                            "this effect makes the metric `{}` {new}, not a finite number",
-                            self.model.metrics[eff.metric as usize].name
-                        ),
-                    ));
+                    faults.report(
+                        Diagnostic::error(
+                            eff.slot.prog.file,
+                            eff.slot.prog.span,
+                            format!(
+                                "this effect makes the metric `{}` {new}, not a finite number",
+                                self.model.metrics[eff.metric as usize].name
+                            ),
+                        )
+                        .with_code(Code::Math),
+                    );
                 } else {
                     state[eff.metric as usize] = new;
                 }
@@ -930,7 +931,8 @@ impl Plan<'_> {
                     ev.file,
                     ev.span,
                     "the evidence has probability 0: no path with any probability is consistent with it",
-                ));
+                )
+                .with_code(Code::ImpossibleCondition));
                 return Err(Abort);
             }
             s.leaf_post.fill(0.0);

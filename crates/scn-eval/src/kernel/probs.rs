@@ -4,10 +4,11 @@
 //! to 1 are errors naming the node, each sibling's value and the sum. A Monte Carlo sample is
 //! lenient: it clamps, lets a negative `rest` count as 0 and renormalises, and says so.
 
-use scn_dsl::{Diagnostic, Label};
+use scn_dsl::{Code, Diagnostic, Label};
 
 use super::{Abort, Faults, Plan};
 use crate::model::ProbDef;
+use crate::program::Instr;
 
 /// Slack allowed on sums of sibling probabilities.
 pub(crate) const SUM_TOLERANCE: f64 = 1e-9;
@@ -113,7 +114,9 @@ impl Plan<'_> {
             ),
         };
         let first = &model.nodes[g.first as usize];
-        let mut d = Diagnostic::error(first.file, first.prob_span, message).with_help(help);
+        let mut d = Diagnostic::error(first.file, first.prob_span, message)
+            .with_help(help)
+            .with_code(Code::ProbabilitySum);
         for &c in kids.iter().filter(|&&c| c != g.first) {
             let n = &model.nodes[c as usize];
             d.labels.push(Label {
@@ -131,7 +134,7 @@ impl Plan<'_> {
         let ProbDef::Expr(p) = &n.prob else {
             unreachable!("only written probabilities are checked")
         };
-        Diagnostic::error(
+        let d = Diagnostic::error(
             p.file,
             p.span,
             format!(
@@ -140,6 +143,19 @@ impl Plan<'_> {
                 fmt(v)
             ),
         )
+        .with_code(Code::ProbabilityRange);
+        // A number written as a percentage without its `%`, as in `p = 30`.
+        let written_number = matches!(p.code.as_slice(), [Instr::Const(_)]);
+        // From 2 up: `p = 1.2` is more likely a slip than 1.2 percent.
+        if written_number && (2.0..=100.0).contains(&v) {
+            let n = fmt(v);
+            d.with_help(format!(
+                "a probability is a fraction of 1: for {n} percent write `{n}%` or `{}`",
+                fmt(v / 100.0)
+            ))
+        } else {
+            d
+        }
     }
 }
 

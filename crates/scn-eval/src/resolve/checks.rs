@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use scn_dsl::Label;
+use scn_dsl::{Code, Label};
 
 use super::Builder;
 use crate::model::{NodeKind, ProbDef, WhenDef};
@@ -38,7 +38,12 @@ impl Builder<'_> {
             && h < a
         {
             let (file, span) = (self.model.meta.file, self.model.meta.span);
-            self.error(file, span, format!("the horizon {h} is before as_of {a}"));
+            self.error(
+                Code::DateOrder,
+                file,
+                span,
+                format!("the horizon {h} is before as_of {a}"),
+            );
         }
         for n in 1..self.model.nodes.len() {
             let node = &self.model.nodes[n];
@@ -53,6 +58,7 @@ impl Builder<'_> {
                     None => {
                         let id = node.id.clone();
                         self.error(
+                            Code::Undated,
                             file,
                             span,
                             format!("`{id}` is dated `after` a parent that has no date"),
@@ -79,6 +85,7 @@ impl Builder<'_> {
                     format!("its parent `{}`", self.model.nodes[parent].id)
                 };
                 self.error(
+                    Code::DateOrder,
                     file,
                     span,
                     format!("`{id}` is dated {d}, before {what} ({p})"),
@@ -88,6 +95,7 @@ impl Builder<'_> {
                 && d > h
             {
                 self.error(
+                    Code::DateOrder,
                     file,
                     span,
                     format!("`{id}` is dated {d}, after the horizon {h}"),
@@ -163,7 +171,7 @@ impl Builder<'_> {
                     }
                 });
                 let site = child.use_site;
-                let d = self.error(file, span, msg);
+                let d = self.error(Code::TreeShape, file, span, msg);
                 d.labels.extend(label);
                 if let Some((f, s)) = site {
                     d.labels.push(Label {
@@ -179,7 +187,7 @@ impl Builder<'_> {
         {
             let n = &self.model.nodes[o as usize];
             let (file, span) = (n.file, n.span);
-            self.error(file, span, "a scenario with options needs an objective").help =
+            self.error(Code::MissingObjective, file, span, "a scenario with options needs an objective").help =
                 Some("add `objective maximize METRIC` (or `minimize`) so decisions know what to optimise".into());
         }
     }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use scn_dsl::ast::{DateLit, Event, EventKind as AstEvent, Ident, Scenario, ScenarioItemKind};
-use scn_dsl::{Diagnostic, FileId, Span};
+use scn_dsl::{Code, Diagnostic, FileId, Span};
 
 use super::Builder;
 use super::expr::Ctx;
@@ -50,6 +50,7 @@ impl Builder<'_> {
                     let program = self.compile_expr(value, 0, Ctx::Query { upto: forecasts });
                     if lo.value > hi.value {
                         self.error(
+                            Code::ReversedBounds,
                             self.file,
                             lo.span,
                             format!("the bounds {} .. {} are reversed", lo.value, hi.value),
@@ -93,6 +94,7 @@ impl Builder<'_> {
         {
             let id = meta.id.clone();
             self.error(
+                Code::DateOrder,
                 self.file,
                 closes.span,
                 format!(
@@ -117,7 +119,8 @@ impl Builder<'_> {
                 )
                 .with_help(
                     "a closed question's forecast is scored from the versions before it closed (`scn score --history`); remove it from this version, or correct the date",
-                ),
+                )
+                .with_code(Code::ClosedQuestion),
             );
         }
     }
@@ -135,6 +138,7 @@ impl Builder<'_> {
                     if node != 0 && self.model.nodes[node as usize].date.is_none() {
                         let id = self.path_of(node);
                         self.error(
+                            Code::Undated,
                             file,
                             target.span,
                             format!("`{id}` has no date, so `by` cannot apply to it"),
@@ -153,6 +157,7 @@ impl Builder<'_> {
                     if let Some(n) = undated {
                         let (nf, ns, id) = (n.file, n.span, n.id.clone());
                         self.error(
+                            Code::Undated,
                             file,
                             target.span,
                             format!(
@@ -211,7 +216,7 @@ impl Builder<'_> {
                 if let Some(s) = self.suggest(&t.name, self.model.tags.iter().map(String::as_str)) {
                     msg = format!("{msg}; did you mean `#{s}`?");
                 }
-                self.error(file, t.span, msg);
+                self.error(Code::UnknownTag, file, t.span, msg);
                 self.intern_tag(&t.name)
             }
         }
@@ -233,11 +238,20 @@ impl Builder<'_> {
         match matches.as_slice() {
             [] => {
                 let mut msg = format!("no branch or option is named `{first}`");
+                // `P(deal)` for the tag `#deal`: the tag is what was meant, not a near name.
+                let tag = parts.len() == 1 && self.tag_index.contains_key(first.as_str());
                 let ids = self.bare_ids.as_ref().expect("built above");
-                if let Some(s) = self.suggest(first, ids.keys().map(String::as_str)) {
+                if tag {
+                    msg = format!("{msg}; `#{first}` is a tag");
+                } else if let Some(s) = self.suggest(first, ids.keys().map(String::as_str)) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
-                self.error(file, parts[0].span, msg);
+                let d = self.error(Code::UnknownBranch, file, parts[0].span, msg);
+                if tag {
+                    d.help = Some(format!(
+                        "write `#{first}` for the branches and options tagged `#{first}`"
+                    ));
+                }
                 None
             }
             [one] if count == 1 => match self.walk(*one, &parts[1..]) {
@@ -249,6 +263,7 @@ impl Builder<'_> {
                         .collect::<Vec<_>>()
                         .join(".");
                     self.error(
+                        Code::UnknownBranch,
                         file,
                         span,
                         format!(
@@ -265,6 +280,7 @@ impl Builder<'_> {
                     paths.push(format!("… {} more", count - 8));
                 }
                 self.error(
+                    Code::AmbiguousName,
                     file,
                     parts[0].span,
                     format!("`{first}` is ambiguous: it could be {}", paths.join(", ")),

@@ -1,7 +1,7 @@
 //! Compiling expressions to postfix programs, resolving every name on the way.
 
 use scn_dsl::ast::{Arg, BinOp as AstOp, Expr, ExprKind};
-use scn_dsl::{FileId, Span};
+use scn_dsl::{Code, FileId, Span};
 
 use super::{Builder, Name};
 use crate::dist::DistKind;
@@ -186,6 +186,11 @@ impl Builder<'_> {
                 let m = match self.names.get(metric.name.as_str()) {
                     Some(&(Name::Metric(m), _)) => m,
                     other => {
+                        let code = if other.is_some() {
+                            Code::WrongKind
+                        } else {
+                            Code::UnknownMetric
+                        };
                         let msg = match other {
                             Some((n, _)) => {
                                 format!("E(…) takes a metric; `{}` is a {}", metric.name, n.kind())
@@ -193,7 +198,7 @@ impl Builder<'_> {
                             None => format!("unknown metric `{}`", metric.name),
                         };
                         let help = self.metric_suggestion(&metric.name);
-                        let d = self.error(file, metric.span, msg);
+                        let d = self.error(code, file, metric.span, msg);
                         d.help = help;
                         0
                     }
@@ -210,6 +215,7 @@ impl Builder<'_> {
             return true;
         }
         self.error(
+            Code::WrongKind,
             file,
             span,
             format!("{what} cannot be used in {}", ctx.what()),
@@ -232,6 +238,11 @@ impl Builder<'_> {
             return Instr::Let(slot);
         }
         let found = self.names.get(name).copied();
+        let code = match (found, ctx) {
+            (None, _) => Code::UnknownName,
+            (Some((Name::Let(i), _)), Ctx::Let { upto }) if i >= upto => Code::UsedBeforeDeclared,
+            _ => Code::WrongKind,
+        };
         let problem = match (found, ctx) {
             (Some((Name::Let(i), _)), Ctx::Let { upto }) if i >= upto => {
                 format!("`{name}` is declared below; a let can use only the lets above it")
@@ -271,7 +282,7 @@ impl Builder<'_> {
                 msg
             }
         };
-        self.error(file, span, problem);
+        self.error(code, file, span, problem);
         Instr::Const(0.0)
     }
 
@@ -296,7 +307,7 @@ impl Builder<'_> {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
                 let all: Vec<&str> = Func::of_plugin(STD).map(|d| d.name).collect();
-                self.error(file, func.span, msg).help = Some(format!(
+                self.error(Code::UnknownFunction, file, func.span, msg).help = Some(format!(
                     "the core functions are {}; plugin functions are called as plugin.fn(…)",
                     all.join(", ")
                 ));
@@ -312,6 +323,7 @@ impl Builder<'_> {
                 Arity::AtLeast(_) => {
                     if let Some(named) = args.iter().find(|a| a.name.is_some()) {
                         self.error(
+                            Code::WrongArguments,
                             file,
                             named.span,
                             format!("{} takes positional arguments only", def.name),
@@ -320,6 +332,7 @@ impl Builder<'_> {
                     }
                     if !def.arity.accepts(args.len()) {
                         self.error(
+                            Code::WrongArguments,
                             file,
                             span,
                             format!(
@@ -356,11 +369,12 @@ impl Builder<'_> {
                     ),
                 ),
             };
-            self.error(file, plugin.span, msg).help = Some(help);
+            self.error(Code::Plugin, file, plugin.span, msg).help = Some(help);
             return Self::push(p, Instr::Const(0.0), span);
         };
         if !self.plugin_enabled(file, &plugin.name) {
             self.error(
+                Code::Plugin,
                 file,
                 plugin.span,
                 format!("the plugin `{}` is not enabled in this file", plugin.name),
@@ -374,7 +388,7 @@ impl Builder<'_> {
         let signatures = match pl.signatures() {
             Ok(s) => s,
             Err(e) => {
-                self.error(file, span, e);
+                self.error(Code::Plugin, file, span, e);
                 return Self::push(p, Instr::Const(0.0), span);
             }
         };
@@ -387,13 +401,14 @@ impl Builder<'_> {
             if let Some(s) = self.suggest(&func.name, names.iter().copied()) {
                 msg = format!("{msg}; did you mean `{s}`?");
             }
-            self.error(file, func.span, msg).help =
+            self.error(Code::UnknownFunction, file, func.span, msg).help =
                 Some(format!("its functions are {}", names.join(", ")));
             return Self::push(p, Instr::Const(0.0), span);
         };
         let qualified = format!("{}.{}", plugin.name, func.name);
         if let Some(named) = args.iter().find(|a| a.name.is_some()) {
             self.error(
+                Code::WrongArguments,
                 file,
                 named.span,
                 format!("{qualified} takes positional arguments only"),
@@ -402,6 +417,7 @@ impl Builder<'_> {
         }
         if !sig.arity.accepts(args.len()) {
             self.error(
+                Code::WrongArguments,
                 file,
                 span,
                 format!(
@@ -443,7 +459,7 @@ impl Builder<'_> {
         p.code.truncate(start);
         p.spans.truncate(start);
         let Some(args) = consts else {
-            self.error(file, span, format!("{qualified} runs outside scn, once, when the file loads: its arguments must be numbers, not lets, names or distributions"));
+            self.error(Code::Plugin, file, span, format!("{qualified} runs outside scn, once, when the file loads: its arguments must be numbers, not lets, names or distributions"));
             return Self::push(p, Instr::Const(0.0), span);
         };
         let key = (
@@ -473,7 +489,7 @@ impl Builder<'_> {
                 self.push_dist(p, kind, span);
             }
             Err(e) => {
-                self.error(file, span, e);
+                self.error(Code::Plugin, file, span, e);
                 Self::push(p, Instr::Const(0.0), span);
             }
         }
@@ -496,7 +512,7 @@ impl Builder<'_> {
                 params.join(", "),
                 params[missing]
             );
-            self.error(file, span, msg);
+            self.error(Code::WrongArguments, file, span, msg);
             return None;
         }
         Some(
@@ -516,12 +532,18 @@ impl Builder<'_> {
         args: &'e [Arg],
         file: FileId,
     ) -> Option<Vec<Option<&'e Expr>>> {
+        let code = if what.starts_with("template ") {
+            Code::TemplateArguments
+        } else {
+            Code::WrongArguments
+        };
         let mut slots: Vec<Option<&Expr>> = vec![None; params.len()];
         let mut seen_named = false;
         for (i, a) in args.iter().enumerate() {
             let at = match &a.name {
                 None if seen_named => {
                     self.error(
+                        code,
                         file,
                         a.span,
                         "a positional argument cannot follow a named one",
@@ -536,7 +558,7 @@ impl Builder<'_> {
                         params.join(", "),
                         args.len()
                     );
-                    self.error(file, a.span, msg);
+                    self.error(code, file, a.span, msg);
                     return None;
                 }
                 None => i,
@@ -545,6 +567,7 @@ impl Builder<'_> {
                     let Some(at) = params.iter().position(|p| *p == n.name) else {
                         let help = format!("its parameters are {}", params.join(", "));
                         self.error(
+                            code,
                             file,
                             n.span,
                             format!("{what} has no parameter `{}`", n.name),
@@ -557,6 +580,7 @@ impl Builder<'_> {
             };
             if slots[at].replace(&a.value).is_some() {
                 self.error(
+                    code,
                     file,
                     a.span,
                     format!("the parameter `{}` is given twice", params[at]),

@@ -12,12 +12,13 @@ mod names;
 mod sizes;
 mod suggest;
 mod tree;
+mod units;
 
 use std::cell::Cell;
 use std::collections::HashMap;
 
 use scn_dsl::ast::{Event, Item, Scenario, Template};
-use scn_dsl::{Diagnostic, FileId, Span};
+use scn_dsl::{Code, Diagnostic, FileId, Span};
 
 use crate::load::Loaded;
 use crate::model::{Meta, Model, Node, NodeKind, ProbDef};
@@ -56,6 +57,7 @@ pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model
         [one] => resolve_scenario(loaded, loaded.root, one, given),
         [] => Err(vec![
             Diagnostic::error(loaded.root, Span::default(), "this file holds no scenario")
+                .with_code(Code::ScenarioCount)
                 .with_help("`scn eval` needs a file with one `scenario id \"Title\" { … }`"),
         ]),
         [_, second, ..] => Err(vec![
@@ -64,6 +66,7 @@ pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model
                 second.id.span,
                 "a file evaluated by scn holds exactly one scenario",
             )
+            .with_code(Code::ScenarioCount)
             .with_help("move the others to files of their own"),
         ]),
     }
@@ -94,6 +97,8 @@ pub fn resolve_scenario(
         b.model.given += 1;
     }
     if b.diags.is_empty() {
+        let percent = units::percent_above_one(&b.model);
+        b.model.warnings.extend(percent);
         Ok(b.model)
     } else {
         Err(b.diags)
@@ -224,8 +229,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn error(&mut self, file: FileId, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(file, span, message));
+    fn error(
+        &mut self,
+        code: Code,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(file, span, message).with_code(code));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -238,6 +250,7 @@ impl<'a> Builder<'a> {
                     if let Some(&(pf, prev)) = self.templates.get(t.name.name.as_str()) {
                         // The same file reached twice is loaded once, so this is a real clash.
                         self.error(
+                            Code::DuplicateName,
                             fid,
                             t.name.span,
                             format!("template `{}` is defined twice", t.name.name),
@@ -255,7 +268,7 @@ impl<'a> Builder<'a> {
                     let mut seen_default = false;
                     for p in &t.params {
                         if crate::functions::Func::is_std_math(&p.name.name) {
-                            self.error(
+                            self.error(Code::ReservedName,
                                 fid,
                                 p.name.span,
                                 format!(
@@ -269,6 +282,7 @@ impl<'a> Builder<'a> {
                             seen_default = true;
                         } else if seen_default {
                             self.error(
+                                Code::TemplateArguments,
                                 fid,
                                 p.name.span,
                                 format!(
@@ -304,7 +318,7 @@ impl<'a> Builder<'a> {
                             ),
                         ),
                     };
-                    self.error(fid, p.name.span, msg).help = Some(help);
+                    self.error(Code::Plugin, fid, p.name.span, msg).help = Some(help);
                 }
             }
         }
@@ -371,7 +385,7 @@ impl Builder<'_> {
         }
         let max = self.loaded.limits.max_nodes;
         let detail = detail.map(|d| format!(": {d}")).unwrap_or_default();
-        self.error(
+        self.error(Code::TooLarge,
             file,
             span,
             format!("the scenario grows past {max} nodes here (branches, options, template expansions and the expressions they compile){detail}"),

@@ -1,7 +1,7 @@
 //! The scenario's namespace, its metadata, lets and metrics.
 
-use scn_dsl::Span;
 use scn_dsl::ast::{Scenario, ScenarioItemKind};
+use scn_dsl::{Code, Span};
 
 use super::Builder;
 use super::expr::Ctx;
@@ -49,6 +49,7 @@ impl Builder<'_> {
             if matches!(name, Name::Let(_)) && crate::functions::Func::is_std_math(&ident.name) {
                 let file = self.file;
                 self.error(
+                    Code::ReservedName,
                     file,
                     ident.span,
                     format!(
@@ -61,6 +62,7 @@ impl Builder<'_> {
             if let Some(&(prev, prev_span)) = self.names.get(ident.name.as_str()) {
                 let file = self.file;
                 self.error(
+                    Code::DuplicateName,
                     file,
                     ident.span,
                     format!("`{}` is already declared as a {}", ident.name, prev.kind()),
@@ -149,6 +151,7 @@ impl Builder<'_> {
                         Some(&(Name::Metric(m), _)) => self.model.objective = Some((*direction, m)),
                         Some(&(other, _)) => {
                             self.error(
+                                Code::WrongKind,
                                 file,
                                 metric.span,
                                 format!(
@@ -161,6 +164,7 @@ impl Builder<'_> {
                         None => {
                             let help = self.metric_suggestion(&metric.name);
                             let d = self.error(
+                                Code::UnknownMetric,
                                 file,
                                 metric.span,
                                 format!("unknown metric `{}`", metric.name),
@@ -179,13 +183,18 @@ impl Builder<'_> {
 
     fn duplicate_item(&mut self, what: &str, span: Span, prev: Span) {
         let file = self.file;
-        self.error(file, span, format!("`{what}` is given twice"))
-            .labels
-            .push(scn_dsl::Label {
-                file,
-                span: prev,
-                message: "first given here".into(),
-            });
+        self.error(
+            Code::DuplicateName,
+            file,
+            span,
+            format!("`{what}` is given twice"),
+        )
+        .labels
+        .push(scn_dsl::Label {
+            file,
+            span: prev,
+            message: "first given here".into(),
+        });
     }
 
     pub(super) fn metric_suggestion(&self, name: &str) -> Option<String> {

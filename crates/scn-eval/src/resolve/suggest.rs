@@ -1,4 +1,5 @@
-//! "Did you mean" help: the closest known name within two edits.
+//! "Did you mean" help: the closest known name within two edits, a swap of two neighbouring
+//! letters (`#sotf` for `#soft`) counting as one.
 //!
 //! Bounded so that a file full of unknown or very long names costs time in proportion to its
 //! size: only candidates whose length is within two of the name's are compared, each
@@ -45,8 +46,9 @@ pub(crate) fn closest<'c>(
     best.map(|(_, c)| c)
 }
 
-/// The edit distance of `a` and `b` if it is at most `k`: Levenshtein restricted to the
-/// band of columns `i - k ..= i + k`, O(|a| × (2k + 1)) time.
+/// The edit distance of `a` and `b` if it is at most `k`: Levenshtein with swaps of
+/// neighbours (optimal string alignment) restricted to the band of columns `i - k ..= i + k`,
+/// O(|a| × (2k + 1)) time.
 fn within<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
     let (n, m) = (a.len(), b.len());
     if n.abs_diff(m) > k {
@@ -58,6 +60,8 @@ fn within<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
         *v = j;
     }
     let mut cur = vec![big; m + 1];
+    // Two rows up, for swaps: the cells read there lie in that row's band, all written.
+    let mut prev2 = vec![big; m + 1];
     for i in 1..=n {
         let (lo, hi) = (i.saturating_sub(k), (i + k).min(m));
         // The cell left of the band, read below, must not hold a value from two rows up.
@@ -68,9 +72,12 @@ fn within<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
         }
         let mut row_min = if lo == 0 { cur[0] } else { big };
         for j in lo.max(1)..=hi {
-            let v = (prev[j - 1] + usize::from(a[i - 1] != b[j - 1]))
+            let mut v = (prev[j - 1] + usize::from(a[i - 1] != b[j - 1]))
                 .min(prev[j] + 1)
                 .min(cur[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
             cur[j] = v.min(big);
             row_min = row_min.min(cur[j]);
         }
@@ -81,6 +88,7 @@ fn within<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
         if row_min >= big {
             return None;
         }
+        std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     (prev[m] <= k).then_some(prev[m])
@@ -90,19 +98,27 @@ fn within<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Optimal string alignment over the whole table, the textbook way.
     fn full(a: &str, b: &str) -> usize {
+        let a: Vec<char> = a.chars().collect();
         let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1; b.len() + 1];
-            for (j, &cb) in b.iter().enumerate() {
-                cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1);
+        let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for i in 0..=a.len() {
+            for j in 0..=b.len() {
+                d[i][j] = if i == 0 || j == 0 {
+                    i + j
+                } else {
+                    let mut v = (d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]))
+                        .min(d[i - 1][j] + 1)
+                        .min(d[i][j - 1] + 1);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        v = v.min(d[i - 2][j - 2] + 1);
+                    }
+                    v
+                };
             }
-            prev = cur;
         }
-        prev[b.len()]
+        d[a.len()][b.len()]
     }
 
     #[test]
@@ -129,6 +145,10 @@ mod tests {
             "coast",
             "cots",
             "ceasefire",
+            "ceasfeire",
+            "soft",
+            "sotf",
+            "ofst",
         ];
         for a in words {
             for b in words {
@@ -147,9 +167,12 @@ mod tests {
     fn closest_prefers_fewer_edits_then_the_alphabet() {
         let names = ["cost", "coast", "cast", "price"];
         assert_eq!(closest("costt", names.into_iter()), Some("cost"));
-        // "cots" is two edits from both "cost" and "coast": the alphabet decides.
-        assert_eq!(closest("cots", names.into_iter()), Some("coast"));
+        // "cots" is one swap from "cost", two edits from "coast".
+        assert_eq!(closest("cots", names.into_iter()), Some("cost"));
+        // "cist" is one edit from "cast" and from "cost": the alphabet decides.
         assert_eq!(closest("cist", names.into_iter()), Some("cast"));
+        // A swap in a two-letter name is one edit of two: close enough.
+        assert_eq!(closest("ue", ["eu", "us"].into_iter()), Some("eu"));
         assert_eq!(closest("zzzzz", names.into_iter()), None);
         // Too short to be a typo of anything: one letter away from "x" is everything.
         assert_eq!(closest("y", ["x"].into_iter()), None);

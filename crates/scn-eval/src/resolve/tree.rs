@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 
-use scn_dsl::FileId;
 use scn_dsl::ast::{Block, BodyItem, BodyItemKind, Prob, Scenario, ScenarioItemKind, Use, When};
+use scn_dsl::ast::{Effect, EffectOp};
+use scn_dsl::{Code, FileId, Span};
 
 use super::expr::Ctx;
 use super::{Builder, Name, Scope};
@@ -56,6 +57,11 @@ impl<'a> Builder<'a> {
                 continue;
             };
             top.pos += 1;
+            // The item before this one: `option go p = 50%` reads as an option and an effect.
+            let previous = top
+                .pos
+                .checked_sub(2)
+                .and_then(|i| top.items.get(i).copied());
             let (parent, scope) = (top.parent, top.scope);
             self.current_use = self.scopes[scope].use_site;
             let file = self.scopes[scope].file;
@@ -65,16 +71,9 @@ impl<'a> Builder<'a> {
                     let metric = match self.names.get(e.target.name.as_str()) {
                         Some(&(Name::Metric(m), _)) => m,
                         other => {
-                            let msg = match other {
-                                Some((n, _)) => format!(
-                                    "an effect changes a metric; `{}` is a {}",
-                                    e.target.name,
-                                    n.kind()
-                                ),
-                                None => format!("unknown metric `{}`", e.target.name),
-                            };
-                            self.error(file, e.target.span, msg).help =
-                                Some("declare it with `metric name = initial value`".into());
+                            self.effect_target_error(e, other.map(|&(n, _)| n), previous, file);
+                            // Skipping the rest of the item skips the labels below too.
+                            self.label_use_sites(errors_before, scope);
                             continue;
                         }
                     };
@@ -148,6 +147,46 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The error of an effect on something that is not a metric.
+    fn effect_target_error(
+        &mut self,
+        e: &Effect,
+        found: Option<Name>,
+        previous: Option<&BodyItem>,
+        file: FileId,
+    ) {
+        let after_option = previous.is_some_and(|p| matches!(p.kind, BodyItemKind::Option(_)));
+        if found.is_none() && e.target.name == "p" && e.op == EffectOp::Set && after_option {
+            let span = Span::new(e.target.span.start as usize, e.value.span.end as usize);
+            self.error(
+                Code::ProbabilityOnOption,
+                file,
+                span,
+                "an option has no probability: the decision chooses it",
+            )
+            .help = Some(
+                "remove the `p = …`; if chance decides rather than the decision maker, write `branch` instead of `option`".into(),
+            );
+            return;
+        }
+        let (code, msg) = match found {
+            Some(n) => (
+                Code::WrongKind,
+                format!(
+                    "an effect changes a metric; `{}` is a {}",
+                    e.target.name,
+                    n.kind()
+                ),
+            ),
+            None => (
+                Code::UnknownMetric,
+                format!("unknown metric `{}`", e.target.name),
+            ),
+        };
+        self.error(code, file, e.target.span, msg).help =
+            Some("declare it with `metric name = initial value`".into());
+    }
+
     /// Errors found inside a template's body also point at the `use`s that spliced it in,
     /// innermost first: the template's text alone does not say which use went wrong. The
     /// innermost few are enough, and keep a deep chain from multiplying every error.
@@ -200,7 +239,7 @@ impl<'a> Builder<'a> {
         id: &scn_dsl::ast::Ident,
         label: Option<&scn_dsl::ast::Str>,
         prob: ProbDef,
-        prob_span: scn_dsl::Span,
+        prob_span: Span,
     ) -> NodeId {
         self.spend(1, file, id.span);
         let n = self.model.nodes.len() as NodeId;
@@ -269,15 +308,20 @@ impl<'a> Builder<'a> {
                 Some(&(Name::Source(i), _)) => out.push(i),
                 Some(&(other, _)) => {
                     self.error(
+                        Code::WrongKind,
                         file,
                         c.span,
                         format!("`cite` names a source; `{}` is a {}", c.name, other.kind()),
                     );
                 }
                 None => {
-                    self.error(file, c.span, format!("unknown source `{}`", c.name))
-                        .help =
-                        Some("declare it with `source id \"citation\"` in the scenario".into());
+                    self.error(
+                        Code::UnknownSource,
+                        file,
+                        c.span,
+                        format!("unknown source `{}`", c.name),
+                    )
+                    .help = Some("declare it with `source id \"citation\"` in the scenario".into());
                 }
             }
         }
@@ -301,8 +345,8 @@ impl<'a> Builder<'a> {
             if let Some(s) = self.suggest(name, self.templates.keys().copied()) {
                 msg = format!("{msg}; did you mean `{s}`?");
             }
-            self.error(file, u.template.span, msg).help =
-                Some("templates come from this file or from files it imports".into());
+            self.error(Code::UnknownTemplate, file, u.template.span, msg)
+                .help = Some("templates come from this file or from files it imports".into());
             return None;
         };
         // A template that uses itself, directly or through others, would never end. The
@@ -321,6 +365,7 @@ impl<'a> Builder<'a> {
             }
             chain.reverse();
             self.error(
+                Code::TemplateCycle,
                 file,
                 u.template.span,
                 format!("template `{name}` uses itself: {}", chain.join(" → ")),
@@ -360,6 +405,7 @@ impl<'a> Builder<'a> {
                 (None, Some(default)) => self.compile_expr(default, inner, Ctx::Arg),
                 (None, None) => {
                     self.error(
+                        Code::TemplateArguments,
                         file,
                         u.template.span,
                         format!("template `{name}` needs a value for `{}`", param.name.name),

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rand::RngExt;
 use rayon::prelude::*;
-use scn_dsl::Diagnostic;
+use scn_dsl::{Code, Diagnostic};
 
 use self::draw::{Draws, Sampler};
 pub use self::summary::Summary;
@@ -347,7 +347,8 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
             e.file,
             e.span,
             "the evidence has probability 0 in every sample: no draw of the inputs is consistent with it",
-        )]);
+        )
+        .with_code(Code::ImpossibleCondition)]);
     }
     let column = |c: usize| -> Figure {
         let (values, cond) = if c < f {
