@@ -206,3 +206,59 @@ pub(crate) const GROUPS: &[(&[Rule], &str)] = &[
         "`=`, `+=`, `-=` or `*=`",
     ),
 ];
+
+/// The reserved words: grammar/scn.pest's `keyword` rule, which a test keeps in step. Editors'
+/// highlighting and completion read them from here.
+pub const KEYWORDS: &[&str] = &[
+    "scenario",
+    "import",
+    "template",
+    "use",
+    "plugin",
+    "let",
+    "metric",
+    "branch",
+    "option",
+    "rest",
+    "at",
+    "after",
+    "by",
+    "as_of",
+    "horizon",
+    "author",
+    "description",
+    "source",
+    "cite",
+    "note",
+    "tag",
+    "objective",
+    "maximize",
+    "minimize",
+    "observe",
+    "forecast",
+    "expect",
+    "in",
+    "to",
+    "not",
+    "and",
+    "or",
+    "P",
+    "E",
+    "unit",
+];
+
+#[cfg(test)]
+mod keyword_tests {
+    use super::KEYWORDS;
+
+    #[test]
+    fn the_keyword_list_is_the_grammars() {
+        let grammar = include_str!("../../../grammar/scn.pest");
+        let start = grammar
+            .find("keyword = _{")
+            .expect("the grammar has a keyword rule");
+        let rule = &grammar[start..start + grammar[start..].find('}').expect("rule ends")];
+        let words: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+        assert_eq!(words, KEYWORDS);
+    }
+}

@@ -27,6 +27,7 @@ pub use code::Code;
 pub use date::{Date, DateError, DatePrecision, Duration, days_in_month, is_leap};
 pub use diag::{Diagnostic, Label, Severity};
 pub use format::format;
+pub use grammar::KEYWORDS;
 pub use limits::{LARGE_STACK, MAX_NESTING, max_nesting, max_operators, set_stack_size};
 pub use parser::{parse, parse_event, parse_fast, parse_number, parse_pest};
 pub use render::{Style, render, render_all, render_styled};

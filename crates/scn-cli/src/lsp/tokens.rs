@@ -40,44 +40,7 @@ pub(crate) struct Token {
     pub end: usize,
 }
 
-/// The reserved words (grammar/scn.pest's `keyword`).
-pub(crate) const KEYWORDS: &[&str] = &[
-    "scenario",
-    "import",
-    "template",
-    "use",
-    "plugin",
-    "let",
-    "metric",
-    "branch",
-    "option",
-    "rest",
-    "at",
-    "after",
-    "by",
-    "as_of",
-    "horizon",
-    "author",
-    "description",
-    "source",
-    "cite",
-    "note",
-    "tag",
-    "objective",
-    "maximize",
-    "minimize",
-    "observe",
-    "forecast",
-    "expect",
-    "in",
-    "to",
-    "not",
-    "and",
-    "or",
-    "P",
-    "E",
-    "unit",
-];
+pub(crate) use scn_dsl::KEYWORDS;
 
 /// Words that are keywords only in one place, names elsewhere.
 pub(crate) const CONTEXTUAL: &[&str] = &["p", "closes", "criteria"];

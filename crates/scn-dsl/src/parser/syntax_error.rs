@@ -5,47 +5,9 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 use super::{braces, hints};
 use crate::code::Code;
 use crate::diag::Diagnostic;
-use crate::grammar::{GROUPS, Rule, describe};
+use crate::grammar::{GROUPS, KEYWORDS, Rule, describe};
 use crate::source::FileId;
 use crate::span::Span;
-
-const KEYWORDS: &[&str] = &[
-    "scenario",
-    "import",
-    "template",
-    "use",
-    "plugin",
-    "let",
-    "metric",
-    "branch",
-    "option",
-    "rest",
-    "at",
-    "after",
-    "by",
-    "as_of",
-    "horizon",
-    "author",
-    "description",
-    "source",
-    "cite",
-    "note",
-    "tag",
-    "objective",
-    "maximize",
-    "minimize",
-    "observe",
-    "forecast",
-    "expect",
-    "in",
-    "to",
-    "not",
-    "and",
-    "or",
-    "P",
-    "E",
-    "unit",
-];
 
 /// The diagnostic of a pest error from parsing `text[offset..]`.
 pub(super) fn to_diagnostic(
