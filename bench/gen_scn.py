@@ -9,7 +9,7 @@ Exactly one of --nodes / --bytes is required. Output goes to stdout unless --out
 is given. Python 3 standard library only; the same arguments always produce the
 same bytes (the only randomness is `random.Random(seed)`).
 
-What is generated (valid under /work/shared/spec/scn-language.md):
+What is generated (valid scn: docs/reference/language.md):
   one `scenario big "..." { ... }` holding
   * `as_of`, `horizon`, `author`, `description`, a few `source`s;
   * four `metric`s (cost, casualties, territory, gdp) and ~10 `let`s, several

@@ -1,5 +1,5 @@
-//! The corpus of `tests/invalid-semantic/`: files that parse but break a rule of spec sections
-//! 4–9 (sums, dates, names, templates, imports, decisions, evidence). One mistake per file,
+//! The corpus of `tests/invalid-semantic/`: files that parse but break a rule of the language
+//! (docs/reference/language.md: sums, dates, names, templates, imports, decisions, evidence). One mistake per file,
 //! named for it. Each must fail to build or to evaluate, `scn check` must exit 1 on it, and its
 //! rendered diagnostics are snapshot-tested so that a change of wording or position is reviewed.
 //!
@@ -32,7 +32,7 @@ fn corpus_names() -> Vec<String> {
     names
 }
 
-/// Checks the header of spec section 10, `FILE:LINE:COL: error: MESSAGE`, for any file name.
+/// Checks the diagnostic header, `FILE:LINE:COL: error: MESSAGE`, for any file name.
 fn check_header(line: &str) -> Result<(), String> {
     let fail = || Err(format!("{line:?} is not `FILE:LINE:COL: error: MESSAGE`"));
     let Some((head, message)) = line.split_once(": error: ") else {

@@ -1,4 +1,5 @@
-//! The evaluator against spec sections 5–8, with every expected number computed by hand.
+//! The evaluator against the language's semantics (docs/reference/evaluation.md), with every
+//! expected number computed by hand.
 //!
 //! Each expectation carries its arithmetic in a comment. None of the numbers was copied from
 //! the program's output. Floats compare with a relative tolerance of 1e-12 (exact zeros must

@@ -1,5 +1,5 @@
-//! Unit tests of the grammar: operator precedence (spec sections 6 and 8), literal values
-//! (section 2) and whole-word keywords. Trees are printed as s-expressions, and every expected
+//! Unit tests of the grammar: operator precedence (docs/reference/expressions.md), literal
+//! values and whole-word keywords. Trees are printed as s-expressions, and every expected
 //! value was worked out by hand from the spec.
 
 mod common;

@@ -1,5 +1,6 @@
 //! External plugins end to end: the Python example of `examples/plugins/` declared in a
-//! library's scn.toml, its answers, and one diagnostic per failure mode of spec section 9.
+//! library's scn.toml, its answers, and one diagnostic per failure mode of the
+//! protocol (docs/plugins.md).
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! Hostile and extreme input: deep nesting, huge literals, binary garbage, invalid UTF-8,
 //! empty files. Each ends in success or a clear diagnostic, never a panic or a stack overflow.
-//! Also the file handling of `scn fmt` and `scn check` (spec section 10).
+//! Also the file handling of `scn fmt` and `scn check` (docs/reference/cli.md).
 
 mod common;
 

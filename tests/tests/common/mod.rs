@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: big-stack threads, span invariants, comment
-//! extraction, the header check of spec section 10 and the formatter round trip.
+//! extraction, the diagnostic header check and the formatter round trip.
 
 // Each test crate includes this module and uses a different subset of it.
 #![allow(dead_code)]
@@ -84,7 +84,8 @@ pub fn check_diag_spans(d: &Diagnostic, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks that a rendered diagnostic starts with the header of spec section 10:
+/// Checks that a rendered diagnostic starts with the header every diagnostic has
+/// (docs/reference/errors.md):
 /// `NAME:LINE:COL: error: ` (LINE and COL decimal).
 pub fn check_header(rendered: &str, name: &str) -> Result<(), String> {
     let header = rendered.lines().next().unwrap_or("");
