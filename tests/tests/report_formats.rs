@@ -697,7 +697,7 @@ fn ukraine_revised() -> String {
     let src = std::fs::read_to_string(UKRAINE_FILE).expect("the Ukraine scenario");
     let revised = src
         .replace("let p_sign = beta(2, 18)", "let p_sign = beta(3, 17)")
-        .replace("let p_art5 = beta(5, 5)", "let p_art5 = beta(4, 6)")
+        .replace("let p_art5 = beta(4, 6)", "let p_art5 = beta(3, 7)")
         .replace(
             "\"January 2026 Istanbul signing\"",
             "\"Istanbul signing, January 2026\"",
