@@ -5,8 +5,9 @@
 #   bench/diff.sh [RUNS]      default: 5 runs
 #
 # Builds `scn` in release (unless SCN names a binary), writes the revised copy to
-# target/bench-inputs/ukraine-12-inputs.scn (each `beta(a, b)` but p_frozen_in_talks's and the eight
-# judgements added on 29 Nov becomes `beta(a + 1, b)`: one more pseudo-success per judgement), then times, RUNS times each, under
+# target/bench-inputs/ukraine-12-inputs.scn (each `beta(a, b)` but p_frozen_in_talks's and the
+# eight judgements added on 29 Nov becomes `beta(a + 1, b)`: one more pseudo-success per
+# judgement), then times, RUNS times each, under
 # `/usr/bin/time -f '%e %U %S %M'`:
 #     scn eval NEW --format json            (one evaluation: the floor of the process)
 #     scn diff OLD NEW --format json        (two evaluations, the edit list, 4,107 runs)
