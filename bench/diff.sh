@@ -5,8 +5,9 @@
 #   bench/diff.sh [RUNS]      default: 5 runs
 #
 # Builds `scn` in release (unless SCN names a binary), writes the revised copy to
-# target/bench-inputs/ukraine-12-inputs.scn (each `beta(a, b)` but p_frozen_in_talks's becomes
-# `beta(a + 1, b)`: one more pseudo-success per judgement), then times, RUNS times each, under
+# target/bench-inputs/ukraine-12-inputs.scn (each `beta(a, b)` but p_frozen_in_talks's and the
+# eight judgements added on 29 Nov becomes `beta(a + 1, b)`: one more pseudo-success per
+# judgement), then times, RUNS times each, under
 # `/usr/bin/time -f '%e %U %S %M'`:
 #     scn eval NEW --format json            (one evaluation: the floor of the process)
 #     scn diff OLD NEW --format json        (two evaluations, the edit list, 4,107 runs)
@@ -29,7 +30,7 @@ fi
 old="scenarios/ukraine/peace-talks-2025.scn"
 new="$target/bench-inputs/ukraine-12-inputs.scn"
 mkdir -p "$(dirname "$new")"
-sed -E '/^ *let /!b; /p_frozen_in_talks/b; s/= beta\(([0-9.]+), /= beta(\1 + 1, /' "$old" >"$new"
+sed -E '/^ *let /!b; /p_frozen_in_talks|p_euro|p_hold_euro|p_boom_euro|p_truce|p_deal_q_truce|p_over_head|p_kyiv_signs|p_eu_loan/b; s/= beta\(([0-9.]+), /= beta(\1 + 1, /' "$old" >"$new"
 changed=$(diff "$old" "$new" | grep -c '^>' || true)
 if [[ "$changed" != 12 ]]; then
     echo "expected 12 revised lets, found $changed: has the scenario changed?" >&2

@@ -412,7 +412,7 @@ pub fn ukraine_revised(old: &str) -> String {
             "p_current_lines = beta(5.5, 4.5)",
             "p_current_lines = beta(6.5, 4.5)",
         ),
-        ("p_art5 = beta(5, 5)", "p_art5 = beta(6, 5)"),
+        ("p_art5 = beta(4, 6)", "p_art5 = beta(5, 6)"),
         ("p_hold_art5 = beta(7, 3)", "p_hold_art5 = beta(8, 3)"),
         ("p_hold_unsc = beta(5, 5)", "p_hold_unsc = beta(6, 5)"),
         ("p_boom_art5 = beta(6, 4)", "p_boom_art5 = beta(7, 4)"),
