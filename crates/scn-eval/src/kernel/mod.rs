@@ -393,9 +393,9 @@ pub(crate) struct Scratch {
     /// The metrics on the path being walked.
     state: Vec<f64>,
     /// Values the effects on that path replaced, to put back on leaving it: (metric, value);
-    /// `undo[..undone]` are live. Sized for every effect at once, so writing never grows it.
+    /// the walk's count says how many are live. Sized for every effect at once, so writing never
+    /// grows it.
     undo: Vec<(u32, f64)>,
-    undone: usize,
     out_of_range: Vec<bool>,
     stack: Vec<f64>,
 }
@@ -584,7 +584,6 @@ impl Plan<'_> {
             primed: false,
             state: vec![0.0; k],
             undo: vec![(0, 0.0); self.effects.len()],
-            undone: 0,
             out_of_range: Vec::new(),
             stack: Vec::with_capacity(16),
         }
@@ -806,7 +805,6 @@ impl Plan<'_> {
                 }
             }
         }
-        s.undone = undone;
         s.leaf_total = total;
         if faults.any() { Err(Abort) } else { Ok(()) }
     }
