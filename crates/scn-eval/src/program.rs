@@ -247,6 +247,34 @@ pub(crate) fn chain(p: &Program, lets: &[f64]) -> Result<f64, EvalError> {
     Ok(acc)
 }
 
+/// A chain without its checks, for a chain with no `^`: an infinity, a NaN or a division
+/// by zero on the way leaves the result infinite or NaN (a finite operand cannot bring it
+/// back; only `^ 0` could), so a finite result is [`chain`]'s, and anything else is sent
+/// to [`chain`] for its error.
+#[inline(always)]
+pub(crate) fn chain_unchecked(p: &Program, lets: &[f64]) -> f64 {
+    let mut acc = match p.code[0] {
+        Instr::Const(v) => v,
+        Instr::Let(i) => lets[i as usize],
+        _ => f64::NAN,
+    };
+    for instr in &p.code[1..] {
+        let (op, b) = match *instr {
+            Instr::BinLet(op, i) => (op, lets[i as usize]),
+            Instr::BinConst(op, c) => (op, c),
+            _ => return f64::NAN,
+        };
+        acc = match op {
+            BinOp::Add => acc + b,
+            BinOp::Sub => acc - b,
+            BinOp::Mul => acc * b,
+            BinOp::Div => acc / b,
+            BinOp::Pow => return f64::NAN,
+        };
+    }
+    acc
+}
+
 /// `a op b`; `None` for a division by zero.
 #[inline(always)]
 pub(crate) fn binary(op: BinOp, a: f64, b: f64) -> Option<f64> {
@@ -279,4 +307,58 @@ fn division_by_zero(p: &Program, k: usize) -> EvalError {
 
 fn pop(stack: &mut Vec<f64>) -> f64 {
     stack.pop().expect("compiled programs are balanced")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(code: Vec<Instr>) -> Program {
+        Program {
+            spans: vec![Span::default(); code.len()],
+            code,
+            ..Program::default()
+        }
+    }
+
+    /// The fast chain may be trusted only when finite: then it must be the checked chain's
+    /// value bit for bit, and whenever the checked chain fails it must not be finite.
+    #[test]
+    fn the_unchecked_chain_is_finite_exactly_when_the_checked_one_succeeds() {
+        use BinOp::*;
+        let lets = [0.25, 0.0, 1e308, -3.0, 2.0];
+        let operands = [
+            Instr::BinLet(Add, 0),
+            Instr::BinLet(Div, 1),
+            Instr::BinLet(Mul, 2),
+            Instr::BinLet(Sub, 3),
+            Instr::BinConst(Div, 0.0),
+            Instr::BinConst(Mul, 0.0),
+            Instr::BinConst(Pow, 0.0),
+            Instr::BinLet(Pow, 4),
+            Instr::BinConst(Add, 1.5),
+        ];
+        let mut cases = 0;
+        for first in [Instr::Const(1.0), Instr::Let(2), Instr::Let(1)] {
+            for a in operands {
+                for b in operands {
+                    for c in operands {
+                        let p = program(vec![first, a, b, c]);
+                        let fast = chain_unchecked(&p, &lets);
+                        match chain(&p, &lets) {
+                            Ok(v) if fast.is_finite() => assert_eq!(v.to_bits(), fast.to_bits()),
+                            // Only a `^` is left to the checked chain while it succeeds.
+                            Ok(_) => assert!(p.code.iter().any(|i| matches!(
+                                i,
+                                Instr::BinLet(Pow, _) | Instr::BinConst(Pow, _)
+                            ))),
+                            Err(_) => assert!(!fast.is_finite(), "{:?} gave {fast}", p.code),
+                        }
+                        cases += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, 3 * 9 * 9 * 9);
+    }
 }

@@ -496,7 +496,14 @@ fn value<I: Inputs>(
         Val::Let(i) => Ok(lets[i as usize]),
         Val::Metric(i) => Ok(metrics[i as usize]),
         Val::ConstDist(i) => const_value(inputs, i, slot.prog.span),
-        Val::Chain => program::chain(slot.prog, lets),
+        Val::Chain => {
+            let v = program::chain_unchecked(slot.prog, lets);
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                program::chain(slot.prog, lets)
+            }
+        }
         Val::Prog => {
             let env = &mut KEnv {
                 inputs,

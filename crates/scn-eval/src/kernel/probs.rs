@@ -37,44 +37,68 @@ impl Plan<'_> {
         faults: &mut F,
         adjusted: &mut bool,
     ) -> Result<(), Abort> {
-        let all = 0..self.groups.len() as u32;
-        let which: &mut dyn Iterator<Item = u32> = match only {
-            Some(list) => &mut list.iter().copied(),
-            None => &mut all.clone(),
-        };
-        for g in which.map(|i| &self.groups[i as usize]) {
-            let kids = &self.kids[g.start as usize..g.end as usize];
-            // The sum of the siblings other than `rest`, in order.
-            let mut sum = 0.0;
-            for &c in kids {
-                sum += cond[c as usize];
-            }
-            if let Some(r) = g.rest {
-                cond[r as usize] = (1.0 - sum).max(0.0);
-            }
-            let off = match g.rest {
-                Some(_) => sum > 1.0 + SUM_TOLERANCE,
-                None => (sum - 1.0).abs() > SUM_TOLERANCE,
-            };
-            if !off {
-                continue;
-            }
-            if F::STRICT {
-                if !kids.iter().any(|&c| out_of_range[c as usize]) {
-                    faults.report(self.sum_error(g, kids, sum, cond));
+        match only {
+            Some(list) => {
+                for &i in list {
+                    self.complete_group(
+                        &self.groups[i as usize],
+                        cond,
+                        out_of_range,
+                        faults,
+                        adjusted,
+                    )?;
                 }
-                continue;
             }
-            // A sample: renormalise what is there (with `rest` at 0 when the others
-            // already exceed 1).
-            let total = sum + g.rest.map_or(0.0, |r| cond[r as usize]);
-            if total <= 0.0 {
-                return Err(Abort);
+            None => {
+                for g in &self.groups {
+                    self.complete_group(g, cond, out_of_range, faults, adjusted)?;
+                }
             }
-            *adjusted = true;
-            for &c in kids.iter().chain(&g.rest) {
-                cond[c as usize] /= total;
+        }
+        Ok(())
+    }
+
+    /// Completes one sibling set: its `rest`, then its sum.
+    #[inline(always)]
+    fn complete_group<F: Faults>(
+        &self,
+        g: &Group,
+        cond: &mut [f64],
+        out_of_range: &[bool],
+        faults: &mut F,
+        adjusted: &mut bool,
+    ) -> Result<(), Abort> {
+        let kids = &self.kids[g.start as usize..g.end as usize];
+        // The sum of the siblings other than `rest`, in order.
+        let mut sum = 0.0;
+        for &c in kids {
+            sum += cond[c as usize];
+        }
+        if let Some(r) = g.rest {
+            cond[r as usize] = (1.0 - sum).max(0.0);
+        }
+        let off = match g.rest {
+            Some(_) => sum > 1.0 + SUM_TOLERANCE,
+            None => (sum - 1.0).abs() > SUM_TOLERANCE,
+        };
+        if !off {
+            return Ok(());
+        }
+        if F::STRICT {
+            if !kids.iter().any(|&c| out_of_range[c as usize]) {
+                faults.report(self.sum_error(g, kids, sum, cond));
             }
+            return Ok(());
+        }
+        // A sample: renormalise what is there (with `rest` at 0 when the others
+        // already exceed 1).
+        let total = sum + g.rest.map_or(0.0, |r| cond[r as usize]);
+        if total <= 0.0 {
+            return Err(Abort);
+        }
+        *adjusted = true;
+        for &c in kids.iter().chain(&g.rest) {
+            cond[c as usize] /= total;
         }
         Ok(())
     }

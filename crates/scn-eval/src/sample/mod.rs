@@ -357,9 +357,12 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
         } else {
             (outcome_col + (c - f), None)
         };
+        if let (None, None) = (weights.as_deref(), cond) {
+            return figure_plain(&results, values);
+        }
         let values = gather(values);
         match (weights.as_deref(), cond) {
-            (None, None) => figure_plain(values),
+            (None, None) => unreachable!("summarised above"),
             (Some(w), None) => figure_weighted(values.zip(w.iter().copied())),
             (None, Some(cw)) => figure_weighted(values.zip(gather(cw))),
             (Some(w), Some(cw)) => {
@@ -424,9 +427,14 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
     })
 }
 
-/// An unweighted figure: NaN marks a sample in which it was undefined.
-fn figure_plain(values: impl Iterator<Item = f64>) -> Figure {
-    let mut v: Vec<f64> = values.collect();
+/// An unweighted figure of column `c` of every block: NaN marks a sample in which it was
+/// undefined. The column is copied block by block into one vector of its final size (a
+/// value-by-value collect re-checked the capacity at every value).
+fn figure_plain(blocks: &[Block], c: usize) -> Figure {
+    let mut v: Vec<f64> = Vec::with_capacity(blocks.iter().map(|b| b.used).sum());
+    for b in blocks {
+        v.extend_from_slice(b.column(c));
+    }
     let before = v.len();
     v.retain(|x| !x.is_nan());
     Figure {
