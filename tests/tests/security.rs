@@ -473,6 +473,54 @@ fn eval_refuses_to_write_over_its_inputs() {
     assert!(std::fs::read_to_string(&report).unwrap().contains("s"));
 }
 
+/// `-o` of `sens`, `voi`, `diff` and `score` writes the report file and never a scenario, a
+/// library's settings or its resolutions, whether or not the run read them.
+#[test]
+fn analysis_reports_go_to_their_file_and_never_over_a_library_file() {
+    let lib = TempDir::new("analysis-output");
+    let text = "scenario s {\n  metric v = 0\n  let p = beta(2, 2)\n  branch go p = 60% {\n    option a { v = 1 }\n    option b { v = p * 3 }\n  }\n  branch stay p = rest\n  objective maximize v\n  forecast f = P(go)\n  forecast g = E(v)\n}\n";
+    let main = write(&lib.0, "main.scn", text);
+    let settings = write(&lib.0, "scn.toml", "");
+    let other = write(&lib.0, "other.scn", "scenario o { branch a p = 1 }\n");
+    let runs: [&[&str]; 4] = [
+        &["sens", s(&main)],
+        &["voi", s(&main), "--decision", "go", "--samples", "500"],
+        &["diff", s(&main), s(&main)],
+        &["score", s(&main)],
+    ];
+    for args in runs {
+        for protected in [&main, &settings, &other] {
+            let mut full = args.to_vec();
+            full.extend(["-o", s(protected)]);
+            let run = scn(&full, "");
+            assert_eq!(
+                run.exit,
+                Exit::Usage,
+                "{args:?} -o {protected:?}: {}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.contains("the report would replace it"),
+                "{}",
+                run.stderr
+            );
+        }
+        let report = lib.0.join(format!("{}.json", args[0]));
+        let mut full = args.to_vec();
+        full.extend(["-f", "json", "-o", s(&report)]);
+        let run = scn(&full, "");
+        assert_eq!(run.exit, Exit::Ok, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?} wrote to stdout too");
+        let written = std::fs::read_to_string(&report).unwrap();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&written).is_ok(),
+            "{args:?}: {written}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), "");
+}
+
 #[test]
 fn eval_writes_through_a_link_and_into_devices() {
     use std::os::unix::fs::{FileTypeExt, symlink};

@@ -213,6 +213,10 @@ pub struct ScoreArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = ScoreFormat::Text)]
     pub format: ScoreFormat,
+    /// Write the report into this file (atomically) instead of standard output; never over
+    /// an input, a `.scn` file, `scn.toml` or `resolutions.toml`.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Score every version in git: the last before each question closed, and the
     /// time-averaged Brier score over all of them.
     #[arg(long)]
@@ -290,6 +294,10 @@ pub struct SensArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t)]
     pub format: AnalysisFormat,
+    /// Write the report into this file (atomically) instead of standard output; never over
+    /// an input, a `.scn` file, `scn.toml` or `resolutions.toml`.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Also draw this many Monte Carlo samples and give each uncertain input's share of
     /// each target's variance.
     #[arg(long, value_name = "N", value_parser = parse_sens_samples)]
@@ -331,6 +339,10 @@ pub struct VoiArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t)]
     pub format: AnalysisFormat,
+    /// Write the report into this file (atomically) instead of standard output; never over
+    /// an input, a `.scn` file, `scn.toml` or `resolutions.toml`.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `scn eval FILE`
@@ -391,6 +403,10 @@ pub struct DiffArgs {
     /// Report format.
     #[arg(long, short, value_enum, default_value_t = crate::commands::DiffFormat::Text)]
     pub format: crate::commands::DiffFormat,
+    /// Write the report into this file (atomically) instead of standard output; never over
+    /// an input, a `.scn` file, `scn.toml` or `resolutions.toml`.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Show only this forecast; repeat for more.
     #[arg(long = "forecast", value_name = "ID")]
     pub forecasts: Vec<String>,

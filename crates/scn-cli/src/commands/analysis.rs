@@ -137,23 +137,6 @@ pub(crate) fn number(text: &str) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// Writes output to stdout; a reader that stopped early (`| head`) is not an error.
-pub(crate) fn write_out(
-    io: &mut Io<'_>,
-    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Exit {
-    let mut buf = Vec::new();
-    let result = render(&mut buf).and_then(|()| io.stdout.write_all(&buf));
-    match result {
-        Ok(()) => Exit::Ok,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(e) => {
-            let _ = writeln!(io.stderr, "scn: error: cannot write the output: {e}");
-            Exit::Usage
-        }
-    }
-}
-
 /// JSON has no use for a negative zero.
 pub(crate) fn z(v: f64) -> f64 {
     if v == 0.0 { 0.0 } else { v }

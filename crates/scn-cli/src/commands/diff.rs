@@ -314,26 +314,17 @@ pub(crate) fn run(args: &DiffArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         shown,
         sampled,
     };
-    let written = match args.format {
-        DiffFormat::Text => text::render(&report, io.stdout),
-        DiffFormat::Json => json::render(&report, io.stdout),
-        DiffFormat::Markdown => markdown::render(&report, io.stdout),
-        DiffFormat::Html => html::render(&report, io.stdout),
-    };
-    finish(written, io)
-}
-
-/// The exit code after writing a report to standard output.
-fn finish(written: std::io::Result<()>, io: &mut Io<'_>) -> Exit {
-    match written {
-        Ok(()) => Exit::Ok,
-        // A reader that stopped early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(e) => {
-            let _ = writeln!(io.stderr, "scn: error: cannot write the report: {e}");
-            Exit::Usage
-        }
-    }
+    let inputs: Vec<PathBuf> = [&args.old, &args.new]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    super::destination::deliver(io, args.output.as_deref(), &inputs, |w| match args.format {
+        DiffFormat::Text => text::render(&report, w),
+        DiffFormat::Json => json::render(&report, w),
+        DiffFormat::Markdown => markdown::render(&report, w),
+        DiffFormat::Html => html::render(&report, w),
+    })
 }
 
 /// The forecasts to show: all, or those `--forecast` names, in the diff's order; `Err` with

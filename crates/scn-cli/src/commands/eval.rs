@@ -5,7 +5,6 @@ use scn_dsl::SourceFile;
 use crate::args::EvalArgs;
 use crate::config::{EvalConfig, Output, Sampling};
 use crate::input::{RunOptions, load};
-use crate::output::is_one_of;
 use crate::report::model::assumptions::row_samples;
 use crate::report::{Inputs, Report};
 use crate::{Exit, Io};
@@ -33,10 +32,10 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     if let Output::File(out) = &config.report.output {
         let mut inputs = loaded.paths.clone();
         inputs.extend(manifest.as_ref().map(|m| m.path.clone()));
-        if is_one_of(out, &inputs) {
+        if let Some(why) = super::destination::refusal(out, &inputs) {
             let _ = writeln!(
                 io.stderr,
-                "scn: error: {} is an input of this run; the report would replace it",
+                "scn: error: {} {why}; the report would replace it",
                 super::shown(out)
             );
             return Exit::Usage;

@@ -2,6 +2,7 @@
 
 mod analysis;
 mod check;
+mod destination;
 mod diff;
 mod eval;
 mod fmt;

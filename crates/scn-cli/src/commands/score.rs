@@ -467,18 +467,17 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         history: args.history,
         warnings: std::mem::take(&mut run.warnings),
     };
-    let written = match args.format {
-        ScoreFormat::Text => text::render(&scores, run.io.stdout),
-        ScoreFormat::Json => json::render(&scores, run.io.stdout),
-        ScoreFormat::Markdown => markdown::render(&scores, run.io.stdout),
-        ScoreFormat::Html => html::render(&scores, run.io.stdout),
-    };
-    match written {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => run.fail(&format!("cannot write the scores: {e}"), Exit::Usage),
-    }
-    run.exit
+    let mut inputs = files.clone();
+    inputs.extend(resolutions.iter().map(|(path, _)| path.clone()));
+    let written = super::destination::deliver(run.io, args.output.as_deref(), &inputs, |w| {
+        match args.format {
+            ScoreFormat::Text => text::render(&scores, w),
+            ScoreFormat::Json => json::render(&scores, w),
+            ScoreFormat::Markdown => markdown::render(&scores, w),
+            ScoreFormat::Html => html::render(&scores, w),
+        }
+    });
+    run.exit.combine(written)
 }
 
 impl Run<'_, '_> {

@@ -14,7 +14,7 @@ use scn_eval::analysis::{
 };
 use serde_json::{Value, json};
 
-use super::analysis::{Evaluated, decision, decision_label, number, table, write_out, z};
+use super::analysis::{Evaluated, decision, decision_label, number, table, z};
 use crate::args::{AnalysisFormat, SensArgs};
 use crate::report::model::drivers::reads_as_probability;
 use crate::report::model::forecasts::{measure_of, objective_measure};
@@ -115,7 +115,8 @@ pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut I
     for note in sens.notes() {
         let _ = writeln!(io.stderr, "scn: warning: {note}");
     }
-    write_out(io, |w| match args.format {
+    let inputs = [args.file.clone()];
+    super::destination::deliver(io, args.output.as_deref(), &inputs, |w| match args.format {
         AnalysisFormat::Text => sens.text(w, args.top),
         AnalysisFormat::Json => sens.json(w),
         AnalysisFormat::Markdown => markdown::render(&sens, args.top, w),

@@ -11,7 +11,7 @@ use scn_eval::Evaluation;
 use scn_eval::analysis::{EventVoi, InputVoi};
 use serde_json::{Value, json};
 
-use super::analysis::{decision, decision_label, table, write_out, z};
+use super::analysis::{decision, decision_label, table, z};
 use crate::args::{AnalysisFormat, VoiArgs};
 use crate::report::{num, pct};
 use crate::{Exit, Io};
@@ -98,7 +98,8 @@ pub(crate) fn run(args: &VoiArgs, options: crate::input::RunOptions, io: &mut Io
             Err(err) => return usage(io, &named(&err.to_string(), &args.know)),
         }
     };
-    write_out(io, |w| match args.format {
+    let inputs = [args.file.clone()];
+    super::destination::deliver(io, args.output.as_deref(), &inputs, |w| match args.format {
         AnalysisFormat::Text => text(ev, &found, w),
         AnalysisFormat::Json => json_out(ev, &found, w),
         AnalysisFormat::Markdown => markdown::render(ev, &found, w),

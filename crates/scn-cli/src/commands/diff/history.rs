@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::{DiffFormat, finish, sample, usage};
+use super::{DiffFormat, sample, usage};
 use crate::args::DiffArgs;
 use crate::git::{Commit, Repo};
 use crate::input;
@@ -133,13 +133,15 @@ pub(super) fn run(
         }
     };
     let shown = file.display().to_string();
-    let written = match args.format {
-        DiffFormat::Text => text(&shown, &rows, &columns, samples, seed, io.stdout),
-        DiffFormat::Json => json(&shown, &rows, &columns, samples, seed, io.stdout),
-        DiffFormat::Markdown => markdown::render(&shown, &rows, &columns, samples, seed, io.stdout),
-        DiffFormat::Html => html::render(&shown, &rows, &columns, samples, seed, io.stdout),
-    };
-    finish(written, io)
+    let inputs = [file.to_path_buf()];
+    crate::commands::destination::deliver(io, args.output.as_deref(), &inputs, |w| {
+        match args.format {
+            DiffFormat::Text => text(&shown, &rows, &columns, samples, seed, w),
+            DiffFormat::Json => json(&shown, &rows, &columns, samples, seed, w),
+            DiffFormat::Markdown => markdown::render(&shown, &rows, &columns, samples, seed, w),
+            DiffFormat::Html => html::render(&shown, &rows, &columns, samples, seed, w),
+        }
+    })
 }
 
 /// The scenario at `commit`, and every file it read there (itself and its imports).

@@ -1,0 +1,97 @@
+//! `-o FILE` of the analysis commands (`sens`, `voi`, `diff`, `score`): the report goes to
+//! standard output, or into a file written atomically that is never one of the run's inputs
+//! nor a file of a library. `scn eval -o` follows the same rule.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::input::is_stdin;
+use crate::output::{is_one_of, write_file};
+use crate::{Exit, Io};
+
+/// Names of files a report must never replace, whether or not this run read them: a report
+/// written over a library's settings or its recorded resolutions destroys work no rerun
+/// gives back.
+const PROTECTED_NAMES: [&str; 2] = ["scn.toml", "resolutions.toml"];
+
+/// Renders a report and delivers it: to standard output when `output` is `None` or `-`
+/// (a reader that stopped early, as `| head` does, is not an error), else into that file.
+/// `inputs` are the files the run read; the report never replaces one of them, nor a `.scn`
+/// file, `scn.toml` or `resolutions.toml`.
+pub(crate) fn deliver(
+    io: &mut Io<'_>,
+    output: Option<&Path>,
+    inputs: &[PathBuf],
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Exit {
+    let file = output.filter(|p| !is_stdin(p));
+    if let Some(path) = file
+        && let Some(why) = refusal(path, inputs)
+    {
+        let _ = writeln!(
+            io.stderr,
+            "scn: error: {} {why}; the report would replace it",
+            super::shown(path)
+        );
+        return Exit::Usage;
+    }
+    let mut buf = Vec::new();
+    let written = render(&mut buf).and_then(|()| match file {
+        Some(path) => write_file(path, &buf),
+        None => io.stdout.write_all(&buf),
+    });
+    match written {
+        Ok(()) => Exit::Ok,
+        Err(e) if file.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+        Err(e) => {
+            let target = file.map_or("the report".to_string(), super::shown);
+            let _ = writeln!(io.stderr, "scn: error: cannot write {target}: {e}");
+            Exit::Usage
+        }
+    }
+}
+
+/// Why a report may not go to `path`, if it may not (`scn eval -o` asks too).
+pub(crate) fn refusal(path: &Path, inputs: &[PathBuf]) -> Option<&'static str> {
+    if is_one_of(path, inputs) {
+        return Some("is an input of this run");
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if path.extension().is_some_and(|e| e == "scn") {
+        return Some("is a scenario file");
+    }
+    if PROTECTED_NAMES.contains(&name) {
+        return Some("is a library's settings or resolutions");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_settings_and_resolutions_are_never_replaced() {
+        let none: [PathBuf; 0] = [];
+        assert!(refusal(Path::new("lib/peace.scn"), &none).is_some());
+        assert!(refusal(Path::new("lib/scn.toml"), &none).is_some());
+        assert!(refusal(Path::new("resolutions.toml"), &none).is_some());
+        assert!(refusal(Path::new("out/sens.html"), &none).is_none());
+        assert!(refusal(Path::new("notes.toml"), &none).is_none());
+    }
+
+    #[test]
+    fn an_input_is_recognised_under_another_name() {
+        let dir = std::env::temp_dir().join(format!("scn-destination-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("model.txt");
+        std::fs::write(&input, "x").unwrap();
+        let other = dir.join(".").join("model.txt");
+        assert_eq!(
+            refusal(&other, std::slice::from_ref(&input)),
+            Some("is an input of this run")
+        );
+        assert_eq!(refusal(&dir.join("report.txt"), &[input]), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
