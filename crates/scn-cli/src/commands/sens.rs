@@ -193,6 +193,11 @@ impl Sens<'_> {
         )
     }
 
+    /// A target's change for people: percentage points for a probability.
+    fn change_shown(&self, t: Target, v: f64) -> String {
+        Numbers::default().change(v, &self.measure(t))
+    }
+
     /// An input's value for people: a probability in percent.
     fn input_shown(&self, i: usize, v: f64) -> String {
         if reads_as_probability(self.input(i)) {

@@ -144,6 +144,15 @@ impl Numbers {
         }
     }
 
+    /// The size of a change of a value in its measure: percentage points for a probability
+    /// or a percent (`20.7 pp`: a swing from 2% to 22.7% is not a change of 20.7 %).
+    pub(crate) fn change(self, v: f64, m: &Measure) -> String {
+        match m {
+            Measure::Probability | Measure::Percent => format!("{} pp", self.percent(v * 100.0)),
+            Measure::Number | Measure::Unit(_) => self.num(v),
+        }
+    }
+
     /// A value with its unit, where no header says it: `1,070 $B`.
     pub(crate) fn with_unit(self, v: f64, m: &Measure) -> String {
         match m {

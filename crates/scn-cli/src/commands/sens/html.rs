@@ -135,7 +135,7 @@ fn tornadoes(x: &Sens<'_>, top: usize, s: &mut String) {
                     esc(&x.input_shown(b.input, b.high)),
                     esc(&x.shown(t.target, b.value_low)),
                     esc(&x.shown(t.target, b.value_high)),
-                    esc(&x.shown(t.target, Some(b.swing))),
+                    esc(&x.change_shown(t.target, b.swing)),
                 ]
             })
             .collect();

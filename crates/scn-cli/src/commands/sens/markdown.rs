@@ -122,7 +122,7 @@ fn tornadoes(x: &Sens<'_>, top: usize, s: &mut String) {
                     inline(&x.input_shown(b.input, b.high)),
                     inline(&x.shown(t.target, b.value_low)),
                     inline(&x.shown(t.target, b.value_high)),
-                    inline(&x.shown(t.target, Some(b.swing))),
+                    inline(&x.change_shown(t.target, b.swing)),
                 ]
             })
             .collect();

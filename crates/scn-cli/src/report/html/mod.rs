@@ -354,7 +354,7 @@ fn drivers(d: &Drivers, n: Numbers, s: &mut String) {
                 esc(&input(x.high)),
                 esc(&at(x.at_low)),
                 esc(&at(x.at_high)),
-                esc(&n.value(x.swing, m))
+                esc(&n.change(x.swing, m))
             );
         }
     }

@@ -243,7 +243,7 @@ fn drivers(d: &Drivers, n: Numbers, s: &mut String) {
                 inline(&input(x.high)),
                 inline(&at(x.at_low)),
                 inline(&at(x.at_high)),
-                inline(&n.value(x.swing, m))
+                inline(&n.change(x.swing, m))
             );
         }
     }

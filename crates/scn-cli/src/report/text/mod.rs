@@ -232,7 +232,7 @@ fn drivers(d: &Drivers, n: Numbers, out: &mut Vec<String>) {
                 x.input.clone(),
                 format!("{} to {}", input(x.low), input(x.high)),
                 format!("moves it from {} to {}", at(x.at_low), at(x.at_high)),
-                format!("(swing {})", n.value(x.swing, m)),
+                format!("(swing {})", n.change(x.swing, m)),
             ]);
         }
         out.extend(t.lines(4));
