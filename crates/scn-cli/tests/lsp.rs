@@ -447,6 +447,76 @@ fn exit_without_shutdown_is_an_error() {
     assert_eq!(c.child.wait().unwrap().code(), Some(1));
 }
 
+/// An imported file open in the editor is read as the editor has it: an unsaved edit of the
+/// template moves the importer's numbers and diagnostics, and closing it without saving
+/// brings back the file on disk.
+#[test]
+fn imports_are_read_as_the_editor_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lib.scn"), LIB).unwrap();
+    std::fs::write(dir.path().join("main.scn"), MAIN).unwrap();
+    let main = uri(&dir.path().join("main.scn"));
+    let lib = uri(&dir.path().join("lib.scn"));
+    let mut c = Client::start(data.path());
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(dir.path()), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "scn", "version": 1, "text": MAIN}}),
+    );
+    assert_eq!(c.diagnostics(&main).0, Vec::<Value>::new());
+    let (l, ch) = pos(MAIN, "ceasefire.signed", 11);
+    let signed = |c: &mut Client| {
+        let h = c.request("textDocument/hover", at(&main, l, ch));
+        h["contents"]["value"].as_str().unwrap().to_owned()
+    };
+    assert!(signed(&mut c).contains("path probability: **15%**"));
+
+    // The template halves the signing chance in the editor, unsaved: 30% × 50% × 50%.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": lib, "languageId": "scn", "version": 1, "text": LIB}}),
+    );
+    let halved = LIB.replace("p = p_sign #deal", "p = p_sign / 2 #deal");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": lib, "version": 2}, "contentChanges": [{"text": halved}]}),
+    );
+    let text = signed(&mut c);
+    assert!(text.contains("path probability: **7.5%**"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("lib.scn")).unwrap(),
+        LIB
+    );
+
+    // A mistake in the unsaved template is the importer's error too.
+    let broken = LIB.replace("p = p_sign #deal", "p = p_sign * 3 #deal");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": lib, "version": 3}, "contentChanges": [{"text": broken}]}),
+    );
+    loop {
+        let (diags, _) = c.diagnostics(&main);
+        if !diags.is_empty() {
+            break;
+        }
+    }
+
+    // Closed without saving: the file on disk again.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": lib}}),
+    );
+    assert!(signed(&mut c).contains("path probability: **15%**"));
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}
+
 #[test]
 fn plugins_run_only_for_a_trusted_library() {
     let lib = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
 //! An open document and what the server knows of it: the text as the editor has it, and its
-//! analysis — the pipeline of `scn check` (load with imports from disk, resolve, evaluate)
-//! run on that text.
+//! analysis — the pipeline of `scn check` (load with imports, resolve, evaluate) run on that
+//! text. Imports are read as the editor has them: an open document's unsaved text, else the
+//! file on disk.
 //!
 //! Plugins: the built-ins always; a library's external plugins only when the user trusts its
 //! `scn.toml` (`scn trust`) and the server was not started with `--no-plugins`. An editor
@@ -15,6 +16,7 @@ use lsp_types::Uri;
 use scn_dsl::{Diagnostic, FileId, SourceMap};
 use scn_eval::{Evaluation, Loaded, Manifest, PluginPolicy, Signature};
 
+use super::open::{OpenFiles, Overlay};
 use super::position::LineIndex;
 use super::syntax::{DefKind, Index};
 use crate::input::RunOptions;
@@ -26,6 +28,8 @@ pub(crate) struct Env {
     /// run there; an unsaved document's imports resolve against it.
     pub root: Option<PathBuf>,
     pub options: RunOptions,
+    /// The open documents' texts, which imports read before the disk.
+    pub open: OpenFiles,
 }
 
 /// Samples drawn for a let's 90% interval.
@@ -74,6 +78,14 @@ impl Document {
         }
         self.lines = LineIndex::new(&self.text);
         self.invalidate();
+    }
+
+    /// True when the last analysis read the file at this canonical path (itself or an
+    /// import): it must run again when that file's text changes.
+    pub(crate) fn read(&self, canonical: &Path) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|a| a.loaded.paths.iter().any(|p| p == canonical))
     }
 
     /// Forgets the analysis: a file it imports may have changed on disk.
@@ -152,8 +164,14 @@ impl Analysis {
         let library = manifest
             .as_ref()
             .map_or_else(|| dir.clone(), |m| m.dir.clone());
-        let mut loaded =
-            scn_eval::load_in(&name, doc.text.clone(), &dir, doc.path.as_deref(), &library);
+        let mut loaded = scn_eval::load_from(
+            &Overlay(&env.open),
+            &name,
+            doc.text.clone(),
+            &dir,
+            doc.path.as_deref(),
+            std::fs::canonicalize(&library).ok(),
+        );
         loaded.limits = env.options.limits;
         if let Some(m) = &manifest {
             loaded.plugins = m.plugins(policy(m, env.options));

@@ -11,6 +11,7 @@ mod definition;
 mod diagnostics;
 mod document;
 mod hover;
+mod open;
 mod position;
 mod server;
 mod symbols;
@@ -44,6 +45,7 @@ pub(crate) fn run(options: RunOptions) -> Exit {
     let env = document::Env {
         root: None,
         options,
+        open: open::OpenFiles::default(),
     };
     match server::serve(&conn, env) {
         Ok(Ended::Clean) => Exit::Ok,

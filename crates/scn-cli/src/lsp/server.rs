@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
@@ -291,8 +292,10 @@ impl Server<'_> {
             "textDocument/didOpen" => {
                 if let Ok(p) = n.extract::<DidOpenTextDocumentParams>("textDocument/didOpen") {
                     let d = p.text_document;
-                    self.docs
-                        .insert(d.uri.clone(), Document::new(d.uri, d.version, d.text));
+                    let doc = Document::new(d.uri.clone(), d.version, d.text);
+                    let path = doc.path.clone();
+                    self.docs.insert(d.uri, doc);
+                    self.text_changed(path.as_deref());
                 }
             }
             "textDocument/didChange" => {
@@ -304,11 +307,15 @@ impl Server<'_> {
                         let range = change.range.map(|r| doc.lines.span(&doc.text, r));
                         doc.edit(range, &change.text);
                     }
+                    let path = doc.path.clone();
+                    self.text_changed(path.as_deref());
                 }
             }
             "textDocument/didClose" => {
                 if let Ok(p) = n.extract::<DidCloseTextDocumentParams>("textDocument/didClose") {
-                    self.docs.remove(&p.text_document.uri);
+                    let path = self.docs.remove(&p.text_document.uri).and_then(|d| d.path);
+                    // Its importers read the file on disk again, unsaved edits gone.
+                    self.text_changed(path.as_deref());
                     self.send(Notification::new(
                         "textDocument/publishDiagnostics".into(),
                         PublishDiagnosticsParams::new(p.text_document.uri, Vec::new(), None),
@@ -322,6 +329,26 @@ impl Server<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// After the editor's text of the file at `path` changed (opened, edited, closed): the
+    /// open texts that imports read are taken again, and every document that read that file
+    /// is analysed again.
+    fn text_changed(&mut self, path: Option<&Path>) {
+        let Some(canonical) = path.and_then(|p| std::fs::canonicalize(p).ok()) else {
+            return;
+        };
+        let text = self
+            .docs
+            .values()
+            .find(|d| d.path.as_deref() == path)
+            .map(|d| d.text.as_str());
+        self.env.open.set(canonical.clone(), text);
+        for doc in self.docs.values_mut() {
+            if doc.read(&canonical) {
+                doc.invalidate();
+            }
         }
     }
 
