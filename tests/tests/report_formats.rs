@@ -744,6 +744,22 @@ fn diff_in_markdown_and_html() {
     );
     check_analysis_html(&sampled);
     assert!(sampled.contains("<section id=\"sampled\">"));
+    let md = scn(
+        &[
+            "diff",
+            v1,
+            v2,
+            "--format",
+            "markdown",
+            "--samples",
+            "2000",
+            "--seed",
+            "1",
+        ],
+        "",
+    );
+    assert!(md.contains("## Sampled means"), "{md}");
+    insta::assert_snapshot!("diff_launch_markdown_sampled", md);
 }
 
 #[test]

@@ -8,11 +8,11 @@ use std::io::{self, Write};
 use scn_eval::diff::ForecastChange;
 
 use super::DiffReport;
-use super::terms::{delta, edit, largest, method, signed, terms, value};
+use super::terms::{delta, edit, largest, method, sampled_rows, terms, value};
 use crate::report::html::esc;
 use crate::report::html::figures;
 use crate::report::html::page::{self, Head};
-use crate::report::{approx, num, pct};
+use crate::report::num;
 
 /// How many terms of a forecast's split the table shows.
 const TOP_TERMS: usize = 3;
@@ -195,35 +195,13 @@ fn sampled(r: &DiffReport<'_>, s: &mut String) {
         s,
     );
     let mut rows = Vec::new();
-    for &i in &r.shown {
-        let f = &r.diff.forecasts[i];
-        let Some(c) = r.sampled(i) else { continue };
-        let mean = |m: Option<&scn_eval::Summary>| match m {
-            None => "—".to_owned(),
-            Some(m) if f.probability => pct(m.mean),
-            Some(m) => approx(m.mean),
-        };
-        let change = c.change().map_or_else(
-            || "—".to_owned(),
-            |d| {
-                if f.probability {
-                    delta(f, d)
-                } else {
-                    signed(approx(d), d)
-                }
-            },
-        );
-        let noise = match c.within_noise() {
-            None => "",
-            Some(true) => "within noise",
-            Some(false) => "beyond noise",
-        };
+    for x in sampled_rows(r) {
         rows.push(vec![
-            code(&f.name),
-            esc(&mean(c.old)),
-            esc(&mean(c.new)),
-            esc(&change),
-            noise.to_owned(),
+            code(x.name),
+            esc(&x.old),
+            esc(&x.new),
+            esc(&x.change),
+            x.noise.to_owned(),
         ]);
     }
     page::table(

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::DiffReport;
-use super::terms::{delta, edit, largest, method, signed, value};
+use super::terms::{delta, edit, largest, method, sampled_rows, value};
 use crate::report::markdown::escape::{code, inline};
-use crate::report::{approx, num, pct};
+use crate::report::num;
 
 /// How many terms of a forecast's split the table shows.
 const TOP_TERMS: usize = 3;
@@ -83,36 +83,15 @@ fn sampled(r: &DiffReport<'_>, s: &mut String) {
         num(x.samples as f64),
         x.seed
     );
-    for &i in &r.shown {
-        let f = &r.diff.forecasts[i];
-        let Some(c) = r.sampled(i) else { continue };
-        let mean = |m: Option<&scn_eval::Summary>| match m {
-            None => "—".to_owned(),
-            Some(m) if f.probability => pct(m.mean),
-            Some(m) => approx(m.mean),
-        };
-        let change = c.change().map_or_else(
-            || "—".to_owned(),
-            |d| {
-                if f.probability {
-                    delta(f, d)
-                } else {
-                    signed(approx(d), d)
-                }
-            },
-        );
-        let noise = match c.within_noise() {
-            None => "",
-            Some(true) => "within noise",
-            Some(false) => "beyond noise",
-        };
+    for x in sampled_rows(r) {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {noise} |",
-            code(&f.name),
-            inline(&mean(c.old)),
-            inline(&mean(c.new)),
-            inline(&change)
+            "| {} | {} | {} | {} | {} |",
+            code(x.name),
+            inline(&x.old),
+            inline(&x.new),
+            inline(&x.change),
+            x.noise
         );
     }
 }

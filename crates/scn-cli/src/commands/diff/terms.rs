@@ -168,3 +168,50 @@ pub(super) fn method(d: &Diff) -> String {
         }
     }
 }
+
+/// One forecast's line of the sampled means, in words and figures for people.
+pub(super) struct SampledRow<'r> {
+    pub name: &'r str,
+    pub old: String,
+    pub new: String,
+    pub change: String,
+    /// "within noise", "beyond noise", or empty when a side has no mean.
+    pub noise: &'static str,
+}
+
+/// The sampled means of the forecasts shown, old and new, their change and whether it is
+/// within sampling noise: the same line in every format.
+pub(super) fn sampled_rows<'r>(r: &'r DiffReport<'_>) -> Vec<SampledRow<'r>> {
+    let mut rows = Vec::new();
+    for &i in &r.shown {
+        let f = &r.diff.forecasts[i];
+        let Some(c) = r.sampled(i) else { continue };
+        let mean = |s: Option<&scn_eval::Summary>| match s {
+            None => "—".to_owned(),
+            Some(s) if f.probability => pct(s.mean),
+            Some(s) => approx(s.mean),
+        };
+        let change = c.change().map_or_else(
+            || "—".to_owned(),
+            |d| {
+                if f.probability {
+                    delta(f, d)
+                } else {
+                    signed(approx(d), d)
+                }
+            },
+        );
+        rows.push(SampledRow {
+            name: &f.name,
+            old: mean(c.old),
+            new: mean(c.new),
+            change,
+            noise: match c.within_noise() {
+                None => "",
+                Some(true) => "within noise",
+                Some(false) => "beyond noise",
+            },
+        });
+    }
+    rows
+}

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use scn_eval::diff::ForecastChange;
 
 use super::DiffReport;
-use super::terms::{delta, edit, largest, method, signed, value};
-use crate::report::{approx, num, pct};
+use super::terms::{delta, edit, largest, method, sampled_rows, value};
+use crate::report::num;
 
 /// How many terms of a forecast's split the table shows.
 const TOP_TERMS: usize = 3;
@@ -122,35 +122,13 @@ fn sampled(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
         "change".into(),
         "noise".into(),
     ]];
-    for &i in &r.shown {
-        let f = &r.diff.forecasts[i];
-        let Some(c) = r.sampled(i) else { continue };
-        let mean = |s: Option<&scn_eval::Summary>| match s {
-            None => "—".to_owned(),
-            Some(s) if f.probability => pct(s.mean),
-            Some(s) => approx(s.mean),
-        };
-        let change = c.change().map_or_else(
-            || "—".to_owned(),
-            |d| {
-                if f.probability {
-                    delta(f, d)
-                } else {
-                    signed(approx(d), d)
-                }
-            },
-        );
-        let noise = match c.within_noise() {
-            None => "",
-            Some(true) => "within noise",
-            Some(false) => "beyond noise",
-        };
+    for x in sampled_rows(r) {
         rows.push(vec![
-            f.name.clone(),
-            mean(c.old),
-            mean(c.new),
-            change,
-            noise.into(),
+            x.name.to_owned(),
+            x.old,
+            x.new,
+            x.change,
+            x.noise.into(),
         ]);
     }
     table(w, &rows)
