@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use scn_dsl::Date;
-use scn_eval::{BASELINE_BRIER, BASELINE_LOG, Outcome, Score, ScoreSummary};
+use scn_eval::{Outcome, Score, ScoreSummary};
 
-use super::people::{basis, figure, number, outcome, plural, prob, score, short, skill};
+use super::people::{basis, figure, library_scores, means, outcome, plural, prob, short, tables};
 use super::{Row, ScenarioScores, Scores};
 use crate::report::approx;
 use crate::report::html::{STYLE, esc};
@@ -91,43 +91,18 @@ fn library(s: &ScoreSummary, h: &mut String) {
         plural(s.n, "probability", "probabilities"),
         plural(s.numbers, "number", "numbers")
     );
-    if let (Some(b), Some(l)) = (s.brier, s.log) {
+    let scores = library_scores(s);
+    if !scores.is_empty() {
         h.push_str(
             "<table class=\"stack\">\n<thead><tr><th>Score</th><th class=\"num\">Mean</th>\
              <th class=\"num\">Always 50%</th><th></th></tr></thead>\n<tbody>\n",
         );
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"title\">Brier (lower is better)</td><td class=\"num\" data-label=\"Mean\">{}</td>\
-             <td class=\"num\" data-label=\"Always 50%\">{}</td><td>skill {}</td></tr>",
-            score(b),
-            score(BASELINE_BRIER),
-            esc(&skill(b))
-        );
-        let infinite = if s.log_infinite > 0 {
-            format!(
-                "{} gave the outcome no chance",
-                plural(s.log_infinite, "forecast", "forecasts")
-            )
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"title\">Log (higher is better)</td><td class=\"num\" data-label=\"Mean\">{}</td>\
-             <td class=\"num\" data-label=\"Always 50%\">{}</td><td>{}</td></tr>",
-            score(l),
-            score(BASELINE_LOG),
-            esc(&infinite)
-        );
-        if let Some(t) = s.time_brier {
+        for [name, mean, baseline, remark] in &scores {
             let _ = writeln!(
                 h,
-                "<tr><td class=\"title\">Time-averaged Brier</td><td class=\"num\" data-label=\"Mean\">{}</td>\
-                 <td class=\"num\" data-label=\"Always 50%\">{}</td><td>over {}</td></tr>",
-                score(t),
-                score(BASELINE_BRIER),
-                plural(s.time_n, "forecast", "forecasts")
+                "<tr><td class=\"title\">{name}</td><td class=\"num\" data-label=\"Mean\">{mean}</td>\
+                 <td class=\"num\" data-label=\"Always 50%\">{baseline}</td><td>{}</td></tr>",
+                esc(remark)
             );
         }
         h.push_str("</tbody></table>\n");
@@ -287,16 +262,7 @@ fn scenario(i: usize, sc: &ScenarioScores, history: bool, h: &mut String) {
         esc(&sc.id),
         esc(&sc.file)
     );
-    let probs: Vec<&Row> = sc
-        .rows
-        .iter()
-        .filter(|r| matches!(r.score, Score::Probability { .. }))
-        .collect();
-    let numbers: Vec<&Row> = sc
-        .rows
-        .iter()
-        .filter(|r| matches!(r.score, Score::Number { .. }))
-        .collect();
+    let (probs, numbers) = tables(sc);
     if !probs.is_empty() {
         h.push_str(
             "<table class=\"stack\">\n<thead><tr><th>Forecast</th><th>Outcome</th>\
@@ -306,34 +272,24 @@ fn scenario(i: usize, sc: &ScenarioScores, history: bool, h: &mut String) {
             h.push_str("<th class=\"num\">Time-averaged Brier</th>");
         }
         h.push_str("</tr></thead>\n<tbody>\n");
-        for r in &probs {
-            let Score::Probability {
-                p,
-                brier,
-                log,
-                time_brier,
-                ..
-            } = r.score
-            else {
-                continue;
-            };
+        for x in &probs {
             let _ = write!(
                 h,
                 "<tr><td class=\"title\">{}</td><td class=\"date\" data-label=\"Outcome\">{} on <time>{}</time></td>\
                  <td class=\"num\" data-label=\"Forecast\">{}</td><td class=\"num\" data-label=\"Brier\">{}</td>\
                  <td class=\"num\" data-label=\"Log\">{}</td>",
-                named(r),
-                outcome(r.resolution.outcome),
-                r.resolution.on,
-                prob(p),
-                score(brier),
-                score(log)
+                named(x.row),
+                outcome(x.row.resolution.outcome),
+                x.row.resolution.on,
+                x.forecast,
+                x.brier,
+                x.log
             );
             if history {
                 let _ = write!(
                     h,
                     "<td class=\"num\" data-label=\"Time-averaged Brier\">{}</td>",
-                    time_brier.map_or("–".into(), score)
+                    x.time_brier
                 );
             }
             h.push_str("</tr>\n");
@@ -346,47 +302,24 @@ fn scenario(i: usize, sc: &ScenarioScores, history: bool, h: &mut String) {
              <th class=\"num\">Forecast</th><th class=\"num\">Absolute error</th>\
              <th>In the 90% interval</th></tr></thead>\n<tbody>\n",
         );
-        for r in &numbers {
-            let Score::Number {
-                value,
-                abs_error,
-                covered,
-                ..
-            } = r.score
-            else {
-                continue;
-            };
+        for x in &numbers {
             let _ = writeln!(
                 h,
                 "<tr><td class=\"title\">{}</td><td class=\"date\" data-label=\"Outcome\">{} on <time>{}</time></td>\
                  <td class=\"num\" data-label=\"Forecast\">{}</td><td class=\"num\" data-label=\"Absolute error\">{}</td>\
                  <td data-label=\"In the 90% interval\">{}</td></tr>",
-                named(r),
-                esc(&outcome(r.resolution.outcome)),
-                r.resolution.on,
-                esc(&figure(r, value)),
-                esc(&number(abs_error)),
-                match covered {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "–",
-                }
+                named(x.row),
+                esc(&outcome(x.row.resolution.outcome)),
+                x.row.resolution.on,
+                esc(&x.forecast),
+                esc(&x.abs_error),
+                x.covered
             );
         }
         h.push_str("</tbody></table>\n");
     }
-    if let (Some(b), Some(l)) = (sc.summary.brier, sc.summary.log) {
-        let _ = write!(
-            h,
-            "<p>Mean of {}: Brier {}, log {}",
-            plural(sc.summary.n, "probability", "probabilities"),
-            score(b),
-            score(l)
-        );
-        if let Some(t) = sc.summary.time_brier {
-            let _ = write!(h, ", time-averaged Brier {}", score(t));
-        }
-        h.push_str(".</p>\n");
+    if let Some(line) = means(&sc.summary) {
+        let _ = writeln!(h, "<p>{}.</p>", esc(&line));
     }
     for r in &sc.rows {
         history_chart(r, h);

@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use scn_eval::{BASELINE_BRIER, BASELINE_LOG, Score, ScoreSummary};
+use scn_eval::ScoreSummary;
 
-use super::people::{basis, figure, number, outcome, plural, prob, score, short, skill};
+use super::people::{basis, library_scores, means, outcome, plural, prob, short, tables};
 use super::{Row, ScenarioScores, Scores};
 use crate::report::markdown::escape::{code, inline};
 
@@ -43,6 +43,11 @@ pub(super) fn render(s: &Scores, out: &mut dyn Write) -> io::Result<()> {
     out.flush()
 }
 
+/// When the question closes, or `–`.
+fn closes(r: &Row) -> String {
+    r.closes.map_or("–".into(), |d| d.to_string())
+}
+
 /// "Label `id`", or "`id`" when the label is the id.
 fn named(r: &Row) -> String {
     if r.label == r.forecast {
@@ -60,16 +65,7 @@ fn scenario(sc: &ScenarioScores, history: bool, m: &mut String) {
         code(&sc.id),
         inline(&sc.file)
     );
-    let probs: Vec<&Row> = sc
-        .rows
-        .iter()
-        .filter(|r| matches!(r.score, Score::Probability { .. }))
-        .collect();
-    let numbers: Vec<&Row> = sc
-        .rows
-        .iter()
-        .filter(|r| matches!(r.score, Score::Number { .. }))
-        .collect();
+    let (probs, numbers) = tables(sc);
     if !probs.is_empty() {
         m.push_str("\n| Forecast | Closes | Outcome | Resolved on | Forecast | Brier | Log |");
         if history {
@@ -80,35 +76,20 @@ fn scenario(sc: &ScenarioScores, history: bool, m: &mut String) {
             m.push_str("---:|---|");
         }
         m.push('\n');
-        for r in &probs {
-            let Score::Probability {
-                p,
-                brier,
-                log,
-                time_brier,
-                ..
-            } = r.score
-            else {
-                continue;
-            };
+        for x in &probs {
             let _ = write!(
                 m,
                 "| {} | {} | {} | {} | {} | {} | {} |",
-                named(r),
-                r.closes.map_or("–".into(), |d| d.to_string()),
-                outcome(r.resolution.outcome),
-                r.resolution.on,
-                prob(p),
-                score(brier),
-                score(log)
+                named(x.row),
+                closes(x.row),
+                outcome(x.row.resolution.outcome),
+                x.row.resolution.on,
+                x.forecast,
+                x.brier,
+                x.log
             );
             if history {
-                let _ = write!(
-                    m,
-                    " {} | {} |",
-                    time_brier.map_or("–".into(), score),
-                    version(r)
-                );
+                let _ = write!(m, " {} | {} |", x.time_brier, version(x.row));
             }
             m.push('\n');
         }
@@ -125,33 +106,20 @@ fn scenario(sc: &ScenarioScores, history: bool, m: &mut String) {
             m.push_str("---|");
         }
         m.push('\n');
-        for r in &numbers {
-            let Score::Number {
-                value,
-                abs_error,
-                covered,
-                ..
-            } = r.score
-            else {
-                continue;
-            };
+        for x in &numbers {
             let _ = write!(
                 m,
                 "| {} | {} | {} | {} | {} | {} | {} |",
-                named(r),
-                r.closes.map_or("–".into(), |d| d.to_string()),
-                outcome(r.resolution.outcome),
-                r.resolution.on,
-                figure(r, value),
-                number(abs_error),
-                match covered {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "–",
-                }
+                named(x.row),
+                closes(x.row),
+                outcome(x.row.resolution.outcome),
+                x.row.resolution.on,
+                x.forecast,
+                x.abs_error,
+                x.covered
             );
             if history {
-                let _ = write!(m, " {} |", version(r));
+                let _ = write!(m, " {} |", version(x.row));
             }
             m.push('\n');
         }
@@ -175,18 +143,8 @@ fn scenario(sc: &ScenarioScores, history: bool, m: &mut String) {
             let _ = writeln!(m, "- {}: {}", code(&r.forecast), parts.join(" — "));
         }
     }
-    if let (Some(b), Some(l)) = (sc.summary.brier, sc.summary.log) {
-        let _ = write!(
-            m,
-            "\nMean of {}: Brier {}, log {}",
-            plural(sc.summary.n, "probability", "probabilities"),
-            score(b),
-            score(l)
-        );
-        if let Some(t) = sc.summary.time_brier {
-            let _ = write!(m, ", time-averaged Brier {}", score(t));
-        }
-        m.push_str(".\n");
+    if let Some(line) = means(&sc.summary) {
+        let _ = writeln!(m, "\n{line}.");
     }
 }
 
@@ -211,37 +169,11 @@ fn library(s: &ScoreSummary, m: &mut String) {
         plural(s.n, "probability", "probabilities"),
         plural(s.numbers, "number", "numbers")
     );
-    if let (Some(b), Some(l)) = (s.brier, s.log) {
+    let scores = library_scores(s);
+    if !scores.is_empty() {
         m.push_str("\n| Score | Mean | Always 50% | |\n|---|---:|---:|---|\n");
-        let _ = writeln!(
-            m,
-            "| Brier (lower is better) | {} | {} | skill {} |",
-            score(b),
-            score(BASELINE_BRIER),
-            skill(b)
-        );
-        let infinite = if s.log_infinite > 0 {
-            format!(
-                "{} gave the outcome no chance",
-                plural(s.log_infinite, "forecast", "forecasts")
-            )
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            m,
-            "| Log (higher is better) | {} | {} | {infinite} |",
-            score(l),
-            score(BASELINE_LOG)
-        );
-        if let Some(t) = s.time_brier {
-            let _ = writeln!(
-                m,
-                "| Time-averaged Brier | {} | {} | over {} |",
-                score(t),
-                score(BASELINE_BRIER),
-                plural(s.time_n, "forecast", "forecasts")
-            );
+        for [name, mean, baseline, remark] in &scores {
+            let _ = writeln!(m, "| {name} | {mean} | {baseline} | {remark} |");
         }
     }
     let (n, covered) = s.coverage;

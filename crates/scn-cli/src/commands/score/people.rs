@@ -2,9 +2,9 @@
 //! reports' number style (`13.9%`, three significant digits), outcomes as written, scores to
 //! four decimals so that a column of them compares digit by digit.
 
-use scn_eval::{Outcome, Score};
+use scn_eval::{BASELINE_BRIER, BASELINE_LOG, Outcome, Score, ScoreSummary};
 
-use super::{Row, Scores};
+use super::{Row, ScenarioScores, Scores};
 use crate::report::number::exact;
 use crate::report::{approx, pct};
 
@@ -33,7 +33,7 @@ pub(super) fn figure(r: &Row, x: f64) -> String {
 /// The Brier skill score against the 50% baseline, `1 − Brier / 0.25`, as a percentage:
 /// it can be negative, which a probability cannot.
 pub(super) fn skill(brier: f64) -> String {
-    let x = 100.0 * (1.0 - brier / scn_eval::BASELINE_BRIER);
+    let x = 100.0 * (1.0 - brier / BASELINE_BRIER);
     format!("{}%", approx(if x == 0.0 { 0.0 } else { x }))
 }
 
@@ -74,6 +74,118 @@ pub(super) fn basis(s: &Scores) -> String {
     }
 }
 
+/// A resolved probability's figures, as its table row shows them.
+pub(super) struct ProbabilityRow<'s> {
+    pub row: &'s Row,
+    pub forecast: String,
+    pub brier: String,
+    pub log: String,
+    /// `–` without `--history`'s versions.
+    pub time_brier: String,
+}
+
+/// A resolved number's figures, as its table row shows them.
+pub(super) struct NumberRow<'s> {
+    pub row: &'s Row,
+    pub forecast: String,
+    pub abs_error: String,
+    /// `yes`, `no`, or `–` when unsampled.
+    pub covered: &'static str,
+}
+
+/// A scenario's resolved probabilities, then its numbers, in its order: the two tables the
+/// Markdown and HTML reports give it.
+pub(super) fn tables(sc: &ScenarioScores) -> (Vec<ProbabilityRow<'_>>, Vec<NumberRow<'_>>) {
+    let (mut probs, mut numbers) = (Vec::new(), Vec::new());
+    for row in &sc.rows {
+        match row.score {
+            Score::Probability {
+                p,
+                brier,
+                log,
+                time_brier,
+                ..
+            } => probs.push(ProbabilityRow {
+                row,
+                forecast: prob(p),
+                brier: score(brier),
+                log: score(log),
+                time_brier: time_brier.map_or("–".into(), score),
+            }),
+            Score::Number {
+                value,
+                abs_error,
+                covered,
+                ..
+            } => numbers.push(NumberRow {
+                row,
+                forecast: figure(row, value),
+                abs_error: number(abs_error),
+                covered: match covered {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "–",
+                },
+            }),
+        }
+    }
+    (probs, numbers)
+}
+
+/// "Mean of 3 probabilities: Brier 0.0400, log -0.2231, time-averaged Brier 0.0500", when
+/// there are probabilities.
+pub(super) fn means(s: &ScoreSummary) -> Option<String> {
+    let (b, l) = (s.brier?, s.log?);
+    let mut line = format!(
+        "Mean of {}: Brier {}, log {}",
+        plural(s.n, "probability", "probabilities"),
+        score(b),
+        score(l)
+    );
+    if let Some(t) = s.time_brier {
+        line.push_str(&format!(", time-averaged Brier {}", score(t)));
+    }
+    Some(line)
+}
+
+/// The library's mean scores against always saying 50%: (name, mean, baseline, remark).
+pub(super) fn library_scores(s: &ScoreSummary) -> Vec<[String; 4]> {
+    let (Some(b), Some(l)) = (s.brier, s.log) else {
+        return Vec::new();
+    };
+    let infinite = if s.log_infinite > 0 {
+        format!(
+            "{} gave the outcome no chance",
+            plural(s.log_infinite, "forecast", "forecasts")
+        )
+    } else {
+        String::new()
+    };
+    let mut rows = vec![
+        [
+            "Brier (lower is better)".into(),
+            score(b),
+            score(BASELINE_BRIER),
+            format!("skill {}", skill(b)),
+        ],
+        [
+            "Log (higher is better)".into(),
+            score(l),
+            score(BASELINE_LOG),
+            infinite,
+        ],
+    ];
+    if let Some(t) = s.time_brier {
+        rows.push([
+            "Time-averaged Brier".into(),
+            score(t),
+            score(BASELINE_BRIER),
+            format!("over {}", plural(s.time_n, "forecast", "forecasts")),
+        ]);
+    }
+    rows
+}
+
 /// The ten-digit prefix of a commit hash that messages show.
 pub(super) fn short(hash: &str) -> &str {
     &hash[..hash.len().min(10)]
@@ -97,5 +209,48 @@ mod tests {
         // 1 − 0.04 / 0.25 = 0.84; 1 − 0.36 / 0.25 = −0.44.
         assert_eq!(skill(0.04), "84%");
         assert_eq!(skill(0.36), "-44%");
+    }
+
+    #[test]
+    fn the_library_lines_name_each_mean_with_its_baseline() {
+        let s = ScoreSummary {
+            n: 2,
+            brier: Some(0.04),
+            log: Some(f64::NEG_INFINITY),
+            log_infinite: 1,
+            time_brier: Some(0.05),
+            time_n: 1,
+            numbers: 0,
+            coverage: (0, 0),
+            calibration: Vec::new(),
+        };
+        assert_eq!(
+            means(&s).unwrap(),
+            "Mean of 2 probabilities: Brier 0.0400, log -inf, time-averaged Brier 0.0500"
+        );
+        let rows = library_scores(&s);
+        // Always 50%: Brier 0.25, log ln 0.5 = -0.6931.
+        assert_eq!(
+            rows[0],
+            ["Brier (lower is better)", "0.0400", "0.2500", "skill 84%"]
+        );
+        assert_eq!(
+            rows[1],
+            [
+                "Log (higher is better)",
+                "-inf",
+                "-0.6931",
+                "1 forecast gave the outcome no chance"
+            ]
+        );
+        assert_eq!(rows[2][3], "over 1 forecast");
+        let none = ScoreSummary {
+            n: 0,
+            brier: None,
+            log: None,
+            time_brier: None,
+            ..s
+        };
+        assert!(means(&none).is_none() && library_scores(&none).is_empty());
     }
 }
