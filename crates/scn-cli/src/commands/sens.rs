@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use scn_eval::Evaluation;
 use scn_eval::analysis::{
-    Bar, Global, Input, InputKind, InputSet, OneWay, Range, RangeKind, RiskProfiles, Spider,
-    Target, Thresholds, Tornado,
+    Bar, Global, Input, InputKind, InputSet, OneWay, Range, RangeKind, RiskProfile, RiskProfiles,
+    Spider, Target, Thresholds, Tornado,
 };
 use serde_json::{Value, json};
 
@@ -252,6 +252,54 @@ impl Sens<'_> {
         (moving[..shown].to_vec(), more, still)
     }
 
+    /// A decision's thresholds for people: for each input that changes its best option
+    /// within its range, (input, where, option below, option above); then the inputs that
+    /// do not.
+    fn thresholds_of(&self, decision: u32) -> (Vec<[String; 4]>, Vec<&str>) {
+        let (mut changes, mut unchanged) = (Vec::new(), Vec::new());
+        for t in self
+            .thresholds
+            .thresholds
+            .iter()
+            .filter(|t| t.decision == decision)
+        {
+            let name = self.input(t.input).name.as_str();
+            match t.at {
+                Some(at) => changes.push([
+                    name.to_owned(),
+                    self.at_shown(t.input, at, t.within),
+                    self.option_id(t.below).to_owned(),
+                    self.option_id(t.above).to_owned(),
+                ]),
+                None => unchanged.push(name),
+            }
+        }
+        (changes, unchanged)
+    }
+
+    /// An option's outcomes, lowest first, each with its probability: the first
+    /// [`OUTCOMES_SHOWN`], then how many more and their probability together.
+    fn outcomes_shown(&self, p: &RiskProfile, show: impl Fn(f64) -> String) -> Vec<String> {
+        let mut parts: Vec<String> = p
+            .outcomes
+            .iter()
+            .take(OUTCOMES_SHOWN)
+            .map(|o| format!("{} ({})", show(o.value), pct(o.probability)))
+            .collect();
+        if p.outcomes.len() > OUTCOMES_SHOWN {
+            let rest: f64 = p.outcomes[OUTCOMES_SHOWN..]
+                .iter()
+                .map(|o| o.probability)
+                .sum();
+            parts.push(format!(
+                "{} more ({})",
+                p.outcomes.len() - OUTCOMES_SHOWN,
+                pct(rest)
+            ));
+        }
+        parts
+    }
+
     fn option_id(&self, node: u32) -> &str {
         &self.ev.model().nodes[node as usize].id
     }
@@ -456,23 +504,7 @@ impl Sens<'_> {
                 writeln!(w, "  {}", decision_label(self.ev, d.node))?;
                 for p in self.risk.profiles.iter().filter(|p| p.decision == d.node) {
                     let mark = if p.chosen { "*" } else { " " };
-                    let mut parts: Vec<String> = p
-                        .outcomes
-                        .iter()
-                        .take(OUTCOMES_SHOWN)
-                        .map(|o| format!("{} ({})", num(o.value), pct(o.probability)))
-                        .collect();
-                    if p.outcomes.len() > OUTCOMES_SHOWN {
-                        let rest: f64 = p.outcomes[OUTCOMES_SHOWN..]
-                            .iter()
-                            .map(|o| o.probability)
-                            .sum();
-                        parts.push(format!(
-                            "{} more ({})",
-                            p.outcomes.len() - OUTCOMES_SHOWN,
-                            pct(rest)
-                        ));
-                    }
+                    let parts = self.outcomes_shown(p, num);
                     writeln!(
                         w,
                         "  {mark} {}: mean {}; {}",

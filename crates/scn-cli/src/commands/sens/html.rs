@@ -245,28 +245,18 @@ fn thresholds(x: &Sens<'_>, s: &mut String) {
             target_title(x, Target::Decision(d.node)),
             code(x.option_id(d.choice))
         );
-        let mut unchanged = Vec::new();
-        let mut rows = Vec::new();
-        for t in x
-            .thresholds
-            .thresholds
+        let (changes, unchanged) = x.thresholds_of(d.node);
+        let rows: Vec<Vec<String>> = changes
             .iter()
-            .filter(|t| t.decision == d.node)
-        {
-            let input = x.input(t.input);
-            match t.at {
-                Some(at) => rows.push(vec![
-                    code(&input.name),
-                    esc(&x.at_shown(t.input, at, t.within)),
-                    format!(
-                        "{} below, {} above",
-                        code(x.option_id(t.below)),
-                        code(x.option_id(t.above))
-                    ),
-                ]),
-                None => unchanged.push(code(&input.name)),
-            }
-        }
+            .map(|[name, at, below, above]| {
+                vec![
+                    code(name),
+                    esc(at),
+                    format!("{} below, {} above", code(below), code(above)),
+                ]
+            })
+            .collect();
+        let unchanged: Vec<String> = unchanged.into_iter().map(code).collect();
         page::table(&["Input", "Change", "Best option"], &[], &rows, s);
         if !unchanged.is_empty() {
             let _ = writeln!(

@@ -175,28 +175,18 @@ fn thresholds(x: &Sens<'_>, s: &mut String) {
             code(&id),
             code(x.option_id(d.choice))
         );
-        let mut unchanged = Vec::new();
-        let mut rows = Vec::new();
-        for t in x
-            .thresholds
-            .thresholds
+        let (changes, unchanged) = x.thresholds_of(d.node);
+        let rows: Vec<Vec<String>> = changes
             .iter()
-            .filter(|t| t.decision == d.node)
-        {
-            let input = x.input(t.input);
-            match t.at {
-                Some(at) => rows.push(vec![
-                    code(&input.name),
-                    inline(&x.at_shown(t.input, at, t.within)),
-                    format!(
-                        "{} below, {} above",
-                        code(x.option_id(t.below)),
-                        code(x.option_id(t.above))
-                    ),
-                ]),
-                None => unchanged.push(code(&input.name)),
-            }
-        }
+            .map(|[name, at, below, above]| {
+                vec![
+                    code(name),
+                    inline(at),
+                    format!("{} below, {} above", code(below), code(above)),
+                ]
+            })
+            .collect();
+        let unchanged: Vec<String> = unchanged.into_iter().map(code).collect();
         table(
             &["Input", "Change", "Best option"],
             &[false, false, false],
@@ -213,9 +203,6 @@ fn thresholds(x: &Sens<'_>, s: &mut String) {
         }
     }
 }
-
-/// Outcomes listed per option before the rest are summed up.
-const OUTCOMES_SHOWN: usize = 8;
 
 fn risk(x: &Sens<'_>, s: &mut String) {
     if x.risk.profiles.is_empty() {
@@ -235,29 +222,7 @@ fn risk(x: &Sens<'_>, s: &mut String) {
             .iter()
             .filter(|p| p.decision == d.node)
             .map(|p| {
-                let mut parts: Vec<String> = p
-                    .outcomes
-                    .iter()
-                    .take(OUTCOMES_SHOWN)
-                    .map(|o| {
-                        format!(
-                            "{} ({})",
-                            x.shown(target, Some(o.value)),
-                            pct(o.probability)
-                        )
-                    })
-                    .collect();
-                if p.outcomes.len() > OUTCOMES_SHOWN {
-                    let rest: f64 = p.outcomes[OUTCOMES_SHOWN..]
-                        .iter()
-                        .map(|o| o.probability)
-                        .sum();
-                    parts.push(format!(
-                        "{} more ({})",
-                        p.outcomes.len() - OUTCOMES_SHOWN,
-                        pct(rest)
-                    ));
-                }
+                let parts = x.outcomes_shown(p, |v| x.shown(target, Some(v)));
                 vec![
                     format!(
                         "{}{}",
