@@ -197,6 +197,65 @@ fn history_follows_the_file_and_its_imports() {
     insta::assert_snapshot!("diff_git_history_json", repo.redact(&run.stdout));
 }
 
+/// A renamed scenario keeps its history: the versions under its old name count, as `git
+/// log --follow` finds them, and so do the commits that changed its import meanwhile.
+#[test]
+fn history_follows_a_renamed_file() {
+    let mut repo = Scratch::new();
+    repo.commit(&[("lib.scn", LIB_V1), ("s.scn", S_V1)], "First estimate");
+    repo.commit(
+        &[("s.scn", &S_V1.replace("let p = 0.3", "let p = 0.4"))],
+        "p up",
+    );
+    std::fs::remove_file(repo.path("s.scn")).unwrap();
+    repo.commit(
+        &[("talks.scn", &S_V1.replace("let p = 0.3", "let p = 0.5"))],
+        "Renamed, p up again",
+    );
+    repo.commit(
+        &[("lib.scn", &LIB_V1.replace("q = 0.2", "q = 0.5"))],
+        "Library: C as likely as not",
+    );
+    let run = scn(
+        &[
+            "diff",
+            "--history",
+            &repo.arg("talks.scn"),
+            "--forecast",
+            "pac",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let commits = v["commits"].as_array().expect("commits");
+    let subjects: Vec<&str> = commits
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "First estimate",
+            "p up",
+            "Renamed, p up again",
+            "Library: C as likely as not"
+        ],
+        "{}",
+        run.stdout
+    );
+    // P(a.c) = p·q: 0.3·0.2, 0.4·0.2, 0.5·0.2, 0.5·0.5.
+    let pac: Vec<f64> = commits
+        .iter()
+        .map(|c| c["values"]["pac"].as_f64().unwrap())
+        .collect();
+    for (got, want) in pac.iter().zip([0.06, 0.08, 0.1, 0.25]) {
+        assert!((got - want).abs() < 1e-12, "{pac:?}");
+    }
+}
+
 #[test]
 fn git_errors_are_usage_errors() {
     let mut repo = Scratch::new();

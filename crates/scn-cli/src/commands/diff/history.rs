@@ -64,7 +64,12 @@ pub(super) fn run(
     };
     let plugins = || manifest.as_ref().zip(policy).map(|(m, p)| m.plugins(p));
     let samples = args.samples.filter(|&n| n > 0);
-    let mut paths: BTreeSet<PathBuf> = BTreeSet::from([rel.clone()]);
+    // The file's names, the current one first, as `git log --follow` finds its renames.
+    let names = match repo.names(&rel) {
+        Ok(n) => n,
+        Err(e) => return usage(io, &e).0,
+    };
+    let mut paths: BTreeSet<PathBuf> = names.iter().cloned().collect();
     let mut seen: HashMap<String, (State, Vec<PathBuf>)> = HashMap::new();
     let commits = loop {
         let list: Vec<PathBuf> = paths.iter().cloned().collect();
@@ -75,7 +80,7 @@ pub(super) fn run(
         let mut grew = false;
         for c in &commits {
             if !seen.contains_key(&c.hash) {
-                let at = read_at(&repo, &c.hash, &rel, plugins(), samples, seed);
+                let at = read_at(&repo, &c.hash, &names, plugins(), samples, seed);
                 let at = match at {
                     Ok(at) => at,
                     Err(e) => return usage(io, &e).0,
@@ -99,7 +104,10 @@ pub(super) fn run(
         let Some((state, files)) = seen.remove(&c.hash) else {
             continue;
         };
-        if changed.iter().any(|p| *p == rel || files.contains(p)) {
+        if changed
+            .iter()
+            .any(|p| names.contains(p) || files.contains(p))
+        {
             rows.push(Row { commit: c, state });
         }
     }
@@ -144,18 +152,26 @@ pub(super) fn run(
     })
 }
 
-/// The scenario at `commit`, and every file it read there (itself and its imports).
+/// The scenario at `commit`, under the first of its `names` the commit has, and every file
+/// it read there (itself and its imports).
 fn read_at(
     repo: &Repo,
     commit: &str,
-    rel: &Path,
+    names: &[PathBuf],
     plugins: Option<scn_eval::Plugins>,
     samples: Option<u64>,
     seed: u64,
 ) -> Result<(State, Vec<PathBuf>), String> {
     let snapshot = repo.at(commit.to_owned());
-    let Some(bytes) = snapshot.text(rel)? else {
-        return Ok((State::Absent, vec![rel.to_path_buf()]));
+    let mut found = None;
+    for name in names {
+        if let Some(bytes) = snapshot.text(name)? {
+            found = Some((name.as_path(), bytes));
+            break;
+        }
+    }
+    let Some((rel, bytes)) = found else {
+        return Ok((State::Absent, names.to_vec()));
     };
     let name = format!("{}:{}", &commit[..commit.len().min(7)], rel.display());
     let Ok((name, text)) = input::decode(name, bytes) else {
