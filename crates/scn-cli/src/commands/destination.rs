@@ -24,17 +24,10 @@ pub(crate) fn deliver(
     inputs: &[PathBuf],
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Exit {
-    let file = output.filter(|p| !is_stdin(p));
-    if let Some(path) = file
-        && let Some(why) = refusal(path, inputs)
-    {
-        let _ = writeln!(
-            io.stderr,
-            "scn: error: {} {why}; the report would replace it",
-            super::shown(path)
-        );
-        return Exit::Usage;
+    if let Err(code) = check(io, output, inputs) {
+        return code;
     }
+    let file = output.filter(|p| !is_stdin(p));
     let mut buf = Vec::new();
     let written = render(&mut buf).and_then(|()| match file {
         Some(path) => write_file(path, &buf),
@@ -49,6 +42,26 @@ pub(crate) fn deliver(
             Exit::Usage
         }
     }
+}
+
+/// Refuses an `output` the report may not replace, saying why: before a long analysis, so
+/// that its user does not wait for a refusal ([`deliver`] checks again).
+pub(crate) fn check(
+    io: &mut Io<'_>,
+    output: Option<&Path>,
+    inputs: &[PathBuf],
+) -> Result<(), Exit> {
+    if let Some(path) = output.filter(|p| !is_stdin(p))
+        && let Some(why) = refusal(path, inputs)
+    {
+        let _ = writeln!(
+            io.stderr,
+            "scn: error: {} {why}; the report would replace it",
+            super::shown(path)
+        );
+        return Err(Exit::Usage);
+    }
+    Ok(())
 }
 
 /// Why a report may not go to `path`, if it may not (`scn eval -o` asks too).

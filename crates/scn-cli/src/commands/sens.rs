@@ -45,6 +45,10 @@ struct Sens<'a> {
 const SPIDER_INPUTS: usize = 5;
 
 pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut Io<'_>) -> Exit {
+    let read = [args.file.clone()];
+    if let Err(code) = super::destination::check(io, args.output.as_deref(), &read) {
+        return code;
+    }
     let mut ranges = Vec::new();
     for r in &args.range {
         match parse_range(r) {
@@ -115,8 +119,7 @@ pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut I
     for note in sens.notes() {
         let _ = writeln!(io.stderr, "scn: warning: {note}");
     }
-    let inputs = [args.file.clone()];
-    super::destination::deliver(io, args.output.as_deref(), &inputs, |w| match args.format {
+    super::destination::deliver(io, args.output.as_deref(), &read, |w| match args.format {
         AnalysisFormat::Text => sens.text(w, args.top),
         AnalysisFormat::Json => sens.json(w),
         AnalysisFormat::Markdown => markdown::render(&sens, args.top, w),

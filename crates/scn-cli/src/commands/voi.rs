@@ -31,6 +31,10 @@ enum Found {
 }
 
 pub(crate) fn run(args: &VoiArgs, options: crate::input::RunOptions, io: &mut Io<'_>) -> Exit {
+    let inputs = [args.file.clone()];
+    if let Err(code) = super::destination::check(io, args.output.as_deref(), &inputs) {
+        return code;
+    }
     let usage = |io: &mut Io<'_>, message: &str| {
         let _ = writeln!(io.stderr, "scn: error: {message}");
         Exit::Usage
@@ -98,7 +102,6 @@ pub(crate) fn run(args: &VoiArgs, options: crate::input::RunOptions, io: &mut Io
             Err(err) => return usage(io, &named(&err.to_string(), &args.know)),
         }
     };
-    let inputs = [args.file.clone()];
     super::destination::deliver(io, args.output.as_deref(), &inputs, |w| match args.format {
         AnalysisFormat::Text => text(ev, &found, w),
         AnalysisFormat::Json => json_out(ev, &found, w),
