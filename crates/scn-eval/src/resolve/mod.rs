@@ -17,7 +17,7 @@ mod units;
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use scn_dsl::ast::{Event, Item, Scenario, Template};
+use scn_dsl::ast::{BodyItem, Event, Item, Scenario, ScenarioItem, ScenarioItemKind, Template};
 use scn_dsl::{Code, Diagnostic, FileId, Span};
 
 use crate::load::Loaded;
@@ -39,6 +39,58 @@ pub fn resolve(loaded: &Loaded) -> Result<Model, Vec<Diagnostic>> {
 /// Resolves the single scenario of the root file, conditioned on extra evidence (the
 /// events of `scn eval --given`, each parsed from a file of its own in `loaded.sources`).
 pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model, Vec<Diagnostic>> {
+    resolve_root(loaded, given, None)
+}
+
+/// [`resolve_given`] for a caller done with the syntax tree once the model is built (it calls
+/// [`Loaded::drop_syntax`] next): the scenario's branches are taken out of the tree and each
+/// is freed as soon as its node is built, so that a big file's syntax tree and model are
+/// never both whole in memory. Templates are left as they are. The result is the same as
+/// [`resolve_given`]'s.
+pub fn resolve_draining(
+    loaded: &mut Loaded,
+    given: &[(FileId, Event)],
+) -> Result<Model, Vec<Diagnostic>> {
+    let taken = take_branches(loaded);
+    resolve_root(loaded, given, taken)
+}
+
+/// The branches, options and `use`s written at the top of the root file's scenario, taken
+/// out of it, when the file holds exactly one scenario (otherwise resolution fails before
+/// reading any).
+fn take_branches(loaded: &mut Loaded) -> Option<Vec<BodyItem>> {
+    if !loaded.diags.is_empty() {
+        return None;
+    }
+    let file = loaded.files.get_mut(loaded.root.0 as usize)?.as_mut()?;
+    let mut scenarios = file.items.iter_mut().filter_map(|i| match i {
+        Item::Scenario(s) => Some(s),
+        _ => None,
+    });
+    let s = scenarios.next()?;
+    if scenarios.next().is_some() {
+        return None;
+    }
+    let mut nodes = Vec::new();
+    let mut rest = Vec::new();
+    for item in std::mem::take(&mut s.items) {
+        match item.kind {
+            ScenarioItemKind::Node(n) => nodes.push(n),
+            kind => rest.push(ScenarioItem {
+                kind,
+                span: item.span,
+            }),
+        }
+    }
+    s.items = rest;
+    Some(nodes)
+}
+
+fn resolve_root(
+    loaded: &Loaded,
+    given: &[(FileId, Event)],
+    taken: Option<Vec<BodyItem>>,
+) -> Result<Model, Vec<Diagnostic>> {
     if !loaded.diags.is_empty() {
         return Err(loaded.diags.clone());
     }
@@ -54,7 +106,7 @@ pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model
         })
         .collect();
     match scenarios.as_slice() {
-        [one] => resolve_scenario(loaded, loaded.root, one, given),
+        [one] => resolve_one(loaded, loaded.root, one, given, taken),
         [] => Err(vec![
             Diagnostic::error(loaded.root, Span::default(), "this file holds no scenario")
                 .with_code(Code::ScenarioCount)
@@ -79,12 +131,23 @@ pub fn resolve_scenario(
     scenario: &Scenario,
     given: &[(FileId, Event)],
 ) -> Result<Model, Vec<Diagnostic>> {
+    resolve_one(loaded, file, scenario, given, None)
+}
+
+/// Resolves one scenario, whose branches were taken out of it into `taken` if they were.
+fn resolve_one(
+    loaded: &Loaded,
+    file: FileId,
+    scenario: &Scenario,
+    given: &[(FileId, Event)],
+    taken: Option<Vec<BodyItem>>,
+) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(loaded, file, scenario);
     b.collect_templates();
     b.check_plugin_lines();
     b.register_names(scenario);
     b.compile_header(scenario);
-    b.build_tree(scenario);
+    b.build_tree(scenario, taken);
     if b.over_budget {
         // The tree is cut short: the checks below would only add noise.
         return Err(b.diags);
