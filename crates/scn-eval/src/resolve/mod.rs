@@ -21,7 +21,7 @@ use scn_dsl::ast::{BodyItem, Event, Item, Scenario, ScenarioItem, ScenarioItemKi
 use scn_dsl::{Code, Diagnostic, FileId, Span};
 
 use crate::load::Loaded;
-use crate::model::{Meta, Model, Node, NodeKind, ProbDef};
+use crate::model::{Meta, Model, Node, NodeKind};
 
 pub(crate) use names::Name;
 
@@ -213,6 +213,8 @@ pub(crate) struct Builder<'a> {
     undated_tags: Option<HashMap<u32, crate::model::NodeId>>,
     /// Predicted expansion sizes of templates, computed on first use.
     sizes: sizes::Sizes<'a>,
+    /// Notes read so far, by node, until the tree is built.
+    notes: HashMap<crate::model::NodeId, Vec<String>>,
 }
 
 impl<'a> Builder<'a> {
@@ -227,26 +229,8 @@ impl<'a> Builder<'a> {
             span: s.id.span,
             ..Meta::default()
         };
-        let root = Node {
-            id: String::new(),
-            label: None,
-            kind: NodeKind::Root,
-            parent: 0,
-            children: Vec::new(),
-            subtree_end: 1,
-            depth: 0,
-            prob: ProbDef::None,
-            when: None,
-            date: None,
-            tags: Vec::new(),
-            cites: Vec::new(),
-            notes: Vec::new(),
-            effects: Vec::new(),
-            file,
-            span: s.id.span,
-            prob_span: s.id.span,
-            use_site: None,
-        };
+        let mut root = Node::new(NodeKind::Root, 0, "", file, s.id.span);
+        root.subtree_end = 1;
         Builder {
             loaded,
             file,
@@ -287,6 +271,7 @@ impl<'a> Builder<'a> {
             child_ids: HashMap::new(),
             undated_tags: None,
             sizes: HashMap::new(),
+            notes: HashMap::new(),
             objective_written: false,
             current_use: None,
         }

@@ -80,13 +80,24 @@ impl<'a> Builder<'a> {
             }
         };
         self.model.nodes.reserve_exact(written);
-        let mut stack = vec![Open {
+        let stack = vec![Open {
             items: root_items,
             after_option: false,
             parent: 0,
             scope: 0,
             template: None,
         }];
+        self.read_bodies(stack);
+        // Notes are gathered aside while they are read: a node's notes are a boxed slice,
+        // which grows only by copying.
+        for (node, notes) in std::mem::take(&mut self.notes) {
+            let n = &mut self.model.nodes[node as usize];
+            n.extra.get_or_insert_default().notes = notes.into_boxed_slice();
+        }
+    }
+
+    /// Reads the bodies on `stack` and every body they open, in pre-order.
+    fn read_bodies(&mut self, mut stack: Vec<Open<'a>>) {
         // Templates with an open body, counted: the recursion check without walking the chain.
         let mut active: HashMap<&'a str, u32> = HashMap::new();
         while let Some(top) = stack.last_mut() {
@@ -140,8 +151,10 @@ impl<'a> Builder<'a> {
                         program,
                     });
                 }
-                BodyItemKind::Note(n) => self.model.nodes[parent as usize]
+                BodyItemKind::Note(n) => self
                     .notes
+                    .entry(parent)
+                    .or_default()
                     .push(n.value.to_string()),
                 BodyItemKind::Branch(b) => {
                     let prob = match &b.prob {
@@ -305,26 +318,14 @@ impl<'a> Builder<'a> {
         let n = self.model.nodes.len() as NodeId;
         let depth = self.model.nodes[parent as usize].depth + 1;
         let use_site = self.current_use;
-        self.model.nodes.push(Node {
-            id: id.name.to_string(),
-            label: label.map(|l| l.value.to_string()),
-            kind,
-            parent,
-            children: Vec::new(),
-            subtree_end: n + 1,
-            depth,
-            prob,
-            when: None,
-            date: None,
-            tags: Vec::new(),
-            cites: Vec::new(),
-            notes: Vec::new(),
-            effects: Vec::new(),
-            file,
-            span: id.span,
-            prob_span,
-            use_site,
-        });
+        let mut node = Node::new(kind, parent, &id.name, file, id.span);
+        node.label = label.map(|l| l.value.as_str().into());
+        node.subtree_end = n + 1;
+        node.depth = depth;
+        node.prob = prob;
+        node.prob_span = prob_span;
+        node.use_site = use_site;
+        self.model.nodes.push(node);
         self.model.nodes[parent as usize].children.push(n);
         n
     }
@@ -344,7 +345,9 @@ impl<'a> Builder<'a> {
         let n = &mut self.model.nodes[node as usize];
         n.when = when;
         n.tags = tags;
-        n.cites = cites;
+        if !cites.is_empty() {
+            n.extra.get_or_insert_default().cites = cites.into_boxed_slice();
+        }
     }
 
     pub(super) fn intern_tag(&mut self, name: &str) -> u32 {
