@@ -400,3 +400,15 @@ impl Model {
             .map(|(i, _)| i as NodeId)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million-branch tree holds a million nodes: their size is most of the model's memory
+    /// (bench/README.md). A field added inline should be a choice, not an accident.
+    #[test]
+    fn a_node_stays_small() {
+        assert!(size_of::<Node>() <= 256, "{} bytes", size_of::<Node>());
+    }
+}

@@ -443,3 +443,58 @@ impl Builder<'_> {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Both ways of resolving, on the same text: the borrowing one and the one that takes the
+    /// branches out of the syntax tree.
+    fn both(text: &str, dir: &Path, path: Option<&Path>) -> (String, String) {
+        let loaded = crate::load::load("t.scn", text.to_owned(), dir, path);
+        let borrowed = format!("{:?}", resolve(&loaded));
+        let mut loaded = crate::load::load("t.scn", text.to_owned(), dir, path);
+        let drained = format!("{:?}", resolve_draining(&mut loaded, &[]));
+        (borrowed, drained)
+    }
+
+    #[test]
+    fn draining_resolves_the_library_as_borrowing_does() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let mut dirs = vec![root];
+        let mut seen = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("scenarios/ is readable") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "scn") {
+                    let text = std::fs::read_to_string(&path).expect("a readable file");
+                    let (a, b) = both(&text, &dir, Some(&path));
+                    assert_eq!(a, b, "{}", path.display());
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 10, "only {seen} files under scenarios/");
+    }
+
+    #[test]
+    fn draining_gives_the_same_model_and_errors() {
+        let dir = std::env::temp_dir();
+        let cases = [
+            // Templates, notes, citations, tags, dates, options and effects.
+            "template t(q = 0.5) {\n  branch x \"X\" p = q {\n    note \"in the template\"\n    m += 1\n  }\n  branch y p = rest\n}\nscenario s \"S\" {\n  as_of 2026-01-01\n  source a \"A\"\n  metric m = 0\n  objective maximize m\n  branch one \"One\" p = 30% at 2026-05 #hot cite a {\n    note \"first\"\n    note \"second\"\n    use t(q = 0.25)\n  }\n  branch two p = rest {\n    option go {\n      m += 2\n    }\n    option stay\n  }\n  forecast f = P(#hot)\n}\n",
+            // The error of `p = …` after an option, which looks at the item before.
+            "scenario s \"S\" {\n  branch d p = 1 {\n    option go\n    p = 50%\n    option stay\n  }\n}\n",
+            // Errors in a template's body, labelled with each use.
+            "template t() {\n  branch x p = nope\n  branch y p = rest\n}\nscenario s \"S\" {\n  branch a p = 50% {\n    use t()\n  }\n  branch b p = rest {\n    use t()\n  }\n}\n",
+        ];
+        for text in cases {
+            let (a, b) = both(text, &dir, None);
+            assert_eq!(a, b, "{text}");
+        }
+    }
+}
