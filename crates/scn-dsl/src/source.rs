@@ -1,5 +1,7 @@
 //! Source files and the line index that turns byte offsets into `LINE:COL`.
 
+use std::sync::OnceLock;
+
 use crate::span::Span;
 
 /// Identifies a file in a [`SourceMap`].
@@ -13,29 +15,33 @@ pub struct SourceFile {
     pub name: String,
     /// The UTF-8 text.
     pub text: String,
-    lines: LineIndex,
+    /// Built on first use: most runs print no diagnostic, and on a big file the index is
+    /// a pass over every byte and a word per line.
+    lines: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     /// A file from its name and text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let lines = LineIndex::new(&text);
         SourceFile {
             name: name.into(),
-            text,
-            lines,
+            text: text.into(),
+            lines: OnceLock::new(),
         }
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// Line and column, both 1-based, of a byte offset. Columns count characters.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        self.lines.line_text(&self.text, line)
+        self.lines().line_text(&self.text, line)
     }
 
     /// The text under a span.

@@ -65,7 +65,7 @@ pub use resolution::{
     Mismatch, Outcome, RESOLUTIONS_NAME, Resolution, Resolutions, match_forecast, parse_day,
     split_id,
 };
-pub use resolve::{did_you_mean, resolve, resolve_given, resolve_scenario};
+pub use resolve::{did_you_mean, resolve, resolve_draining, resolve_given, resolve_scenario};
 pub use sample::{
     DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, bytes_per_sample, sample,
 };

@@ -158,12 +158,16 @@ pub(crate) struct EffectDef {
 }
 
 /// A node of the tree.
+///
+/// A big tree has millions of nodes, so a node keeps what most nodes have inline and what
+/// few have (notes, citations) behind one pointer; a label and tags, which never grow once
+/// built, are boxed, a word shorter than a `String` or a `Vec`.
 #[derive(Clone, Debug)]
 pub struct Node {
     /// Its id (empty for the root).
     pub id: String,
     /// Its label, if written.
-    pub label: Option<String>,
+    pub label: Option<Box<str>>,
     /// Root, branch or option.
     pub kind: NodeKind,
     /// Its parent (the root is its own parent).
@@ -181,11 +185,9 @@ pub struct Node {
     /// Its date, once resolved.
     pub date: Option<Date>,
     /// Its tags.
-    pub tags: Vec<u32>,
-    /// The sources it cites (indices into `Model::sources`).
-    pub cites: Vec<u32>,
-    /// Its notes.
-    pub notes: Vec<String>,
+    pub tags: Box<[u32]>,
+    /// Its citations and notes, when it has any.
+    pub(crate) extra: Option<Box<NodeExtra>>,
     /// Its effects in order.
     pub(crate) effects: Vec<EffectDef>,
     /// The file of its id.
@@ -198,7 +200,40 @@ pub struct Node {
     pub use_site: Option<(FileId, Span)>,
 }
 
+/// What few nodes have, out of line.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NodeExtra {
+    /// The sources it cites (indices into `Model::sources`).
+    pub(crate) cites: Box<[u32]>,
+    /// Its notes.
+    pub(crate) notes: Box<[String]>,
+}
+
 impl Node {
+    /// A node with nothing but its place in the tree, its id and where it was written: the
+    /// builder fills in the rest.
+    pub(crate) fn new(kind: NodeKind, parent: NodeId, id: &str, file: FileId, span: Span) -> Node {
+        Node {
+            id: id.into(),
+            label: None,
+            kind,
+            parent,
+            children: Vec::new(),
+            subtree_end: 0,
+            depth: 0,
+            prob: ProbDef::None,
+            when: None,
+            date: None,
+            tags: Box::default(),
+            extra: None,
+            effects: Vec::new(),
+            file,
+            span,
+            prob_span: span,
+            use_site: None,
+        }
+    }
+
     /// True when the node's children are options.
     pub fn is_decision(&self, nodes: &[Node]) -> bool {
         self.children
@@ -209,6 +244,16 @@ impl Node {
     /// The label, defaulting to the id.
     pub fn label(&self) -> &str {
         self.label.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The sources it cites (indices into `Model::sources`).
+    pub fn cites(&self) -> &[u32] {
+        self.extra.as_ref().map_or(&[], |e| &e.cites)
+    }
+
+    /// Its notes, in order.
+    pub fn notes(&self) -> &[String] {
+        self.extra.as_ref().map_or(&[], |e| &e.notes)
     }
 }
 
@@ -353,5 +398,17 @@ impl Model {
             .enumerate()
             .filter(|(_, n)| n.children.is_empty())
             .map(|(i, _)| i as NodeId)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million-branch tree holds a million nodes: their size is most of the model's memory
+    /// (bench/README.md). A field added inline should be a choice, not an accident.
+    #[test]
+    fn a_node_stays_small() {
+        assert!(size_of::<Node>() <= 256, "{} bytes", size_of::<Node>());
     }
 }

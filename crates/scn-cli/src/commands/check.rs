@@ -38,7 +38,7 @@ pub(crate) fn check_loaded(loaded: &mut scn_eval::Loaded) -> Vec<Diagnostic> {
         Err(d) => d,
         Ok(false) => Vec::new(),
         Ok(true) => {
-            let resolved = scn_eval::resolve(loaded);
+            let resolved = scn_eval::resolve_draining(loaded, &[]);
             loaded.drop_syntax();
             match resolved.and_then(scn_eval::evaluate) {
                 Ok(evaluation) => {

@@ -56,7 +56,7 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     if !diags.is_empty() {
         return super::report(&diags, &loaded.sources, io);
     }
-    let resolved = scn_eval::resolve_given(&loaded, &given);
+    let resolved = scn_eval::resolve_draining(&mut loaded, &given);
     loaded.drop_syntax();
     // Plugins are called during resolution only: stop their processes now.
     let launched = loaded.plugins.launched();

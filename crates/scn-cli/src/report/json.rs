@@ -8,6 +8,7 @@
 
 use std::io::{self, Write};
 
+use scn_eval::model::NodeId;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
@@ -19,7 +20,7 @@ use super::model::drivers::Drivers;
 use super::model::expectations::Expectations;
 use super::model::forecasts::Forecasts;
 use super::model::metrics::Metrics;
-use super::model::paths::Paths;
+use super::model::paths::{Column, Paths};
 use super::model::sampling::Sampling;
 use super::model::{Evidence, Header, Report, Section};
 
@@ -290,37 +291,91 @@ impl Serialize for StreamedPaths<'_, '_> {
         let ev = p.ev();
         let model = ev.model();
         let mut seq = s.serialize_seq(Some(p.leaves.len()))?;
+        // One path's nodes and dotted id, reused from leaf to leaf: a million leaves would
+        // otherwise cost millions of short-lived allocations.
+        let mut nodes: Vec<NodeId> = Vec::new();
+        let mut id = String::new();
         for &leaf in &p.leaves {
-            let nodes = model.ancestry(leaf);
-            let ids: Vec<&str> = nodes
-                .iter()
-                .map(|&n| model.nodes[n as usize].id.as_str())
-                .collect();
-            let labels: Vec<&str> = nodes
-                .iter()
-                .map(|&n| model.nodes[n as usize].label())
-                .collect();
-            let node = ev.node(leaf);
-            let mut map = Map::new();
-            map.insert("id".into(), json!(ids.join(".")));
-            map.insert("labels".into(), json!(labels));
-            map.insert("probability".into(), json!(z(node.probability)));
-            if p.evidence {
-                map.insert("prior_probability".into(), json!(z(node.prior)));
+            nodes.clear();
+            let mut n = leaf;
+            while n != 0 {
+                nodes.push(n);
+                n = model.nodes[n as usize].parent;
             }
-            map.insert(
-                "date".into(),
-                json!(model.nodes[leaf as usize].date.map(|d| d.to_string())),
-            );
-            let metrics: Map<String, Value> = p
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.clone(), json!(z(ev.metric_at(leaf, i)))))
-                .collect();
-            map.insert("metrics".into(), Value::Object(metrics));
-            seq.serialize_element(&map)?;
+            nodes.reverse();
+            id.clear();
+            for (i, &n) in nodes.iter().enumerate() {
+                if i > 0 {
+                    id.push('.');
+                }
+                id.push_str(&model.nodes[n as usize].id);
+            }
+            let node = ev.node(leaf);
+            seq.serialize_element(&PathEntry {
+                paths: p,
+                id: &id,
+                nodes: &nodes,
+                probability: node.probability,
+                prior: p.evidence.then_some(node.prior),
+                leaf,
+            })?;
         }
         seq.end()
+    }
+}
+
+/// One element of `paths`, written straight to the output: the same object, key for key, as
+/// a `serde_json::Map` would be, without building one per leaf.
+struct PathEntry<'p, 'r, 'a> {
+    paths: &'p Paths<'a>,
+    id: &'r str,
+    nodes: &'r [NodeId],
+    probability: f64,
+    prior: Option<f64>,
+    leaf: NodeId,
+}
+
+impl Serialize for PathEntry<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ev = self.paths.ev();
+        let model = ev.model();
+        let mut map = s.serialize_map(Some(5 + usize::from(self.prior.is_some())))?;
+        map.serialize_entry("id", self.id)?;
+        map.serialize_entry("labels", &Labels(model, self.nodes))?;
+        map.serialize_entry("probability", &z(self.probability))?;
+        if let Some(prior) = self.prior {
+            map.serialize_entry("prior_probability", &z(prior))?;
+        }
+        let date = model.nodes[self.leaf as usize].date;
+        map.serialize_entry("date", &date.map(|d| d.to_string()))?;
+        let values = ev.metrics_at(self.leaf);
+        map.serialize_entry("metrics", &LeafMetrics(&self.paths.columns, &values))?;
+        map.end()
+    }
+}
+
+/// The labels along a path.
+struct Labels<'r>(&'r scn_eval::Model, &'r [NodeId]);
+
+impl Serialize for Labels<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for &n in self.1 {
+            seq.serialize_element(self.0.nodes[n as usize].label())?;
+        }
+        seq.end()
+    }
+}
+
+/// A leaf's metrics, keyed by metric id in column order.
+struct LeafMetrics<'r>(&'r [Column], &'r [f64]);
+
+impl Serialize for LeafMetrics<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (c, &v) in self.0.iter().zip(self.1) {
+            map.serialize_entry(&c.id, &z(v))?;
+        }
+        map.end()
     }
 }

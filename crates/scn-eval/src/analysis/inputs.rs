@@ -194,22 +194,41 @@ fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, Stri
         set.inputs.push(input);
     }
 
+    // A branch's name is its dotted path, a walk up the tree and a string: on a big tree,
+    // where most branches are dropped below, only those kept are named.
+    enum Candidate {
+        Given(Input),
+        Nudged { base: f64, cap: f64 },
+    }
     let mut branches = Vec::new();
     for (k, node) in model.nodes.iter().enumerate() {
         let ProbDef::Expr(p) = &node.prob else {
             continue;
         };
-        let name = model.path_of(k as NodeId);
         let kind = InputKind::Branch(k as NodeId);
         let view = ev.node(k as NodeId);
         let base = view.cond;
-        if let Some(r) = given(&name) {
-            branches.push((view.prior, user_range(&name, kind, base, r)));
+        let user = if ranges.is_empty() {
+            None
+        } else {
+            let name = model.path_of(k as NodeId);
+            given(&name).map(|r| user_range(&name, kind, base, r))
+        };
+        if let Some(input) = user {
+            branches.push((view.prior, k, Candidate::Given(input)));
         } else if matches!(form(p), Form::Constant) {
             let cap = base + rest_of(ev, k as NodeId).map_or(1.0 - base, |r| ev.node(r).cond);
-            branches.push((view.prior, nudged(&name, kind, base, true, cap.min(1.0))));
+            let cap = cap.min(1.0);
+            branches.push((view.prior, k, Candidate::Nudged { base, cap }));
         }
     }
+    let name = |(_, k, c): (f64, usize, Candidate)| match c {
+        Candidate::Given(input) => input,
+        Candidate::Nudged { base, cap } => {
+            let kind = InputKind::Branch(k as NodeId);
+            nudged(&model.path_of(k as NodeId), kind, base, true, cap)
+        }
+    };
 
     // Each input costs a few re-evaluations of the whole tree; on a tree too large for all
     // of them, keep the lets in order, then the most probable branches.
@@ -235,7 +254,7 @@ fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, Stri
             keep[i - 1]
         });
     }
-    set.inputs.extend(branches.into_iter().map(|(_, b)| b));
+    set.inputs.extend(branches.into_iter().map(name));
     Ok(set)
 }
 

@@ -165,9 +165,8 @@ fn changed(item: Item, path: String, what: &'static str, old: Shown, new: Shown)
     }
 }
 
-fn opt_text(s: &Option<String>) -> Shown {
-    s.as_ref()
-        .map_or(Shown::Nothing, |t| Shown::Text(t.clone()))
+fn opt_text(s: Option<&str>) -> Shown {
+    s.map_or(Shown::Nothing, |t| Shown::Text(t.to_owned()))
 }
 
 fn num(v: f64) -> Shown {
@@ -360,8 +359,8 @@ fn metrics(old: Side<'_>, new: Side<'_>, m: &Matching, same: &Same<'_>, out: &mu
                     Item::Metric,
                     d.name.clone(),
                     "label",
-                    opt_text(&o.label),
-                    opt_text(&d.label),
+                    opt_text(o.label.as_deref()),
+                    opt_text(d.label.as_deref()),
                 )
             });
         }
@@ -371,8 +370,8 @@ fn metrics(old: Side<'_>, new: Side<'_>, m: &Matching, same: &Same<'_>, out: &mu
                     Item::Metric,
                     d.name.clone(),
                     "unit",
-                    opt_text(&o.unit),
-                    opt_text(&d.unit),
+                    opt_text(o.unit.as_deref()),
+                    opt_text(d.unit.as_deref()),
                 )
             });
         }
@@ -449,7 +448,7 @@ fn whole_node(side: Side<'_>, node: u32, kind: ChangeKind) -> Change {
     let item = node_item(n);
     let value = match n.kind {
         NodeKind::Branch => num(side.evaluation.node(node).cond),
-        NodeKind::Option | NodeKind::Root => opt_text(&n.label),
+        NodeKind::Option | NodeKind::Root => opt_text(n.label.as_deref()),
     };
     let expr = prob_text(side.sources, &n.prob);
     let (old, new, old_text, new_text) = match kind {
@@ -546,13 +545,13 @@ fn node_changes(old: Side<'_>, new: Side<'_>, i: u32, j: u32, same: &Same<'_>, o
                 item,
                 path(),
                 "label",
-                opt_text(&a.label),
-                opt_text(&b.label),
+                opt_text(a.label.as_deref()),
+                opt_text(b.label.as_deref()),
             )
         });
     }
     let source = |model: &Model, s: u32| model.sources[s as usize].id.clone();
-    let (ca, cb) = (names(om, &a.cites, source), names(nm, &b.cites, source));
+    let (ca, cb) = (names(om, a.cites(), source), names(nm, b.cites(), source));
     if ca != cb {
         out.push(|| changed(item, path(), "sources", Shown::List(ca), Shown::List(cb)));
     }
@@ -635,8 +634,8 @@ fn forecasts(old: Side<'_>, new: Side<'_>, m: &Matching, same: &Same<'_>, out: &
                     Item::Forecast,
                     f.name.clone(),
                     "label",
-                    opt_text(&o.label),
-                    opt_text(&f.label),
+                    opt_text(o.label.as_deref()),
+                    opt_text(f.label.as_deref()),
                 )
             });
         }

@@ -17,11 +17,11 @@ mod units;
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use scn_dsl::ast::{Event, Item, Scenario, Template};
+use scn_dsl::ast::{BodyItem, Event, Item, Scenario, ScenarioItem, ScenarioItemKind, Template};
 use scn_dsl::{Code, Diagnostic, FileId, Span};
 
 use crate::load::Loaded;
-use crate::model::{Meta, Model, Node, NodeKind, ProbDef};
+use crate::model::{Meta, Model, Node, NodeKind};
 
 pub(crate) use names::Name;
 
@@ -39,6 +39,58 @@ pub fn resolve(loaded: &Loaded) -> Result<Model, Vec<Diagnostic>> {
 /// Resolves the single scenario of the root file, conditioned on extra evidence (the
 /// events of `scn eval --given`, each parsed from a file of its own in `loaded.sources`).
 pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model, Vec<Diagnostic>> {
+    resolve_root(loaded, given, None)
+}
+
+/// [`resolve_given`] for a caller done with the syntax tree once the model is built (it calls
+/// [`Loaded::drop_syntax`] next): the scenario's branches are taken out of the tree and each
+/// is freed as soon as its node is built, so that a big file's syntax tree and model are
+/// never both whole in memory. Templates are left as they are. The result is the same as
+/// [`resolve_given`]'s.
+pub fn resolve_draining(
+    loaded: &mut Loaded,
+    given: &[(FileId, Event)],
+) -> Result<Model, Vec<Diagnostic>> {
+    let taken = take_branches(loaded);
+    resolve_root(loaded, given, taken)
+}
+
+/// The branches, options and `use`s written at the top of the root file's scenario, taken
+/// out of it, when the file holds exactly one scenario (otherwise resolution fails before
+/// reading any).
+fn take_branches(loaded: &mut Loaded) -> Option<Vec<BodyItem>> {
+    if !loaded.diags.is_empty() {
+        return None;
+    }
+    let file = loaded.files.get_mut(loaded.root.0 as usize)?.as_mut()?;
+    let mut scenarios = file.items.iter_mut().filter_map(|i| match i {
+        Item::Scenario(s) => Some(s),
+        _ => None,
+    });
+    let s = scenarios.next()?;
+    if scenarios.next().is_some() {
+        return None;
+    }
+    let mut nodes = Vec::new();
+    let mut rest = Vec::new();
+    for item in std::mem::take(&mut s.items) {
+        match item.kind {
+            ScenarioItemKind::Node(n) => nodes.push(n),
+            kind => rest.push(ScenarioItem {
+                kind,
+                span: item.span,
+            }),
+        }
+    }
+    s.items = rest;
+    Some(nodes)
+}
+
+fn resolve_root(
+    loaded: &Loaded,
+    given: &[(FileId, Event)],
+    taken: Option<Vec<BodyItem>>,
+) -> Result<Model, Vec<Diagnostic>> {
     if !loaded.diags.is_empty() {
         return Err(loaded.diags.clone());
     }
@@ -54,7 +106,7 @@ pub fn resolve_given(loaded: &Loaded, given: &[(FileId, Event)]) -> Result<Model
         })
         .collect();
     match scenarios.as_slice() {
-        [one] => resolve_scenario(loaded, loaded.root, one, given),
+        [one] => resolve_one(loaded, loaded.root, one, given, taken),
         [] => Err(vec![
             Diagnostic::error(loaded.root, Span::default(), "this file holds no scenario")
                 .with_code(Code::ScenarioCount)
@@ -79,12 +131,23 @@ pub fn resolve_scenario(
     scenario: &Scenario,
     given: &[(FileId, Event)],
 ) -> Result<Model, Vec<Diagnostic>> {
+    resolve_one(loaded, file, scenario, given, None)
+}
+
+/// Resolves one scenario, whose branches were taken out of it into `taken` if they were.
+fn resolve_one(
+    loaded: &Loaded,
+    file: FileId,
+    scenario: &Scenario,
+    given: &[(FileId, Event)],
+    taken: Option<Vec<BodyItem>>,
+) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(loaded, file, scenario);
     b.collect_templates();
     b.check_plugin_lines();
     b.register_names(scenario);
     b.compile_header(scenario);
-    b.build_tree(scenario);
+    b.build_tree(scenario, taken);
     if b.over_budget {
         // The tree is cut short: the checks below would only add noise.
         return Err(b.diags);
@@ -150,6 +213,8 @@ pub(crate) struct Builder<'a> {
     undated_tags: Option<HashMap<u32, crate::model::NodeId>>,
     /// Predicted expansion sizes of templates, computed on first use.
     sizes: sizes::Sizes<'a>,
+    /// Notes read so far, by node, until the tree is built.
+    notes: HashMap<crate::model::NodeId, Vec<String>>,
 }
 
 impl<'a> Builder<'a> {
@@ -164,26 +229,8 @@ impl<'a> Builder<'a> {
             span: s.id.span,
             ..Meta::default()
         };
-        let root = Node {
-            id: String::new(),
-            label: None,
-            kind: NodeKind::Root,
-            parent: 0,
-            children: Vec::new(),
-            subtree_end: 1,
-            depth: 0,
-            prob: ProbDef::None,
-            when: None,
-            date: None,
-            tags: Vec::new(),
-            cites: Vec::new(),
-            notes: Vec::new(),
-            effects: Vec::new(),
-            file,
-            span: s.id.span,
-            prob_span: s.id.span,
-            use_site: None,
-        };
+        let mut root = Node::new(NodeKind::Root, 0, "", file, s.id.span);
+        root.subtree_end = 1;
         Builder {
             loaded,
             file,
@@ -224,6 +271,7 @@ impl<'a> Builder<'a> {
             child_ids: HashMap::new(),
             undated_tags: None,
             sizes: HashMap::new(),
+            notes: HashMap::new(),
             objective_written: false,
             current_use: None,
         }
@@ -393,5 +441,60 @@ impl Builder<'_> {
         .help = Some(format!(
             "templates that use other templates more than once grow exponentially; if the tree is meant to be this large, raise the limit with --max-nodes (now {max})"
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Both ways of resolving, on the same text: the borrowing one and the one that takes the
+    /// branches out of the syntax tree.
+    fn both(text: &str, dir: &Path, path: Option<&Path>) -> (String, String) {
+        let loaded = crate::load::load("t.scn", text.to_owned(), dir, path);
+        let borrowed = format!("{:?}", resolve(&loaded));
+        let mut loaded = crate::load::load("t.scn", text.to_owned(), dir, path);
+        let drained = format!("{:?}", resolve_draining(&mut loaded, &[]));
+        (borrowed, drained)
+    }
+
+    #[test]
+    fn draining_resolves_the_library_as_borrowing_does() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let mut dirs = vec![root];
+        let mut seen = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("scenarios/ is readable") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "scn") {
+                    let text = std::fs::read_to_string(&path).expect("a readable file");
+                    let (a, b) = both(&text, &dir, Some(&path));
+                    assert_eq!(a, b, "{}", path.display());
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 10, "only {seen} files under scenarios/");
+    }
+
+    #[test]
+    fn draining_gives_the_same_model_and_errors() {
+        let dir = std::env::temp_dir();
+        let cases = [
+            // Templates, notes, citations, tags, dates, options and effects.
+            "template t(q = 0.5) {\n  branch x \"X\" p = q {\n    note \"in the template\"\n    m += 1\n  }\n  branch y p = rest\n}\nscenario s \"S\" {\n  as_of 2026-01-01\n  source a \"A\"\n  metric m = 0\n  objective maximize m\n  branch one \"One\" p = 30% at 2026-05 #hot cite a {\n    note \"first\"\n    note \"second\"\n    use t(q = 0.25)\n  }\n  branch two p = rest {\n    option go {\n      m += 2\n    }\n    option stay\n  }\n  forecast f = P(#hot)\n}\n",
+            // The error of `p = …` after an option, which looks at the item before.
+            "scenario s \"S\" {\n  branch d p = 1 {\n    option go\n    p = 50%\n    option stay\n  }\n}\n",
+            // Errors in a template's body, labelled with each use.
+            "template t() {\n  branch x p = nope\n  branch y p = rest\n}\nscenario s \"S\" {\n  branch a p = 50% {\n    use t()\n  }\n  branch b p = rest {\n    use t()\n  }\n}\n",
+        ];
+        for text in cases {
+            let (a, b) = both(text, &dir, None);
+            assert_eq!(a, b, "{text}");
+        }
     }
 }

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use scn_dsl::ast::{Block, BodyItem, BodyItemKind, Prob, Scenario, ScenarioItemKind, Use, When};
+use scn_dsl::ast::{
+    Block, BodyItem, BodyItemKind, Prob, Scenario, ScenarioItem, ScenarioItemKind, Use, When,
+};
 use scn_dsl::ast::{Effect, EffectOp};
 use scn_dsl::{Code, FileId, Span};
 
@@ -13,10 +15,12 @@ use super::expr::Ctx;
 use super::{Builder, Name, Scope};
 use crate::model::{EffectDef, LetDef, Node, NodeId, NodeKind, ProbDef, WhenDef};
 
-/// A body being read: its items, how far, under which node and in which scope.
+/// A body being read: its items still to read, under which node and in which scope.
 struct Open<'a> {
-    items: Vec<&'a BodyItem>,
-    pos: usize,
+    items: Items<'a>,
+    /// Whether the item read last was an option (`option go p = 50%` reads as an option and
+    /// an effect).
+    after_option: bool,
     parent: NodeId,
     scope: usize,
     /// The template whose body this is, if it is one: while it is open, a `use` of the same
@@ -24,31 +28,83 @@ struct Open<'a> {
     template: Option<&'a str>,
 }
 
-impl<'a> Builder<'a> {
-    pub(super) fn build_tree(&mut self, s: &'a Scenario) {
-        self.model.nodes.reserve_exact(written_nodes(s));
-        let root_items: Vec<&BodyItem> = s
-            .items
-            .iter()
-            .filter_map(|i| match &i.kind {
-                ScenarioItemKind::Node(n) => Some(n),
+/// The items of a body still to read: borrowed from the syntax tree, or taken out of it
+/// (see [`super::resolve_draining`]) and so freed one by one as they are read.
+enum Items<'a> {
+    /// The scenario's own items, of which only branches, options and `use`s are read here.
+    Scenario(std::slice::Iter<'a, ScenarioItem>),
+    Borrowed(std::slice::Iter<'a, BodyItem>),
+    Owned(std::vec::IntoIter<BodyItem>),
+}
+
+/// An item of a body: borrowed, or owned and dropped once read.
+enum Next<'a> {
+    Borrowed(&'a BodyItem),
+    Owned(BodyItem),
+}
+
+impl<'a> Items<'a> {
+    fn next(&mut self) -> Option<Next<'a>> {
+        match self {
+            Items::Scenario(it) => it.find_map(|i| match &i.kind {
+                ScenarioItemKind::Node(n) => Some(Next::Borrowed(n)),
                 _ => None,
-            })
-            .collect();
-        let mut stack = vec![Open {
+            }),
+            Items::Borrowed(it) => it.next().map(Next::Borrowed),
+            Items::Owned(it) => it.next().map(Next::Owned),
+        }
+    }
+
+    /// A block's items, borrowed.
+    fn of_block(block: &'a Block) -> Items<'a> {
+        Items::Borrowed(block.items.iter())
+    }
+}
+
+impl<'a> Builder<'a> {
+    /// Builds the tree from the scenario's branches, options and `use`s: those of `taken`
+    /// when the caller took them out of the syntax tree (each is then freed as soon as it is
+    /// read), else those of `s`.
+    pub(super) fn build_tree(&mut self, s: &'a Scenario, taken: Option<Vec<BodyItem>>) {
+        let (root_items, written) = match taken {
+            Some(items) => {
+                let written = written_nodes(items.iter());
+                (Items::Owned(items.into_iter()), written)
+            }
+            None => {
+                let top = s.items.iter().filter_map(|i| match &i.kind {
+                    ScenarioItemKind::Node(n) => Some(n),
+                    _ => None,
+                });
+                (Items::Scenario(s.items.iter()), written_nodes(top))
+            }
+        };
+        self.model.nodes.reserve_exact(written);
+        let stack = vec![Open {
             items: root_items,
-            pos: 0,
+            after_option: false,
             parent: 0,
             scope: 0,
             template: None,
         }];
+        self.read_bodies(stack);
+        // Notes are gathered aside while they are read: a node's notes are a boxed slice,
+        // which grows only by copying.
+        for (node, notes) in std::mem::take(&mut self.notes) {
+            let n = &mut self.model.nodes[node as usize];
+            n.extra.get_or_insert_default().notes = notes.into_boxed_slice();
+        }
+    }
+
+    /// Reads the bodies on `stack` and every body they open, in pre-order.
+    fn read_bodies(&mut self, mut stack: Vec<Open<'a>>) {
         // Templates with an open body, counted: the recursion check without walking the chain.
         let mut active: HashMap<&'a str, u32> = HashMap::new();
         while let Some(top) = stack.last_mut() {
             if self.over_budget {
                 return;
             }
-            let Some(&item) = top.items.get(top.pos) else {
+            let Some(next) = top.items.next() else {
                 if let Some(t) = stack.pop().and_then(|o| o.template)
                     && let Some(n) = active.get_mut(t)
                 {
@@ -56,12 +112,22 @@ impl<'a> Builder<'a> {
                 }
                 continue;
             };
-            top.pos += 1;
-            // The item before this one: `option go p = 50%` reads as an option and an effect.
-            let previous = top
-                .pos
-                .checked_sub(2)
-                .and_then(|i| top.items.get(i).copied());
+            // An owned item gives up its body to the stack; the rest of it is dropped at the
+            // end of this iteration.
+            let owned_item;
+            let (item, body): (&BodyItem, Option<Items<'a>>) = match next {
+                Next::Borrowed(i) => (i, body_of(i).map(Items::of_block)),
+                Next::Owned(mut i) => {
+                    let body =
+                        take_body(&mut i).map(|b| Items::Owned(b.items.into_vec().into_iter()));
+                    owned_item = i;
+                    (&owned_item, body)
+                }
+            };
+            let after_option = std::mem::replace(
+                &mut top.after_option,
+                matches!(item.kind, BodyItemKind::Option(_)),
+            );
             let (parent, scope) = (top.parent, top.scope);
             self.current_use = self.scopes[scope].use_site;
             let file = self.scopes[scope].file;
@@ -71,7 +137,8 @@ impl<'a> Builder<'a> {
                     let metric = match self.names.get(e.target.name.as_str()) {
                         Some(&(Name::Metric(m), _)) => m,
                         other => {
-                            self.effect_target_error(e, other.map(|&(n, _)| n), previous, file);
+                            let found = other.map(|&(n, _)| n);
+                            self.effect_target_error(e, found, after_option, file);
                             // Skipping the rest of the item skips the labels below too.
                             self.label_use_sites(errors_before, scope);
                             continue;
@@ -84,8 +151,10 @@ impl<'a> Builder<'a> {
                         program,
                     });
                 }
-                BodyItemKind::Note(n) => self.model.nodes[parent as usize]
+                BodyItemKind::Note(n) => self
                     .notes
+                    .entry(parent)
+                    .or_default()
                     .push(n.value.to_string()),
                 BodyItemKind::Branch(b) => {
                     let prob = match &b.prob {
@@ -107,8 +176,8 @@ impl<'a> Builder<'a> {
                         prob_span,
                     );
                     self.finish_header(node, b.when.as_ref(), &b.tags, cites);
-                    if let Some(body) = &b.body {
-                        self.reserve_for(node, body);
+                    if let Some(body) = body {
+                        self.reserve_for(node, &body);
                         stack.push(open(body, node, scope));
                     }
                 }
@@ -123,8 +192,8 @@ impl<'a> Builder<'a> {
                         o.id.span,
                     );
                     self.finish_header(node, o.when.as_ref(), &o.tags, Vec::new());
-                    if let Some(body) = &o.body {
-                        self.reserve_for(node, body);
+                    if let Some(body) = body {
+                        self.reserve_for(node, &body);
                         stack.push(open(body, node, scope));
                     }
                 }
@@ -135,7 +204,7 @@ impl<'a> Builder<'a> {
                         self.expand_use(u, parent, scope, file, recursive)
                     {
                         *active.entry(name).or_insert(0) += 1;
-                        let mut o = open(body, parent, inner);
+                        let mut o = open(Items::of_block(body), parent, inner);
                         o.template = Some(name);
                         stack.push(o);
                     }
@@ -152,10 +221,9 @@ impl<'a> Builder<'a> {
         &mut self,
         e: &Effect,
         found: Option<Name>,
-        previous: Option<&BodyItem>,
+        after_option: bool,
         file: FileId,
     ) {
-        let after_option = previous.is_some_and(|p| matches!(p.kind, BodyItemKind::Option(_)));
         if found.is_none() && e.target.name == "p" && e.op == EffectOp::Set && after_option {
             let span = Span::new(e.target.span.start as usize, e.value.span.end as usize);
             self.error(
@@ -216,9 +284,14 @@ impl<'a> Builder<'a> {
     /// Sizes a node's children and effects to its body before they are pushed: grown one
     /// push at a time they would keep room for four each, which on a million-node tree is
     /// over 100 MB of slack at the peak. `use`s may still add more; the extents pass trims.
-    fn reserve_for(&mut self, node: NodeId, body: &Block) {
+    fn reserve_for(&mut self, node: NodeId, body: &Items<'_>) {
+        let items = match body {
+            Items::Borrowed(it) => it.as_slice(),
+            Items::Owned(it) => it.as_slice(),
+            Items::Scenario(_) => &[],
+        };
         let (mut effects, mut children) = (0, 0);
-        for item in &body.items {
+        for item in items {
             match item.kind {
                 BodyItemKind::Effect(_) => effects += 1,
                 BodyItemKind::Branch(_) | BodyItemKind::Option(_) => children += 1,
@@ -245,26 +318,14 @@ impl<'a> Builder<'a> {
         let n = self.model.nodes.len() as NodeId;
         let depth = self.model.nodes[parent as usize].depth + 1;
         let use_site = self.current_use;
-        self.model.nodes.push(Node {
-            id: id.name.to_string(),
-            label: label.map(|l| l.value.to_string()),
-            kind,
-            parent,
-            children: Vec::new(),
-            subtree_end: n + 1,
-            depth,
-            prob,
-            when: None,
-            date: None,
-            tags: Vec::new(),
-            cites: Vec::new(),
-            notes: Vec::new(),
-            effects: Vec::new(),
-            file,
-            span: id.span,
-            prob_span,
-            use_site,
-        });
+        let mut node = Node::new(kind, parent, &id.name, file, id.span);
+        node.label = label.map(|l| l.value.as_str().into());
+        node.subtree_end = n + 1;
+        node.depth = depth;
+        node.prob = prob;
+        node.prob_span = prob_span;
+        node.use_site = use_site;
+        self.model.nodes.push(node);
         self.model.nodes[parent as usize].children.push(n);
         n
     }
@@ -284,7 +345,9 @@ impl<'a> Builder<'a> {
         let n = &mut self.model.nodes[node as usize];
         n.when = when;
         n.tags = tags;
-        n.cites = cites;
+        if !cites.is_empty() {
+            n.extra.get_or_insert_default().cites = cites.into_boxed_slice();
+        }
     }
 
     pub(super) fn intern_tag(&mut self, name: &str) -> u32 {
@@ -430,40 +493,49 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn open(body: &Block, parent: NodeId, scope: usize) -> Open<'_> {
+fn open(items: Items<'_>, parent: NodeId, scope: usize) -> Open<'_> {
     Open {
-        items: body.items.iter().collect(),
-        pos: 0,
+        items,
+        after_option: false,
         parent,
         scope,
         template: None,
     }
 }
 
-/// The branches and options written in a scenario (templates' bodies aside): the model's
-/// node list is sized once to them rather than doubled into up to twice their room.
-fn written_nodes(s: &Scenario) -> usize {
-    fn body(item: &BodyItem) -> Option<Option<&Block>> {
-        match &item.kind {
-            BodyItemKind::Branch(b) => Some(b.body.as_ref()),
-            BodyItemKind::Option(o) => Some(o.body.as_ref()),
-            _ => None,
-        }
+/// A branch's or an option's body.
+fn body_of(item: &BodyItem) -> Option<&Block> {
+    match &item.kind {
+        BodyItemKind::Branch(b) => b.body.as_ref(),
+        BodyItemKind::Option(o) => o.body.as_ref(),
+        _ => None,
     }
+}
+
+/// Takes a branch's or an option's body out of it.
+fn take_body(item: &mut BodyItem) -> Option<Block> {
+    match &mut item.kind {
+        BodyItemKind::Branch(b) => b.body.take(),
+        BodyItemKind::Option(o) => o.body.take(),
+        _ => None,
+    }
+}
+
+/// The branches and options written under `top` (templates' bodies aside): the model's node
+/// list is sized once to them rather than doubled into up to twice their room.
+fn written_nodes<'b>(top: impl Iterator<Item = &'b BodyItem>) -> usize {
+    let is_node =
+        |item: &BodyItem| matches!(item.kind, BodyItemKind::Branch(_) | BodyItemKind::Option(_));
     let mut count = 0;
     let mut blocks: Vec<&Block> = Vec::new();
-    let top = s.items.iter().filter_map(|i| match &i.kind {
-        ScenarioItemKind::Node(n) => Some(n),
-        _ => None,
-    });
-    for b in top.filter_map(body) {
+    for item in top.filter(|i| is_node(i)) {
         count += 1;
-        blocks.extend(b);
+        blocks.extend(body_of(item));
     }
     while let Some(block) = blocks.pop() {
-        for b in block.items.iter().filter_map(body) {
+        for item in block.items.iter().filter(|i| is_node(i)) {
             count += 1;
-            blocks.extend(b);
+            blocks.extend(body_of(item));
         }
     }
     count

@@ -74,7 +74,7 @@ impl Decisions {
                         let node = &model.nodes[o.node as usize];
                         Choice {
                             id: node.id.clone(),
-                            label: node.label.clone(),
+                            label: node.label.as_deref().map(str::to_owned),
                             value: o.value,
                             chosen: o.node == d.choice,
                             best_share: samples.map(|s| s.optimal_share[i][j]),

@@ -286,7 +286,11 @@ impl NodeRef {
         let node = &model.nodes[k as usize];
         NodeRef {
             path: model.path_of(k),
-            label: if k == 0 { None } else { node.label.clone() },
+            label: if k == 0 {
+                None
+            } else {
+                node.label.as_deref().map(str::to_owned)
+            },
         }
     }
 

@@ -17,7 +17,7 @@ impl Notes {
     /// `None` when no node has a note.
     pub(crate) fn build(model: &Model) -> Option<Notes> {
         let noted: Vec<usize> = (0..model.nodes.len())
-            .filter(|&k| !model.nodes[k].notes.is_empty())
+            .filter(|&k| !model.nodes[k].notes().is_empty())
             .collect();
         if noted.is_empty() && model.meta.notes.is_empty() {
             return None;
@@ -33,7 +33,7 @@ impl Notes {
             .chain(noted.iter().take(LIST_LIMIT).flat_map(|&k| {
                 let at = NodeRef::of(model, k as NodeId);
                 model.nodes[k]
-                    .notes
+                    .notes()
                     .iter()
                     .map(move |n| (at.clone(), n.clone()))
             }))

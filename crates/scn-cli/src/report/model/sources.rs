@@ -30,7 +30,7 @@ impl Sources {
         }
         let mut by_source: Vec<Vec<NodeId>> = vec![Vec::new(); model.sources.len()];
         for (k, node) in model.nodes.iter().enumerate() {
-            for &c in &node.cites {
+            for &c in node.cites() {
                 by_source[c as usize].push(k as NodeId);
             }
         }

@@ -132,9 +132,9 @@ impl<'a> Tree<'a> {
                 .collect(),
             state,
             decision: node.is_decision(&model.nodes),
-            notes: &node.notes,
+            notes: node.notes(),
             cites: node
-                .cites
+                .cites()
                 .iter()
                 .map(|&c| model.sources[c as usize].id.as_str())
                 .collect(),
