@@ -17,7 +17,10 @@ threads. Prints three Markdown tables.
    median of the paired wall-time ratios. Only an idle machine shows the real speed-up; the
    load average is printed beside it.
 
-Each figure is the median of RUNS runs (default 3). Needs GNU time at /usr/bin/time.
+Each figure is the median of RUNS runs (default 3). Needs GNU time at /usr/bin/time. When the
+floor (bench/floor, `target/release/scn-floor` or $FLOOR) is built, its CPU time for 1M samples
+on one thread is printed first: the machine's speed at the moment, to read the rest against
+(a shared machine's speed drifts by half within an hour).
 """
 
 import json
@@ -30,15 +33,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCN = os.environ.get("SCN", str(ROOT / "target" / "release" / "scn"))
+FLOOR = os.environ.get("FLOOR", str(ROOT / "target" / "release" / "scn-floor"))
 RUNS = int(os.environ.get("RUNS", "3"))
 TIME = "/usr/bin/time"
 
 
-def timed(args):
-    """(wall s, cpu s, peak RSS bytes, stdout) of one run."""
+def timed(args, program=None):
+    """(wall s, cpu s, peak RSS bytes, stdout) of one run of scn (or `program`)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
         out = subprocess.run(
-            [TIME, "-o", t.name, "-f", "%e %U %S %M", SCN, *args],
+            [TIME, "-o", t.name, "-f", "%e %U %S %M", program or SCN, *args],
             check=True,
             stdout=subprocess.PIPE,
             # One sample of a conditional forecast warns of its tiny effective sample size.
@@ -139,7 +143,11 @@ def main():
         sys.exit("GNU time is needed at /usr/bin/time (Debian package `time`)")
     if not Path(SCN).exists():
         sys.exit(f"no scn at {SCN}: run `cargo build --release -p scn-cli` or set SCN")
-    print(f"scn: {SCN}; median of {RUNS} runs; {os.cpu_count()} cores\n")
+    print(f"scn: {SCN}; median of {RUNS} runs; {os.cpu_count()} cores")
+    if Path(FLOOR).exists():
+        cpu = statistics.median(timed(["1000000", "1", "1"], FLOOR)[1] for _ in range(RUNS))
+        print(f"the floor, 1M samples of the peer tree on one thread: {cpu:.2f} s CPU")
+    print()
     print("### Samples (peer tree, one thread)\n")
     samples_table()
     print("\n### Tree size (one thread)\n")
