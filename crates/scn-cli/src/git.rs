@@ -325,6 +325,20 @@ impl Snapshot {
         }
         Ok(found)
     }
+
+    /// The file under the first of `names` the commit has (a renamed file's names, newest
+    /// first), with that name.
+    pub fn first_of<'n>(
+        &self,
+        names: &'n [PathBuf],
+    ) -> Result<Option<(&'n Path, Vec<u8>)>, String> {
+        for name in names {
+            if let Some(bytes) = self.text(name)? {
+                return Ok(Some((name, bytes)));
+            }
+        }
+        Ok(None)
+    }
 }
 
 impl scn_eval::Files for Snapshot {

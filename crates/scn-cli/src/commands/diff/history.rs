@@ -163,14 +163,7 @@ fn read_at(
     seed: u64,
 ) -> Result<(State, Vec<PathBuf>), String> {
     let snapshot = repo.at(commit.to_owned());
-    let mut found = None;
-    for name in names {
-        if let Some(bytes) = snapshot.text(name)? {
-            found = Some((name.as_path(), bytes));
-            break;
-        }
-    }
-    let Some((rel, bytes)) = found else {
+    let Some((rel, bytes)) = snapshot.first_of(names)? else {
         return Ok((State::Absent, names.to_vec()));
     };
     let name = format!("{}:{}", &commit[..commit.len().min(7)], rel.display());

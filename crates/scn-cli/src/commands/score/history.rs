@@ -135,21 +135,14 @@ fn read_at(
     settings: &Settings,
 ) -> Result<Read, String> {
     let snapshot = repo.at(commit.to_owned());
-    let mut root = None;
-    for n in names {
-        if let Some(bytes) = snapshot.text(n)? {
-            root = Some((n.clone(), bytes));
-            break;
-        }
-    }
-    let Some((rel, bytes)) = root else {
+    let Some((rel, bytes)) = snapshot.first_of(names)? else {
         return Ok(Read {
             forecasts: None,
             files: Vec::new(),
         });
     };
     let forecasts = evaluate(
-        &snapshot, commit, &rel, bytes, lib_rel, manifest, options, settings,
+        &snapshot, commit, rel, bytes, lib_rel, manifest, options, settings,
     );
     Ok(Read {
         forecasts: Some(forecasts),
