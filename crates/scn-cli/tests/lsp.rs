@@ -184,14 +184,37 @@ scenario talks "Peace talks 😀" {
 }
 "#;
 
+/// A folder with `main.scn` importing `lib.scn`, the server's data folder, and the two
+/// files' URIs.
+struct Library {
+    dir: tempfile::TempDir,
+    data: tempfile::TempDir,
+    main: String,
+    lib: String,
+}
+
+impl Library {
+    fn new() -> Library {
+        let (dir, data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::fs::write(dir.path().join("lib.scn"), LIB).unwrap();
+        std::fs::write(dir.path().join("main.scn"), MAIN).unwrap();
+        Library {
+            main: uri(&dir.path().join("main.scn")),
+            lib: uri(&dir.path().join("lib.scn")),
+            dir,
+            data,
+        }
+    }
+}
+
 #[test]
 fn an_editor_session() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("lib.scn"), LIB).unwrap();
-    std::fs::write(dir.path().join("main.scn"), MAIN).unwrap();
-    let main = uri(&dir.path().join("main.scn"));
-    let lib = uri(&dir.path().join("lib.scn"));
+    let Library {
+        dir,
+        data,
+        main,
+        lib,
+    } = Library::new();
     let mut c = Client::start(data.path());
 
     let init = c.request(
@@ -452,12 +475,12 @@ fn exit_without_shutdown_is_an_error() {
 /// brings back the file on disk.
 #[test]
 fn imports_are_read_as_the_editor_has_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("lib.scn"), LIB).unwrap();
-    std::fs::write(dir.path().join("main.scn"), MAIN).unwrap();
-    let main = uri(&dir.path().join("main.scn"));
-    let lib = uri(&dir.path().join("lib.scn"));
+    let Library {
+        dir,
+        data,
+        main,
+        lib,
+    } = Library::new();
     let mut c = Client::start(data.path());
     c.request(
         "initialize",
