@@ -234,43 +234,10 @@ const FIXTURES: &[&str] = &[
     include_str!("../fixtures/valid/forecast-extensions.scn"),
 ];
 
-/// Tokens to insert: every keyword and operator, literals good and bad, and the trivia that
-/// decides where a span ends (U+FEFF, comments, `\r`, blank lines).
-const VOCABULARY: &[&str] = &[
-    "scenario",
-    "import",
-    "template",
-    "use",
-    "plugin",
-    "let",
-    "metric",
-    "branch",
-    "option",
-    "rest",
-    "at",
-    "after",
-    "by",
-    "as_of",
-    "horizon",
-    "author",
-    "description",
-    "source",
-    "cite",
-    "note",
-    "objective",
-    "maximize",
-    "minimize",
-    "observe",
-    "forecast",
-    "expect",
-    "in",
-    "to",
-    "not",
-    "and",
-    "or",
-    "P",
-    "E",
-    "unit",
+/// Tokens to insert besides the reserved words (`scn_dsl::KEYWORDS`): words that are keywords
+/// only in places, names, literals good and bad, operators, and the trivia that decides where
+/// a span ends (U+FEFF, comments, `\r`, blank lines).
+const OTHER_TOKENS: &[&str] = &[
     "p",
     "closes",
     "criteria",
@@ -387,6 +354,15 @@ enum Edit {
     Swap(prop::sample::Index, prop::sample::Index),
 }
 
+/// Every reserved word, then the other tokens.
+fn vocabulary() -> Vec<&'static str> {
+    scn_dsl::KEYWORDS
+        .iter()
+        .chain(OTHER_TOKENS)
+        .copied()
+        .collect()
+}
+
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (any::<prop::sample::Index>(), prop::sample::select(TRIVIA))
@@ -394,7 +370,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         any::<prop::sample::Index>().prop_map(Edit::Delete),
         (
             any::<prop::sample::Index>(),
-            prop::sample::select(VOCABULARY)
+            prop::sample::select(vocabulary())
         )
             .prop_map(|(i, t)| Edit::Insert(i, t)),
         any::<prop::sample::Index>().prop_map(Edit::Duplicate),
