@@ -45,7 +45,8 @@ pub(crate) fn deliver(
 }
 
 /// Refuses an `output` the report may not replace, saying why: before a long analysis, so
-/// that its user does not wait for a refusal ([`deliver`] checks again).
+/// that its user does not wait for a refusal ([`deliver`] checks again). `scn eval -o`, which
+/// writes through its own report pipeline, asks here too.
 pub(crate) fn check(
     io: &mut Io<'_>,
     output: Option<&Path>,
@@ -64,8 +65,8 @@ pub(crate) fn check(
     Ok(())
 }
 
-/// Why a report may not go to `path`, if it may not (`scn eval -o` asks too).
-pub(crate) fn refusal(path: &Path, inputs: &[PathBuf]) -> Option<&'static str> {
+/// Why a report may not go to `path`, if it may not.
+fn refusal(path: &Path, inputs: &[PathBuf]) -> Option<&'static str> {
     if is_one_of(path, inputs) {
         return Some("is an input of this run");
     }

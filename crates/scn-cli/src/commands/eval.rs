@@ -32,13 +32,8 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     if let Output::File(out) = &config.report.output {
         let mut inputs = loaded.paths.clone();
         inputs.extend(manifest.as_ref().map(|m| m.path.clone()));
-        if let Some(why) = super::destination::refusal(out, &inputs) {
-            let _ = writeln!(
-                io.stderr,
-                "scn: error: {} {why}; the report would replace it",
-                super::shown(out)
-            );
-            return Exit::Usage;
+        if let Err(code) = super::destination::check(io, Some(out), &inputs) {
+            return code;
         }
     }
     // Each --given is a source of its own, so its errors point into it.
