@@ -264,13 +264,11 @@ pub(crate) fn chain_unchecked(p: &Program, lets: &[f64]) -> f64 {
             Instr::BinConst(op, c) => (op, c),
             _ => return f64::NAN,
         };
-        acc = match op {
-            BinOp::Add => acc + b,
-            BinOp::Sub => acc - b,
-            BinOp::Mul => acc * b,
-            BinOp::Div => acc / b,
-            BinOp::Pow => return f64::NAN,
-        };
+        if op == BinOp::Pow {
+            return f64::NAN;
+        }
+        // A division by zero would be infinite or NaN anyway: NaN says so.
+        acc = binary(op, acc, b).unwrap_or(f64::NAN);
     }
     acc
 }
