@@ -10,6 +10,7 @@
 
 pub(crate) mod inputs;
 pub(crate) mod leaves;
+mod primed;
 mod probs;
 pub(crate) mod queries;
 
@@ -18,6 +19,7 @@ use scn_dsl::{Code, Diagnostic, Span};
 
 use self::inputs::Inputs;
 use self::leaves::{LeafSet, LeafSets};
+use self::primed::PrimedWalk;
 use self::probs::Group;
 use self::queries::{Kept, QueryPlan, Ratio};
 use crate::dist::DistKind;
@@ -206,6 +208,8 @@ pub(crate) struct Plan<'m> {
     /// Decision nodes in tree order.
     decisions: Vec<NodeId>,
     forecasts: Vec<(ForecastKind, Slot<'m>)>,
+    /// The walk of primed samples, when no effect reads a metric.
+    primed_walk: Option<PrimedWalk>,
 }
 
 impl<'m> Plan<'m> {
@@ -227,6 +231,7 @@ impl<'m> Plan<'m> {
             parent: model.nodes.iter().map(|n| n.parent).collect(),
             walk: Vec::with_capacity(n),
             decisions: Vec::new(),
+            primed_walk: None,
             forecasts: model
                 .forecasts
                 .iter()
@@ -319,7 +324,13 @@ impl<'m> Plan<'m> {
                 },
             });
         }
+        plan.primed_walk = PrimedWalk::new(&plan, model, &path_varies);
         plan
+    }
+
+    /// Leaves every sample to the general walk, for tests that hold the fast paths to it.
+    pub(crate) fn general_only(&mut self) {
+        self.primed_walk = None;
     }
 
     /// The decision nodes, in tree order.
@@ -517,6 +528,45 @@ fn value<I: Inputs>(
     }
 }
 
+/// A slot's value in a sample, not finite when the sample must be dropped. Every value a
+/// program computes without failing is finite (numbers are checked when read, lets and
+/// metrics when set, the interpreter at every step), so a plain float says all a lenient
+/// run needs, and keeps the error's plumbing out of its loops.
+#[inline(always)]
+fn sampled<I: Inputs>(
+    slot: &Slot<'_>,
+    inputs: &mut I,
+    lets: &[f64],
+    metrics: &[f64],
+    stack: &mut Vec<f64>,
+) -> f64 {
+    match slot.val {
+        Val::Const(v) => v,
+        Val::Let(i) => lets[i as usize],
+        Val::Metric(i) => metrics[i as usize],
+        Val::ConstDist(i) => inputs.const_dist(i),
+        Val::Chain => {
+            // The unchecked chain stops at a `^`; the checked one takes it from there.
+            let v = program::chain_unchecked(slot.prog, lets);
+            if v.is_finite() {
+                v
+            } else {
+                program::chain(slot.prog, lets).unwrap_or(f64::NAN)
+            }
+        }
+        Val::Prog => {
+            let env = &mut KEnv {
+                inputs,
+                lets,
+                metrics,
+                forecasts: &[],
+                queries: None,
+            };
+            program::interpret(slot.prog, env, stack).unwrap_or(f64::NAN)
+        }
+    }
+}
+
 fn diag(p: &Program, e: EvalError) -> Diagnostic {
     e.into_diagnostic(p.file)
 }
@@ -631,7 +681,12 @@ impl Plan<'_> {
         if let Choose::Fixed(chosen) = choose {
             self.set_options(chosen.iter().copied(), s);
         }
-        self.paths_and_metrics(inputs, faults, s)?;
+        match &self.primed_walk {
+            Some(walk) if !F::STRICT && s.primed && overrides.probs.is_empty() => {
+                self.walk_primed(walk, inputs, s)?;
+            }
+            _ => self.paths_and_metrics(inputs, faults, s)?,
+        }
         if self.decide(choose, s) {
             self.path_probabilities(s);
         }
@@ -648,9 +703,16 @@ impl Plan<'_> {
         overrides: &[(u32, f64)],
         s: &mut Scratch,
     ) -> Result<(), Abort> {
+        if !F::STRICT && overrides.is_empty() {
+            return self.lets_and_inits_sampled(inputs, s);
+        }
         // Lets are written in place: a let's program reads only the lets above it.
         for (i, slot) in self.lets.iter().enumerate() {
-            s.lets[i] = match overrides.iter().find(|(l, _)| *l as usize == i) {
+            let given = match overrides {
+                [] => None,
+                _ => overrides.iter().find(|(l, _)| *l as usize == i),
+            };
+            s.lets[i] = match given {
                 Some(&(_, v)) => v,
                 None => {
                     let v = value(slot, inputs, &s.lets, &[], &mut s.stack);
@@ -663,6 +725,29 @@ impl Plan<'_> {
             s.init[i] = settle(v, slot.prog, faults)?.unwrap_or(0.0);
         }
         if faults.any() { Err(Abort) } else { Ok(()) }
+    }
+
+    /// [`Plan::lets_and_inits`] of a sample without overrides.
+    fn lets_and_inits_sampled<I: Inputs>(
+        &self,
+        inputs: &mut I,
+        s: &mut Scratch,
+    ) -> Result<(), Abort> {
+        for (i, slot) in self.lets.iter().enumerate() {
+            let v = sampled(slot, inputs, &s.lets, &[], &mut s.stack);
+            if !v.is_finite() {
+                return Err(Abort);
+            }
+            s.lets[i] = v;
+        }
+        for (i, slot) in self.inits.iter().enumerate() {
+            let v = sampled(slot, inputs, &s.lets, &[], &mut s.stack);
+            if !v.is_finite() {
+                return Err(Abort);
+            }
+            s.init[i] = v;
+        }
+        Ok(())
     }
 
     /// Written probabilities, then `rest`s and sums. Options keep 1 until decided.
@@ -688,8 +773,32 @@ impl Plan<'_> {
         } else {
             &self.probs
         };
+        if !F::STRICT && overrides.is_empty() {
+            let Scratch {
+                cond,
+                lets,
+                stack,
+                adjusted,
+                ..
+            } = s;
+            for &(node, slot) in probs {
+                let v = sampled(&slot, inputs, lets, &[], stack);
+                if !v.is_finite() {
+                    return Err(Abort);
+                }
+                let c = v.clamp(0.0, 1.0);
+                *adjusted |= c != v;
+                cond[node as usize] = c;
+            }
+            let groups = fast.then_some(&self.groups_varying[..]);
+            return self.complete(groups, &mut s.cond, &[], faults, &mut s.adjusted);
+        }
         for &(node, slot) in probs {
-            let written = match overrides.iter().find(|(n, _)| *n == node) {
+            let given = match overrides {
+                [] => None,
+                _ => overrides.iter().find(|(n, _)| *n == node),
+            };
+            let written = match given {
                 Some(&(_, v)) => Ok(v),
                 None => value(&slot, inputs, &s.lets, &[], &mut s.stack),
             };

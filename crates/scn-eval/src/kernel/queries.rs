@@ -115,9 +115,10 @@ impl QueryPlan {
                 let term = |o: usize| leaf_prob[o] * leaf_metrics[o * m + metric];
                 match over {
                     None => {
+                        // Row by row, so the loop needs no bounds checks.
                         let mut acc = 0.0;
-                        for o in 0..leaf_prob.len() {
-                            acc += term(o);
+                        for (p, row) in leaf_prob.iter().zip(leaf_metrics.chunks_exact(m)) {
+                            acc += p * row[*metric];
                         }
                         Ratio { num: acc, den: 1.0 }
                     }

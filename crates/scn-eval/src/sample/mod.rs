@@ -15,6 +15,8 @@
 
 mod draw;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -226,10 +228,32 @@ impl Block {
     }
 }
 
+/// Which ways of running a sample may be used. Every fast path gives the general walk's
+/// numbers bit for bit; the tests hold them to it by sampling both ways.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Engine {
+    /// The fastest path each model allows.
+    Fast,
+    /// The general walk only.
+    General,
+}
+
 /// Samples an evaluated model. `Err` when the evidence has probability 0 in every sample.
 pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<Diagnostic>> {
+    sample_on(ev, opts, Engine::Fast)
+}
+
+/// [`sample`] on the given engine.
+pub(crate) fn sample_on(
+    ev: &Evaluation,
+    opts: &SampleOptions<'_>,
+    engine: Engine,
+) -> Result<Samples, Vec<Diagnostic>> {
     let model = ev.model();
-    let plan = Plan::new(model, ev.shape());
+    let mut plan = Plan::new(model, ev.shape());
+    if engine == Engine::General {
+        plan.general_only();
+    }
     let (f, k, d) = (
         model.forecasts.len(),
         model.metrics.len(),
@@ -248,6 +272,10 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
         .iter()
         .map(|d| Sampler::new(d.kind, &d.args).unwrap_or(Sampler::Const(f64::NAN)))
         .collect();
+    // When the queries keep every metric at every leaf, a drawn leaf's outcomes are read
+    // from there (each metric's place among the kept ones) instead of walking its path.
+    let kept = &plan.shape.kept;
+    let kept_slots = (kept.metrics.len() == k).then_some(&kept.slot[..]);
     let blocks = opts.samples.div_ceil(BLOCK);
     let run_block = |b: u64| -> Block {
         let count = BLOCK.min(opts.samples - b * BLOCK) as usize;
@@ -308,10 +336,18 @@ pub fn sample(ev: &Evaluation, opts: &SampleOptions<'_>) -> Result<Samples, Vec<
             }
             if k > 0 {
                 let pick = draw_leaf(&plan, &s, inputs.rng.random::<f64>());
-                let leaf = plan.shape.sets.leaves[pick];
-                plan.metrics_at(leaf, &s.init, &s.effect_values, &mut seen, &mut outcome);
-                for (j, &v) in outcome.iter().enumerate() {
-                    out.cols[(outcome_col + j) * cap + i] = v;
+                if let Some(slots) = kept_slots {
+                    // Every metric's value at every leaf is at hand already.
+                    let row = &s.leaf_metrics[pick * k..(pick + 1) * k];
+                    for (j, &slot) in slots.iter().enumerate() {
+                        out.cols[(outcome_col + j) * cap + i] = row[slot as usize];
+                    }
+                } else {
+                    let leaf = plan.shape.sets.leaves[pick];
+                    plan.metrics_at(leaf, &s.init, &s.effect_values, &mut seen, &mut outcome);
+                    for (j, &v) in outcome.iter().enumerate() {
+                        out.cols[(outcome_col + j) * cap + i] = v;
+                    }
                 }
             }
             out.used += 1;

@@ -1,0 +1,154 @@
+//! The fast ways of running samples against the general walk: the same numbers, bit for bit,
+//! on every scenario of the library, the peer benchmark's tree, and small trees made to reach
+//! the corners (dropped samples, renormalised sets, evidence, decisions, effects that read
+//! metrics, chains with `^`).
+
+use std::path::{Path, PathBuf};
+
+use super::{Engine, SampleOptions, Samples, sample_on};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every scenario file of the library (`scenarios/lib` holds only templates the others
+/// import) and the benchmark's tree.
+fn library() -> Vec<PathBuf> {
+    let mut files = vec![repo().join("bench/peer-tree.scn")];
+    let mut dirs = vec![repo().join("scenarios")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("scenarios/ is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                if !path.ends_with("lib") {
+                    dirs.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "scn") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+const CORNERS: &[&str] = &[
+    // Draws that are sometimes invalid (a log-normal's spread below 0) and chances below 0:
+    // some samples are dropped mid-tree, others clamped.
+    r#"scenario drops "d" {
+      metric m "m" = 0
+      let x = normal(0.2, 0.3)
+      let y = x / (x - 0.1)
+      branch a "a" p = x { m = lognormal(0, y) }
+      branch b "b" p = rest { m += 2 to 5 }
+      forecast f "f" = E(m)
+      forecast g "g" = P(a)
+    }"#,
+    // Siblings that miss 1 and are renormalised, a chain with `^`, conditional forecasts.
+    r#"scenario renorm "r" {
+      metric cost "c" = 1
+      let p = beta(2, 2)
+      let q = uniform(0.3, 0.9)
+      branch a "a" p = p ^ 2 {
+        branch a1 "a1" p = q { cost *= 3 }
+        branch a2 "a2" p = rest { cost += normal(2, 1) }
+      }
+      branch b "b" p = 0.75 * q / 0.6 {
+        cost = 4
+      }
+      forecast f "f" = P(a1 | a)
+      forecast g "g" = E(cost | b)
+    }"#,
+    // An effect that reads a metric: the general walk takes every sample.
+    r#"scenario reads "m" {
+      metric m "m" = 1
+      metric n "n" = 0
+      let p = beta(3, 3)
+      branch a "a" p = p { m += 2 to 4  n = m * 2 }
+      branch b "b" p = rest { n = m + normal(1, 1) }
+      forecast f "f" = E(n)
+    }"#,
+    // Evidence that some samples make impossible.
+    r#"scenario evidence "e" {
+      metric m "m" = 0
+      let p = uniform(-0.2, 0.6)
+      branch a "a" p = p { m = 10 }
+      branch b "b" p = rest { m = normal(3, 1) }
+      observe a
+      forecast f "f" = E(m)
+    }"#,
+    // A decision: the point evaluation's choice is kept, the roll-back still runs.
+    r#"scenario decide "d" {
+      metric v "v" = 0
+      objective maximize v
+      let p = beta(4, 6)
+      option yes "yes" {
+        branch win "win" p = p { v = 100 to 200 }
+        branch lose "lose" p = rest { v = -50 }
+      }
+      option no "no" { v = 0 }
+      forecast f "f" = E(v)
+    }"#,
+];
+
+/// Samples both ways and returns what the fast paths found (5,000 samples, one thread).
+fn compare(name: &str, loaded: &crate::Loaded) -> Samples {
+    let model = crate::resolve(loaded).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+    let ev = crate::evaluate(model).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+    let mut first = None;
+    for (samples, threads) in [(5_000, 1), (3_001, 2)] {
+        let opts = SampleOptions {
+            samples,
+            seed: 17,
+            threads: Some(threads),
+            ..SampleOptions::default()
+        };
+        let fast = sample_on(&ev, &opts, Engine::Fast);
+        let general = sample_on(&ev, &opts, Engine::General);
+        // Debug prints every float to the digits that round-trip it: equal text is equal bits.
+        assert_eq!(
+            format!("{fast:?}"),
+            format!("{general:?}"),
+            "{name}: the fast paths and the general walk disagree"
+        );
+        first.get_or_insert(fast.unwrap_or_else(|d| panic!("{name}: {d:?}")));
+    }
+    first.expect("two runs")
+}
+
+#[test]
+fn every_library_scenario_samples_the_same_on_every_path() {
+    let files = library();
+    assert!(files.len() >= 10, "the library went missing: {files:?}");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a readable scenario");
+        let dir = path.parent().expect("a file in a directory");
+        let name = path.display().to_string();
+        let loaded = crate::load_in(&name, text, dir, Some(&path), &repo().join("scenarios"));
+        compare(&name, &loaded);
+    }
+}
+
+#[test]
+fn corner_cases_sample_the_same_on_every_path() {
+    let found: Vec<Samples> = CORNERS
+        .iter()
+        .enumerate()
+        .map(|(i, src)| {
+            let name = format!("corner {i}");
+            compare(
+                &name,
+                &crate::load(&name, (*src).to_owned(), Path::new("."), None),
+            )
+        })
+        .collect();
+    // Each corner is reached.
+    assert!(
+        found[0].dropped > 0 && found[0].adjusted > 0,
+        "{:?}",
+        found[0]
+    );
+    assert!(found[1].adjusted > 0, "{:?}", found[1]);
+    assert!(found[3].impossible_evidence > 0, "{:?}", found[3]);
+    assert!(!found[4].optimal_share.is_empty(), "{:?}", found[4]);
+}
