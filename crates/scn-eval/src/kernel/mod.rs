@@ -8,6 +8,7 @@
 //! Carlo sample runs it with draws and lenient faults (clamp, renormalise, or drop the
 //! sample). Both are the same code, monomorphised for each pair.
 
+mod batch;
 pub(crate) mod inputs;
 pub(crate) mod leaves;
 mod primed;
@@ -17,6 +18,7 @@ pub(crate) mod queries;
 use scn_dsl::ast::{Direction, EffectOp};
 use scn_dsl::{Code, Diagnostic, Span};
 
+pub(crate) use self::batch::Batch;
 use self::inputs::Inputs;
 use self::leaves::{LeafSet, LeafSets};
 use self::primed::PrimedWalk;
@@ -409,6 +411,14 @@ pub(crate) struct Scratch {
     undo: Vec<(u32, f64)>,
     out_of_range: Vec<bool>,
     stack: Vec<f64>,
+}
+
+impl Scratch {
+    /// True once a lenient run has completed and left in place what never differs between
+    /// samples.
+    pub(crate) fn primed(&self) -> bool {
+        self.primed
+    }
 }
 
 /// What programs read while the kernel runs.

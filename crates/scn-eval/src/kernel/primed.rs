@@ -20,18 +20,18 @@ use crate::program::Instr;
 pub(super) struct PrimedWalk {
     /// The nodes whose path probability can change between samples, in pre-order, each
     /// with its parent.
-    paths: Vec<(u32, u32)>,
-    /// For each effect, where the metric's value before it is: [`Source`].
-    before: Vec<u32>,
+    pub(super) paths: Vec<(u32, u32)>,
+    /// For each effect, where the metric's value before it is (see [`read`]).
+    pub(super) before: Vec<u32>,
     /// For each leaf (by ordinal), where each kept metric's value at the leaf is, `kept`
     /// entries a leaf.
-    at_leaf: Vec<u32>,
+    pub(super) at_leaf: Vec<u32>,
 }
 
 /// A source below the number of metrics is that metric's initial value; one at or above it
 /// is the value after effect `source - metrics`.
 #[inline(always)]
-fn read(source: u32, init: &[f64], effect_values: &[f64]) -> f64 {
+pub(super) fn read(source: u32, init: &[f64], effect_values: &[f64]) -> f64 {
     let k = init.len();
     let s = source as usize;
     if s < k { init[s] } else { effect_values[s - k] }
@@ -54,39 +54,48 @@ impl PrimedWalk {
         if reads_metric {
             return None;
         }
-        let k = model.metrics.len() as u32;
-        let kept = &plan.shape.kept.metrics;
-        let mut current: Vec<u32> = (0..k).collect();
-        // (metric, source it replaced), as the general walk's undo list.
-        let mut undo: Vec<(u32, u32)> = Vec::new();
-        let mut walk = PrimedWalk {
-            paths: Vec::new(),
-            before: vec![0; plan.effects.len()],
-            at_leaf: vec![0; plan.shape.sets.leaves.len() * kept.len()],
-        };
-        for (i, w) in plan.walk.iter().enumerate() {
-            while undo.len() > w.above as usize {
-                let (m, old) = undo.pop()?;
+        let (before, at_leaf) = sources(plan, model.metrics.len() as u32, &plan.shape.kept.metrics);
+        let paths = (1..plan.walk.len())
+            .filter(|&i| path_varies[i])
+            .map(|i| (i as u32, plan.walk[i].parent))
+            .collect();
+        Some(PrimedWalk {
+            paths,
+            before,
+            at_leaf,
+        })
+    }
+}
+
+/// Where each effect's old value and each leaf's value of each of `metrics` are, as
+/// [`read`] takes them: `(before, at_leaf)`, `at_leaf` holding `metrics.len()` entries a
+/// leaf. Worked out as the general walk keeps its state: the nearest effect above wins.
+pub(super) fn sources(plan: &Plan<'_>, k: u32, metrics: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let mut current: Vec<u32> = (0..k).collect();
+    // (metric, source it replaced), as the general walk's undo list.
+    let mut undo: Vec<(u32, u32)> = Vec::new();
+    let mut before = vec![0; plan.effects.len()];
+    let mut at_leaf = vec![0; plan.shape.sets.leaves.len() * metrics.len()];
+    for w in &plan.walk {
+        while undo.len() > w.above as usize {
+            if let Some((m, old)) = undo.pop() {
                 current[m as usize] = old;
             }
-            if i > 0 && path_varies[i] {
-                walk.paths.push((i as u32, w.parent));
-            }
-            for e in w.effects.0..w.effects.1 {
-                let m = plan.effects[e as usize].metric;
-                walk.before[e as usize] = current[m as usize];
-                undo.push((m, current[m as usize]));
-                current[m as usize] = k + e;
-            }
-            if w.leaf != u32::MAX {
-                let at = w.leaf as usize * kept.len();
-                for (j, &m) in kept.iter().enumerate() {
-                    walk.at_leaf[at + j] = current[m as usize];
-                }
+        }
+        for e in w.effects.0..w.effects.1 {
+            let m = plan.effects[e as usize].metric;
+            before[e as usize] = current[m as usize];
+            undo.push((m, current[m as usize]));
+            current[m as usize] = k + e;
+        }
+        if w.leaf != u32::MAX {
+            let at = w.leaf as usize * metrics.len();
+            for (j, &m) in metrics.iter().enumerate() {
+                at_leaf[at + j] = current[m as usize];
             }
         }
-        Some(walk)
     }
+    (before, at_leaf)
 }
 
 impl Plan<'_> {

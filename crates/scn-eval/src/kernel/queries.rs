@@ -106,28 +106,114 @@ impl QueryPlan {
     #[inline]
     pub(crate) fn ratio(&self, i: u32, leaf_prob: &[f64], leaf_metrics: &[f64]) -> Ratio {
         let m = self.kept;
+        self.ratio_by(
+            i,
+            leaf_prob.len(),
+            |o| leaf_prob[o],
+            |o, slot| leaf_metrics[o * m + slot],
+        )
+    }
+
+    /// [`QueryPlan::ratio`] over `leaves` leaves whose weights and kept metrics are read
+    /// through `prob(ordinal)` and `metric(ordinal, slot)`, wherever they are stored.
+    #[inline(always)]
+    pub(crate) fn ratio_by(
+        &self,
+        i: u32,
+        leaves: usize,
+        prob: impl Fn(usize) -> f64,
+        metric: impl Fn(usize, usize) -> f64,
+    ) -> Ratio {
         match &self.items[i as usize] {
             Planned::Prob { num, den } => Ratio {
-                num: num.sum(|o| leaf_prob[o]),
-                den: den.as_ref().map_or(1.0, |d| d.sum(|o| leaf_prob[o])),
+                num: num.sum(&prob),
+                den: den.as_ref().map_or(1.0, |d| d.sum(&prob)),
             },
-            Planned::Expect { metric, over } => {
-                let term = |o: usize| leaf_prob[o] * leaf_metrics[o * m + metric];
+            Planned::Expect { metric: slot, over } => {
+                let term = |o: usize| prob(o) * metric(o, *slot);
                 match over {
                     None => {
-                        // Row by row, so the loop needs no bounds checks.
                         let mut acc = 0.0;
-                        for (p, row) in leaf_prob.iter().zip(leaf_metrics.chunks_exact(m)) {
-                            acc += p * row[*metric];
+                        for o in 0..leaves {
+                            acc += term(o);
                         }
                         Ratio { num: acc, den: 1.0 }
                     }
                     Some(g) => Ratio {
                         num: g.sum(term),
-                        den: g.sum(|o| leaf_prob[o]),
+                        den: g.sum(&prob),
                     },
                 }
             }
+        }
+    }
+
+    /// [`QueryPlan::ratio`] for a batch of samples laid out in columns of `width`: leaf `o`'s
+    /// weight in sample `j` is `prob[o * width + j]`, its kept metric `slot` is
+    /// `metrics[(o * kept + slot) * width + j]`. Writes the first `n` samples' numerators and
+    /// denominators; each sample's sums run over the leaves in ascending order, as
+    /// [`QueryPlan::ratio`]'s do, so the numbers are the same.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn ratio_columns(
+        &self,
+        i: u32,
+        prob: &[f64],
+        metrics: &[f64],
+        width: usize,
+        n: usize,
+        num: &mut [f64],
+        den: &mut [f64],
+    ) {
+        let m = self.kept;
+        let (num, den) = (&mut num[..n], &mut den[..n]);
+        num.fill(0.0);
+        let add = |acc: &mut [f64], set: &LeafSet| {
+            for &(lo, hi) in set.ranges() {
+                for o in lo as usize..hi as usize {
+                    for (a, &p) in acc.iter_mut().zip(&prob[o * width..o * width + n]) {
+                        *a += p;
+                    }
+                }
+            }
+        };
+        let weighted = |acc: &mut [f64], o: usize, slot: usize| {
+            let p = &prob[o * width..o * width + n];
+            let at = (o * m + slot) * width;
+            for ((a, &p), &v) in acc.iter_mut().zip(p).zip(&metrics[at..at + n]) {
+                *a += p * v;
+            }
+        };
+        match &self.items[i as usize] {
+            Planned::Prob {
+                num: set,
+                den: given,
+            } => {
+                add(num, set);
+                match given {
+                    Some(g) => {
+                        den.fill(0.0);
+                        add(den, g);
+                    }
+                    None => den.fill(1.0),
+                }
+            }
+            Planned::Expect { metric: slot, over } => match over {
+                None => {
+                    for o in 0..prob.len() / width {
+                        weighted(num, o, *slot);
+                    }
+                    den.fill(1.0);
+                }
+                Some(g) => {
+                    for &(lo, hi) in g.ranges() {
+                        for o in lo as usize..hi as usize {
+                            weighted(num, o, *slot);
+                        }
+                    }
+                    den.fill(0.0);
+                    add(den, g);
+                }
+            },
         }
     }
 }

@@ -27,7 +27,7 @@ use scn_dsl::{Code, Diagnostic};
 use self::draw::{Draws, Sampler};
 pub use self::summary::Summary;
 use crate::Evaluation;
-use crate::kernel::{Choose, Lenient, Plan, Scratch};
+use crate::kernel::{Batch, Choose, Lenient, Plan, Scratch};
 use crate::model::NodeId;
 
 /// Samples per block: small enough to balance two threads on small runs, large enough that
@@ -234,8 +234,18 @@ impl Block {
 pub(crate) enum Engine {
     /// The fastest path each model allows.
     Fast,
+    /// One sample at a time, on the primed walk where the model allows it.
+    #[cfg(test)]
+    OneByOne,
     /// The general walk only.
     General,
+}
+
+/// True when this evaluation's samples run in batches (for tests that check the batches are
+/// reached).
+#[cfg(test)]
+pub(crate) fn batched(ev: &Evaluation) -> bool {
+    Batch::new(&Plan::new(ev.model(), ev.shape())).is_some()
 }
 
 /// Samples an evaluated model. `Err` when the evidence has probability 0 in every sample.
@@ -277,7 +287,104 @@ pub(crate) fn sample_on(
     let kept = &plan.shape.kept;
     let kept_slots = (kept.metrics.len() == k).then_some(&kept.slot[..]);
     let blocks = opts.samples.div_ceil(BLOCK);
-    let run_block = |b: u64| -> Block {
+    // One sample, one at a time, on the general walk or its primed fast path.
+    let one = |out: &mut Block,
+               s: &mut Scratch,
+               rng: &mut draw::SampleRng,
+               outcome: &mut [f64],
+               seen: &mut [bool]| {
+        let inputs = &mut Draws {
+            samplers: &samplers,
+            rng,
+        };
+        if plan
+            .run(inputs, &mut Lenient, Choose::Fixed(&choices), s)
+            .is_err()
+        {
+            out.dropped += 1;
+            return;
+        }
+        out.kept += 1;
+        out.adjusted += u64::from(s.adjusted);
+        if opts.keep_rows {
+            keep_row(&plan, s, &mut out.rows);
+        }
+        if s.evidence <= 0.0 {
+            // Nothing given evidence that could not happen: it weighs nothing.
+            out.impossible += 1;
+            if opts.keep_rows {
+                out.rows.forecasts.extend(std::iter::repeat_n(f64::NAN, f));
+                out.rows
+                    .forecast_weights
+                    .extend(std::iter::repeat_n(0.0, f));
+            }
+            return;
+        }
+        plan.forecasts(inputs, s, false, |_, _| f64::NAN);
+        if opts.keep_rows {
+            out.rows.forecasts.extend_from_slice(&s.forecasts);
+            out.rows.forecast_weights.extend_from_slice(&s.weights);
+        }
+        let (i, cap) = (out.used, out.cap);
+        for (c, &v) in s.forecasts.iter().enumerate() {
+            out.cols[c * cap + i] = v;
+        }
+        for (j, &c) in conditional.iter().enumerate() {
+            out.cols[(cond_col + j) * cap + i] = s.weights[c];
+        }
+        if evidence {
+            out.cols[weight_col * cap + i] = s.evidence;
+        }
+        for (j, &b) in s.best.iter().enumerate() {
+            out.best[j * cap + i] = b;
+        }
+        if k > 0 {
+            let pick = draw_leaf(&plan, s, inputs.rng.random::<f64>());
+            if let Some(slots) = kept_slots {
+                // Every metric's value at every leaf is at hand already.
+                let row = &s.leaf_metrics[pick * k..(pick + 1) * k];
+                for (j, &slot) in slots.iter().enumerate() {
+                    out.cols[(outcome_col + j) * cap + i] = row[slot as usize];
+                }
+            } else {
+                let leaf = plan.shape.sets.leaves[pick];
+                plan.metrics_at(leaf, &s.init, &s.effect_values, seen, outcome);
+                for (j, &v) in outcome.iter().enumerate() {
+                    out.cols[(outcome_col + j) * cap + i] = v;
+                }
+            }
+        }
+        out.used += 1;
+    };
+    // Sample `j` of a batch that the general walk would have run the same way.
+    let from_batch = |out: &mut Block, batch: &Batch<'_, '_>, j: usize, u: f64| {
+        out.kept += 1;
+        out.adjusted += u64::from(batch.adjusted(j));
+        let (i, cap) = (out.used, out.cap);
+        for c in 0..f {
+            out.cols[c * cap + i] = batch.forecast(c, j);
+        }
+        for (jj, &c) in conditional.iter().enumerate() {
+            out.cols[(cond_col + jj) * cap + i] = batch.weight(c, j);
+        }
+        if evidence {
+            out.cols[weight_col * cap + i] = batch.evidence(j);
+        }
+        if k > 0 {
+            let (prob, total) = batch.leaf_probs(j);
+            let pick = pick_leaf(plan.shape.sets.leaves.len(), prob, total, u);
+            for m in 0..k {
+                out.cols[(outcome_col + m) * cap + i] = batch.outcome(pick, m, j);
+            }
+        }
+        out.used += 1;
+    };
+    // A batch's buffers are made once per worker and serve all of its blocks.
+    let new_batch = || match engine {
+        Engine::Fast if !opts.keep_rows => Batch::new(&plan),
+        _ => None,
+    };
+    let run_block = |batch: &mut Option<Batch<'_, '_>>, b: u64| -> Block {
         let count = BLOCK.min(opts.samples - b * BLOCK) as usize;
         let mut rng = draw::block_rng(opts.seed, b);
         let mut s = plan.scratch();
@@ -288,69 +395,49 @@ pub(crate) fn sample_on(
             best: vec![0; d * count],
             ..Block::default()
         };
-        for _ in 0..count {
-            let inputs = &mut Draws {
-                samplers: &samplers,
-                rng: &mut rng,
+        let mut batch_primed = false;
+        // The generator before each sample of a batch, and each sample's leaf draw.
+        let (mut before, mut uniform) = (Vec::new(), Vec::new());
+        let mut done = 0;
+        while done < count {
+            // A batch needs what a first, primed sample leaves in place.
+            let Some(batch) = batch.as_mut().filter(|_| s.primed()) else {
+                one(&mut out, &mut s, &mut rng, &mut outcome, &mut seen);
+                done += 1;
+                continue;
             };
-            if plan
-                .run(inputs, &mut Lenient, Choose::Fixed(&choices), &mut s)
-                .is_err()
-            {
-                out.dropped += 1;
-                continue;
+            if !batch_primed {
+                batch.prime(&s);
+                batch_primed = true;
             }
-            out.kept += 1;
-            out.adjusted += u64::from(s.adjusted);
-            if opts.keep_rows {
-                keep_row(&plan, &s, &mut out.rows);
-            }
-            if s.evidence <= 0.0 {
-                // Nothing given evidence that could not happen: it weighs nothing.
-                out.impossible += 1;
-                if opts.keep_rows {
-                    out.rows.forecasts.extend(std::iter::repeat_n(f64::NAN, f));
-                    out.rows
-                        .forecast_weights
-                        .extend(std::iter::repeat_n(0.0, f));
+            let (n, w) = (batch.width().min(count - done), batch.width());
+            before.clear();
+            uniform.clear();
+            let (order, drawn, bad) = batch.draws();
+            for j in 0..n {
+                before.push(rng.clone());
+                let mut finite = true;
+                for (c, &dist) in order.iter().enumerate() {
+                    let v = samplers[dist as usize].sample(&mut rng);
+                    finite &= v.is_finite();
+                    drawn[c * w + j] = v;
                 }
-                continue;
-            }
-            plan.forecasts(inputs, &mut s, false, |_, _| f64::NAN);
-            if opts.keep_rows {
-                out.rows.forecasts.extend_from_slice(&s.forecasts);
-                out.rows.forecast_weights.extend_from_slice(&s.weights);
-            }
-            let (i, cap) = (out.used, out.cap);
-            for (c, &v) in s.forecasts.iter().enumerate() {
-                out.cols[c * cap + i] = v;
-            }
-            for (j, &c) in conditional.iter().enumerate() {
-                out.cols[(cond_col + j) * cap + i] = s.weights[c];
-            }
-            if evidence {
-                out.cols[weight_col * cap + i] = s.evidence;
-            }
-            for (j, &b) in s.best.iter().enumerate() {
-                out.best[j * cap + i] = b;
-            }
-            if k > 0 {
-                let pick = draw_leaf(&plan, &s, inputs.rng.random::<f64>());
-                if let Some(slots) = kept_slots {
-                    // Every metric's value at every leaf is at hand already.
-                    let row = &s.leaf_metrics[pick * k..(pick + 1) * k];
-                    for (j, &slot) in slots.iter().enumerate() {
-                        out.cols[(outcome_col + j) * cap + i] = row[slot as usize];
-                    }
-                } else {
-                    let leaf = plan.shape.sets.leaves[pick];
-                    plan.metrics_at(leaf, &s.init, &s.effect_values, &mut seen, &mut outcome);
-                    for (j, &v) in outcome.iter().enumerate() {
-                        out.cols[(outcome_col + j) * cap + i] = v;
-                    }
+                bad[j] = !finite;
+                if k > 0 {
+                    uniform.push(rng.random::<f64>());
                 }
             }
-            out.used += 1;
+            let good = batch.run(n);
+            for j in 0..good {
+                from_batch(&mut out, batch, j, uniform.get(j).copied().unwrap_or(0.0));
+            }
+            done += good;
+            if good < n {
+                // The general walk stops this sample early: run it so, and go on from there.
+                rng = before[good].clone();
+                one(&mut out, &mut s, &mut rng, &mut outcome, &mut seen);
+                done += 1;
+            }
         }
         if let Some(p) = opts.progress {
             p.fetch_add(count as u64, Ordering::Relaxed);
@@ -364,7 +451,10 @@ pub(crate) fn sample_on(
             .ok()
     });
     let results: Vec<Block> = in_pool(pool.as_ref(), || {
-        (0..blocks).into_par_iter().map(run_block).collect()
+        (0..blocks)
+            .into_par_iter()
+            .map_init(new_batch, run_block)
+            .collect()
     });
 
     // Combine in block order: the sums below see the same values in the same order
@@ -499,22 +589,28 @@ fn figure_weighted(pairs: impl Iterator<Item = (f64, f64)>) -> Figure {
 
 /// One leaf drawn with this sample's probabilities (given the evidence), from a uniform `u`.
 fn draw_leaf(plan: &Plan<'_>, s: &Scratch, u: f64) -> usize {
-    let (probs, total): (&[f64], f64) = if plan.shape.evidence.is_some() {
-        (&s.leaf_post, 1.0)
+    if plan.shape.evidence.is_some() {
+        pick_leaf(s.leaf_post.len(), |o| s.leaf_post[o], 1.0, u)
     } else {
         // Without evidence the leaves sum to 1 up to rounding: scale by their actual sum.
-        (&s.leaf_prior, s.leaf_total)
-    };
+        pick_leaf(s.leaf_prior.len(), |o| s.leaf_prior[o], s.leaf_total, u)
+    }
+}
+
+/// The leaf `u` (uniform on [0, 1)) falls in when `leaves` leaves of probabilities `prob`
+/// summing to `total` are laid end to end.
+fn pick_leaf(leaves: usize, prob: impl Fn(usize) -> f64, total: f64, u: f64) -> usize {
     let u = u * total;
     let mut acc = 0.0;
-    for (o, &p) in probs.iter().enumerate() {
+    for o in 0..leaves {
+        let p = prob(o);
         acc += p;
         if u < acc && p > 0.0 {
             return o;
         }
     }
     // Rounding can leave u just above the last sum: the last possible leaf.
-    probs.iter().rposition(|&p| p > 0.0).unwrap_or(0)
+    (0..leaves).rev().find(|&o| prob(o) > 0.0).unwrap_or(0)
 }
 
 /// Appends a sample's weight, lets and option values to the rows.

@@ -91,10 +91,12 @@ const CORNERS: &[&str] = &[
     }"#,
 ];
 
-/// Samples both ways and returns what the fast paths found (5,000 samples, one thread).
-fn compare(name: &str, loaded: &crate::Loaded) -> Samples {
+/// Samples every way and returns what the fast paths found (5,000 samples, one thread) and
+/// whether they ran in batches.
+fn compare(name: &str, loaded: &crate::Loaded) -> (Samples, bool) {
     let model = crate::resolve(loaded).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     let ev = crate::evaluate(model).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+    let batched = super::batched(&ev);
     let mut first = None;
     for (samples, threads) in [(5_000, 1), (3_001, 2)] {
         let opts = SampleOptions {
@@ -104,34 +106,49 @@ fn compare(name: &str, loaded: &crate::Loaded) -> Samples {
             ..SampleOptions::default()
         };
         let fast = sample_on(&ev, &opts, Engine::Fast);
-        let general = sample_on(&ev, &opts, Engine::General);
+        let general = format!("{:?}", sample_on(&ev, &opts, Engine::General));
         // Debug prints every float to the digits that round-trip it: equal text is equal bits.
         assert_eq!(
             format!("{fast:?}"),
-            format!("{general:?}"),
-            "{name}: the fast paths and the general walk disagree"
+            general,
+            "{name}: batches and the general walk disagree"
+        );
+        assert_eq!(
+            format!("{:?}", sample_on(&ev, &opts, Engine::OneByOne)),
+            general,
+            "{name}: the primed walk and the general walk disagree"
         );
         first.get_or_insert(fast.unwrap_or_else(|d| panic!("{name}: {d:?}")));
     }
-    first.expect("two runs")
+    (first.expect("two runs"), batched)
 }
 
 #[test]
 fn every_library_scenario_samples_the_same_on_every_path() {
     let files = library();
     assert!(files.len() >= 10, "the library went missing: {files:?}");
+    let mut batched = Vec::new();
     for path in files {
         let text = std::fs::read_to_string(&path).expect("a readable scenario");
         let dir = path.parent().expect("a file in a directory");
         let name = path.display().to_string();
         let loaded = crate::load_in(&name, text, dir, Some(&path), &repo().join("scenarios"));
-        compare(&name, &loaded);
+        if compare(&name, &loaded).1 {
+            batched.push(name);
+        }
+    }
+    // The batches are reached on the benchmark's tree and on the scored library.
+    for name in ["peer-tree.scn", "harbour-strike.scn"] {
+        assert!(
+            batched.iter().any(|b| b.ends_with(name)),
+            "{name} is not batched; batched: {batched:?}"
+        );
     }
 }
 
 #[test]
 fn corner_cases_sample_the_same_on_every_path() {
-    let found: Vec<Samples> = CORNERS
+    let found: Vec<(Samples, bool)> = CORNERS
         .iter()
         .enumerate()
         .map(|(i, src)| {
@@ -142,7 +159,10 @@ fn corner_cases_sample_the_same_on_every_path() {
             )
         })
         .collect();
-    // Each corner is reached.
+    // Each corner is reached, in batches where the tree allows them.
+    let batched: Vec<bool> = found.iter().map(|f| f.1).collect();
+    assert_eq!(batched, [false, true, false, true, false]);
+    let found: Vec<Samples> = found.into_iter().map(|f| f.0).collect();
     assert!(
         found[0].dropped > 0 && found[0].adjusted > 0,
         "{:?}",
