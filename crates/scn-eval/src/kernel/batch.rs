@@ -17,19 +17,21 @@
 //! one of those, the batch is good up to it, and the caller runs the rest one by one from
 //! the generator it kept. Such samples are rare in a well-formed tree.
 //!
-//! Only plans whose every sampled slot is a number, a let, a constant distribution or a
-//! chain of arithmetic, with no decisions, no effect reading a metric, and forecasts that
-//! are one query, a let or a number, are batched; the rest run one sample at a time
-//! (`Batch::new` says which).
+//! Programs run over columns too: a stack of columns, one instruction at a time for the whole
+//! batch, with each sample's failures (a value not finite, a division by zero, a function's
+//! domain) flagged as the interpreter would raise them. Plans with decisions, or with a
+//! distribution whose parameters are computed (its draw would depend on the sample's numbers,
+//! so it cannot be drawn ahead), run one sample at a time (`Batch::new` says which).
 
-use super::primed::sources;
+use super::primed::sources_with;
 use super::probs::SUM_TOLERANCE;
+use super::queries::QueryPlan;
 use super::{ForecastKind, Plan, Scratch, Slot, Val, apply};
-use crate::program::{self, Instr};
+use crate::program::{self, Instr, Program};
 
 /// A batch's columns need at most about this many values in all, so that they stay in the
 /// cache; the batch is as wide as that allows, up to [`MAX_WIDTH`].
-const CACHE_VALUES: usize = 1 << 17;
+const CACHE_VALUES: usize = 1 << 20;
 /// The widest batch: beyond this the per-batch costs are spread thin already.
 const MAX_WIDTH: usize = 256;
 /// Below this width a batch saves too little over one sample at a time.
@@ -59,30 +61,186 @@ pub(crate) struct Batch<'p, 'm> {
     bad: Vec<bool>,
     tmp: Vec<f64>,
     tmp2: Vec<f64>,
-    /// Where each metric's value at each leaf is (see [`read`]), every metric a leaf.
+    /// Where each metric's value at each leaf is (see `primed::read`), every metric a leaf.
     outcome_at: Vec<u32>,
+    /// The nodes whose path probability varies, in pre-order, each with its parent.
+    paths: Vec<(u32, u32)>,
+    /// For each effect, where its metric's value before it is.
+    before: Vec<u32>,
+    /// For each leaf, where each kept metric's value is (`kept` entries a leaf).
+    at_leaf: Vec<u32>,
+    /// For each effect whose program reads metrics, where every metric is just before it:
+    /// `reads[e]` is an offset into `read_table` (`u32::MAX` for the others).
+    reads: Vec<u32>,
+    read_table: Vec<u32>,
+    /// The column interpreter's stack.
+    stack: Vec<Vec<f64>>,
+    /// Which samples a forecast's program failed for.
+    failed: Vec<bool>,
 }
 
-/// True when a slot can run over a column: everything but the interpreter's programs.
-fn columnar(slot: &Slot<'_>) -> bool {
-    !matches!(slot.val, Val::Prog | Val::Metric(_))
+/// Where a column program reads, `width` values a column.
+struct Reads<'a> {
+    width: usize,
+    lets: &'a [f64],
+    drawn: &'a [f64],
+    /// The metrics' sources at this program (effects that read metrics only).
+    metrics: Option<&'a [u32]>,
+    init: &'a [f64],
+    effects: &'a [f64],
+    forecasts: &'a [f64],
+    queries: Option<(&'a QueryPlan, &'a [f64], &'a [f64])>,
+}
+
+/// Runs `prog` over the first `n` samples' columns into `out`, as `program::interpret` runs
+/// it for one sample: `failed[j]` is set for each sample it fails for. `d` counts the
+/// draws taken (its constant distributions, in program order).
+fn run_columns(
+    prog: &Program,
+    r: &Reads<'_>,
+    d: &mut usize,
+    n: usize,
+    stack: &mut Vec<Vec<f64>>,
+    failed: &mut [bool],
+    out: &mut [f64],
+) {
+    let w = r.width;
+    let mut sp = 0;
+    let push = |stack: &mut Vec<Vec<f64>>, sp: &mut usize| -> usize {
+        if stack.len() <= *sp {
+            stack.push(vec![0.0; w]);
+        }
+        *sp += 1;
+        *sp - 1
+    };
+    for instr in &prog.code {
+        match *instr {
+            Instr::Const(v) => {
+                let t = push(stack, &mut sp);
+                stack[t][..n].fill(v);
+            }
+            Instr::Let(i) => {
+                let t = push(stack, &mut sp);
+                stack[t][..n].copy_from_slice(&r.lets[i as usize * w..i as usize * w + n]);
+            }
+            Instr::Metric(m) => {
+                let sources = r.metrics.expect("only effects read metrics");
+                let from = column_of(r.init, r.effects, w, sources[m as usize]);
+                let t = push(stack, &mut sp);
+                stack[t][..n].copy_from_slice(&from[..n]);
+            }
+            Instr::Forecast(i) => {
+                let t = push(stack, &mut sp);
+                stack[t][..n].copy_from_slice(&r.forecasts[i as usize * w..i as usize * w + n]);
+            }
+            Instr::ConstDist(_) => {
+                let t = push(stack, &mut sp);
+                stack[t][..n].copy_from_slice(&r.drawn[*d * w..*d * w + n]);
+                *d += 1;
+            }
+            Instr::Query(q) => {
+                let (plan, probs, metrics) = r.queries.expect("queries are only in forecasts");
+                let t = push(stack, &mut sp);
+                let u = push(stack, &mut sp);
+                let (lo, hi) = stack.split_at_mut(u);
+                plan.ratio_columns(q, probs, metrics, w, n, &mut lo[t], &mut hi[0]);
+                let (num, den) = (&mut lo[t][..n], &hi[0][..n]);
+                for ((x, &den), f) in num.iter_mut().zip(den).zip(failed.iter_mut()) {
+                    // `quotient`: a condition of probability 0 leaves it undefined.
+                    if den <= 0.0 {
+                        *f = true;
+                    } else {
+                        *x /= den;
+                    }
+                }
+                sp -= 1;
+            }
+            Instr::Neg => {
+                for x in &mut stack[sp - 1][..n] {
+                    *x = -*x;
+                }
+                continue;
+            }
+            Instr::Bin(op) => {
+                let (lo, hi) = stack.split_at_mut(sp - 1);
+                let (a, b) = (&mut lo[sp - 2][..n], &hi[0][..n]);
+                for ((a, &b), f) in a.iter_mut().zip(b).zip(failed.iter_mut()) {
+                    *a = program::binary(op, *a, b).unwrap_or(f64::NAN);
+                    *f |= !a.is_finite();
+                }
+                sp -= 1;
+                continue;
+            }
+            Instr::BinLet(op, i) => {
+                let b = &r.lets[i as usize * w..i as usize * w + n];
+                for ((a, &b), f) in stack[sp - 1][..n].iter_mut().zip(b).zip(failed.iter_mut()) {
+                    *a = program::binary(op, *a, b).unwrap_or(f64::NAN);
+                    *f |= !a.is_finite();
+                }
+                continue;
+            }
+            Instr::BinConst(op, c) => {
+                for (a, f) in stack[sp - 1][..n].iter_mut().zip(failed.iter_mut()) {
+                    *a = program::binary(op, *a, c).unwrap_or(f64::NAN);
+                    *f |= !a.is_finite();
+                }
+                continue;
+            }
+            Instr::Call(func, arity) => {
+                let at = sp - arity as usize;
+                let mut args = [0.0; 8];
+                let mut many = Vec::new();
+                for j in 0..n {
+                    let v = if arity as usize <= args.len() {
+                        for (a, col) in args.iter_mut().zip(&stack[at..sp]) {
+                            *a = col[j];
+                        }
+                        func.apply(&args[..arity as usize])
+                    } else {
+                        many.clear();
+                        many.extend(stack[at..sp].iter().map(|col| col[j]));
+                        func.apply(&many)
+                    };
+                    stack[at][j] = v.unwrap_or(f64::NAN);
+                }
+                sp = at + 1;
+            }
+            Instr::Dist(..) => unreachable!("such plans are not batched"),
+        }
+        // Every value a program reads or computes must be finite.
+        for (x, f) in stack[sp - 1][..n].iter().zip(failed.iter_mut()) {
+            *f |= !x.is_finite();
+        }
+    }
+    out[..n].copy_from_slice(&stack[sp - 1][..n]);
+}
+
+/// True when a program can run over columns: it draws nothing whose parameters it computes.
+fn columnar(prog: &Program) -> bool {
+    !prog.code.iter().any(|i| matches!(i, Instr::Dist(..)))
+}
+
+/// The constant distributions a program draws, in the order it draws them.
+fn draws_of(prog: &Program) -> impl Iterator<Item = u32> + '_ {
+    prog.code.iter().filter_map(|i| match *i {
+        Instr::ConstDist(c) => Some(c),
+        _ => None,
+    })
 }
 
 impl<'p, 'm> Batch<'p, 'm> {
     /// A batch for `plan`, or `None` when its samples must run one at a time.
     pub(crate) fn new(plan: &'p Plan<'m>) -> Option<Batch<'p, 'm>> {
-        let walk = plan.primed_walk.as_ref()?;
         let model = plan.model;
-        let slots = plan.lets.iter().chain(&plan.inits);
-        let batchable = plan.decisions.is_empty()
-            && slots.clone().all(columnar)
-            && plan.probs.iter().all(|(_, s)| columnar(s))
-            && plan.effects.iter().all(|e| columnar(&e.slot))
-            && plan.forecasts.iter().all(|(kind, slot)| {
-                !matches!(kind, ForecastKind::General)
-                    || matches!(slot.val, Val::Const(_) | Val::Let(_))
-            });
-        if !batchable {
+        let slots = || {
+            plan.lets
+                .iter()
+                .chain(&plan.inits)
+                .chain(plan.probs.iter().map(|(_, s)| s))
+                .chain(plan.effects.iter().map(|e| &e.slot))
+                .chain(plan.forecasts.iter().map(|(_, s)| s))
+        };
+        if !plan.decisions.is_empty() || !slots().all(|s| columnar(s.prog)) {
             return None;
         }
         let (n, k, f) = (
@@ -92,14 +250,20 @@ impl<'p, 'm> Batch<'p, 'm> {
         );
         let leaves = plan.shape.sets.leaves.len();
         let nk = plan.shape.kept.metrics.len();
-        let slot_draws = |s: &Slot<'_>| match s.val {
-            Val::ConstDist(i) => Some(i),
-            _ => None,
-        };
-        let order: Vec<u32> = slots
-            .filter_map(slot_draws)
-            .chain(plan.probs_varying.iter().filter_map(|(_, s)| slot_draws(s)))
-            .chain(plan.effects.iter().filter_map(|e| slot_draws(&e.slot)))
+        // In the general walk's order: lets, metrics' starts, the written chances that vary,
+        // effects, then forecasts (a forecast of one query draws nothing).
+        let general = plan
+            .forecasts
+            .iter()
+            .filter(|(kind, _)| matches!(kind, ForecastKind::General));
+        let order: Vec<u32> = plan
+            .lets
+            .iter()
+            .chain(&plan.inits)
+            .chain(plan.probs_varying.iter().map(|(_, s)| s))
+            .chain(plan.effects.iter().map(|e| &e.slot))
+            .chain(general.map(|(_, s)| s))
+            .flat_map(|s| draws_of(s.prog))
             .collect();
         let evidence = plan.shape.evidence.is_some();
         let per_sample = order.len()
@@ -114,9 +278,32 @@ impl<'p, 'm> Batch<'p, 'm> {
         if width < MIN_WIDTH {
             return None;
         }
+        let reads_metrics = |e: usize| {
+            plan.effects[e]
+                .slot
+                .prog
+                .code
+                .iter()
+                .any(|i| matches!(i, Instr::Metric(_)))
+        };
+        let (mut reads, mut read_table) = (vec![u32::MAX; plan.effects.len()], Vec::new());
+        let (before, at_leaf) =
+            sources_with(plan, k as u32, &plan.shape.kept.metrics, |e, current| {
+                if reads_metrics(e as usize) {
+                    reads[e as usize] = read_table.len() as u32;
+                    read_table.extend_from_slice(current);
+                }
+            });
         let all: Vec<u32> = (0..k as u32).collect();
-        let (_, outcome_at) = sources(plan, k as u32, &all);
-        debug_assert_eq!(walk.at_leaf.len(), leaves * nk);
+        let (_, outcome_at) = sources_with(plan, k as u32, &all, |_, _| {});
+        let paths = plan
+            .walk
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, w)| w.path_varies)
+            .map(|(i, w)| (i as u32, w.parent))
+            .collect();
         let col = |count: usize| vec![0.0; count * width];
         Some(Batch {
             plan,
@@ -140,6 +327,13 @@ impl<'p, 'm> Batch<'p, 'm> {
             tmp: col(1),
             tmp2: col(1),
             outcome_at,
+            paths,
+            before,
+            at_leaf,
+            reads,
+            read_table,
+            stack: Vec::new(),
+            failed: vec![false; width],
         })
     }
 
@@ -174,15 +368,15 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.adjusted[..n].fill(false);
         let mut d = 0;
         for (i, slot) in plan.lets.iter().enumerate() {
-            self.slot(slot, &mut d, n);
+            self.slot(slot, &mut d, n, None);
             self.lets[i * w..i * w + n].copy_from_slice(&self.tmp[..n]);
         }
         for (i, slot) in plan.inits.iter().enumerate() {
-            self.slot(slot, &mut d, n);
+            self.slot(slot, &mut d, n, None);
             self.init[i * w..i * w + n].copy_from_slice(&self.tmp[..n]);
         }
         for (node, slot) in &plan.probs_varying {
-            self.slot(slot, &mut d, n);
+            self.slot(slot, &mut d, n, None);
             let at = *node as usize * w;
             let cond = &mut self.cond[at..at + n];
             for ((c, &v), adjusted) in cond.iter_mut().zip(&self.tmp[..n]).zip(&mut self.adjusted) {
@@ -195,15 +389,38 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.effects(&mut d, n);
         self.leaves(n);
         self.condition(n);
-        self.forecasts(n);
+        self.forecasts(&mut d, n);
         self.bad[..n].iter().position(|&b| b).unwrap_or(n)
     }
 
-    /// A slot's values for the batch, into `tmp`; `d` counts the draws taken. A value that
-    /// is not finite marks its sample bad, as it stops the general walk (numbers are finite,
-    /// lets too in a good sample, and the draws are checked as they are drawn).
-    fn slot(&mut self, slot: &Slot<'_>, d: &mut usize, n: usize) {
+    /// A slot's values for the batch, into `tmp`; `d` counts the draws taken; `effect` is
+    /// the effect whose slot it is. A value that is not finite marks its sample bad, as it
+    /// stops the general walk (numbers are finite, lets too in a good sample, and the draws
+    /// are checked as they are drawn).
+    fn slot(&mut self, slot: &Slot<'_>, d: &mut usize, n: usize, effect: Option<usize>) {
         let w = self.width;
+        if matches!(slot.val, Val::Prog | Val::Metric(_)) {
+            let metrics = effect
+                .map(|e| self.reads[e])
+                .filter(|&at| at != u32::MAX)
+                .map(|at| {
+                    let k = self.plan.model.metrics.len();
+                    &self.read_table[at as usize..at as usize + k]
+                });
+            let reads = Reads {
+                width: w,
+                lets: &self.lets,
+                drawn: &self.drawn,
+                metrics,
+                init: &self.init,
+                effects: &self.effects,
+                forecasts: &self.forecasts,
+                queries: None,
+            };
+            let (stack, bad, out) = (&mut self.stack, &mut self.bad[..n], &mut self.tmp);
+            run_columns(slot.prog, &reads, d, n, stack, bad, out);
+            return;
+        }
         let out = &mut self.tmp[..n];
         match slot.val {
             Val::Const(v) => out.fill(v),
@@ -242,7 +459,7 @@ impl<'p, 'm> Batch<'p, 'm> {
                     }
                 }
             }
-            Val::Metric(_) | Val::Prog => unreachable!("such plans are not batched"),
+            Val::Metric(_) | Val::Prog => unreachable!("run above"),
         }
     }
 
@@ -285,12 +502,7 @@ impl<'p, 'm> Batch<'p, 'm> {
     /// Path probabilities of the nodes whose chances vary: the parent's times the node's.
     fn paths(&mut self, n: usize) {
         let w = self.width;
-        let walk = self
-            .plan
-            .primed_walk
-            .as_ref()
-            .expect("batched plans walk primed");
-        for &(i, parent) in &walk.paths {
+        for &(i, parent) in &self.paths {
             let (i, parent) = (i as usize * w, parent as usize * w);
             // A parent comes before its child in pre-order.
             let (head, tail) = self.path.split_at_mut(i);
@@ -304,15 +516,11 @@ impl<'p, 'm> Batch<'p, 'm> {
     /// Every effect in plan order: its value combined with the metric's value before it.
     fn effects(&mut self, d: &mut usize, n: usize) {
         let (plan, w) = (self.plan, self.width);
-        let walk = plan
-            .primed_walk
-            .as_ref()
-            .expect("batched plans walk primed");
         let k = plan.model.metrics.len();
-        for (e, (eff, &before)) in plan.effects.iter().zip(&walk.before).enumerate() {
-            self.slot(&eff.slot, d, n);
+        for (e, eff) in plan.effects.iter().enumerate() {
+            self.slot(&eff.slot, d, n, Some(e));
             let (done, rest) = self.effects.split_at_mut(e * w);
-            let start = before as usize;
+            let start = self.before[e] as usize;
             let old: &[f64] = if start < k {
                 &self.init[start * w..start * w + n]
             } else {
@@ -334,10 +542,6 @@ impl<'p, 'm> Batch<'p, 'm> {
     /// Each leaf's probability, their sum, and the kept metrics at each leaf.
     fn leaves(&mut self, n: usize) {
         let (plan, w) = (self.plan, self.width);
-        let walk = plan
-            .primed_walk
-            .as_ref()
-            .expect("batched plans walk primed");
         let nk = plan.shape.kept.metrics.len();
         self.total[..n].fill(0.0);
         for (ord, &leaf) in plan.shape.sets.leaves.iter().enumerate() {
@@ -349,7 +553,7 @@ impl<'p, 'm> Batch<'p, 'm> {
             }
             for slot in 0..nk {
                 let at = (ord * nk + slot) * w;
-                let source = walk.at_leaf[ord * nk + slot];
+                let source = self.at_leaf[ord * nk + slot];
                 let from = column_of(&self.init, &self.effects, w, source);
                 self.leaf_metrics[at..at + n].copy_from_slice(&from[..n]);
             }
@@ -382,7 +586,7 @@ impl<'p, 'm> Batch<'p, 'm> {
     }
 
     /// The forecasts, as [`Plan::forecasts`] computes them: NaN where undefined.
-    fn forecasts(&mut self, n: usize) {
+    fn forecasts(&mut self, d: &mut usize, n: usize) {
         let (plan, w) = (self.plan, self.width);
         let queries = &plan.shape.queries;
         let probs = if plan.shape.evidence.is_some() {
@@ -416,16 +620,26 @@ impl<'p, 'm> Batch<'p, 'm> {
                         weights[j] = den[j].max(0.0);
                     }
                 }
-                // A number or a let: finite (a let that is not drops its sample).
                 ForecastKind::General => {
-                    match slot.val {
-                        Val::Const(v) => values.fill(v),
-                        Val::Let(l) => {
-                            values.copy_from_slice(&self.lets[l as usize * w..l as usize * w + n]);
-                        }
-                        _ => unreachable!("such plans are not batched"),
+                    let reads = Reads {
+                        width: w,
+                        lets: &self.lets,
+                        drawn: &self.drawn,
+                        metrics: None,
+                        init: &self.init,
+                        effects: &self.effects,
+                        forecasts: &self.forecasts,
+                        queries: Some((queries, probs, &self.leaf_metrics)),
+                    };
+                    let failed = &mut self.failed[..n];
+                    failed.fill(false);
+                    run_columns(slot.prog, &reads, d, n, &mut self.stack, failed, num);
+                    let at = i * w;
+                    for j in 0..n {
+                        // A forecast that cannot be computed is undefined in that sample.
+                        self.forecasts[at + j] = if failed[j] { f64::NAN } else { num[j] };
                     }
-                    weights.fill(1.0);
+                    self.weights[at..at + n].fill(1.0);
                 }
             }
         }

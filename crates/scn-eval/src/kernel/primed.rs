@@ -71,6 +71,16 @@ impl PrimedWalk {
 /// [`read`] takes them: `(before, at_leaf)`, `at_leaf` holding `metrics.len()` entries a
 /// leaf. Worked out as the general walk keeps its state: the nearest effect above wins.
 pub(super) fn sources(plan: &Plan<'_>, k: u32, metrics: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    sources_with(plan, k, metrics, |_, _| {})
+}
+
+/// [`sources`], also showing `at_effect` where every metric is just before each effect.
+pub(super) fn sources_with(
+    plan: &Plan<'_>,
+    k: u32,
+    metrics: &[u32],
+    mut at_effect: impl FnMut(u32, &[u32]),
+) -> (Vec<u32>, Vec<u32>) {
     let mut current: Vec<u32> = (0..k).collect();
     // (metric, source it replaced), as the general walk's undo list.
     let mut undo: Vec<(u32, u32)> = Vec::new();
@@ -83,6 +93,7 @@ pub(super) fn sources(plan: &Plan<'_>, k: u32, metrics: &[u32]) -> (Vec<u32>, Ve
             }
         }
         for e in w.effects.0..w.effects.1 {
+            at_effect(e, &current);
             let m = plan.effects[e as usize].metric;
             before[e as usize] = current[m as usize];
             undo.push((m, current[m as usize]));
