@@ -650,6 +650,11 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.adjusted[j]
     }
 
+    /// Let `l`'s value in sample `j`.
+    pub(crate) fn let_value(&self, l: usize, j: usize) -> f64 {
+        self.lets[l * self.width + j]
+    }
+
     /// The probability of the evidence in sample `j` (1 without evidence).
     pub(crate) fn evidence(&self, j: usize) -> f64 {
         self.evidence[j]

@@ -360,6 +360,16 @@ pub(crate) fn sample_on(
     let from_batch = |out: &mut Block, batch: &Batch<'_, '_>, j: usize, u: f64| {
         out.kept += 1;
         out.adjusted += u64::from(batch.adjusted(j));
+        if opts.keep_rows {
+            // As `keep_row` and the forecasts' rows; a batched plan has no decisions.
+            let rows = &mut out.rows;
+            rows.weight.push(batch.evidence(j).max(0.0));
+            rows.lets
+                .extend((0..model.lets.len()).map(|l| batch.let_value(l, j)));
+            rows.forecasts.extend((0..f).map(|c| batch.forecast(c, j)));
+            rows.forecast_weights
+                .extend((0..f).map(|c| batch.weight(c, j)));
+        }
         let (i, cap) = (out.used, out.cap);
         for c in 0..f {
             out.cols[c * cap + i] = batch.forecast(c, j);
@@ -381,7 +391,7 @@ pub(crate) fn sample_on(
     };
     // A batch's buffers are made once per worker and serve all of its blocks.
     let new_batch = || match engine {
-        Engine::Fast if !opts.keep_rows => Batch::new(&plan),
+        Engine::Fast => Batch::new(&plan),
         _ => None,
     };
     let run_block = |batch: &mut Option<Batch<'_, '_>>, b: u64| -> Block {

@@ -108,18 +108,19 @@ const CORNERS: &[&str] = &[
     }"#,
 ];
 
-/// Samples every way and returns what the fast paths found (5,000 samples, one thread) and
-/// whether they ran in batches.
+/// Samples every way, with and without every sample's rows kept, and returns what the fast
+/// paths found (5,000 samples, one thread) and whether they ran in batches.
 fn compare(name: &str, loaded: &crate::Loaded) -> (Samples, bool) {
     let model = crate::resolve(loaded).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     let ev = crate::evaluate(model).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     let batched = super::batched(&ev);
     let mut first = None;
-    for (samples, threads) in [(5_000, 1), (3_001, 2)] {
+    for (samples, threads, keep_rows) in [(5_000, 1, false), (3_001, 2, true)] {
         let opts = SampleOptions {
             samples,
             seed: 17,
             threads: Some(threads),
+            keep_rows,
             ..SampleOptions::default()
         };
         let fast = sample_on(&ev, &opts, Engine::Fast);
