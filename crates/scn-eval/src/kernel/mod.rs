@@ -326,13 +326,14 @@ impl<'m> Plan<'m> {
                 },
             });
         }
-        plan.primed_walk = PrimedWalk::new(&plan, model, &path_varies);
         plan
     }
 
-    /// Leaves every sample to the general walk, for tests that hold the fast paths to it.
-    pub(crate) fn general_only(&mut self) {
-        self.primed_walk = None;
+    /// Lets primed samples walk without the path's metric state where the tree allows it
+    /// (see `primed`). Only Monte Carlo asks: the point evaluation and the analyses run the
+    /// general walk, and a big tree's plan is spared the sources' memory.
+    pub(crate) fn walk_primed_where_possible(&mut self) {
+        self.primed_walk = PrimedWalk::new(self, self.model);
     }
 
     /// The decision nodes, in tree order.

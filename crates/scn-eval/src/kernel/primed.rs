@@ -40,7 +40,7 @@ pub(super) fn read(source: u32, init: &[f64], effect_values: &[f64]) -> f64 {
 impl PrimedWalk {
     /// The primed walk of `plan`, or `None` when an effect reads a metric (the general walk
     /// then does every sample).
-    pub(super) fn new(plan: &Plan<'_>, model: &Model, path_varies: &[bool]) -> Option<PrimedWalk> {
+    pub(super) fn new(plan: &Plan<'_>, model: &Model) -> Option<PrimedWalk> {
         let reads_metric = plan.effects.iter().any(|e| match e.slot.val {
             Val::Metric(_) => true,
             Val::Prog => e
@@ -56,7 +56,7 @@ impl PrimedWalk {
         }
         let (before, at_leaf) = sources(plan, model.metrics.len() as u32, &plan.shape.kept.metrics);
         let paths = (1..plan.walk.len())
-            .filter(|&i| path_varies[i])
+            .filter(|&i| plan.walk[i].path_varies)
             .map(|i| (i as u32, plan.walk[i].parent))
             .collect();
         Some(PrimedWalk {

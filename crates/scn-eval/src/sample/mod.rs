@@ -261,8 +261,8 @@ pub(crate) fn sample_on(
 ) -> Result<Samples, Vec<Diagnostic>> {
     let model = ev.model();
     let mut plan = Plan::new(model, ev.shape());
-    if engine == Engine::General {
-        plan.general_only();
+    if engine != Engine::General {
+        plan.walk_primed_where_possible();
     }
     let (f, k, d) = (
         model.forecasts.len(),
