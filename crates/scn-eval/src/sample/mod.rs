@@ -18,6 +18,7 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rand::RngExt;
@@ -389,12 +390,10 @@ pub(crate) fn sample_on(
         }
         out.used += 1;
     };
-    // A batch's buffers are made once per worker and serve all of its blocks.
-    let new_batch = || match engine {
-        Engine::Fast => Batch::new(&plan),
-        _ => None,
-    };
-    let run_block = |batch: &mut Option<Batch<'_, '_>>, b: u64| -> Block {
+    // Batches' buffers are made as blocks run at once (one per worker at most: rayon's
+    // `map_init` would make one per split of the work) and serve block after block.
+    let spare: Mutex<Vec<Batch<'_, '_>>> = Mutex::new(Vec::new());
+    let run_block_with = |batch: &mut Option<Batch<'_, '_>>, b: u64| -> Block {
         let count = BLOCK.min(opts.samples - b * BLOCK) as usize;
         let mut rng = draw::block_rng(opts.seed, b);
         let mut s = plan.scratch();
@@ -454,6 +453,17 @@ pub(crate) fn sample_on(
         }
         out
     };
+    let run_block = |b: u64| -> Block {
+        let mut taken = spare.lock().ok().and_then(|mut s| s.pop());
+        if taken.is_none() && engine == Engine::Fast {
+            taken = Batch::new(&plan);
+        }
+        let block = run_block_with(&mut taken, b);
+        if let (Some(batch), Ok(mut spare)) = (taken, spare.lock()) {
+            spare.push(batch);
+        }
+        block
+    };
     let pool = opts.threads.and_then(|t| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(t.max(1))
@@ -461,10 +471,7 @@ pub(crate) fn sample_on(
             .ok()
     });
     let results: Vec<Block> = in_pool(pool.as_ref(), || {
-        (0..blocks)
-            .into_par_iter()
-            .map_init(new_batch, run_block)
-            .collect()
+        (0..blocks).into_par_iter().map(run_block).collect()
     });
 
     // Combine in block order: the sums below see the same values in the same order
