@@ -504,6 +504,17 @@ fn finite(v: f64, span: Span) -> Result<f64, EvalError> {
     }
 }
 
+/// A slot that is a number, a let or a metric: its value, which needs no check.
+#[inline(always)]
+fn plain(slot: &Slot<'_>, lets: &[f64], metrics: &[f64]) -> Option<f64> {
+    match slot.val {
+        Val::Const(v) => Some(v),
+        Val::Let(i) => Some(lets[i as usize]),
+        Val::Metric(i) => Some(metrics[i as usize]),
+        Val::ConstDist(_) | Val::Chain | Val::Prog => None,
+    }
+}
+
 /// A slot's value.
 #[inline(always)]
 fn value<I: Inputs>(
@@ -513,10 +524,11 @@ fn value<I: Inputs>(
     metrics: &[f64],
     stack: &mut Vec<f64>,
 ) -> Result<f64, EvalError> {
+    if let Some(v) = plain(slot, lets, metrics) {
+        return Ok(v);
+    }
     match slot.val {
-        Val::Const(v) => Ok(v),
-        Val::Let(i) => Ok(lets[i as usize]),
-        Val::Metric(i) => Ok(metrics[i as usize]),
+        Val::Const(_) | Val::Let(_) | Val::Metric(_) => unreachable!("plain above"),
         Val::ConstDist(i) => const_value(inputs, i, slot.prog.span),
         Val::Chain => {
             let v = program::chain_unchecked(slot.prog, lets);
@@ -551,30 +563,13 @@ fn sampled<I: Inputs>(
     metrics: &[f64],
     stack: &mut Vec<f64>,
 ) -> f64 {
+    if let Some(v) = plain(slot, lets, metrics) {
+        return v;
+    }
     match slot.val {
-        Val::Const(v) => v,
-        Val::Let(i) => lets[i as usize],
-        Val::Metric(i) => metrics[i as usize],
+        // Not finite when its parameters are invalid; a sample needs no message for that.
         Val::ConstDist(i) => inputs.const_dist(i),
-        Val::Chain => {
-            // The unchecked chain stops at a `^`; the checked one takes it from there.
-            let v = program::chain_unchecked(slot.prog, lets);
-            if v.is_finite() {
-                v
-            } else {
-                program::chain(slot.prog, lets).unwrap_or(f64::NAN)
-            }
-        }
-        Val::Prog => {
-            let env = &mut KEnv {
-                inputs,
-                lets,
-                metrics,
-                forecasts: &[],
-                queries: None,
-            };
-            program::interpret(slot.prog, env, stack).unwrap_or(f64::NAN)
-        }
+        _ => value(slot, inputs, lets, metrics, stack).unwrap_or(f64::NAN),
     }
 }
 
