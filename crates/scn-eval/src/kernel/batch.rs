@@ -24,7 +24,7 @@
 //! so it cannot be drawn ahead), run one sample at a time (`Batch::new` says which).
 
 use super::primed::sources_with;
-use super::probs::SUM_TOLERANCE;
+use super::probs::{fill_rest, misses_one, renormalise};
 use super::queries::QueryPlan;
 use super::{ForecastKind, Plan, Scratch, Slot, Val, apply};
 use crate::program::{self, Instr, Program};
@@ -473,29 +473,13 @@ impl<'p, 'm> Batch<'p, 'm> {
             let g = &plan.groups[gi as usize];
             let kids = &plan.kids[g.start as usize..g.end as usize];
             for j in 0..n {
-                let cond = &mut self.cond;
-                let mut sum = 0.0;
-                for &c in kids {
-                    sum += cond[c as usize * w + j];
-                }
-                if let Some(r) = g.rest {
-                    cond[r as usize * w + j] = (1.0 - sum).max(0.0);
-                }
-                let off = match g.rest {
-                    Some(_) => sum > 1.0 + SUM_TOLERANCE,
-                    None => (sum - 1.0).abs() > SUM_TOLERANCE,
-                };
-                if !off {
+                let sum = fill_rest(g, kids, &mut self.cond, w, j);
+                if !misses_one(g, sum) {
                     continue;
                 }
-                let total = sum + g.rest.map_or(0.0, |r| cond[r as usize * w + j]);
-                if total <= 0.0 {
-                    self.bad[j] = true;
-                    continue;
-                }
-                self.adjusted[j] = true;
-                for &c in kids.iter().chain(&g.rest) {
-                    cond[c as usize * w + j] /= total;
+                match renormalise(g, kids, sum, &mut self.cond, w, j) {
+                    Ok(()) => self.adjusted[j] = true,
+                    Err(_) => self.bad[j] = true,
                 }
             }
         }

@@ -25,6 +25,57 @@ pub(super) struct Group {
     pub rest: Option<u32>,
 }
 
+/// Fills in a sibling set's `rest` and returns the sum of the others, in order. Node `c`'s
+/// chance is `cond[c * stride + at]`: one run's (`stride` 1) or one sample of a batch's.
+#[inline(always)]
+pub(super) fn fill_rest(
+    g: &Group,
+    kids: &[u32],
+    cond: &mut [f64],
+    stride: usize,
+    at: usize,
+) -> f64 {
+    let mut sum = 0.0;
+    for &c in kids {
+        sum += cond[c as usize * stride + at];
+    }
+    if let Some(r) = g.rest {
+        cond[r as usize * stride + at] = (1.0 - sum).max(0.0);
+    }
+    sum
+}
+
+/// True when a set whose chances other than `rest` sum to `sum` misses 1 by more than the
+/// slack: over 1 with a `rest`, anything but 1 without.
+#[inline(always)]
+pub(super) fn misses_one(g: &Group, sum: f64) -> bool {
+    match g.rest {
+        Some(_) => sum > 1.0 + SUM_TOLERANCE,
+        None => (sum - 1.0).abs() > SUM_TOLERANCE,
+    }
+}
+
+/// A sample's set that misses 1, rescaled to sum to 1 (with `rest` at 0 when the others
+/// already exceed 1); `Err` when there is nothing to rescale. Laid out as in [`fill_rest`].
+#[inline(always)]
+pub(super) fn renormalise(
+    g: &Group,
+    kids: &[u32],
+    sum: f64,
+    cond: &mut [f64],
+    stride: usize,
+    at: usize,
+) -> Result<(), Abort> {
+    let total = sum + g.rest.map_or(0.0, |r| cond[r as usize * stride + at]);
+    if total <= 0.0 {
+        return Err(Abort);
+    }
+    for &c in kids.iter().chain(&g.rest) {
+        cond[c as usize * stride + at] /= total;
+    }
+    Ok(())
+}
+
 impl Plan<'_> {
     /// Completes `cond` (written probabilities already in place): `rest`s, then the sums, of
     /// every sibling set or of `only` those. `out_of_range` marks written probabilities the
@@ -69,19 +120,8 @@ impl Plan<'_> {
         adjusted: &mut bool,
     ) -> Result<(), Abort> {
         let kids = &self.kids[g.start as usize..g.end as usize];
-        // The sum of the siblings other than `rest`, in order.
-        let mut sum = 0.0;
-        for &c in kids {
-            sum += cond[c as usize];
-        }
-        if let Some(r) = g.rest {
-            cond[r as usize] = (1.0 - sum).max(0.0);
-        }
-        let off = match g.rest {
-            Some(_) => sum > 1.0 + SUM_TOLERANCE,
-            None => (sum - 1.0).abs() > SUM_TOLERANCE,
-        };
-        if !off {
+        let sum = fill_rest(g, kids, cond, 1, 0);
+        if !misses_one(g, sum) {
             return Ok(());
         }
         if F::STRICT {
@@ -90,16 +130,8 @@ impl Plan<'_> {
             }
             return Ok(());
         }
-        // A sample: renormalise what is there (with `rest` at 0 when the others
-        // already exceed 1).
-        let total = sum + g.rest.map_or(0.0, |r| cond[r as usize]);
-        if total <= 0.0 {
-            return Err(Abort);
-        }
+        renormalise(g, kids, sum, cond, 1, 0)?;
         *adjusted = true;
-        for &c in kids.iter().chain(&g.rest) {
-            cond[c as usize] /= total;
-        }
         Ok(())
     }
 
