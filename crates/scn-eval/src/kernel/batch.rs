@@ -14,19 +14,21 @@
 //! evidence stops drawing at that point, and the samples after it start from there. So the
 //! caller draws a batch's numbers in the general walk's order, sample after sample, keeping
 //! the generator as it was before each sample; when a sample of the batch turns out to be
-//! one of those, the batch is good up to it, and the caller runs the rest one by one from
-//! the generator it kept. Such samples are rare in a well-formed tree.
+//! one of those, the batch is good up to it, and the caller runs that sample on its own from
+//! the generator it kept, then goes on in batches. Such samples are rare in a well-formed
+//! tree.
 //!
 //! Programs run over columns too: a stack of columns, one instruction at a time for the whole
 //! batch, with each sample's failures (a value not finite, a division by zero, a function's
-//! domain) flagged as the interpreter would raise them. Plans with decisions, or with a
-//! distribution whose parameters are computed (its draw would depend on the sample's numbers,
-//! so it cannot be drawn ahead), run one sample at a time (`Batch::new` says which).
+//! domain) flagged as the interpreter would raise them. Decisions are rolled back over
+//! columns as well. Plans with a distribution whose parameters are computed (its draw would
+//! depend on the sample's numbers, so it cannot be drawn ahead), and plans too big for a
+//! batch of useful width, run one sample at a time (`Batch::new` says which).
 
 use super::primed::sources_with;
 use super::probs::{fill_rest, misses_one, renormalise};
 use super::queries::QueryPlan;
-use super::{ForecastKind, Plan, Scratch, Slot, Val, apply};
+use super::{ForecastKind, Plan, Scratch, Slot, Val, apply, best_child};
 use crate::program::{self, Instr, Program};
 
 /// A batch's columns hold at most about this many values (8 MB) per worker; the batch is as
@@ -79,6 +81,10 @@ pub(crate) struct Batch<'p, 'm> {
     stack: Vec<Vec<f64>>,
     /// Which samples a forecast's program failed for.
     failed: Vec<bool>,
+    /// Each node's rolled-back value of the objective (with decisions and an objective).
+    value: Vec<f64>,
+    /// Each decision's best option (its index among the options), `width` a decision.
+    best: Vec<u32>,
 }
 
 /// Where a column program reads, `width` values a column.
@@ -242,7 +248,7 @@ impl<'p, 'm> Batch<'p, 'm> {
                 .chain(plan.effects.iter().map(|e| &e.slot))
                 .chain(plan.forecasts.iter().map(|(_, s)| s))
         };
-        if !plan.decisions.is_empty() || !slots().all(|s| columnar(s.prog)) {
+        if !slots().all(|s| columnar(s.prog)) {
             return None;
         }
         let (n, k, f) = (
@@ -268,7 +274,11 @@ impl<'p, 'm> Batch<'p, 'm> {
             .flat_map(|s| draws_of(s.prog))
             .collect();
         let evidence = plan.shape.evidence.is_some();
-        let per_sample = order.len()
+        // Decisions are rolled back on every sample (to say which option would be best),
+        // which needs each node's value.
+        let rolls_back = model.objective.is_some() && !plan.decisions.is_empty();
+        let per_sample = usize::from(rolls_back) * n
+            + order.len()
             + plan.lets.len()
             + k
             + 2 * n
@@ -336,6 +346,8 @@ impl<'p, 'm> Batch<'p, 'm> {
             read_table,
             stack: Vec::new(),
             failed: vec![false; width],
+            value: col(if rolls_back { n } else { 0 }),
+            best: vec![0; plan.decisions.len() * width],
         })
     }
 
@@ -390,6 +402,7 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.paths(n);
         self.effects(&mut d, n);
         self.leaves(n);
+        self.roll_back(n);
         self.condition(n);
         self.forecasts(&mut d, n);
         self.bad[..n].iter().position(|&b| b).unwrap_or(n)
@@ -546,6 +559,51 @@ impl<'p, 'm> Batch<'p, 'm> {
         }
     }
 
+    /// Rolls the decisions back, as [`Plan::decide`] does for one sample: children before
+    /// parents, the best option at each decision (the first on a tie), the expectation at
+    /// each chance node. The options taken stay those of the point evaluation.
+    fn roll_back(&mut self, n: usize) {
+        let (plan, w) = (self.plan, self.width);
+        let model = plan.model;
+        let Some((dir, objective)) = model.objective else {
+            return;
+        };
+        if plan.decisions.is_empty() {
+            return;
+        }
+        let kept = &plan.shape.kept;
+        let (nk, slot) = (kept.metrics.len(), kept.slot[objective as usize] as usize);
+        let mut ord = plan.shape.sets.leaves.len();
+        let mut d = plan.decisions.len();
+        for i in (0..model.nodes.len()).rev() {
+            let node = &model.nodes[i];
+            // Children come after their parent in pre-order: their values are in `after`.
+            let (upto, after) = self.value.split_at_mut((i + 1) * w);
+            let here = &mut upto[i * w..i * w + n];
+            let child = |c: u32, j: usize| after[(c as usize - i - 1) * w + j];
+            if node.children.is_empty() {
+                ord -= 1;
+                let at = (ord * nk + slot) * w;
+                here.copy_from_slice(&self.leaf_metrics[at..at + n]);
+            } else if d > 0 && plan.decisions[d - 1] as usize == i {
+                d -= 1;
+                for (j, v) in here.iter_mut().enumerate() {
+                    let best = best_child(&node.children, |c| child(c, j), dir);
+                    self.best[d * w + j] = best as u32;
+                    *v = child(node.children[best], j);
+                }
+            } else {
+                here.fill(0.0);
+                for &c in &node.children {
+                    let cond = &self.cond[c as usize * w..c as usize * w + n];
+                    for (j, (v, &p)) in here.iter_mut().zip(cond).enumerate() {
+                        *v += p * child(c, j);
+                    }
+                }
+            }
+        }
+    }
+
     /// The probability of the evidence and the leaves given it; evidence of probability 0
     /// ends the batch's good samples, as the general walk draws nothing more for it.
     fn condition(&mut self, n: usize) {
@@ -634,6 +692,17 @@ impl<'p, 'm> Batch<'p, 'm> {
     /// True when sample `j`'s probabilities were clamped or renormalised.
     pub(crate) fn adjusted(&self, j: usize) -> bool {
         self.adjusted[j]
+    }
+
+    /// The best option of decision `d` (in tree order) in sample `j`, by index among its
+    /// options.
+    pub(crate) fn best(&self, d: usize, j: usize) -> u32 {
+        self.best[d * self.width + j]
+    }
+
+    /// Node `node`'s rolled-back value of the objective in sample `j`.
+    pub(crate) fn node_value(&self, node: usize, j: usize) -> f64 {
+        self.value[node * self.width + j]
     }
 
     /// Let `l`'s value in sample `j`.

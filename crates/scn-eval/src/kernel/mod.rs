@@ -985,7 +985,7 @@ impl Plan<'_> {
                 s.leaf_metrics[ord * k + obj]
             } else if d > 0 && self.decisions[d - 1] as usize == i {
                 d -= 1;
-                let best = best_child(&node.children, &s.value, dir);
+                let best = best_child(&node.children, |c| s.value[c as usize], dir);
                 s.best[d] = best as u32;
                 s.value[node.children[best] as usize]
             } else {
@@ -1143,12 +1143,14 @@ impl Plan<'_> {
     }
 }
 
-fn best_child(children: &[u32], value: &[f64], dir: Direction) -> usize {
+/// The best of a decision's options by `value(node)`: the first on a tie.
+#[inline(always)]
+fn best_child(children: &[u32], value: impl Fn(u32) -> f64, dir: Direction) -> usize {
     let mut best = 0;
     for (j, &c) in children.iter().enumerate().skip(1) {
         let better = match dir {
-            Direction::Maximize => value[c as usize] > value[children[best] as usize],
-            Direction::Minimize => value[c as usize] < value[children[best] as usize],
+            Direction::Maximize => value(c) > value(children[best]),
+            Direction::Minimize => value(c) < value(children[best]),
         };
         if better {
             best = j;

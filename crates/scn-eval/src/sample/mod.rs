@@ -362,11 +362,16 @@ pub(crate) fn sample_on(
         out.kept += 1;
         out.adjusted += u64::from(batch.adjusted(j));
         if opts.keep_rows {
-            // As `keep_row` and the forecasts' rows; a batched plan has no decisions.
+            // As `keep_row` and the forecasts' rows.
             let rows = &mut out.rows;
             rows.weight.push(batch.evidence(j).max(0.0));
             rows.lets
                 .extend((0..model.lets.len()).map(|l| batch.let_value(l, j)));
+            for &dn in plan.decision_nodes() {
+                let options = &model.nodes[dn as usize].children;
+                rows.option_values
+                    .extend(options.iter().map(|&o| batch.node_value(o as usize, j)));
+            }
             rows.forecasts.extend((0..f).map(|c| batch.forecast(c, j)));
             rows.forecast_weights
                 .extend((0..f).map(|c| batch.weight(c, j)));
@@ -380,6 +385,9 @@ pub(crate) fn sample_on(
         }
         if evidence {
             out.cols[weight_col * cap + i] = batch.evidence(j);
+        }
+        for dj in 0..d {
+            out.best[dj * cap + i] = batch.best(dj, j);
         }
         if k > 0 {
             let (prob, total) = batch.leaf_probs(j);
