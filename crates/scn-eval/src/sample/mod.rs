@@ -412,6 +412,17 @@ pub(crate) fn sample_on(
             best: vec![0; d * count],
             ..Block::default()
         };
+        if opts.keep_rows {
+            // At most one row a sample: no growth past it.
+            let options: usize = ev.decisions().iter().map(|d| d.options.len()).sum();
+            out.rows = Rows {
+                weight: Vec::with_capacity(count),
+                lets: Vec::with_capacity(count * model.lets.len()),
+                forecasts: Vec::with_capacity(count * f),
+                forecast_weights: Vec::with_capacity(count * f),
+                option_values: Vec::with_capacity(count * options),
+            };
+        }
         let mut batch_primed = false;
         // The generator before each sample of a batch, and each sample's leaf draw.
         let (mut before, mut uniform) = (Vec::new(), Vec::new());
@@ -478,7 +489,7 @@ pub(crate) fn sample_on(
             .build()
             .ok()
     });
-    let results: Vec<Block> = in_pool(pool.as_ref(), || {
+    let mut results: Vec<Block> = in_pool(pool.as_ref(), || {
         (0..blocks).into_par_iter().map(run_block).collect()
     });
 
@@ -552,15 +563,25 @@ pub(crate) fn sample_on(
         }
         if sw2 > 0.0 { sw * sw / sw2 } else { 0.0 }
     });
+    // The blocks' rows are joined into vectors of their final size, each block's freed as
+    // soon as it is copied: growing the vectors as they filled, with every block's rows
+    // still alive, held about three times the rows at the peak.
     let rows = opts.keep_rows.then(|| {
-        let mut all = Rows::default();
-        for b in &results {
-            all.weight.extend_from_slice(&b.rows.weight);
-            all.lets.extend_from_slice(&b.rows.lets);
-            all.forecasts.extend_from_slice(&b.rows.forecasts);
-            all.forecast_weights
-                .extend_from_slice(&b.rows.forecast_weights);
-            all.option_values.extend_from_slice(&b.rows.option_values);
+        let total = |len: fn(&Rows) -> usize| results.iter().map(|b| len(&b.rows)).sum();
+        let mut all = Rows {
+            weight: Vec::with_capacity(total(|r| r.weight.len())),
+            lets: Vec::with_capacity(total(|r| r.lets.len())),
+            forecasts: Vec::with_capacity(total(|r| r.forecasts.len())),
+            forecast_weights: Vec::with_capacity(total(|r| r.forecast_weights.len())),
+            option_values: Vec::with_capacity(total(|r| r.option_values.len())),
+        };
+        for b in &mut results {
+            let r = std::mem::take(&mut b.rows);
+            all.weight.extend_from_slice(&r.weight);
+            all.lets.extend_from_slice(&r.lets);
+            all.forecasts.extend_from_slice(&r.forecasts);
+            all.forecast_weights.extend_from_slice(&r.forecast_weights);
+            all.option_values.extend_from_slice(&r.option_values);
         }
         all
     });
