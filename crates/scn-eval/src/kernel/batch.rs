@@ -71,8 +71,6 @@ pub(crate) struct Batch<'p, 'm> {
     paths: Vec<(u32, u32)>,
     /// For each effect, where its metric's value before it is.
     before: Vec<u32>,
-    /// For each leaf, where each kept metric's value is (`kept` entries a leaf).
-    at_leaf: Vec<u32>,
     /// For each effect whose program reads metrics, where every metric is just before it:
     /// `reads[e]` is an offset into `read_table` (`u32::MAX` for the others).
     reads: Vec<u32>,
@@ -299,23 +297,16 @@ impl<'p, 'm> Batch<'p, 'm> {
                 .any(|i| matches!(i, Instr::Metric(_)))
         };
         let (mut reads, mut read_table) = (vec![u32::MAX; plan.effects.len()], Vec::new());
-        let (before, at_leaf) =
-            sources_with(plan, k as u32, &plan.shape.kept.metrics, |e, current| {
-                if reads_metrics(e as usize) {
-                    reads[e as usize] = read_table.len() as u32;
-                    read_table.extend_from_slice(current);
-                }
-            });
+        // One walk gives where every metric is at each leaf (the kept ones are read from
+        // there) and where each effect's metric is before it.
         let all: Vec<u32> = (0..k as u32).collect();
-        let (_, outcome_at) = sources_with(plan, k as u32, &all, |_, _| {});
-        let paths = plan
-            .walk
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter(|(_, w)| w.path_varies)
-            .map(|(i, w)| (i as u32, w.parent))
-            .collect();
+        let (before, outcome_at) = sources_with(plan, k as u32, &all, |e, current| {
+            if reads_metrics(e as usize) {
+                reads[e as usize] = read_table.len() as u32;
+                read_table.extend_from_slice(current);
+            }
+        });
+        let paths = plan.varying_paths();
         let col = |count: usize| vec![0.0; count * width];
         Some(Batch {
             plan,
@@ -341,7 +332,6 @@ impl<'p, 'm> Batch<'p, 'm> {
             outcome_at,
             paths,
             before,
-            at_leaf,
             reads,
             read_table,
             stack: Vec::new(),
@@ -541,7 +531,8 @@ impl<'p, 'm> Batch<'p, 'm> {
     /// Each leaf's probability, their sum, and the kept metrics at each leaf.
     fn leaves(&mut self, n: usize) {
         let (plan, w) = (self.plan, self.width);
-        let nk = plan.shape.kept.metrics.len();
+        let kept = &plan.shape.kept.metrics;
+        let (nk, k) = (kept.len(), plan.model.metrics.len());
         self.total[..n].fill(0.0);
         for (ord, &leaf) in plan.shape.sets.leaves.iter().enumerate() {
             let from = &self.path[leaf as usize * w..leaf as usize * w + n];
@@ -550,9 +541,9 @@ impl<'p, 'm> Batch<'p, 'm> {
             for (t, &p) in self.total[..n].iter_mut().zip(prior.iter()) {
                 *t += p;
             }
-            for slot in 0..nk {
+            for (slot, &m) in kept.iter().enumerate() {
                 let at = (ord * nk + slot) * w;
-                let source = self.at_leaf[ord * nk + slot];
+                let source = self.outcome_at[ord * k + m as usize];
                 let from = column_of(&self.init, &self.effects, w, source);
                 self.leaf_metrics[at..at + n].copy_from_slice(&from[..n]);
             }

@@ -336,6 +336,15 @@ impl<'m> Plan<'m> {
         self.primed_walk = PrimedWalk::new(self, self.model);
     }
 
+    /// The nodes whose path probability can differ between samples, in pre-order, each with
+    /// its parent: what a primed sample multiplies out again.
+    pub(crate) fn varying_paths(&self) -> Vec<(u32, u32)> {
+        (1..self.walk.len())
+            .filter(|&i| self.walk[i].path_varies)
+            .map(|i| (i as u32, self.walk[i].parent))
+            .collect()
+    }
+
     /// The decision nodes, in tree order.
     pub(crate) fn decision_nodes(&self) -> &[NodeId] {
         &self.decisions

@@ -55,10 +55,7 @@ impl PrimedWalk {
             return None;
         }
         let (before, at_leaf) = sources(plan, model.metrics.len() as u32, &plan.shape.kept.metrics);
-        let paths = (1..plan.walk.len())
-            .filter(|&i| plan.walk[i].path_varies)
-            .map(|i| (i as u32, plan.walk[i].parent))
-            .collect();
+        let paths = plan.varying_paths();
         Some(PrimedWalk {
             paths,
             before,
