@@ -227,6 +227,50 @@ impl Block {
     fn column(&self, c: usize) -> &[f64] {
         &self.cols[c * self.cap..c * self.cap + self.used]
     }
+
+    /// Writes a kept sample's figures as the next value of every column, whichever way it
+    /// was computed: each forecast, each conditional forecast's weight, the evidence's
+    /// weight, each decision's best option and each metric's outcome.
+    fn record(
+        &mut self,
+        at: &Layout<'_>,
+        forecast: impl Fn(usize) -> f64,
+        weight: impl Fn(usize) -> f64,
+        evidence: f64,
+        best: impl Fn(usize) -> u32,
+        outcome: impl Fn(usize) -> f64,
+    ) {
+        let (i, cap) = (self.used, self.cap);
+        for c in 0..at.forecasts {
+            self.cols[c * cap + i] = forecast(c);
+        }
+        for (j, &c) in at.conditional.iter().enumerate() {
+            self.cols[(at.weights + j) * cap + i] = weight(c);
+        }
+        if let Some(c) = at.evidence {
+            self.cols[c * cap + i] = evidence;
+        }
+        for j in 0..at.decisions {
+            self.best[j * cap + i] = best(j);
+        }
+        for m in 0..at.metrics {
+            self.cols[(at.outcomes + m) * cap + i] = outcome(m);
+        }
+        self.used += 1;
+    }
+}
+
+/// Where a block's columns are: the forecasts first, then the conditional forecasts'
+/// weights, then the metrics' outcomes, then (under evidence) the evidence's weight.
+struct Layout<'a> {
+    forecasts: usize,
+    /// The conditional forecasts, whose weights have columns of their own.
+    conditional: &'a [usize],
+    weights: usize,
+    metrics: usize,
+    outcomes: usize,
+    evidence: Option<usize>,
+    decisions: usize,
 }
 
 /// Which ways of running a sample may be used. Every fast path gives the general walk's
@@ -275,6 +319,15 @@ pub(crate) fn sample_on(
     let nc = conditional.len();
     // Column numbers in a block.
     let (cond_col, outcome_col, weight_col) = (f, f + nc, f + nc + k);
+    let layout = Layout {
+        forecasts: f,
+        conditional: &conditional,
+        weights: cond_col,
+        metrics: k,
+        outcomes: outcome_col,
+        evidence: evidence.then_some(weight_col),
+        decisions: d,
+    };
     let ncols = weight_col + usize::from(evidence);
     let choices: Vec<NodeId> = ev.decisions().iter().map(|d| d.choice).collect();
     // The point evaluation has checked every constant distribution already.
@@ -326,36 +379,27 @@ pub(crate) fn sample_on(
             out.rows.forecasts.extend_from_slice(&s.forecasts);
             out.rows.forecast_weights.extend_from_slice(&s.weights);
         }
-        let (i, cap) = (out.used, out.cap);
-        for (c, &v) in s.forecasts.iter().enumerate() {
-            out.cols[c * cap + i] = v;
-        }
-        for (j, &c) in conditional.iter().enumerate() {
-            out.cols[(cond_col + j) * cap + i] = s.weights[c];
-        }
-        if evidence {
-            out.cols[weight_col * cap + i] = s.evidence;
-        }
-        for (j, &b) in s.best.iter().enumerate() {
-            out.best[j * cap + i] = b;
-        }
         if k > 0 {
             let pick = draw_leaf(&plan, s, inputs.rng.random::<f64>());
             if let Some(slots) = kept_slots {
                 // Every metric's value at every leaf is at hand already.
                 let row = &s.leaf_metrics[pick * k..(pick + 1) * k];
-                for (j, &slot) in slots.iter().enumerate() {
-                    out.cols[(outcome_col + j) * cap + i] = row[slot as usize];
+                for (v, &slot) in outcome.iter_mut().zip(slots) {
+                    *v = row[slot as usize];
                 }
             } else {
                 let leaf = plan.shape.sets.leaves[pick];
                 plan.metrics_at(leaf, &s.init, &s.effect_values, seen, outcome);
-                for (j, &v) in outcome.iter().enumerate() {
-                    out.cols[(outcome_col + j) * cap + i] = v;
-                }
             }
         }
-        out.used += 1;
+        out.record(
+            &layout,
+            |c| s.forecasts[c],
+            |c| s.weights[c],
+            s.evidence,
+            |j| s.best[j],
+            |m| outcome[m],
+        );
     };
     // Sample `j` of a batch that the general walk would have run the same way.
     let from_batch = |out: &mut Block, batch: &Batch<'_, '_>, j: usize, u: f64| {
@@ -376,31 +420,30 @@ pub(crate) fn sample_on(
             rows.forecast_weights
                 .extend((0..f).map(|c| batch.weight(c, j)));
         }
-        let (i, cap) = (out.used, out.cap);
-        for c in 0..f {
-            out.cols[c * cap + i] = batch.forecast(c, j);
-        }
-        for (jj, &c) in conditional.iter().enumerate() {
-            out.cols[(cond_col + jj) * cap + i] = batch.weight(c, j);
-        }
-        if evidence {
-            out.cols[weight_col * cap + i] = batch.evidence(j);
-        }
-        for dj in 0..d {
-            out.best[dj * cap + i] = batch.best(dj, j);
-        }
-        if k > 0 {
+        // The leaf is picked only when there are metrics, as the general walk draws its
+        // uniform only then.
+        let pick = (k > 0).then(|| {
             let (prob, total) = batch.leaf_probs(j);
-            let pick = pick_leaf(plan.shape.sets.leaves.len(), prob, total, u);
-            for m in 0..k {
-                out.cols[(outcome_col + m) * cap + i] = batch.outcome(pick, m, j);
-            }
-        }
-        out.used += 1;
+            pick_leaf(plan.shape.sets.leaves.len(), prob, total, u)
+        });
+        out.record(
+            &layout,
+            |c| batch.forecast(c, j),
+            |c| batch.weight(c, j),
+            batch.evidence(j),
+            |dj| batch.best(dj, j),
+            |m| pick.map_or(f64::NAN, |o| batch.outcome(o, m, j)),
+        );
     };
     // Batches' buffers are made as blocks run at once (one per worker at most: rayon's
-    // `map_init` would make one per split of the work) and serve block after block.
-    let spare: Mutex<Vec<Batch<'_, '_>>> = Mutex::new(Vec::new());
+    // `map_init` would make one per split of the work) and serve block after block. The
+    // first says whether the plan batches at all, so a plan that does not is asked once.
+    let first = match engine {
+        Engine::Fast => Batch::new(&plan),
+        _ => None,
+    };
+    let batches = first.is_some();
+    let spare: Mutex<Vec<Batch<'_, '_>>> = Mutex::new(first.into_iter().collect());
     let run_block_with = |batch: &mut Option<Batch<'_, '_>>, b: u64| -> Block {
         let count = BLOCK.min(opts.samples - b * BLOCK) as usize;
         let mut rng = draw::block_rng(opts.seed, b);
@@ -474,7 +517,7 @@ pub(crate) fn sample_on(
     };
     let run_block = |b: u64| -> Block {
         let mut taken = spare.lock().ok().and_then(|mut s| s.pop());
-        if taken.is_none() && engine == Engine::Fast {
+        if taken.is_none() && batches {
             taken = Batch::new(&plan);
         }
         let block = run_block_with(&mut taken, b);
