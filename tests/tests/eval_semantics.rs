@@ -813,7 +813,7 @@ fn option_values(ev: &Evaluation, k: usize) -> Vec<(String, f64)> {
     let d = &ev.decisions()[k];
     d.options
         .iter()
-        .map(|o| (ev.model().nodes[o.node as usize].id.clone(), o.value))
+        .map(|o| (ev.model().nodes[o.node as usize].id.to_string(), o.value))
         .collect()
 }
 

@@ -180,7 +180,7 @@ fn decisions_in_the_tornado_and_their_thresholds() {
     // The best option changes where 155 − 270 · dry = 0: dry = 0.574074…
     let th = analysis::thresholds(&ev, &inputs);
     let model = ev.model();
-    let id = |n: u32| model.nodes[n as usize].id.as_str();
+    let id = |n: u32| model.nodes[n as usize].id.as_ref();
     let dry = th
         .thresholds
         .iter()
@@ -264,8 +264,8 @@ fn decision_value_bars_and_a_threshold_on_a_let() {
     // 10w = 4 at w = 0.4, inside [p01, p99] = [0.01, 0.99].
     close(w.at.unwrap(), 0.4, 1e-9, "w threshold");
     let model = ev.model();
-    assert_eq!(model.nodes[w.below as usize].id, "b");
-    assert_eq!(model.nodes[w.above as usize].id, "a");
+    assert_eq!(model.nodes[w.below as usize].id.as_ref(), "b");
+    assert_eq!(model.nodes[w.above as usize].id.as_ref(), "a");
     let bonus = th
         .thresholds
         .iter()
@@ -284,7 +284,8 @@ fn risk_profiles_of_the_wildcatter_by_hand() {
         risk.profiles
             .iter()
             .find(|p| {
-                model.path_of(p.decision) == decision && model.nodes[p.option as usize].id == option
+                model.path_of(p.decision) == decision
+                    && model.nodes[p.option as usize].id.as_ref() == option
             })
             .unwrap()
     };
@@ -354,8 +355,8 @@ scenario d {
         .iter()
         .map(|d| {
             (
-                model.nodes[d.better as usize].id.as_str(),
-                model.nodes[d.worse as usize].id.as_str(),
+                model.nodes[d.better as usize].id.as_ref(),
+                model.nodes[d.worse as usize].id.as_ref(),
             )
         })
         .collect();

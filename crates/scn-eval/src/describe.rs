@@ -66,7 +66,7 @@ impl Model {
     pub fn let_shapes(&self) -> Vec<LetShape> {
         let mut shapes: Vec<LetShape> = Vec::with_capacity(self.lets.len());
         for def in &self.lets {
-            let shape = match def.program.code.as_slice() {
+            let shape = match &*def.program.code {
                 [Instr::Const(v)] => LetShape::Constant(*v),
                 [Instr::ConstDist(i)] => {
                     let d = &self.const_dists[*i as usize];
@@ -103,7 +103,7 @@ impl Model {
 
     /// What forecast `i` computes.
     pub fn forecast_shape(&self, i: usize) -> ForecastShape {
-        match self.forecasts[i].program.code.as_slice() {
+        match &*self.forecasts[i].program.code {
             [Instr::Query(q)] => match self.queries[*q as usize] {
                 Query::Prob { .. } => ForecastShape::Probability,
                 Query::Expect { metric, .. } => ForecastShape::Expectation { metric },

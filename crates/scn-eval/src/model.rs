@@ -49,6 +49,10 @@ pub struct Model {
     pub(crate) dist_sites: u32,
     /// Distributions whose parameters are constants.
     pub(crate) const_dists: Vec<ConstDist>,
+    /// Every node's children, node after node in pre-order (see [`Model::children`]).
+    pub(crate) child_ids: Vec<NodeId>,
+    /// Every node's effects, node after node in pre-order (see [`Model::effects_of`]).
+    pub(crate) effects: Vec<EffectDef>,
 }
 
 /// Scenario metadata.
@@ -165,15 +169,16 @@ pub(crate) struct EffectDef {
 #[derive(Clone, Debug)]
 pub struct Node {
     /// Its id (empty for the root).
-    pub id: String,
+    pub id: Box<str>,
     /// Its label, if written.
     pub label: Option<Box<str>>,
     /// Root, branch or option.
     pub kind: NodeKind,
     /// Its parent (the root is its own parent).
     pub parent: NodeId,
-    /// Its children in source order.
-    pub children: Vec<NodeId>,
+    /// Its children in source order, as a range of [`Model::child_ids`] (read them with
+    /// [`Model::children`]): one list for the whole tree, not a list per node.
+    pub(crate) children: std::ops::Range<u32>,
     /// One past its last descendant.
     pub subtree_end: NodeId,
     /// Its depth (root 0).
@@ -188,8 +193,9 @@ pub struct Node {
     pub tags: Box<[u32]>,
     /// Its citations and notes, when it has any.
     pub(crate) extra: Option<Box<NodeExtra>>,
-    /// Its effects in order.
-    pub(crate) effects: Vec<EffectDef>,
+    /// Its effects in order, as a range of [`Model::effects`]: one list for the whole
+    /// tree, not a list per node.
+    pub(crate) effects: std::ops::Range<u32>,
     /// The file of its id.
     pub file: FileId,
     /// Its id as written (the scenario's id for the root).
@@ -218,7 +224,7 @@ impl Node {
             label: None,
             kind,
             parent,
-            children: Vec::new(),
+            children: 0..0,
             subtree_end: 0,
             depth: 0,
             prob: ProbDef::None,
@@ -226,19 +232,12 @@ impl Node {
             date: None,
             tags: Box::default(),
             extra: None,
-            effects: Vec::new(),
+            effects: 0..0,
             file,
             span,
             prob_span: span,
             use_site: None,
         }
-    }
-
-    /// True when the node's children are options.
-    pub fn is_decision(&self, nodes: &[Node]) -> bool {
-        self.children
-            .first()
-            .is_some_and(|&c| nodes[c as usize].kind == NodeKind::Option)
     }
 
     /// The label, defaulting to the id.
@@ -367,12 +366,40 @@ pub struct ExpectDef {
 }
 
 impl Model {
+    /// A node's children, in source order.
+    pub fn children(&self, node: NodeId) -> &[NodeId] {
+        self.children_of(&self.nodes[node as usize])
+    }
+
+    /// The children of a node of this model, in source order.
+    pub fn children_of(&self, node: &Node) -> &[NodeId] {
+        &self.child_ids[node.children.start as usize..node.children.end as usize]
+    }
+
+    /// True when the node's children are options.
+    pub fn is_decision(&self, node: NodeId) -> bool {
+        self.children(node)
+            .first()
+            .is_some_and(|&c| self.nodes[c as usize].kind == NodeKind::Option)
+    }
+
+    /// True when the node has no children.
+    pub fn is_leaf(&self, node: NodeId) -> bool {
+        let n = &self.nodes[node as usize];
+        n.children.start == n.children.end
+    }
+
+    /// A node's effects, in the order written.
+    pub(crate) fn effects_of(&self, node: &Node) -> &[EffectDef] {
+        &self.effects[node.effects.start as usize..node.effects.end as usize]
+    }
+
     /// The dotted path of a node's ids, root excluded (`""` for the root).
     pub fn path_of(&self, node: NodeId) -> String {
         let mut parts = Vec::new();
         let mut n = node;
         while n != 0 {
-            parts.push(self.nodes[n as usize].id.as_str());
+            parts.push(self.nodes[n as usize].id.as_ref());
             n = self.nodes[n as usize].parent;
         }
         parts.reverse();

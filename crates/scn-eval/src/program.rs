@@ -70,14 +70,40 @@ pub(crate) enum BinOp {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Program {
     /// Postfix instructions.
-    pub code: Vec<Instr>,
+    pub code: Box<[Instr]>,
     /// For each instruction, the span of the sub-expression whose value it leaves on the
-    /// stack, so a non-finite result is reported where it arose.
-    pub spans: Vec<Span>,
+    /// stack, so a non-finite result is reported where it arose; empty when the program is
+    /// one instruction over the whole expression, as most of a big tree's are (read them
+    /// through [`Program::span_at`]).
+    spans: Box<[Span]>,
     /// The file of those spans.
     pub file: FileId,
     /// The whole expression.
     pub span: Span,
+}
+
+impl Program {
+    /// A compiled program: `spans[k]` is where `code[k]`'s value comes from.
+    pub(crate) fn new(code: Vec<Instr>, spans: Vec<Span>, file: FileId, span: Span) -> Program {
+        debug_assert_eq!(code.len(), spans.len());
+        let spans = if spans.as_slice() == [span] {
+            Box::default()
+        } else {
+            spans.into_boxed_slice()
+        };
+        Program {
+            code: code.into_boxed_slice(),
+            spans,
+            file,
+            span,
+        }
+    }
+
+    /// The span of the sub-expression whose value instruction `k` leaves on the stack.
+    #[inline]
+    pub(crate) fn span_at(&self, k: usize) -> Span {
+        self.spans.get(k).copied().unwrap_or(self.span)
+    }
 }
 
 /// Why a program could not produce a finite number. Boxed, so that a `Result<f64, EvalError>`
@@ -146,7 +172,7 @@ pub(crate) fn run<E: Env + ?Sized>(
     env: &mut E,
     stack: &mut Vec<f64>,
 ) -> Result<f64, EvalError> {
-    match p.code.as_slice() {
+    match &*p.code {
         [Instr::Const(v)] => Ok(*v),
         [Instr::Let(i)] => Ok(env.let_value(*i)),
         [Instr::Metric(i)] => Ok(env.metric(*i)),
@@ -174,8 +200,8 @@ pub(crate) fn interpret<E: Env + ?Sized>(
             Instr::Let(i) => env.let_value(i),
             Instr::Metric(i) => env.metric(i),
             Instr::Forecast(i) => env.forecast(i),
-            Instr::Query(i) => env.query(i, p.spans[k])?,
-            Instr::ConstDist(i) => env.const_dist(i, p.spans[k])?,
+            Instr::Query(i) => env.query(i, p.span_at(k))?,
+            Instr::ConstDist(i) => env.const_dist(i, p.span_at(k))?,
             Instr::Neg => {
                 acc = -acc;
                 continue;
@@ -201,7 +227,7 @@ pub(crate) fn interpret<E: Env + ?Sized>(
             Instr::Dist(kind, site) => {
                 stack.push(acc);
                 let at = stack.len() - kind.arity();
-                let v = env.dist(kind, site, &stack[at..], p.spans[k])?;
+                let v = env.dist(kind, site, &stack[at..], p.span_at(k))?;
                 stack.truncate(at);
                 acc = check(v, p, k)?;
                 continue;
@@ -211,7 +237,7 @@ pub(crate) fn interpret<E: Env + ?Sized>(
                 let at = stack.len() - n as usize;
                 let v = func
                     .apply(&stack[at..])
-                    .map_err(|message| EvalError::new(p.spans[k], message))?;
+                    .map_err(|message| EvalError::new(p.span_at(k), message))?;
                 stack.truncate(at);
                 acc = check(v, p, k)?;
                 continue;
@@ -292,7 +318,7 @@ fn check(v: f64, p: &Program, k: usize) -> Result<f64, EvalError> {
         Ok(v)
     } else {
         Err(EvalError::new(
-            p.spans[k],
+            p.span_at(k),
             format!("this evaluates to {v}, not a finite number"),
         ))
     }
@@ -300,7 +326,7 @@ fn check(v: f64, p: &Program, k: usize) -> Result<f64, EvalError> {
 
 #[cold]
 fn division_by_zero(p: &Program, k: usize) -> EvalError {
-    EvalError::new(p.spans[k], "division by zero")
+    EvalError::new(p.span_at(k), "division by zero")
 }
 
 fn pop(stack: &mut Vec<f64>) -> f64 {
@@ -312,11 +338,8 @@ mod tests {
     use super::*;
 
     fn program(code: Vec<Instr>) -> Program {
-        Program {
-            spans: vec![Span::default(); code.len()],
-            code,
-            ..Program::default()
-        }
+        let spans = vec![Span::default(); code.len()];
+        Program::new(code, spans, FileId::default(), Span::new(0, 1))
     }
 
     /// The fast chain may be trusted only when finite: then it must be the checked chain's

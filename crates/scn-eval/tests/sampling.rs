@@ -182,7 +182,7 @@ fn decisions_stay_fixed_and_report_how_often_each_option_wins() {
     assert_eq!(ev.decisions().len(), 1);
     assert_eq!(
         ev.model().nodes[ev.decisions()[0].choice as usize].id,
-        "take"
+        "take".into()
     );
     let s = sample(&ev, 100_000, 9, 2);
     let share = s.optimal_share[0][0];

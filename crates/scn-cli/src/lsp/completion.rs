@@ -250,10 +250,10 @@ fn children(model: Option<&Model>, ix: Option<&Index>, parts: &[String]) -> Vec<
     if let Some(m) = model
         && let Some(n) = walk_model(m, parts)
     {
-        return m.nodes[n as usize]
-            .children
+        return m
+            .children(n)
             .iter()
-            .map(|&c| m.nodes[c as usize].id.clone())
+            .map(|&c| m.nodes[c as usize].id.to_string())
             .collect();
     }
     let Some(ix) = ix else {
@@ -282,11 +282,10 @@ fn children(model: Option<&Model>, ix: Option<&Index>, parts: &[String]) -> Vec<
 fn walk_model(m: &Model, parts: &[String]) -> Option<NodeId> {
     let walk = |from: NodeId, parts: &[String]| {
         parts.iter().try_fold(from, |at, p| {
-            m.nodes[at as usize]
-                .children
+            m.children(at)
                 .iter()
                 .copied()
-                .find(|&c| m.nodes[c as usize].id == *p)
+                .find(|&c| *m.nodes[c as usize].id == **p)
         })
     };
     if let Some(n) = walk(0, parts) {
@@ -297,7 +296,7 @@ fn walk_model(m: &Model, parts: &[String]) -> Option<NodeId> {
         .iter()
         .enumerate()
         .skip(1)
-        .filter(|(_, n)| n.id == parts[0]);
+        .filter(|(_, n)| *n.id == *parts[0]);
     match (bare.next(), bare.next()) {
         (Some((one, _)), None) => walk(one as NodeId, &parts[1..]),
         _ => None,

@@ -335,7 +335,7 @@ pub(crate) fn model_node(
     for _ in index + 1..path.parts.len() {
         n = model.nodes[n as usize].parent;
     }
-    (n != 0 && model.nodes[n as usize].id == path.parts[index].name).then_some(n)
+    (n != 0 && *model.nodes[n as usize].id == *path.parts[index].name).then_some(n)
 }
 
 fn tag(a: &Analysis, name: &str) -> String {

@@ -271,8 +271,8 @@ impl Input {
                 if rest_of(ev, node).is_none() {
                     let model = ev.model();
                     let parent = model.nodes[node as usize].parent;
-                    let siblings: Vec<NodeId> = model.nodes[parent as usize]
-                        .children
+                    let siblings: Vec<NodeId> = model
+                        .children(parent)
                         .iter()
                         .copied()
                         .filter(|&c| c != node)
@@ -331,8 +331,8 @@ fn branch_by_path(ev: &Evaluation, path: &str) -> Option<NodeId> {
 fn rest_of(ev: &Evaluation, node: NodeId) -> Option<NodeId> {
     let model = ev.model();
     let parent = model.nodes[node as usize].parent;
-    model.nodes[parent as usize]
-        .children
+    model
+        .children(parent)
         .iter()
         .copied()
         .find(|&c| matches!(model.nodes[c as usize].prob, ProbDef::Rest))

@@ -108,7 +108,7 @@ pub fn thresholds(ev: &Evaluation, inputs: &[Input]) -> Thresholds {
                         right = bm[d];
                     }
                 }
-                let options = &ev.model().nodes[decisions[d].node as usize].children;
+                let options = &ev.model().children(decisions[d].node);
                 changes.push(Threshold {
                     decision: decisions[d].node,
                     input: i,
@@ -121,7 +121,7 @@ pub fn thresholds(ev: &Evaluation, inputs: &[Input]) -> Thresholds {
         }
         for (d, changes) in per_decision.iter_mut().enumerate() {
             if changes.is_empty() {
-                let options = &ev.model().nodes[decisions[d].node as usize].children;
+                let options = &ev.model().children(decisions[d].node);
                 let best = grid
                     .first()
                     .map_or(decisions[d].choice, |(_, b)| options[b[d] as usize]);

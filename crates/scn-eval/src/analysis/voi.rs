@@ -154,14 +154,13 @@ fn short(p: f64) -> String {
 
 fn decision_options(ev: &Evaluation, node: NodeId) -> Result<&[NodeId], VoiError> {
     let model = ev.model();
-    let n = model
-        .nodes
-        .get(node as usize)
-        .ok_or_else(|| VoiError::NotADecision(format!("node {node}")))?;
-    if !n.is_decision(&model.nodes) || model.objective.is_none() {
+    if node as usize >= model.nodes.len() {
+        return Err(VoiError::NotADecision(format!("node {node}")));
+    }
+    if !model.is_decision(node) || model.objective.is_none() {
         return Err(VoiError::NotADecision(model.path_of(node)));
     }
-    Ok(&n.children)
+    Ok(model.children(node))
 }
 
 fn direction(ev: &Evaluation) -> Direction {

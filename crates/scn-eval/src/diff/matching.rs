@@ -93,7 +93,7 @@ pub(super) fn node_path(model: &Model, node: NodeId) -> String {
     let mut tail = Vec::with_capacity(keep);
     let mut n = node;
     for _ in 0..keep {
-        tail.push(model.nodes[n as usize].id.as_str());
+        tail.push(model.nodes[n as usize].id.as_ref());
         n = model.nodes[n as usize].parent;
     }
     tail.reverse();
@@ -107,7 +107,7 @@ pub(super) fn node_path(model: &Model, node: NodeId) -> String {
 fn match_nodes(old: &Model, new: &Model) -> (Vec<Option<NodeId>>, Vec<Option<NodeId>>) {
     let mut child: HashMap<(NodeId, &str), NodeId> = HashMap::with_capacity(new.nodes.len());
     for (j, n) in new.nodes.iter().enumerate().skip(1) {
-        child.insert((n.parent, n.id.as_str()), j as NodeId);
+        child.insert((n.parent, n.id.as_ref()), j as NodeId);
     }
     let mut to_new = vec![None; old.nodes.len()];
     let mut to_old = vec![None; new.nodes.len()];
@@ -118,7 +118,7 @@ fn match_nodes(old: &Model, new: &Model) -> (Vec<Option<NodeId>>, Vec<Option<Nod
         let Some(p) = to_new[n.parent as usize] else {
             continue;
         };
-        if let Some(&j) = child.get(&(p, n.id.as_str()))
+        if let Some(&j) = child.get(&(p, n.id.as_ref()))
             && new.nodes[j as usize].kind == n.kind
         {
             to_new[i] = Some(j);

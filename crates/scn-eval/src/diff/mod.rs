@@ -232,7 +232,7 @@ pub fn compare(old: Side<'_>, new: Side<'_>, options: &DiffOptions) -> Diff {
 /// show in percent and whose changes they give in percentage points.
 pub fn is_probability(model: &Model, i: usize) -> bool {
     let p = &model.forecasts[i].program;
-    matches!(p.code.as_slice(), [Instr::Query(q)]
+    matches!(&*p.code, [Instr::Query(q)]
         if matches!(model.queries[*q as usize], crate::model::Query::Prob { .. }))
 }
 

@@ -149,11 +149,9 @@ pub(super) fn attribute(new: &Evaluation, inputs: Vec<Input>, seed: u64, budget:
         .map(|f| f.value.unwrap_or(f64::NAN))
         .collect();
     let (mut inputs, mut folded) = (inputs, Vec::new());
-    let unit = (model.nodes.len()
-        + model.lets.len()
-        + model.forecasts.len()
-        + model.nodes.iter().map(|n| n.effects.len()).sum::<usize>()
-        + 1) as f64;
+    let unit =
+        (model.nodes.len() + model.lets.len() + model.forecasts.len() + model.effects.len() + 1)
+            as f64;
 
     let exact_fits =
         |k: usize| k <= EXACT_UP_TO && ((1u64 << k) + k as u64) as f64 * unit <= budget;

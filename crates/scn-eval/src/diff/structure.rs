@@ -555,8 +555,9 @@ fn node_changes(old: Side<'_>, new: Side<'_>, i: u32, j: u32, same: &Same<'_>, o
     if ca != cb {
         out.push(|| changed(item, path(), "sources", Shown::List(ca), Shown::List(cb)));
     }
-    let effects_same = a.effects.len() == b.effects.len()
-        && a.effects.iter().zip(&b.effects).all(|(x, y)| {
+    let (ea, eb) = (om.effects_of(a), nm.effects_of(b));
+    let effects_same = ea.len() == eb.len()
+        && ea.iter().zip(eb).all(|(x, y)| {
             om.metrics[x.metric as usize].name == nm.metrics[y.metric as usize].name
                 && x.op == y.op
                 && same.program(&x.program, &y.program)
@@ -578,15 +579,7 @@ fn node_changes(old: Side<'_>, new: Side<'_>, i: u32, j: u32, same: &Same<'_>, o
                     .collect(),
             )
         };
-        out.push(|| {
-            changed(
-                item,
-                path(),
-                "effects",
-                list(old, &a.effects),
-                list(new, &b.effects),
-            )
-        });
+        out.push(|| changed(item, path(), "effects", list(old, ea), list(new, eb)));
     }
 }
 

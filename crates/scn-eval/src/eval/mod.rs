@@ -185,7 +185,7 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         .iter()
         .zip(&s.best)
         .map(|(&node, &best)| {
-            let options = &model.nodes[node as usize].children;
+            let options = &model.children(node);
             Decision {
                 node,
                 choice: options[best as usize],

@@ -567,25 +567,25 @@ impl<'p, 'm> Batch<'p, 'm> {
         let mut ord = plan.shape.sets.leaves.len();
         let mut d = plan.decisions.len();
         for i in (0..model.nodes.len()).rev() {
-            let node = &model.nodes[i];
+            let children = model.children(i as u32);
             // Children come after their parent in pre-order: their values are in `after`.
             let (upto, after) = self.value.split_at_mut((i + 1) * w);
             let here = &mut upto[i * w..i * w + n];
             let child = |c: u32, j: usize| after[(c as usize - i - 1) * w + j];
-            if node.children.is_empty() {
+            if children.is_empty() {
                 ord -= 1;
                 let at = (ord * nk + slot) * w;
                 here.copy_from_slice(&self.leaf_metrics[at..at + n]);
             } else if d > 0 && plan.decisions[d - 1] as usize == i {
                 d -= 1;
                 for (j, v) in here.iter_mut().enumerate() {
-                    let best = best_child(&node.children, |c| child(c, j), dir);
+                    let best = best_child(children, |c| child(c, j), dir);
                     self.best[d * w + j] = best as u32;
-                    *v = child(node.children[best], j);
+                    *v = child(children[best], j);
                 }
             } else {
                 here.fill(0.0);
-                for &c in &node.children {
+                for &c in children {
                     let cond = &self.cond[c as usize * w..c as usize * w + n];
                     for (j, (v, &p)) in here.iter_mut().zip(cond).enumerate() {
                         *v += p * child(c, j);

@@ -130,7 +130,7 @@ struct Slot<'m> {
 
 impl<'m> Slot<'m> {
     fn new(prog: &'m Program) -> Slot<'m> {
-        let val = match prog.code.as_slice() {
+        let val = match &*prog.code {
             [Instr::Const(v)] => Val::Const(*v),
             [Instr::Let(i)] => Val::Let(*i),
             [Instr::Metric(i)] => Val::Metric(*i),
@@ -217,18 +217,26 @@ pub(crate) struct Plan<'m> {
 impl<'m> Plan<'m> {
     pub(crate) fn new(model: &'m Model, shape: &'m Shape) -> Plan<'m> {
         let n = model.nodes.len();
+        // Sized up front: grown by doubling, a big tree's lists would carry up to half again
+        // as much room as they use. A written chance is a branch's, so as many branches
+        // stand in the sibling sets.
+        let written = model
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.prob, ProbDef::Expr(_)))
+            .count();
         let mut plan = Plan {
             model,
             shape,
             lets: model.lets.iter().map(|l| Slot::new(&l.program)).collect(),
             inits: model.metrics.iter().map(|m| Slot::new(&m.init)).collect(),
-            probs: Vec::new(),
+            probs: Vec::with_capacity(written),
             probs_varying: Vec::new(),
             groups_varying: Vec::new(),
             groups: Vec::new(),
-            kids: Vec::new(),
+            kids: Vec::with_capacity(written),
             fixed: Vec::with_capacity(n),
-            effects: Vec::new(),
+            effects: Vec::with_capacity(model.effects.len()),
             effect_start: Vec::with_capacity(n + 1),
             parent: model.nodes.iter().map(|n| n.parent).collect(),
             walk: Vec::with_capacity(n),
@@ -238,7 +246,7 @@ impl<'m> Plan<'m> {
                 .forecasts
                 .iter()
                 .map(|f| {
-                    let kind = match f.program.code.as_slice() {
+                    let kind = match &*f.program.code {
                         [Instr::Query(q)] if shape.queries.is_conditional(*q) => {
                             ForecastKind::Conditional(*q)
                         }
@@ -258,13 +266,13 @@ impl<'m> Plan<'m> {
                 ProbDef::Rest => 0.0,
                 ProbDef::None => 1.0,
             });
-            match node.children.first() {
+            let children = model.children_of(node);
+            match children.first() {
                 Some(&c) if model.nodes[c as usize].kind == NodeKind::Branch => {
                     let start = plan.kids.len() as u32;
                     let is_rest = |c: &u32| matches!(model.nodes[*c as usize].prob, ProbDef::Rest);
-                    plan.kids
-                        .extend(node.children.iter().filter(|c| !is_rest(c)));
-                    let rest = node.children.iter().copied().find(is_rest);
+                    plan.kids.extend(children.iter().filter(|c| !is_rest(c)));
+                    let rest = children.iter().copied().find(is_rest);
                     plan.groups.push(Group {
                         parent: i as u32,
                         first: c,
@@ -277,11 +285,12 @@ impl<'m> Plan<'m> {
                 None => {}
             }
             plan.effect_start.push(plan.effects.len() as u32);
-            plan.effects.extend(node.effects.iter().map(|e| Effect {
-                metric: e.metric,
-                op: e.op,
-                slot: Slot::new(&e.program),
-            }));
+            plan.effects
+                .extend(model.effects_of(node).iter().map(|e| Effect {
+                    metric: e.metric,
+                    op: e.op,
+                    slot: Slot::new(&e.program),
+                }));
         }
         plan.effect_start.push(plan.effects.len() as u32);
         // Which probabilities can differ between samples: a set with anything but numbers.
@@ -988,18 +997,18 @@ impl Plan<'_> {
         let mut ord = leaves.len();
         let mut d = self.decisions.len();
         for i in (0..model.nodes.len()).rev() {
-            let node = &model.nodes[i];
-            s.value[i] = if node.children.is_empty() {
+            let children = model.children(i as NodeId);
+            s.value[i] = if children.is_empty() {
                 ord -= 1;
                 s.leaf_metrics[ord * k + obj]
             } else if d > 0 && self.decisions[d - 1] as usize == i {
                 d -= 1;
-                let best = best_child(&node.children, |c| s.value[c as usize], dir);
+                let best = best_child(children, |c| s.value[c as usize], dir);
                 s.best[d] = best as u32;
-                s.value[node.children[best] as usize]
+                s.value[children[best] as usize]
             } else {
                 let mut acc = 0.0;
-                for &c in &node.children {
+                for &c in children {
                     acc += s.cond[c as usize] * s.value[c as usize];
                 }
                 acc
@@ -1012,7 +1021,7 @@ impl Plan<'_> {
                     .decisions
                     .iter()
                     .zip(&s.best)
-                    .map(|(&dn, &b)| model.nodes[dn as usize].children[b as usize])
+                    .map(|(&dn, &b)| model.children(dn)[b as usize])
                     .collect();
                 self.set_options(chosen.into_iter(), s);
                 true
@@ -1023,7 +1032,7 @@ impl Plan<'_> {
     /// Gives each decision's chosen option probability 1 and the others 0.
     fn set_options(&self, chosen: impl Iterator<Item = NodeId>, s: &mut Scratch) {
         for (&dn, c) in self.decisions.iter().zip(chosen) {
-            for &o in &self.model.nodes[dn as usize].children {
+            for &o in self.model.children(dn) {
                 s.cond[o as usize] = if o == c { 1.0 } else { 0.0 };
             }
         }

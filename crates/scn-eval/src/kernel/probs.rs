@@ -201,7 +201,7 @@ impl Plan<'_> {
         )
         .with_code(Code::ProbabilityRange);
         // A number written as a percentage without its `%`, as in `p = 30`.
-        let written_number = matches!(p.code.as_slice(), [Instr::Const(_)]);
+        let written_number = matches!(&*p.code, [Instr::Const(_)]);
         // From 2 up: `p = 1.2` is more likely a slip than 1.2 percent.
         if written_number && (2.0..=100.0).contains(&v) {
             let n = fmt(v);

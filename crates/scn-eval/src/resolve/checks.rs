@@ -2,31 +2,53 @@
 //! sibling ids, `rest`, branches mixed with options, and the objective.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use scn_dsl::{Code, Label};
 
 use super::Builder;
-use crate::model::{NodeKind, ProbDef, WhenDef};
+use crate::model::{NodeId, NodeKind, ProbDef, WhenDef};
 
 impl Builder<'_> {
     pub(super) fn finish_tree(&mut self) {
+        self.lay_out_children();
         self.subtree_extents();
         self.resolve_dates();
         self.check_siblings();
     }
 
+    /// Each node's children, from the parents: nodes are in pre-order, so a node's children
+    /// come in the order written, and one list serves the whole tree.
+    fn lay_out_children(&mut self) {
+        let nodes = &mut self.model.nodes;
+        let mut count = vec![0u32; nodes.len()];
+        for n in nodes.iter().skip(1) {
+            count[n.parent as usize] += 1;
+        }
+        let mut at = 0;
+        for (n, c) in nodes.iter_mut().zip(count) {
+            n.children = at..at;
+            at += c;
+        }
+        let ids = &mut self.model.child_ids;
+        *ids = vec![0; at as usize];
+        for k in 1..nodes.len() {
+            let parent = nodes[k].parent as usize;
+            let range = &mut nodes[parent].children;
+            ids[range.end as usize] = k as NodeId;
+            range.end += 1;
+        }
+    }
+
     /// `subtree_end` of each node: children come after parents, so scan backwards.
     fn subtree_extents(&mut self) {
-        let nodes = &mut self.model.nodes;
+        let (nodes, ids) = (&mut self.model.nodes, &self.model.child_ids);
         for n in (0..nodes.len()).rev() {
-            // Lists grown by `push` keep room for four: a big tree's model would carry
-            // that slack for every node.
-            nodes[n].children.shrink_to_fit();
-            nodes[n].effects.shrink_to_fit();
-            let end = nodes[n]
-                .children
-                .last()
-                .map_or(n as u32 + 1, |&c| nodes[c as usize].subtree_end);
+            let children = &nodes[n].children;
+            let end = match children.end > children.start {
+                true => nodes[ids[children.end as usize - 1] as usize].subtree_end,
+                false => n as u32 + 1,
+            };
             nodes[n].subtree_end = end;
         }
     }
@@ -107,15 +129,18 @@ impl Builder<'_> {
     fn check_siblings(&mut self) {
         let mut any_option = None;
         for n in 0..self.model.nodes.len() {
-            let children = self.model.nodes[n].children.clone();
+            let children = self.model.children(n as NodeId);
             let Some(&first) = children.first() else {
                 continue;
             };
             let first_kind = self.model.nodes[first as usize].kind;
+            // Most bodies hold a few children: a scan finds an earlier sibling's id faster
+            // than a map built for each of a million bodies.
+            const SCAN: usize = 16;
             let mut ids: HashMap<&str, u32> = HashMap::new();
             let mut rest: Option<u32> = None;
             let mut errors = Vec::new();
-            for &c in &children {
+            for (k, &c) in children.iter().enumerate() {
                 let child = &self.model.nodes[c as usize];
                 if child.kind == NodeKind::Option && any_option.is_none() {
                     any_option = Some(c);
@@ -128,14 +153,26 @@ impl Builder<'_> {
                     };
                     errors.push((c, format!("this {b} stands among {a}: one body holds branches or options, never both"), None));
                 }
-                if let Some(&prev) = ids.get(child.id.as_str()) {
+                let earlier = if children.len() <= SCAN {
+                    children[..k]
+                        .iter()
+                        .copied()
+                        .find(|&p| self.model.nodes[p as usize].id == child.id)
+                } else {
+                    match ids.entry(&child.id) {
+                        Entry::Occupied(e) => Some(*e.get()),
+                        Entry::Vacant(e) => {
+                            e.insert(c);
+                            None
+                        }
+                    }
+                };
+                if let Some(prev) = earlier {
                     errors.push((
                         c,
                         format!("`{}` is already the id of a sibling", child.id),
                         Some(prev),
                     ));
-                } else {
-                    ids.insert(&child.id, c);
                 }
                 if matches!(child.prob, ProbDef::Rest) {
                     if let Some(prev) = rest {

@@ -74,7 +74,7 @@ impl Builder<'_> {
     /// resolves. Arithmetic around a query (`1 - P(a)`) makes it a number; the event algebra
     /// (`P(not a)`) says the same as a probability.
     fn forecast_kind(&self, program: &Program) -> ForecastKind {
-        match program.code.as_slice() {
+        match &*program.code {
             [Instr::Query(q)] if matches!(self.model.queries[*q as usize], Query::Prob { .. }) => {
                 ForecastKind::Probability
             }
@@ -305,17 +305,17 @@ impl Builder<'_> {
     fn child(&mut self, node: NodeId, id: &str) -> Option<NodeId> {
         const SCAN: usize = 16;
         let nodes = &self.model.nodes;
-        let children = &nodes[node as usize].children;
+        let children = self.model.children(node);
         if children.len() <= SCAN {
             return children
                 .iter()
                 .copied()
-                .find(|&c| nodes[c as usize].id == id);
+                .find(|&c| &*nodes[c as usize].id == id);
         }
         let index = self.child_ids.entry(node).or_insert_with(|| {
             let mut m = HashMap::with_capacity(children.len());
             for &c in children {
-                m.entry(nodes[c as usize].id.clone()).or_insert(c);
+                m.entry(nodes[c as usize].id.to_string()).or_insert(c);
             }
             m
         });
@@ -327,7 +327,7 @@ impl Builder<'_> {
         self.bare_ids.get_or_insert_with(|| {
             let mut m: HashMap<String, Vec<NodeId>> = HashMap::new();
             for (i, n) in self.model.nodes.iter().enumerate().skip(1) {
-                m.entry(n.id.clone()).or_default().push(i as NodeId);
+                m.entry(n.id.to_string()).or_default().push(i as NodeId);
             }
             m
         })

@@ -40,26 +40,31 @@ impl Ctx {
     }
 }
 
+/// A program while it is compiled: instructions are pushed, folded and fused, then frozen
+/// into a [`Program`].
+struct Draft {
+    code: Vec<Instr>,
+    spans: Vec<Span>,
+    file: FileId,
+}
+
 impl Builder<'_> {
     /// Compiles `e`, written in the file of `scope`, for the context `ctx`.
     pub(super) fn compile_expr(&mut self, e: &Expr, scope: usize, ctx: Ctx) -> Program {
         let file = self.scopes[scope].file;
-        let mut p = Program {
+        let mut p = Draft {
+            code: Vec::new(),
+            spans: Vec::new(),
             file,
-            span: e.span,
-            ..Program::default()
         };
         self.emit(e, scope, ctx, &mut p);
-        // Most programs are one or two instructions, and a big tree has millions.
-        p.code.shrink_to_fit();
-        p.spans.shrink_to_fit();
         // Expressions count against the node budget: a template body is compiled once per
         // expansion, so its expressions multiply with its uses.
         self.spend(p.code.len() as u64, file, e.span);
-        p
+        Program::new(p.code, p.spans, file, e.span)
     }
 
-    fn push(p: &mut Program, instr: Instr, span: Span) {
+    fn push(p: &mut Draft, instr: Instr, span: Span) {
         p.code.push(instr);
         p.spans.push(span);
     }
@@ -67,7 +72,7 @@ impl Builder<'_> {
     /// Emits a binary operator over the two operands just emitted: two constants fold into
     /// one (when the result is a finite number, so errors still arise where they are
     /// written), and a let or constant right operand fuses with the operator.
-    fn push_binary(p: &mut Program, op: BinOp, span: Span) {
+    fn push_binary(p: &mut Draft, op: BinOp, span: Span) {
         let n = p.code.len();
         let fused = match p.code[n - 1] {
             Instr::Const(b) => match n.checked_sub(2).map(|i| p.code[i]) {
@@ -96,7 +101,7 @@ impl Builder<'_> {
     /// Emits a call over the `n` operands just emitted; with constant operands and a valid
     /// result it is folded to that constant, so `max(0, 5)` costs nothing per sample. An
     /// invalid result stays a call, and evaluation reports it at the call.
-    fn push_call(p: &mut Program, m: Math, n: usize, span: Span) {
+    fn push_call(p: &mut Draft, m: Math, n: usize, span: Span) {
         let at = p.code.len() - n;
         if let Some(args) = constants(&p.code[at..])
             && let Ok(v) = m.apply(&args)
@@ -111,7 +116,7 @@ impl Builder<'_> {
 
     /// Emits a distribution over the operands just emitted; with constant operands it is
     /// prepared once instead of rebuilt at every draw.
-    fn push_dist(&mut self, p: &mut Program, kind: DistKind, span: Span) {
+    fn push_dist(&mut self, p: &mut Draft, kind: DistKind, span: Span) {
         let n = kind.arity();
         let at = p.code.len() - n;
         let consts = constants(&p.code[at..]);
@@ -129,7 +134,7 @@ impl Builder<'_> {
         Self::push(p, Instr::Dist(kind, self.model.dist_sites - 1), span);
     }
 
-    fn emit(&mut self, e: &Expr, scope: usize, ctx: Ctx, p: &mut Program) {
+    fn emit(&mut self, e: &Expr, scope: usize, ctx: Ctx, p: &mut Draft) {
         let file = p.file;
         match &e.kind {
             ExprKind::Number(v) => Self::push(p, Instr::Const(*v), e.span),
@@ -295,7 +300,7 @@ impl Builder<'_> {
         span: Span,
         scope: usize,
         ctx: Ctx,
-        p: &mut Program,
+        p: &mut Draft,
     ) {
         let file = p.file;
         let is_std = plugin.is_none_or(|pl| pl.name == STD);
@@ -452,7 +457,7 @@ impl Builder<'_> {
         func: &str,
         start: usize,
         span: Span,
-        p: &mut Program,
+        p: &mut Draft,
     ) {
         let file = p.file;
         let consts = constants(&p.code[start..]);

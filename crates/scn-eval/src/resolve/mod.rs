@@ -215,6 +215,8 @@ pub(crate) struct Builder<'a> {
     sizes: sizes::Sizes<'a>,
     /// Notes read so far, by node, until the tree is built.
     notes: HashMap<crate::model::NodeId, Vec<String>>,
+    /// Effects read so far with their node, in the order read, until the tree is built.
+    effects: Vec<(crate::model::NodeId, crate::model::EffectDef)>,
 }
 
 impl<'a> Builder<'a> {
@@ -260,6 +262,8 @@ impl<'a> Builder<'a> {
                 warnings: Vec::new(),
                 dist_sites: 0,
                 const_dists: Vec::new(),
+                child_ids: Vec::new(),
+                effects: Vec::new(),
             },
             diags: Vec::new(),
             plugin_calls: HashMap::new(),
@@ -272,6 +276,7 @@ impl<'a> Builder<'a> {
             undated_tags: None,
             sizes: HashMap::new(),
             notes: HashMap::new(),
+            effects: Vec::new(),
             objective_written: false,
             current_use: None,
         }
@@ -409,7 +414,7 @@ impl Builder<'_> {
         if self.diags.len() < DETAILED {
             self.model.path_of(node)
         } else {
-            self.model.nodes[node as usize].id.clone()
+            self.model.nodes[node as usize].id.to_string()
         }
     }
 

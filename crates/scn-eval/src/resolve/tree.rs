@@ -94,6 +94,27 @@ impl<'a> Builder<'a> {
             let n = &mut self.model.nodes[node as usize];
             n.extra.get_or_insert_default().notes = notes.into_boxed_slice();
         }
+        self.lay_out_effects();
+    }
+
+    /// Puts the effects read into [`Model::effects`], node by node. A node's effects may be
+    /// written after its children's, so they are read out of node order; a stable sort keeps
+    /// each node's in the order written.
+    fn lay_out_effects(&mut self) {
+        let mut read = std::mem::take(&mut self.effects);
+        read.sort_by_key(|&(node, _)| node);
+        let effects = &mut self.model.effects;
+        effects.reserve_exact(read.len());
+        let nodes = &mut self.model.nodes;
+        for (node, e) in read {
+            let at = effects.len() as u32;
+            let range = &mut nodes[node as usize].effects;
+            if range.start == range.end {
+                *range = at..at;
+            }
+            range.end = at + 1;
+            effects.push(e);
+        }
     }
 
     /// Reads the bodies on `stack` and every body they open, in pre-order.
@@ -145,11 +166,14 @@ impl<'a> Builder<'a> {
                         }
                     };
                     let program = self.compile_expr(&e.value, scope, Ctx::Effect);
-                    self.model.nodes[parent as usize].effects.push(EffectDef {
-                        metric,
-                        op: e.op,
-                        program,
-                    });
+                    self.effects.push((
+                        parent,
+                        EffectDef {
+                            metric,
+                            op: e.op,
+                            program,
+                        },
+                    ));
                 }
                 BodyItemKind::Note(n) => self
                     .notes
@@ -177,7 +201,6 @@ impl<'a> Builder<'a> {
                     );
                     self.finish_header(node, b.when.as_ref(), &b.tags, cites);
                     if let Some(body) = body {
-                        self.reserve_for(node, &body);
                         stack.push(open(body, node, scope));
                     }
                 }
@@ -193,7 +216,6 @@ impl<'a> Builder<'a> {
                     );
                     self.finish_header(node, o.when.as_ref(), &o.tags, Vec::new());
                     if let Some(body) = body {
-                        self.reserve_for(node, &body);
                         stack.push(open(body, node, scope));
                     }
                 }
@@ -281,28 +303,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Sizes a node's children and effects to its body before they are pushed: grown one
-    /// push at a time they would keep room for four each, which on a million-node tree is
-    /// over 100 MB of slack at the peak. `use`s may still add more; the extents pass trims.
-    fn reserve_for(&mut self, node: NodeId, body: &Items<'_>) {
-        let items = match body {
-            Items::Borrowed(it) => it.as_slice(),
-            Items::Owned(it) => it.as_slice(),
-            Items::Scenario(_) => &[],
-        };
-        let (mut effects, mut children) = (0, 0);
-        for item in items {
-            match item.kind {
-                BodyItemKind::Effect(_) => effects += 1,
-                BodyItemKind::Branch(_) | BodyItemKind::Option(_) => children += 1,
-                _ => {}
-            }
-        }
-        let n = &mut self.model.nodes[node as usize];
-        n.effects.reserve_exact(effects);
-        n.children.reserve_exact(children);
-    }
-
     #[allow(clippy::too_many_arguments)] // the fields of one node, all needed
     fn add_node(
         &mut self,
@@ -326,7 +326,6 @@ impl<'a> Builder<'a> {
         node.prob_span = prob_span;
         node.use_site = use_site;
         self.model.nodes.push(node);
-        self.model.nodes[parent as usize].children.push(n);
         n
     }
 

@@ -50,7 +50,7 @@ pub(super) fn percent_above_one(model: &Model) -> Vec<Diagnostic> {
         warn(m, &def.init, &mut out);
     }
     // Nodes in pre-order: the first warning is the first in the file's tree.
-    for e in model.nodes.iter().flat_map(|n| &n.effects) {
+    for e in &model.effects {
         if e.op != EffectOp::Mul {
             warn(e.metric as usize, &e.program, &mut out);
         }
@@ -60,7 +60,7 @@ pub(super) fn percent_above_one(model: &Model) -> Vec<Diagnostic> {
 
 /// The value of a program that is one number as written.
 fn plain_number(p: &Program) -> Option<f64> {
-    match p.code.as_slice() {
+    match &*p.code {
         [Instr::Const(v)] => Some(*v),
         _ => None,
     }

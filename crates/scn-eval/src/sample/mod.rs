@@ -412,7 +412,7 @@ pub(crate) fn sample_on(
             rows.lets
                 .extend((0..model.lets.len()).map(|l| batch.let_value(l, j)));
             for &dn in plan.decision_nodes() {
-                let options = &model.nodes[dn as usize].children;
+                let options = &model.children(dn);
                 rows.option_values
                     .extend(options.iter().map(|&o| batch.node_value(o as usize, j)));
             }
@@ -707,7 +707,7 @@ fn keep_row(plan: &Plan<'_>, s: &Scratch, rows: &mut Rows) {
     rows.weight.push(s.evidence.max(0.0));
     rows.lets.extend_from_slice(&s.lets);
     for &dn in plan.decision_nodes() {
-        for &o in &plan.model.nodes[dn as usize].children {
+        for &o in plan.model.children(dn) {
             rows.option_values.push(s.value[o as usize]);
         }
     }

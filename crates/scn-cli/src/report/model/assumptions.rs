@@ -166,11 +166,9 @@ pub(crate) fn row_samples(model: &Model, samples: u64) -> Option<u64> {
     if !needed {
         return None;
     }
-    let options: usize = model
-        .nodes
-        .iter()
-        .filter(|n| n.is_decision(&model.nodes))
-        .map(|n| n.children.len())
+    let options: usize = (0..model.nodes.len() as u32)
+        .filter(|&n| model.is_decision(n))
+        .map(|n| model.children(n).len())
         .sum();
     let width = (model.lets.len() + 2 * model.forecasts.len() + options + 1) as u64;
     let n = samples.min(ROW_SAMPLES).min(ROW_CELLS / width.max(1));

@@ -73,7 +73,7 @@ impl Decisions {
                     .map(|(j, o)| {
                         let node = &model.nodes[o.node as usize];
                         Choice {
-                            id: node.id.clone(),
+                            id: node.id.to_string(),
                             label: node.label.as_deref().map(str::to_owned),
                             value: o.value,
                             chosen: o.node == d.choice,

@@ -323,7 +323,7 @@ pub(crate) fn steps(model: &Model, leaf: NodeId) -> Vec<Step> {
     let step = |k: NodeId| {
         let node = &model.nodes[k as usize];
         Step::Node {
-            id: node.id.clone(),
+            id: node.id.to_string(),
             label: node.label().to_owned(),
         }
     };

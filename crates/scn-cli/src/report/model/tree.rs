@@ -131,7 +131,7 @@ impl<'a> Tree<'a> {
                 .map(|&t| model.tags[t as usize].as_str())
                 .collect(),
             state,
-            decision: node.is_decision(&model.nodes),
+            decision: model.is_decision(k),
             notes: node.notes(),
             cites: node
                 .cites()
@@ -147,7 +147,8 @@ impl<'a> Tree<'a> {
     /// probability while the budget allows, and every option of a decision shown (options
     /// not taken have probability 0, but they are the alternatives a reader weighs).
     pub(crate) fn select(&self, rows: usize, depth: u32) -> Selection {
-        let nodes = &self.ev.model().nodes;
+        let model = self.ev.model();
+        let nodes = &model.nodes;
         let n = nodes.len();
         let keep = self.keep(rows, depth);
         let prob = |k: usize| self.ev.node(k as NodeId).probability;
@@ -157,8 +158,8 @@ impl<'a> Tree<'a> {
         let mut items = Vec::new();
         let mut open: Vec<usize> = Vec::new();
         let close = |k: usize, items: &mut Vec<Item>| {
-            let (count, p) = nodes[k]
-                .children
+            let (count, p) = model
+                .children(k as NodeId)
                 .iter()
                 .map(|&c| c as usize)
                 .filter(|&c| !keep[c])
@@ -182,7 +183,7 @@ impl<'a> Tree<'a> {
                 close(top, &mut items);
             }
             items.push(Item::Node(k as NodeId));
-            if !nodes[k].children.is_empty() {
+            if !model.is_leaf(k as NodeId) {
                 open.push(k);
             }
         }
@@ -203,7 +204,8 @@ impl<'a> Tree<'a> {
     /// the fold of its children), and removes its parent's fold row when it was the last
     /// child folded.
     fn keep(&self, rows: usize, max_depth: u32) -> Vec<bool> {
-        let nodes = &self.ev.model().nodes;
+        let model = self.ev.model();
+        let nodes = &model.nodes;
         let n = nodes.len();
         let deepest = nodes.iter().map(|x| x.depth).max().unwrap_or(0);
         if self.ev.leaves().len() <= rows && deepest <= max_depth {
@@ -214,7 +216,7 @@ impl<'a> Tree<'a> {
         order.sort_by(|&a, &b| prob(b).total_cmp(&prob(a)).then(a.cmp(&b)));
         let mut keep = vec![false; n];
         keep[0] = true;
-        let mut folded: Vec<usize> = nodes.iter().map(|x| x.children.len()).collect();
+        let mut folded: Vec<usize> = (0..n).map(|k| model.children(k as NodeId).len()).collect();
         let mut used = 1;
         for k in order {
             let p = nodes[k].parent as usize;
@@ -230,13 +232,13 @@ impl<'a> Tree<'a> {
             used += grow;
         }
         for k in 0..n {
-            let node = &nodes[k];
+            let children = model.children(k as NodeId);
             if keep[k]
-                && node.depth < max_depth
-                && node.children.len() <= 12
-                && node.is_decision(nodes)
+                && nodes[k].depth < max_depth
+                && children.len() <= 12
+                && model.is_decision(k as NodeId)
             {
-                for &c in &node.children {
+                for &c in children {
                     keep[c as usize] = true;
                 }
             }
