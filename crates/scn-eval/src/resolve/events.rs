@@ -1,6 +1,7 @@
 //! Events and queries: branch references, tags, dates, evidence, forecasts, expectations.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 use scn_dsl::ast::{DateLit, Event, EventKind as AstEvent, Ident, Scenario, ScenarioItemKind};
 use scn_dsl::{Code, Diagnostic, FileId, Span};
@@ -8,7 +9,7 @@ use scn_dsl::{Code, Diagnostic, FileId, Span};
 use super::Builder;
 use super::expr::Ctx;
 use crate::model::{
-    EventKind, EventNode, EventRef, ExpectDef, ForecastDef, ForecastKind, NodeId, Query,
+    EventKind, EventNode, EventRef, ExpectDef, ForecastDef, ForecastKind, Node, NodeId, Query,
 };
 use crate::program::{Instr, Program};
 
@@ -229,21 +230,20 @@ impl Builder<'_> {
         }
         let first = &parts[0].name;
         // The count and the first few: all of them could be every node of the tree.
-        let (count, matches): (usize, Vec<NodeId>) = self
-            .bare_ids()
-            .get(first.as_str())
-            .map_or((0, Vec::new()), |v| {
-                (v.len(), v.iter().take(8).copied().collect())
-            });
+        self.bare_ids();
+        let bare = self.bare_ids.as_ref().expect("built above");
+        let nodes = &self.model.nodes;
+        let count = bare.nodes(nodes, first).count();
+        let matches: Vec<NodeId> = bare.nodes(nodes, first).take(8).collect();
         match matches.as_slice() {
             [] => {
                 let mut msg = format!("no branch or option is named `{first}`");
                 // `P(deal)` for the tag `#deal`: the tag is what was meant, not a near name.
                 let tag = parts.len() == 1 && self.tag_index.contains_key(first.as_str());
-                let ids = self.bare_ids.as_ref().expect("built above");
+                let ids = self.model.nodes.iter().skip(1).map(|n| &*n.id);
                 if tag {
                     msg = format!("{msg}; `#{first}` is a tag");
-                } else if let Some(s) = self.suggest(first, ids.keys().map(String::as_str)) {
+                } else if let Some(s) = self.suggest(first, ids) {
                     msg = format!("{msg}; did you mean `{s}`?");
                 }
                 let d = self.error(Code::UnknownBranch, file, parts[0].span, msg);
@@ -322,14 +322,50 @@ impl Builder<'_> {
         index.get(id).copied()
     }
 
-    /// Every node id with the nodes that bear it, in tree order; built once the tree is done.
-    fn bare_ids(&mut self) -> &HashMap<String, Vec<NodeId>> {
-        self.bare_ids.get_or_insert_with(|| {
-            let mut m: HashMap<String, Vec<NodeId>> = HashMap::new();
-            for (i, n) in self.model.nodes.iter().enumerate().skip(1) {
-                m.entry(n.id.to_string()).or_default().push(i as NodeId);
-            }
-            m
-        })
+    /// The index of bare ids, built once the tree is done.
+    fn bare_ids(&mut self) {
+        if self.bare_ids.is_none() {
+            self.bare_ids = Some(BareIds::new(&self.model.nodes));
+        }
+    }
+}
+
+/// The nodes of each id, in tree order, without a copy of the ids: the hash of an id leads
+/// to the first node whose id has that hash, and each node to the next one with the same
+/// hash. On a million-node tree a map from each id to its nodes held over 100 MB.
+pub(super) struct BareIds {
+    hasher: RandomState,
+    first: HashMap<u64, NodeId>,
+    /// The next node with the same hash; 0 (the root, which has no id) for none.
+    next: Vec<NodeId>,
+}
+
+impl BareIds {
+    fn new(nodes: &[Node]) -> BareIds {
+        let hasher = RandomState::new();
+        let mut first = HashMap::new();
+        let mut next = vec![0; nodes.len()];
+        // Backwards, so that each chain runs in tree order.
+        for (i, n) in nodes.iter().enumerate().skip(1).rev() {
+            let h = hasher.hash_one(&*n.id);
+            next[i] = first.insert(h, i as NodeId).unwrap_or(0);
+        }
+        BareIds {
+            hasher,
+            first,
+            next,
+        }
+    }
+
+    /// The nodes whose id is `id`, in tree order.
+    fn nodes<'s>(&'s self, nodes: &'s [Node], id: &'s str) -> impl Iterator<Item = NodeId> + 's {
+        let start = self
+            .first
+            .get(&self.hasher.hash_one(id))
+            .copied()
+            .unwrap_or(0);
+        std::iter::successors(Some(start), |&n| Some(self.next[n as usize]))
+            .take_while(|&n| n != 0)
+            .filter(move |&n| &*nodes[n as usize].id == id)
     }
 }

@@ -206,7 +206,7 @@ pub(crate) struct Builder<'a> {
     /// Tag name → index in `model.tags`.
     tag_index: HashMap<String, u32>,
     /// Node id → the nodes of that id, built once the tree is complete.
-    bare_ids: Option<HashMap<String, Vec<crate::model::NodeId>>>,
+    bare_ids: Option<events::BareIds>,
     /// Child id → child, for nodes with many children, built on first use.
     child_ids: HashMap<crate::model::NodeId, HashMap<String, crate::model::NodeId>>,
     /// Tag → its first undated node, for `#tag by DATE`, built on first use.
@@ -215,8 +215,8 @@ pub(crate) struct Builder<'a> {
     sizes: sizes::Sizes<'a>,
     /// Notes read so far, by node, until the tree is built.
     notes: HashMap<crate::model::NodeId, Vec<String>>,
-    /// Effects read so far with their node, in the order read, until the tree is built.
-    effects: Vec<(crate::model::NodeId, crate::model::EffectDef)>,
+    /// The node of each of `model.effects`, while they are in the order read.
+    effect_owners: Vec<crate::model::NodeId>,
 }
 
 impl<'a> Builder<'a> {
@@ -276,7 +276,7 @@ impl<'a> Builder<'a> {
             undated_tags: None,
             sizes: HashMap::new(),
             notes: HashMap::new(),
-            effects: Vec::new(),
+            effect_owners: Vec::new(),
             objective_written: false,
             current_use: None,
         }
