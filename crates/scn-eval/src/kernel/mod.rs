@@ -257,10 +257,15 @@ impl<'m> Plan<'m> {
                 })
                 .collect(),
         };
+        // Which written chances are more than a number, by node: read again below, where a
+        // second look at each node would cost a big tree a cache miss per node.
+        let mut computed = vec![false; n];
         for (i, node) in model.nodes.iter().enumerate() {
             plan.fixed.push(match &node.prob {
                 ProbDef::Expr(p) => {
-                    plan.probs.push((i as u32, Slot::new(p)));
+                    let slot = Slot::new(p);
+                    computed[i] = !matches!(slot.val, Val::Const(_));
+                    plan.probs.push((i as u32, slot));
                     0.0
                 }
                 ProbDef::Rest => 0.0,
@@ -297,10 +302,7 @@ impl<'m> Plan<'m> {
         let mut cond_varies = vec![false; n];
         for (gi, g) in plan.groups.iter().enumerate() {
             let kids = &plan.kids[g.start as usize..g.end as usize];
-            let varies = kids.iter().any(|&c| match &model.nodes[c as usize].prob {
-                ProbDef::Expr(p) => !matches!(Slot::new(p).val, Val::Const(_)),
-                ProbDef::Rest | ProbDef::None => false,
-            });
+            let varies = kids.iter().any(|&c| computed[c as usize]);
             if varies {
                 plan.groups_varying.push(gi as u32);
                 for &c in kids.iter().chain(&g.rest) {
