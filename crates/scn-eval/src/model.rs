@@ -206,6 +206,11 @@ pub struct Node {
     pub use_site: Option<(FileId, Span)>,
 }
 
+// A big tree holds millions of nodes: growing a node grows its model by megabytes, so a
+// change that does must change this line too (bench/README.md has the figures).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(size_of::<Node>() == 208);
+
 /// What few nodes have, out of line.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NodeExtra {
