@@ -217,24 +217,19 @@ pub(crate) struct Plan<'m> {
 impl<'m> Plan<'m> {
     pub(crate) fn new(model: &'m Model, shape: &'m Shape) -> Plan<'m> {
         let n = model.nodes.len();
-        // Sized up front: grown by doubling, a big tree's lists would carry up to half again
-        // as much room as they use. A written chance is a branch's, so as many branches
-        // stand in the sibling sets.
-        let written = model
-            .nodes
-            .iter()
-            .filter(|n| matches!(n.prob, ProbDef::Expr(_)))
-            .count();
+        // Sized up front rather than grown by doubling, which copies a big tree's lists again
+        // and again. At most one written chance and one sibling-set place per node; room that
+        // is never written is never touched, so it costs no memory.
         let mut plan = Plan {
             model,
             shape,
             lets: model.lets.iter().map(|l| Slot::new(&l.program)).collect(),
             inits: model.metrics.iter().map(|m| Slot::new(&m.init)).collect(),
-            probs: Vec::with_capacity(written),
+            probs: Vec::with_capacity(n),
             probs_varying: Vec::new(),
             groups_varying: Vec::new(),
             groups: Vec::new(),
-            kids: Vec::with_capacity(written),
+            kids: Vec::with_capacity(n),
             fixed: Vec::with_capacity(n),
             effects: Vec::with_capacity(model.effects.len()),
             effect_start: Vec::with_capacity(n + 1),

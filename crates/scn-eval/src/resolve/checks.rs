@@ -45,9 +45,10 @@ impl Builder<'_> {
         let (nodes, ids) = (&mut self.model.nodes, &self.model.child_ids);
         for n in (0..nodes.len()).rev() {
             let children = &nodes[n].children;
-            let end = match children.end > children.start {
-                true => nodes[ids[children.end as usize - 1] as usize].subtree_end,
-                false => n as u32 + 1,
+            let end = if children.end > children.start {
+                nodes[ids[children.end as usize - 1] as usize].subtree_end
+            } else {
+                n as u32 + 1
             };
             nodes[n].subtree_end = end;
         }

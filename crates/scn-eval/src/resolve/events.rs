@@ -233,8 +233,13 @@ impl Builder<'_> {
         self.bare_ids();
         let bare = self.bare_ids.as_ref().expect("built above");
         let nodes = &self.model.nodes;
-        let count = bare.nodes(nodes, first).count();
-        let matches: Vec<NodeId> = bare.nodes(nodes, first).take(8).collect();
+        let (mut count, mut matches) = (0, Vec::new());
+        for n in bare.nodes(nodes, first) {
+            if count < 8 {
+                matches.push(n);
+            }
+            count += 1;
+        }
         match matches.as_slice() {
             [] => {
                 let mut msg = format!("no branch or option is named `{first}`");

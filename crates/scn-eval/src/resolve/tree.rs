@@ -68,7 +68,7 @@ impl<'a> Builder<'a> {
     pub(super) fn build_tree(&mut self, s: &'a Scenario, taken: Option<Vec<BodyItem>>) {
         let (root_items, written) = match taken {
             Some(items) => {
-                let written = written_nodes(items.iter());
+                let written = written_under(items.iter());
                 (Items::Owned(items.into_iter()), written)
             }
             None => {
@@ -76,7 +76,7 @@ impl<'a> Builder<'a> {
                     ScenarioItemKind::Node(n) => Some(n),
                     _ => None,
                 });
-                (Items::Scenario(s.items.iter()), written_nodes(top))
+                (Items::Scenario(s.items.iter()), written_under(top))
             }
         };
         self.model.nodes.reserve_exact(written.nodes);
@@ -522,9 +522,10 @@ fn take_body(item: &mut BodyItem) -> Option<Block> {
     }
 }
 
-/// The branches and options written under `top` (templates' bodies aside): the model's node
-/// list is sized once to them rather than doubled into up to twice their room.
-fn written_nodes<'b>(top: impl Iterator<Item = &'b BodyItem>) -> Written {
+/// The branches, options and effects written under `top` (templates' bodies aside): the
+/// model's node and effect lists are sized once to them rather than doubled into up to twice
+/// their room.
+fn written_under<'b>(top: impl Iterator<Item = &'b BodyItem>) -> Written {
     let mut count = Written::default();
     let mut blocks: Vec<&Block> = Vec::new();
     let mut add = |item: &'b BodyItem, blocks: &mut Vec<&'b Block>| match item.kind {
