@@ -3,6 +3,7 @@
 //! [`run`] takes the arguments and an [`Io`] (standard streams, or buffers in tests) and returns
 //! the exit code (docs/reference/cli.md#exit-codes).
 
+mod allocator;
 mod args;
 mod color;
 mod commands;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 /// (bench/README.md has the figures). Its version 2 (the `v2` feature in the workspace's
 /// Cargo.toml) hands freed pages back after 10 ms; version 3 waits a second, longer than
 /// `scn check` of a million branches lives, so the freed tree stayed resident to the end.
+/// While the syntax tree is freed, the delay is set to none (`allocator.rs` says why).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

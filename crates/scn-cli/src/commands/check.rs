@@ -38,8 +38,10 @@ pub(crate) fn check_loaded(loaded: &mut scn_eval::Loaded) -> Vec<Diagnostic> {
         Err(d) => d,
         Ok(false) => Vec::new(),
         Ok(true) => {
+            let prompt = crate::allocator::PromptReturn::start();
             let resolved = scn_eval::resolve_draining(loaded, &[]);
             loaded.drop_syntax();
+            drop(prompt);
             match resolved.and_then(scn_eval::evaluate) {
                 Ok(evaluation) => {
                     // Warnings (a forecast closing before `as_of`, …) are all a valid file shows.

@@ -51,8 +51,10 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     if !diags.is_empty() {
         return super::report(&diags, &loaded.sources, io);
     }
+    let prompt = crate::allocator::PromptReturn::start();
     let resolved = scn_eval::resolve_draining(&mut loaded, &given);
     loaded.drop_syntax();
+    drop(prompt);
     // Plugins are called during resolution only: stop their processes now.
     let launched = loaded.plugins.launched();
     drop(std::mem::take(&mut loaded.plugins));
