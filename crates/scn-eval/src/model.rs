@@ -53,6 +53,9 @@ pub struct Model {
     pub(crate) child_ids: Vec<NodeId>,
     /// Every node's effects, node after node in pre-order (see [`Model::effects_of`]).
     pub(crate) effects: Vec<EffectDef>,
+    /// The nodes spliced in from a template, in node order, each with its `use` (the
+    /// innermost): see [`Model::use_site`]. Few nodes have one, so it is not a field of each.
+    pub(crate) use_sites: Vec<(NodeId, FileId, Span)>,
 }
 
 /// Scenario metadata.
@@ -135,8 +138,8 @@ pub enum NodeKind {
 pub(crate) enum ProbDef {
     /// The root, or an option: probability set by the tree, not written.
     None,
-    /// `rest`.
-    Rest,
+    /// `rest`, where it is written.
+    Rest(Span),
     /// An expression.
     Expr(Program),
 }
@@ -168,10 +171,11 @@ pub(crate) struct EffectDef {
 /// built, are boxed, a word shorter than a `String` or a `Vec`.
 #[derive(Clone, Debug)]
 pub struct Node {
-    /// Its id (empty for the root).
-    pub id: Box<str>,
-    /// Its label, if written.
-    pub label: Option<Box<str>>,
+    /// Its id (empty for the root). Shared with every node of the same id: a big tree repeats
+    /// a few ids (they are unique among siblings only) and often its labels.
+    pub id: std::sync::Arc<str>,
+    /// Its label, if written (shared like the id).
+    pub label: Option<std::sync::Arc<str>>,
     /// Root, branch or option.
     pub kind: NodeKind,
     /// Its parent (the root is its own parent).
@@ -200,16 +204,12 @@ pub struct Node {
     pub file: FileId,
     /// Its id as written (the scenario's id for the root).
     pub span: Span,
-    /// Its probability as written, for messages.
-    pub prob_span: Span,
-    /// The `use` that spliced it in from a template, if one did (innermost).
-    pub use_site: Option<(FileId, Span)>,
 }
 
 // A big tree holds millions of nodes: growing a node grows its model by megabytes, so a
 // change that does must change this line too (bench/README.md has the figures).
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(size_of::<Node>() == 208);
+const _: () = assert!(size_of::<Node>() == 184);
 
 /// What few nodes have, out of line.
 #[derive(Clone, Debug, Default)]
@@ -223,9 +223,15 @@ pub(crate) struct NodeExtra {
 impl Node {
     /// A node with nothing but its place in the tree, its id and where it was written: the
     /// builder fills in the rest.
-    pub(crate) fn new(kind: NodeKind, parent: NodeId, id: &str, file: FileId, span: Span) -> Node {
+    pub(crate) fn new(
+        kind: NodeKind,
+        parent: NodeId,
+        id: std::sync::Arc<str>,
+        file: FileId,
+        span: Span,
+    ) -> Node {
         Node {
-            id: id.into(),
+            id,
             label: None,
             kind,
             parent,
@@ -240,8 +246,15 @@ impl Node {
             effects: 0..0,
             file,
             span,
-            prob_span: span,
-            use_site: None,
+        }
+    }
+
+    /// Its probability as written, for messages: the expression or `rest`, else its id.
+    pub fn prob_span(&self) -> Span {
+        match &self.prob {
+            ProbDef::Expr(p) => p.span,
+            ProbDef::Rest(span) => *span,
+            ProbDef::None => self.span,
         }
     }
 
@@ -379,6 +392,13 @@ impl Model {
     /// The children of a node of this model, in source order.
     pub fn children_of(&self, node: &Node) -> &[NodeId] {
         &self.child_ids[node.children.start as usize..node.children.end as usize]
+    }
+
+    /// The `use` that spliced the node in from a template, if one did (the innermost).
+    pub fn use_site(&self, node: NodeId) -> Option<(FileId, Span)> {
+        let at = self.use_sites.binary_search_by_key(&node, |s| s.0).ok()?;
+        let (_, file, span) = self.use_sites[at];
+        Some((file, span))
     }
 
     /// True when the node's children are options.

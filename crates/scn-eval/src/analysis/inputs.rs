@@ -335,7 +335,7 @@ fn rest_of(ev: &Evaluation, node: NodeId) -> Option<NodeId> {
         .children(parent)
         .iter()
         .copied()
-        .find(|&c| matches!(model.nodes[c as usize].prob, ProbDef::Rest))
+        .find(|&c| matches!(model.nodes[c as usize].prob, ProbDef::Rest(_)))
 }
 
 fn user_range(name: &str, kind: InputKind, base: f64, r: &Range) -> Input {

@@ -471,7 +471,7 @@ fn whole_node(side: Side<'_>, node: u32, kind: ChangeKind) -> Change {
 fn prob_text(sources: &SourceMap, p: &ProbDef) -> Option<String> {
     match p {
         ProbDef::None => None,
-        ProbDef::Rest => Some("rest".into()),
+        ProbDef::Rest(_) => Some("rest".into()),
         ProbDef::Expr(p) => Some(text(sources, p)),
     }
 }
@@ -508,7 +508,7 @@ fn node_changes(old: Side<'_>, new: Side<'_>, i: u32, j: u32, same: &Same<'_>, o
     let path = || node_path(nm, j);
     let prob_same = match (&a.prob, &b.prob) {
         (ProbDef::Expr(p), ProbDef::Expr(q)) => same.program(p, q),
-        (ProbDef::Rest, ProbDef::Rest) | (ProbDef::None, ProbDef::None) => true,
+        (ProbDef::Rest(_), ProbDef::Rest(_)) | (ProbDef::None, ProbDef::None) => true,
         _ => false,
     };
     if !prob_same {

@@ -263,14 +263,15 @@ impl<'m> Plan<'m> {
                     plan.probs.push((i as u32, slot));
                     0.0
                 }
-                ProbDef::Rest => 0.0,
+                ProbDef::Rest(_) => 0.0,
                 ProbDef::None => 1.0,
             });
             let children = model.children_of(node);
             match children.first() {
                 Some(&c) if model.nodes[c as usize].kind == NodeKind::Branch => {
                     let start = plan.kids.len() as u32;
-                    let is_rest = |c: &u32| matches!(model.nodes[*c as usize].prob, ProbDef::Rest);
+                    let is_rest =
+                        |c: &u32| matches!(model.nodes[*c as usize].prob, ProbDef::Rest(_));
                     plan.kids.extend(children.iter().filter(|c| !is_rest(c)));
                     let rest = children.iter().copied().find(is_rest);
                     plan.groups.push(Group {

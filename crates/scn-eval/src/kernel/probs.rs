@@ -170,14 +170,14 @@ impl Plan<'_> {
             ),
         };
         let first = &model.nodes[g.first as usize];
-        let mut d = Diagnostic::error(first.file, first.prob_span, message)
+        let mut d = Diagnostic::error(first.file, first.prob_span(), message)
             .with_help(help)
             .with_code(Code::ProbabilitySum);
         for &c in kids.iter().filter(|&&c| c != g.first) {
             let n = &model.nodes[c as usize];
             d.labels.push(Label {
                 file: n.file,
-                span: n.prob_span,
+                span: n.prob_span(),
                 message: format!("{} = {}", n.id, fmt(cond[c as usize])),
             });
         }

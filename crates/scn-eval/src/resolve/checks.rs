@@ -175,7 +175,7 @@ impl Builder<'_> {
                         Some(prev),
                     ));
                 }
-                if matches!(child.prob, ProbDef::Rest) {
+                if matches!(child.prob, ProbDef::Rest(_)) {
                     if let Some(prev) = rest {
                         errors.push((
                             c,
@@ -191,7 +191,7 @@ impl Builder<'_> {
                 let (file, span) = (
                     child.file,
                     if msg.contains("rest") {
-                        child.prob_span
+                        child.prob_span()
                     } else {
                         child.span
                     },
@@ -201,14 +201,14 @@ impl Builder<'_> {
                     Label {
                         file: pn.file,
                         span: if msg.contains("rest") {
-                            pn.prob_span
+                            pn.prob_span()
                         } else {
                             pn.span
                         },
                         message: "the first one".into(),
                     }
                 });
-                let site = child.use_site;
+                let site = self.model.use_site(c);
                 let d = self.error(Code::TreeShape, file, span, msg);
                 d.labels.extend(label);
                 if let Some((f, s)) = site {

@@ -11,6 +11,7 @@ mod expr;
 mod names;
 mod sizes;
 mod suggest;
+mod texts;
 mod tree;
 mod units;
 
@@ -207,6 +208,8 @@ pub(crate) struct Builder<'a> {
     tag_index: HashMap<String, u32>,
     /// Node id → the nodes of that id, built once the tree is complete.
     bare_ids: Option<events::BareIds>,
+    /// The nodes' ids and labels, one copy of each.
+    texts: texts::Texts,
     /// Child id → child, for nodes with many children, built on first use.
     child_ids: HashMap<crate::model::NodeId, HashMap<String, crate::model::NodeId>>,
     /// Tag → its first undated node, for `#tag by DATE`, built on first use.
@@ -231,7 +234,7 @@ impl<'a> Builder<'a> {
             span: s.id.span,
             ..Meta::default()
         };
-        let mut root = Node::new(NodeKind::Root, 0, "", file, s.id.span);
+        let mut root = Node::new(NodeKind::Root, 0, "".into(), file, s.id.span);
         root.subtree_end = 1;
         Builder {
             loaded,
@@ -264,6 +267,7 @@ impl<'a> Builder<'a> {
                 const_dists: Vec::new(),
                 child_ids: Vec::new(),
                 effects: Vec::new(),
+                use_sites: Vec::new(),
             },
             diags: Vec::new(),
             plugin_calls: HashMap::new(),
@@ -272,6 +276,7 @@ impl<'a> Builder<'a> {
             suggestions_left: Cell::new(suggest::MAX_LOOKUPS),
             tag_index: HashMap::new(),
             bare_ids: None,
+            texts: texts::Texts::default(),
             child_ids: HashMap::new(),
             undated_tags: None,
             sizes: HashMap::new(),

@@ -184,12 +184,8 @@ impl<'a> Builder<'a> {
                     .push(n.value.to_string()),
                 BodyItemKind::Branch(b) => {
                     let prob = match &b.prob {
-                        Prob::Rest(_) => ProbDef::Rest,
+                        Prob::Rest(span) => ProbDef::Rest(*span),
                         Prob::Expr(e) => ProbDef::Expr(self.compile_expr(e, scope, Ctx::Prob)),
-                    };
-                    let prob_span = match &b.prob {
-                        Prob::Rest(s) => *s,
-                        Prob::Expr(e) => e.span,
                     };
                     let cites = self.resolve_cites(&b.cites, file);
                     let node = self.add_node(
@@ -199,7 +195,6 @@ impl<'a> Builder<'a> {
                         &b.id,
                         b.label.as_ref(),
                         prob,
-                        prob_span,
                     );
                     self.finish_header(node, b.when.as_ref(), &b.tags, cites);
                     if let Some(body) = body {
@@ -214,7 +209,6 @@ impl<'a> Builder<'a> {
                         &o.id,
                         o.label.as_ref(),
                         ProbDef::None,
-                        o.id.span,
                     );
                     self.finish_header(node, o.when.as_ref(), &o.tags, Vec::new());
                     if let Some(body) = body {
@@ -305,7 +299,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // the fields of one node, all needed
     fn add_node(
         &mut self,
         parent: NodeId,
@@ -314,19 +307,18 @@ impl<'a> Builder<'a> {
         id: &scn_dsl::ast::Ident,
         label: Option<&scn_dsl::ast::Str>,
         prob: ProbDef,
-        prob_span: Span,
     ) -> NodeId {
         self.spend(1, file, id.span);
         let n = self.model.nodes.len() as NodeId;
         let depth = self.model.nodes[parent as usize].depth + 1;
-        let use_site = self.current_use;
-        let mut node = Node::new(kind, parent, &id.name, file, id.span);
-        node.label = label.map(|l| l.value.as_str().into());
+        if let Some((file, span)) = self.current_use {
+            self.model.use_sites.push((n, file, span));
+        }
+        let mut node = Node::new(kind, parent, self.texts.get(&id.name), file, id.span);
+        node.label = label.map(|l| self.texts.get(&l.value));
         node.subtree_end = n + 1;
         node.depth = depth;
         node.prob = prob;
-        node.prob_span = prob_span;
-        node.use_site = use_site;
         self.model.nodes.push(node);
         n
     }
