@@ -103,7 +103,7 @@ pub(super) fn string(sink: &mut Sink, raw: &str, span: Span) -> Str {
     let inner = &raw[1..raw.len() - 1];
     if !inner.contains('\\') {
         return Str {
-            value: SmolStr::new(inner),
+            value: sink.text(inner),
             span,
         };
     }
@@ -136,7 +136,7 @@ pub(super) fn string(sink: &mut Sink, raw: &str, span: Span) -> Str {
         }
     }
     Str {
-        value: SmolStr::new(value),
+        value: sink.text(&value),
         span,
     }
 }

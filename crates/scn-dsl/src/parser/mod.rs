@@ -18,6 +18,8 @@ mod syntax_error;
 use pest::Parser as _;
 use pest::iterators::Pair;
 
+use smol_str::SmolStr;
+
 use crate::ast::{Event, File, Item, Scenario};
 use crate::code::Code;
 use crate::diag::Diagnostic;
@@ -211,6 +213,9 @@ pub(crate) struct Sink {
     /// Operators met so far in the current item: it bounds how deep an expression or event
     /// tree can get, since building, walking and dropping one recurses per operator.
     operators: usize,
+    /// The strings met so far that are too long to be stored inline, one copy of each: a big
+    /// tree repeats its labels.
+    long_strings: std::collections::HashSet<SmolStr>,
 }
 
 impl Sink {
@@ -219,7 +224,23 @@ impl Sink {
             file,
             diags: Vec::new(),
             operators: 0,
+            long_strings: std::collections::HashSet::new(),
         }
+    }
+
+    /// `text` as a string of the syntax tree: short ones are stored inline, long ones shared
+    /// with every equal string of the file (a copy of a `SmolStr` shares its text).
+    fn text(&mut self, text: &str) -> SmolStr {
+        // `SmolStr` stores up to 23 bytes inline.
+        if text.len() <= 23 {
+            return SmolStr::new(text);
+        }
+        if let Some(shared) = self.long_strings.get(text) {
+            return shared.clone();
+        }
+        let shared = SmolStr::new(text);
+        self.long_strings.insert(shared.clone());
+        shared
     }
 
     fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
@@ -422,5 +443,40 @@ mod tests {
             }
         }
         assert!(broken > 1000, "only {broken} edits broke the syntax");
+    }
+
+    /// Equal long labels share one text in both parsers; short ones are inline and every
+    /// label keeps its own value.
+    #[test]
+    fn equal_long_strings_share_one_text() {
+        let text = r#"scenario s {
+  branch a "A label longer than twenty-three bytes" p = 0.5
+  branch b "A label longer than twenty-three bytes" p = 0.25
+  branch c "A label longer than twenty-three \"bytes\"" p = 0.125
+  branch d "Short" p = rest
+}
+"#;
+        let fast = parse_fast(text, FileId(0)).expect("the fast path reads it");
+        for file in [fast.unwrap(), parse_pest(text, FileId(0)).unwrap()] {
+            let Item::Scenario(s) = &file.items[0] else {
+                panic!("a scenario")
+            };
+            let labels: Vec<&SmolStr> = s
+                .items
+                .iter()
+                .map(|i| match &i.kind {
+                    crate::ast::ScenarioItemKind::Node(n) => match &n.kind {
+                        crate::ast::BodyItemKind::Branch(b) => &b.label.as_ref().unwrap().value,
+                        _ => panic!("a branch"),
+                    },
+                    _ => panic!("a node"),
+                })
+                .collect();
+            assert_eq!(labels[0], "A label longer than twenty-three bytes");
+            assert_eq!(labels[2], r#"A label longer than twenty-three "bytes""#);
+            assert_eq!(labels[3], "Short");
+            assert_eq!(labels[0].as_ptr(), labels[1].as_ptr());
+            assert!(labels[0].is_heap_allocated() && !labels[3].is_heap_allocated());
+        }
     }
 }
