@@ -459,3 +459,29 @@ fn long_operator_chains_do_not_overflow_the_stack() {
         );
     }
 }
+
+/// `scn check` gives up the text of a file of 16 MiB or more during the point evaluation
+/// and reads it back for diagnostics: a probability error found then points at the right
+/// line and column and shows the right excerpt, as it does for the same scenario in a
+/// small file.
+#[test]
+fn a_big_files_evaluation_errors_show_where_they_are() {
+    let dir = TempDir::new("big-text");
+    let scenario = "scenario s {\n  branch a p = 0.5\n  branch b \"B\" p = 0.7\n}\n";
+    let padding = format!("// {}\n", "x".repeat(16 << 20));
+    let big = dir.0.join("big.scn");
+    std::fs::write(&big, format!("{padding}{scenario}")).unwrap();
+    let small = dir.0.join("small.scn");
+    std::fs::write(&small, format!("//\n{scenario}")).unwrap();
+
+    let run = |path: &std::path::Path| {
+        let run = scn(&["check", path.to_str().unwrap()], Vec::new());
+        assert_eq!(run.exit, Exit::Invalid, "{}", run.stderr);
+        let name = path.to_str().unwrap();
+        run.stderr.replace(name, "FILE")
+    };
+    let (big, small) = (run(&big), run(&small));
+    assert!(small.contains("FILE:3:"), "{small}");
+    assert!(small.contains("branch a p = 0.5"), "{small}");
+    assert_eq!(big, small);
+}

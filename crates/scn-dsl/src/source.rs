@@ -73,6 +73,12 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Puts `file` in the place of an id from this map and returns what was there: a big
+    /// file's text can be given up once parsed and read again for diagnostics.
+    pub fn replace(&mut self, id: FileId, file: SourceFile) -> SourceFile {
+        std::mem::replace(&mut self.files[id.0 as usize], file)
+    }
+
     /// All files with their ids.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files

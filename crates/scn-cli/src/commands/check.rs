@@ -1,11 +1,14 @@
 //! `scn check FILE...`: parse, resolve, validate and run the point evaluation of every
 //! scenario; print every diagnostic; exit 1 if any is an error.
 
+use std::path::Path;
+
 use scn_dsl::Diagnostic;
 use scn_dsl::ast::Item;
 
+use super::released_text::ReleasedText;
 use crate::args::CheckArgs;
-use crate::input::{RunOptions, load};
+use crate::input::{RunOptions, is_stdin, load};
 use crate::{Exit, Io};
 
 pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
@@ -14,7 +17,13 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         let code = match load(path, io.stdin, options) {
             Err(e) => super::report_read_error(e, io),
             Ok((mut loaded, _)) => {
-                let diags = check_loaded(&mut loaded);
+                let on_disk = (!is_stdin(path)).then_some(path.as_path());
+                let (diags, released) = check_loaded(&mut loaded, on_disk);
+                if let Some(released) = released.filter(|_| !diags.is_empty())
+                    && let Some(note) = released.restore(&mut loaded.sources)
+                {
+                    let _ = writeln!(io.stderr, "{note}");
+                }
                 let code = super::report(&diags, &loaded.sources, io);
                 // Stops the plugins' processes now: `loaded` itself is never dropped.
                 drop(std::mem::take(&mut loaded.plugins));
@@ -32,17 +41,25 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
 /// Every diagnostic of a loaded file: loading, then its scenario (a library of templates
 /// alone has none; more than one scenario is an error, as for `scn eval`). The syntax tree
 /// is dropped once resolved: on a big file it is most of the memory, and nothing reads it
-/// after.
-pub(crate) fn check_loaded(loaded: &mut scn_eval::Loaded) -> Vec<Diagnostic> {
+/// after. So is the text of a big root file read from `on_disk`, during the point
+/// evaluation: the caller reads it back (the [`ReleasedText`]) if there is anything to show.
+pub(crate) fn check_loaded(
+    loaded: &mut scn_eval::Loaded,
+    on_disk: Option<&Path>,
+) -> (Vec<Diagnostic>, Option<ReleasedText>) {
     match has_scenario(loaded) {
-        Err(d) => d,
-        Ok(false) => Vec::new(),
+        Err(d) => (d, None),
+        Ok(false) => (Vec::new(), None),
         Ok(true) => {
             let prompt = crate::allocator::PromptReturn::start();
             let resolved = scn_eval::resolve_draining(loaded, &[]);
             loaded.drop_syntax();
+            let released = match (&resolved, on_disk) {
+                (Ok(_), Some(path)) => ReleasedText::take(&mut loaded.sources, loaded.root, path),
+                _ => None,
+            };
             drop(prompt);
-            match resolved.and_then(scn_eval::evaluate) {
+            let diags = match resolved.and_then(scn_eval::evaluate) {
                 Ok(evaluation) => {
                     // Warnings (a forecast closing before `as_of`, …) are all a valid file shows.
                     let warnings = evaluation.model().warnings.clone();
@@ -50,7 +67,8 @@ pub(crate) fn check_loaded(loaded: &mut scn_eval::Loaded) -> Vec<Diagnostic> {
                     warnings
                 }
                 Err(d) => d,
-            }
+            };
+            (diags, released)
         }
     }
 }

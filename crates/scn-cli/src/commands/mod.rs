@@ -7,6 +7,7 @@ mod diff;
 mod eval;
 mod fmt;
 mod library;
+mod released_text;
 mod resolve;
 mod score;
 mod sens;
