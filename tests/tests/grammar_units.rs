@@ -290,7 +290,7 @@ fn durations() {
     for item in scenario_items(&file) {
         if let ScenarioItemKind::Node(n) = &item.kind
             && let BodyItemKind::Branch(b) = &n.kind
-            && let Some(scn_dsl::ast::When::After(d)) = &b.when
+            && let Some(scn_dsl::ast::When::After(d)) = b.when.as_deref()
         {
             found.push((d.duration.months, d.duration.days));
         }
@@ -425,7 +425,7 @@ fn closes_and_criteria_stay_names() {
     let file = parse("scenario s { branch closes p = 1 #criteria }").expect("valid");
     assert!(matches!(
         &scenario_items(&file)[0].kind,
-        ScenarioItemKind::Node(n) if matches!(&n.kind, BodyItemKind::Branch(b) if b.id.name == "closes" && b.tags[0].name == "criteria")
+        ScenarioItemKind::Node(n) if matches!(&n.kind, BodyItemKind::Branch(b) if b.id.name == "closes" && b.tags()[0].name == "criteria")
     ));
 }
 

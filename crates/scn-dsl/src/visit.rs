@@ -131,7 +131,7 @@ fn idents(ids: &mut [Ident], f: &mut dyn FnMut(&mut Span)) {
     }
 }
 
-fn when(w: &mut Option<When>, f: &mut dyn FnMut(&mut Span)) {
+fn when(w: Option<&mut When>, f: &mut dyn FnMut(&mut Span)) {
     match w {
         Some(When::At(d)) => f(&mut d.span),
         Some(When::After(d)) => f(&mut d.span),
@@ -156,9 +156,9 @@ fn body_item(item: &mut BodyItem, f: &mut dyn FnMut(&mut Span)) {
                 Prob::Rest(s) => f(s),
                 Prob::Expr(e) => expr(e, f),
             }
-            when(&mut b.when, f);
-            idents(&mut b.tags, f);
-            idents(&mut b.cites, f);
+            when(b.when.as_deref_mut(), f);
+            // The tags, then the citations.
+            idents(&mut b.marks, f);
             if let Some(body) = &mut b.body {
                 block(body, f);
             }
@@ -168,7 +168,7 @@ fn body_item(item: &mut BodyItem, f: &mut dyn FnMut(&mut Span)) {
             if let Some(l) = &mut o.label {
                 f(&mut l.span);
             }
-            when(&mut o.when, f);
+            when(o.when.as_mut(), f);
             idents(&mut o.tags, f);
             if let Some(body) = &mut o.body {
                 block(body, f);

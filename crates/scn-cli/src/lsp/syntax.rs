@@ -247,10 +247,10 @@ impl Index {
                 if let Prob::Expr(e) = &b.prob {
                     self.expr(e, sc);
                 }
-                for t in b.tags.iter() {
+                for t in b.tags() {
                     self.tags.push((t.name.clone(), t.span, me));
                 }
-                for c in b.cites.iter() {
+                for c in b.cites() {
                     self.reference(RefKind::Source, c, sc);
                 }
                 if let Some(body) = &b.body {

@@ -360,8 +360,8 @@ impl Printer<'_> {
                     Prob::Rest(_) => self.out.push_str("rest"),
                     Prob::Expr(e) => expr::expr(&mut self.out, src, e),
                 }
-                self.header_tail(b.when.as_ref(), &b.tags);
-                cites(&mut self.out, &b.cites);
+                self.header_tail(b.when.as_deref(), b.tags());
+                cites(&mut self.out, b.cites());
                 if let Some(body) = &b.body {
                     self.out.push(' ');
                     return self.block_then_end(body);

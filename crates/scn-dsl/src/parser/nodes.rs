@@ -42,30 +42,22 @@ impl Builder {
         let mut inner = pair.into_inner();
         inner.next(); // kw_branch
         let id = self.parse_ident(inner.next().expect("branch has an id"));
-        let mut tags = Vec::new();
-        let mut b = Branch {
-            id,
-            label: None,
-            prob: Prob::Rest(Default::default()),
-            when: None,
-            tags: Box::default(),
-            cites: Box::default(),
-            body: None,
-        };
+        let (mut label, mut prob, mut when, mut body) = (None, None, None, None);
+        let (mut tags, mut cites) = (Vec::new(), Vec::new());
         for p in inner {
             match p.as_rule() {
-                Rule::string => b.label = Some(self.parse_string(p)),
+                Rule::string => label = Some(self.parse_string(p)),
                 Rule::kw_p | Rule::assign_op => {}
-                Rule::prob => b.prob = self.parse_prob(p),
-                Rule::when => b.when = Some(self.parse_when(p)),
+                Rule::prob => prob = Some(self.parse_prob(p)),
+                Rule::when => when = Some(self.parse_when(p)),
                 Rule::tag => tags.push(self.parse_tag(p)),
-                Rule::cites => b.cites = self.parse_cites(p),
-                Rule::block => b.body = Some(self.parse_block(p)),
+                Rule::cites => cites = self.parse_cites(p).into_vec(),
+                Rule::block => body = Some(self.parse_block(p)),
                 r => unreachable!("unexpected rule {r:?}"),
             }
         }
-        b.tags = tags.into_boxed_slice();
-        b
+        let prob = prob.expect("the grammar gives every branch a probability");
+        Branch::new(id, label, prob, when, tags, cites, body)
     }
 
     fn parse_option(&mut self, pair: Pair<'_, Rule>) -> OptionNode {

@@ -187,7 +187,7 @@ impl<'a> Builder<'a> {
                         Prob::Rest(span) => ProbDef::Rest(*span),
                         Prob::Expr(e) => ProbDef::Expr(self.compile_expr(e, scope, Ctx::Prob)),
                     };
-                    let cites = self.resolve_cites(&b.cites, file);
+                    let cites = self.resolve_cites(b.cites(), file);
                     let node = self.add_node(
                         parent,
                         file,
@@ -196,7 +196,7 @@ impl<'a> Builder<'a> {
                         b.label.as_ref(),
                         prob,
                     );
-                    self.finish_header(node, b.when.as_ref(), &b.tags, cites);
+                    self.finish_header(node, b.when.as_deref(), b.tags(), cites);
                     if let Some(body) = body {
                         stack.push(open(body, node, scope));
                     }

@@ -403,15 +403,15 @@ impl Fast<'_> {
         let cites = self.opt_cites()?;
         self.skip();
         let body = self.opt_block()?;
-        Some(Branch {
+        Some(Branch::new(
             id,
             label,
             prob,
             when,
-            tags,
-            cites,
+            tags.into_vec(),
+            cites.into_vec(),
             body,
-        })
+        ))
     }
 
     /// `option = { kw_option ~ ident ~ string? ~ when? ~ tag* ~ block? }`.
