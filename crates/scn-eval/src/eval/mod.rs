@@ -258,11 +258,14 @@ impl Evaluation {
 
     /// The leaves by descending probability now (given the evidence), ties in tree order.
     pub fn paths(&self) -> Vec<NodeId> {
-        let mut paths = self.leaves().to_vec();
         let p = self.posterior.as_ref().unwrap_or(&self.prior);
-        // A stable sort keeps tree order among equal probabilities.
-        paths.sort_by(|&a, &b| p[b as usize].total_cmp(&p[a as usize]));
-        paths
+        // Leaves are in tree order, so ties go to the lower node; each probability is sorted
+        // beside its leaf rather than looked up in each comparison (a cache miss on a big
+        // tree).
+        let mut paths: Vec<(f64, NodeId)> =
+            self.leaves().iter().map(|&l| (p[l as usize], l)).collect();
+        paths.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        paths.into_iter().map(|(_, l)| l).collect()
     }
 
     /// The probability of the evidence, when there is evidence.
