@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use scn_dsl::{FileId, SourceFile, SourceMap};
 
 /// Texts smaller than this stay: re-reading is for files where the memory counts.
-pub(crate) const RELEASE_FROM: usize = 16 << 20;
+const RELEASE_FROM: usize = 16 << 20;
 
 /// The text of one file, given up; [`ReleasedText::restore`] reads it back.
 pub(crate) struct ReleasedText {

@@ -258,14 +258,17 @@ impl Evaluation {
 
     /// The leaves by descending probability now (given the evidence), ties in tree order.
     pub fn paths(&self) -> Vec<NodeId> {
+        self.most_probable_first(self.leaves().iter().copied())
+    }
+
+    /// `nodes` by descending probability now (given the evidence), ties in tree order.
+    pub fn most_probable_first(&self, nodes: impl Iterator<Item = NodeId>) -> Vec<NodeId> {
         let p = self.posterior.as_ref().unwrap_or(&self.prior);
-        // Leaves are in tree order, so ties go to the lower node; each probability is sorted
-        // beside its leaf rather than looked up in each comparison (a cache miss on a big
-        // tree).
-        let mut paths: Vec<(f64, NodeId)> =
-            self.leaves().iter().map(|&l| (p[l as usize], l)).collect();
-        paths.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        paths.into_iter().map(|(_, l)| l).collect()
+        // Each probability sorted beside its node rather than looked up in each comparison:
+        // on a big tree that is a cache miss per comparison.
+        let mut by: Vec<(f64, NodeId)> = nodes.map(|k| (p[k as usize], k)).collect();
+        by.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        by.into_iter().map(|(_, k)| k).collect()
     }
 
     /// The probability of the evidence, when there is evidence.

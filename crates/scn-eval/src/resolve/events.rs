@@ -320,7 +320,7 @@ impl Builder<'_> {
         let index = self.child_ids.entry(node).or_insert_with(|| {
             let mut m = HashMap::with_capacity(children.len());
             for &c in children {
-                m.entry(nodes[c as usize].id.to_string()).or_insert(c);
+                m.entry(nodes[c as usize].id.clone()).or_insert(c);
             }
             m
         });

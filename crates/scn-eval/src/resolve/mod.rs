@@ -211,7 +211,7 @@ pub(crate) struct Builder<'a> {
     /// The nodes' ids and labels, one copy of each.
     texts: texts::Texts,
     /// Child id → child, for nodes with many children, built on first use.
-    child_ids: HashMap<crate::model::NodeId, HashMap<String, crate::model::NodeId>>,
+    child_ids: HashMap<crate::model::NodeId, HashMap<std::sync::Arc<str>, crate::model::NodeId>>,
     /// Tag → its first undated node, for `#tag by DATE`, built on first use.
     undated_tags: Option<HashMap<u32, crate::model::NodeId>>,
     /// Predicted expansion sizes of templates, computed on first use.

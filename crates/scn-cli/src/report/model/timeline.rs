@@ -116,17 +116,14 @@ impl Timeline {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => b.total().total_cmp(&a.total()),
         });
-        let mut stems: Vec<(f64, usize)> = (1..model.nodes.len())
-            .filter(|&k| {
-                let node = &model.nodes[k];
-                node.when.is_some() && node.date.is_some() && prob(k) > 0.0
-            })
-            .map(|k| (prob(k), k))
+        let mut stems: Vec<usize> = ev
+            .most_probable_first((1..model.nodes.len() as NodeId).filter(|&k| {
+                let node = &model.nodes[k as usize];
+                node.when.is_some() && node.date.is_some() && prob(k as usize) > 0.0
+            }))
+            .into_iter()
+            .map(|k| k as usize)
             .collect();
-        // Tree order among equal probabilities; each probability sorted beside its node
-        // rather than looked up in each comparison.
-        stems.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut stems: Vec<usize> = stems.into_iter().map(|(_, k)| k).collect();
         let stems_total = stems.len();
         stems.truncate(STEMS_KEPT);
         if series.is_empty() && stems.is_empty() {

@@ -211,14 +211,11 @@ impl<'a> Tree<'a> {
         if self.ev.leaves().len() <= rows && deepest <= max_depth {
             return vec![true; n];
         }
-        // Sorted with each node's probability beside it: looking it up in each comparison
-        // costs a big tree a cache miss per comparison.
-        let mut by_prob: Vec<(f64, usize)> = (1..n)
-            .filter(|&k| nodes[k].depth <= max_depth)
-            .map(|k| (self.ev.node(k as NodeId).probability, k))
-            .collect();
-        by_prob.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let order = by_prob.into_iter().map(|(_, k)| k);
+        let order = self
+            .ev
+            .most_probable_first((1..n as NodeId).filter(|&k| nodes[k as usize].depth <= max_depth))
+            .into_iter()
+            .map(|k| k as usize);
         let mut keep = vec![false; n];
         keep[0] = true;
         let mut folded: Vec<usize> = (0..n).map(|k| model.children(k as NodeId).len()).collect();
