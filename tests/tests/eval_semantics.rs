@@ -1725,3 +1725,78 @@ fn json_paths_sort_by_probability_with_ties_in_tree_order_and_dates_are_iso() {
     close(num(&path("b.b1")["probability"]), 0.25);
     close(num(&path("c.c1")["probability"]), 0.075); // 0.3 · 0.25
 }
+
+/// Writes a branch named `id` and its subtree; leaves set `number` to their number in tree
+/// order, every branch adds one to `depth`. Returns nothing; counts leaves in `leaves`.
+fn deep_branch(out: &mut String, id: &str, p: &str, depth: usize, leaves: &mut usize) {
+    let pad = "  ".repeat(depth + 1);
+    out.push_str(&format!(
+        "{pad}branch {id} \"L{id}\" p = {p} {{\n{pad}  depth += 1\n"
+    ));
+    // Uneven: the first child is always a leaf, the others go deeper, down to five levels.
+    let children = if depth >= 5 { 0 } else { 2 + depth % 3 };
+    if children == 0 {
+        *leaves += 1;
+        out.push_str(&format!("{pad}  number = {leaves}\n"));
+    }
+    for k in 0..children {
+        let p = if k + 1 == children {
+            "rest".to_owned()
+        } else {
+            format!("{}%", 10 + 7 * k)
+        };
+        let child = format!("{id}_{k}");
+        if k == 0 {
+            *leaves += 1;
+            out.push_str(&format!(
+                "{pad}  branch {child} \"L{child}\" p = {p} {{\n{pad}    depth += 1\n{pad}    number = {leaves}\n{pad}  }}\n"
+            ));
+        } else {
+            deep_branch(out, &child, &p, depth + 1, leaves);
+        }
+    }
+    out.push_str(&format!("{pad}}}\n"));
+}
+
+#[test]
+fn json_paths_each_carry_their_own_ids_labels_and_metrics() {
+    // More leaves than the report walks at once (16), at depths 2 to 6 and in an order of
+    // probability that jumps across the tree, so that a path mixed up with another in its
+    // batch, or cut short, shows in its id, labels or metrics.
+    let mut src = String::from("scenario s \"S\" {\n  metric depth = 0\n  metric number = 0\n");
+    let mut leaves = 0;
+    deep_branch(&mut src, "a", "35%", 0, &mut leaves);
+    deep_branch(&mut src, "b", "rest", 0, &mut leaves);
+    src.push_str("}\n");
+    assert!(leaves > 48, "only {leaves} leaves");
+
+    let doc = json(&src, &[]);
+    let paths = doc["paths"].as_array().expect("paths");
+    assert_eq!(paths.len(), leaves);
+    let mut numbers = Vec::new();
+    let mut last = f64::INFINITY;
+    for p in paths {
+        let id = p["id"].as_str().expect("an id");
+        let parts: Vec<&str> = id.split('.').collect();
+        // Each step's id extends its parent's, so the path is the chain of prefixes.
+        for pair in parts.windows(2) {
+            assert!(pair[1].starts_with(&format!("{}_", pair[0])), "{id}");
+        }
+        let labels: Vec<String> = p["labels"]
+            .as_array()
+            .expect("labels")
+            .iter()
+            .map(|l| l.as_str().expect("a label").to_owned())
+            .collect();
+        let expected: Vec<String> = parts.iter().map(|s| format!("L{s}")).collect();
+        assert_eq!(labels, expected, "{id}");
+        close(num(&p["metrics"]["depth"]), parts.len() as f64);
+        numbers.push(num(&p["metrics"]["number"]) as usize);
+        let probability = num(&p["probability"]);
+        assert!(probability <= last, "{id} out of order");
+        last = probability;
+    }
+    // Every leaf's own number, once each.
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=leaves).collect::<Vec<_>>());
+}

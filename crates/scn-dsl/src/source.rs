@@ -97,12 +97,9 @@ struct LineIndex {
 impl LineIndex {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
+        // `match_indices` on a `char` runs memchr: a byte-by-byte filter took 0.1 s on a
+        // 120 MB file, for a report that quotes one line of it.
+        starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
         LineIndex { starts }
     }
 

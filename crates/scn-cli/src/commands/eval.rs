@@ -99,7 +99,8 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
             .as_ref()
             .or(samples.as_ref().filter(|s| s.rows.is_some())),
     };
-    let mut report = Report::eval(inputs, config.report.numbers);
+    let for_people = config.report.format.for_people();
+    let mut report = Report::eval(inputs, config.report.numbers, for_people);
     report.header.plugins = launched;
     for w in report.warnings() {
         let _ = writeln!(io.stderr, "scn: warning: {}", scn_dsl::sanitize(w));

@@ -43,4 +43,11 @@ impl Format {
             Format::Html => &html::Html,
         }
     }
+
+    /// Whether the format is read by people: only they are shown the sections that arrange
+    /// facts (the tree, the timeline, sources, notes), which the JSON report leaves to its
+    /// reader's own use of the paths.
+    pub(crate) fn for_people(self) -> bool {
+        self != Format::Json
+    }
 }

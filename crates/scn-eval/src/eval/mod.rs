@@ -311,25 +311,17 @@ impl Evaluation {
         }
     }
 
-    /// Every metric's value at a node, in order: one walk of its path, so that listing all
-    /// metrics of all leaves costs what it prints.
-    pub fn metrics_at(&self, node: NodeId) -> Vec<f64> {
-        let mut out = self.init.clone();
-        let mut path = Vec::new();
-        let mut n = node as usize;
-        loop {
-            path.push(n);
-            if n == 0 {
-                break;
-            }
-            n = self.model.nodes[n].parent as usize;
-        }
-        for &k in path.iter().rev() {
+    /// Every metric's value, in order, into `out`, at the last node of `path`: the nodes from
+    /// just below the root down to it (empty for the root). The caller walks the path: the
+    /// JSON report walks many leaves' paths at once, which a walk here would undo.
+    pub fn metrics_along(&self, path: &[NodeId], out: &mut Vec<f64>) {
+        out.clear();
+        out.extend_from_slice(&self.init);
+        for k in std::iter::once(0).chain(path.iter().map(|&n| n as usize)) {
             let range = self.effect_start[k] as usize..self.effect_start[k + 1] as usize;
             for &(m, v) in &self.effect_values[range] {
                 out[m as usize] = v;
             }
         }
-        out
     }
 }

@@ -181,7 +181,10 @@ pub(crate) struct Inputs<'a> {
 
 impl<'a> Report<'a> {
     /// The report of `scn eval`.
-    pub(crate) fn eval(inputs: Inputs<'a>, numbers: Numbers) -> Report<'a> {
+    /// The report of `scn eval`. Without `for_people` the sections that only arrange facts
+    /// for reading are left out: on a million-node tree the timeline alone took a third of a
+    /// second that the JSON report would have thrown away.
+    pub(crate) fn eval(inputs: Inputs<'a>, numbers: Numbers, for_people: bool) -> Report<'a> {
         let Inputs { ev, samples, .. } = inputs;
         let forecasts = Forecasts::build(ev, samples);
         let paths = Paths::build(ev);
@@ -198,15 +201,19 @@ impl<'a> Report<'a> {
             Section::Drivers(drivers),
             Section::Forecasts(forecasts),
             Section::Assumptions(Assumptions::build(inputs)),
-            Section::Tree(Tree::build(ev)),
         ];
-        sections.extend(Timeline::build(ev).map(Section::Timeline));
+        if for_people {
+            sections.push(Section::Tree(Tree::build(ev)));
+            sections.extend(Timeline::build(ev).map(Section::Timeline));
+        }
         sections.push(Section::Paths(paths));
         sections.push(Section::Metrics(Metrics::build(ev, samples)));
         sections.push(Section::Decisions(Decisions::build(ev, samples)));
         sections.extend(Evidence::build(inputs).map(Section::Evidence));
-        sections.extend(Sources::build(ev.model()).map(Section::Sources));
-        sections.extend(Notes::build(ev.model()).map(Section::Notes));
+        if for_people {
+            sections.extend(Sources::build(ev.model()).map(Section::Sources));
+            sections.extend(Notes::build(ev.model()).map(Section::Notes));
+        }
         sections.extend(samples.map(|s| Section::Sampling(Sampling::build(s))));
         sections.push(Section::Warnings(warnings));
         sections.push(Section::Expectations(Expectations::build(inputs)));
