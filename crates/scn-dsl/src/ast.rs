@@ -115,8 +115,59 @@ pub struct Scenario {
     pub title: Option<Str>,
     /// Its items in source order.
     pub items: Vec<ScenarioItem>,
+    /// What its items write out, counted by the parser.
+    pub written: Written,
     /// The whole item, braces included.
     pub span: Span,
+}
+
+/// How many nodes (branches and options) and effects a scenario's items write out, in the
+/// scenario and in the bodies under it; templates' bodies, which `use` adds, are not
+/// counted. The parser counts them as it reads, so that the model's lists can be sized once
+/// without a walk of the whole syntax tree. A size, not a fact: a tree changed after
+/// parsing may no longer match it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Branches and options.
+    pub nodes: usize,
+    /// Effects.
+    pub effects: usize,
+}
+
+impl Written {
+    /// Counts what `items` write out, walking them.
+    pub fn count(items: &[ScenarioItem]) -> Written {
+        let mut written = Written::default();
+        let mut blocks: Vec<&Block> = Vec::new();
+        let top = items.iter().filter_map(|i| match &i.kind {
+            ScenarioItemKind::Node(n) => Some(n),
+            _ => None,
+        });
+        let mut pending: Vec<&BodyItem> = top.collect();
+        loop {
+            for item in pending.drain(..) {
+                written.add(&item.kind);
+                match &item.kind {
+                    BodyItemKind::Branch(b) => blocks.extend(&b.body),
+                    BodyItemKind::Option(o) => blocks.extend(&o.body),
+                    _ => {}
+                }
+            }
+            let Some(block) = blocks.pop() else {
+                return written;
+            };
+            pending.extend(block.items.iter());
+        }
+    }
+
+    /// Counts one item, not what is under it.
+    pub fn add(&mut self, item: &BodyItemKind) {
+        match item {
+            BodyItemKind::Branch(_) | BodyItemKind::Option(_) => self.nodes += 1,
+            BodyItemKind::Effect(_) => self.effects += 1,
+            BodyItemKind::Note(_) | BodyItemKind::Use(_) => {}
+        }
+    }
 }
 
 /// An item of a scenario.

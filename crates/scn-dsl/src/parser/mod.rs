@@ -20,7 +20,7 @@ use pest::iterators::Pair;
 
 use smol_str::SmolStr;
 
-use crate::ast::{Event, File, Item, Scenario};
+use crate::ast::{Event, File, Item, Scenario, Written};
 use crate::code::Code;
 use crate::diag::Diagnostic;
 use crate::grammar::{Rule, ScnParser};
@@ -308,6 +308,7 @@ impl Builder {
         Ok(Scenario {
             id,
             title,
+            written: Written::count(&items),
             items,
             span: Span::new(start, pos + 1),
         })
@@ -399,6 +400,34 @@ mod tests {
         include_str!("../../../../tests/fixtures/valid/library.scn"),
         include_str!("../../../../tests/fixtures/valid/forecast-extensions.scn"),
     ];
+
+    #[test]
+    fn both_parsers_count_what_a_scenario_writes_without_templates() {
+        let text = "template t() {\n  branch x p = 50% { m += 1 }\n  branch y p = rest\n}\n\
+            scenario s {\n  metric m = 0\n  branch a p = 50% {\n    m += 1\n    note \"n\"\n    \
+            branch a1 p = 30% { m *= 2\n m -= 1 }\n    branch a2 p = rest { use t() }\n  }\n  \
+            branch b p = rest {\n    option go { m = 5 }\n    option stay\n  }\n}\n";
+        let expected = Written {
+            nodes: 6,
+            effects: 4,
+        };
+        for file in [
+            parse_fast(text, FileId(0)).expect("the fast path reads it"),
+            parse_pest(text, FileId(0)),
+        ] {
+            let file = file.expect("a valid file");
+            let scenario = file
+                .items
+                .iter()
+                .find_map(|i| match i {
+                    Item::Scenario(s) => Some(s),
+                    _ => None,
+                })
+                .expect("a scenario");
+            assert_eq!(scenario.written, expected);
+            assert_eq!(Written::count(&scenario.items), expected);
+        }
+    }
 
     /// The syntax error of one pest parse of the whole file, as before the item-by-item path.
     fn whole_file_error(text: &str) -> Option<Diagnostic> {

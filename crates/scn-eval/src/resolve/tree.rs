@@ -66,19 +66,12 @@ impl<'a> Builder<'a> {
     /// when the caller took them out of the syntax tree (each is then freed as soon as it is
     /// read), else those of `s`.
     pub(super) fn build_tree(&mut self, s: &'a Scenario, taken: Option<Vec<BodyItem>>) {
-        let (root_items, written) = match taken {
-            Some(items) => {
-                let written = written_under(items.iter());
-                (Items::Owned(items.into_iter()), written)
-            }
-            None => {
-                let top = s.items.iter().filter_map(|i| match &i.kind {
-                    ScenarioItemKind::Node(n) => Some(n),
-                    _ => None,
-                });
-                (Items::Scenario(s.items.iter()), written_under(top))
-            }
+        let root_items = match taken {
+            Some(items) => Items::Owned(items.into_iter()),
+            None => Items::Scenario(s.items.iter()),
         };
+        // Sized once, from the parser's count, rather than doubled into up to twice their room.
+        let written = s.written;
         self.model.nodes.reserve_exact(written.nodes);
         self.model.effects.reserve_exact(written.effects);
         self.effect_owners.reserve_exact(written.effects);
@@ -514,31 +507,6 @@ fn take_body(item: &mut BodyItem) -> Option<Block> {
     }
 }
 
-/// The branches, options and effects written under `top` (templates' bodies aside): the
-/// model's node and effect lists are sized once to them rather than doubled into up to twice
-/// their room.
-fn written_under<'b>(top: impl Iterator<Item = &'b BodyItem>) -> Written {
-    let mut count = Written::default();
-    let mut blocks: Vec<&Block> = Vec::new();
-    let mut add = |item: &'b BodyItem, blocks: &mut Vec<&'b Block>| match item.kind {
-        BodyItemKind::Branch(_) | BodyItemKind::Option(_) => {
-            count.nodes += 1;
-            blocks.extend(body_of(item));
-        }
-        BodyItemKind::Effect(_) => count.effects += 1,
-        _ => {}
-    };
-    for item in top {
-        add(item, &mut blocks);
-    }
-    while let Some(block) = blocks.pop() {
-        for item in block.items.iter() {
-            add(item, &mut blocks);
-        }
-    }
-    count
-}
-
 /// Reorders `items` in place so that `items[k]` becomes what was at `order[k]`: a list
 /// as big as a tree's effects is not copied to be sorted.
 fn gather<T>(items: &mut [T], mut order: Vec<u32>) {
@@ -555,13 +523,6 @@ fn gather<T>(items: &mut [T], mut order: Vec<u32>) {
             k = from;
         }
     }
-}
-
-/// How many nodes and effects a tree's text writes out (`use`s add more).
-#[derive(Default)]
-struct Written {
-    nodes: usize,
-    effects: usize,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::ast::{
     Block, BodyItem, BodyItemKind, Bound, Branch, Direction, Effect, EffectOp, File, Import, Item,
     OptionNode, Param, PluginDecl, Prob, Scenario, ScenarioItem, ScenarioItemKind, Template, Use,
-    When,
+    When, Written,
 };
 
 use super::{Fast, literal};
@@ -112,6 +112,9 @@ impl Fast<'_> {
         self.skip();
         let mut items = Vec::new();
         let mut previous = None;
+        // Templates are read outside scenarios, so the items read from here on are this
+        // scenario's.
+        let before = self.written;
         while self.byte() != Some(b'}') {
             self.at.scenario_item = Some((previous, self.pos));
             previous = Some(self.pos);
@@ -124,6 +127,10 @@ impl Fast<'_> {
             id,
             title,
             items,
+            written: Written {
+                nodes: self.written.nodes - before.nodes,
+                effects: self.written.effects - before.effects,
+            },
             span: self.span_from(start),
         })
     }
@@ -371,6 +378,7 @@ impl Fast<'_> {
                 BodyItemKind::Effect(Box::new(Effect { target, op, value }))
             }
         };
+        self.written.add(&kind);
         Some(BodyItem {
             kind,
             span: self.span_from(start),

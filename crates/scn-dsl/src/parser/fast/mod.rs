@@ -20,7 +20,7 @@
 mod expr;
 mod items;
 
-use crate::ast::{BodyItem, File, Ident};
+use crate::ast::{BodyItem, File, Ident, Written};
 use crate::diag::Diagnostic;
 use crate::source::FileId;
 use crate::span::Span;
@@ -54,6 +54,7 @@ pub(super) fn parse(text: &str, file: FileId) -> Result<Result<File, Vec<Diagnos
         toks: Vec::new(),
         nots: Vec::new(),
         depth: 0,
+        written: Written::default(),
         at: Declined {
             file_item: 0,
             scenario_item: None,
@@ -86,6 +87,8 @@ pub(super) struct Fast<'s> {
     depth: usize,
     /// The item being read.
     at: Declined,
+    /// Every body item read so far, counted for [`crate::ast::Scenario::written`].
+    written: Written,
 }
 
 /// The words of the grammar's `keyword` rule: never names.
