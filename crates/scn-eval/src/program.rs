@@ -83,16 +83,17 @@ pub(crate) struct Program {
 }
 
 impl Program {
-    /// A compiled program: `spans[k]` is where `code[k]`'s value comes from.
-    pub(crate) fn new(code: Vec<Instr>, spans: Vec<Span>, file: FileId, span: Span) -> Program {
+    /// A compiled program: `spans[k]` is where `code[k]`'s value comes from. Copied from
+    /// the compiler's lists, which it keeps for the next program.
+    pub(crate) fn new(code: &[Instr], spans: &[Span], file: FileId, span: Span) -> Program {
         debug_assert_eq!(code.len(), spans.len());
-        let spans = if spans.as_slice() == [span] {
+        let spans = if spans == [span] {
             Box::default()
         } else {
-            spans.into_boxed_slice()
+            spans.into()
         };
         Program {
-            code: code.into_boxed_slice(),
+            code: code.into(),
             spans,
             file,
             span,
@@ -339,7 +340,7 @@ mod tests {
 
     fn program(code: Vec<Instr>) -> Program {
         let spans = vec![Span::default(); code.len()];
-        Program::new(code, spans, FileId::default(), Span::new(0, 1))
+        Program::new(&code, &spans, FileId::default(), Span::new(0, 1))
     }
 
     /// The fast chain may be trusted only when finite: then it must be the checked chain's

@@ -42,7 +42,8 @@ impl Ctx {
 
 /// A program while it is compiled: instructions are pushed, folded and fused, then frozen
 /// into a [`Program`].
-struct Draft {
+#[derive(Default)]
+pub(super) struct Draft {
     code: Vec<Instr>,
     spans: Vec<Span>,
     file: FileId,
@@ -52,16 +53,19 @@ impl Builder<'_> {
     /// Compiles `e`, written in the file of `scope`, for the context `ctx`.
     pub(super) fn compile_expr(&mut self, e: &Expr, scope: usize, ctx: Ctx) -> Program {
         let file = self.scopes[scope].file;
-        let mut p = Draft {
-            code: Vec::new(),
-            spans: Vec::new(),
-            file,
-        };
+        // Taken, not borrowed: compiling may compile another expression meanwhile, which
+        // then starts a draft of its own.
+        let mut p = std::mem::take(&mut self.draft);
+        p.code.clear();
+        p.spans.clear();
+        p.file = file;
         self.emit(e, scope, ctx, &mut p);
         // Expressions count against the node budget: a template body is compiled once per
         // expansion, so its expressions multiply with its uses.
         self.spend(p.code.len() as u64, file, e.span);
-        Program::new(p.code, p.spans, file, e.span)
+        let program = Program::new(&p.code, &p.spans, file, e.span);
+        self.draft = p;
+        program
     }
 
     fn push(p: &mut Draft, instr: Instr, span: Span) {

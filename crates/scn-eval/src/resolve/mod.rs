@@ -220,6 +220,10 @@ pub(crate) struct Builder<'a> {
     notes: HashMap<crate::model::NodeId, Vec<String>>,
     /// The node of each of `model.effects`, while they are in the order read.
     effect_owners: Vec<crate::model::NodeId>,
+    /// The instructions and spans of the expression being compiled, kept from one to the
+    /// next: a big tree compiles a million, and each would otherwise allocate and shrink two
+    /// lists to keep one.
+    draft: expr::Draft,
 }
 
 impl<'a> Builder<'a> {
@@ -277,6 +281,7 @@ impl<'a> Builder<'a> {
             tag_index: HashMap::new(),
             bare_ids: None,
             texts: texts::Texts::default(),
+            draft: expr::Draft::default(),
             child_ids: HashMap::new(),
             undated_tags: None,
             sizes: HashMap::new(),
