@@ -40,6 +40,7 @@ mod load;
 mod manifest;
 pub mod model;
 mod plugin;
+mod prefetch;
 mod program;
 mod quantile;
 mod resolution;

@@ -8,6 +8,7 @@ use scn_dsl::{Code, Label};
 
 use super::Builder;
 use crate::model::{NodeId, NodeKind, ProbDef, WhenDef};
+use crate::prefetch::prefetch;
 
 impl Builder<'_> {
     pub(super) fn finish_tree(&mut self) {
@@ -142,6 +143,14 @@ impl Builder<'_> {
             let mut rest: Option<u32> = None;
             let mut errors = Vec::new();
             for (k, &c) in children.iter().enumerate() {
+                // Siblings lie apart in pre-order, past each other's subtrees: each is a cache
+                // miss on a big tree, which the next one's load can overlap.
+                if let Some(&next) = children.get(k + 1) {
+                    let next = &self.model.nodes[next as usize];
+                    prefetch(&next.kind);
+                    prefetch(&next.id);
+                    prefetch(&next.prob);
+                }
                 let child = &self.model.nodes[c as usize];
                 if child.kind == NodeKind::Option && any_option.is_none() {
                     any_option = Some(c);

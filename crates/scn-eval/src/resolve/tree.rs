@@ -14,6 +14,7 @@ use scn_dsl::{Code, FileId, Span};
 use super::expr::Ctx;
 use super::{Builder, Name, Scope};
 use crate::model::{EffectDef, LetDef, Node, NodeId, NodeKind, ProbDef, WhenDef};
+use crate::prefetch::prefetch;
 
 /// A body being read: its items still to read, under which node and in which scope.
 struct Open<'a> {
@@ -58,6 +59,24 @@ impl<'a> Items<'a> {
     /// A block's items, borrowed.
     fn of_block(block: &'a Block) -> Items<'a> {
         Items::Borrowed(block.items.iter())
+    }
+
+    /// Asks for the next item's branch or option to be loaded (see [`prefetch`]): the
+    /// syntax tree is read long after it was built, so each is a cache miss.
+    fn prefetch_next(&self) {
+        let next = match self {
+            Items::Scenario(_) => None,
+            Items::Borrowed(it) => it.as_slice().first(),
+            Items::Owned(it) => it.as_slice().first(),
+        };
+        match next.map(|i| &i.kind) {
+            Some(BodyItemKind::Branch(b)) => {
+                prefetch(&**b);
+                prefetch(&b.body);
+            }
+            Some(BodyItemKind::Option(o)) => prefetch(&**o),
+            _ => {}
+        }
     }
 }
 
@@ -142,6 +161,11 @@ impl<'a> Builder<'a> {
                     (&owned_item, body)
                 }
             };
+            // Read next, in pre-order: the first item of this one's body, else its sibling.
+            match &body {
+                Some(items) => items.prefetch_next(),
+                None => top.items.prefetch_next(),
+            }
             let after_option = std::mem::replace(
                 &mut top.after_option,
                 matches!(item.kind, BodyItemKind::Option(_)),
