@@ -102,6 +102,7 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     let for_people = config.report.format.for_people();
     let mut report = Report::eval(inputs, config.report.numbers, for_people);
     report.header.plugins = launched;
+    report.threads = args.threads.map(usize::from);
     for w in report.warnings() {
         let _ = writeln!(io.stderr, "scn: warning: {}", scn_dsl::sanitize(w));
     }

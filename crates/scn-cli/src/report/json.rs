@@ -6,12 +6,12 @@
 //! report's order. Sections that only arrange facts for people (the briefing, the tree, the
 //! timeline, sources, notes) add no key: JSON readers have the paths.
 
-use std::collections::HashMap;
+mod paths;
+mod pretty;
+
 use std::io::{self, Write};
 
-use scn_eval::model::NodeId;
 use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::Render;
@@ -21,7 +21,6 @@ use super::model::drivers::Drivers;
 use super::model::expectations::Expectations;
 use super::model::forecasts::Forecasts;
 use super::model::metrics::Metrics;
-use super::model::paths::{Column, Paths};
 use super::model::sampling::Sampling;
 use super::model::{Evidence, Header, Report, Section};
 
@@ -30,60 +29,80 @@ pub(crate) struct Json;
 impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 16, out);
-        let mut ser = serde_json::Serializer::pretty(&mut w);
-        // Keep the kind of an I/O error (a closed pipe is not a failure of scn).
-        Doc(report)
-            .serialize(&mut ser)
-            .map_err(|e| match e.io_error_kind() {
-                Some(kind) => io::Error::new(kind, e),
-                None => io::Error::other(e),
-            })?;
+        write_doc(report, &mut w)?;
         w.write_all(b"\n")?;
         w.flush()
     }
 }
 
-struct Doc<'r, 'a>(&'r Report<'a>);
-
-impl Serialize for Doc<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("scenario", &scenario(&r.header))?;
-        for section in &r.sections {
-            match section {
-                Section::Briefing(_)
-                | Section::Tree(_)
-                | Section::Timeline(_)
-                | Section::Sources(_)
-                | Section::Notes(_) => {}
-                Section::Drivers(d) => map.serialize_entry("drivers", &drivers(d))?,
-                Section::Forecasts(f) => map.serialize_entry("forecasts", &forecasts(f))?,
-                Section::Assumptions(a) => map.serialize_entry("assumptions", &assumptions(a))?,
-                Section::Paths(p) => map.serialize_entry("paths", &StreamedPaths(p))?,
-                Section::Metrics(m) => map.serialize_entry("metrics", &metrics(m))?,
-                Section::Decisions(d) => map.serialize_entry("decisions", &decisions(d))?,
-                Section::Evidence(e) => map.serialize_entry("evidence", &evidence(e))?,
-                Section::Sampling(s) => map.serialize_entry("sampling", &sampling(s))?,
-                Section::Warnings(w) => {
-                    // An extension: the external plugins the run started (absent when none
-                    // did, which keeps reports of plugin-free libraries as they were).
-                    if !r.header.plugins.is_empty() {
-                        map.serialize_entry("plugins", &r.header.plugins)?;
-                    }
-                    map.serialize_entry("warnings", w)?;
-                }
-                Section::Expectations(e) => {
-                    map.serialize_entry("expectations", &expectations(e))?;
-                }
+/// The report's top-level object, as `serde_json::to_writer_pretty` would write it, each
+/// value serialized at depth 1 but the paths, which [`paths::write`] formats itself.
+fn write_doc(r: &Report<'_>, w: &mut impl Write) -> io::Result<()> {
+    let mut doc = Doc { first: true };
+    doc.entry(w, "scenario", &scenario(&r.header))?;
+    for section in &r.sections {
+        let (key, value) = match section {
+            Section::Briefing(_)
+            | Section::Tree(_)
+            | Section::Timeline(_)
+            | Section::Sources(_)
+            | Section::Notes(_) => continue,
+            Section::Paths(p) => {
+                doc.key(w, "paths")?;
+                paths::write(w, p, r.threads)?;
+                continue;
             }
-        }
-        map.end()
+            Section::Drivers(d) => ("drivers", drivers(d)),
+            Section::Forecasts(f) => ("forecasts", Value::Array(forecasts(f))),
+            Section::Assumptions(a) => ("assumptions", Value::Array(assumptions(a))),
+            Section::Metrics(m) => ("metrics", Value::Array(metrics(m))),
+            Section::Decisions(d) => ("decisions", Value::Array(decisions(d))),
+            Section::Evidence(e) => ("evidence", evidence(e)),
+            Section::Sampling(s) => ("sampling", sampling(s)),
+            Section::Warnings(warnings) => {
+                // An extension: the external plugins the run started (absent when none
+                // did, which keeps reports of plugin-free libraries as they were).
+                if !r.header.plugins.is_empty() {
+                    doc.entry(w, "plugins", &r.header.plugins)?;
+                }
+                ("warnings", json!(warnings))
+            }
+            Section::Expectations(e) => ("expectations", Value::Array(expectations(e))),
+        };
+        doc.entry(w, key, &value)?;
+    }
+    pretty::new_line(w, 0)?;
+    w.write_all(b"}")
+}
+
+/// The top-level object being written.
+struct Doc {
+    first: bool,
+}
+
+impl Doc {
+    /// Opens the object or ends the entry before, then writes `key` (a fixed ASCII word,
+    /// written as it is).
+    fn key(&mut self, w: &mut impl Write, key: &str) -> io::Result<()> {
+        w.write_all(if self.first { b"{" } else { b"," })?;
+        self.first = false;
+        pretty::new_line(w, 1)?;
+        write!(w, "\"{key}\": ")
+    }
+
+    fn entry<T: Serialize + ?Sized>(
+        &mut self,
+        w: &mut impl Write,
+        key: &str,
+        value: &T,
+    ) -> io::Result<()> {
+        self.key(w, key)?;
+        pretty::write(w, 1, value)
     }
 }
 
 /// JSON has no use for a negative zero: `-0.0` prints as `0.0`.
-fn z(v: f64) -> f64 {
+pub(super) fn z(v: f64) -> f64 {
     if v == 0.0 { 0.0 } else { v }
 }
 
@@ -282,197 +301,4 @@ fn sampling(s: &Sampling) -> Value {
         "impossible_evidence": s.impossible_evidence,
         "ess": s.ess,
     })
-}
-
-struct StreamedPaths<'r, 'a>(&'r Paths<'a>);
-
-impl Serialize for StreamedPaths<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let p = self.0;
-        let ev = p.ev();
-        let model = ev.model();
-        let table = PathTable::new(model);
-        let mut seq = s.serialize_seq(Some(p.leaves.len()))?;
-        // Reused from batch to batch: a million leaves would otherwise cost millions of
-        // short-lived allocations.
-        let mut batch = PathBatch::default();
-        let mut id = String::new();
-        for leaves in p.leaves.chunks(PathBatch::LEAVES) {
-            batch.read(&table, ev, leaves);
-            for (lane, leaf) in batch.leaves.iter().enumerate() {
-                let nodes = &batch.paths[lane];
-                id.clear();
-                for (i, &n) in nodes.iter().enumerate() {
-                    if i > 0 {
-                        id.push('.');
-                    }
-                    id.push_str(table.id(n));
-                }
-                seq.serialize_element(&PathEntry {
-                    paths: p,
-                    id: &id,
-                    labels: Labels(&table, nodes),
-                    metrics: &batch.metrics[lane],
-                    probability: leaf.probability,
-                    prior: p.evidence.then_some(leaf.prior),
-                    date: leaf.date,
-                })?;
-            }
-        }
-        seq.end()
-    }
-}
-
-/// One element of `paths`, written straight to the output: the same object, key for key, as
-/// a `serde_json::Map` would be, without building one per leaf.
-struct PathEntry<'p, 'r, 'a> {
-    paths: &'p Paths<'a>,
-    id: &'r str,
-    labels: Labels<'r>,
-    metrics: &'r [f64],
-    probability: f64,
-    prior: Option<f64>,
-    date: Option<scn_dsl::Date>,
-}
-
-impl Serialize for PathEntry<'_, '_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(5 + usize::from(self.prior.is_some())))?;
-        map.serialize_entry("id", self.id)?;
-        map.serialize_entry("labels", &self.labels)?;
-        map.serialize_entry("probability", &z(self.probability))?;
-        if let Some(prior) = self.prior {
-            map.serialize_entry("prior_probability", &z(prior))?;
-        }
-        map.serialize_entry("date", &self.date.map(|d| d.to_string()))?;
-        map.serialize_entry("metrics", &LeafMetrics(&self.paths.columns, self.metrics))?;
-        map.end()
-    }
-}
-
-/// Each node's parent, id and label, packed into 12 bytes, the texts shared: the paths come
-/// in order of probability, so walking each up to the root through the model's nodes (184
-/// bytes each) missed the cache at every step, about a second on a million leaves. This
-/// table fits in the cache of the machines we measure on.
-struct PathTable<'m> {
-    nodes: Vec<[u32; 3]>,
-    texts: Vec<&'m str>,
-}
-
-impl<'m> PathTable<'m> {
-    fn new(model: &'m scn_eval::Model) -> PathTable<'m> {
-        // Ids and labels are shared strings in the model: one entry per string, keyed by
-        // where it lives, so building costs no string comparison.
-        let mut index: HashMap<(usize, usize), u32> = HashMap::new();
-        let mut texts = Vec::new();
-        let mut intern = |text: &'m str| {
-            *index
-                .entry((text.as_ptr() as usize, text.len()))
-                .or_insert_with(|| {
-                    texts.push(text);
-                    (texts.len() - 1) as u32
-                })
-        };
-        let nodes = model
-            .nodes
-            .iter()
-            .map(|n| [n.parent, intern(&n.id), intern(n.label())])
-            .collect();
-        PathTable { nodes, texts }
-    }
-
-    fn parent(&self, n: NodeId) -> NodeId {
-        self.nodes[n as usize][0]
-    }
-
-    fn id(&self, n: NodeId) -> &'m str {
-        self.texts[self.nodes[n as usize][1] as usize]
-    }
-
-    fn label(&self, n: NodeId) -> &'m str {
-        self.texts[self.nodes[n as usize][2] as usize]
-    }
-}
-
-/// What the report writes of a few leaves at a time. The leaves come in order of
-/// probability, far apart in the tree, so each step up a path is a load that misses the
-/// cache and waits for the one before it: walking a batch's paths side by side, and reading
-/// the batch's probabilities and metrics before writing any, lets those misses overlap.
-#[derive(Default)]
-struct PathBatch {
-    /// Each leaf's path from just below the root down to it.
-    paths: [Vec<NodeId>; PathBatch::LEAVES],
-    /// Each leaf's metrics, in column order.
-    metrics: [Vec<f64>; PathBatch::LEAVES],
-    leaves: Vec<LeafFacts>,
-}
-
-struct LeafFacts {
-    probability: f64,
-    prior: f64,
-    date: Option<scn_dsl::Date>,
-}
-
-impl PathBatch {
-    const LEAVES: usize = 16;
-
-    fn read(&mut self, table: &PathTable<'_>, ev: &scn_eval::Evaluation, leaves: &[NodeId]) {
-        let mut at = [0; PathBatch::LEAVES];
-        at[..leaves.len()].copy_from_slice(leaves);
-        for path in &mut self.paths {
-            path.clear();
-        }
-        let mut walking = true;
-        while walking {
-            walking = false;
-            for (n, path) in at.iter_mut().zip(&mut self.paths) {
-                if *n != 0 {
-                    path.push(*n);
-                    *n = table.parent(*n);
-                    walking = true;
-                }
-            }
-        }
-        for path in &mut self.paths {
-            path.reverse();
-        }
-        self.leaves.clear();
-        self.leaves.extend(leaves.iter().map(|&leaf| {
-            let node = ev.node(leaf);
-            LeafFacts {
-                probability: node.probability,
-                prior: node.prior,
-                date: node.def.date,
-            }
-        }));
-        for (path, metrics) in self.paths.iter().zip(&mut self.metrics).take(leaves.len()) {
-            ev.metrics_along(path, metrics);
-        }
-    }
-}
-
-/// The labels along a path.
-struct Labels<'r>(&'r PathTable<'r>, &'r [NodeId]);
-
-impl Serialize for Labels<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.1.len()))?;
-        for &n in self.1 {
-            seq.serialize_element(self.0.label(n))?;
-        }
-        seq.end()
-    }
-}
-
-/// A leaf's metrics, keyed by metric id in column order.
-struct LeafMetrics<'r>(&'r [Column], &'r [f64]);
-
-impl Serialize for LeafMetrics<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (c, &v) in self.0.iter().zip(self.1) {
-            map.serialize_entry(&c.id, &z(v))?;
-        }
-        map.end()
-    }
 }

@@ -65,6 +65,9 @@ pub(crate) struct Report<'a> {
     pub sections: Vec<Section<'a>>,
     /// How numbers are rounded for people.
     pub numbers: Numbers,
+    /// The threads a format may write it on (`--threads`); `None` for what the machine has.
+    /// The bytes are the same either way.
+    pub threads: Option<usize>,
 }
 
 /// One part of a report.
@@ -221,6 +224,7 @@ impl<'a> Report<'a> {
             header: Header::build(inputs),
             sections,
             numbers,
+            threads: None,
         }
     }
 
