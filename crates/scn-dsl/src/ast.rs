@@ -138,26 +138,23 @@ impl Written {
     /// Counts what `items` write out, walking them.
     pub fn count(items: &[ScenarioItem]) -> Written {
         let mut written = Written::default();
-        let mut blocks: Vec<&Block> = Vec::new();
-        let top = items.iter().filter_map(|i| match &i.kind {
-            ScenarioItemKind::Node(n) => Some(n),
-            _ => None,
-        });
-        let mut pending: Vec<&BodyItem> = top.collect();
-        loop {
-            for item in pending.drain(..) {
-                written.add(&item.kind);
-                match &item.kind {
-                    BodyItemKind::Branch(b) => blocks.extend(&b.body),
-                    BodyItemKind::Option(o) => blocks.extend(&o.body),
-                    _ => {}
-                }
-            }
-            let Some(block) = blocks.pop() else {
-                return written;
+        let mut stack: Vec<&BodyItem> = items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                ScenarioItemKind::Node(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        while let Some(item) = stack.pop() {
+            written.add(&item.kind);
+            let body = match &item.kind {
+                BodyItemKind::Branch(b) => b.body.as_ref(),
+                BodyItemKind::Option(o) => o.body.as_ref(),
+                _ => None,
             };
-            pending.extend(block.items.iter());
+            stack.extend(body.into_iter().flat_map(|b| b.items.iter()));
         }
+        written
     }
 
     /// Counts one item, not what is under it.

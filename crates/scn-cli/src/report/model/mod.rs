@@ -183,7 +183,6 @@ pub(crate) struct Inputs<'a> {
 }
 
 impl<'a> Report<'a> {
-    /// The report of `scn eval`.
     /// The report of `scn eval`. Without `for_people` the sections that only arrange facts
     /// for reading are left out: on a million-node tree the timeline alone took a third of a
     /// second that the JSON report would have thrown away.
