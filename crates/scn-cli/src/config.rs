@@ -18,6 +18,9 @@ pub(crate) struct EvalConfig {
     pub givens: Vec<String>,
     /// Monte Carlo, when asked for (`--samples` above 0).
     pub sampling: Option<Sampling>,
+    /// `--threads`, capped: the bound on worker threads for sampling and for the report's
+    /// re-evaluations. `None` for one per core.
+    pub threads: Option<usize>,
     /// The report.
     pub report: ReportConfig,
     /// What a reader of the command line should be told (a flag lowered to a sane value).
@@ -103,6 +106,7 @@ impl EvalConfig {
         Ok(EvalConfig {
             givens: args.given.clone(),
             sampling,
+            threads,
             warnings,
             report: ReportConfig {
                 format,
@@ -186,6 +190,14 @@ mod tests {
                 seed: scn_eval::DEFAULT_SEED,
                 threads: Some(2)
             })
+        );
+        assert_eq!(c.threads, Some(2));
+        let cap = std::thread::available_parallelism().map_or(1, usize::from) * THREADS_PER_CORE;
+        let c = config(&["a.scn", "--threads", "65535"], &none).expect("valid");
+        assert_eq!(
+            (c.sampling, c.threads),
+            (None, Some(cap)),
+            "the bound holds without sampling too"
         );
         assert_eq!(
             config(&["a.scn", "-o", "-"], &none)

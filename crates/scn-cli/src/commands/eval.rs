@@ -100,9 +100,25 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
             .or(samples.as_ref().filter(|s| s.rows.is_some())),
     };
     let for_people = config.report.format.for_people();
-    let mut report = Report::eval(inputs, config.report.numbers, for_people);
+    let build = || Report::eval(inputs, config.report.numbers, for_people);
+    // `--threads` bounds the report's own re-evaluations (the drivers) too. rayon's global
+    // pool has a thread per core: only a lower bound needs a pool of its own.
+    let pool = config
+        .threads
+        .filter(|&t| t < rayon::current_num_threads())
+        .and_then(|t| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t.max(1))
+                .build()
+                .ok()
+        });
+    let mut report = match &pool {
+        Some(pool) => pool.install(build),
+        None => build(),
+    };
+    drop(pool);
     report.header.plugins = launched;
-    report.threads = args.threads.map(usize::from);
+    report.threads = config.threads;
     for w in report.warnings() {
         let _ = writeln!(io.stderr, "scn: warning: {}", scn_dsl::sanitize(w));
     }

@@ -194,6 +194,21 @@ fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, Stri
         set.inputs.push(input);
     }
 
+    // Each input costs a few re-evaluations of the whole tree; on a tree too large for all
+    // of them, keep the lets in order, then the most probable branches.
+    let affordable = ((runs / evaluation_cost(ev)) as usize).max(1);
+    if set.inputs.len() > affordable && ranges.is_empty() {
+        // No branch is kept: count them, without the views and sums each would need.
+        let branches = model
+            .nodes
+            .iter()
+            .filter(|n| matches!(&n.prob, ProbDef::Expr(p) if matches!(form(p), Form::Constant)))
+            .count();
+        set.dropped += set.inputs.len() - affordable + branches;
+        set.inputs.truncate(affordable);
+        return Ok(set);
+    }
+
     // A branch's name is its dotted path, a walk up the tree and a string: on a big tree,
     // where most branches are dropped below, only those kept are named.
     enum Candidate {
@@ -230,9 +245,6 @@ fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, Stri
         }
     };
 
-    // Each input costs a few re-evaluations of the whole tree; on a tree too large for all
-    // of them, keep the lets in order, then the most probable branches.
-    let affordable = ((runs / evaluation_cost(ev)) as usize).max(1);
     if set.inputs.len() > affordable {
         set.dropped += set.inputs.len() - affordable + branches.len();
         set.inputs.truncate(affordable);
@@ -470,5 +482,50 @@ impl Env for Capture<'_> {
     fn const_dist(&mut self, i: u32, span: scn_dsl::Span) -> Result<f64, EvalError> {
         let d = &self.consts[i as usize];
         self.dist(d.kind, 0, &d.args, span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn a_tree_too_big_for_its_lets_counts_the_branches_it_leaves_out() {
+        let loaded = crate::load(
+            "t.scn",
+            r#"scenario s {
+              let a = 0.3
+              let b = beta(2, 3)
+              let c = a * 2
+              metric m = 0
+              forecast ev = E(m)
+              branch x p = 0.2 {
+                m += c
+                branch x1 p = 0.5
+                branch x2 p = rest
+              }
+              branch y p = a { m += 2 }
+              branch z p = 0.3
+              branch w p = rest
+            }"#
+            .to_owned(),
+            Path::new("."),
+            None,
+        );
+        let model = crate::resolve(&loaded).unwrap_or_else(|d| panic!("{d:?}"));
+        let ev = crate::evaluate(model).unwrap_or_else(|d| panic!("{d:?}"));
+        let names =
+            |set: &InputSet| -> Vec<String> { set.inputs.iter().map(|i| i.name.clone()).collect() };
+        // Room for all: the lets `a` and `b` (`c` is computed), then the branches whose
+        // chance is a number: x, x.x1 and z (y reads a let, x2 and w are `rest`).
+        let all = tornado_inputs(&ev, 1e9);
+        assert_eq!(names(&all), ["a", "b", "x", "x.x1", "z"]);
+        assert_eq!(all.dropped, 0);
+        // Room for one run pair: `a` alone; `b` and the three branches are left out.
+        let one = tornado_inputs(&ev, 1.0);
+        assert_eq!(names(&one), ["a"]);
+        assert_eq!(one.dropped, 4);
     }
 }

@@ -4,11 +4,22 @@
 //! Unlike [`evaluate_with`](crate::evaluate_with), a run does not check expectations, and
 //! a forecast that a moved input makes undefined (a condition of probability 0) is `None`
 //! rather than a reason to refuse the whole run.
+//!
+//! Runs are independent of each other, so [`each`] shares them out over the worker threads
+//! when the tree is big enough for a thread to pay: every worker has buffers of its own
+//! over the one layout, and the results come back in the order asked, the same whatever the
+//! number of workers.
+
+use rayon::prelude::*;
 
 use crate::Evaluation;
 use crate::eval::Overrides;
 use crate::kernel::inputs::Means;
 use crate::kernel::{Choose, Plan, Scratch, Strict};
+
+/// Node evaluations (nodes times runs) below which one thread does all the runs: starting
+/// a second costs more than it saves.
+const SHARED_FROM: usize = 1 << 20;
 
 /// What one re-evaluation found.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,20 +32,23 @@ pub(crate) struct Point {
     pub best: Vec<u32>,
 }
 
-/// A model ready to be re-evaluated.
-pub(crate) struct Probe<'e> {
-    plan: Plan<'e>,
+/// A model ready to be re-evaluated: the shared layout and one worker's buffers.
+pub(crate) struct Probe<'p, 'e> {
+    plan: &'p Plan<'e>,
     scratch: Scratch,
     means: Means,
 }
 
-impl<'e> Probe<'e> {
-    pub(crate) fn new(ev: &'e Evaluation) -> Probe<'e> {
-        let plan = Plan::new(ev.model(), ev.shape());
-        let scratch = plan.scratch();
+/// The layout every probe of an analysis shares.
+pub(crate) fn plan(ev: &Evaluation) -> Plan<'_> {
+    Plan::new(ev.model(), ev.shape())
+}
+
+impl<'p, 'e> Probe<'p, 'e> {
+    pub(crate) fn new(ev: &'e Evaluation, plan: &'p Plan<'e>) -> Probe<'p, 'e> {
         Probe {
             plan,
-            scratch,
+            scratch: plan.scratch(),
             means: Means::new(&ev.model().const_dists),
         }
     }
@@ -70,5 +84,100 @@ impl<'e> Probe<'e> {
                 .collect(),
             best: s.best.clone(),
         })
+    }
+}
+
+/// `run` on every item, each with a probe; `runs_per_item` re-evaluations each, which
+/// decides whether the work is worth sharing out over the worker threads.
+pub(crate) fn each<T: Sync, R: Send>(
+    ev: &Evaluation,
+    items: &[T],
+    runs_per_item: usize,
+    run: impl Fn(&mut Probe<'_, '_>, &T) -> R + Sync,
+) -> Vec<R> {
+    let work = ev.model().nodes.len() * items.len() * runs_per_item;
+    let workers = if work >= SHARED_FROM {
+        rayon::current_num_threads()
+    } else {
+        1
+    };
+    each_on(ev, items, workers, run)
+}
+
+/// [`each`] on `workers` workers: the items in contiguous shares, one probe per share.
+fn each_on<T: Sync, R: Send>(
+    ev: &Evaluation,
+    items: &[T],
+    workers: usize,
+    run: impl Fn(&mut Probe<'_, '_>, &T) -> R + Sync,
+) -> Vec<R> {
+    let plan = plan(ev);
+    let share = |part: &[T]| {
+        let mut probe = Probe::new(ev, &plan);
+        part.iter().map(|t| run(&mut probe, t)).collect::<Vec<R>>()
+    };
+    if workers <= 1 || items.len() <= 1 {
+        return share(items);
+    }
+    let per_worker = items.len().div_ceil(workers);
+    let parts: Vec<Vec<R>> = items.par_chunks(per_worker).map(share).collect();
+    parts.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::analysis::inputs;
+
+    fn evaluated(src: &str) -> Evaluation {
+        let loaded = crate::load("t.scn", src.to_owned(), Path::new("."), None);
+        let model = crate::resolve(&loaded).unwrap_or_else(|d| panic!("{d:?}"));
+        crate::evaluate(model).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    #[test]
+    fn shares_over_workers_give_the_runs_of_one_probe_in_order() {
+        let ev = evaluated(
+            r#"scenario s {
+              let gain = 100
+              let q = beta(2, 3)
+              metric m = 0
+              forecast ev = E(m)
+              forecast pw = P(win)
+              branch win p = 0.4 {
+                m += gain
+                branch big p = q { m += 50 }
+                branch small p = rest
+              }
+              branch lose p = rest { m -= 10 }
+            }"#,
+        );
+        let set = inputs::tornado_inputs(&ev, 1e9);
+        let names: Vec<&str> = set.inputs.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["gain", "q", "win"]);
+        // Every input at several values, one of them (win at 1.5) a tree that cannot be
+        // evaluated: each run's answer differs, so a share put back out of place shows.
+        let items: Vec<(usize, f64)> = [(0, 50.0), (1, 0.1), (2, 1.5), (0, 150.0), (1, 0.9)]
+            .into_iter()
+            .chain((0..7).map(|k| (2, f64::from(k) / 10.0)))
+            .collect();
+        let run = |probe: &mut Probe<'_, '_>, &(i, v): &(usize, f64)| {
+            probe.run(&set.inputs[i].at(&ev, v))
+        };
+        let alone = each_on(&ev, &items, 1, run);
+        assert!(alone[2].is_err(), "win at 1.5: {:?}", alone[2]);
+        let ev_of = |k: usize| alone[k].as_ref().expect("defined").forecasts[0].expect("defined");
+        // E(m) = 0.4 · (100 + 50 q) − 0.6 · 10, with q's mean 0.4 where it is not moved.
+        assert!((ev_of(0) - (0.4 * (50.0 + 20.0) - 6.0)).abs() < 1e-9);
+        assert!((ev_of(1) - (0.4 * (100.0 + 5.0) - 6.0)).abs() < 1e-9);
+        for workers in [2, 3, 12, 40] {
+            assert_eq!(
+                each_on(&ev, &items, workers, run),
+                alone,
+                "{workers} workers"
+            );
+        }
     }
 }

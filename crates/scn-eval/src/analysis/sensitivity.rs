@@ -6,7 +6,7 @@
 //! that moves the target the same way at both ends (through a decision, say) still shows;
 //! a spread below a billionth of the values is rounding and counts as 0.
 
-use super::probe::{Point, Probe};
+use super::probe::{self, Point};
 use super::{Input, Target};
 use crate::Evaluation;
 
@@ -61,25 +61,35 @@ pub struct OneWay {
 
 /// Moves each input to its low and its high end and re-evaluates: 2 × inputs evaluations.
 pub fn one_way(ev: &Evaluation, inputs: &[Input], targets: &[Target]) -> OneWay {
-    let mut probe = Probe::new(ev);
+    // Every end is a run of its own, so that even one input's two ends can share out.
+    let ends: Vec<(usize, f64)> = inputs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, input)| [(i, input.low), (i, input.high)])
+        .collect();
+    let runs = probe::each(ev, &ends, 1, |probe, &(i, v)| {
+        probe.run(&inputs[i].at(ev, v))
+    });
     let mut failures = Vec::new();
-    let mut ends: Vec<(Option<Point>, Option<Point>)> = Vec::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        let mut at = |v: f64| match probe.run(&input.at(ev, v)) {
+    let points: Vec<Option<Point>> = ends
+        .iter()
+        .zip(runs)
+        .map(|(&(input, value), run)| match run {
             Ok(p) => Some(p),
             Err(message) => {
                 failures.push(Failure {
-                    input: i,
-                    value: v,
+                    input,
+                    value,
                     message,
                 });
                 None
             }
-        };
-        let low = at(input.low);
-        let high = at(input.high);
-        ends.push((low, high));
-    }
+        })
+        .collect();
+    let mut points = points.into_iter();
+    let ends: Vec<(Option<Point>, Option<Point>)> = (0..inputs.len())
+        .map(|_| (points.next().flatten(), points.next().flatten()))
+        .collect();
     let decision_index = |node| ev.decisions().iter().position(|d| d.node == node);
     let tornadoes = targets
         .iter()

@@ -7,7 +7,7 @@
 //! evenly from its low to its high end, the steps placed as if its range were the 5th to
 //! 95th percentile of a uniform distribution.
 
-use super::probe::Probe;
+use super::probe;
 use super::{Input, RangeKind, Target, WORK_BUDGET, quantile};
 use crate::Evaluation;
 
@@ -45,43 +45,39 @@ pub fn spider(
 ) -> Vec<Spider> {
     let per_input = SPIDER_PERCENTILES.len() as f64 * super::inputs::evaluation_cost(ev);
     let affordable = ((WORK_BUDGET / per_input) as usize).max(1);
-    let mut probe = Probe::new(ev);
     let decision_index = |node| ev.decisions().iter().position(|d| d.node == node);
-    which
-        .iter()
-        .take(affordable)
-        .map(|&i| {
-            let input = &inputs[i];
-            let values: Vec<f64> = SPIDER_PERCENTILES
-                .iter()
-                .map(|&q| value_at(input, q))
-                .collect();
-            let points: Vec<_> = values
-                .iter()
-                .map(|&v| probe.run(&input.at(ev, v)).ok())
-                .collect();
-            let targets = targets
-                .iter()
-                .map(|&t| {
-                    points
-                        .iter()
-                        .map(|p| {
-                            let p = p.as_ref()?;
-                            match t {
-                                Target::Forecast(f) => p.forecasts[f],
-                                Target::Decision(n) => decision_index(n).map(|d| p.decisions[d]),
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
-            Spider {
-                input: i,
-                values,
-                targets,
-            }
-        })
-        .collect()
+    let chosen = &which[..which.len().min(affordable)];
+    probe::each(ev, chosen, SPIDER_PERCENTILES.len(), |probe, &i| {
+        let input = &inputs[i];
+        let values: Vec<f64> = SPIDER_PERCENTILES
+            .iter()
+            .map(|&q| value_at(input, q))
+            .collect();
+        let points: Vec<_> = values
+            .iter()
+            .map(|&v| probe.run(&input.at(ev, v)).ok())
+            .collect();
+        let targets = targets
+            .iter()
+            .map(|&t| {
+                points
+                    .iter()
+                    .map(|p| {
+                        let p = p.as_ref()?;
+                        match t {
+                            Target::Forecast(f) => p.forecasts[f],
+                            Target::Decision(n) => decision_index(n).map(|d| p.decisions[d]),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Spider {
+            input: i,
+            values,
+            targets,
+        }
+    })
 }
 
 /// The input's value at percentile `q` of its range.

@@ -9,7 +9,7 @@
 //! ([`WORK_BUDGET`]); a change found after it ran out is placed less precisely, and says so.
 
 use super::inputs::evaluation_cost;
-use super::probe::Probe;
+use super::probe::{self, Probe};
 use super::{Input, WORK_BUDGET};
 use crate::Evaluation;
 use crate::model::NodeId;
@@ -55,7 +55,8 @@ pub fn thresholds(ev: &Evaluation, inputs: &[Input]) -> Thresholds {
     if decisions.is_empty() {
         return out;
     }
-    let mut probe = Probe::new(ev);
+    let plan = probe::plan(ev);
+    let mut probe = Probe::new(ev, &plan);
     // Bisections draw on one allowance of evaluations, so that a tree with many decisions
     // that all change cannot multiply the cost; past it, a change is placed at the middle of
     // the bracket reached, and `within` says how far off it may be.
