@@ -197,12 +197,20 @@ fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, Stri
     // Each input costs a few re-evaluations of the whole tree; on a tree too large for all
     // of them, keep the lets in order, then the most probable branches.
     let affordable = ((runs / evaluation_cost(ev)) as usize).max(1);
-    if set.inputs.len() > affordable && ranges.is_empty() {
-        // No branch is kept: count them, without the views and sums each would need.
+    if set.inputs.len() > affordable {
+        // No branch is kept: count those that would be inputs, without the views and sums
+        // each would need (a branch's name only when a `--range` could match it).
         let branches = model
             .nodes
             .iter()
-            .filter(|n| matches!(&n.prob, ProbDef::Expr(p) if matches!(form(p), Form::Constant)))
+            .enumerate()
+            .filter(|&(k, n)| match &n.prob {
+                ProbDef::Expr(p) => {
+                    matches!(form(p), Form::Constant)
+                        || (!ranges.is_empty() && given(&model.path_of(k as NodeId)).is_some())
+                }
+                _ => false,
+            })
             .count();
         set.dropped += set.inputs.len() - affordable + branches;
         set.inputs.truncate(affordable);
@@ -245,11 +253,6 @@ fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, Stri
         }
     };
 
-    if set.inputs.len() > affordable {
-        set.dropped += set.inputs.len() - affordable + branches.len();
-        set.inputs.truncate(affordable);
-        return Ok(set);
-    }
     let room = affordable - set.inputs.len();
     if branches.len() > room {
         set.dropped += branches.len() - room;
@@ -527,5 +530,17 @@ mod tests {
         let one = tornado_inputs(&ev, 1.0);
         assert_eq!(names(&one), ["a"]);
         assert_eq!(one.dropped, 4);
+        // A `--range` makes `y` an input too (its chance reads a let): with room for all,
+        // it joins the branches in tree order; with room for one, it is a fifth left out.
+        let ranges = [Range {
+            name: "y".to_owned(),
+            low: 0.1,
+            high: 0.2,
+        }];
+        let all = select(&ev, &ranges, 1e9).expect("y is a branch");
+        assert_eq!(names(&all), ["a", "b", "x", "x.x1", "y", "z"]);
+        let one = select(&ev, &ranges, 0.5).expect("y is a branch");
+        assert_eq!(names(&one), ["a"]);
+        assert_eq!(one.dropped, 5);
     }
 }
