@@ -9,11 +9,11 @@ use std::io::{self, Write};
 
 use scn_eval::model::NodeId;
 use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::pretty;
 use super::z;
-use crate::report::model::paths::{Column, Paths};
+use crate::report::model::paths::Paths;
 
 /// Leaves a thread formats at a time: a few megabytes of text.
 const RUN: usize = 4096;
@@ -66,16 +66,29 @@ struct Formatted<'t, 'p, 'a> {
     table: &'t PathTable<'t>,
     paths: &'p Paths<'a>,
     batch: PathBatch,
+    /// Each metric column's key, escaped, with what follows it: `"cost": `.
+    keys: Vec<Vec<u8>>,
     id: String,
     text: Vec<u8>,
 }
 
 impl<'t, 'p, 'a> Formatted<'t, 'p, 'a> {
     fn new(table: &'t PathTable<'t>, paths: &'p Paths<'a>) -> Self {
+        let keys = paths
+            .columns
+            .iter()
+            .map(|c| {
+                let mut key = Vec::new();
+                escaped(&mut key, &c.id);
+                key.extend_from_slice(b": ");
+                key
+            })
+            .collect();
         Formatted {
             table,
             paths,
             batch: PathBatch::default(),
+            keys,
             id: String::new(),
             text: Vec::new(),
         }
@@ -84,65 +97,148 @@ impl<'t, 'p, 'a> Formatted<'t, 'p, 'a> {
     /// Formats `leaves`' entries into `self.text`, each after its separator; `first` when
     /// they open the array.
     fn format(&mut self, leaves: &[NodeId], first: bool) -> io::Result<()> {
-        let (table, p) = (self.table, self.paths);
         self.text.clear();
         let mut first = first;
         for leaves in leaves.chunks(PathBatch::LEAVES) {
-            self.batch.read(table, p.ev(), leaves);
-            for (lane, leaf) in self.batch.leaves.iter().enumerate() {
-                let nodes = &self.batch.paths[lane];
-                self.id.clear();
-                for (i, &n) in nodes.iter().enumerate() {
-                    if i > 0 {
-                        self.id.push('.');
-                    }
-                    self.id.push_str(table.id(n));
-                }
+            self.batch.read(self.table, self.paths.ev(), leaves);
+            for lane in 0..leaves.len() {
                 if !first {
                     self.text.push(b',');
                 }
                 first = false;
-                pretty::new_line(&mut self.text, 2)?;
-                let entry = PathEntry {
-                    paths: p,
-                    id: &self.id,
-                    labels: Labels(table, nodes),
-                    metrics: &self.batch.metrics[lane],
-                    probability: leaf.probability,
-                    prior: p.evidence.then_some(leaf.prior),
-                    date: leaf.date,
-                };
-                pretty::write(&mut self.text, 2, &entry)?;
+                new_line(&mut self.text, 2);
+                self.entry(lane)?;
             }
         }
         Ok(())
     }
-}
 
-/// One element of `paths`, written straight to the output: the same object, key for key, as
-/// a `serde_json::Map` would be, without building one per leaf.
-struct PathEntry<'p, 'r, 'a> {
-    paths: &'p Paths<'a>,
-    id: &'r str,
-    labels: Labels<'r>,
-    metrics: &'r [f64],
-    probability: f64,
-    prior: Option<f64>,
-    date: Option<scn_dsl::Date>,
-}
-
-impl Serialize for PathEntry<'_, '_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(5 + usize::from(self.prior.is_some())))?;
-        map.serialize_entry("id", self.id)?;
-        map.serialize_entry("labels", &self.labels)?;
-        map.serialize_entry("probability", &z(self.probability))?;
-        if let Some(prior) = self.prior {
-            map.serialize_entry("prior_probability", &z(prior))?;
+    /// One element of `paths`: the object `{id, labels, probability, [prior_probability,]
+    /// date, metrics}` as serde_json's pretty layout writes it two levels in (the tests
+    /// compare), put together byte by byte: through a serializer, most of a big report's
+    /// writing went into escaping, a byte at a time, names that need no escaping.
+    fn entry(&mut self, lane: usize) -> io::Result<()> {
+        let (table, out) = (self.table, &mut self.text);
+        let nodes = &self.batch.paths[lane];
+        let leaf = &self.batch.leaves[lane];
+        out.push(b'{');
+        key(out, true, b"\"id\": ");
+        if nodes.iter().all(|&n| table.id(n).1) {
+            out.push(b'"');
+            for (i, &n) in nodes.iter().enumerate() {
+                if i > 0 {
+                    out.push(b'.');
+                }
+                out.extend_from_slice(table.id(n).0.as_bytes());
+            }
+            out.push(b'"');
+        } else {
+            self.id.clear();
+            for (i, &n) in nodes.iter().enumerate() {
+                if i > 0 {
+                    self.id.push('.');
+                }
+                self.id.push_str(table.id(n).0);
+            }
+            escaped(out, &self.id);
         }
-        map.serialize_entry("date", &self.date.map(|d| d.to_string()))?;
-        map.serialize_entry("metrics", &LeafMetrics(&self.paths.columns, self.metrics))?;
-        map.end()
+        key(out, false, b"\"labels\": ");
+        if nodes.is_empty() {
+            out.extend_from_slice(b"[]");
+        } else {
+            out.push(b'[');
+            for (i, &n) in nodes.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                new_line(out, 4);
+                match table.label(n) {
+                    (label, true) => plain(out, label),
+                    (label, false) => escaped(out, label),
+                }
+            }
+            new_line(out, 3);
+            out.push(b']');
+        }
+        key(out, false, b"\"probability\": ");
+        number(out, leaf.probability)?;
+        if self.paths.evidence {
+            key(out, false, b"\"prior_probability\": ");
+            number(out, leaf.prior)?;
+        }
+        key(out, false, b"\"date\": ");
+        match leaf.date {
+            // A date prints as digits and dashes: nothing to escape.
+            Some(d) => write!(out, "\"{d}\"")?,
+            None => out.extend_from_slice(b"null"),
+        }
+        key(out, false, b"\"metrics\": ");
+        if self.keys.is_empty() {
+            out.extend_from_slice(b"{}");
+        } else {
+            out.push(b'{');
+            let values = &self.batch.metrics[lane];
+            for (i, (k, &v)) in self.keys.iter().zip(values).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                new_line(out, 4);
+                out.extend_from_slice(k);
+                number(out, v)?;
+            }
+            new_line(out, 3);
+            out.push(b'}');
+        }
+        new_line(out, 2);
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+/// A line break and `depth` levels of serde_json's pretty indentation (two spaces each).
+fn new_line(out: &mut Vec<u8>, depth: usize) {
+    const SPACES: &[u8; 16] = b"                ";
+    out.push(b'\n');
+    out.extend_from_slice(&SPACES[..2 * depth]);
+}
+
+/// A key of a path's object (three levels in) after its separator, quoted, with its `: `.
+fn key(out: &mut Vec<u8>, first: bool, key: &[u8]) {
+    if !first {
+        out.push(b',');
+    }
+    new_line(out, 3);
+    out.extend_from_slice(key);
+}
+
+/// True when JSON has `text` as it is between quotes: no control character, quote or
+/// backslash (serde_json escapes nothing else).
+fn needs_no_escape(text: &str) -> bool {
+    !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// A string [`needs_no_escape`] passed.
+fn plain(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
+}
+
+/// A string as serde_json escapes it.
+fn escaped(out: &mut Vec<u8>, text: &str) {
+    let mut ser = serde_json::Serializer::new(out);
+    // Serializing a string into memory cannot fail.
+    let _ = text.serialize(&mut ser);
+}
+
+/// A number as serde_json writes an `f64`: `null` when not finite; and no negative zero.
+fn number(out: &mut Vec<u8>, v: f64) -> io::Result<()> {
+    let v = z(v);
+    if v.is_finite() {
+        CompactFormatter.write_f64(out, v)
+    } else {
+        out.extend_from_slice(b"null");
+        Ok(())
     }
 }
 
@@ -152,7 +248,8 @@ impl Serialize for PathEntry<'_, '_, '_> {
 /// table fits in the cache of the machines we measure on.
 struct PathTable<'m> {
     nodes: Vec<[u32; 3]>,
-    texts: Vec<&'m str>,
+    /// Each text, and whether it [`needs_no_escape`].
+    texts: Vec<(&'m str, bool)>,
 }
 
 impl<'m> PathTable<'m> {
@@ -165,7 +262,7 @@ impl<'m> PathTable<'m> {
             *index
                 .entry((text.as_ptr() as usize, text.len()))
                 .or_insert_with(|| {
-                    texts.push(text);
+                    texts.push((text, needs_no_escape(text)));
                     (texts.len() - 1) as u32
                 })
         };
@@ -181,11 +278,13 @@ impl<'m> PathTable<'m> {
         self.nodes[n as usize][0]
     }
 
-    fn id(&self, n: NodeId) -> &'m str {
+    /// The node's id, and whether it needs no escaping.
+    fn id(&self, n: NodeId) -> (&'m str, bool) {
         self.texts[self.nodes[n as usize][1] as usize]
     }
 
-    fn label(&self, n: NodeId) -> &'m str {
+    /// The node's label, and whether it needs no escaping.
+    fn label(&self, n: NodeId) -> (&'m str, bool) {
         self.texts[self.nodes[n as usize][2] as usize]
     }
 }
@@ -247,43 +346,23 @@ impl PathBatch {
     }
 }
 
-/// The labels along a path.
-struct Labels<'r>(&'r PathTable<'r>, &'r [NodeId]);
-
-impl Serialize for Labels<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.1.len()))?;
-        for &n in self.1 {
-            seq.serialize_element(self.0.label(n))?;
-        }
-        seq.end()
-    }
-}
-
-/// A leaf's metrics, keyed by metric id in column order.
-struct LeafMetrics<'r>(&'r [Column], &'r [f64]);
-
-impl Serialize for LeafMetrics<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (c, &v) in self.0.iter().zip(self.1) {
-            map.serialize_entry(&c.id, &z(v))?;
-        }
-        map.end()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// A tree of `2 * 3^levels` leaves, each adding its own index to a metric. Chances are
-    /// powers of two, so every number prints and parses back exactly.
-    fn evaluation(levels: u32) -> scn_eval::Evaluation {
+    /// powers of two, so every number prints and parses back exactly. The middle branch of
+    /// each three has a date and a label JSON must escape; with `evidence`, `a.b1_2 or
+    /// z.b1_0` is observed, so that the paths have a prior too.
+    fn evaluation(levels: u32, evidence: bool) -> scn_eval::Evaluation {
         fn body(out: &mut String, depth: u32, levels: u32) {
             for (k, p) in ["50%", "25%", "rest"].iter().enumerate() {
+                let (label, date) = match k {
+                    1 => (r#"B\"1\\ – \t"#, " at 2027-03"),
+                    _ => ("B", ""),
+                };
                 out.push_str(&format!(
-                    "branch b{depth}_{k} \"B{k}\" p = {p} {{\n m += {k}\n"
+                    "branch b{depth}_{k} \"{label}\" p = {p}{date} {{\n m += {k}\n"
                 ));
                 if depth < levels {
                     body(out, depth + 1, levels);
@@ -291,7 +370,11 @@ mod tests {
                 out.push_str("}\n");
             }
         }
-        let mut text = String::from("scenario s {\nmetric m = 0\nbranch a p = 75% {\n");
+        let mut text = String::from("scenario s {\nmetric m = 0\nmetric n = 1\n");
+        if evidence {
+            text.push_str("observe a.b1_2 or z.b1_0\n");
+        }
+        text.push_str("branch a p = 75% {\n");
         body(&mut text, 1, levels);
         text.push_str("}\nbranch z p = rest {\n");
         body(&mut text, 1, levels);
@@ -305,7 +388,12 @@ mod tests {
     fn two_threads_write_what_one_writes_in_serde_json_layout() {
         // 2 * 3^8 = 13,122 leaves: four runs of 4,096 and a short fifth, split between the
         // threads unevenly at the end.
-        let ev = evaluation(8);
+        for evidence in [false, true] {
+            same_bytes_on_two_threads_and_in_serde_json(evaluation(8, evidence), evidence);
+        }
+    }
+
+    fn same_bytes_on_two_threads_and_in_serde_json(ev: scn_eval::Evaluation, evidence: bool) {
         let paths = Paths::build(&ev);
         assert!(paths.leaves.len() > 3 * RUN);
         let mut one = Vec::new();
@@ -328,12 +416,37 @@ mod tests {
             );
         }
         assert_eq!(again.len(), text.len());
-        assert_eq!(value.as_array().map(Vec::len), Some(paths.leaves.len()));
+        // And it says what the tree says.
+        let entries = value.as_array().expect("an array");
+        assert_eq!(entries.len(), paths.leaves.len());
+        let mut keys = vec!["id", "labels", "probability", "date", "metrics"];
+        if evidence {
+            keys.insert(3, "prior_probability");
+        }
+        for e in entries {
+            assert_eq!(e.as_object().unwrap().keys().collect::<Vec<_>>(), keys);
+            assert_eq!(e["metrics"].as_object().unwrap().len(), 2);
+        }
+        let deep = "a.b1_1.b2_0.b3_1.b4_0.b5_0.b6_0.b7_0.b8_1";
+        let e = entries.iter().find(|e| e["id"] == deep).expect("the path");
+        let odd = "B\"1\\ – \t";
+        let labels: Vec<&str> = e["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert_eq!(labels, ["a", odd, "B", odd, "B", "B", "B", "B", odd]);
+        // A month stands for its last day.
+        assert_eq!(e["date"].as_str(), Some("2027-03-31"));
+        // m adds each branch's index: 1 + 0 + 1 + 0 + 0 + 0 + 0 + 1; n starts at 1.
+        assert_eq!(e["metrics"]["m"].as_f64(), Some(3.0));
+        assert_eq!(e["metrics"]["n"].as_f64(), Some(1.0));
     }
 
     #[test]
     fn no_leaves_write_an_empty_array() {
-        let ev = evaluation(1);
+        let ev = evaluation(1, false);
         let mut paths = Paths::build(&ev);
         paths.leaves.clear();
         let mut out = Vec::new();
