@@ -485,3 +485,59 @@ fn a_big_files_evaluation_errors_show_where_they_are() {
     assert!(small.contains("branch a p = 0.5"), "{small}");
     assert_eq!(big, small);
 }
+
+/// `scn eval` gives up a big file's text as well, while it evaluates and works out the
+/// drivers, and reads it back for what the report quotes (the expressions of lets, the
+/// evidence, the lines of expectations) and for diagnostics: its reports and its errors are
+/// those of the same scenario in a small file.
+#[test]
+fn a_big_files_report_and_errors_quote_it_as_a_small_files_do() {
+    let dir = TempDir::new("big-report");
+    let scenario = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reports/launch.scn"),
+    )
+    .unwrap();
+    let bad = "scenario s {\n  branch a p = 0.5\n  branch b \"B\" p = 0.7\n}\n";
+    // One line of padding in both, so that lines are numbered alike.
+    let padding = format!("// {}\n", "x".repeat(16 << 20));
+    let write = |name: &str, padding: &str, body: &str| {
+        let path = dir.0.join(name);
+        std::fs::write(&path, format!("{padding}{body}")).unwrap();
+        path
+    };
+    let run = |args: &[&str], path: &std::path::Path, exit: Exit| {
+        let name = path.to_str().unwrap();
+        let mut all = vec!["eval", name];
+        all.extend(args);
+        let run = scn(&all, Vec::new());
+        assert_eq!(run.exit, exit, "{}", run.stderr);
+        (
+            run.stdout.replace(name, "FILE"),
+            run.stderr.replace(name, "FILE"),
+        )
+    };
+    let big = write("big.scn", &padding, &scenario);
+    let small = write("small.scn", "//\n", &scenario);
+    // What each format quotes: the let's expression, and the evidence as written or the
+    // expectation's line (the fixture's line 40, after one line of padding).
+    for (format, quoted) in [
+        ("text", "`not bug`"),
+        ("json", "\"line\": 41,"),
+        ("markdown", "`not bug`"),
+    ] {
+        let args = ["--format", format, "--samples", "2000", "--seed", "3"];
+        let (big, small) = (run(&args, &big, Exit::Ok), run(&args, &small, Exit::Ok));
+        assert!(small.0.contains("beta(2, 8)"), "{format}: {}", small.0);
+        assert!(small.0.contains(quoted), "{format}: {}", small.0);
+        assert_eq!(big, small, "{format}");
+    }
+    let big = write("big-bad.scn", &padding, bad);
+    let small = write("small-bad.scn", "//\n", bad);
+    let (big, small) = (
+        run(&[], &big, Exit::Invalid),
+        run(&[], &small, Exit::Invalid),
+    );
+    assert!(small.1.contains("FILE:3:"), "{}", small.1);
+    assert!(small.1.contains("branch a p = 0.5"), "{}", small.1);
+    assert_eq!(big, small);
+}

@@ -20,7 +20,7 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
                 let on_disk = (!is_stdin(path)).then_some(path.as_path());
                 let (diags, released) = check_loaded(&mut loaded, on_disk);
                 if let Some(released) = released.filter(|_| !diags.is_empty())
-                    && let Some(note) = released.restore(&mut loaded.sources)
+                    && let Some(note) = released.restore(&mut loaded.sources, "checked")
                 {
                     let _ = writeln!(io.stderr, "{note}");
                 }

@@ -1,10 +1,12 @@
 //! `scn eval FILE`: evaluate one scenario and print a report.
 
-use scn_dsl::SourceFile;
+use scn_dsl::{SourceFile, SourceMap};
 
+use super::released_text::ReleasedText;
 use crate::args::EvalArgs;
 use crate::config::{EvalConfig, Output, Sampling};
-use crate::input::{RunOptions, load};
+use crate::input::{RunOptions, is_stdin, load};
+use crate::report::model::Analysed;
 use crate::report::model::assumptions::row_samples;
 use crate::report::{Inputs, Report};
 use crate::{Exit, Io};
@@ -54,16 +56,29 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     let prompt = crate::allocator::PromptReturn::start();
     let resolved = scn_eval::resolve_draining(&mut loaded, &given);
     loaded.drop_syntax();
+    // Nothing quotes a big file's text again before the report's own sections: the point
+    // evaluation, the samples and the drivers have its memory meanwhile.
+    let on_disk = (!is_stdin(&args.file)).then_some(args.file.as_path());
+    let mut released = match (&resolved, on_disk) {
+        (Ok(_), Some(path)) => ReleasedText::take(&mut loaded.sources, loaded.root, path),
+        _ => None,
+    };
     drop(prompt);
     // Plugins are called during resolution only: stop their processes now.
     let launched = loaded.plugins.launched();
     drop(std::mem::take(&mut loaded.plugins));
     let evaluation = match resolved.and_then(scn_eval::evaluate) {
         Ok(ev) => ev,
-        Err(d) => return super::report(&d, &loaded.sources, io),
+        Err(d) => {
+            read_back(&mut released, &mut loaded.sources, io);
+            return super::report(&d, &loaded.sources, io);
+        }
     };
     // Warnings of resolution (a question closed before `as_of`), with their excerpts.
-    super::report(&evaluation.model().warnings, &loaded.sources, io);
+    if !evaluation.model().warnings.is_empty() {
+        read_back(&mut released, &mut loaded.sources, io);
+        super::report(&evaluation.model().warnings, &loaded.sources, io);
+    }
     if let Some(s) = config.sampling
         && let Err(e) = crate::memory::check_samples(s.samples, &evaluation)
     {
@@ -87,20 +102,13 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     let (samples, let_rows) = match config.sampling {
         Some(s) => match sample(&evaluation, s) {
             Ok(pair) => pair,
-            Err(d) => return super::report(&d, &loaded.sources, io),
+            Err(d) => {
+                read_back(&mut released, &mut loaded.sources, io);
+                return super::report(&d, &loaded.sources, io);
+            }
         },
         None => (None, None),
     };
-    let inputs = Inputs {
-        ev: &evaluation,
-        sources: &loaded.sources,
-        samples: samples.as_ref(),
-        let_rows: let_rows
-            .as_ref()
-            .or(samples.as_ref().filter(|s| s.rows.is_some())),
-    };
-    let for_people = config.report.format.for_people();
-    let build = || Report::eval(inputs, config.report.numbers, for_people);
     // `--threads` bounds the report's own re-evaluations (the drivers) too. rayon's global
     // pool has a thread per core: only a lower bound needs a pool of its own.
     let pool = config
@@ -112,11 +120,32 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
                 .build()
                 .ok()
         });
-    let mut report = match &pool {
-        Some(pool) => pool.install(build),
-        None => build(),
+    let analyse = || {
+        // The drivers' layout and buffers go back to the system as they are freed, so that
+        // the text read back below does not come on top of them.
+        let _prompt = crate::allocator::PromptReturn::start();
+        Analysed::build(&evaluation, samples.as_ref())
+    };
+    let analysed = match &pool {
+        Some(pool) => pool.install(analyse),
+        None => analyse(),
     };
     drop(pool);
+    // The report quotes the file: what it quotes must be what was evaluated.
+    if let Err(e) = read_back_for_report(released, &mut loaded.sources, &args.file) {
+        let _ = writeln!(io.stderr, "scn: error: {e}");
+        return Exit::Usage;
+    }
+    let inputs = Inputs {
+        ev: &evaluation,
+        sources: &loaded.sources,
+        samples: samples.as_ref(),
+        let_rows: let_rows
+            .as_ref()
+            .or(samples.as_ref().filter(|s| s.rows.is_some())),
+    };
+    let for_people = config.report.format.for_people();
+    let mut report = Report::eval(analysed, inputs, config.report.numbers, for_people);
     report.header.plugins = launched;
     report.threads = config.threads;
     for w in report.warnings() {
@@ -210,4 +239,67 @@ fn run_samples(
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e))
     })
+}
+
+/// Reads a given-up text back into `sources`, if it was given up, before a diagnostic quotes
+/// it; says on standard error when the file changed meanwhile (positions are then of the file
+/// as it is now).
+fn read_back(released: &mut Option<ReleasedText>, sources: &mut SourceMap, io: &mut Io<'_>) {
+    if let Some(note) = released
+        .take()
+        .and_then(|r| r.restore(sources, "evaluated"))
+    {
+        let _ = writeln!(io.stderr, "{note}");
+    }
+}
+
+/// Reads a given-up text back for the report to quote. An error when the file changed or
+/// went meanwhile: a report must not quote another text than the one it evaluated.
+fn read_back_for_report(
+    released: Option<ReleasedText>,
+    sources: &mut SourceMap,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    match released.and_then(|r| r.restore(sources, "evaluated")) {
+        None => Ok(()),
+        Some(_) => Err(format!(
+            "{} changed or could not be read again while it was evaluated, and the report quotes it: run scn again",
+            scn_dsl::sanitize(&path.display().to_string())
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::released_text::RELEASE_FROM;
+    use super::*;
+
+    #[test]
+    fn a_report_quotes_no_file_changed_while_it_was_evaluated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.scn");
+        let text = "a".repeat(RELEASE_FROM);
+        std::fs::write(&path, &text).unwrap();
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new(path.display().to_string(), text.clone()));
+        // Unchanged: read back as it was.
+        let released = ReleasedText::take(&mut map, id, &path);
+        assert!(released.is_some());
+        assert_eq!(read_back_for_report(released, &mut map, &path), Ok(()));
+        assert!(map.get(id).text == text);
+        // Changed meanwhile: refused.
+        let released = ReleasedText::take(&mut map, id, &path);
+        std::fs::write(&path, "scenario s {}\n").unwrap();
+        let e = read_back_for_report(released, &mut map, &path).unwrap_err();
+        assert!(e.contains("changed or could not be read again"), "{e}");
+        // Gone meanwhile: refused.
+        std::fs::write(&path, &text).unwrap();
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new(path.display().to_string(), text.clone()));
+        let released = ReleasedText::take(&mut map, id, &path);
+        std::fs::remove_file(&path).unwrap();
+        assert!(read_back_for_report(released, &mut map, &path).is_err());
+        // Nothing given up (a small file, or standard input): nothing to read.
+        assert_eq!(read_back_for_report(None, &mut map, &path), Ok(()));
+    }
 }

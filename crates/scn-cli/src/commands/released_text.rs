@@ -1,9 +1,11 @@
-//! A big file's text, given up while `scn check` evaluates it and read again only if there is
-//! something to show.
+//! A big file's text, given up while `scn check` or `scn eval` evaluates it and read again
+//! only when there is something to quote.
 //!
-//! Once a file is parsed and resolved, nothing but a diagnostic's position and excerpt reads
-//! its text, and most runs print none. On a million-branch file the text is 120 MB, a fifth
-//! of what `scn check` holds at its peak (the point evaluation, which comes after).
+//! Once a file is parsed and resolved, nothing but a diagnostic's position and excerpt, and
+//! the few expressions a report quotes, reads its text: `scn check` prints none on most
+//! runs, and `scn eval` quotes only after its heaviest work. On a million-branch file the
+//! text is 120 MB, a fifth of what either holds at its peak (the point evaluation, and the
+//! report's drivers).
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -11,7 +13,7 @@ use std::time::SystemTime;
 use scn_dsl::{FileId, SourceFile, SourceMap};
 
 /// Texts smaller than this stay: re-reading is for files where the memory counts.
-const RELEASE_FROM: usize = 16 << 20;
+pub(super) const RELEASE_FROM: usize = 16 << 20;
 
 /// The text of one file, given up; [`ReleasedText::restore`] reads it back.
 pub(crate) struct ReleasedText {
@@ -46,8 +48,9 @@ impl ReleasedText {
 
     /// Reads the text back into `sources`. The file may have changed or gone in between:
     /// the text read then stands in, and the message returned says that positions and
-    /// excerpts are of the file as it is now (or that none can be shown).
-    pub(crate) fn restore(self, sources: &mut SourceMap) -> Option<String> {
+    /// excerpts are of the file as it is now (or that none can be shown). `done` is what was
+    /// done meanwhile ("checked").
+    pub(crate) fn restore(self, sources: &mut SourceMap, done: &str) -> Option<String> {
         let name = sources.get(self.file).name.clone();
         let same = |meta: std::fs::Metadata| {
             meta.len() == self.len as u64 && meta.modified().ok() == self.modified
@@ -59,7 +62,7 @@ impl ReleasedText {
                 sources.replace(self.file, SourceFile::new(name.clone(), text));
                 (!kept).then(|| {
                     format!(
-                        "scn: note: {} changed while it was checked: the positions below are in the file as it is now",
+                        "scn: note: {} changed while it was {done}: the positions below are in the file as it is now",
                         scn_dsl::sanitize(&name)
                     )
                 })
@@ -102,7 +105,7 @@ mod tests {
         let (mut map, id) = map_of(&path, text.clone());
         let released = ReleasedText::take(&mut map, id, &path).expect("big enough");
         assert!(map.get(id).text.is_empty());
-        assert_eq!(released.restore(&mut map), None);
+        assert_eq!(released.restore(&mut map, "checked"), None);
         assert!(map.get(id).text == text);
     }
 
@@ -127,7 +130,7 @@ mod tests {
         let (mut map, id) = map_of(&path, text);
         let released = ReleasedText::take(&mut map, id, &path).unwrap();
         std::fs::write(&path, "scenario s {}\n").unwrap();
-        let note = released.restore(&mut map).expect("a note");
+        let note = released.restore(&mut map, "checked").expect("a note");
         assert!(note.contains("changed while it was checked"), "{note}");
         assert_eq!(map.get(id).text, "scenario s {}\n");
 
@@ -135,7 +138,7 @@ mod tests {
         let (mut map, id) = map_of(&path, text);
         let released = ReleasedText::take(&mut map, id, &path).unwrap();
         std::fs::remove_file(&path).unwrap();
-        let note = released.restore(&mut map).expect("a note");
+        let note = released.restore(&mut map, "checked").expect("a note");
         assert!(note.contains("could not be read again"), "{note}");
         // No text: positions fall back to the start, and rendering does not fail.
         assert_eq!(map.get(id).line_col(1_000), (1, 1));

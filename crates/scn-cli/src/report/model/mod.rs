@@ -182,22 +182,59 @@ pub(crate) struct Inputs<'a> {
     pub let_rows: Option<&'a Samples>,
 }
 
-impl<'a> Report<'a> {
-    /// The report of `scn eval`. Without `for_people` the sections that only arrange facts
-    /// for reading are left out: on a million-node tree the timeline alone took a third of a
-    /// second that the JSON report would have thrown away.
-    pub(crate) fn eval(inputs: Inputs<'a>, numbers: Numbers, for_people: bool) -> Report<'a> {
-        let Inputs { ev, samples, .. } = inputs;
+/// What `scn eval`'s report works out from the evaluation and the samples alone, reading no
+/// file: the headline forecasts, the paths and the drivers, whose re-evaluations of the tree
+/// set the peak of a big file's run. `scn eval` works them out while a big file's text is
+/// given up (see `commands/released_text.rs`), then reads it back for the rest.
+pub(crate) struct Analysed<'a> {
+    forecasts: Forecasts,
+    paths: Paths<'a>,
+    briefing: Briefing,
+    drivers: Drivers,
+    warnings: Vec<String>,
+}
+
+impl<'a> Analysed<'a> {
+    pub(crate) fn build(ev: &'a Evaluation, samples: Option<&'a Samples>) -> Analysed<'a> {
         let forecasts = Forecasts::build(ev, samples);
         let paths = Paths::build(ev);
         let mut warnings = ev.warnings().to_vec();
         warnings.extend(samples.map(|s| s.warnings(ev)).unwrap_or_default());
-        // Forecasts, metrics, decisions, warnings and expectations are in every report, empty
-        // or not: the JSON report's contract lists their keys always. Formats for people
-        // leave out an empty section.
         let mut briefing = Briefing::build(&forecasts, &paths);
         let drivers = Drivers::build(ev, &forecasts, briefing.headlines.len());
         briefing.drivers = drivers.briefing();
+        Analysed {
+            forecasts,
+            paths,
+            briefing,
+            drivers,
+            warnings,
+        }
+    }
+}
+
+impl<'a> Report<'a> {
+    /// The report of `scn eval`, from what was [`Analysed`] of the same `inputs`. Without
+    /// `for_people` the sections that only arrange facts for reading are left out: on a
+    /// million-node tree the timeline alone took a third of a second that the JSON report
+    /// would have thrown away.
+    pub(crate) fn eval(
+        analysed: Analysed<'a>,
+        inputs: Inputs<'a>,
+        numbers: Numbers,
+        for_people: bool,
+    ) -> Report<'a> {
+        let Inputs { ev, samples, .. } = inputs;
+        let Analysed {
+            forecasts,
+            paths,
+            briefing,
+            drivers,
+            warnings,
+        } = analysed;
+        // Forecasts, metrics, decisions, warnings and expectations are in every report, empty
+        // or not: the JSON report's contract lists their keys always. Formats for people
+        // leave out an empty section.
         let mut sections = vec![
             Section::Briefing(briefing),
             Section::Drivers(drivers),
