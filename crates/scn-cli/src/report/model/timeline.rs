@@ -103,7 +103,12 @@ impl Timeline {
         candidates.extend((0..model.tags.len()).filter(|t| !asked.contains(&(*t as u32))));
         let more_tags = candidates.len().saturating_sub(SERIES_MAX);
         candidates.truncate(SERIES_MAX);
-        let mut series: Vec<Series> = candidates.into_iter().map(|t| tag_series(ev, t)).collect();
+        let marks = marks(model, &candidates);
+        let mut series: Vec<Series> = candidates
+            .into_iter()
+            .enumerate()
+            .map(|(bit, t)| tag_series(ev, &marks, bit, t))
+            .collect();
         // Asked-about tags in the order forecasts name them; the rest by probability, ties
         // in the order the tags first appear.
         let rank = |s: &Series| {
@@ -176,16 +181,52 @@ fn range(model: &Model) -> Option<(Date, Date)> {
     (end > start).then_some((start, end))
 }
 
-fn tag_series(ev: &Evaluation, tag: usize) -> Series {
+/// What [`tag_series`] reads of a node: its parent, its date, and which of the followed tags
+/// it carries (bit `i` for the `i`-th).
+#[derive(Clone, Copy)]
+struct Mark {
+    parent: u32,
+    date: Option<Date>,
+    tags: u64,
+}
+
+/// Each node's [`Mark`], read from the model once for every tag followed. A pass over the
+/// model's nodes per tag (184 bytes each, their tags behind a pointer) cost the text report
+/// of a million-node tree with ten tags a twentieth of its time.
+fn marks(model: &Model, followed: &[usize]) -> Vec<Mark> {
+    debug_assert!(followed.len() <= 64, "SERIES_MAX fits a u64");
+    let mut bit_of: Vec<Option<u32>> = vec![None; model.tags.len()];
+    for (bit, &t) in followed.iter().enumerate() {
+        bit_of[t] = Some(bit as u32);
+    }
+    model
+        .nodes
+        .iter()
+        .map(|node| Mark {
+            parent: node.parent,
+            date: node.date,
+            tags: if node.kind == NodeKind::Root {
+                0
+            } else {
+                node.tags
+                    .iter()
+                    .filter_map(|&t| bit_of.get(t as usize).copied().flatten())
+                    .fold(0, |acc, bit| acc | 1 << bit)
+            },
+        })
+        .collect()
+}
+
+/// The chance, by date, that an event tagged `tag` (the `bit`-th followed) has happened.
+fn tag_series(ev: &Evaluation, marks: &[Mark], bit: usize, tag: usize) -> Series {
     let model = ev.model();
-    let nodes = &model.nodes;
-    let n = nodes.len();
+    let n = marks.len();
     let mut first: Vec<Option<Date>> = vec![None; n];
     let mut tagged = vec![false; n];
     for k in 1..n {
-        let node = &nodes[k];
+        let node = marks[k];
         let p = node.parent as usize;
-        let mine = node.kind != NodeKind::Root && node.tags.contains(&(tag as u32));
+        let mine = node.tags & (1 << bit) != 0;
         let own = if mine { node.date } else { None };
         first[k] = match (first[p], own) {
             (Some(a), Some(b)) => Some(a.min(b)),
