@@ -255,6 +255,9 @@ impl<'m> Plan<'m> {
         // Which written chances are more than a number, by node: read again below, where a
         // second look at each node would cost a big tree a cache miss per node.
         let mut computed = vec![false; n];
+        // Which nodes are a `rest`, read at each node's own turn: reading it from the parent
+        // touched every sibling's node out of order, a cache miss each on a big tree.
+        let mut rest = vec![false; n];
         for (i, node) in model.nodes.iter().enumerate() {
             plan.fixed.push(match &node.prob {
                 ProbDef::Expr(p) => {
@@ -263,23 +266,24 @@ impl<'m> Plan<'m> {
                     plan.probs.push((i as u32, slot));
                     0.0
                 }
-                ProbDef::Rest(_) => 0.0,
+                ProbDef::Rest(_) => {
+                    rest[i] = true;
+                    0.0
+                }
                 ProbDef::None => 1.0,
             });
             let children = model.children_of(node);
+            // The first child comes next in pre-order: reading it costs no cache miss.
             match children.first() {
                 Some(&c) if model.nodes[c as usize].kind == NodeKind::Branch => {
                     let start = plan.kids.len() as u32;
-                    let is_rest =
-                        |c: &u32| matches!(model.nodes[*c as usize].prob, ProbDef::Rest(_));
-                    plan.kids.extend(children.iter().filter(|c| !is_rest(c)));
-                    let rest = children.iter().copied().find(is_rest);
+                    plan.kids.extend_from_slice(children);
                     plan.groups.push(Group {
                         parent: i as u32,
                         first: c,
                         start,
                         end: plan.kids.len() as u32,
-                        rest,
+                        rest: None,
                     });
                 }
                 Some(_) => plan.decisions.push(i as NodeId),
@@ -294,6 +298,22 @@ impl<'m> Plan<'m> {
                 }));
         }
         plan.effect_start.push(plan.effects.len() as u32);
+        // Each set's `rest` out of its list of children, the lists closed up in place.
+        let mut kept = 0;
+        for g in &mut plan.groups {
+            let start = kept;
+            for k in g.start as usize..g.end as usize {
+                let c = plan.kids[k];
+                if rest[c as usize] {
+                    g.rest = g.rest.or(Some(c));
+                } else {
+                    plan.kids[kept] = c;
+                    kept += 1;
+                }
+            }
+            (g.start, g.end) = (start as u32, kept as u32);
+        }
+        plan.kids.truncate(kept);
         // Which probabilities can differ between samples: a set with anything but numbers.
         let mut cond_varies = vec![false; n];
         for (gi, g) in plan.groups.iter().enumerate() {
