@@ -130,20 +130,19 @@ impl LeafSets {
         let n = model.nodes.len();
         let mut leaves = Vec::new();
         let mut first_leaf = Vec::with_capacity(n + 1);
+        // Each tag's nodes in pre-order, so a tag event costs its own nodes, not the tree.
+        // One pass over the nodes for both: on a big tree each pass is a read of the model.
+        let mut tagged: Vec<Vec<NodeId>> = vec![Vec::new(); model.tags.len()];
         for (i, node) in model.nodes.iter().enumerate() {
             first_leaf.push(leaves.len() as u32);
             if node.children.is_empty() {
                 leaves.push(i as NodeId);
             }
-        }
-        first_leaf.push(leaves.len() as u32);
-        // Each tag's nodes in pre-order, so a tag event costs its own nodes, not the tree.
-        let mut tagged: Vec<Vec<NodeId>> = vec![Vec::new(); model.tags.len()];
-        for (i, node) in model.nodes.iter().enumerate() {
             for &t in &node.tags {
                 tagged[t as usize].push(i as NodeId);
             }
         }
+        first_leaf.push(leaves.len() as u32);
         let mut s = LeafSets {
             leaves,
             first_leaf,
