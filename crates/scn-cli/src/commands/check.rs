@@ -8,7 +8,7 @@ use scn_dsl::ast::Item;
 
 use super::released_text::ReleasedText;
 use crate::args::CheckArgs;
-use crate::input::{RunOptions, is_stdin, load};
+use crate::input::{RunOptions, load};
 use crate::{Exit, Io};
 
 pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
@@ -17,8 +17,7 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         let code = match load(path, io.stdin, options) {
             Err(e) => super::report_read_error(e, io),
             Ok((mut loaded, _)) => {
-                let on_disk = (!is_stdin(path)).then_some(path.as_path());
-                let (diags, released) = check_loaded(&mut loaded, on_disk);
+                let (diags, released) = check_loaded(&mut loaded, path);
                 if let Some(released) = released.filter(|_| !diags.is_empty())
                     && let Some(note) = released.restore(&mut loaded.sources, "checked")
                 {
@@ -41,11 +40,11 @@ pub(crate) fn run(args: &CheckArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
 /// Every diagnostic of a loaded file: loading, then its scenario (a library of templates
 /// alone has none; more than one scenario is an error, as for `scn eval`). The syntax tree
 /// is dropped once resolved: on a big file it is most of the memory, and nothing reads it
-/// after. So is the text of a big root file read from `on_disk`, during the point
-/// evaluation: the caller reads it back (the [`ReleasedText`]) if there is anything to show.
+/// after. So is the text of a big root file read from `path`, during the point evaluation:
+/// the caller reads it back (the [`ReleasedText`]) if there is anything to show.
 pub(crate) fn check_loaded(
     loaded: &mut scn_eval::Loaded,
-    on_disk: Option<&Path>,
+    path: &Path,
 ) -> (Vec<Diagnostic>, Option<ReleasedText>) {
     match has_scenario(loaded) {
         Err(d) => (d, None),
@@ -54,10 +53,10 @@ pub(crate) fn check_loaded(
             let prompt = crate::allocator::PromptReturn::start();
             let resolved = scn_eval::resolve_draining(loaded, &[]);
             loaded.drop_syntax();
-            let released = match (&resolved, on_disk) {
-                (Ok(_), Some(path)) => ReleasedText::take(&mut loaded.sources, loaded.root, path),
-                _ => None,
-            };
+            let released = resolved
+                .is_ok()
+                .then(|| ReleasedText::take_root(loaded, path))
+                .flatten();
             drop(prompt);
             let diags = match resolved.and_then(scn_eval::evaluate) {
                 Ok(evaluation) => {

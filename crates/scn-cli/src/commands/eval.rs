@@ -5,7 +5,7 @@ use scn_dsl::{SourceFile, SourceMap};
 use super::released_text::ReleasedText;
 use crate::args::EvalArgs;
 use crate::config::{EvalConfig, Output, Sampling};
-use crate::input::{RunOptions, is_stdin, load};
+use crate::input::{RunOptions, load};
 use crate::report::model::Analysed;
 use crate::report::model::assumptions::row_samples;
 use crate::report::{Inputs, Report};
@@ -58,11 +58,10 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     loaded.drop_syntax();
     // Nothing quotes a big file's text again before the report's own sections: the point
     // evaluation, the samples and the drivers have its memory meanwhile.
-    let on_disk = (!is_stdin(&args.file)).then_some(args.file.as_path());
-    let mut released = match (&resolved, on_disk) {
-        (Ok(_), Some(path)) => ReleasedText::take(&mut loaded.sources, loaded.root, path),
-        _ => None,
-    };
+    let mut released = resolved
+        .is_ok()
+        .then(|| ReleasedText::take_root(&mut loaded, &args.file))
+        .flatten();
     drop(prompt);
     // Plugins are called during resolution only: stop their processes now.
     let launched = loaded.plugins.launched();

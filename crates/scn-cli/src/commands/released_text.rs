@@ -24,6 +24,15 @@ pub(crate) struct ReleasedText {
 }
 
 impl ReleasedText {
+    /// Gives up the text of the run's root file, read from `path`, as [`ReleasedText::take`]
+    /// does; standard input's stays, since it cannot be read again.
+    pub(crate) fn take_root(loaded: &mut scn_eval::Loaded, path: &Path) -> Option<ReleasedText> {
+        if crate::input::is_stdin(path) {
+            return None;
+        }
+        ReleasedText::take(&mut loaded.sources, loaded.root, path)
+    }
+
     /// Gives up the text of `file`, read from `path`, if it is big and the file on disk still
     /// has its length (a file already changed since it was read keeps its text).
     pub(crate) fn take(sources: &mut SourceMap, file: FileId, path: &Path) -> Option<ReleasedText> {
