@@ -181,6 +181,9 @@ fn range(model: &Model) -> Option<(Date, Date)> {
     (end > start).then_some((start, end))
 }
 
+/// A bit for each tag followed.
+const _: () = assert!(SERIES_MAX <= u64::BITS as usize);
+
 /// What [`tag_series`] reads of a node: its parent, its date, and which of the followed tags
 /// it carries (bit `i` for the `i`-th).
 #[derive(Clone, Copy)]
@@ -194,7 +197,6 @@ struct Mark {
 /// model's nodes per tag (184 bytes each, their tags behind a pointer) cost the text report
 /// of a million-node tree with ten tags a twentieth of its time.
 fn marks(model: &Model, followed: &[usize]) -> Vec<Mark> {
-    debug_assert!(followed.len() <= 64, "SERIES_MAX fits a u64");
     let mut bit_of: Vec<Option<u32>> = vec![None; model.tags.len()];
     for (bit, &t) in followed.iter().enumerate() {
         bit_of[t] = Some(bit as u32);
