@@ -6,8 +6,8 @@ use super::released_text::ReleasedText;
 use crate::args::EvalArgs;
 use crate::config::{EvalConfig, Output, Sampling};
 use crate::input::{RunOptions, load};
-use crate::report::model::Analysed;
 use crate::report::model::assumptions::row_samples;
+use crate::report::model::{Analysed, Quotes};
 use crate::report::{Inputs, Report};
 use crate::{Exit, Io};
 
@@ -56,17 +56,25 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     let prompt = crate::allocator::PromptReturn::start();
     let resolved = scn_eval::resolve_draining(&mut loaded, &given);
     loaded.drop_syntax();
-    // Nothing quotes a big file's text again before the report's own sections: the point
-    // evaluation, the samples and the drivers have its memory meanwhile.
+    // What the report quotes is taken now, and a big file's text is given up: the point
+    // evaluation, the samples, the drivers and the report have its memory. Only a diagnostic
+    // reads it again.
+    let quotes = resolved
+        .as_ref()
+        .map(|model| Quotes::take(model, &loaded.sources))
+        .unwrap_or_default();
     let mut released = resolved
         .is_ok()
         .then(|| ReleasedText::take_root(&mut loaded, &args.file))
         .flatten();
-    drop(prompt);
     // Plugins are called during resolution only: stop their processes now.
     let launched = loaded.plugins.launched();
     drop(std::mem::take(&mut loaded.plugins));
-    let evaluation = match resolved.and_then(scn_eval::evaluate) {
+    // The point evaluation's layout and buffers go back to the system when it ends: the
+    // drivers' own, allocated later, would not reuse all of them and would come on top.
+    let evaluated = resolved.and_then(scn_eval::evaluate);
+    drop(prompt);
+    let evaluation = match evaluated {
         Ok(ev) => ev,
         Err(d) => {
             read_back(&mut released, &mut loaded.sources, io);
@@ -120,8 +128,7 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
                 .ok()
         });
     let analyse = || {
-        // The drivers' layout and buffers go back to the system as they are freed, so that
-        // the text read back below does not come on top of them.
+        // The same for the drivers' layout and buffers, before the report is written.
         let _prompt = crate::allocator::PromptReturn::start();
         Analysed::build(&evaluation, samples.as_ref())
     };
@@ -130,14 +137,9 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         None => analyse(),
     };
     drop(pool);
-    // The report quotes the file: what it quotes must be what was evaluated.
-    if let Err(e) = read_back_for_report(released, &mut loaded.sources, &args.file) {
-        let _ = writeln!(io.stderr, "scn: error: {e}");
-        return Exit::Usage;
-    }
     let inputs = Inputs {
         ev: &evaluation,
-        sources: &loaded.sources,
+        quotes: &quotes,
         samples: samples.as_ref(),
         let_rows: let_rows
             .as_ref()
@@ -249,56 +251,5 @@ fn read_back(released: &mut Option<ReleasedText>, sources: &mut SourceMap, io: &
         .and_then(|r| r.restore(sources, "evaluated"))
     {
         let _ = writeln!(io.stderr, "{note}");
-    }
-}
-
-/// Reads a given-up text back for the report to quote. An error when the file changed or
-/// went meanwhile: a report must not quote another text than the one it evaluated.
-fn read_back_for_report(
-    released: Option<ReleasedText>,
-    sources: &mut SourceMap,
-    path: &std::path::Path,
-) -> Result<(), String> {
-    match released.and_then(|r| r.restore(sources, "evaluated")) {
-        None => Ok(()),
-        Some(_) => Err(format!(
-            "{} changed or could not be read again while it was evaluated, and the report quotes it: run scn again",
-            scn_dsl::sanitize(&path.display().to_string())
-        )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::released_text::RELEASE_FROM;
-    use super::*;
-
-    #[test]
-    fn a_report_quotes_no_file_changed_while_it_was_evaluated() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.scn");
-        let text = "a".repeat(RELEASE_FROM);
-        std::fs::write(&path, &text).unwrap();
-        let mut map = SourceMap::new();
-        let id = map.add(SourceFile::new(path.display().to_string(), text.clone()));
-        // Unchanged: read back as it was.
-        let released = ReleasedText::take(&mut map, id, &path);
-        assert!(released.is_some());
-        assert_eq!(read_back_for_report(released, &mut map, &path), Ok(()));
-        assert!(map.get(id).text == text);
-        // Changed meanwhile: refused.
-        let released = ReleasedText::take(&mut map, id, &path);
-        std::fs::write(&path, "scenario s {}\n").unwrap();
-        let e = read_back_for_report(released, &mut map, &path).unwrap_err();
-        assert!(e.contains("changed or could not be read again"), "{e}");
-        // Gone meanwhile: refused.
-        std::fs::write(&path, &text).unwrap();
-        let mut map = SourceMap::new();
-        let id = map.add(SourceFile::new(path.display().to_string(), text.clone()));
-        let released = ReleasedText::take(&mut map, id, &path);
-        std::fs::remove_file(&path).unwrap();
-        assert!(read_back_for_report(released, &mut map, &path).is_err());
-        // Nothing given up (a small file, or standard input): nothing to read.
-        assert_eq!(read_back_for_report(None, &mut map, &path), Ok(()));
     }
 }

@@ -1,11 +1,10 @@
 //! A big file's text, given up while `scn check` or `scn eval` evaluates it and read again
 //! only when there is something to quote.
 //!
-//! Once a file is parsed and resolved, nothing but a diagnostic's position and excerpt, and
-//! the few expressions a report quotes, reads its text: `scn check` prints none on most
-//! runs, and `scn eval` quotes only after its heaviest work. On a million-branch file the
-//! text is 120 MB, a fifth of what either holds at its peak (the point evaluation, and the
-//! report's drivers).
+//! Once a file is parsed and resolved, nothing but a diagnostic's position and excerpt reads
+//! its text, and most runs print none (`scn eval` copies the few expressions its report
+//! quotes before giving the text up). On a million-branch file the text is 120 MB, a quarter
+//! of what either holds at its peak (the point evaluation, and the report's drivers).
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

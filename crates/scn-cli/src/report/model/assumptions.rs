@@ -14,10 +14,8 @@
 use scn_eval::model::Model;
 use scn_eval::{DistKind, LetShape};
 
-use super::{Inputs, collapse};
+use super::Inputs;
 
-/// Expressions longer than this are cut, with an ellipsis: the file has them whole.
-const WRITTEN_MAX: usize = 160;
 /// Most samples whose rows are kept for the spread of computed lets.
 pub(crate) const ROW_SAMPLES: u64 = 100_000;
 /// Most numbers (samples × row width) kept for it: 64 MB.
@@ -100,8 +98,7 @@ impl Assumptions {
             if def.is_param {
                 continue;
             }
-            let (file, span) = model.let_source(view.index);
-            let written = clip(&collapse(inputs.sources.get(file).slice(span)));
+            let written = inputs.quotes.lets[view.index].clone();
             let kind = match shape {
                 LetShape::Constant(_) => Kind::Constant,
                 LetShape::Distribution(d) => {
@@ -216,12 +213,4 @@ fn param_groups(model: &Model) -> Vec<ParamGroup> {
         g.uses = seen.values().copied().max().unwrap_or(0);
     }
     groups
-}
-
-fn clip(t: &str) -> String {
-    if t.chars().count() <= WRITTEN_MAX {
-        t.to_owned()
-    } else {
-        t.chars().take(WRITTEN_MAX - 1).chain(['…']).collect()
-    }
 }

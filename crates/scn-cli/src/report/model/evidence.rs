@@ -3,7 +3,7 @@
 
 use super::forecasts::{Forecast, Forecasts};
 use super::metrics::{Metric, Metrics};
-use super::{Inputs, LIST_LIMIT, NodeRef, observed};
+use super::{Inputs, LIST_LIMIT, NodeRef};
 
 /// The evidence.
 pub(crate) struct Evidence {
@@ -44,7 +44,7 @@ impl Evidence {
         };
         let more_branches = moved().count().saturating_sub(LIST_LIMIT);
         Some(Evidence {
-            observed: observed(inputs),
+            observed: inputs.quotes.observed.clone(),
             probability,
             forecasts: Forecasts::build(ev, None).rows,
             metrics: Metrics::build(ev, None).rows,

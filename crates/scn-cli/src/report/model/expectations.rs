@@ -29,8 +29,9 @@ impl Expectations {
         let ev = inputs.ev;
         let rows = ev
             .expectations()
-            .map(|(d, o)| Expectation {
-                line: inputs.sources.get(d.file).line_col(d.span.start).0,
+            .zip(&inputs.quotes.expect_lines)
+            .map(|((d, o), &line)| Expectation {
+                line,
                 value: o.value,
                 lo: d.lo,
                 hi: d.hi,

@@ -31,12 +31,13 @@ pub(crate) mod forecasts;
 pub(crate) mod metrics;
 pub(crate) mod notes;
 pub(crate) mod paths;
+pub(crate) mod quotes;
 pub(crate) mod sampling;
 pub(crate) mod sources;
 pub(crate) mod timeline;
 pub(crate) mod tree;
 
-use scn_dsl::{Date, SourceMap};
+use scn_dsl::Date;
 use scn_eval::model::{Model, NodeId};
 use scn_eval::{Evaluation, Samples};
 
@@ -52,6 +53,7 @@ pub(crate) use forecasts::Forecasts;
 pub(crate) use metrics::Metrics;
 pub(crate) use notes::Notes;
 pub(crate) use paths::Paths;
+pub(crate) use quotes::Quotes;
 pub(crate) use sampling::Sampling;
 pub(crate) use sources::Sources;
 pub(crate) use timeline::Timeline;
@@ -173,8 +175,8 @@ impl Header {
 pub(crate) struct Inputs<'a> {
     /// The point evaluation.
     pub ev: &'a Evaluation,
-    /// The files, for line numbers and expressions as written.
-    pub sources: &'a SourceMap,
+    /// What the report quotes from the files.
+    pub quotes: &'a Quotes,
     /// Monte Carlo results, when sampled.
     pub samples: Option<&'a Samples>,
     /// Samples that kept their rows, for the spread of lets computed from other lets (the
@@ -182,10 +184,9 @@ pub(crate) struct Inputs<'a> {
     pub let_rows: Option<&'a Samples>,
 }
 
-/// What `scn eval`'s report works out from the evaluation and the samples alone, reading no
-/// file: the headline forecasts, the paths and the drivers, whose re-evaluations of the tree
-/// set the peak of a big file's run. `scn eval` works them out while a big file's text is
-/// given up (see `commands/released_text.rs`), then reads it back for the rest.
+/// What `scn eval`'s report works out from the evaluation and the samples: the headline
+/// forecasts, the paths and the drivers, whose re-evaluations of the tree set the peak of a
+/// big file's run. The report's other sections are built from it and the [`Quotes`].
 pub(crate) struct Analysed<'a> {
     forecasts: Forecasts,
     paths: Paths<'a>,
@@ -288,7 +289,7 @@ impl Header {
             author: meta.author.clone(),
             description: meta.description.clone(),
             evidence: ev.evidence().map(|probability| Observed {
-                events: observed(inputs),
+                events: inputs.quotes.observed.clone(),
                 probability,
             }),
             sampled: inputs.samples.map(|s| SampledRun {
@@ -299,24 +300,6 @@ impl Header {
             plugins: Vec::new(),
         }
     }
-}
-
-/// The evidence as written, each `observe` or `--given` on its own.
-pub(crate) fn observed(inputs: Inputs<'_>) -> Vec<String> {
-    let model = inputs.ev.model();
-    model
-        .observe
-        .iter()
-        .map(|&e| {
-            let e = &model.events[e as usize];
-            collapse(inputs.sources.get(e.file).slice(e.span))
-        })
-        .collect()
-}
-
-/// Text on one line, runs of whitespace made one space.
-pub(crate) fn collapse(t: &str) -> String {
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A node as a reader finds it: its dotted path and its label.
