@@ -233,7 +233,7 @@ impl<'m> Plan<'m> {
             fixed: Vec::with_capacity(n),
             effects: Vec::with_capacity(model.effects.len()),
             effect_start: Vec::with_capacity(n + 1),
-            parent: model.nodes.iter().map(|n| n.parent).collect(),
+            parent: Vec::with_capacity(n),
             walk: Vec::with_capacity(n),
             decisions: Vec::new(),
             primed_walk: None,
@@ -258,7 +258,11 @@ impl<'m> Plan<'m> {
         // Which nodes are a `rest`, read at each node's own turn: reading it from the parent
         // touched every sibling's node out of order, a cache miss each on a big tree.
         let mut rest = vec![false; n];
+        // What the second pass below needs of each node, so that it does not read the nodes
+        // again: on a big tree that pass waited on the model's memory.
+        let mut leaf = vec![false; n];
         for (i, node) in model.nodes.iter().enumerate() {
+            plan.parent.push(node.parent);
             plan.fixed.push(match &node.prob {
                 ProbDef::Expr(p) => {
                     let slot = Slot::new(p);
@@ -287,7 +291,7 @@ impl<'m> Plan<'m> {
                     });
                 }
                 Some(_) => plan.decisions.push(i as NodeId),
-                None => {}
+                None => leaf[i] = true,
             }
             plan.effect_start.push(plan.effects.len() as u32);
             plan.effects
@@ -335,18 +339,19 @@ impl<'m> Plan<'m> {
         // Effects above each node: its parent's, plus the parent's own.
         let mut above = vec![0u32; n];
         let mut path_varies = vec![false; n];
-        for (i, node) in model.nodes.iter().enumerate() {
+        for i in 0..n {
+            let parent = plan.parent[i];
             if i > 0 {
-                let p = node.parent as usize;
+                let p = parent as usize;
                 above[i] = above[p] + plan.effect_start[p + 1] - plan.effect_start[p];
                 path_varies[i] = path_varies[p] || cond_varies[i];
             }
             plan.walk.push(Step {
-                parent: node.parent,
+                parent,
                 path_varies: path_varies[i],
                 above: above[i],
                 effects: (plan.effect_start[i], plan.effect_start[i + 1]),
-                leaf: if node.children.is_empty() {
+                leaf: if leaf[i] {
                     shape.sets.ordinal(i as NodeId)
                 } else {
                     u32::MAX

@@ -6,7 +6,7 @@
 //! not read again for the report: a report quotes exactly the text that was evaluated, even
 //! if the file changes meanwhile.
 
-use scn_dsl::SourceMap;
+use scn_dsl::{FileId, SourceMap};
 use scn_eval::model::Model;
 
 /// Expressions longer than this are cut, with an ellipsis: the file has them whole.
@@ -45,17 +45,41 @@ impl Quotes {
                 collapse(sources.get(e.file).slice(e.span))
             })
             .collect();
-        let expect_lines = model
-            .expects
-            .iter()
-            .map(|d| sources.get(d.file).line_col(d.span.start).0)
-            .collect();
+        let expect_lines = lines_of(
+            sources,
+            model.expects.iter().map(|d| (d.file, d.span.start)),
+        );
         Quotes {
             lets,
             observed,
             expect_lines,
         }
     }
+}
+
+/// The 1-based line of each place, counted in one pass over each file up to its last place
+/// asked for. A diagnostic's line index would hold a word for every line of a big file, for
+/// the few `expect`s a report places.
+fn lines_of(sources: &SourceMap, places: impl Iterator<Item = (FileId, u32)>) -> Vec<usize> {
+    let places: Vec<(FileId, u32)> = places.collect();
+    let mut order: Vec<usize> = (0..places.len()).collect();
+    order.sort_by_key(|&i| places[i]);
+    let mut lines = vec![0; places.len()];
+    // The file being counted, how far, and the line reached there.
+    let mut at: Option<(FileId, usize, usize)> = None;
+    for i in order {
+        let (file, offset) = places[i];
+        let text = sources.get(file).text.as_bytes();
+        let (from, line) = match at {
+            Some((f, from, line)) if f == file => (from, line),
+            _ => (0, 1),
+        };
+        let to = (offset as usize).clamp(from, text.len().max(from));
+        let line = line + text[from..to].iter().filter(|&&b| b == b'\n').count();
+        at = Some((file, to, line));
+        lines[i] = line;
+    }
+    lines
 }
 
 /// Text on one line, runs of whitespace made one space.
@@ -103,6 +127,22 @@ mod tests {
         assert_eq!(quotes.lets, ["beta(3, 9)", "a * 2"]);
         assert_eq!(quotes.observed, ["x"]);
         assert_eq!(quotes.expect_lines, [10]);
+    }
+
+    #[test]
+    fn lines_are_counted_per_file_whatever_the_order_asked() {
+        let mut sources = SourceMap::new();
+        let a = sources.add(scn_dsl::SourceFile::new("a", "x\ny\n\nz"));
+        let b = sources.add(scn_dsl::SourceFile::new("b", "\n\nq"));
+        // Offsets: a's "z" on line 4, a's "y" on line 2, b's "q" on line 3, a's start.
+        let places = [(a, 5), (a, 2), (b, 2), (a, 0), (a, 5)];
+        assert_eq!(lines_of(&sources, places.into_iter()), [4, 2, 3, 1, 4]);
+        for (file, offset) in places {
+            assert_eq!(
+                lines_of(&sources, [(file, offset)].into_iter()),
+                [sources.get(file).line_col(offset).0]
+            );
+        }
     }
 
     #[test]
