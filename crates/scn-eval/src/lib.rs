@@ -53,7 +53,7 @@ pub use describe::{Distribution, ForecastShape, LetShape};
 pub use dist::DistKind;
 pub use eval::{
     Decision, Evaluation, ExpectOutcome, ForecastView, LetView, MetricView, NodeView, OptionValue,
-    Overrides, evaluate, evaluate_with,
+    Overrides, Prepared, evaluate, evaluate_then, evaluate_with,
 };
 pub use functions::{Arity, reference_markdown as function_reference};
 pub use load::{

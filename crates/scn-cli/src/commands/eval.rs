@@ -1,13 +1,14 @@
 //! `scn eval FILE`: evaluate one scenario and print a report.
 
 use scn_dsl::{SourceFile, SourceMap};
+use scn_eval::Prepared;
 
 use super::released_text::ReleasedText;
 use crate::args::EvalArgs;
 use crate::config::{EvalConfig, Output, Sampling};
 use crate::input::{RunOptions, load};
 use crate::report::model::assumptions::row_samples;
-use crate::report::model::{Analysed, Quotes};
+use crate::report::model::{Analysed, DriverRuns, Quotes};
 use crate::report::{Inputs, Report};
 use crate::{Exit, Io};
 
@@ -70,52 +71,6 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     // Plugins are called during resolution only: stop their processes now.
     let launched = loaded.plugins.launched();
     drop(std::mem::take(&mut loaded.plugins));
-    // The point evaluation's layout and buffers go back to the system when it ends: the
-    // drivers' own, allocated later, would not reuse all of them and would come on top.
-    let evaluated = resolved.and_then(scn_eval::evaluate);
-    drop(prompt);
-    let evaluation = match evaluated {
-        Ok(ev) => ev,
-        Err(d) => {
-            read_back(&mut released, &mut loaded.sources, io);
-            return super::report(&d, &loaded.sources, io);
-        }
-    };
-    // Warnings of resolution (a question closed before `as_of`), with their excerpts.
-    if !evaluation.model().warnings.is_empty() {
-        read_back(&mut released, &mut loaded.sources, io);
-        super::report(&evaluation.model().warnings, &loaded.sources, io);
-    }
-    if let Some(s) = config.sampling
-        && let Err(e) = crate::memory::check_samples(s.samples, &evaluation)
-    {
-        let _ = writeln!(io.stderr, "scn: error: {e}");
-        let _ = writeln!(
-            io.stderr,
-            "  = help: ask for fewer with --samples (or a lower [defaults] samples in scn.toml)"
-        );
-        return Exit::Usage;
-    }
-    if config.report.format == crate::report::Format::Json
-        && let Err(e) = crate::memory::check_json_report(&evaluation)
-    {
-        let _ = writeln!(io.stderr, "scn: error: {e}");
-        let _ = writeln!(
-            io.stderr,
-            "  = help: the text, Markdown and HTML reports show the likeliest paths and stay small"
-        );
-        return Exit::Usage;
-    }
-    let (samples, let_rows) = match config.sampling {
-        Some(s) => match sample(&evaluation, s) {
-            Ok(pair) => pair,
-            Err(d) => {
-                read_back(&mut released, &mut loaded.sources, io);
-                return super::report(&d, &loaded.sources, io);
-            }
-        },
-        None => (None, None),
-    };
     // `--threads` bounds the report's own re-evaluations (the drivers) too. rayon's global
     // pool has a thread per core: only a lower bound needs a pool of its own.
     let pool = config
@@ -127,16 +82,54 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
                 .build()
                 .ok()
         });
-    let analyse = || {
-        // The same for the drivers' layout and buffers, before the report is written.
-        let _prompt = crate::allocator::PromptReturn::start();
-        Analysed::build(&evaluation, samples.as_ref())
+    // The drivers re-evaluate the tree on the point evaluation's layout, unless the run is
+    // refused for its memory. Both go back to the system when they end: the samples and the
+    // report, allocated later, would not reuse all of their memory and would come on top.
+    let evaluate = || {
+        resolved.and_then(|model| {
+            scn_eval::evaluate_then(model, |prepared| match over_memory(prepared, &config) {
+                Some(refusal) => Err(refusal),
+                None => Ok(DriverRuns::run(prepared)),
+            })
+        })
     };
-    let analysed = match &pool {
-        Some(pool) => pool.install(analyse),
-        None => analyse(),
+    let evaluated = match &pool {
+        Some(pool) => pool.install(evaluate),
+        None => evaluate(),
     };
     drop(pool);
+    drop(prompt);
+    let (evaluation, runs) = match evaluated {
+        Ok(pair) => pair,
+        Err(d) => {
+            read_back(&mut released, &mut loaded.sources, io);
+            return super::report(&d, &loaded.sources, io);
+        }
+    };
+    // Warnings of resolution (a question closed before `as_of`), with their excerpts.
+    if !evaluation.model().warnings.is_empty() {
+        read_back(&mut released, &mut loaded.sources, io);
+        super::report(&evaluation.model().warnings, &loaded.sources, io);
+    }
+    let runs = match runs {
+        Ok(runs) => runs,
+        Err((error, help)) => {
+            let _ = writeln!(io.stderr, "scn: error: {error}");
+            let _ = writeln!(io.stderr, "  = help: {help}");
+            return Exit::Usage;
+        }
+    };
+    let (samples, let_rows) = match config.sampling {
+        Some(s) => match sample(&evaluation, s) {
+            Ok(pair) => pair,
+            Err(d) => {
+                read_back(&mut released, &mut loaded.sources, io);
+                return super::report(&d, &loaded.sources, io);
+            }
+        },
+        None => (None, None),
+    };
+    let analysed = Analysed::build(&evaluation, samples.as_ref(), runs);
     let inputs = Inputs {
         ev: &evaluation,
         quotes: &quotes,
@@ -166,6 +159,29 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         std::mem::forget(loaded);
     }
     code
+}
+
+/// Why the run cannot go on with this evaluation, and what to do instead: the samples asked
+/// for, or the JSON report's paths, would not fit in the memory there is.
+fn over_memory(prepared: &Prepared<'_>, config: &EvalConfig) -> Option<(String, &'static str)> {
+    let ev = prepared.evaluation();
+    if let Some(s) = config.sampling
+        && let Err(e) = crate::memory::check_samples(s.samples, ev)
+    {
+        return Some((
+            e,
+            "ask for fewer with --samples (or a lower [defaults] samples in scn.toml)",
+        ));
+    }
+    if config.report.format == crate::report::Format::Json
+        && let Err(e) = crate::memory::check_json_report(ev)
+    {
+        return Some((
+            e,
+            "the text, Markdown and HTML reports show the likeliest paths and stay small",
+        ));
+    }
+    None
 }
 
 /// The Monte Carlo run, and (when the report shows the spread of lets computed from other

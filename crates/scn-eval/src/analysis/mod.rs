@@ -30,7 +30,7 @@ mod voi;
 pub use self::global::{Global, Share, global};
 pub use self::inputs::{Input, InputKind, InputSet, Range, RangeKind, inputs, tornado_inputs};
 pub use self::risk::{Dominance, Outcome, RiskProfile, RiskProfiles, risk_profiles};
-pub use self::sensitivity::{Bar, Failure, OneWay, Tornado, one_way};
+pub use self::sensitivity::{Bar, Failure, OneWay, Tornado, one_way, one_way_prepared};
 pub use self::spider::{SPIDER_PERCENTILES, Spider, spider};
 pub use self::thresholds::{Threshold, Thresholds, thresholds};
 pub use self::voi::{Cell, EventVoi, InputVoi, VoiError, voi_events, voi_inputs};

@@ -88,9 +88,11 @@ impl<'p, 'e> Probe<'p, 'e> {
 }
 
 /// `run` on every item, each with a probe; `runs_per_item` re-evaluations each, which
-/// decides whether the work is worth sharing out over the worker threads.
+/// decides whether the work is worth sharing out over the worker threads. The probes share
+/// `plan`, the layout of `ev`'s own tree, or a new one.
 pub(crate) fn each<T: Sync, R: Send>(
     ev: &Evaluation,
+    plan: Option<&Plan<'_>>,
     items: &[T],
     runs_per_item: usize,
     run: impl Fn(&mut Probe<'_, '_>, &T) -> R + Sync,
@@ -101,19 +103,27 @@ pub(crate) fn each<T: Sync, R: Send>(
     } else {
         1
     };
-    each_on(ev, items, workers, run)
+    let laid_out;
+    let plan = match plan {
+        Some(plan) => plan,
+        None => {
+            laid_out = self::plan(ev);
+            &laid_out
+        }
+    };
+    each_on(ev, plan, items, workers, run)
 }
 
 /// [`each`] on `workers` workers: the items in contiguous shares, one probe per share.
 fn each_on<T: Sync, R: Send>(
     ev: &Evaluation,
+    plan: &Plan<'_>,
     items: &[T],
     workers: usize,
     run: impl Fn(&mut Probe<'_, '_>, &T) -> R + Sync,
 ) -> Vec<R> {
-    let plan = plan(ev);
     let share = |part: &[T]| {
-        let mut probe = Probe::new(ev, &plan);
+        let mut probe = Probe::new(ev, plan);
         part.iter().map(|t| run(&mut probe, t)).collect::<Vec<R>>()
     };
     if workers <= 1 || items.len() <= 1 {
@@ -129,7 +139,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::analysis::inputs;
+    use crate::analysis::{Target, inputs};
 
     fn evaluated(src: &str) -> Evaluation {
         let loaded = crate::load("t.scn", src.to_owned(), Path::new("."), None);
@@ -166,7 +176,8 @@ mod tests {
         let run = |probe: &mut Probe<'_, '_>, &(i, v): &(usize, f64)| {
             probe.run(&set.inputs[i].at(&ev, v))
         };
-        let alone = each_on(&ev, &items, 1, run);
+        let plan = plan(&ev);
+        let alone = each_on(&ev, &plan, &items, 1, run);
         assert!(alone[2].is_err(), "win at 1.5: {:?}", alone[2]);
         let ev_of = |k: usize| alone[k].as_ref().expect("defined").forecasts[0].expect("defined");
         // E(m) = 0.4 · (100 + 50 q) − 0.6 · 10, with q's mean 0.4 where it is not moved.
@@ -174,10 +185,51 @@ mod tests {
         assert!((ev_of(1) - (0.4 * (100.0 + 5.0) - 6.0)).abs() < 1e-9);
         for workers in [2, 3, 12, 40] {
             assert_eq!(
-                each_on(&ev, &items, workers, run),
+                each_on(&ev, &plan, &items, workers, run),
                 alone,
                 "{workers} workers"
             );
         }
+    }
+
+    #[test]
+    fn the_point_evaluations_layout_serves_the_tornado_as_a_new_one_does() {
+        let src = r#"scenario s {
+              let gain = 100
+              let q = beta(2, 3)
+              metric m = 0
+              objective maximize m
+              forecast ev = E(m)
+              forecast pw = P(win)
+              observe not small
+              branch win p = 0.4 {
+                m += gain
+                branch big p = q { m += 50 }
+                branch small p = rest
+              }
+              branch lose p = rest {
+                option stay { m -= 10 }
+                option go { m -= 5 }
+              }
+            }"#;
+        let loaded = crate::load("t.scn", src.to_owned(), Path::new("."), None);
+        let model = crate::resolve(&loaded).unwrap_or_else(|d| panic!("{d:?}"));
+        let targets = [Target::Forecast(0), Target::Forecast(1)];
+        let (ev, prepared) = crate::evaluate_then(model, |p| {
+            let set = inputs::tornado_inputs(p.evaluation(), 1e9);
+            (
+                set.clone(),
+                crate::analysis::one_way_prepared(p, &set.inputs, &targets),
+            )
+        })
+        .unwrap_or_else(|d| panic!("{d:?}"));
+        let (set, prepared) = prepared;
+        let fresh = crate::analysis::one_way(&ev, &set.inputs, &targets);
+        assert_eq!(prepared, fresh);
+        // Given not small: E(m) = (0.4 q (100 + 50) − 0.6 · 5) / (0.4 q + 0.6), here with
+        // `gain` at its mean and q at its mean 0.4: (0.16 · 150 − 3) / 0.76.
+        let base = prepared.tornadoes[0].base.expect("defined");
+        assert!((base - (0.16 * 150.0 - 3.0) / 0.76).abs() < 1e-9, "{base}");
+        assert!(!prepared.tornadoes[0].bars.is_empty());
     }
 }

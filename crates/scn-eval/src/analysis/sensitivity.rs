@@ -8,7 +8,8 @@
 
 use super::probe::{self, Point};
 use super::{Input, Target};
-use crate::Evaluation;
+use crate::kernel::Plan;
+use crate::{Evaluation, Prepared};
 
 /// What one input does to one target.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,13 +62,28 @@ pub struct OneWay {
 
 /// Moves each input to its low and its high end and re-evaluates: 2 × inputs evaluations.
 pub fn one_way(ev: &Evaluation, inputs: &[Input], targets: &[Target]) -> OneWay {
+    one_way_on(ev, None, inputs, targets)
+}
+
+/// [`one_way`] on the layout of the tree the evaluation was computed on, rather than a new
+/// one: on a big tree, laying it out costs as much as a few re-evaluations.
+pub fn one_way_prepared(prepared: &Prepared<'_>, inputs: &[Input], targets: &[Target]) -> OneWay {
+    one_way_on(prepared.ev, Some(&prepared.plan), inputs, targets)
+}
+
+fn one_way_on(
+    ev: &Evaluation,
+    plan: Option<&Plan<'_>>,
+    inputs: &[Input],
+    targets: &[Target],
+) -> OneWay {
     // Every end is a run of its own, so that even one input's two ends can share out.
     let ends: Vec<(usize, f64)> = inputs
         .iter()
         .enumerate()
         .flat_map(|(i, input)| [(i, input.low), (i, input.high)])
         .collect();
-    let runs = probe::each(ev, &ends, 1, |probe, &(i, v)| {
+    let runs = probe::each(ev, plan, &ends, 1, |probe, &(i, v)| {
         probe.run(&inputs[i].at(ev, v))
     });
     let mut failures = Vec::new();

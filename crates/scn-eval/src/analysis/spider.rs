@@ -47,7 +47,7 @@ pub fn spider(
     let affordable = ((WORK_BUDGET / per_input) as usize).max(1);
     let decision_index = |node| ev.decisions().iter().position(|d| d.node == node);
     let chosen = &which[..which.len().min(affordable)];
-    probe::each(ev, chosen, SPIDER_PERCENTILES.len(), |probe, &i| {
+    probe::each(ev, None, chosen, SPIDER_PERCENTILES.len(), |probe, &i| {
         let input = &inputs[i];
         let values: Vec<f64> = SPIDER_PERCENTILES
             .iter()

@@ -11,7 +11,7 @@ pub use self::views::{
 };
 use crate::kernel::inputs::Means;
 use crate::kernel::leaves::LeafSets;
-use crate::kernel::{Choose, Plan, Scratch, Shape, Strict};
+use crate::kernel::{Choose, Plan, Shape, Strict};
 use crate::model::{Model, NodeId};
 
 /// Values put in place of what the model computes, to ask "what if": used by sensitivity
@@ -56,8 +56,61 @@ pub fn evaluate(model: Model) -> Result<Evaluation, Vec<Diagnostic>> {
 
 /// Evaluates a model exactly with some values put in place of what it computes.
 pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, Vec<Diagnostic>> {
+    evaluate_in(model, overrides, |_| ()).map(|(ev, ())| ev)
+}
+
+/// An evaluation with the layout of the tree it was computed on, for the analyses that
+/// evaluate the same tree again: see [`evaluate_then`].
+pub struct Prepared<'e> {
+    pub(crate) ev: &'e Evaluation,
+    pub(crate) plan: Plan<'e>,
+}
+
+impl Prepared<'_> {
+    /// The evaluation.
+    pub fn evaluation(&self) -> &Evaluation {
+        self.ev
+    }
+}
+
+/// Evaluates a model exactly, as [`evaluate`] does, then calls `then` while the layout of
+/// the tree is still at hand: an analysis given the [`Prepared`] evaluation (the report's
+/// drivers through [`crate::analysis::one_way_prepared`]) does not lay a big tree out again.
+pub fn evaluate_then<R>(
+    model: Model,
+    then: impl FnOnce(&Prepared<'_>) -> R,
+) -> Result<(Evaluation, R), Vec<Diagnostic>> {
+    evaluate_in(model, &Overrides::default(), then)
+}
+
+fn evaluate_in<R>(
+    model: Model,
+    overrides: &Overrides,
+    then: impl FnOnce(&Prepared<'_>) -> R,
+) -> Result<(Evaluation, R), Vec<Diagnostic>> {
     let shape = Shape::new(&model);
-    let plan = Plan::new(&model, &shape);
+    // The evaluation holds the model and the shape from the start, so that the layout,
+    // which borrows them, can outlive the filling in of the results and serve `then`.
+    let mut ev = Evaluation {
+        model,
+        shape,
+        lets: Vec::new(),
+        cond: Vec::new(),
+        prior: Vec::new(),
+        posterior: None,
+        evidence: None,
+        effect_start: Vec::new(),
+        effect_values: Vec::new(),
+        init: Vec::new(),
+        values: None,
+        decisions: Vec::new(),
+        forecasts: Vec::new(),
+        metrics: Vec::new(),
+        expects: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let model = &ev.model;
+    let plan = Plan::new(model, &ev.shape);
     let mut s = plan.scratch();
     let mut inputs = Means::new(&model.const_dists);
     let mut faults = Strict::default();
@@ -207,33 +260,26 @@ pub fn evaluate_with(model: Model, overrides: &Overrides) -> Result<Evaluation, 
         .map(|(e, &v)| (plan.effect_metric(e), v))
         .collect();
     let values = (!s.value.is_empty()).then(|| std::mem::take(&mut s.value));
-    let Scratch {
-        lets,
-        init,
-        cond,
-        path,
-        evidence: pe,
-        ..
-    } = s;
-    drop(plan);
-    Ok(Evaluation {
-        model,
-        shape,
-        lets,
-        cond,
-        prior: path,
-        posterior,
-        evidence: evidence.then_some(pe),
-        effect_start,
-        effect_values,
-        init,
-        values,
-        decisions,
-        forecasts,
-        metrics,
-        expects,
-        warnings,
-    })
+    ev.lets = std::mem::take(&mut s.lets);
+    ev.cond = std::mem::take(&mut s.cond);
+    ev.prior = std::mem::take(&mut s.path);
+    ev.init = std::mem::take(&mut s.init);
+    ev.evidence = evidence.then_some(s.evidence);
+    // The rest of the buffers go before `then`, which may want the memory.
+    drop(s);
+    ev.posterior = posterior;
+    ev.effect_start = effect_start;
+    ev.effect_values = effect_values;
+    ev.values = values;
+    ev.decisions = decisions;
+    ev.forecasts = forecasts;
+    ev.metrics = metrics;
+    ev.expects = expects;
+    ev.warnings = warnings;
+    let prepared = Prepared { ev: &ev, plan };
+    let r = then(&prepared);
+    drop(prepared);
+    Ok((ev, r))
 }
 
 impl Evaluation {

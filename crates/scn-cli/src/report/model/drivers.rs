@@ -6,11 +6,10 @@
 //! budget allows (lets first, then the most probable branches), so `scn eval` stays fast;
 //! `scn sens` moves them all.
 
-use scn_eval::DistKind;
-use scn_eval::Evaluation;
-use scn_eval::analysis::{self, Input, RangeKind, Target};
+use scn_eval::analysis::{self, Input, InputSet, OneWay, RangeKind, Target};
+use scn_eval::{DistKind, Prepared};
 
-use super::briefing::Driver;
+use super::briefing::{Driver, HEADLINES};
 use super::forecasts::{Forecast, Forecasts};
 use crate::report::prose::Prose;
 
@@ -63,17 +62,34 @@ pub(crate) struct Move {
     pub swing: f64,
 }
 
-impl Drivers {
-    /// The drivers of the first `headlines` forecasts.
-    pub(crate) fn build(ev: &Evaluation, forecasts: &Forecasts, headlines: usize) -> Drivers {
+/// The re-evaluations behind the drivers, made while the point evaluation's layout of the
+/// tree is at hand ([`scn_eval::evaluate_then`]): on a million-branch tree, laying it out
+/// again took longer than the re-evaluations themselves.
+#[derive(Default)]
+pub(crate) struct DriverRuns {
+    set: InputSet,
+    one_way: Option<OneWay>,
+}
+
+impl DriverRuns {
+    /// Moves the inputs the budget allows, for the headline forecasts.
+    pub(crate) fn run(prepared: &Prepared<'_>) -> DriverRuns {
+        let ev = prepared.evaluation();
         let set = analysis::tornado_inputs(ev, BUDGET);
-        let rows = &forecasts.rows[..headlines.min(forecasts.rows.len())];
-        let targets: Vec<Target> = (0..rows.len()).map(Target::Forecast).collect();
-        let one_way = if set.inputs.is_empty() || targets.is_empty() {
-            None
-        } else {
-            Some(analysis::one_way(ev, &set.inputs, &targets))
-        };
+        let headlines = ev.model().forecasts.len().min(HEADLINES);
+        let targets: Vec<Target> = (0..headlines).map(Target::Forecast).collect();
+        let one_way = (!set.inputs.is_empty() && !targets.is_empty())
+            .then(|| analysis::one_way_prepared(prepared, &set.inputs, &targets));
+        DriverRuns { set, one_way }
+    }
+}
+
+impl Drivers {
+    /// The drivers of the headline forecasts among `forecasts`, from `runs` of the same
+    /// evaluation.
+    pub(crate) fn build(runs: DriverRuns, forecasts: &Forecasts) -> Drivers {
+        let DriverRuns { set, one_way } = runs;
+        let rows = &forecasts.rows[..HEADLINES.min(forecasts.rows.len())];
         let mut out = Vec::new();
         for (t, row) in one_way.iter().flat_map(|o| &o.tornadoes).zip(rows) {
             let drivers: Vec<Move> = t

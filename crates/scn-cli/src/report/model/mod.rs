@@ -46,7 +46,7 @@ use super::number::Numbers;
 pub(crate) use assumptions::Assumptions;
 pub(crate) use briefing::Briefing;
 pub(crate) use decisions::Decisions;
-pub(crate) use drivers::Drivers;
+pub(crate) use drivers::{DriverRuns, Drivers};
 pub(crate) use evidence::Evidence;
 pub(crate) use expectations::Expectations;
 pub(crate) use forecasts::Forecasts;
@@ -184,9 +184,9 @@ pub(crate) struct Inputs<'a> {
     pub let_rows: Option<&'a Samples>,
 }
 
-/// What `scn eval`'s report works out from the evaluation and the samples: the headline
-/// forecasts, the paths and the drivers, whose re-evaluations of the tree set the peak of a
-/// big file's run. The report's other sections are built from it and the [`Quotes`].
+/// What `scn eval`'s report works out from the evaluation, the samples and the drivers'
+/// re-evaluations: the headline forecasts, the paths and the drivers. The report's other
+/// sections are built from it and the [`Quotes`].
 pub(crate) struct Analysed<'a> {
     forecasts: Forecasts,
     paths: Paths<'a>,
@@ -196,13 +196,17 @@ pub(crate) struct Analysed<'a> {
 }
 
 impl<'a> Analysed<'a> {
-    pub(crate) fn build(ev: &'a Evaluation, samples: Option<&'a Samples>) -> Analysed<'a> {
+    pub(crate) fn build(
+        ev: &'a Evaluation,
+        samples: Option<&'a Samples>,
+        runs: DriverRuns,
+    ) -> Analysed<'a> {
         let forecasts = Forecasts::build(ev, samples);
         let paths = Paths::build(ev);
         let mut warnings = ev.warnings().to_vec();
         warnings.extend(samples.map(|s| s.warnings(ev)).unwrap_or_default());
         let mut briefing = Briefing::build(&forecasts, &paths);
-        let drivers = Drivers::build(ev, &forecasts, briefing.headlines.len());
+        let drivers = Drivers::build(runs, &forecasts);
         briefing.drivers = drivers.briefing();
         Analysed {
             forecasts,
