@@ -145,7 +145,7 @@ pub fn tornado_inputs(ev: &Evaluation, budget: f64) -> InputSet {
 /// The inputs, as many as `runs` re-evaluations of the whole tree allow.
 fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, String> {
     let model = ev.model();
-    let used_in_prob = used_in_probabilities(ev);
+    let (used_in_prob, constant_branches) = read_probabilities(ev);
     let lets: Vec<f64> = ev.lets().map(|l| l.value).collect();
     let mut set = InputSet::default();
     for r in ranges {
@@ -200,18 +200,22 @@ fn select(ev: &Evaluation, ranges: &[Range], runs: f64) -> Result<InputSet, Stri
     if set.inputs.len() > affordable {
         // No branch is kept: count those that would be inputs, without the views and sums
         // each would need (a branch's name only when a `--range` could match it).
-        let branches = model
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|&(k, n)| match &n.prob {
-                ProbDef::Expr(p) => {
-                    matches!(form(p), Form::Constant)
-                        || (!ranges.is_empty() && given(&model.path_of(k as NodeId)).is_some())
-                }
-                _ => false,
-            })
-            .count();
+        let branches = if ranges.is_empty() {
+            constant_branches
+        } else {
+            model
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|&(k, n)| match &n.prob {
+                    ProbDef::Expr(p) => {
+                        matches!(form(p), Form::Constant)
+                            || given(&model.path_of(k as NodeId)).is_some()
+                    }
+                    _ => false,
+                })
+                .count()
+        };
         set.dropped += set.inputs.len() - affordable + branches;
         set.inputs.truncate(affordable);
         return Ok(set);
@@ -402,8 +406,10 @@ fn percentiles(name: &str, kind: InputKind, base: f64, dist: DistKind, args: Vec
 }
 
 /// For each let, whether a branch probability reads it, directly or through other lets
-/// (template parameters included).
-fn used_in_probabilities(ev: &Evaluation) -> Vec<bool> {
+/// (template parameters included); and how many branch probabilities are constants, the
+/// branches the tornado could move. One pass over the nodes for both: on a big tree each
+/// pass waits on every node's program.
+fn read_probabilities(ev: &Evaluation) -> (Vec<bool>, usize) {
     let model = ev.model();
     let mut used = vec![false; model.lets.len()];
     let mark = |p: &Program, used: &mut Vec<bool>| {
@@ -413,9 +419,11 @@ fn used_in_probabilities(ev: &Evaluation) -> Vec<bool> {
             }
         }
     };
+    let mut constant = 0;
     for node in &model.nodes {
         if let ProbDef::Expr(p) = &node.prob {
             mark(p, &mut used);
+            constant += usize::from(matches!(form(p), Form::Constant));
         }
     }
     // A let reads only earlier lets: one backward pass carries the marks to its inputs.
@@ -424,7 +432,7 @@ fn used_in_probabilities(ev: &Evaluation) -> Vec<bool> {
             mark(&model.lets[i].program, &mut used);
         }
     }
-    used
+    (used, constant)
 }
 
 /// The distribution at the top of a let's expression and its parameters, evaluated with
