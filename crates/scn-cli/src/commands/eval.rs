@@ -1,7 +1,7 @@
 //! `scn eval FILE`: evaluate one scenario and print a report.
 
 use scn_dsl::{SourceFile, SourceMap};
-use scn_eval::Prepared;
+use scn_eval::Evaluation;
 
 use super::released_text::ReleasedText;
 use crate::args::EvalArgs;
@@ -87,9 +87,11 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     // report, allocated later, would not reuse all of their memory and would come on top.
     let evaluate = || {
         resolved.and_then(|model| {
-            scn_eval::evaluate_then(model, |prepared| match over_memory(prepared, &config) {
-                Some(refusal) => Err(refusal),
-                None => Ok(DriverRuns::run(prepared)),
+            scn_eval::evaluate_then(model, |prepared| {
+                match over_memory(prepared.evaluation(), &config) {
+                    Some(refusal) => Err(refusal),
+                    None => Ok(DriverRuns::run(prepared)),
+                }
             })
         })
     };
@@ -163,8 +165,7 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
 
 /// Why the run cannot go on with this evaluation, and what to do instead: the samples asked
 /// for, or the JSON report's paths, would not fit in the memory there is.
-fn over_memory(prepared: &Prepared<'_>, config: &EvalConfig) -> Option<(String, &'static str)> {
-    let ev = prepared.evaluation();
+fn over_memory(ev: &Evaluation, config: &EvalConfig) -> Option<(String, &'static str)> {
     if let Some(s) = config.sampling
         && let Err(e) = crate::memory::check_samples(s.samples, ev)
     {
@@ -189,7 +190,7 @@ fn over_memory(prepared: &Prepared<'_>, config: &EvalConfig) -> Option<(String, 
 /// seed that keeps its rows: its samples are the first of the main run's.
 type Runs = (Option<scn_eval::Samples>, Option<scn_eval::Samples>);
 
-fn sample(ev: &scn_eval::Evaluation, s: Sampling) -> Result<Runs, Vec<scn_dsl::Diagnostic>> {
+fn sample(ev: &Evaluation, s: Sampling) -> Result<Runs, Vec<scn_dsl::Diagnostic>> {
     let rows = row_samples(ev.model(), s.samples);
     let keep_rows = rows == Some(s.samples);
     let main = run_samples(ev, s, keep_rows, true)?;
@@ -203,7 +204,7 @@ fn sample(ev: &scn_eval::Evaluation, s: Sampling) -> Result<Runs, Vec<scn_dsl::D
 /// Samples on a worker thread while this one shows a progress bar, if the run lasts over a
 /// second, `progress` is asked for and stderr is a terminal.
 fn run_samples(
-    ev: &scn_eval::Evaluation,
+    ev: &Evaluation,
     s: Sampling,
     keep_rows: bool,
     progress: bool,
