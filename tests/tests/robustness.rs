@@ -486,10 +486,10 @@ fn a_big_files_evaluation_errors_show_where_they_are() {
     assert_eq!(big, small);
 }
 
-/// `scn eval` gives up a big file's text as well, while it evaluates and works out the
-/// drivers, and reads it back for what the report quotes (the expressions of lets, the
-/// evidence, the lines of expectations) and for diagnostics: its reports and its errors are
-/// those of the same scenario in a small file.
+/// `scn eval` gives up a big file's text as well, once it has copied what the report quotes
+/// (the expressions of lets, the evidence, the lines of expectations), and reads it back
+/// only for diagnostics: its reports and its errors are those of the same scenario in a
+/// small file.
 #[test]
 fn a_big_files_report_and_errors_quote_it_as_a_small_files_do() {
     let dir = TempDir::new("big-report");

@@ -1,5 +1,5 @@
 //! A big file's text, given up while `scn check` or `scn eval` evaluates it and read again
-//! only when there is something to quote.
+//! only when a diagnostic quotes it.
 //!
 //! Once a file is parsed and resolved, nothing but a diagnostic's position and excerpt reads
 //! its text, and most runs print none (`scn eval` copies the few expressions its report
