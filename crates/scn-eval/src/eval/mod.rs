@@ -363,11 +363,23 @@ impl Evaluation {
     pub fn metrics_along(&self, path: &[NodeId], out: &mut Vec<f64>) {
         out.clear();
         out.extend_from_slice(&self.init);
-        for k in std::iter::once(0).chain(path.iter().map(|&n| n as usize)) {
-            let range = self.effect_start[k] as usize..self.effect_start[k + 1] as usize;
-            for &(m, v) in &self.effect_values[range] {
+        for k in std::iter::once(0).chain(path.iter().copied()) {
+            for &(m, v) in self.effects_at(k) {
                 out[m as usize] = v;
             }
         }
+    }
+
+    /// Every metric's value before any effect, in order.
+    pub fn initial_metrics(&self) -> &[f64] {
+        &self.init
+    }
+
+    /// Node `n`'s effects, in the order they apply: each metric's index and its value once
+    /// set. A node's metrics are its parent's with these applied (the root's: the initial
+    /// values with these applied).
+    pub fn effects_at(&self, n: NodeId) -> &[(u32, f64)] {
+        let n = n as usize;
+        &self.effect_values[self.effect_start[n] as usize..self.effect_start[n + 1] as usize]
     }
 }

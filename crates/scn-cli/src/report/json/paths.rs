@@ -18,6 +18,10 @@ use crate::report::model::paths::Paths;
 /// Leaves a thread formats at a time: a few megabytes of text.
 const RUN: usize = 4096;
 
+/// Most metric values [`PathTable`] holds, one per node and metric (64 MiB). Past it, each
+/// path's metrics are gathered along the path instead, a cache miss a step.
+const METRIC_TABLE_MAX: usize = 1 << 23;
+
 /// Writes the `paths` array as the value of a key of the report's top-level object, on
 /// two threads unless `threads` (or, without it, the machine) allows only one.
 pub(super) fn write(w: &mut impl Write, p: &Paths<'_>, threads: Option<usize>) -> io::Result<()> {
@@ -30,11 +34,16 @@ pub(super) fn write(w: &mut impl Write, p: &Paths<'_>, threads: Option<usize>) -
 
 /// [`write`], on two threads or one.
 fn write_on(w: &mut impl Write, p: &Paths<'_>, two: bool) -> io::Result<()> {
+    write_with(w, p, two, METRIC_TABLE_MAX)
+}
+
+/// [`write_on`] with a [`PathTable`] that holds at most `table_max` metric values.
+fn write_with(w: &mut impl Write, p: &Paths<'_>, two: bool, table_max: usize) -> io::Result<()> {
     if p.leaves.is_empty() {
         return w.write_all(b"[]");
     }
     w.write_all(b"[")?;
-    let table = PathTable::new(p.ev().model());
+    let table = PathTable::new(p.ev(), table_max);
     let mut here = Formatted::new(&table, p);
     if two && p.leaves.len() > RUN {
         let mut there = Formatted::new(&table, p);
@@ -274,14 +283,22 @@ fn number(out: &mut Vec<u8>, v: f64) -> io::Result<()> {
 /// in order of probability, so walking each up to the root through the model's nodes (184
 /// bytes each) missed the cache at every step, about a second on a million leaves. This
 /// table fits in the cache of the machines we measure on.
+///
+/// With them, when they fit in [`METRIC_TABLE_MAX`], every node's metric values: gathering
+/// a leaf's along its path read each node's effects, a cache miss a step, and was the
+/// largest part of writing the paths.
 struct PathTable<'m> {
     nodes: Vec<[u32; 3]>,
     /// Each text, and whether it [`needs_no_escape`].
     texts: Vec<(&'m str, bool)>,
+    /// Node `n`'s metrics are `metrics[n * width..(n + 1) * width]`.
+    metrics: Option<Vec<f64>>,
+    width: usize,
 }
 
 impl<'m> PathTable<'m> {
-    fn new(model: &'m scn_eval::Model) -> PathTable<'m> {
+    fn new(ev: &'m scn_eval::Evaluation, metrics_max: usize) -> PathTable<'m> {
+        let model = ev.model();
         // Ids and labels are shared strings in the model: one entry per string, keyed by
         // where it lives, so building costs no string comparison.
         let mut index: HashMap<(usize, usize), u32> = HashMap::new();
@@ -294,12 +311,40 @@ impl<'m> PathTable<'m> {
                     (texts.len() - 1) as u32
                 })
         };
-        let nodes = model
-            .nodes
-            .iter()
-            .map(|n| [n.parent, intern(&n.id), intern(n.label())])
-            .collect();
-        PathTable { nodes, texts }
+        let width = ev.initial_metrics().len();
+        let mut metrics = (width > 0 && model.nodes.len().saturating_mul(width) <= metrics_max)
+            .then(|| Vec::with_capacity(model.nodes.len() * width));
+        let mut nodes = Vec::with_capacity(model.nodes.len());
+        // One pass: the model's nodes are in pre-order, so a parent's row is there before its
+        // children's.
+        for (k, n) in model.nodes.iter().enumerate() {
+            if let Some(values) = metrics.as_mut() {
+                if k == 0 {
+                    values.extend_from_slice(ev.initial_metrics());
+                } else {
+                    let p = n.parent as usize;
+                    values.extend_from_within(p * width..(p + 1) * width);
+                }
+                let row = &mut values[k * width..];
+                for &(m, v) in ev.effects_at(k as NodeId) {
+                    row[m as usize] = v;
+                }
+            }
+            nodes.push([n.parent, intern(&n.id), intern(n.label())]);
+        }
+        PathTable {
+            nodes,
+            texts,
+            metrics,
+            width,
+        }
+    }
+
+    /// Node `n`'s metric values, when the table holds them.
+    fn metrics(&self, n: NodeId) -> Option<&[f64]> {
+        let n = n as usize;
+        let values = self.metrics.as_ref()?;
+        Some(&values[n * self.width..(n + 1) * self.width])
     }
 
     fn parent(&self, n: NodeId) -> NodeId {
@@ -368,8 +413,14 @@ impl PathBatch {
                 date: node.def.date,
             }
         }));
-        for (path, metrics) in self.paths.iter().zip(&mut self.metrics).take(leaves.len()) {
-            ev.metrics_along(path, metrics);
+        for ((path, metrics), &leaf) in self.paths.iter().zip(&mut self.metrics).zip(leaves) {
+            match table.metrics(leaf) {
+                Some(values) => {
+                    metrics.clear();
+                    metrics.extend_from_slice(values);
+                }
+                None => ev.metrics_along(path, metrics),
+            }
         }
     }
 }
@@ -429,6 +480,13 @@ mod tests {
         write_on(&mut one, &paths, false).expect("written");
         write_on(&mut two, &paths, true).expect("written");
         assert!(one == two, "two threads wrote other bytes than one");
+        // A table too small for the metrics: they are gathered along each path instead.
+        let mut along = Vec::new();
+        write_with(&mut along, &paths, true, 1).expect("written");
+        assert!(
+            one == along,
+            "metrics along the paths differ from the table's"
+        );
         // The layout is serde_json's own: the same text comes back from a round trip.
         let text = String::from_utf8(one).expect("UTF-8");
         let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
