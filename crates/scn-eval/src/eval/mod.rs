@@ -340,10 +340,10 @@ impl Evaluation {
     /// A metric's value at a node: after that node's effects, on its path.
     pub fn metric_at(&self, node: NodeId, metric: usize) -> f64 {
         // The last effect on the metric at or above the node, else its initial value.
-        let mut n = node as usize;
+        let mut n = node;
         loop {
-            let range = self.effect_start[n] as usize..self.effect_start[n + 1] as usize;
-            if let Some(&(_, v)) = self.effect_values[range]
+            if let Some(&(_, v)) = self
+                .effects_at(n)
                 .iter()
                 .rev()
                 .find(|(m, _)| *m as usize == metric)
@@ -353,7 +353,7 @@ impl Evaluation {
             if n == 0 {
                 return self.init[metric];
             }
-            n = self.model.nodes[n].parent as usize;
+            n = self.model.nodes[n as usize].parent;
         }
     }
 
