@@ -11,13 +11,16 @@
 #   scn         scn eval bench/peer-tree.scn --samples N --seed S --threads T --format json
 #   base        the same with $SCN_BASE, when set
 #   floor       bench/floor: the same sampling in straight-line Rust (scn-floor N S T)
+#   draws       the floor's draws alone, no tree and no summaries (scn-floor --draws-only
+#               N S T): timed only, the least that drawing scn's numbers takes
 #   squigglepy  bench/peers/tree_squigglepy.py N S (numpy, vectorised)
 #   Squiggle    bench/peers/squiggle.mjs N S running bench/peers/tree.squiggle (Node)
 #
 # They run in rounds, one fresh process each per round, in that order, so that every ratio
 # compares runs made moments apart on a shared machine. The report gives, for each N, the
 # median over rounds of the per-round ratios Squiggle ÷ scn, squigglepy ÷ scn, scn ÷ floor
-# (and base ÷ scn), then each contestant's median wall time and peak RSS, whether the floor
+# (and base ÷ scn), scn ÷ draws, Squiggle ÷ draws and squigglepy ÷ draws (the ceilings of the
+# first two with these samplers), then each contestant's median wall time and peak RSS, whether the floor
 # (and base) gave scn's numbers bit for bit, and how far each peer's statistics are from
 # scn's in units of sampling noise. bench/peers/race.py does the timing and the report.
 #
@@ -30,7 +33,7 @@
 # Environment:
 #   SIZES=100000,1000000   sample counts
 #   REPS=5                 rounds per sample count
-#   THREADS=2              --threads of scn, base and the floor
+#   THREADS=2              --threads of scn, base, the floor and draws
 #   NOISE_SEEDS=20         untimed floor runs per N that measure sampling noise (0: skip)
 #   SCN=<binary>           use this scn instead of building one
 #   FLOOR=<binary>         use this scn-floor instead of building one
@@ -116,6 +119,7 @@ contestants=(scn "$scn" eval "$tree" --samples '{n}' --seed '{seed}' --threads "
 [[ -z "$base" ]] ||
     contestants+=(:: base "$base" eval "$tree" --samples '{n}' --seed '{seed}' --threads "$THREADS" --format json)
 contestants+=(:: floor "$floor" '{n}' '{seed}' "$THREADS")
+contestants+=(:: draws "$floor" --draws-only '{n}' '{seed}' "$THREADS")
 contestants+=(:: squigglepy "$py" "$WORK/tree_squigglepy.py" '{n}' '{seed}')
 contestants+=(:: squiggle node "$WORK/squiggle.mjs" '{n}' '{seed}')
 

@@ -17,6 +17,12 @@ Agreement: every contestant prints the same summaries (forecast `ev`, metric `ai
 sample count the floor, which draws exactly what scn draws, is also run NOISE_SEEDS times
 with other seeds, untimed; the spread of its statistics is the sampling noise of one run.
 A peer whose statistics differ from scn's by much more than that computes something else.
+
+The `draws` contestant (`scn-floor --draws-only`) draws every number the floor and scn draw,
+in blocks on the same threads, and does nothing else: it prints no summaries, so it is
+timed only. Its time is the least any program that draws scn's numbers can take, which makes
+Squiggle ÷ draws and squigglepy ÷ draws the most that Squiggle ÷ scn and squigglepy ÷ scn
+could be without faster samplers.
 """
 
 import argparse
@@ -91,6 +97,10 @@ def run_once(cmd, timeout):
     return wall, cpu, rss, p.returncode, out.decode(), err.decode()
 
 
+# Contestants that print no summaries: a run of theirs is good when it exits with 0.
+TIMED_ONLY = {"draws"}
+
+
 def summaries(stdout):
     """The `ev` and `aid` summaries a contestant printed, or None."""
     try:
@@ -118,10 +128,12 @@ STATS = [("aid", "mean", "aid mean"), ("aid", "p05", "p05"), ("aid", "p50", "p50
 # Ratios reported, as (numerator, denominator, heading); rows whose contestants are absent
 # are left out.
 RATIOS = [("squiggle", "scn", "Squiggle ÷ scn"), ("squigglepy", "scn", "squigglepy ÷ scn"),
-          ("scn", "floor", "scn ÷ floor"), ("base", "scn", "base ÷ scn")]
+          ("scn", "floor", "scn ÷ floor"), ("base", "scn", "base ÷ scn"),
+          ("scn", "draws", "scn ÷ draws"), ("squiggle", "draws", "Squiggle ÷ draws"),
+          ("squigglepy", "draws", "squigglepy ÷ draws")]
 
-NAMES = {"scn": "scn", "base": "scn (base)", "floor": "floor", "squiggle": "Squiggle",
-         "squigglepy": "squigglepy"}
+NAMES = {"scn": "scn", "base": "scn (base)", "floor": "floor", "draws": "draws only",
+         "squiggle": "Squiggle", "squigglepy": "squigglepy"}
 
 
 def command(template, n, seed):
@@ -151,7 +163,7 @@ def main():
             for name, template in tools:
                 wall, cpu, rss, status, out, err = run_once(command(template, n, rnd), args.timeout)
                 s = summaries(out) if status == 0 else None
-                ok = s is not None
+                ok = s is not None or (status == 0 and name in TIMED_ONLY)
                 if not ok:
                     print(f"{name} n={n} round {rnd}: exit {status}; end of stderr:\n"
                           + "\n".join(err.strip().splitlines()[-5:]), file=sys.stderr)
@@ -192,6 +204,11 @@ def main():
         f"{' '.join(load1)} at the end.")
     say("")
     present = [r for r in RATIOS if r[0] in names and r[1] in names]
+    if "draws" in names:
+        say("`draws only` is the floor's draws and nothing else (`scn-floor --draws-only`): "
+            "Squiggle ÷ draws and squigglepy ÷ draws are the most that Squiggle ÷ scn and "
+            "squigglepy ÷ scn can reach while scn draws these numbers with these samplers.")
+        say("")
     for key, what in (("wall", "wall times"), ("cpu", "CPU times (user + system)")):
         say(f"Ratios of {what}, per round, then the median over the rounds (the range over "
             f"the rounds in brackets):")
@@ -217,8 +234,9 @@ def main():
         for name in names:
             rs = of(name, n)
             ok = [r for r in rs if r["ok"]]
-            stats = [fmt(statistics.fmean(r["summaries"][c][k] for r in ok)) if ok else "n/a"
-                     for c, k, _ in STATS]
+            with_stats = [r for r in ok if r["summaries"]]
+            stats = [fmt(statistics.fmean(r["summaries"][c][k] for r in with_stats))
+                     if with_stats else "n/a" for c, k, _ in STATS]
             say(f"| {n:,} | {NAMES.get(name, name)} | {len(ok)}/{len(rs)} | "
                 f"{fmt(median(r['wall'] for r in ok), 3)} | {fmt(median(r['cpu'] for r in ok), 2)} | "
                 f"{fmt(median(r['rss'] for r in ok), 0)} | "
