@@ -25,11 +25,12 @@
 //! depend on the sample's numbers, so it cannot be drawn ahead), and plans too big for a
 //! batch of useful width, run one sample at a time (`Batch::new` says which).
 
+use super::columns::{bin_columns, bin_const, effect_columns};
 use super::primed::sources_with;
 use super::probs::{fill_rest, misses_one, renormalise};
 use super::queries::QueryPlan;
-use super::{ForecastKind, Plan, Scratch, Slot, Val, apply, best_child};
-use crate::program::{self, Instr, Program};
+use super::{ForecastKind, Plan, Scratch, Slot, Val, best_child};
+use crate::program::{Instr, Program};
 
 /// A batch's columns hold at most about this many values (8 MB) per worker; the batch is as
 /// wide as that allows, up to [`MAX_WIDTH`]. On the generated 10,000-branch tree a budget
@@ -83,6 +84,16 @@ pub(crate) struct Batch<'p, 'm> {
     value: Vec<f64>,
     /// Each decision's best option (its index among the options), `width` a decision.
     best: Vec<u32>,
+}
+
+/// Each sample's drawn leaf (`picks`, by index among the leaves), with the buffers that
+/// [`Batch::pick_leaves`] works in, kept from batch to batch.
+#[derive(Default)]
+pub(crate) struct LeafPicks {
+    pub picks: Vec<u32>,
+    target: Vec<f64>,
+    acc: Vec<f64>,
+    last: Vec<u32>,
 }
 
 /// Where a column program reads, `width` values a column.
@@ -169,27 +180,17 @@ fn run_columns(
             }
             Instr::Bin(op) => {
                 let (lo, hi) = stack.split_at_mut(sp - 1);
-                let (a, b) = (&mut lo[sp - 2][..n], &hi[0][..n]);
-                for ((a, &b), f) in a.iter_mut().zip(b).zip(failed.iter_mut()) {
-                    *a = program::binary(op, *a, b).unwrap_or(f64::NAN);
-                    *f |= !a.is_finite();
-                }
+                bin_columns(op, &mut lo[sp - 2][..n], &hi[0][..n], &mut failed[..n]);
                 sp -= 1;
                 continue;
             }
             Instr::BinLet(op, i) => {
                 let b = &r.lets[i as usize * w..i as usize * w + n];
-                for ((a, &b), f) in stack[sp - 1][..n].iter_mut().zip(b).zip(failed.iter_mut()) {
-                    *a = program::binary(op, *a, b).unwrap_or(f64::NAN);
-                    *f |= !a.is_finite();
-                }
+                bin_columns(op, &mut stack[sp - 1][..n], b, &mut failed[..n]);
                 continue;
             }
             Instr::BinConst(op, c) => {
-                for (a, f) in stack[sp - 1][..n].iter_mut().zip(failed.iter_mut()) {
-                    *a = program::binary(op, *a, c).unwrap_or(f64::NAN);
-                    *f |= !a.is_finite();
-                }
+                bin_const(op, &mut stack[sp - 1][..n], c, &mut failed[..n]);
                 continue;
             }
             Instr::Call(func, arity) => {
@@ -449,17 +450,9 @@ impl<'p, 'm> Batch<'p, 'm> {
                     match *instr {
                         Instr::BinLet(op, l) => {
                             let b = &self.lets[l as usize * w..l as usize * w + n];
-                            for (j, (a, &b)) in out.iter_mut().zip(b).enumerate() {
-                                *a = program::binary(op, *a, b).unwrap_or(f64::NAN);
-                                self.bad[j] |= !a.is_finite();
-                            }
+                            bin_columns(op, out, b, &mut self.bad[..n]);
                         }
-                        Instr::BinConst(op, c) => {
-                            for (j, a) in out.iter_mut().enumerate() {
-                                *a = program::binary(op, *a, c).unwrap_or(f64::NAN);
-                                self.bad[j] |= !a.is_finite();
-                            }
-                        }
+                        Instr::BinConst(op, c) => bin_const(op, out, c, &mut self.bad[..n]),
                         _ => unreachable!("a chain holds only fused arithmetic"),
                     }
                 }
@@ -515,11 +508,13 @@ impl<'p, 'm> Batch<'p, 'm> {
             } else {
                 &done[(start - k) * w..(start - k) * w + n]
             };
-            for j in 0..n {
-                let new = apply(eff.op, old[j], self.tmp[j]);
-                self.bad[j] |= !new.is_finite();
-                rest[j] = new;
-            }
+            effect_columns(
+                eff.op,
+                old,
+                &self.tmp[..n],
+                &mut rest[..n],
+                &mut self.bad[..n],
+            );
         }
     }
 
@@ -685,12 +680,6 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.adjusted[j]
     }
 
-    /// The best option of decision `d` (in tree order) in sample `j`, by index among its
-    /// options.
-    pub(crate) fn best(&self, d: usize, j: usize) -> u32 {
-        self.best[d * self.width + j]
-    }
-
     /// Node `node`'s rolled-back value of the objective in sample `j`.
     pub(crate) fn node_value(&self, node: usize, j: usize) -> f64 {
         self.value[node * self.width + j]
@@ -706,6 +695,87 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.evidence[j]
     }
 
+    /// Forecast `i`'s values in the first `n` samples, NaN where undefined.
+    pub(crate) fn forecast_column(&self, i: usize, n: usize) -> &[f64] {
+        &self.forecasts[i * self.width..i * self.width + n]
+    }
+
+    /// Forecast `i`'s weights (the probability of its condition, or 1) in the first `n`
+    /// samples.
+    pub(crate) fn weight_column(&self, i: usize, n: usize) -> &[f64] {
+        &self.weights[i * self.width..i * self.width + n]
+    }
+
+    /// The evidence's weight in the first `n` samples.
+    pub(crate) fn evidence_column(&self, n: usize) -> &[f64] {
+        &self.evidence[..n]
+    }
+
+    /// Decision `d`'s best option in the first `n` samples.
+    pub(crate) fn best_column(&self, d: usize, n: usize) -> &[u32] {
+        &self.best[d * self.width..d * self.width + n]
+    }
+
+    /// The leaf each of the first `n` samples draws, from its uniform `u[j]`, into
+    /// `out.picks`: what the general walk's `pick_leaf` gives, sample by sample. Here the
+    /// leaves are the outer loop, so each reads one contiguous column; every sample's running
+    /// sum still adds its leaves in ascending order, so the sums, and the picks, are the same.
+    pub(crate) fn pick_leaves(&self, n: usize, u: &[f64], out: &mut LeafPicks) {
+        const NONE: u32 = u32::MAX;
+        let w = self.width;
+        let LeafPicks {
+            picks,
+            target,
+            acc,
+            last,
+        } = out;
+        target.clear();
+        if self.plan.shape.evidence.is_some() {
+            // The posterior leaf weights sum to 1 by construction.
+            target.extend(u[..n].iter().map(|&u| u * 1.0));
+        } else {
+            target.extend(u[..n].iter().zip(&self.total[..n]).map(|(&u, &t)| u * t));
+        }
+        let probs = if self.plan.shape.evidence.is_some() {
+            &self.leaf_post
+        } else {
+            &self.leaf_prior
+        };
+        for v in [&mut *picks, &mut *last] {
+            v.clear();
+            v.resize(n, NONE);
+        }
+        acc.clear();
+        acc.resize(n, 0.0);
+        for o in 0..self.plan.shape.sets.leaves.len() {
+            let col = &probs[o * w..o * w + n];
+            let o = o as u32;
+            // Selects, not branches: which leaf a sample picks is as good as random.
+            for ((((&p, acc), &t), pick), last) in col
+                .iter()
+                .zip(acc.iter_mut())
+                .zip(target.iter())
+                .zip(picks.iter_mut())
+                .zip(last.iter_mut())
+            {
+                *acc += p;
+                let possible = p > 0.0;
+                *pick = if possible && *pick == NONE && t < *acc {
+                    o
+                } else {
+                    *pick
+                };
+                *last = if possible { o } else { *last };
+            }
+        }
+        // Rounding can leave a target just above the last sum: the last possible leaf.
+        for (pick, &last) in picks.iter_mut().zip(last.iter()) {
+            if *pick == NONE {
+                *pick = if last == NONE { 0 } else { last };
+            }
+        }
+    }
+
     /// Forecast `i`'s value in sample `j`, NaN where undefined.
     pub(crate) fn forecast(&self, i: usize, j: usize) -> f64 {
         self.forecasts[i * self.width + j]
@@ -714,18 +784,6 @@ impl<'p, 'm> Batch<'p, 'm> {
     /// Forecast `i`'s weight in sample `j` (the probability of its condition, or 1).
     pub(crate) fn weight(&self, i: usize, j: usize) -> f64 {
         self.weights[i * self.width + j]
-    }
-
-    /// Sample `j`'s leaf probabilities (given the evidence, when there is some) and their
-    /// total, as a drawn leaf is picked from them.
-    pub(crate) fn leaf_probs(&self, j: usize) -> (impl Fn(usize) -> f64 + '_, f64) {
-        let w = self.width;
-        let (probs, total) = if self.plan.shape.evidence.is_some() {
-            (&self.leaf_post, 1.0)
-        } else {
-            (&self.leaf_prior, self.total[j])
-        };
-        (move |o: usize| probs[o * w + j], total)
     }
 
     /// Metric `m`'s value at leaf `ord` in sample `j`.

@@ -9,6 +9,7 @@
 //! sample). Both are the same code, monomorphised for each pair.
 
 mod batch;
+mod columns;
 pub(crate) mod inputs;
 pub(crate) mod leaves;
 mod primed;
@@ -18,7 +19,7 @@ pub(crate) mod queries;
 use scn_dsl::ast::{Direction, EffectOp};
 use scn_dsl::{Code, Diagnostic, Span};
 
-pub(crate) use self::batch::Batch;
+pub(crate) use self::batch::{Batch, LeafPicks};
 use self::inputs::Inputs;
 use self::leaves::{LeafSet, LeafSets};
 use self::primed::PrimedWalk;

@@ -28,7 +28,7 @@ use scn_dsl::{Code, Diagnostic};
 use self::draw::{Draws, Sampler};
 pub use self::summary::Summary;
 use crate::Evaluation;
-use crate::kernel::{Batch, Choose, Lenient, Plan, Scratch};
+use crate::kernel::{Batch, Choose, LeafPicks, Lenient, Plan, Scratch};
 use crate::model::NodeId;
 
 /// Samples per block: small enough to balance two threads on small runs, large enough that
@@ -258,6 +258,35 @@ impl Block {
         }
         self.used += 1;
     }
+
+    /// Writes the first `n` samples of a batch, as `record` would one after another: each
+    /// column is copied as a slice, where `record` wrote one value into every column per
+    /// sample. `picks` holds each sample's drawn leaf when there are metrics.
+    fn record_batch(&mut self, at: &Layout<'_>, batch: &Batch<'_, '_>, n: usize, picks: &[u32]) {
+        let (i, cap) = (self.used, self.cap);
+        let mut column = |c: usize, values: &[f64]| {
+            self.cols[c * cap + i..c * cap + i + n].copy_from_slice(values);
+        };
+        for c in 0..at.forecasts {
+            column(c, batch.forecast_column(c, n));
+        }
+        for (j, &c) in at.conditional.iter().enumerate() {
+            column(at.weights + j, batch.weight_column(c, n));
+        }
+        if let Some(c) = at.evidence {
+            column(c, batch.evidence_column(n));
+        }
+        for j in 0..at.decisions {
+            self.best[j * cap + i..j * cap + i + n].copy_from_slice(batch.best_column(j, n));
+        }
+        for m in 0..at.metrics {
+            let col = &mut self.cols[(at.outcomes + m) * cap + i..(at.outcomes + m) * cap + i + n];
+            for (j, (v, &o)) in col.iter_mut().zip(picks).enumerate() {
+                *v = batch.outcome(o as usize, m, j);
+            }
+        }
+        self.used += n;
+    }
 }
 
 /// Where a block's columns are: the forecasts first, then the conditional forecasts'
@@ -401,40 +430,37 @@ pub(crate) fn sample_on(
             |m| outcome[m],
         );
     };
-    // Sample `j` of a batch that the general walk would have run the same way.
-    let from_batch = |out: &mut Block, batch: &Batch<'_, '_>, j: usize, u: f64| {
-        out.kept += 1;
-        out.adjusted += u64::from(batch.adjusted(j));
-        if opts.keep_rows {
-            // As `keep_row` and the forecasts' rows.
-            let rows = &mut out.rows;
-            rows.weight.push(batch.evidence(j).max(0.0));
-            rows.lets
-                .extend((0..model.lets.len()).map(|l| batch.let_value(l, j)));
-            for &dn in plan.decision_nodes() {
-                let options = &model.children(dn);
-                rows.option_values
-                    .extend(options.iter().map(|&o| batch.node_value(o as usize, j)));
+    // The first `n` samples of a batch, which the general walk would have run the same way;
+    // `u[j]` is sample `j`'s uniform for its leaf.
+    let from_batch =
+        |out: &mut Block, batch: &Batch<'_, '_>, n: usize, u: &[f64], picks: &mut LeafPicks| {
+            out.kept += n as u64;
+            out.adjusted += (0..n).filter(|&j| batch.adjusted(j)).count() as u64;
+            if opts.keep_rows {
+                for j in 0..n {
+                    // As `keep_row` and the forecasts' rows.
+                    let rows = &mut out.rows;
+                    rows.weight.push(batch.evidence(j).max(0.0));
+                    rows.lets
+                        .extend((0..model.lets.len()).map(|l| batch.let_value(l, j)));
+                    for &dn in plan.decision_nodes() {
+                        let options = &model.children(dn);
+                        rows.option_values
+                            .extend(options.iter().map(|&o| batch.node_value(o as usize, j)));
+                    }
+                    rows.forecasts.extend((0..f).map(|c| batch.forecast(c, j)));
+                    rows.forecast_weights
+                        .extend((0..f).map(|c| batch.weight(c, j)));
+                }
             }
-            rows.forecasts.extend((0..f).map(|c| batch.forecast(c, j)));
-            rows.forecast_weights
-                .extend((0..f).map(|c| batch.weight(c, j)));
-        }
-        // The leaf is picked only when there are metrics, as the general walk draws its
-        // uniform only then.
-        let pick = (k > 0).then(|| {
-            let (prob, total) = batch.leaf_probs(j);
-            pick_leaf(plan.shape.sets.leaves.len(), prob, total, u)
-        });
-        out.record(
-            &layout,
-            |c| batch.forecast(c, j),
-            |c| batch.weight(c, j),
-            batch.evidence(j),
-            |dj| batch.best(dj, j),
-            |m| pick.map_or(f64::NAN, |o| batch.outcome(o, m, j)),
-        );
-    };
+            // The leaf is picked only when there are metrics, as the general walk draws its
+            // uniform only then.
+            picks.picks.clear();
+            if k > 0 {
+                batch.pick_leaves(n, u, picks);
+            }
+            out.record_batch(&layout, batch, n, &picks.picks);
+        };
     // Batches' buffers are made as blocks run at once (one per worker at most: rayon's
     // `map_init` would make one per split of the work) and serve block after block. The
     // first says whether the plan batches at all, so a plan that does not is asked once.
@@ -468,7 +494,7 @@ pub(crate) fn sample_on(
         }
         let mut batch_primed = false;
         // The generator before each sample of a batch, and each sample's leaf draw.
-        let (mut before, mut uniform) = (Vec::new(), Vec::new());
+        let (mut before, mut uniform, mut picks) = (Vec::new(), Vec::new(), LeafPicks::default());
         let mut done = 0;
         while done < count {
             // A batch needs what a first, primed sample leaves in place.
@@ -499,9 +525,7 @@ pub(crate) fn sample_on(
                 }
             }
             let good = batch.run(n);
-            for j in 0..good {
-                from_batch(&mut out, batch, j, uniform.get(j).copied().unwrap_or(0.0));
-            }
+            from_batch(&mut out, batch, good, &uniform, &mut picks);
             done += good;
             if good < n {
                 // The general walk stops this sample early: run it so, and go on from there.

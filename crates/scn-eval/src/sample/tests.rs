@@ -106,6 +106,21 @@ const CORNERS: &[&str] = &[
       forecast f4 "f4" = ln(b)
       forecast f5 "f5" = normal(0, 1) + f1
     }"#,
+    // Leaves of chance 0, in some samples (the first leaf, one under `c`) or in all (`b`),
+    // when the drawn leaf is picked for the metric's outcome.
+    r#"scenario zeros "z" {
+      metric m "m" = 0
+      let x = uniform(-0.5, 0.5)
+      let y = uniform(-1, 1)
+      branch a "a" p = x { m = 1 }
+      branch b "b" p = 0 { m = 2 }
+      branch c "c" p = rest {
+        branch c1 "c1" p = 0.5 { m = normal(3, 1) }
+        branch c2 "c2" p = max(0, y) { m = 4 }
+        branch c3 "c3" p = rest { m = 5 }
+      }
+      forecast f "f" = E(m)
+    }"#,
 ];
 
 /// Samples every way, with and without every sample's rows kept, and returns what the fast
@@ -183,7 +198,7 @@ fn corner_cases_sample_the_same_on_every_path() {
         .collect();
     // Each corner is reached, in batches where the tree allows them.
     let batched: Vec<bool> = found.iter().map(|f| f.1).collect();
-    assert_eq!(batched, [false, true, true, true, true, true]);
+    assert_eq!(batched, [false, true, true, true, true, true, true]);
     let found: Vec<Samples> = found.into_iter().map(|f| f.0).collect();
     assert!(
         found[0].dropped > 0 && found[0].adjusted > 0,
@@ -198,4 +213,6 @@ fn corner_cases_sample_the_same_on_every_path() {
         "{:?}",
         found[5]
     );
+    // Chances below 0 were clamped to 0 in some samples.
+    assert!(found[6].adjusted > 0, "{:?}", found[6]);
 }
