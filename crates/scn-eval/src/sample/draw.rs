@@ -196,8 +196,10 @@ impl Sampler {
         })
     }
 
-    /// One draw.
-    #[inline]
+    /// One draw. Always inlined: out of line, every draw of the sampling loop paid a call
+    /// that saved and restored registers around the match (3.5 % of the peer tree's
+    /// instructions).
+    #[inline(always)]
     pub(crate) fn sample(&self, rng: &mut SampleRng) -> f64 {
         match self {
             Sampler::Const(v) => *v,
