@@ -263,6 +263,10 @@ impl Block {
     /// column is copied as a slice, where `record` wrote one value into every column per
     /// sample. `picks` holds each sample's drawn leaf when there are metrics.
     fn record_batch(&mut self, at: &Layout<'_>, batch: &Batch<'_, '_>, n: usize, picks: &[u32]) {
+        debug_assert!(
+            at.metrics == 0 || picks.len() == n,
+            "a leaf for every sample"
+        );
         let (i, cap) = (self.used, self.cap);
         let mut column = |c: usize, values: &[f64]| {
             self.cols[c * cap + i..c * cap + i + n].copy_from_slice(values);
