@@ -579,7 +579,14 @@ pub(crate) fn sample_on(
             .iter()
             .flat_map(move |b| b.column(c).iter().copied())
     };
-    let weights: Option<Vec<f64>> = evidence.then(|| gather(weight_col).collect());
+    // Every column holds this many values: vectors gathered from them are made at that size,
+    // where collecting through `flat_map` (no exact length) grew them by copying.
+    let length: usize = results.iter().map(|b| b.used).sum();
+    let weights: Option<Vec<f64>> = evidence.then(|| {
+        let mut w = Vec::with_capacity(length);
+        w.extend(gather(weight_col));
+        w
+    });
     if evidence && kept > 0 && kept == impossible {
         let e = &model.events[model.observe[0] as usize];
         return Err(vec![Diagnostic::error(
@@ -602,10 +609,11 @@ pub(crate) fn sample_on(
         let values = gather(values);
         match (weights.as_deref(), cond) {
             (None, None) => unreachable!("summarised above"),
-            (Some(w), None) => figure_weighted(values.zip(w.iter().copied())),
-            (None, Some(cw)) => figure_weighted(values.zip(gather(cw))),
+            (Some(w), None) => figure_weighted(values.zip(w.iter().copied()), length),
+            (None, Some(cw)) => figure_weighted(values.zip(gather(cw)), length),
             (Some(w), Some(cw)) => {
-                figure_weighted(values.zip(w.iter().zip(gather(cw)).map(|(a, b)| a * b)))
+                let w = w.iter().zip(gather(cw)).map(|(a, b)| a * b);
+                figure_weighted(values.zip(w), length)
             }
         }
     };
@@ -694,16 +702,15 @@ fn figure_plain(blocks: &[Block], c: usize) -> Figure {
 
 /// A weighted figure: pairs of value and weight; an undefined value of weight above 0 is a
 /// drop, one of weight 0 counts for nothing either way.
-fn figure_weighted(pairs: impl Iterator<Item = (f64, f64)>) -> Figure {
+fn figure_weighted(pairs: impl Iterator<Item = (f64, f64)>, room: usize) -> Figure {
     let mut dropped = 0;
-    let mut v: Vec<(f64, f64)> = pairs
-        .filter(|&(x, w)| {
-            if x.is_nan() && w > 0.0 {
-                dropped += 1;
-            }
-            !x.is_nan() && w > 0.0
-        })
-        .collect();
+    let mut v: Vec<(f64, f64)> = Vec::with_capacity(room);
+    v.extend(pairs.filter(|&(x, w)| {
+        if x.is_nan() && w > 0.0 {
+            dropped += 1;
+        }
+        !x.is_nan() && w > 0.0
+    }));
     Figure {
         dropped,
         summary: Summary::weighted(&mut v),
