@@ -62,6 +62,27 @@ pub(crate) struct Ratio {
     pub den: f64,
 }
 
+/// Calls `f` with the leaves four at a time, in order, then with the last one to three. A
+/// batch's sums over leaves go four leaves a pass over the running sums, so those are read
+/// and written a quarter as often; each sample still adds its terms one at a time in
+/// ascending order (`a + x0 + x1 + x2 + x3` is `((a + x0) + x1) + …`), so every sum has the
+/// bits of one leaf a pass.
+fn in_fours(leaves: impl Iterator<Item = usize>, mut f: impl FnMut(&[usize])) {
+    let mut pending = [0; 4];
+    let mut k = 0;
+    for o in leaves {
+        pending[k] = o;
+        k += 1;
+        if k == 4 {
+            f(&pending);
+            k = 0;
+        }
+    }
+    if k > 0 {
+        f(&pending[..k]);
+    }
+}
+
 impl QueryPlan {
     /// Lists the leaves of every query.
     pub(crate) fn new(model: &Model, sets: &LeafSets, kept: &Kept) -> QueryPlan {
@@ -168,20 +189,51 @@ impl QueryPlan {
         let (num, den) = (&mut num[..n], &mut den[..n]);
         num.fill(0.0);
         let add = |acc: &mut [f64], set: &LeafSet| {
-            for &(lo, hi) in set.ranges() {
-                for o in lo as usize..hi as usize {
-                    for (a, &p) in acc.iter_mut().zip(&prob[o * width..o * width + n]) {
-                        *a += p;
+            let prob = |o: usize| &prob[o * width..o * width + n];
+            in_fours(set.iter().map(|o| o as usize), |leaves| match *leaves {
+                [o0, o1, o2, o3] => {
+                    let [p0, p1, p2, p3] = [o0, o1, o2, o3].map(prob);
+                    let terms = p0.iter().zip(p1).zip(p2).zip(p3);
+                    for (a, (((&x0, &x1), &x2), &x3)) in acc.iter_mut().zip(terms) {
+                        *a = *a + x0 + x1 + x2 + x3;
                     }
                 }
-            }
+                _ => {
+                    for &o in leaves {
+                        for (a, &x) in acc.iter_mut().zip(prob(o)) {
+                            *a += x;
+                        }
+                    }
+                }
+            });
         };
-        let weighted = |acc: &mut [f64], o: usize, slot: usize| {
-            let p = &prob[o * width..o * width + n];
-            let at = (o * m + slot) * width;
-            for ((a, &p), &v) in acc.iter_mut().zip(p).zip(&metrics[at..at + n]) {
-                *a += p * v;
-            }
+        let weighted = |acc: &mut [f64], leaves: &mut dyn Iterator<Item = usize>, slot: usize| {
+            let term = |o: usize| {
+                let at = (o * m + slot) * width;
+                (&prob[o * width..o * width + n], &metrics[at..at + n])
+            };
+            in_fours(leaves, |leaves| match *leaves {
+                [o0, o1, o2, o3] => {
+                    let [(p0, v0), (p1, v1), (p2, v2), (p3, v3)] = [o0, o1, o2, o3].map(term);
+                    let terms = (p0.iter().zip(v0))
+                        .zip(p1.iter().zip(v1))
+                        .zip(p2.iter().zip(v2))
+                        .zip(p3.iter().zip(v3));
+                    for (a, ((((&p0, &v0), (&p1, &v1)), (&p2, &v2)), (&p3, &v3))) in
+                        acc.iter_mut().zip(terms)
+                    {
+                        *a = *a + p0 * v0 + p1 * v1 + p2 * v2 + p3 * v3;
+                    }
+                }
+                _ => {
+                    for &o in leaves {
+                        let (p, v) = term(o);
+                        for ((a, &p), &v) in acc.iter_mut().zip(p).zip(v) {
+                            *a += p * v;
+                        }
+                    }
+                }
+            });
         };
         match &self.items[i as usize] {
             Planned::Prob {
@@ -199,17 +251,11 @@ impl QueryPlan {
             }
             Planned::Expect { metric: slot, over } => match over {
                 None => {
-                    for o in 0..prob.len() / width {
-                        weighted(num, o, *slot);
-                    }
+                    weighted(num, &mut (0..prob.len() / width), *slot);
                     den.fill(1.0);
                 }
                 Some(g) => {
-                    for &(lo, hi) in g.ranges() {
-                        for o in lo as usize..hi as usize {
-                            weighted(num, o, *slot);
-                        }
-                    }
+                    weighted(num, &mut g.iter().map(|o| o as usize), *slot);
                     den.fill(0.0);
                     add(den, g);
                 }
