@@ -25,7 +25,8 @@
 //! depend on the sample's numbers, so it cannot be drawn ahead), and plans too big for a
 //! batch of useful width, run one sample at a time (`Batch::new` says which).
 
-use super::columns::{bin_columns, bin_const, effect_columns};
+pub(crate) use super::columns::Flag;
+use super::columns::{bin_columns, bin_const, effect_columns, not_finite};
 use super::primed::sources_with;
 use super::probs::{fill_rest, misses_one, renormalise};
 use super::queries::QueryPlan;
@@ -63,7 +64,7 @@ pub(crate) struct Batch<'p, 'm> {
     forecasts: Vec<f64>,
     weights: Vec<f64>,
     adjusted: Vec<bool>,
-    bad: Vec<bool>,
+    bad: Vec<Flag>,
     tmp: Vec<f64>,
     tmp2: Vec<f64>,
     /// Where each metric's value at each leaf is (see `primed::read`), every metric a leaf.
@@ -79,7 +80,7 @@ pub(crate) struct Batch<'p, 'm> {
     /// The column interpreter's stack.
     stack: Vec<Vec<f64>>,
     /// Which samples a forecast's program failed for.
-    failed: Vec<bool>,
+    failed: Vec<Flag>,
     /// Each node's rolled-back value of the objective (with decisions and an objective).
     value: Vec<f64>,
     /// Each decision's best option (its index among the options), `width` a decision.
@@ -118,7 +119,7 @@ fn run_columns(
     d: &mut usize,
     n: usize,
     stack: &mut Vec<Vec<f64>>,
-    failed: &mut [bool],
+    failed: &mut [Flag],
     out: &mut [f64],
 ) {
     let w = r.width;
@@ -165,7 +166,7 @@ fn run_columns(
                 for ((x, &den), f) in num.iter_mut().zip(den).zip(failed.iter_mut()) {
                     // `quotient`: a condition of probability 0 leaves it undefined.
                     if den <= 0.0 {
-                        *f = true;
+                        *f = 1;
                     } else {
                         *x /= den;
                     }
@@ -215,8 +216,8 @@ fn run_columns(
             Instr::Dist(..) => unreachable!("such plans are not batched"),
         }
         // Every value a program reads or computes must be finite.
-        for (x, f) in stack[sp - 1][..n].iter().zip(failed.iter_mut()) {
-            *f |= !x.is_finite();
+        for (&x, f) in stack[sp - 1][..n].iter().zip(failed.iter_mut()) {
+            *f |= not_finite(x);
         }
     }
     out[..n].copy_from_slice(&stack[sp - 1][..n]);
@@ -327,7 +328,7 @@ impl<'p, 'm> Batch<'p, 'm> {
             forecasts: col(f),
             weights: col(f),
             adjusted: vec![false; width],
-            bad: vec![false; width],
+            bad: vec![0; width],
             tmp: col(1),
             tmp2: col(1),
             outcome_at,
@@ -336,7 +337,7 @@ impl<'p, 'm> Batch<'p, 'm> {
             reads,
             read_table,
             stack: Vec::new(),
-            failed: vec![false; width],
+            failed: vec![0; width],
             value: col(if rolls_back { n } else { 0 }),
             best: vec![0; plan.decisions.len() * width],
         })
@@ -349,8 +350,8 @@ impl<'p, 'm> Batch<'p, 'm> {
 
     /// The constant distributions each sample draws, in order; the columns to draw them into
     /// (`drawn[d * width + sample]` for the `d`-th); and a flag per sample to set when one of
-    /// its draws is not finite, which stops the general walk.
-    pub(crate) fn draws(&mut self) -> (&[u32], &mut [f64], &mut [bool]) {
+    /// its draws is not finite (to a value other than 0), which stops the general walk.
+    pub(crate) fn draws(&mut self) -> (&[u32], &mut [f64], &mut [Flag]) {
         (&self.order, &mut self.drawn, &mut self.bad)
     }
 
@@ -396,7 +397,7 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.roll_back(n);
         self.condition(n);
         self.forecasts(&mut d, n);
-        self.bad[..n].iter().position(|&b| b).unwrap_or(n)
+        self.bad[..n].iter().position(|&b| b != 0).unwrap_or(n)
     }
 
     /// A slot's values for the batch, into `tmp`; `d` counts the draws taken; `effect` is
@@ -475,7 +476,7 @@ impl<'p, 'm> Batch<'p, 'm> {
                 }
                 match renormalise(g, kids, sum, &mut self.cond, w, j) {
                     Ok(()) => self.adjusted[j] = true,
-                    Err(_) => self.bad[j] = true,
+                    Err(_) => self.bad[j] = 1,
                 }
             }
         }
@@ -602,7 +603,7 @@ impl<'p, 'm> Batch<'p, 'm> {
             let pe = inside.sum(|o| self.leaf_prior[o * w + j]);
             self.evidence[j] = pe;
             if pe <= 0.0 {
-                self.bad[j] = true;
+                self.bad[j] = 1;
             }
         }
         self.leaf_post.fill(0.0);
@@ -662,12 +663,12 @@ impl<'p, 'm> Batch<'p, 'm> {
                         queries: Some((queries, probs, &self.leaf_metrics)),
                     };
                     let failed = &mut self.failed[..n];
-                    failed.fill(false);
+                    failed.fill(0);
                     run_columns(slot.prog, &reads, d, n, &mut self.stack, failed, num);
                     let at = i * w;
                     for j in 0..n {
                         // A forecast that cannot be computed is undefined in that sample.
-                        self.forecasts[at + j] = if failed[j] { f64::NAN } else { num[j] };
+                        self.forecasts[at + j] = if failed[j] != 0 { f64::NAN } else { num[j] };
                     }
                     self.weights[at..at + n].fill(1.0);
                 }

@@ -523,7 +523,7 @@ pub(crate) fn sample_on(
                     finite &= v.is_finite();
                     drawn[c * w + j] = v;
                 }
-                bad[j] = !finite;
+                bad[j] = u64::from(!finite);
                 if k > 0 {
                     uniform.push(rng.random::<f64>());
                 }
