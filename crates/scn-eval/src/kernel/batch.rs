@@ -28,7 +28,7 @@
 pub(crate) use super::columns::Flag;
 use super::columns::{bin_columns, bin_const, effect_columns, not_finite};
 use super::primed::sources_with;
-use super::probs::{fill_rest, misses_one, renormalise};
+use super::probs::{misses_one, renormalise};
 use super::queries::QueryPlan;
 use super::{ForecastKind, Plan, Scratch, Slot, Val, best_child};
 use crate::program::{Instr, Program};
@@ -63,7 +63,9 @@ pub(crate) struct Batch<'p, 'm> {
     evidence: Vec<f64>,
     forecasts: Vec<f64>,
     weights: Vec<f64>,
-    adjusted: Vec<bool>,
+    adjusted: Vec<Flag>,
+    /// Each sample's sum of a sibling set's chances other than `rest`.
+    group_sum: Vec<f64>,
     bad: Vec<Flag>,
     tmp: Vec<f64>,
     tmp2: Vec<f64>,
@@ -327,7 +329,8 @@ impl<'p, 'm> Batch<'p, 'm> {
             evidence: col(1),
             forecasts: col(f),
             weights: col(f),
-            adjusted: vec![false; width],
+            adjusted: vec![0; width],
+            group_sum: vec![0.0; width],
             bad: vec![0; width],
             tmp: col(1),
             tmp2: col(1),
@@ -371,7 +374,7 @@ impl<'p, 'm> Batch<'p, 'm> {
     pub(crate) fn run(&mut self, n: usize) -> usize {
         let plan = self.plan;
         let w = self.width;
-        self.adjusted[..n].fill(false);
+        self.adjusted[..n].fill(0);
         let mut d = 0;
         for (i, slot) in plan.lets.iter().enumerate() {
             self.slot(slot, &mut d, n, None);
@@ -387,7 +390,7 @@ impl<'p, 'm> Batch<'p, 'm> {
             let cond = &mut self.cond[at..at + n];
             for ((c, &v), adjusted) in cond.iter_mut().zip(&self.tmp[..n]).zip(&mut self.adjusted) {
                 *c = v.clamp(0.0, 1.0);
-                *adjusted |= *c != v;
+                *adjusted |= Flag::from(*c != v);
             }
         }
         self.complete(n);
@@ -464,18 +467,35 @@ impl<'p, 'm> Batch<'p, 'm> {
 
     /// Each sibling set whose chances vary: `rest`, then the sum, renormalised if it misses 1
     /// (a total of 0 fails the sample), as [`Plan::complete`] does for one sample.
+    ///
+    /// The sums and `rest` go a column at a time (each sample still adds its siblings in
+    /// order, as `fill_rest` does); only the rare sample whose set misses 1 is rescaled on
+    /// its own.
     fn complete(&mut self, n: usize) {
         let (plan, w) = (self.plan, self.width);
         for &gi in &plan.groups_varying {
             let g = &plan.groups[gi as usize];
             let kids = &plan.kids[g.start as usize..g.end as usize];
-            for j in 0..n {
-                let sum = fill_rest(g, kids, &mut self.cond, w, j);
+            let sums = &mut self.group_sum[..n];
+            sums.fill(0.0);
+            for &c in kids {
+                let at = c as usize * w;
+                for (s, &x) in sums.iter_mut().zip(&self.cond[at..at + n]) {
+                    *s += x;
+                }
+            }
+            if let Some(r) = g.rest {
+                let at = r as usize * w;
+                for (x, &s) in self.cond[at..at + n].iter_mut().zip(sums.iter()) {
+                    *x = (1.0 - s).max(0.0);
+                }
+            }
+            for (j, &sum) in sums.iter().enumerate() {
                 if !misses_one(g, sum) {
                     continue;
                 }
                 match renormalise(g, kids, sum, &mut self.cond, w, j) {
-                    Ok(()) => self.adjusted[j] = true,
+                    Ok(()) => self.adjusted[j] = 1,
                     Err(_) => self.bad[j] = 1,
                 }
             }
@@ -678,7 +698,7 @@ impl<'p, 'm> Batch<'p, 'm> {
 
     /// True when sample `j`'s probabilities were clamped or renormalised.
     pub(crate) fn adjusted(&self, j: usize) -> bool {
-        self.adjusted[j]
+        self.adjusted[j] != 0
     }
 
     /// Node `node`'s rolled-back value of the objective in sample `j`.

@@ -25,22 +25,16 @@ pub(super) struct Group {
     pub rest: Option<u32>,
 }
 
-/// Fills in a sibling set's `rest` and returns the sum of the others, in order. Node `c`'s
-/// chance is `cond[c * stride + at]`: one run's (`stride` 1) or one sample of a batch's.
+/// Fills in a sibling set's `rest` and returns the sum of the others, in order (a batch does
+/// the same a column at a time, in `Batch::complete`).
 #[inline(always)]
-pub(super) fn fill_rest(
-    g: &Group,
-    kids: &[u32],
-    cond: &mut [f64],
-    stride: usize,
-    at: usize,
-) -> f64 {
+pub(super) fn fill_rest(g: &Group, kids: &[u32], cond: &mut [f64]) -> f64 {
     let mut sum = 0.0;
     for &c in kids {
-        sum += cond[c as usize * stride + at];
+        sum += cond[c as usize];
     }
     if let Some(r) = g.rest {
-        cond[r as usize * stride + at] = (1.0 - sum).max(0.0);
+        cond[r as usize] = (1.0 - sum).max(0.0);
     }
     sum
 }
@@ -56,7 +50,8 @@ pub(super) fn misses_one(g: &Group, sum: f64) -> bool {
 }
 
 /// A sample's set that misses 1, rescaled to sum to 1 (with `rest` at 0 when the others
-/// already exceed 1); `Err` when there is nothing to rescale. Laid out as in [`fill_rest`].
+/// already exceed 1); `Err` when there is nothing to rescale. Node `c`'s chance is
+/// `cond[c * stride + at]`: one run's (`stride` 1) or one sample of a batch's.
 #[inline(always)]
 pub(super) fn renormalise(
     g: &Group,
@@ -120,7 +115,7 @@ impl Plan<'_> {
         adjusted: &mut bool,
     ) -> Result<(), Abort> {
         let kids = &self.kids[g.start as usize..g.end as usize];
-        let sum = fill_rest(g, kids, cond, 1, 0);
+        let sum = fill_rest(g, kids, cond);
         if !misses_one(g, sum) {
             return Ok(());
         }
