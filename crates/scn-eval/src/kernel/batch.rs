@@ -751,15 +751,12 @@ impl<'p, 'm> Batch<'p, 'm> {
             last,
         } = out;
         target.clear();
-        if self.plan.shape.evidence.is_some() {
+        let probs = if self.plan.shape.evidence.is_some() {
             // The posterior leaf weights sum to 1 by construction.
             target.extend(u[..n].iter().map(|&u| u * 1.0));
-        } else {
-            target.extend(u[..n].iter().zip(&self.total[..n]).map(|(&u, &t)| u * t));
-        }
-        let probs = if self.plan.shape.evidence.is_some() {
             &self.leaf_post
         } else {
+            target.extend(u[..n].iter().zip(&self.total[..n]).map(|(&u, &t)| u * t));
             &self.leaf_prior
         };
         for v in [&mut *picks, &mut *last] {
