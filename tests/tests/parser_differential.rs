@@ -7,6 +7,12 @@
 //! generated files: the valid fixtures with tokens deleted, inserted, duplicated and swapped.
 //! On the repository's valid files the fast path must also not decline: a fast path that
 //! declined everything would pass the comparison and serve no one.
+//!
+//! The fast path reads a big file on two threads, the second starting at a line past the
+//! middle that begins with `branch` (`fast/ahead.rs`). `split_agrees` forces that on every
+//! input, starting the second thread at each such line in turn: the outcome must be the one
+//! thread's, declines included, and the repository's files and the generated trees must have
+//! had runs of items taken from the second thread.
 
 mod common;
 
@@ -14,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
-use scn_dsl::{FileId, parse_fast, parse_pest};
+use scn_dsl::{FileId, parse_fast, parse_fast_split, parse_pest};
 
 use common::on_big_stack;
 
@@ -28,6 +34,7 @@ fn agree(text: &str) -> Result<bool, String> {
             "parse and pest disagree on {text:?}\nparse: {parsed:#?}\npest: {pest:#?}"
         ));
     }
+    split_agrees(text, 6)?;
     let Some(fast) = parse_fast(text, FileId(0)) else {
         return Ok(false);
     };
@@ -38,6 +45,40 @@ fn agree(text: &str) -> Result<bool, String> {
             "the paths disagree on {text:?}\nfast: {fast:#?}\npest: {pest:#?}"
         ))
     }
+}
+
+/// The fast path on two threads, the second starting at each of (at most `most`, spread
+/// evenly) the lines that begin with `branch`, against the fast path on one: the same
+/// outcome, the place where it declined included. The runs taken from the second thread, over
+/// every split.
+fn split_agrees(text: &str, most: usize) -> Result<usize, String> {
+    let (one, _) = parse_fast_split(text, FileId(0), None);
+    let b = text.as_bytes();
+    // The newline before each line that begins with `branch`: the second thread starts at
+    // the first such line after the split.
+    let splits: Vec<usize> = (0..b.len())
+        .filter(|&i| b[i] == b'\n' && b[i + 1..].trim_ascii_start().starts_with(b"branch"))
+        .collect();
+    let step = splits.len().div_ceil(most.max(1)).max(1);
+    let mut taken = 0;
+    for &at in splits.iter().step_by(step) {
+        let (two, runs) = parse_fast_split(text, FileId(0), Some(at));
+        if two != one {
+            let show = |r: &Result<_, String>| match r {
+                Ok(Ok(_)) => "a tree".to_owned(),
+                Ok(Err(d)) => format!("{d:?}"),
+                Err(e) => e.clone(),
+            };
+            return Err(format!(
+                "split at byte {at}, the paths disagree on {:?}…\none thread: {}\ntwo: {}\n(trees differ if both say `a tree`)",
+                &text[..text.len().min(200)],
+                show(&one),
+                show(&two),
+            ));
+        }
+        taken += runs;
+    }
+    Ok(taken)
 }
 
 fn root() -> PathBuf {
@@ -78,15 +119,22 @@ fn paths_agree_on_every_file_of_the_repository() {
         .collect();
     on_big_stack(move || {
         let mut declined_valid = Vec::new();
+        let mut runs_taken = 0;
         for (path, text) in &texts {
             let answered = agree(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             if !answered && parse_pest(text, FileId(0)).is_ok() {
                 declined_valid.push(path.display().to_string());
             }
+            runs_taken += split_agrees(text, 6).unwrap_or_else(|e| panic!("{e}"));
         }
         assert!(
             declined_valid.is_empty(),
             "the fast path declined valid files: {declined_valid:?}"
+        );
+        // Else the second thread's work was always dropped and its reading went untested.
+        assert!(
+            runs_taken > 100,
+            "only {runs_taken} runs taken from a second thread"
         );
     });
 }
@@ -140,6 +188,12 @@ fn paths_agree_on_generated_trees() {
                 agree(text).unwrap_or_else(|e| panic!("{e}")),
                 "declined a generated tree"
             );
+            let middle = text[text.len() / 2..]
+                .find('\n')
+                .map(|i| text.len() / 2 + i);
+            let (_, runs) = parse_fast_split(text, FileId(0), middle);
+            assert!(runs > 0, "no run taken from the second thread");
+            assert!(split_agrees(text, 24).unwrap_or_else(|e| panic!("{e}")) > 0);
         }
     });
 }
@@ -179,6 +233,69 @@ fn the_fast_path_answers_every_corner_like_pest() {
             assert!(answered, "the fast path declined {text:?}");
         }
     });
+}
+
+/// Literal errors before the second thread's start, in its runs (at the scenario's level and
+/// in a branch's block) and after them: the same errors in the same order, from every start.
+#[test]
+fn two_threads_keep_every_literal_error_in_order() {
+    let text = "scenario s {\n  branch a p = 1 at 2026-02-30 {\n    branch a1 p = 1 at 2026-02-31\n    \
+                branch a2 p = rest at 2026-04-31\n    x += 1\n    branch a3 p = rest at 2026-06-31\n  \
+                }\n  branch b p = rest at 2026-09-31\n  branch c p = 0\n  \
+                forecast f = P(a) closes 2026-11-31\n}\n";
+    let (one, _) = on_big_stack(move || parse_fast_split(text, FileId(0), None));
+    let Ok(Err(errors)) = &one else {
+        panic!("expected the literal errors, got {one:?}");
+    };
+    let days: Vec<&str> = errors.iter().map(|d| &text[d.span.range()]).collect();
+    assert_eq!(
+        days,
+        [
+            "2026-02-30",
+            "2026-02-31",
+            "2026-04-31",
+            "2026-06-31",
+            "2026-09-31",
+            "2026-11-31"
+        ]
+    );
+    let runs = on_big_stack(move || {
+        let mut runs = 0;
+        for at in (0..text.len()).filter(|&i| text.as_bytes()[i] == b'\n') {
+            let (two, taken) = parse_fast_split(text, FileId(0), Some(at));
+            assert_eq!(two, one, "second thread from the line after byte {at}");
+            runs += taken;
+        }
+        runs
+    });
+    // a1 and a2; a3; b and c; each again from later starts.
+    assert!(runs >= 6, "only {runs} runs taken");
+}
+
+/// A run read ahead counts its nesting from its own items: the main thread must not take it
+/// where the depth it stands at brings the run past the nesting limit (it declines there).
+#[test]
+fn two_threads_keep_the_nesting_limit() {
+    let outcomes = on_big_stack(|| {
+        let limit = scn_dsl::max_nesting();
+        // The scenario's brace and `n` branches' braces: at the limit, then one past it.
+        [limit - 1, limit].map(|n| {
+            let mut text = String::from("scenario s {\n");
+            for i in 0..n {
+                text.push_str(&format!("branch b{i} p = 1 {{\n"));
+            }
+            text.push_str(&"}\n".repeat(n + 1));
+            let (one, _) = parse_fast_split(&text, FileId(0), None);
+            let (two, runs) = parse_fast_split(&text, FileId(0), Some(text.len() / 2));
+            (one.is_err(), one == two, runs)
+        })
+    });
+    assert_eq!(
+        outcomes.map(|(declined, alike, _)| (declined, alike)),
+        [(false, true), (true, true)],
+        "(declined on one thread, two threads alike) at the limit and past it"
+    );
+    assert_eq!(outcomes[0].2, 1, "the run at the limit is taken");
 }
 
 /// `let … cite` and scenario-level `note`: both paths give the same tree, and that tree holds

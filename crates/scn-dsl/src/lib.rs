@@ -29,7 +29,9 @@ pub use diag::{Diagnostic, Label, Severity};
 pub use format::format;
 pub use grammar::KEYWORDS;
 pub use limits::{LARGE_STACK, MAX_NESTING, max_nesting, max_operators, set_stack_size};
-pub use parser::{parse, parse_event, parse_fast, parse_number, parse_pest};
+pub use parser::{
+    parse, parse_event, parse_fast, parse_fast_split, parse_number, parse_pest, set_max_threads,
+};
 pub use render::{Style, render, render_all, render_styled};
 pub use sanitize::{REPLACEMENT, sanitize, sanitize_lines};
 pub use source::{FileId, SourceFile, SourceMap};

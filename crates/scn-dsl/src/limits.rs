@@ -34,6 +34,11 @@ pub fn set_stack_size(bytes: usize) {
     STACK.store(bytes.min(LARGE_STACK), Ordering::Relaxed);
 }
 
+/// The stack the parsing thread has: what a thread that helps it needs.
+pub(crate) fn stack_size() -> usize {
+    STACK.load(Ordering::Relaxed)
+}
+
 /// `limit` scaled to the stack there is, never below a floor that any real file fits in.
 fn scaled(limit: usize) -> usize {
     let stack = STACK.load(Ordering::Relaxed) as u128;

@@ -13,6 +13,10 @@ use crate::report::{Inputs, Report};
 use crate::{Exit, Io};
 
 pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
+    // `--threads` bounds the threads that read a big file too.
+    if let Some(t) = args.threads {
+        scn_dsl::set_max_threads(usize::from(t).max(1));
+    }
     let (mut loaded, manifest) = match load(&args.file, io.stdin, options) {
         Ok(l) => l,
         Err(e) => return super::report_read_error(e, io),

@@ -9,6 +9,8 @@
 mod braces;
 mod expr;
 mod fast;
+
+pub use fast::set_max_threads;
 mod hints;
 mod items;
 mod literal;
@@ -81,6 +83,23 @@ fn syntax_error_at(text: &str, file: FileId, at: &fast::Declined) -> Option<Diag
 pub fn parse_fast(text: &str, file: FileId) -> Option<Result<File, Vec<Diagnostic>>> {
     limits::check_size(text, file).ok()?;
     fast::parse(text, file).ok()
+}
+
+/// [`parse_fast`] on two threads whatever the file's size, the second starting at the first
+/// line after byte `split` that begins with `branch` (one thread with `None`), as [`parse`]
+/// reads a big file; with where it declined instead of `None`, and how many runs of items the
+/// first thread took from the second. For differential tests.
+#[doc(hidden)]
+pub fn parse_fast_split(
+    text: &str,
+    file: FileId,
+    split: Option<usize>,
+) -> (Result<Result<File, Vec<Diagnostic>>, String>, usize) {
+    if let Err(d) = limits::check_size(text, file) {
+        return (Ok(Err(vec![d])), 0);
+    }
+    let (result, taken) = fast::parse_split(text, file, split);
+    (result.map_err(|at| format!("declined at {at:?}")), taken)
 }
 
 /// [`parse`] by pest alone. For differential tests and benchmarks; [`parse`] is the

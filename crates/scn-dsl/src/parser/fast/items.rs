@@ -116,6 +116,12 @@ impl Fast<'_> {
         // scenario's.
         let before = self.written;
         while self.byte() != Some(b'}') {
+            if self.pos >= self.ahead_at
+                && let Some(last) = self.take_run_into_scenario(&mut items)
+            {
+                previous = Some(last);
+                continue;
+            }
             self.at.scenario_item = Some((previous, self.pos));
             previous = Some(self.pos);
             items.push(self.scenario_item()?);
@@ -486,6 +492,12 @@ impl Fast<'_> {
         self.skip();
         let base = self.body.len();
         while self.byte() != Some(b'}') {
+            if self.pos >= self.ahead_at && self.take_run_into_block() {
+                continue;
+            }
+            if self.stop_asked() {
+                return None;
+            }
             let item = self.body_item()?;
             self.body.push(item);
             self.skip();

@@ -17,8 +17,12 @@
 //!
 //! No token queue: the tree is built as the text is read, in one pass.
 
+mod ahead;
 mod expr;
 mod items;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::ast::{BodyItem, File, Ident, Written};
 use crate::diag::Diagnostic;
@@ -31,6 +35,7 @@ use expr::Tok;
 
 /// Where the fast path was when it declined: every item before it was read, so pest needs to
 /// look no earlier for a syntax error (see `super::syntax_error_at`).
+#[derive(Debug, Default, PartialEq)]
 pub(super) struct Declined {
     /// The start of the file item it was in.
     pub file_item: usize,
@@ -42,32 +47,93 @@ pub(super) struct Declined {
 /// Parses a whole file, or declines. `Ok(Err(_))` carries the literal errors (bad dates,
 /// escapes, numbers out of range) of a file that is syntactically sound, exactly as the pest
 /// path reports them.
+///
+/// A file of [`ahead::SPLIT_MIN`] bytes or more is read on two threads where the machine has
+/// two cores and [`set_max_threads`] allows two (see [`ahead`]); the result is the same.
 pub(super) fn parse(text: &str, file: FileId) -> Result<Result<File, Vec<Diagnostic>>, Declined> {
-    let mut p = Fast {
-        src: text,
-        b: text.as_bytes(),
-        pos: 0,
-        last: 0,
-        sink: Sink::new(file),
-        body: Vec::new(),
-        idents: Vec::new(),
-        toks: Vec::new(),
-        nots: Vec::new(),
-        depth: 0,
-        written: Written::default(),
-        at: Declined {
-            file_item: 0,
-            scenario_item: None,
-        },
+    let two_threads = || {
+        MAX_THREADS.load(Ordering::Relaxed) > 1
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
     };
-    let Some(ast) = p.file() else {
-        return Err(p.at);
+    let split = (text.len() >= ahead::SPLIT_MIN && two_threads()).then_some(text.len() / 2);
+    parse_split(text, file, split).0
+}
+
+/// Threads the parser may use: see [`set_max_threads`].
+static MAX_THREADS: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Bounds the threads the parser uses (for the whole process): with 1, every file is read on
+/// the calling thread alone. By default a big file is read on two where there are two cores.
+/// The syntax tree is the same either way.
+pub fn set_max_threads(n: usize) {
+    MAX_THREADS.store(n, Ordering::Relaxed);
+}
+
+/// [`parse`], with the second thread (if `split` is given) starting at the first line after
+/// byte `split` that begins with `branch`; and the number of runs the main thread took from
+/// it.
+pub(super) fn parse_split(
+    text: &str,
+    file: FileId,
+    split: Option<usize>,
+) -> (Result<Result<File, Vec<Diagnostic>>, Declined>, usize) {
+    let Some(from) = split.and_then(|at| ahead::next_branch_line(text.as_bytes(), at)) else {
+        return Fast::new(text, file).finish();
     };
-    Ok(if p.sink.diags.is_empty() {
-        Ok(ast)
-    } else {
-        Err(p.sink.diags)
+    std::thread::scope(|scope| {
+        let (runs_out, runs_in) = std::sync::mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut second = Fast::new(text, file);
+        second.stop = Some(Arc::clone(&stop));
+        let spawned = std::thread::Builder::new()
+            .stack_size(crate::limits::stack_size())
+            .spawn_scoped(scope, move || second.read_ahead(from, &runs_out));
+        let mut p = Fast::new(text, file);
+        if spawned.is_ok() {
+            p.ahead = Some(ahead::Ahead::new(runs_in, stop));
+            p.ahead_at = from;
+        }
+        // Finishing drops the main thread's end, which stops the second thread, before the
+        // scope waits for it.
+        p.finish()
     })
+}
+
+impl<'s> Fast<'s> {
+    fn new(text: &'s str, file: FileId) -> Fast<'s> {
+        Fast {
+            src: text,
+            b: text.as_bytes(),
+            pos: 0,
+            last: 0,
+            sink: Sink::new(file),
+            body: Vec::new(),
+            idents: Vec::new(),
+            toks: Vec::new(),
+            nots: Vec::new(),
+            depth: 0,
+            deepest: 0,
+            written: Written::default(),
+            at: Declined {
+                file_item: 0,
+                scenario_item: None,
+            },
+            ahead: None,
+            ahead_at: usize::MAX,
+            runs_taken: 0,
+            stop: None,
+        }
+    }
+
+    /// Reads the whole file; also says how many runs it took from a second thread.
+    fn finish(mut self) -> (Result<Result<File, Vec<Diagnostic>>, Declined>, usize) {
+        let result = match self.file() {
+            None => Err(std::mem::take(&mut self.at)),
+            Some(ast) if self.sink.diags.is_empty() => Ok(Ok(ast)),
+            Some(_) => Ok(Err(std::mem::take(&mut self.sink.diags))),
+        };
+        (result, self.runs_taken)
+    }
 }
 
 pub(super) struct Fast<'s> {
@@ -85,10 +151,20 @@ pub(super) struct Fast<'s> {
     nots: Vec<u32>,
     /// Open brackets around `pos`.
     depth: usize,
+    /// The most brackets open at once since it was last reset (for [`ahead`]).
+    deepest: usize,
     /// The item being read.
     at: Declined,
     /// Every body item read so far, counted for [`crate::ast::Scenario::written`].
     written: Written,
+    /// On the main thread of a file read on two: the second thread's runs.
+    ahead: Option<ahead::Ahead>,
+    /// Where the next run read ahead starts, at the earliest; `usize::MAX` when none does.
+    ahead_at: usize,
+    /// Runs taken from the second thread.
+    runs_taken: usize,
+    /// On the second thread: set when the main thread no longer needs it.
+    stop: Option<Arc<AtomicBool>>,
 }
 
 /// The words of the grammar's `keyword` rule: never names.
@@ -380,6 +456,7 @@ impl<'s> Fast<'s> {
     /// [`MAX_NESTING`]: crate::limits::MAX_NESTING
     fn open(&mut self, c: u8) -> Option<Span> {
         self.depth += 1;
+        self.deepest = self.deepest.max(self.depth);
         if self.depth > crate::limits::max_nesting() {
             return None;
         }
