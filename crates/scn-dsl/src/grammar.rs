@@ -129,6 +129,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::WHITESPACE | Rule::COMMENT => "white space",
         Rule::item | Rule::file_rest => "`scenario`, `template`, `import` or `plugin`",
         Rule::scenario_item | Rule::scenario_rest => "a scenario item",
+        Rule::block_rest => "an item or `}`",
         Rule::body_item => "a body item",
         Rule::effect_op => "`=`, `+=`, `-=` or `*=`",
         Rule::prefix_op => "`-`",

@@ -62,6 +62,18 @@ pub fn parse(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
 /// up to the error. When pest reads the item (the fast path declined for the operator limit),
 /// `None`: [`pest_path`] parses the file.
 fn syntax_error_at(text: &str, file: FileId, at: &fast::Declined) -> Option<Diagnostic> {
+    // Inside a block, the same from the item before in the innermost block: pest then reads
+    // one or two items, where the scenario item around them may be most of a big file.
+    if let Some((previous, pos)) = at.block_item
+        && ScnParser::parse(Rule::body_item, &text[pos..]).is_err()
+    {
+        return Some(syntax_error_from(
+            Rule::block_rest,
+            text,
+            previous.unwrap_or(pos),
+            file,
+        ));
+    }
     let start = at.file_item;
     match at.scenario_item {
         Some((previous, pos)) => {

@@ -212,14 +212,13 @@ impl Fast<'_> {
         Some(run)
     }
 
-    /// Takes the run at `pos` into the current block's items; true if there was one.
-    pub(super) fn take_run_into_block(&mut self) -> bool {
-        let Some(mut run) = self.take_run() else {
-            return false;
-        };
+    /// Takes the run at `pos` into the current block's items; the start of the last of them,
+    /// if there was one.
+    pub(super) fn take_run_into_block(&mut self) -> Option<usize> {
+        let mut run = self.take_run()?;
         self.sink.diags.append(&mut run.diags);
         self.body.append(&mut run.items);
-        true
+        Some(run.last_start)
     }
 
     /// Takes the run at `pos` as scenario items; the start of the last of them, if there

@@ -15,6 +15,7 @@ impl Fast<'_> {
         self.skip();
         while self.pos < self.b.len() {
             self.at.file_item = self.pos;
+            self.at.block_item = None;
             let item = match self.word() {
                 b"import" => Item::Import(self.import()?),
                 b"plugin" => Item::Plugin(self.plugin()?),
@@ -123,6 +124,7 @@ impl Fast<'_> {
                 continue;
             }
             self.at.scenario_item = Some((previous, self.pos));
+            self.at.block_item = None;
             previous = Some(self.pos);
             items.push(self.scenario_item()?);
             self.skip();
@@ -491,13 +493,19 @@ impl Fast<'_> {
         self.open(b'{')?;
         self.skip();
         let base = self.body.len();
+        let mut previous = None;
         while self.byte() != Some(b'}') {
-            if self.pos >= self.ahead_at && self.take_run_into_block() {
+            if self.pos >= self.ahead_at
+                && let Some(last) = self.take_run_into_block()
+            {
+                previous = Some(last);
                 continue;
             }
             if self.stop_asked() {
                 return None;
             }
+            self.at.block_item = Some((previous, self.pos));
+            previous = Some(self.pos);
             let item = self.body_item()?;
             self.body.push(item);
             self.skip();

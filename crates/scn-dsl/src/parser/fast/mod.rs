@@ -42,6 +42,9 @@ pub(super) struct Declined {
     /// Inside a scenario's braces: the start of the scenario item before (if any) and of the
     /// one it was reading.
     pub scenario_item: Option<(Option<usize>, usize)>,
+    /// Inside a block's braces, the innermost: the start of the item before in that block
+    /// (if any) and of the one it was reading.
+    pub block_item: Option<(Option<usize>, usize)>,
 }
 
 /// Parses a whole file, or declines. `Ok(Err(_))` carries the literal errors (bad dates,
@@ -114,10 +117,7 @@ impl<'s> Fast<'s> {
             depth: 0,
             deepest: 0,
             written: Written::default(),
-            at: Declined {
-                file_item: 0,
-                scenario_item: None,
-            },
+            at: Declined::default(),
             ahead: None,
             ahead_at: usize::MAX,
             runs_taken: 0,
