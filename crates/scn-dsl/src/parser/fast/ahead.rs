@@ -188,7 +188,6 @@ impl Fast<'_> {
                     }
                 },
             };
-            // A run that starts before `pos` did not start between two items.
             if run.start > self.pos {
                 self.ahead_at = run.start;
                 ahead.next = Some(run);
@@ -197,6 +196,8 @@ impl Fast<'_> {
             if run.start == self.pos {
                 break run;
             }
+            // The run starts before `pos`, where the reader never stood between two items:
+            // it is dropped.
         };
         // The next run starts after this one ends.
         self.ahead_at = run.pos;
