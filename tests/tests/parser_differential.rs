@@ -235,6 +235,27 @@ fn the_fast_path_answers_every_corner_like_pest() {
     });
 }
 
+/// Syntax errors right after an item that ends with its block's `}`, where pest is asked
+/// again from the failing item rather than from that item, and after items that end
+/// otherwise, where it is asked from the item before: the same diagnostic as pest's own path.
+#[test]
+fn errors_after_a_block_read_alike_on_both_paths() {
+    let texts = [
+        "scenario s {\n  branch a p = 1 { branch b p = 1 }\n  junk\n}\n",
+        "scenario s {\n  branch a p = 1 { branch b p = 1 { x += 1 } }\n  branch c p = rest 1\n}\n",
+        "scenario s {\n  branch a p = 1 {\n    branch b p = 1 { }\n    + 2\n  }\n}\n",
+        "scenario s {\n  branch a p = 1 {\n    branch b p = 1\n    + 2 )\n  }\n}\n",
+        "scenario s {\n  branch a p = 1 #t\n  #u branch\n}\n",
+        "template t() { branch a p = 1 { } } }\n",
+    ];
+    on_big_stack(move || {
+        for text in texts {
+            assert!(parse_pest(text, FileId(0)).is_err(), "valid: {text:?}");
+            agree(text).unwrap_or_else(|e| panic!("{e}"));
+        }
+    });
+}
+
 /// Literal errors before the second thread's start, in its runs (at the scenario's level and
 /// in a branch's block) and after them: the same errors in the same order, from every start.
 #[test]

@@ -213,17 +213,17 @@ impl Fast<'_> {
         Some(run)
     }
 
-    /// Takes the run at `pos` into the current block's items; the start of the last of them,
-    /// if there was one.
+    /// Takes the run at `pos` into the current block's items; where a syntax error in the
+    /// next item would be reported from (see `Fast::retry_from`), if there was a run.
     pub(super) fn take_run_into_block(&mut self) -> Option<usize> {
         let mut run = self.take_run()?;
         self.sink.diags.append(&mut run.diags);
         self.body.append(&mut run.items);
-        Some(run.last_start)
+        Some(self.retry_from(run.last_start))
     }
 
-    /// Takes the run at `pos` as scenario items; the start of the last of them, if there
-    /// was one.
+    /// Takes the run at `pos` as scenario items; where a syntax error in the next item would
+    /// be reported from (see `Fast::retry_from`), if there was a run.
     pub(super) fn take_run_into_scenario(
         &mut self,
         items: &mut Vec<crate::ast::ScenarioItem>,
@@ -234,7 +234,7 @@ impl Fast<'_> {
             span: item.span,
             kind: crate::ast::ScenarioItemKind::Node(item),
         }));
-        Some(run.last_start)
+        Some(self.retry_from(run.last_start))
     }
 }
 

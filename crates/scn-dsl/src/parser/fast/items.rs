@@ -123,11 +123,12 @@ impl Fast<'_> {
                 previous = Some(last);
                 continue;
             }
-            self.at.scenario_item = Some((previous, self.pos));
+            let start = self.pos;
+            self.at.scenario_item = Some((previous, start));
             self.at.block_item = None;
-            previous = Some(self.pos);
             items.push(self.scenario_item()?);
             self.skip();
+            previous = Some(self.retry_from(start));
         }
         self.at.scenario_item = None;
         self.close(b'}')?;
@@ -487,6 +488,20 @@ impl Fast<'_> {
         }
     }
 
+    /// Where pest starts again to report a syntax error in the item after the one that
+    /// started at `start` and was just read (with the trivia after it): at that item, since
+    /// pest may have tried at the next item's start to go on with it (`p = 1` tries for more
+    /// operators), unless it ended with its block's `}`, after which its rule tries nothing.
+    /// Then at the next item itself, so that an error after a big branch does not have pest
+    /// read the branch.
+    pub(super) fn retry_from(&self, start: usize) -> usize {
+        if self.b[..self.last].ends_with(b"}") {
+            self.pos
+        } else {
+            start
+        }
+    }
+
     /// `block = { lbrace ~ body_item* ~ rbrace }`.
     fn block(&mut self) -> Option<Block> {
         let start = self.pos;
@@ -504,11 +519,12 @@ impl Fast<'_> {
             if self.stop_asked() {
                 return None;
             }
-            self.at.block_item = Some((previous, self.pos));
-            previous = Some(self.pos);
+            let start = self.pos;
+            self.at.block_item = Some((previous, start));
             let item = self.body_item()?;
             self.body.push(item);
             self.skip();
+            previous = Some(self.retry_from(start));
         }
         self.close(b'}')?;
         let items = self.body.drain(base..).collect();

@@ -39,11 +39,11 @@ use expr::Tok;
 pub(super) struct Declined {
     /// The start of the file item it was in.
     pub file_item: usize,
-    /// Inside a scenario's braces: the start of the scenario item before (if any) and of the
-    /// one it was reading.
+    /// Inside a scenario's braces: where pest starts again to report an error in the item it
+    /// was reading (the item before, or this one if the item before ended with a `}`; `None`
+    /// for the first), and the start of that item.
     pub scenario_item: Option<(Option<usize>, usize)>,
-    /// Inside a block's braces, the innermost: the start of the item before in that block
-    /// (if any) and of the one it was reading.
+    /// The same inside a block's braces, the innermost.
     pub block_item: Option<(Option<usize>, usize)>,
 }
 
