@@ -75,7 +75,7 @@ fn lines_of(sources: &SourceMap, places: impl Iterator<Item = (FileId, u32)>) ->
             _ => (0, 1),
         };
         let to = (offset as usize).clamp(from, text.len().max(from));
-        let line = line + text[from..to].iter().filter(|&&b| b == b'\n').count();
+        let line = line + memchr::memchr_iter(b'\n', &text[from..to]).count();
         at = Some((file, to, line));
         lines[i] = line;
     }
