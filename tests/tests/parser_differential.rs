@@ -48,35 +48,40 @@ fn agree(text: &str) -> Result<bool, String> {
 }
 
 /// The fast path on two threads, the second starting at each of (at most `most`, spread
-/// evenly) the lines that begin with `branch`, against the fast path on one: the same
-/// outcome, the place where it declined included. The runs taken from the second thread, over
-/// every split.
+/// evenly) the lines that begin with `branch`, and on three, from each two neighbouring ones
+/// of those, against the fast path on one: the same outcome, the place where it declined
+/// included. The runs taken from the other threads, over every split.
 fn split_agrees(text: &str, most: usize) -> Result<usize, String> {
-    let (one, _) = parse_fast_split(text, FileId(0), None);
+    let (one, _) = parse_fast_split(text, FileId(0), &[]);
     let b = text.as_bytes();
-    // The newline before each line that begins with `branch`: the second thread starts at
-    // the first such line after the split.
-    let splits: Vec<usize> = (0..b.len())
+    // The newline before each line that begins with `branch`: a helper starts at the first
+    // such line after its split.
+    let lines: Vec<usize> = (0..b.len())
         .filter(|&i| b[i] == b'\n' && b[i + 1..].trim_ascii_start().starts_with(b"branch"))
         .collect();
-    let step = splits.len().div_ceil(most.max(1)).max(1);
+    let step = lines.len().div_ceil(most.max(1)).max(1);
+    let chosen: Vec<usize> = lines.iter().copied().step_by(step).collect();
+    let splits = chosen
+        .iter()
+        .map(|&at| vec![at])
+        .chain(chosen.windows(2).map(<[usize]>::to_vec));
     let mut taken = 0;
-    for &at in splits.iter().step_by(step) {
-        let (two, runs) = parse_fast_split(text, FileId(0), Some(at));
-        if two != one {
+    for at in splits {
+        let (many, runs) = parse_fast_split(text, FileId(0), &at);
+        if many != one {
             let show = |r: &Result<_, String>| match r {
                 Ok(Ok(_)) => "a tree".to_owned(),
                 Ok(Err(d)) => format!("{d:?}"),
                 Err(e) => e.clone(),
             };
             return Err(format!(
-                "split at byte {at}, the paths disagree on {:?}…\none thread: {}\ntwo: {}\n(trees differ if both say `a tree`)",
+                "split at bytes {at:?}, the paths disagree on {:?}…\none thread: {}\nmore: {}\n(trees differ if both say `a tree`)",
                 &text[..text.len().min(200)],
                 show(&one),
-                show(&two),
+                show(&many),
             ));
         }
-        taken += runs;
+        taken += runs.len();
     }
     Ok(taken)
 }
@@ -188,11 +193,24 @@ fn paths_agree_on_generated_trees() {
                 agree(text).unwrap_or_else(|e| panic!("{e}")),
                 "declined a generated tree"
             );
-            let middle = text[text.len() / 2..]
-                .find('\n')
-                .map(|i| text.len() / 2 + i);
-            let (_, runs) = parse_fast_split(text, FileId(0), middle);
-            assert!(runs > 0, "no run taken from the second thread");
+            let (_, runs) = parse_fast_split(text, FileId(0), &[text.len() / 2]);
+            assert!(!runs.is_empty(), "no run taken from the second thread");
+            // On three threads, runs from the third (it starts at the first `branch` line
+            // after two thirds of the text) as well as from the second.
+            let (second, third) = (text.len() / 3, 2 * text.len() / 3);
+            let b = text.as_bytes();
+            let helper = (third..b.len())
+                .find(|&i| b[i] == b'\n' && b[i + 1..].trim_ascii_start().starts_with(b"branch"))
+                .expect("a branch after two thirds");
+            let (_, runs) = parse_fast_split(text, FileId(0), &[second, third]);
+            assert!(
+                runs.iter().any(|&r| r < helper),
+                "none from the second thread"
+            );
+            assert!(
+                runs.iter().any(|&r| r > helper),
+                "none from the third thread"
+            );
             assert!(split_agrees(text, 24).unwrap_or_else(|e| panic!("{e}")) > 0);
         }
     });
@@ -257,14 +275,15 @@ fn errors_after_a_block_read_alike_on_both_paths() {
 }
 
 /// Literal errors before the second thread's start, in its runs (at the scenario's level and
-/// in a branch's block) and after them: the same errors in the same order, from every start.
+/// in a branch's block) and after them: the same errors in the same order, from every start
+/// and every two starts.
 #[test]
 fn two_threads_keep_every_literal_error_in_order() {
     let text = "scenario s {\n  branch a p = 1 at 2026-02-30 {\n    branch a1 p = 1 at 2026-02-31\n    \
                 branch a2 p = rest at 2026-04-31\n    x += 1\n    branch a3 p = rest at 2026-06-31\n  \
                 }\n  branch b p = rest at 2026-09-31\n  branch c p = 0\n  \
                 forecast f = P(a) closes 2026-11-31\n}\n";
-    let (one, _) = on_big_stack(move || parse_fast_split(text, FileId(0), None));
+    let (one, _) = on_big_stack(move || parse_fast_split(text, FileId(0), &[]));
     let Ok(Err(errors)) = &one else {
         panic!("expected the literal errors, got {one:?}");
     };
@@ -281,11 +300,22 @@ fn two_threads_keep_every_literal_error_in_order() {
         ]
     );
     let runs = on_big_stack(move || {
+        let lines: Vec<usize> = (0..text.len())
+            .filter(|&i| text.as_bytes()[i] == b'\n')
+            .collect();
         let mut runs = 0;
-        for at in (0..text.len()).filter(|&i| text.as_bytes()[i] == b'\n') {
-            let (two, taken) = parse_fast_split(text, FileId(0), Some(at));
+        for &at in &lines {
+            let (two, taken) = parse_fast_split(text, FileId(0), &[at]);
             assert_eq!(two, one, "second thread from the line after byte {at}");
-            runs += taken;
+            runs += taken.len();
+            // And a third thread from every later line.
+            for &then in lines.iter().filter(|&&l| l > at) {
+                let (three, _) = parse_fast_split(text, FileId(0), &[at, then]);
+                assert_eq!(
+                    three, one,
+                    "helpers from the lines after bytes {at} and {then}"
+                );
+            }
         }
         runs
     });
@@ -294,7 +324,8 @@ fn two_threads_keep_every_literal_error_in_order() {
 }
 
 /// A run read ahead counts its nesting from its own items: the main thread must not take it
-/// where the depth it stands at brings the run past the nesting limit (it declines there).
+/// where the depth it stands at brings the run past the nesting limit (it declines there),
+/// counting the nesting of runs a helper took inside it.
 #[test]
 fn two_threads_keep_the_nesting_limit() {
     let outcomes = on_big_stack(|| {
@@ -306,15 +337,19 @@ fn two_threads_keep_the_nesting_limit() {
                 text.push_str(&format!("branch b{i} p = 1 {{\n"));
             }
             text.push_str(&"}\n".repeat(n + 1));
-            let (one, _) = parse_fast_split(&text, FileId(0), None);
-            let (two, runs) = parse_fast_split(&text, FileId(0), Some(text.len() / 2));
-            (one.is_err(), one == two, runs)
+            let (one, _) = parse_fast_split(&text, FileId(0), &[]);
+            let (two, runs) = parse_fast_split(&text, FileId(0), &[text.len() / 2]);
+            // On three threads the second takes the third's run inside its own, and the
+            // main thread must count the nesting of both.
+            let thirds = [text.len() / 3, 2 * text.len() / 3];
+            let (three, _) = parse_fast_split(&text, FileId(0), &thirds);
+            (one.is_err(), one == two && one == three, runs.len())
         })
     });
     assert_eq!(
         outcomes.map(|(declined, alike, _)| (declined, alike)),
         [(false, true), (true, true)],
-        "(declined on one thread, two threads alike) at the limit and past it"
+        "(declined on one thread, two and three threads alike) at the limit and past it"
     );
     assert_eq!(outcomes[0].2, 1, "the run at the limit is taken");
 }

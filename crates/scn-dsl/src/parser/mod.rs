@@ -97,20 +97,20 @@ pub fn parse_fast(text: &str, file: FileId) -> Option<Result<File, Vec<Diagnosti
     fast::parse(text, file).ok()
 }
 
-/// [`parse_fast`] on two threads whatever the file's size, the second starting at the first
-/// line after byte `split` that begins with `branch` (one thread with `None`), as [`parse`]
-/// reads a big file; with where it declined instead of `None`, and how many runs of items the
-/// first thread took from the second. For differential tests.
+/// What [`parse_fast_split`] gives: [`parse_fast`]'s answer, or where it declined, and where
+/// the runs taken from helpers started.
+pub type SplitOutcome = (Result<Result<File, Vec<Diagnostic>>, String>, Vec<usize>);
+
+/// [`parse_fast`] with a helper thread for each of `splits` whatever the file's size, each
+/// starting at the first line after its split that begins with `branch` (one thread with
+/// none), as [`parse`] reads a big file; with where it declined instead of `None`, and where
+/// the runs of items the main thread took from the helpers started. For differential tests.
 #[doc(hidden)]
-pub fn parse_fast_split(
-    text: &str,
-    file: FileId,
-    split: Option<usize>,
-) -> (Result<Result<File, Vec<Diagnostic>>, String>, usize) {
+pub fn parse_fast_split(text: &str, file: FileId, splits: &[usize]) -> SplitOutcome {
     if let Err(d) = limits::check_size(text, file) {
-        return (Ok(Err(vec![d])), 0);
+        return (Ok(Err(vec![d])), Vec::new());
     }
-    let (result, taken) = fast::parse_split(text, file, split);
+    let (result, taken) = fast::parse_split(text, file, splits);
     (result.map_err(|at| format!("declined at {at:?}")), taken)
 }
 

@@ -1,20 +1,25 @@
-//! A big file's second half, read on a second thread while the first thread reads the first.
+//! A big file read on several threads: the main one from the start, each helper from a
+//! point further on.
 //!
-//! The second thread ("ahead") starts at the first line past the middle of the text that
-//! begins with the keyword `branch`, and reads `branch` items from there, one after another,
-//! as the main thread would. A run of them ends where the next item is not a branch (a
-//! block's `}`, an effect, a forecast); the thread then goes on at the next line that begins
-//! with `branch`. Each run is sent, in order, to the main thread.
+//! With k threads, helper i starts at the first line past i/k of the text that begins with
+//! the keyword `branch`, and reads `branch` items from there, one after another, as the main
+//! thread would. A run of them ends where the next item is not a branch (a block's `}`, an
+//! effect, a forecast); the helper then goes on at the next line that begins with `branch`,
+//! to the end of the text. Each run is sent, in order, to the reader before it: the main
+//! thread for the first helper, helper i − 1 for helper i.
 //!
-//! The main thread reads the file from the start as it always does. Where, between two items
-//! of a block or a scenario, it stands at a run's first byte, it takes the run's items
-//! instead of reading them, and goes on from the run's end. The tree is then exactly the one
-//! it would have built: reading an item depends on the text from the item's first byte on
-//! and on nothing before it, except how deep the item sits, which bounds its nesting (a run
-//! is taken only if it fits under the limit at the depth where the main thread stands). A
-//! run the main thread never stands at (its first line was not between two items) is
-//! dropped, and the main thread reads that text itself. So the guess where items start can
-//! only cost time, never change the result.
+//! Every reader reads as the main thread does on one thread. Where, between two items of a
+//! block or a scenario, it stands at the first byte of a run of the helper after it, it takes
+//! the run's items instead of reading them, and goes on from the run's end. So a helper that
+//! comes to the next helper's start inside an item (a branch whose block holds it) takes that
+//! helper's runs there, and each stretch of the file is read once. The tree is exactly the
+//! one-thread tree: reading an item depends on the text from the item's first byte on and on
+//! nothing before it, except how deep the item sits, which bounds its nesting (a run is taken
+//! only if it fits under the limit at the depth where the reader stands, and the main thread
+//! checks the deepest nesting of what it takes, runs taken by helpers included). A run the
+//! reader never stands at (its first line was not between two items) is dropped, and the
+//! reader reads that text itself. So the guess where items start can only cost time, never
+//! change the result.
 //!
 //! Everything a run changes in the reader's state is carried with it: the position and the
 //! end of the last token, the literal errors found in it (in source order), the nodes and
@@ -51,21 +56,27 @@ pub(super) struct Run {
     deepest: usize,
     /// Operators counted in the run's last item.
     operators: usize,
+    /// Where the runs that the helper took, inside this one, from the helper after it
+    /// started.
+    taken: Vec<usize>,
 }
 
-/// The main thread's end of the second thread's work.
+/// A reader's end of the next helper's work.
 pub(super) struct Ahead {
     runs: Receiver<Run>,
+    /// Where the helper's first run starts, if it has one.
+    from: usize,
     /// A run received whose start the reader has not reached yet.
     next: Option<Run>,
-    /// Tells the second thread to stop: the main thread is done.
+    /// Tells the helper to stop: the reader is done.
     stop: Arc<AtomicBool>,
 }
 
 impl Ahead {
-    pub(super) fn new(runs: Receiver<Run>, stop: Arc<AtomicBool>) -> Ahead {
+    pub(super) fn new(runs: Receiver<Run>, from: usize, stop: Arc<AtomicBool>) -> Ahead {
         Ahead {
             runs,
+            from,
             next: None,
             stop,
         }
@@ -95,9 +106,15 @@ pub(super) fn next_branch_line(b: &[u8], from: usize) -> Option<usize> {
 }
 
 impl Fast<'_> {
-    /// The second thread's work: runs of `branch` items from `from` on, sent as they are
-    /// read, until the text ends, an item declines, the main thread stops listening or asks
-    /// it to stop.
+    /// Makes this reader take runs from `after`, the next helper's.
+    pub(super) fn take_from(&mut self, after: Option<Ahead>) {
+        self.ahead_at = after.as_ref().map_or(usize::MAX, |a| a.from);
+        self.ahead = after;
+    }
+
+    /// A helper's work: runs of `branch` items from `from` on, sent as they are read, until
+    /// the text ends, an item declines, or the reader before it stops listening or asks it to
+    /// stop.
     pub(super) fn read_ahead(mut self, from: usize, out: &Sender<Run>) {
         let mut at = Some(from);
         while let Some(start) = at {
@@ -121,7 +138,7 @@ impl Fast<'_> {
         self.pos = start;
         self.last = start;
         self.depth = 0;
-        let (diags, written) = (self.sink.diags.len(), self.written);
+        let (diags, written, taken) = (self.sink.diags.len(), self.written, self.runs_taken.len());
         let mut run = Run {
             start,
             items: Vec::new(),
@@ -132,11 +149,13 @@ impl Fast<'_> {
             written: Written::default(),
             deepest: 0,
             operators: 0,
+            taken: Vec::new(),
         };
         let mut complete = true;
         while self.word() == b"branch" {
             let item_start = self.pos;
-            let (errors, counted) = (self.sink.diags.len(), self.written);
+            let (errors, counted, runs) =
+                (self.sink.diags.len(), self.written, self.runs_taken.len());
             self.deepest = 0;
             let item = match self.body_item() {
                 Some(item) if !self.stop_asked() => item,
@@ -144,6 +163,7 @@ impl Fast<'_> {
                     // What the unfinished item added is not the run's.
                     self.sink.diags.truncate(errors);
                     self.written = counted;
+                    self.runs_taken.truncate(runs);
                     complete = false;
                     break;
                 }
@@ -157,6 +177,7 @@ impl Fast<'_> {
             run.last = self.last;
         }
         run.diags = self.sink.diags.split_off(diags);
+        run.taken = self.runs_taken.split_off(taken);
         run.written = Written {
             nodes: self.written.nodes - written.nodes,
             effects: self.written.effects - written.effects,
@@ -164,7 +185,7 @@ impl Fast<'_> {
         (run, complete)
     }
 
-    /// True on the second thread once the main thread is done with it.
+    /// True on a helper once the reader before it is done with it.
     pub(super) fn stop_asked(&self) -> bool {
         self.stop
             .as_ref()
@@ -181,7 +202,7 @@ impl Fast<'_> {
                 None => match ahead.runs.recv() {
                     Ok(run) => run,
                     Err(_) => {
-                        // The second thread is done and every run it sent is used or passed.
+                        // The helper is done and every run it sent is used or passed.
                         self.ahead = None;
                         self.ahead_at = usize::MAX;
                         return None;
@@ -209,7 +230,9 @@ impl Fast<'_> {
         self.written.nodes += run.written.nodes;
         self.written.effects += run.written.effects;
         self.sink.operators = run.operators;
-        self.runs_taken += 1;
+        self.deepest = self.deepest.max(self.depth + run.deepest);
+        self.runs_taken.push(run.start);
+        self.runs_taken.extend_from_slice(&run.taken);
         Some(run)
     }
 

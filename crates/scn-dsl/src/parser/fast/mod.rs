@@ -51,53 +51,64 @@ pub(super) struct Declined {
 /// escapes, numbers out of range) of a file that is syntactically sound, exactly as the pest
 /// path reports them.
 ///
-/// A file of [`ahead::SPLIT_MIN`] bytes or more is read on two threads where the machine has
-/// two cores and [`set_max_threads`] allows two (see [`ahead`]); the result is the same.
+/// A file of [`ahead::SPLIT_MIN`] bytes or more is read on as many threads as the machine
+/// has cores, [`set_max_threads`] allows and the file has mebibytes (see [`ahead`]); the
+/// result is the same.
 pub(super) fn parse(text: &str, file: FileId) -> Result<Result<File, Vec<Diagnostic>>, Declined> {
-    let two_threads = || {
-        MAX_THREADS.load(Ordering::Relaxed) > 1
-            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-    };
-    let split = (text.len() >= ahead::SPLIT_MIN && two_threads()).then_some(text.len() / 2);
-    parse_split(text, file, split).0
+    let mut threads = 1;
+    if text.len() >= ahead::SPLIT_MIN {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        threads = cores
+            .min(MAX_THREADS.load(Ordering::Relaxed))
+            .min(text.len() / ahead::SPLIT_MIN);
+    }
+    let splits: Vec<usize> = (1..threads).map(|i| i * text.len() / threads).collect();
+    parse_split(text, file, &splits).0
 }
 
 /// Threads the parser may use: see [`set_max_threads`].
 static MAX_THREADS: AtomicUsize = AtomicUsize::new(usize::MAX);
 
 /// Bounds the threads the parser uses (for the whole process): with 1, every file is read on
-/// the calling thread alone. By default a big file is read on two where there are two cores.
-/// The syntax tree is the same either way.
+/// the calling thread alone. By default a big file is read on as many threads as there are
+/// cores. The syntax tree is the same either way.
 pub fn set_max_threads(n: usize) {
     MAX_THREADS.store(n, Ordering::Relaxed);
 }
 
-/// [`parse`], with the second thread (if `split` is given) starting at the first line after
-/// byte `split` that begins with `branch`; and the number of runs the main thread took from
-/// it.
-pub(super) fn parse_split(
-    text: &str,
-    file: FileId,
-    split: Option<usize>,
-) -> (Result<Result<File, Vec<Diagnostic>>, Declined>, usize) {
-    let Some(from) = split.and_then(|at| ahead::next_branch_line(text.as_bytes(), at)) else {
-        return Fast::new(text, file).finish();
-    };
+/// What [`Fast::finish`] gives: the outcome, and where the runs taken from helpers started.
+type Finished = (Result<Result<File, Vec<Diagnostic>>, Declined>, Vec<usize>);
+
+/// [`parse`], with a helper thread for each of `splits` (ascending), starting at the first
+/// line after its split that begins with `branch`; and where the runs the main thread took
+/// (from the first helper, and through it from the others) started.
+pub(super) fn parse_split(text: &str, file: FileId, splits: &[usize]) -> Finished {
+    let mut starts: Vec<usize> = splits
+        .iter()
+        .filter_map(|&at| ahead::next_branch_line(text.as_bytes(), at))
+        .collect();
+    starts.dedup();
     std::thread::scope(|scope| {
-        let (runs_out, runs_in) = std::sync::mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let mut second = Fast::new(text, file);
-        second.stop = Some(Arc::clone(&stop));
-        let spawned = std::thread::Builder::new()
-            .stack_size(crate::limits::stack_size())
-            .spawn_scoped(scope, move || second.read_ahead(from, &runs_out));
-        let mut p = Fast::new(text, file);
-        if spawned.is_ok() {
-            p.ahead = Some(ahead::Ahead::new(runs_in, stop));
-            p.ahead_at = from;
+        // From the last helper back to the main thread, each reader takes runs from the one
+        // after it. A helper that cannot be started drops its end of the channel, and the
+        // reader before it reads that text itself.
+        let mut after: Option<ahead::Ahead> = None;
+        for &from in starts.iter().rev() {
+            let (runs_out, runs_in) = std::sync::mpsc::channel();
+            let stop = Arc::new(AtomicBool::new(false));
+            let mut helper = Fast::new(text, file);
+            helper.stop = Some(Arc::clone(&stop));
+            helper.take_from(after.take());
+            // Not started: the closure, and with it the channel's sending end, is dropped.
+            let _ = std::thread::Builder::new()
+                .stack_size(crate::limits::stack_size())
+                .spawn_scoped(scope, move || helper.read_ahead(from, &runs_out));
+            after = Some(ahead::Ahead::new(runs_in, from, stop));
         }
-        // Finishing drops the main thread's end, which stops the second thread, before the
-        // scope waits for it.
+        let mut p = Fast::new(text, file);
+        p.take_from(after);
+        // Finishing drops the main thread's end, which stops the first helper (and it, the
+        // next), before the scope waits for them.
         p.finish()
     })
 }
@@ -120,19 +131,19 @@ impl<'s> Fast<'s> {
             at: Declined::default(),
             ahead: None,
             ahead_at: usize::MAX,
-            runs_taken: 0,
+            runs_taken: Vec::new(),
             stop: None,
         }
     }
 
-    /// Reads the whole file; also says how many runs it took from a second thread.
-    fn finish(mut self) -> (Result<Result<File, Vec<Diagnostic>>, Declined>, usize) {
+    /// Reads the whole file; also says where the runs it took started.
+    fn finish(mut self) -> Finished {
         let result = match self.file() {
             None => Err(std::mem::take(&mut self.at)),
             Some(ast) if self.sink.diags.is_empty() => Ok(Ok(ast)),
             Some(_) => Ok(Err(std::mem::take(&mut self.sink.diags))),
         };
-        (result, self.runs_taken)
+        (result, std::mem::take(&mut self.runs_taken))
     }
 }
 
@@ -157,13 +168,13 @@ pub(super) struct Fast<'s> {
     at: Declined,
     /// Every body item read so far, counted for [`crate::ast::Scenario::written`].
     written: Written,
-    /// On the main thread of a file read on two: the second thread's runs.
+    /// The next helper's runs, when a file is read on several threads.
     ahead: Option<ahead::Ahead>,
     /// Where the next run read ahead starts, at the earliest; `usize::MAX` when none does.
     ahead_at: usize,
-    /// Runs taken from the second thread.
-    runs_taken: usize,
-    /// On the second thread: set when the main thread no longer needs it.
+    /// The start of each run taken from a helper, and through it from the helpers after it.
+    runs_taken: Vec<usize>,
+    /// On a helper: set when the reader before it no longer needs it.
     stop: Option<Arc<AtomicBool>>,
 }
 
