@@ -153,6 +153,19 @@ impl Fast<'_> {
         };
         let mut complete = true;
         while self.word() == b"branch" {
+            // The next helper's run may start here, between two of this run's items.
+            if self.pos >= self.ahead_at
+                && let Some(mut next) = self.take_run()
+            {
+                self.sink.diags.append(&mut next.diags);
+                run.items.append(&mut next.items);
+                run.last_start = next.last_start;
+                run.deepest = run.deepest.max(next.deepest);
+                run.operators = next.operators;
+                run.pos = self.pos;
+                run.last = self.last;
+                continue;
+            }
             let item_start = self.pos;
             let (errors, counted, runs) =
                 (self.sink.diags.len(), self.written, self.runs_taken.len());
