@@ -157,7 +157,6 @@ impl Fast<'_> {
             if self.pos >= self.ahead_at
                 && let Some(mut next) = self.take_run()
             {
-                self.sink.diags.append(&mut next.diags);
                 run.items.append(&mut next.items);
                 run.last_start = next.last_start;
                 run.deepest = run.deepest.max(next.deepest);
@@ -205,11 +204,12 @@ impl Fast<'_> {
             .is_some_and(|s| s.load(Ordering::Relaxed))
     }
 
-    /// At `pos`, between two items: the items of the run that starts here, if one does and
-    /// fits under the nesting limit here; the reader then stands where the run ended.
+    /// At `pos`, between two items: the run that starts here, if one does and fits under the
+    /// nesting limit here. The reader then stands where the run ended, with its literal errors
+    /// and counts; the caller places its items.
     pub(super) fn take_run(&mut self) -> Option<Run> {
         let ahead = self.ahead.as_mut()?;
-        let run = loop {
+        let mut run = loop {
             let run = match ahead.next.take() {
                 Some(run) => run,
                 None => match ahead.runs.recv() {
@@ -240,6 +240,7 @@ impl Fast<'_> {
         }
         self.pos = run.pos;
         self.last = run.last;
+        self.sink.diags.append(&mut run.diags);
         self.written.nodes += run.written.nodes;
         self.written.effects += run.written.effects;
         self.sink.operators = run.operators;
@@ -253,7 +254,6 @@ impl Fast<'_> {
     /// next item would be reported from (see `Fast::retry_from`), if there was a run.
     pub(super) fn take_run_into_block(&mut self) -> Option<usize> {
         let mut run = self.take_run()?;
-        self.sink.diags.append(&mut run.diags);
         self.body.append(&mut run.items);
         Some(self.retry_from(run.last_start))
     }
@@ -264,8 +264,7 @@ impl Fast<'_> {
         &mut self,
         items: &mut Vec<crate::ast::ScenarioItem>,
     ) -> Option<usize> {
-        let mut run = self.take_run()?;
-        self.sink.diags.append(&mut run.diags);
+        let run = self.take_run()?;
         items.extend(run.items.into_iter().map(|item| crate::ast::ScenarioItem {
             span: item.span,
             kind: crate::ast::ScenarioItemKind::Node(item),
