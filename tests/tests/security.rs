@@ -577,6 +577,63 @@ fn fmt_keeps_the_mode_and_leaves_read_only_files_alone() {
 }
 
 #[test]
+fn fmt_does_not_write_back_into_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let lib = TempDir::new("fmt-pipe");
+    let fifo = lib.0.join("pipe.scn");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // A writer on the other end, as `scn fmt <(…)` would have.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "scenario   s {branch a p=1}\n"))
+    };
+    let run = scn(&["fmt", s(&fifo)], "");
+    writer.join().unwrap().unwrap();
+    assert_eq!(run.exit, Exit::Usage);
+    assert!(
+        run.stderr
+            .contains("pipe.scn: it is not a regular file (use `scn fmt - <"),
+        "{}",
+        run.stderr
+    );
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[test]
+fn scn_test_passes_over_pipes_in_a_folder() {
+    let lib = TempDir::new("test-pipe");
+    write(
+        &lib.0,
+        "x.scn",
+        "scenario s {\n  branch a p = 1\n  expect P(a) in 1 .. 1\n}\n",
+    );
+    let made = std::process::Command::new("mkfifo")
+        .arg(lib.0.join("pipe.scn"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // Reading the pipe would block for ever, since nobody writes to it: a run that does not
+    // end in a minute fails the test rather than hanging it.
+    let root = s(&lib.0).to_owned();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(scn(&["test", &root], "")));
+    let run = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("`scn test` ends without reading the pipe");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("1 scenario in 1 file; expectations: 1 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn scn_test_walks_symlink_loops_once() {
     let lib = TempDir::new("test-loop");
     write(

@@ -34,7 +34,15 @@ pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
             // A write error is reported once, at the end of the run.
             let _ = io.stdout.write_all(formatted.as_bytes());
         } else if formatted != *src {
-            if is_read_only(path) {
+            if !path.is_file() {
+                // A pipe or a device has no place to put the layout back: writing to it
+                // would send the text to whoever reads next, or block until someone does.
+                let _ = writeln!(
+                    io.stderr,
+                    "scn: error: cannot write {name}: it is not a regular file (use `scn fmt - < {name}`)"
+                );
+                exit = exit.combine(Exit::Usage);
+            } else if is_read_only(path) {
                 let _ = writeln!(
                     io.stderr,
                     "scn: error: cannot write {name}: the file is read-only"

@@ -105,7 +105,10 @@ pub(crate) fn run(args: &TestArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
 
 /// The `.scn` files under a path, sorted so runs print in a stable order. Folders reached
 /// through symbolic links are followed, each once: a link back up the tree (a loop) is
-/// skipped rather than walked for ever.
+/// skipped rather than walked for ever. Only regular files are taken from a folder: a pipe
+/// or a device that happens to end in `.scn` would block the run (or never end) when read,
+/// and the user did not name it. A path named on the command line is read whatever it is,
+/// as `cat` would (`scn test <(…)` reads a pipe on purpose).
 pub(crate) fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if !path.is_dir() {
         std::fs::metadata(path)?;
@@ -124,7 +127,7 @@ pub(crate) fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()
             let p = entry?.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "scn") {
+            } else if p.extension().is_some_and(|e| e == "scn") && p.is_file() {
                 found.push(p);
             }
         }
@@ -149,5 +152,20 @@ mod tests {
         let mut files = Vec::new();
         collect(dir.path(), &mut files).unwrap();
         assert_eq!(files, [sub.join("x.scn")]);
+    }
+
+    #[test]
+    fn folders_give_regular_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.scn"), "").unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("pipe.scn"))
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.scn")).unwrap();
+        let mut files = Vec::new();
+        collect(dir.path(), &mut files).unwrap();
+        assert_eq!(files, [dir.path().join("x.scn")]);
     }
 }
