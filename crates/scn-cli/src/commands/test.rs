@@ -77,14 +77,21 @@ pub(crate) fn run(args: &TestArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
             let file = loaded.sources.get(def.file);
             let (line, col) = file.line_col(def.span.start);
             let text = file.slice(def.span).trim();
+            let (value, lo, hi) = match outcome.value {
+                // Rounded for reading, a value just past a bound could print as the bound
+                // itself (0.1 + 0.2 against `0.3 .. 0.3`): then every digit is shown.
+                Some(v) if num(v) == num(def.lo) || num(v) == num(def.hi) => (
+                    format!("{v:?}"),
+                    format!("{:?}", def.lo),
+                    format!("{:?}", def.hi),
+                ),
+                v => (v.map_or("undefined".into(), num), num(def.lo), num(def.hi)),
+            };
             let _ = writeln!(
                 io.stdout,
-                "{}:{line}:{col}: expectation failed: {}\n  value {} is outside {} .. {}",
+                "{}:{line}:{col}: expectation failed: {}\n  value {value} is outside {lo} .. {hi}",
                 sanitize(&file.name),
                 sanitize(text),
-                outcome.value.map_or("undefined".into(), num),
-                num(def.lo),
-                num(def.hi)
             );
         }
     }
