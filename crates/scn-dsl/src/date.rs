@@ -138,9 +138,26 @@ impl Date {
         Date::from_day_number(self.day_number() + i64::from(days))
     }
 
-    /// Adds a duration: months first (with clamping), then days.
-    pub fn plus(self, d: Duration) -> Date {
-        self.add_months(d.months).add_days(d.days)
+    /// The last date scn handles: a date literal has four digits of year, and a report
+    /// writes dates as `YYYY-MM-DD`, so a later one could be neither written nor read back.
+    pub const LAST: Date = Date {
+        year: 9999,
+        month: 12,
+        day: 31,
+    };
+
+    /// Adds a duration: months first (with clamping), then days. `None` when the result
+    /// is after [`Date::LAST`].
+    pub fn plus(self, d: Duration) -> Option<Date> {
+        // Checked before adding: a chain of long `after`s would otherwise run past the
+        // year's range and wrap or saturate into a wrong date.
+        if self > Date::LAST
+            || i64::from(d.months) > (i64::from(Date::LAST.year) - i64::from(self.year) + 1) * 12
+        {
+            return None;
+        }
+        let sum = self.add_months(d.months).add_days(d.days);
+        (sum <= Date::LAST).then_some(sum)
     }
 
     /// Days since 1970-01-01 (negative before), by Howard Hinnant's civil-days algorithm.
@@ -199,33 +216,33 @@ mod tests {
     #[test]
     fn spec_examples_of_month_arithmetic() {
         let one_month = Duration { months: 1, days: 0 };
-        assert_eq!(d(2026, 1, 31).plus(one_month), d(2026, 2, 28));
+        assert_eq!(d(2026, 1, 31).plus(one_month), Some(d(2026, 2, 28)));
         assert_eq!(
             d(2026, 3, 1).plus(Duration { months: 2, days: 0 }),
-            d(2026, 5, 1)
+            Some(d(2026, 5, 1))
         );
         assert_eq!(
             d(2026, 2, 15).plus(Duration {
                 months: 12,
                 days: 0
             }),
-            d(2027, 2, 15)
+            Some(d(2027, 2, 15))
         );
-        assert_eq!(d(2026, 2, 28).plus(one_month), d(2026, 3, 28));
+        assert_eq!(d(2026, 2, 28).plus(one_month), Some(d(2026, 3, 28)));
     }
 
     #[test]
     fn leap_years_clamp_to_the_29th() {
         assert_eq!(
             d(2028, 1, 31).plus(Duration { months: 1, days: 0 }),
-            d(2028, 2, 29)
+            Some(d(2028, 2, 29))
         );
         assert_eq!(
             d(2024, 2, 29).plus(Duration {
                 months: 12,
                 days: 0
             }),
-            d(2025, 2, 28)
+            Some(d(2025, 2, 28))
         );
         assert!(is_leap(2000) && !is_leap(1900) && is_leap(2024) && !is_leap(2026));
     }
@@ -235,14 +252,50 @@ mod tests {
         // 2026-01-31 + 1mo = 2026-02-28, then + 1d = 2026-03-01 (not 2026-03-03).
         assert_eq!(
             d(2026, 1, 31).plus(Duration { months: 1, days: 1 }),
-            d(2026, 3, 1)
+            Some(d(2026, 3, 1))
         );
         assert_eq!(
             d(2026, 12, 25).plus(Duration {
                 months: 0,
                 days: 14
             }),
-            d(2027, 1, 8)
+            Some(d(2027, 1, 8))
+        );
+    }
+
+    #[test]
+    fn nothing_past_the_last_date() {
+        let day = Duration { months: 0, days: 1 };
+        assert_eq!(d(9999, 12, 30).plus(day), Some(Date::LAST));
+        assert_eq!(Date::LAST.plus(day), None);
+        assert_eq!(Date::LAST.plus(Duration::default()), Some(Date::LAST));
+        // 2026-01-01 + 7973 years 11 months = 9999-12-01; a month more is past the end.
+        let months = (9999 - 2026) * 12 + 11;
+        assert_eq!(
+            d(2026, 1, 1).plus(Duration { months, days: 30 }),
+            Some(Date::LAST)
+        );
+        assert_eq!(
+            d(2026, 1, 1).plus(Duration {
+                months: months + 1,
+                days: 0
+            }),
+            None
+        );
+        // The longest durations a literal allows, from the earliest date.
+        assert_eq!(
+            d(0, 1, 1).plus(Duration {
+                months: u32::MAX,
+                days: u32::MAX
+            }),
+            None
+        );
+        assert_eq!(
+            d(0, 1, 1).plus(Duration {
+                months: 0,
+                days: u32::MAX
+            }),
+            None
         );
     }
 

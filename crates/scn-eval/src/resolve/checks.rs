@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use scn_dsl::{Code, Label};
+use scn_dsl::{Code, Date, Label};
 
 use super::Builder;
 use crate::model::{NodeId, NodeKind, ProbDef, WhenDef};
@@ -69,16 +69,45 @@ impl Builder<'_> {
                 format!("the horizon {h} is before as_of {a}"),
             );
         }
+        // Nodes whose date ran past the last one: reported once, at the first, not again as
+        // undated descendants.
+        let mut past_end = vec![false; self.model.nodes.len()];
         for n in 1..self.model.nodes.len() {
             let node = &self.model.nodes[n];
             let parent = node.parent as usize;
             let parent_date = self.model.nodes[parent].date;
             let (file, span) = (node.file, node.span);
             let date = match node.when {
-                None => parent_date,
+                None => {
+                    past_end[n] = past_end[parent];
+                    parent_date
+                }
                 Some(WhenDef::At(d)) => Some(d),
+                Some(WhenDef::After(_)) if past_end[parent] => {
+                    past_end[n] = true;
+                    None
+                }
                 Some(WhenDef::After(dur)) => match parent_date {
-                    Some(p) => Some(p.plus(dur)),
+                    Some(p) => match p.plus(dur) {
+                        Some(d) => Some(d),
+                        None => {
+                            past_end[n] = true;
+                            let id = node.id.clone();
+                            self.error(
+                                Code::InvalidDate,
+                                file,
+                                span,
+                                format!(
+                                    "`{id}` would be dated after {}, the last date scn handles",
+                                    Date::LAST
+                                ),
+                            )
+                            .help = Some(
+                                "shorten the `after` durations on the way to this branch".into(),
+                            );
+                            None
+                        }
+                    },
                     None => {
                         let id = node.id.clone();
                         self.error(
@@ -126,6 +155,14 @@ impl Builder<'_> {
                 );
             }
         }
+        if past_end.contains(&true) {
+            self.past_end = past_end;
+        }
+    }
+
+    /// True when `node` has no date because a date above it ran past the last one.
+    pub(super) fn date_past_end(&self, node: NodeId) -> bool {
+        self.past_end.get(node as usize).is_some_and(|&b| b)
     }
 
     fn check_siblings(&mut self) {

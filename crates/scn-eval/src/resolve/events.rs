@@ -136,7 +136,10 @@ impl Builder<'_> {
             AstEvent::By { target, date } => match &target.kind {
                 AstEvent::Ref(parts) => {
                     let node = self.resolve_ref(parts, target.span, file).unwrap_or(0);
-                    if node != 0 && self.model.nodes[node as usize].date.is_none() {
+                    if node != 0
+                        && self.model.nodes[node as usize].date.is_none()
+                        && !self.date_past_end(node)
+                    {
                         let id = self.path_of(node);
                         self.error(
                             Code::Undated,
@@ -154,6 +157,7 @@ impl Builder<'_> {
                     let tag = self.resolve_tag(t, file);
                     let undated = self
                         .first_undated(tag)
+                        .filter(|&n| !self.date_past_end(n))
                         .map(|n| &self.model.nodes[n as usize]);
                     if let Some(n) = undated {
                         let (nf, ns, id) = (n.file, n.span, n.id.clone());

@@ -214,6 +214,9 @@ pub(crate) struct Builder<'a> {
     child_ids: HashMap<crate::model::NodeId, HashMap<std::sync::Arc<str>, crate::model::NodeId>>,
     /// Tag → its first undated node, for `#tag by DATE`, built on first use.
     undated_tags: Option<HashMap<u32, crate::model::NodeId>>,
+    /// Per node, true when its date ran past [`scn_dsl::Date::LAST`] (reported there, and not
+    /// again where the missing date is used); empty while no date did.
+    past_end: Vec<bool>,
     /// Predicted expansion sizes of templates, computed on first use.
     sizes: sizes::Sizes<'a>,
     /// Notes read so far, by node, until the tree is built.
@@ -284,6 +287,7 @@ impl<'a> Builder<'a> {
             draft: expr::Draft::default(),
             child_ids: HashMap::new(),
             undated_tags: None,
+            past_end: Vec::new(),
             sizes: HashMap::new(),
             notes: HashMap::new(),
             effect_owners: Vec::new(),
