@@ -333,7 +333,29 @@ impl<'a> Builder<'a> {
                     // Defaults come last (a rule of the language), or positional calls could not reach
                     // the parameters after a default.
                     let mut seen_default = false;
+                    let mut names: HashMap<&str, Span> = HashMap::with_capacity(t.params.len());
                     for p in &t.params {
+                        // Two parameters of one name: a call could give only one of them by
+                        // name, and the body would see the later one only.
+                        if let Some(&first) = names.get(p.name.name.as_str()) {
+                            self.error(
+                                Code::DuplicateName,
+                                fid,
+                                p.name.span,
+                                format!(
+                                    "template `{}` has two parameters named `{}`",
+                                    t.name.name, p.name.name
+                                ),
+                            )
+                            .labels
+                            .push(scn_dsl::Label {
+                                file: fid,
+                                span: first,
+                                message: "first here".into(),
+                            });
+                        } else {
+                            names.insert(&p.name.name, p.name.span);
+                        }
                         if crate::functions::Func::is_std_math(&p.name.name) {
                             self.error(Code::ReservedName,
                                 fid,
