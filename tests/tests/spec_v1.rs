@@ -146,6 +146,71 @@ fn weighted_summaries_carry_ess_and_their_own_n() {
 }
 
 #[test]
+fn a_forecast_that_is_a_conditional_forecast_is_weighted_like_it() {
+    // E[w²] / E[w] = 2/3 for the alias and the parenthesised query; arithmetic on the
+    // query is summarised sample by sample: E[w / w] = 1/2 for the ratio written out.
+    let doc = json(
+        "scenario coin {
+           let w = beta(1, 1)
+           branch h1 p = w { branch h2 p = w branch t2 p = rest }
+           branch t1 p = rest
+           forecast again = P(h2 | h1)
+           forecast alias = again
+           forecast inner = (P(h2 | h1))
+           forecast ratio = P(h2 and h1) / P(h1)
+         }",
+        &["--samples", "20000", "--seed", "9"],
+    );
+    let mean = |id: &str| forecast(&doc, id)["samples"]["mean"].as_f64().unwrap();
+    close(mean("again"), 2.0 / 3.0, 0.01);
+    assert_eq!(mean("alias"), mean("again"));
+    assert_eq!(mean("inner"), mean("again"));
+    assert!(forecast(&doc, "alias")["samples"]["ess"].is_number());
+    // sd of U(0, 1) is 0.289: four standard errors at n = 20000 are 0.008.
+    close(mean("ratio"), 0.5, 0.01);
+    assert!(forecast(&doc, "ratio")["samples"].get("ess").is_none());
+}
+
+#[test]
+fn a_condition_impossible_in_every_sample_leaves_no_summary_and_says_so() {
+    // At the inputs' means u = 0.5 and P(a) = 1; in every sample u is not a half-integer
+    // and P(a) = 0. The point value stands; nothing sampled does.
+    let src = "scenario z {
+           let u = uniform(0, 1)
+           metric m = 1
+           branch a p = 1 - (ceil(u - 0.5) - floor(u - 0.5)) { branch a1 p = 0.3 branch a2 p = rest }
+           branch b p = rest
+           forecast c = P(a1 | a)
+         }";
+    let doc = json(src, &["--samples", "2000", "--seed", "1"]);
+    let c = forecast(&doc, "c");
+    assert_eq!(c["value"].as_f64(), Some(0.3));
+    assert_eq!(c["samples"], Value::Null);
+    let warnings = doc["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w.as_str().unwrap()
+            == "the forecast `c` has no sampled value: its condition had probability 0 in all 2000 samples"),
+        "{warnings:?}"
+    );
+    // A report for people does not put the point value under its sampled means.
+    let (code, out, err) = cli(&["eval", "-", "--samples", "2000", "--seed", "1"], src);
+    assert_eq!(code, Exit::Ok, "{err}");
+    let bottom = out
+        .lines()
+        .skip_while(|l| !l.starts_with("Bottom line (sampled means)"))
+        .nth(1)
+        .expect("a bottom line");
+    assert_eq!(
+        bottom.split_whitespace().collect::<Vec<_>>(),
+        ["undefined", "c"]
+    );
+    assert!(
+        out.contains("undefined in every sample · at the inputs' means 30%"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_forecast_undefined_in_some_samples_reports_what_it_lost() {
     let doc = json(
         "scenario drops {

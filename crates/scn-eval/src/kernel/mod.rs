@@ -238,21 +238,26 @@ impl<'m> Plan<'m> {
             walk: Vec::with_capacity(n),
             decisions: Vec::new(),
             primed_walk: None,
-            forecasts: model
-                .forecasts
-                .iter()
-                .map(|f| {
-                    let kind = match &*f.program.code {
-                        [Instr::Query(q)] if shape.queries.is_conditional(*q) => {
-                            ForecastKind::Conditional(*q)
-                        }
-                        [Instr::Query(q)] => ForecastKind::Query(*q),
-                        _ => ForecastKind::General,
-                    };
-                    (kind, Slot::new(&f.program))
-                })
-                .collect(),
+            forecasts: Vec::with_capacity(model.forecasts.len()),
         };
+        for f in &model.forecasts {
+            let kind = match &*f.program.code {
+                [Instr::Query(q)] if shape.queries.is_conditional(*q) => {
+                    ForecastKind::Conditional(*q)
+                }
+                [Instr::Query(q)] => ForecastKind::Query(*q),
+                // A forecast that is another conditional forecast (`forecast c2 = c`) is the
+                // same probability, weighted the same way: else its sampled mean would be
+                // the mean of the ratios and the two would disagree. A forecast reads only
+                // earlier ones, so their kinds are known here.
+                [Instr::Forecast(j)] => match plan.forecasts.get(*j as usize) {
+                    Some(&(ForecastKind::Conditional(q), _)) => ForecastKind::Conditional(q),
+                    _ => ForecastKind::General,
+                },
+                _ => ForecastKind::General,
+            };
+            plan.forecasts.push((kind, Slot::new(&f.program)));
+        }
         // Which written chances are more than a number, by node: read again below, where a
         // second look at each node would cost a big tree a cache miss per node.
         let mut computed = vec![false; n];

@@ -139,7 +139,14 @@ impl Samples {
         }
         let used = self.kept - self.impossible_evidence;
         for (f, def) in self.forecasts.iter().zip(&ev.model().forecasts) {
-            if f.dropped > 0 {
+            if f.summary.is_none() && f.dropped == 0 && used > 0 {
+                // Every sample weighed nothing for it: a conditional forecast whose condition
+                // had probability 0 in each sample (it would be an error at the point).
+                w.push(format!(
+                    "the forecast `{}` has no sampled value: its condition had probability 0 in all {used} samples",
+                    def.name
+                ));
+            } else if f.dropped > 0 {
                 w.push(format!(
                     "the forecast `{}` was undefined in {} of {} samples ({:.2}%), left out of its summary",
                     def.name,

@@ -36,6 +36,8 @@ pub(crate) struct Forecast {
     pub prior: Option<f64>,
     /// The Monte Carlo summary, when sampled and defined in some sample.
     pub sampled: Option<Summary>,
+    /// True when Monte Carlo ran: a missing summary then means no sample gave a value.
+    pub in_samples: bool,
     /// Samples in which it was undefined.
     pub dropped: u64,
     /// True when the sampled mean and the point value differ by more than four standard
@@ -50,10 +52,13 @@ pub(crate) struct Forecast {
 }
 
 impl Forecast {
-    /// The figure to lead with.
+    /// The figure to lead with. After sampling, a forecast no sample gave a value (its
+    /// condition had probability 0, or it was undefined, in every sample) has none: its
+    /// point value would stand under a heading of sampled means.
     pub(crate) fn lead(&self) -> Option<f64> {
         match &self.sampled {
             Some(s) => Some(s.mean),
+            None if self.in_samples => None,
             None => self.point,
         }
     }
@@ -92,6 +97,7 @@ impl Forecasts {
                     point: f.value,
                     prior: f.prior,
                     sampled,
+                    in_samples: samples.is_some(),
                     dropped: figure.map_or(0, |x| x.dropped),
                     differs: differs(f.value, sampled.as_ref()),
                     kind: f.def.kind,

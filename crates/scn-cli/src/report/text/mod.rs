@@ -268,7 +268,12 @@ fn forecasts(f: &Forecasts, n: Numbers, out: &mut Vec<String>) {
                     .map_or("undefined".into(), |v| n.value(v, &row.measure));
                 extra.push(format!("{AT_MEANS} {point}"));
             }
-            None if f.sampled => extra.push("undefined in every sample".into()),
+            None if f.sampled => {
+                extra.push("undefined in every sample".into());
+                if let Some(v) = row.point {
+                    extra.push(format!("{AT_MEANS} {}", n.value(v, &row.measure)));
+                }
+            }
             None => {}
         }
         if let Some(p) = row.prior {
@@ -753,6 +758,7 @@ mod tests {
             point: Some(0.25),
             prior: None,
             sampled: None,
+            in_samples: false,
             dropped: 0,
             differs: false,
             kind: scn_eval::ForecastKind::Probability,
