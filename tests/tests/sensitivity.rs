@@ -396,6 +396,34 @@ scenario g {
     assert_eq!(name(g.shares[0].input), "y", "largest share first");
 }
 
+/// The variance does not depend on where the target sits: 1e9 + x + 2y has the variance and
+/// shares of x + 2y (5; 0.2 and 0.8), and a constant forecast does not vary at all. Taken
+/// about 0, the moments of a target far from 0 lost every digit of the variance.
+#[test]
+fn global_shares_of_a_target_far_from_zero() {
+    let ev = evaluated(
+        r#"
+scenario far {
+  let x = normal(0, 1)
+  let y = normal(0, 1)
+  forecast f = 1e9 + x + 2 * y
+  forecast c = 18.718 + 0 * x
+}
+"#,
+    );
+    let samples = sample(&ev, 100_000);
+    let global =
+        analysis::global(&ev, &samples, &[Target::Forecast(0), Target::Forecast(1)]).unwrap();
+    let g = &global[0];
+    close(g.variance, 5.0, 0.1, "variance");
+    let name = |i: u32| ev.model().lets[i as usize].name.as_str();
+    let share = |n: &str| g.shares.iter().find(|s| name(s.input) == n).unwrap().share;
+    close(share("x"), 0.2, 0.02, "share of x");
+    close(share("y"), 0.8, 0.02, "share of y");
+    assert_eq!(global[1].variance, 0.0);
+    assert!(global[1].shares.is_empty());
+}
+
 /// Under evidence the samples weigh P(h | p) = p: p's posterior density is 2p, with variance
 /// 1/2 − 4/9 = 1/18; q stays uniform, variance 1/12. f = p + q: shares 0.4 and 0.6.
 #[test]

@@ -164,9 +164,19 @@ fn one_target<'p>(
             target.name(ev)
         ));
     }
+    // Moments are taken about the target's mean: Σw·y² / Σw − mean² of the raw values loses
+    // every digit of the variance once the spread is small next to the mean (a forecast of
+    // 1e7 ± 1 gave a variance of 1.06 for 2, and shares adding up to 1.9).
+    let (mut sw, mut swy) = (0.0, 0.0);
+    for s in (0..n).filter(|&s| valid[s]) {
+        sw += w[s];
+        swy += w[s] * y[s];
+    }
+    let centre = if sw > 0.0 { swy / sw } else { 0.0 };
+    let yc: Vec<f64> = y.iter().map(|v| v - centre).collect();
     let mut all = Moments::default();
     for s in (0..n).filter(|&s| valid[s]) {
-        all.add(y[s], w[s]);
+        all.add(yc[s], w[s]);
     }
     let variance = (all.wyy / all.w - all.mean().powi(2)).max(0.0);
     let mut g = Global {
@@ -177,7 +187,7 @@ fn one_target<'p>(
         shares: Vec::new(),
     };
     // Noise in a constant target (rounding) must not be attributed.
-    if variance <= 1e-24 * all.mean().powi(2).max(1.0) {
+    if variance <= 1e-24 * centre.powi(2).max(1.0) {
         return Ok(g);
     }
     let by_y = Sorted::by(|s| y[s], n).filtered(valid);
@@ -193,7 +203,7 @@ fn one_target<'p>(
         bins.resize(p.bins, Moments::default());
         for s in 0..n {
             if valid[s] {
-                bins[p.bin[s] as usize].add(y[s], w[s]);
+                bins[p.bin[s] as usize].add(yc[s], w[s]);
             }
         }
         let share = first_order(&bins, all.w, all.mean(), variance);
