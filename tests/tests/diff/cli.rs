@@ -95,6 +95,36 @@ fn sampled_report_says_what_is_noise() {
 }
 
 #[test]
+fn a_forecast_that_did_not_move_is_within_noise() {
+    // `k` does not vary and does not change (standard error 0 on both sides); `m` does not
+    // vary and moves by 0.1, which no amount of sampling explains.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, m: &str| {
+        let path = dir.path().join(name);
+        let src = format!(
+            "scenario s {{\n  let c = 0.5\n  let u = uniform(0, 1)\n  branch a p = u\n  branch b p = rest\n  forecast k = c\n  forecast m = {m}\n  forecast pa = P(a)\n}}\n"
+        );
+        std::fs::write(&path, src).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let (old, new) = (write("old.scn", "0.2"), write("new.scn", "0.3"));
+    let out = ok(&["diff", &old, &new, "--samples", "2000", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let noise = |id: &str| {
+        doc["forecasts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap()["sampled"]["within_noise"]
+            .clone()
+    };
+    assert_eq!(noise("k"), true);
+    assert_eq!(noise("m"), false);
+    assert_eq!(noise("pa"), true);
+}
+
+#[test]
 fn forecast_filter() {
     let out = ok(&[
         "diff",

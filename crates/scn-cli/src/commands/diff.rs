@@ -194,14 +194,17 @@ impl SampledChange<'_> {
     }
 
     /// True when the change of the means is within twice its standard error (each side's
-    /// standard error from its effective sample size, combined as if independent).
+    /// standard error from its effective sample size, combined as if independent). No change
+    /// is within noise: a forecast that does not vary (standard error 0) and did not move was
+    /// called "beyond noise" by a strict comparison.
     pub(crate) fn within_noise(&self) -> Option<bool> {
         let (o, n) = (self.old?, self.new?);
         let se2 = |s: &Summary| {
             let n = s.ess.unwrap_or(s.n as f64);
             if n > 0.0 { s.sd * s.sd / n } else { 0.0 }
         };
-        Some((n.mean - o.mean).abs() < 2.0 * (se2(o) + se2(n)).sqrt())
+        let change = (n.mean - o.mean).abs();
+        Some(change == 0.0 || change < 2.0 * (se2(o) + se2(n)).sqrt())
     }
 }
 
