@@ -180,6 +180,49 @@ fn an_old_value_that_does_not_fit_is_structure() {
     close(share(&d, "pb", "structure"), -0.2, 1.0, "pb");
 }
 
+/// Siblings without `rest` rebalanced together: neither old value fits alone (0.3 + 0.6 and
+/// 0.4 + 0.7), both fit together, so the pair is one input and takes the whole change.
+/// E(m) = 10·0.3 + 1·0.7 = 3.7 → 10·0.4 + 1·0.6 = 4.6: +0.9 to the pair, 0 to structure.
+/// With a third sibling added beside them, the old pair does not fit even together (it sums
+/// to 1 before the new sibling's 0.1), and stays structure.
+#[test]
+fn siblings_rebalanced_together_are_one_input() {
+    let old = "scenario s {
+      metric m = 0
+      branch a p = 0.3 { m += 10 }
+      branch b p = 0.7 { m += 1 }
+      forecast e = E(m)
+    }";
+    let new = "scenario s {
+      metric m = 0
+      branch a p = 0.4 { m += 10 }
+      branch b p = 0.6 { m += 1 }
+      forecast e = E(m)
+    }";
+    let d = compare(old, new);
+    assert!(d.folded.is_empty(), "{:?}", d.folded);
+    assert_eq!(input_names(&d), ["a, b"]);
+    assert_eq!(d.inputs[0].kind, InputKind::Probabilities);
+    assert_eq!(
+        (d.inputs[0].old_text.as_str(), d.inputs[0].new_text.as_str()),
+        ("0.3, 0.7", "0.4, 0.6")
+    );
+    close(share(&d, "e", "a, b"), 0.9, 1.0, "the pair");
+    close(share(&d, "e", "structure"), 0.0, 1.0, "structure");
+    adds_up(&d);
+
+    let added = "scenario s {
+      metric m = 0
+      branch a p = 0.4 { m += 10 }
+      branch b p = 0.5 { m += 1 }
+      branch c p = 0.1
+      forecast e = E(m)
+    }";
+    let d = compare(old, added);
+    assert!(d.inputs.is_empty());
+    assert_eq!(d.folded.len(), 2);
+}
+
 /// A branch that is removed is not an input; a probability that reads a changed let is not
 /// one either (the let is); `rest` ↔ a written probability is structure.
 #[test]

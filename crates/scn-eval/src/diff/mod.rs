@@ -94,7 +94,9 @@ pub struct Input {
     pub old_text: String,
     /// The new expression as written.
     pub new_text: String,
-    target: Target,
+    /// Where it goes in the new tree, with the old value put back there: one place, or for
+    /// [`InputKind::Probabilities`] each sibling's.
+    targets: Vec<(Target, f64)>,
 }
 
 /// The kinds of input.
@@ -107,6 +109,10 @@ pub enum InputKind {
     Parameter,
     /// A branch's written probability.
     Probability,
+    /// The written probabilities of siblings changed together, whose old values fit the new
+    /// tree only together (`p = 0.3` and `p = 0.7` edited to 0.4 and 0.6, with no `rest`).
+    /// `old` and `new` are NaN: the texts list each sibling's value.
+    Probabilities,
 }
 
 impl InputKind {
@@ -116,6 +122,7 @@ impl InputKind {
             InputKind::Let => "let",
             InputKind::Parameter => "parameter",
             InputKind::Probability => "probability",
+            InputKind::Probabilities => "probabilities",
         }
     }
 }
@@ -262,7 +269,7 @@ fn changed_inputs(old: Side<'_>, new: Side<'_>, m: &Matching, same: &Same<'_>) -
             new: nlets[j],
             old_text: structure::text(old.sources, &om.lets[i].program),
             new_text: structure::text(new.sources, &l.program),
-            target: Target::Let(j as u32),
+            targets: vec![(Target::Let(j as u32), olets[i])],
         });
     }
     for (b, node) in nm.nodes.iter().enumerate() {
@@ -280,7 +287,7 @@ fn changed_inputs(old: Side<'_>, new: Side<'_>, m: &Matching, same: &Same<'_>) -
             new: new.evaluation.node(b as u32).cond,
             old_text: structure::text(old.sources, p),
             new_text: structure::text(new.sources, q),
-            target: Target::Prob(b as u32),
+            targets: vec![(Target::Prob(b as u32), old.evaluation.node(a).cond)],
         });
     }
     inputs

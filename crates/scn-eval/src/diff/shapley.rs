@@ -11,7 +11,7 @@
 //! pairs), and the marginal effects averaged: every walk adds up to `v(all) − v(∅)` exactly,
 //! so the estimate does too. One [`Plan`] serves every run.
 
-use super::{Folded, Input};
+use super::{Folded, Input, InputKind};
 use crate::eval::{Evaluation, Overrides};
 use crate::kernel::inputs::Means;
 use crate::kernel::{Choose, Plan, Scratch, Strict};
@@ -96,9 +96,11 @@ impl Runner<'_> {
         self.overrides.probs.clear();
         for (i, input) in inputs.iter().enumerate() {
             if at_old(i) {
-                match input.target {
-                    Target::Let(l) => self.overrides.lets.push((l, input.old)),
-                    Target::Prob(n) => self.overrides.probs.push((n, input.old)),
+                for &(target, old) in &input.targets {
+                    match target {
+                        Target::Let(l) => self.overrides.lets.push((l, old)),
+                        Target::Prob(n) => self.overrides.probs.push((n, old)),
+                    }
                 }
             }
         }
@@ -170,6 +172,7 @@ pub(super) fn attribute(new: &Evaluation, inputs: Vec<Input>, seed: u64, budget:
             }
         }
         inputs = keep;
+        join_siblings(&mut runner, &mut inputs, &mut folded);
     }
 
     let k = inputs.len();
@@ -210,6 +213,55 @@ pub(super) fn attribute(new: &Evaluation, inputs: Vec<Input>, seed: u64, budget:
                 phi: Vec::new(),
                 combined: None,
             }
+        }
+    }
+}
+
+/// Siblings' probabilities that do not fit the new tree one by one may fit together: a set
+/// without `rest` rebalanced (0.3 and 0.7 edited to 0.4 and 0.6) cannot have one old value
+/// back without the other. Such a set becomes one input, tried as a whole, so that the
+/// commonest probability edit is attributed rather than counted as structure.
+fn join_siblings(runner: &mut Runner<'_>, inputs: &mut Vec<Input>, folded: &mut Vec<Folded>) {
+    let parent_of = |f: &Folded| match (f.input.kind, &f.input.targets[..]) {
+        (InputKind::Probability, [(Target::Prob(n), _)]) => {
+            Some(runner.plan.model.nodes[*n as usize].parent)
+        }
+        _ => None,
+    };
+    let mut parents: Vec<NodeId> = folded.iter().filter_map(parent_of).collect();
+    parents.sort_unstable();
+    parents.dedup();
+    for parent in parents {
+        let (members, rest): (Vec<Folded>, Vec<Folded>) = std::mem::take(folded)
+            .into_iter()
+            .partition(|f| parent_of(f) == Some(parent));
+        *folded = rest;
+        if members.len() < 2 {
+            folded.extend(members);
+            continue;
+        }
+        let list = |text: &dyn Fn(&Input) -> &str| {
+            members
+                .iter()
+                .map(|f| text(&f.input))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let joint = Input {
+            name: list(&|i| &i.name),
+            kind: InputKind::Probabilities,
+            old: f64::NAN,
+            new: f64::NAN,
+            old_text: list(&|i| &i.old_text),
+            new_text: list(&|i| &i.new_text),
+            targets: members
+                .iter()
+                .flat_map(|f| f.input.targets.iter().copied())
+                .collect(),
+        };
+        match runner.run(std::slice::from_ref(&joint), |_| true) {
+            Ok(_) => inputs.push(joint),
+            Err(_) => folded.extend(members),
         }
     }
 }

@@ -230,8 +230,13 @@ fn inputs(r: &DiffReport<'_>, s: &mut String) {
             .iter()
             .take(scn_eval::diff::MAX_CHANGES)
             .map(|i| {
-                let values = format!("{} → {}", num(i.old), num(i.new));
                 let texts = format!("{} → {}", i.old_text, i.new_text);
+                // A set of siblings changed together has no one value: its texts list each one's.
+                let values = if i.old.is_nan() {
+                    texts.clone()
+                } else {
+                    format!("{} → {}", num(i.old), num(i.new))
+                };
                 vec![
                     code(&i.name),
                     i.kind.as_str().to_owned(),

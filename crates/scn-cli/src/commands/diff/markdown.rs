@@ -113,8 +113,13 @@ fn inputs(r: &DiffReport<'_>, s: &mut String) {
             inline(&method(d))
         );
         for i in d.inputs.iter().take(scn_eval::diff::MAX_CHANGES) {
-            let values = format!("{} → {}", num(i.old), num(i.new));
             let texts = format!("{} → {}", i.old_text, i.new_text);
+            // A set of siblings changed together has no one value: its texts list each one's.
+            let values = if i.old.is_nan() {
+                texts.clone()
+            } else {
+                format!("{} → {}", num(i.old), num(i.new))
+            };
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",

@@ -148,8 +148,13 @@ fn inputs(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "\nChanged inputs ({}; {how})", d.inputs.len())?;
         let mut rows = Vec::new();
         for i in d.inputs.iter().take(scn_eval::diff::MAX_CHANGES) {
-            let values = format!("{} → {}", num(i.old), num(i.new));
             let texts = format!("{} → {}", i.old_text, i.new_text);
+            // A set of siblings changed together has no one value: its texts list each one's.
+            let values = if i.old.is_nan() {
+                texts.clone()
+            } else {
+                format!("{} → {}", num(i.old), num(i.new))
+            };
             rows.push(vec![
                 format!("{} {}", i.kind.as_str(), i.name),
                 values.clone(),
