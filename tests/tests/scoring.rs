@@ -616,6 +616,14 @@ fn a_file_outside_git_has_no_history() {
         "{}",
         run.stderr
     );
+    // The library has resolutions: the report does not say it has none.
+    assert!(
+        run.stdout
+            .contains("Nothing scored: the errors reported kept the files from being scored"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("has a resolution"), "{}", run.stdout);
 }
 
 /// The worked library as a scratch repository: each scenario committed as first written,

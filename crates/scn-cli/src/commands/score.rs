@@ -149,6 +149,21 @@ pub(crate) struct Scores {
     pub settings: Settings,
     pub history: bool,
     pub warnings: Vec<String>,
+    /// True when an error stopped some file or scenario from being scored.
+    pub failed: bool,
+}
+
+impl Scores {
+    /// What a report says when it has no row: an error (printed already) is not the same as
+    /// no resolution at all.
+    pub(crate) fn nothing(&self) -> &'static str {
+        if self.failed {
+            "Nothing scored: the errors reported kept the files from being scored, so this \
+             says nothing of how the forecasts did."
+        } else {
+            "Nothing to score: no forecast under these paths has a resolution (docs/scoring.md)."
+        }
+    }
 }
 
 /// The state of one run: diagnostics printed as they are found, the exit code.
@@ -466,6 +481,7 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         }),
         history: args.history,
         warnings: std::mem::take(&mut run.warnings),
+        failed: run.exit != Exit::Ok,
     };
     let mut inputs = files.clone();
     inputs.extend(resolutions.iter().map(|(path, _)| path.clone()));

@@ -55,10 +55,7 @@ pub(super) fn render(s: &Scores, out: &mut dyn Write) -> io::Result<()> {
         esc(&basis(s))
     );
     if rows == 0 {
-        h.push_str(
-            "<p>Nothing to score: no forecast under these paths has a resolution \
-             (docs/scoring.md).</p>\n",
-        );
+        let _ = writeln!(h, "<p>{}</p>", esc(s.nothing()));
     } else {
         library(&s.summary, &mut h);
         calibration(&s.summary, &mut h);

@@ -25,10 +25,9 @@ pub(super) fn render(s: &Scores, out: &mut dyn Write) -> io::Result<()> {
         scenario(sc, s.history, &mut m);
     }
     if rows == 0 {
-        m.push_str(
-            "\nNothing to score: no forecast under these paths has a resolution \
-             (docs/scoring.md).\n",
-        );
+        m.push('\n');
+        m.push_str(s.nothing());
+        m.push('\n');
     } else {
         library(&s.summary, &mut m);
         calibration(&s.summary, &mut m);

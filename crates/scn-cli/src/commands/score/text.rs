@@ -35,10 +35,7 @@ pub(super) fn render(s: &Scores, out: &mut dyn Write) -> io::Result<()> {
     }
     if rows == 0 {
         writeln!(out)?;
-        writeln!(
-            out,
-            "Nothing to score: no forecast under these paths has a resolution (docs/scoring.md)."
-        )?;
+        writeln!(out, "{}", s.nothing())?;
         return Ok(());
     }
     library(&s.summary, out)?;
