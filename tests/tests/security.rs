@@ -336,6 +336,38 @@ fn sample_memory_is_estimated_before_sampling() {
 }
 
 #[test]
+fn analyses_estimate_their_sample_memory_first() {
+    // sens and voi keep every sample's row (200 forecasts and their weights: 3.2 kB), diff
+    // samples both versions: each asks for hundreds of GB at 10^8 samples, and is refused
+    // before drawing one instead of aborting when an allocation fails.
+    let mut text = String::from(
+        "scenario s {\n  metric v = 0\n  let x = 0 to 1\n  objective maximize v\n  \
+         option a { v += x }\n  option b { v += 1 }\n",
+    );
+    for i in 0..200 {
+        text.push_str(&format!("  forecast f{i} = x\n"));
+    }
+    text.push_str("}\n");
+    let lib = TempDir::new("analysis-memory");
+    let file = write(&lib.0, "s.scn", &text);
+    for args in [
+        vec!["sens", s(&file), "--samples", "100000000"],
+        vec!["voi", s(&file), "--samples", "100000000"],
+        vec!["diff", s(&file), s(&file), "--samples", "100000000"],
+    ] {
+        let run = scn(&args, "");
+        assert_eq!(run.exit, Exit::Usage, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .starts_with("scn: error: 100000000 samples need at least ")
+                && run.stderr.contains("ask for fewer with --samples"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn threads_are_capped_at_a_multiple_of_the_cores() {
     let text = "scenario s {\n  let x = 0 to 1\n  forecast f = x\n}\n";
     let run = scn(

@@ -8,7 +8,20 @@
 /// Checks a Monte Carlo run against the memory the machine has available now; the error
 /// says what was asked, what it needs and what there is.
 pub fn check_samples(samples: u64, ev: &scn_eval::Evaluation) -> Result<(), String> {
-    let per_sample = scn_eval::bytes_per_sample(ev, false);
+    check_runs(samples, &[ev], false)
+}
+
+/// As [`check_samples`], for runs of several evaluations held at once (`scn diff` samples
+/// both versions), each keeping its rows when `keep_rows` (`scn sens`, `scn voi`).
+pub fn check_runs(
+    samples: u64,
+    evs: &[&scn_eval::Evaluation],
+    keep_rows: bool,
+) -> Result<(), String> {
+    let per_sample = evs
+        .iter()
+        .map(|ev| scn_eval::bytes_per_sample(ev, keep_rows))
+        .fold(0u64, u64::saturating_add);
     match available() {
         Some(avail) => check(samples, per_sample, avail),
         None => Ok(()),
@@ -47,10 +60,46 @@ fn check(samples: u64, per_sample: u64, available: u64) -> Result<(), String> {
     ))
 }
 
-/// `MemAvailable` of `/proc/meminfo`, in bytes; `None` where there is no such file.
+/// `MemAvailable` of `/proc/meminfo`, in bytes, or less under an address-space limit
+/// (`ulimit -v`), which an allocation meets first: past it the process aborts rather than
+/// reporting. `None` where there is no such file.
 fn available() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    parse_meminfo(&text)
+    let mem = parse_meminfo(&text)?;
+    let room = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|l| parse_address_limit(&l))
+        .map(|limit| {
+            let used = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| parse_vm_size(&s))
+                .unwrap_or(0);
+            limit.saturating_sub(used)
+        });
+    Some(room.map_or(mem, |r| r.min(mem)))
+}
+
+/// The soft "Max address space" of `/proc/self/limits`, in bytes; `None` when unlimited.
+fn parse_address_limit(text: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with("Max address space"))?;
+    line.trim_start_matches("Max address space")
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// `VmSize` of `/proc/self/status`, in bytes.
+fn parse_vm_size(text: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with("VmSize:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmSize:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib.saturating_mul(1024))
 }
 
 fn parse_meminfo(text: &str) -> Option<u64> {
@@ -85,6 +134,21 @@ mod tests {
         let text = "MemTotal:       24576000 kB\nMemFree:  100 kB\nMemAvailable:   20000000 kB\n";
         assert_eq!(parse_meminfo(text), Some(20_000_000 * 1024));
         assert_eq!(parse_meminfo("MemTotal: 1 kB\n"), None);
+    }
+
+    #[test]
+    fn reads_the_address_space_limit_and_size() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                      Max stack size            8388608              unlimited            bytes     \n\
+                      Max address space         4096000000           unlimited            bytes     \n";
+        assert_eq!(parse_address_limit(limits), Some(4_096_000_000));
+        let unlimited =
+            "Max address space         unlimited            unlimited            bytes\n";
+        assert_eq!(parse_address_limit(unlimited), None);
+        assert_eq!(
+            parse_vm_size("Name:\tscn\nVmPeak:\t  9 kB\nVmSize:\t 3217600 kB\n"),
+            Some(3_217_600 * 1024)
+        );
     }
 
     #[test]

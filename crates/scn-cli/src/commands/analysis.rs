@@ -76,6 +76,10 @@ pub(crate) fn sample(
     seed: Option<u64>,
     io: &mut Io<'_>,
 ) -> Result<Samples, Exit> {
+    if let Err(why) = crate::memory::check_runs(samples, &[&e.ev], true) {
+        let _ = writeln!(io.stderr, "scn: error: {why}; ask for fewer with --samples");
+        return Err(Exit::Usage);
+    }
     let opts = scn_eval::SampleOptions {
         samples,
         seed: seed.or(e.seed).unwrap_or(scn_eval::DEFAULT_SEED),

@@ -293,6 +293,11 @@ pub(crate) fn run(args: &DiffArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
     };
     let sampled = match args.samples {
         Some(n) if n > 0 => {
+            if let Err(why) =
+                crate::memory::check_runs(n, &[&old.evaluation, &new.evaluation], false)
+            {
+                return usage(io, &format!("{why}; ask for fewer with --samples")).0;
+            }
             let old_s = match sample(&old.evaluation, n, seed) {
                 Ok(s) => s,
                 Err(d) => return super::report(&d, &old.loaded.sources, io),
