@@ -636,6 +636,33 @@ scenario x {
 }
 
 #[test]
+fn an_input_that_makes_a_forecast_undefined_is_a_bar() {
+    // q at its low end (0) takes x to probability 0: E(m | x) is undefined there and 5 at
+    // the high end, a swing of 0 that matters more than any. It is listed, not counted
+    // among the inputs that do not move the forecast.
+    let src = "scenario c {
+  let q = 0.05
+  metric m = 0
+  branch x p = q { m += 5 }
+  branch y p = rest { m += 1 }
+  forecast c = E(m | x)
+}";
+    let (code, out, err) = scn(&["sens", "-"], src);
+    assert_eq!(code, Exit::Ok, "{err}");
+    let tornado: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("Tornado: c"))
+        .collect();
+    assert_eq!(
+        tornado[2].split_whitespace().collect::<Vec<_>>(),
+        ["q", "0", "0.15", "undefined", "..", "5", "0"],
+        "{out}"
+    );
+    assert!(!out.contains("does not move it"), "{out}");
+    assert!(!out.contains("no input moves it"), "{out}");
+}
+
+#[test]
 fn spider_points_of_a_small_tree_by_hand() {
     // E(m) = p (gain + 10) − cost − (1 − p) · 11 (see SMALL). `cost` is uniform(10, 30):
     // its 5th, 50th and 95th percentiles are 11, 20 and 29, giving 14.3, 5.3 and −3.7.

@@ -245,7 +245,13 @@ impl Sens<'_> {
     /// A tornado's bars that move the target, the first `top` of them (all for 0); how many
     /// more move it, and how many do not.
     fn bars<'t>(&self, t: &'t Tornado, top: usize) -> (Vec<&'t Bar>, usize, usize) {
-        let moving: Vec<&Bar> = t.bars.iter().filter(|b| b.swing > 0.0).collect();
+        // An input that makes the target undefined at one end (a condition it takes to
+        // probability 0) has no swing, and matters more than any: it is shown.
+        let moving: Vec<&Bar> = t
+            .bars
+            .iter()
+            .filter(|b| b.swing > 0.0 || b.value_low.is_none() || b.value_high.is_none())
+            .collect();
         let shown = if top == 0 {
             moving.len()
         } else {
@@ -411,13 +417,8 @@ impl Sens<'_> {
         for t in &self.one_way.tornadoes {
             let base = t.base.map_or("undefined".to_owned(), num);
             writeln!(w, "\nTornado: {} = {base}", self.target_label(t.target))?;
-            let moving: Vec<_> = t.bars.iter().filter(|b| b.swing > 0.0).collect();
-            let shown = if top == 0 {
-                moving.len()
-            } else {
-                top.min(moving.len())
-            };
-            let rows: Vec<[String; 5]> = moving[..shown]
+            let (shown, more, still) = self.bars(t, top);
+            let rows: Vec<[String; 5]> = shown
                 .iter()
                 .map(|b| {
                     let v = |x: Option<f64>| x.map_or("undefined".to_owned(), num);
@@ -432,6 +433,7 @@ impl Sens<'_> {
                 .collect();
             if rows.is_empty() {
                 writeln!(w, "  no input moves it")?;
+                continue;
             } else {
                 table(
                     &mut w,
@@ -440,7 +442,6 @@ impl Sens<'_> {
                     "  ",
                 )?;
             }
-            let (more, still) = (moving.len() - shown, t.bars.len() - moving.len());
             let moves = |m: usize| match m {
                 1 => "1 more input moves it less".to_owned(),
                 m => format!("{m} more inputs move it less"),
