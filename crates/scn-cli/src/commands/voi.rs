@@ -250,8 +250,9 @@ fn text(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io::Result<()> {
             if !uninformed.is_empty() {
                 writeln!(
                     w,
-                    "  ({} holds none of the events: worth the same whatever is learnt)",
-                    uninformed.join(", ")
+                    "  ({} hold{} none of the events: worth the same whatever is learnt)",
+                    uninformed.join(", "),
+                    if uninformed.len() == 1 { "s" } else { "" }
                 )?;
             }
             writeln!(w)?;
