@@ -249,6 +249,45 @@ scenario u {
     assert_eq!(voi["samples"]["used"], 100_000);
 }
 
+/// A decision below `branch sig p = w` is taken only where sig happened, which makes w's
+/// density 2w there: bet (10w) is worth 10 · 2/3 = 6.667 against keep's 6, and with w known
+/// E[max(10w, 6)] = ∫₀^0.6 6 · 2w dw + ∫_0.6^1 10w · 2w dw = 2.16 + 5.2267 = 7.3867, so
+/// EVPI = 0.72. Unweighted, bet would be worth 5 and keep chosen, with EVPI 0.8.
+/// Under an option, the same decision is analysed as if that option were chosen.
+#[test]
+fn evpi_at_a_decision_below_an_uncertain_branch_by_hand() {
+    for wrap in [false, true] {
+        let body = "branch sig p = w {
+    option bet { pay += 10 * w }
+    option keep { pay += 6 }
+  }
+  branch nosig p = rest";
+        let tree = if wrap {
+            // `other` is chosen at the root (7 > anything below), `try` is not.
+            format!("option try {{\n  {body}\n  }}\n  option other {{ pay += 7 }}")
+        } else {
+            body.to_owned()
+        };
+        let src = format!(
+            "scenario vw {{\n  metric pay = 0\n  objective maximize pay\n  let w = uniform(0, 1)\n  {tree}\n}}\n"
+        );
+        let at = if wrap { "try.sig" } else { "sig" };
+        let v = voi_json(
+            &src,
+            &["--decision", at, "--samples", "200000", "--seed", "5"],
+        );
+        let voi = &v["voi"];
+        close(voi["value"].as_f64().unwrap(), 20.0 / 3.0, 0.02, "bet");
+        close(
+            voi["with_information"].as_f64().unwrap(),
+            7.3867,
+            0.02,
+            "with w known",
+        );
+        close(voi["evpi"].as_f64().unwrap(), 0.72, 0.01, "evpi");
+    }
+}
+
 /// a pays 10w + 2v (w, v uniform(0, 1)), b pays 6 (E[a] = 6). EVPPI(w) = E[max(10w + 1, 6)]
 /// − 6 = ∫_{0.5}^{1} (10w − 5) dw = 1.25; EVPPI(v) = E[max(5 + 2v, 6)] − 6 = ∫_{0.5}^{1} (2v − 1)
 /// dv = 0.25; EVPI = E[(10w + 2v − 6)⁺] = ∫₀¹ 5 (0.4 + 0.2v)² dv = (5 / 0.6)(0.216 − 0.064)

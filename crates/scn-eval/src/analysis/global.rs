@@ -244,7 +244,13 @@ pub(super) fn column(ev: &Evaluation, rows: &Rows, target: Target) -> (Vec<f64>,
                     best(v.iter().copied(), dir)
                 })
                 .collect();
-            (y, rows.weight.clone())
+            // Weighted by the chance of reaching the decision, as the value of information
+            // is (see `voi_inputs`).
+            let (d, decisions) = decision_index(ev, node);
+            let w = (0..n)
+                .map(|s| rows.weight[s] * rows.reach[s * decisions + d])
+                .collect();
+            (y, w)
         }
     }
 }
@@ -261,6 +267,16 @@ pub(super) fn option_columns(ev: &Evaluation, node: crate::model::NodeId) -> (us
         at += d.options.len();
     }
     (found.0, found.1, at)
+}
+
+/// The decision at `node`'s place among the decisions (as rows keep them), and how many
+/// there are.
+pub(super) fn decision_index(ev: &Evaluation, node: crate::model::NodeId) -> (usize, usize) {
+    let all = ev.decisions();
+    (
+        all.iter().position(|d| d.node == node).unwrap_or(0),
+        all.len(),
+    )
 }
 
 /// The best of some option values under the objective's direction.

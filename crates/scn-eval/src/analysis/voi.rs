@@ -24,7 +24,7 @@ use std::fmt;
 use scn_dsl::ast::Direction;
 
 use super::bins::{Moments, Sorted, bin_count, runs};
-use super::global::{best, option_columns};
+use super::global::{best, decision_index, option_columns};
 use super::inputs::draws;
 use crate::model::{EventRef, NodeId};
 use crate::{Evaluation, Samples};
@@ -313,7 +313,11 @@ pub fn voi_inputs(ev: &Evaluation, samples: &Samples, node: NodeId) -> Result<In
     let dir = direction(ev);
     let (at, len, width) = option_columns(ev, node);
     let n = rows.weight.len();
-    let w = |s: usize| rows.weight[s];
+    // A sample weighs its evidence times its chance of reaching the decision: the choice is
+    // made only where it is reached, and reaching it says something of the inputs (as a
+    // conditional forecast weighs its condition).
+    let (d, decisions) = decision_index(ev, node);
+    let w = |s: usize| rows.weight[s] * rows.reach[s * decisions + d];
     let value_of = |s: usize, o: usize| rows.option_values[s * width + at + o];
     let weighs: Vec<bool> = (0..n).map(|s| w(s) > 0.0).collect();
     let used: Vec<usize> = (0..n).filter(|&s| weighs[s]).collect();

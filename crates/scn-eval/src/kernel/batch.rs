@@ -706,6 +706,11 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.value[node * self.width + j]
     }
 
+    /// Node `node`'s probability given its parent in sample `j`.
+    pub(crate) fn node_cond(&self, node: usize, j: usize) -> f64 {
+        self.cond[node * self.width + j]
+    }
+
     /// Let `l`'s value in sample `j`.
     pub(crate) fn let_value(&self, l: usize, j: usize) -> f64 {
         self.lets[l * self.width + j]

@@ -29,7 +29,7 @@ use self::draw::{Draws, Sampler};
 pub use self::summary::Summary;
 use crate::Evaluation;
 use crate::kernel::{Batch, Choose, LeafPicks, Lenient, Plan, Scratch};
-use crate::model::NodeId;
+use crate::model::{NodeId, NodeKind};
 
 /// Samples per block: small enough to balance two threads on small runs, large enough that
 /// per-block overhead vanishes.
@@ -106,6 +106,10 @@ pub struct Rows {
     /// Each sample's value of every option, decisions in tree order, options in source
     /// order.
     pub option_values: Vec<f64>,
+    /// Each sample's probability of reaching each decision (before the evidence, the
+    /// options on the way taken as chosen), decisions in tree order: an analysis at a
+    /// decision weighs a sample by it, since the decision is taken only where it is reached.
+    pub reach: Vec<f64>,
 }
 
 impl Samples {
@@ -194,7 +198,7 @@ pub fn bytes_per_sample(ev: &Evaluation, keep_rows: bool) -> u64 {
     let summarising = 2 * 16;
     let rows = if keep_rows {
         let options: u64 = ev.decisions().iter().map(|d| d.options.len() as u64).sum();
-        8 * (1 + model.lets.len() as u64 + 2 * f + options)
+        8 * (1 + model.lets.len() as u64 + 2 * f + options + d)
     } else {
         0
     };
@@ -381,6 +385,7 @@ pub(crate) fn sample_on(
     let kept = &plan.shape.kept;
     let kept_slots = (kept.metrics.len() == k).then_some(&kept.slot[..]);
     let blocks = opts.samples.div_ceil(BLOCK);
+    let chances_above = chances_above(&plan);
     // One sample, one at a time, on the general walk or its primed fast path.
     let one = |out: &mut Block,
                s: &mut Scratch,
@@ -401,7 +406,7 @@ pub(crate) fn sample_on(
         out.kept += 1;
         out.adjusted += u64::from(s.adjusted);
         if opts.keep_rows {
-            keep_row(&plan, s, &mut out.rows);
+            keep_row(&plan, &chances_above, s, &mut out.rows);
         }
         if s.evidence <= 0.0 {
             // Nothing given evidence that could not happen: it weighs nothing.
@@ -454,10 +459,16 @@ pub(crate) fn sample_on(
                     rows.weight.push(batch.evidence(j).max(0.0));
                     rows.lets
                         .extend((0..model.lets.len()).map(|l| batch.let_value(l, j)));
-                    for &dn in plan.decision_nodes() {
+                    for (&dn, above) in plan.decision_nodes().iter().zip(&chances_above) {
                         let options = &model.children(dn);
                         rows.option_values
                             .extend(options.iter().map(|&o| batch.node_value(o as usize, j)));
+                        rows.reach.push(
+                            above
+                                .iter()
+                                .map(|&a| batch.node_cond(a as usize, j))
+                                .product(),
+                        );
                     }
                     rows.forecasts.extend((0..f).map(|c| batch.forecast(c, j)));
                     rows.forecast_weights
@@ -501,6 +512,7 @@ pub(crate) fn sample_on(
                 forecasts: Vec::with_capacity(count * f),
                 forecast_weights: Vec::with_capacity(count * f),
                 option_values: Vec::with_capacity(count * options),
+                reach: Vec::with_capacity(count * d),
             };
         }
         let mut batch_primed = false;
@@ -666,6 +678,7 @@ pub(crate) fn sample_on(
             forecasts: Vec::with_capacity(total(|r| r.forecasts.len())),
             forecast_weights: Vec::with_capacity(total(|r| r.forecast_weights.len())),
             option_values: Vec::with_capacity(total(|r| r.option_values.len())),
+            reach: Vec::with_capacity(total(|r| r.reach.len())),
         };
         for b in &mut results {
             let r = std::mem::take(&mut b.rows);
@@ -674,6 +687,7 @@ pub(crate) fn sample_on(
             all.forecasts.extend_from_slice(&r.forecasts);
             all.forecast_weights.extend_from_slice(&r.forecast_weights);
             all.option_values.extend_from_slice(&r.option_values);
+            all.reach.extend_from_slice(&r.reach);
         }
         all
     });
@@ -751,12 +765,35 @@ fn pick_leaf(leaves: usize, prob: impl Fn(usize) -> f64, total: f64, u: f64) -> 
 }
 
 /// Appends a sample's weight, lets and option values to the rows.
-fn keep_row(plan: &Plan<'_>, s: &Scratch, rows: &mut Rows) {
+/// For each decision, the chance branches on its path from the root: the probability of
+/// reaching it is their product, the options on the way taken as chosen (a decision below
+/// an option not chosen is still analysed as if it were).
+fn chances_above(plan: &Plan<'_>) -> Vec<Vec<NodeId>> {
+    let nodes = &plan.model.nodes;
+    plan.decision_nodes()
+        .iter()
+        .map(|&dn| {
+            let mut above = Vec::new();
+            let mut n = dn;
+            while n != 0 {
+                if nodes[n as usize].kind == NodeKind::Branch {
+                    above.push(n);
+                }
+                n = nodes[n as usize].parent;
+            }
+            above
+        })
+        .collect()
+}
+
+fn keep_row(plan: &Plan<'_>, chances_above: &[Vec<NodeId>], s: &Scratch, rows: &mut Rows) {
     rows.weight.push(s.evidence.max(0.0));
     rows.lets.extend_from_slice(&s.lets);
-    for &dn in plan.decision_nodes() {
+    for (&dn, above) in plan.decision_nodes().iter().zip(chances_above) {
         for &o in plan.model.children(dn) {
             rows.option_values.push(s.value[o as usize]);
         }
+        rows.reach
+            .push(above.iter().map(|&a| s.cond[a as usize]).product());
     }
 }
