@@ -274,6 +274,37 @@ fn errors_after_a_block_read_alike_on_both_paths() {
     });
 }
 
+/// The operator limit counts each item's own operators, once each: a template's parameter
+/// defaults are the template's, not added to the last item before it. 60,000 operators in a scenario's
+/// last branch and 40,001 in a following template's default are each under the 100,000 of
+/// an item; one default past the limit is refused, on both paths alike.
+#[test]
+fn template_defaults_count_their_own_operators() {
+    let near = format!(
+        "scenario s {{\n  branch tail p = 0.9{}\n  branch b p = rest\n}}\ntemplate t(x = 1{}) {{\n  branch z p = x\n}}\n",
+        " + 0".repeat(60_000),
+        " + 1".repeat(40_001)
+    );
+    let over = format!(
+        "template t(x = 1{}) {{\n  branch z p = x\n}}\n",
+        " + 1".repeat(100_001)
+    );
+    on_big_stack(move || {
+        assert!(parse_pest(&near, FileId(0)).is_ok());
+        assert!(agree(&near).unwrap_or_else(|e| panic!("{e}")));
+        // An item of exactly the limit is read by both paths, one more is refused by both:
+        // pest counted each infix operator twice and refused from 50,001.
+        for (n, ok) in [(50_001, true), (100_000, true), (100_001, false)] {
+            let text = format!("scenario s {{\n  let x = 1{}\n}}\n", " - 1".repeat(n));
+            assert_eq!(parse_pest(&text, FileId(0)).is_ok(), ok, "{n} operators");
+            assert_eq!(agree(&text).unwrap_or_else(|e| panic!("{e}")), ok, "{n}");
+        }
+        let diags = parse_pest(&over, FileId(0)).expect_err("over the limit");
+        assert_eq!(diags[0].message, "this item has more than 100000 operators");
+        agree(&over).unwrap_or_else(|e| panic!("{e}"));
+    });
+}
+
 /// Literal errors before the second thread's start, in its runs (at the scenario's level and
 /// in a branch's block) and after them: the same errors in the same order, from every start
 /// and every two starts.

@@ -25,10 +25,26 @@ impl Builder {
     pub(super) fn parse_expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
         assert_eq!(pair.as_rule(), Rule::expr);
         let span = self.span(&pair);
-        // Operands and operators alternate, prefix operators aside: children minus one
-        // bounds the operators of this level.
-        let children = pair.clone().into_inner().count();
-        if !self.count_operators(children.saturating_sub(1), span) {
+        // The operators of this level, infix and prefix, as the fast path counts them: the
+        // children less the operands. (Children minus one, operands included, counted each
+        // infix operator twice, so pest refused an item of 50,001 `+` the fast path took.)
+        let operators = pair
+            .clone()
+            .into_inner()
+            .filter(|p| {
+                matches!(
+                    p.as_rule(),
+                    Rule::to_op
+                        | Rule::add_op
+                        | Rule::sub_op
+                        | Rule::mul_op
+                        | Rule::div_op
+                        | Rule::pow_op
+                        | Rule::neg_op
+                )
+            })
+            .count();
+        if !self.count_operators(operators, span) {
             return Expr {
                 kind: ExprKind::Number(0.0),
                 span,

@@ -24,6 +24,8 @@ impl Builder {
     }
 
     pub(super) fn parse_template(&mut self, pair: Pair<'_, Rule>) -> Template {
+        // The parameters' defaults are this item's operators, not the last item's before it.
+        self.sink.operators = 0;
         let span = self.span(&pair);
         let mut name = None;
         let mut params = Vec::new();

@@ -53,6 +53,8 @@ impl Fast<'_> {
 
     /// `template = { kw_template ~ ident ~ lparen ~ params? ~ rparen ~ block }`.
     fn template(&mut self) -> Option<Template> {
+        // As `parse_template`: the defaults count for this item alone.
+        self.sink.operators = 0;
         let start = self.pos;
         self.keyword(b"template")?;
         self.skip();
