@@ -607,6 +607,39 @@ fn without_history_the_current_version_is_scored() {
 }
 
 #[test]
+fn a_named_file_is_not_scored_when_another_library_file_shares_its_id() {
+    // The resolution `dup.pa` cannot tell the two scenarios `dup` apart, whether the run
+    // covers the library or names one of the files.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let put = |path: &str, text: &str| {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    put("scn.toml", "[library]\nscenarios = [\"forecasts\"]\n");
+    put(
+        "resolutions.toml",
+        "[[resolved]]\nforecast = \"dup.pa\"\noutcome = true\non = 2025-01-01\n",
+    );
+    let scenario = |p: &str| {
+        format!(
+            "scenario dup {{\n  branch a p = {p}\n  branch b p = rest\n  forecast pa = P(a)\n}}\n"
+        )
+    };
+    put("forecasts/a.scn", &scenario("0.4"));
+    put("forecasts/sub/b.scn", &scenario("0.9"));
+    let a = dir.path().join("forecasts/a.scn");
+    let run = scn(&["score", a.to_str().expect("UTF-8")]);
+    assert_eq!(run.code, Exit::Invalid, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("both hold a scenario `dup`") && run.stderr.contains("b.scn"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("Nothing scored"), "{}", run.stdout);
+}
+
+#[test]
 fn a_file_outside_git_has_no_history() {
     let dir = copy_of_worked();
     let run = scn(&["score", dir.path().to_str().expect("UTF-8"), "--history"]);

@@ -17,7 +17,7 @@ mod markdown;
 mod people;
 mod text;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use scn_dsl::{Date, Diagnostic, SourceMap};
@@ -230,6 +230,9 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
     let mut resolutions: Vec<(PathBuf, Option<Resolutions>)> = Vec::new();
     // (resolutions file, scenario id) → the file that holds it.
     let mut holders: HashMap<(usize, String), PathBuf> = HashMap::new();
+    // Resolutions file → every scenario id of its library, with its file (named paths only).
+    let mut library_ids: HashMap<usize, Vec<(String, PathBuf)>> = HashMap::new();
+    let mut clashes: HashSet<(usize, String)> = HashSet::new();
     let mut scenarios = Vec::new();
     let mut settings_used = None;
     for file in &files {
@@ -297,15 +300,29 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         };
         let model = ev.model();
         let id = model.meta.id.clone();
-        if let Some(other) = holders.get(&(res_index, id.clone())) {
-            run.fail(
-                &format!(
-                    "{} and {} both hold a scenario `{id}`: resolutions name scenarios by id, so neither is scored",
-                    super::shown(other),
-                    super::shown(file)
-                ),
-                Exit::Invalid,
+        // Named paths may leave out a library file that holds the same id: looked for in the
+        // whole library, as a run over the library would find it.
+        let elsewhere = if args.paths.is_empty() {
+            None
+        } else {
+            let ids = library_ids
+                .entry(res_index)
+                .or_insert_with(|| library_scenario_ids(&res_path));
+            let me = std::fs::canonicalize(file).ok();
+            ids.iter()
+                .find(|(i, f)| *i == id && std::fs::canonicalize(f).ok() != me)
+                .map(|(_, f)| f.clone())
+        };
+        if let Some(other) = holders.get(&(res_index, id.clone())).or(elsewhere.as_ref()) {
+            let message = format!(
+                "{} and {} both hold a scenario `{id}`: resolutions name scenarios by id, so neither is scored",
+                super::shown(other),
+                super::shown(file)
             );
+            // Once per id: the second of two named files would say it again.
+            if clashes.insert((res_index, id.clone())) {
+                run.fail(&message, Exit::Invalid);
+            }
             scenarios.retain(|s: &ScenarioScores| s.id != id);
             continue;
         }
@@ -494,6 +511,21 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         }
     });
     run.exit.combine(written)
+}
+
+/// The scenario ids of the library whose resolutions file is `res_path`, with their files.
+fn library_scenario_ids(res_path: &Path) -> Vec<(String, PathBuf)> {
+    let dir = res_path.parent().unwrap_or(Path::new("."));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    library::default_roots(dir)
+        .ok()
+        .and_then(|(_, roots)| library::scenario_files(&roots).ok())
+        .map(|files| library::scenario_ids(&files))
+        .unwrap_or_default()
 }
 
 impl Run<'_, '_> {
