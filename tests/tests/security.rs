@@ -432,15 +432,20 @@ fn imports_read_only_inside_the_library() {
     assert!(!run.stderr.contains("TOP-SECRET"), "{}", run.stderr);
 }
 
+/// A named pipe at `path`.
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
 #[test]
 fn imports_read_only_regular_files_of_bounded_size() {
     let lib = TempDir::new("import-kinds");
     let fifo = lib.0.join("pipe.scn");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    mkfifo(&fifo);
     let main = write(&lib.0, "main.scn", "import \"pipe.scn\"\nscenario s {}\n");
     let run = scn(&["check", s(&main)], "");
     assert_eq!(run.exit, Exit::Invalid);
@@ -613,11 +618,7 @@ fn fmt_does_not_write_back_into_a_pipe() {
     use std::os::unix::fs::FileTypeExt;
     let lib = TempDir::new("fmt-pipe");
     let fifo = lib.0.join("pipe.scn");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    mkfifo(&fifo);
     // A writer on the other end, as `scn fmt <(…)` would have.
     let writer = {
         let fifo = fifo.clone();
@@ -643,11 +644,7 @@ fn scn_test_passes_over_pipes_in_a_folder() {
         "x.scn",
         "scenario s {\n  branch a p = 1\n  expect P(a) in 1 .. 1\n}\n",
     );
-    let made = std::process::Command::new("mkfifo")
-        .arg(lib.0.join("pipe.scn"))
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    mkfifo(&lib.0.join("pipe.scn"));
     // Reading the pipe would block for ever, since nobody writes to it: a run that does not
     // end in a minute fails the test rather than hanging it.
     let root = s(&lib.0).to_owned();

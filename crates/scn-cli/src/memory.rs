@@ -91,21 +91,18 @@ fn parse_address_limit(text: &str) -> Option<u64> {
 
 /// `VmSize` of `/proc/self/status`, in bytes.
 fn parse_vm_size(text: &str) -> Option<u64> {
-    let line = text.lines().find(|l| l.starts_with("VmSize:"))?;
-    let kib: u64 = line
-        .trim_start_matches("VmSize:")
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kib.saturating_mul(1024))
+    kib_field(text, "VmSize:")
 }
 
 fn parse_meminfo(text: &str) -> Option<u64> {
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    kib_field(text, "MemAvailable:")
+}
+
+/// The `NAME:   1234 kB` line of a `/proc` file, in bytes.
+fn kib_field(text: &str, name: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
     let kib: u64 = line
-        .trim_start_matches("MemAvailable:")
+        .trim_start_matches(name)
         .trim()
         .trim_end_matches("kB")
         .trim()
