@@ -477,8 +477,13 @@ fn assumptions(a: &Assumptions, n: Numbers, s: &mut String) {
     if let Some(k) = a.sampled_from {
         let _ = writeln!(
             s,
-            "<p class=\"note\">Sampled intervals come from {} samples.</p>",
-            exact(k as f64)
+            "<p class=\"note\">Sampled intervals come from {} samples{}.</p>",
+            exact(k as f64),
+            if a.before_evidence {
+                ", before the evidence"
+            } else {
+                ""
+            }
         );
     }
     if !a.params.is_empty() {

@@ -347,8 +347,13 @@ fn assumptions(a: &Assumptions, n: Numbers, s: &mut String) {
     if let Some(k) = a.sampled_from {
         let _ = writeln!(
             s,
-            "\nSampled intervals come from {} samples.",
-            exact(k as f64)
+            "\nSampled intervals come from {} samples{}.",
+            exact(k as f64),
+            if a.before_evidence {
+                ", before the evidence"
+            } else {
+                ""
+            }
         );
     }
     if !a.params.is_empty() {

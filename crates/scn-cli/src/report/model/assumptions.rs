@@ -31,6 +31,9 @@ pub(crate) struct Assumptions {
     pub params: Vec<ParamGroup>,
     /// Samples the spread of computed lets comes from, when there is one.
     pub sampled_from: Option<u64>,
+    /// True under evidence: that spread is still the assumption's own, before the evidence,
+    /// and the reports say so beside the forecasts' posterior figures.
+    pub before_evidence: bool,
 }
 
 /// One `let`.
@@ -142,6 +145,7 @@ impl Assumptions {
             lets,
             params: param_groups(model),
             sampled_from,
+            before_evidence: ev.evidence().is_some(),
         }
     }
 

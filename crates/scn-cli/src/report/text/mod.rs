@@ -350,8 +350,13 @@ fn assumptions(a: &Assumptions, n: Numbers, out: &mut Vec<String>) {
     }
     if let Some(k) = a.sampled_from {
         out.push(format!(
-            "  (sampled intervals from {} samples)",
-            n.num(k as f64)
+            "  (sampled intervals from {} samples{})",
+            n.num(k as f64),
+            if a.before_evidence {
+                ", before the evidence"
+            } else {
+                ""
+            }
         ));
     }
     if !a.params.is_empty() {
