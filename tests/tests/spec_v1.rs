@@ -14,12 +14,14 @@ fn cli_in(dir: Option<&std::path::Path>, args: &[&str], stdin: &str) -> (Exit, S
         stderr: &mut err,
     };
     let mut run = || scn_cli::run(std::iter::once("scn").chain(args.iter().copied()), &mut io);
+    // The working directory is the process's, and standard input finds its scn.toml there:
+    // every run holds the lock, or one test's `[defaults] format = "json"` reaches another's
+    // report for people while it is in that folder.
+    let _guard = CWD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let code = match dir {
-        // The working directory is the process's: tests that change it hold a lock.
         Some(d) => {
-            let _guard = CWD
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let before = std::env::current_dir().expect("a working directory");
             std::env::set_current_dir(d).expect("cd");
             let code = run();
@@ -206,6 +208,31 @@ fn a_condition_impossible_in_every_sample_leaves_no_summary_and_says_so() {
     );
     assert!(
         out.contains("undefined in every sample · at the inputs' means 30%"),
+        "{out}"
+    );
+}
+
+#[test]
+fn computed_assumptions_say_their_spread_is_before_the_evidence() {
+    // v's sampled interval is u's prior spread; the forecast of v is the posterior one.
+    let src = "scenario s {
+  let u = uniform(0, 1)
+  let v = u * 1
+  branch a p = v ^ 4
+  branch b p = rest
+  observe a
+  forecast fv = v
+}";
+    let (code, out, err) = cli(&["eval", "-", "--samples", "2000", "--seed", "1"], src);
+    assert_eq!(code, Exit::Ok, "{err}");
+    assert!(
+        out.contains("(sampled intervals from 2000 samples, before the evidence)"),
+        "{out}"
+    );
+    let without = src.replace("  observe a\n", "");
+    let (_, out, _) = cli(&["eval", "-", "--samples", "2000", "--seed", "1"], &without);
+    assert!(
+        out.contains("(sampled intervals from 2000 samples)"),
         "{out}"
     );
 }
