@@ -683,6 +683,92 @@ fn scn_test_walks_symlink_loops_once() {
 
 // ---------------------------------------------------------------- terminal and charts
 
+/// The analysis commands print the author's titles, labels and the file names in text,
+/// Markdown and HTML: no control character or bidirectional override reaches the output
+/// raw, and JSON keeps them exactly (escaped).
+#[test]
+fn analysis_reports_carry_no_raw_escapes() {
+    let lib = TempDir::new("analysis-escapes");
+    let scenario = |title: &str, label: &str| {
+        format!(
+            "scenario t \"{title}\" {{\n  metric m = 0\n  objective maximize m\n  \
+             option a \"A\" {{ branch x p = 50% {{ m += 1 }}  branch y p = rest }}\n  \
+             option b \"B\"\n  forecast f \"{label}\" = P(x)\n}}\n"
+        )
+    };
+    let plain = write(&lib.0, "plain.scn", &scenario("T", "F"));
+    let evil = write(
+        &lib.0,
+        "evil\u{1b}[31m.scn",
+        &scenario("T\u{1b}]0;pwned\u{7}\u{1b}[2J", "F\u{1b}[31mred\u{202e}"),
+    );
+    for format in ["text", "markdown", "html", "json"] {
+        for args in [
+            vec!["sens", s(&evil)],
+            vec!["voi", s(&evil), "--know", "x"],
+            vec!["diff", s(&plain), s(&evil)],
+        ] {
+            let mut args = args.clone();
+            args.extend(["--format", format]);
+            let run = scn(&args, "");
+            assert_eq!(run.exit, Exit::Ok, "{args:?}: {}", run.stderr);
+            // JSON escapes control characters and keeps the override: it is text, exact.
+            let raw =
+                |c: char| (c.is_control() && c != '\n') || (format != "json" && c == '\u{202e}');
+            assert!(!run.stdout.chars().any(raw), "{args:?}: {:?}", run.stdout);
+            // Every one of these reports shows the scenario's title.
+            if format == "json" {
+                let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+                assert!(
+                    doc.to_string()
+                        .contains("T\\u001b]0;pwned\\u0007\\u001b[2J"),
+                    "{args:?}: {doc}"
+                );
+            } else {
+                assert!(
+                    run.stdout.contains("pwned\u{FFFD}\u{FFFD}"),
+                    "{args:?}: {}",
+                    run.stdout
+                );
+            }
+        }
+    }
+}
+
+/// A label that changed is shown in a code span of `scn diff --format markdown`: a run of
+/// backticks in it cannot close the span, and a line break cannot start a heading or raw
+/// HTML.
+#[test]
+fn diff_markdown_keeps_labels_inside_their_code_spans() {
+    let lib = TempDir::new("diff-markdown");
+    let old = write(
+        &lib.0,
+        "d0.scn",
+        "scenario d { branch a \"A\" p = 50%  branch b p = rest }\n",
+    );
+    let new = write(
+        &lib.0,
+        "d1.scn",
+        "scenario d {\n  branch a \"A`` <img src=x onerror=alert(1)> ``\" p = 50%\n  \
+         branch b \"x\\n# Owned\\n<script>alert(2)</script>|\" p = rest\n}\n",
+    );
+    let run = scn(&["diff", s(&old), s(&new), "--format", "markdown"], "");
+    assert_eq!(run.exit, Exit::Ok, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("- ``` ~ branch a: label A → A`` <img src=x onerror=alert(1)> `` ```\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("- `~ branch b: label none → x # Owned <script>alert(2)</script>|`\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.lines().any(|l| l.starts_with("# Owned")));
+}
+
 #[test]
 fn escape_sequences_never_reach_the_terminal_raw() {
     let lib = TempDir::new("escapes");

@@ -18,10 +18,17 @@ const PROTECTED_NAMES: [&str; 2] = ["scn.toml", "resolutions.toml"];
 /// (a reader that stopped early, as `| head` does, is not an error), else into that file.
 /// `inputs` are the files the run read; the report never replaces one of them, nor a `.scn`
 /// file, `scn.toml` or `resolutions.toml`.
+///
+/// A report `for_people` (text, Markdown, HTML) has every control character but the line
+/// break, and every bidirectional override, replaced by U+FFFD as a whole: the labels, notes,
+/// units, sources and file names in it are the file author's, and a terminal would obey an
+/// escape sequence in them (retitle, clear, plant a link) and a Markdown or HTML reader would
+/// choke on it. JSON escapes them itself and keeps the text exact.
 pub(crate) fn deliver(
     io: &mut Io<'_>,
     output: Option<&Path>,
     inputs: &[PathBuf],
+    for_people: bool,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Exit {
     if let Err(code) = check(io, output, inputs) {
@@ -29,7 +36,17 @@ pub(crate) fn deliver(
     }
     let file = output.filter(|p| !is_stdin(p));
     let mut buf = Vec::new();
-    let written = render(&mut buf).and_then(|()| match file {
+    let rendered = render(&mut buf);
+    if for_people {
+        buf = match String::from_utf8(buf) {
+            Ok(text) => match scn_dsl::sanitize_lines(&text) {
+                std::borrow::Cow::Borrowed(_) => text.into_bytes(),
+                std::borrow::Cow::Owned(clean) => clean.into_bytes(),
+            },
+            Err(e) => e.into_bytes(),
+        };
+    }
+    let written = rendered.and_then(|()| match file {
         Some(path) => write_file(path, &buf),
         None => io.stdout.write_all(&buf),
     });

@@ -327,12 +327,19 @@ pub(crate) fn run(args: &DiffArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         .flatten()
         .cloned()
         .collect();
-    super::destination::deliver(io, args.output.as_deref(), &inputs, |w| match args.format {
-        DiffFormat::Text => text::render(&report, w),
-        DiffFormat::Json => json::render(&report, w),
-        DiffFormat::Markdown => markdown::render(&report, w),
-        DiffFormat::Html => html::render(&report, w),
-    })
+    let for_people = !matches!(args.format, DiffFormat::Json);
+    super::destination::deliver(
+        io,
+        args.output.as_deref(),
+        &inputs,
+        for_people,
+        |w| match args.format {
+            DiffFormat::Text => text::render(&report, w),
+            DiffFormat::Json => json::render(&report, w),
+            DiffFormat::Markdown => markdown::render(&report, w),
+            DiffFormat::Html => html::render(&report, w),
+        },
+    )
 }
 
 /// The forecasts to show: all, or those `--forecast` names, in the diff's order; `Err` with

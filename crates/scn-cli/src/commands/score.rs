@@ -502,14 +502,16 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
     };
     let mut inputs = files.clone();
     inputs.extend(resolutions.iter().map(|(path, _)| path.clone()));
-    let written = super::destination::deliver(run.io, args.output.as_deref(), &inputs, |w| {
-        match args.format {
-            ScoreFormat::Text => text::render(&scores, w),
-            ScoreFormat::Json => json::render(&scores, w),
-            ScoreFormat::Markdown => markdown::render(&scores, w),
-            ScoreFormat::Html => html::render(&scores, w),
-        }
-    });
+    let for_people = !matches!(args.format, ScoreFormat::Json);
+    let written =
+        super::destination::deliver(run.io, args.output.as_deref(), &inputs, for_people, |w| {
+            match args.format {
+                ScoreFormat::Text => text::render(&scores, w),
+                ScoreFormat::Json => json::render(&scores, w),
+                ScoreFormat::Markdown => markdown::render(&scores, w),
+                ScoreFormat::Html => html::render(&scores, w),
+            }
+        });
     run.exit.combine(written)
 }
 

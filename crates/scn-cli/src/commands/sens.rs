@@ -119,12 +119,19 @@ pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut I
     for note in sens.notes() {
         let _ = writeln!(io.stderr, "scn: warning: {note}");
     }
-    super::destination::deliver(io, args.output.as_deref(), &read, |w| match args.format {
-        AnalysisFormat::Text => sens.text(w, args.top),
-        AnalysisFormat::Json => sens.json(w),
-        AnalysisFormat::Markdown => markdown::render(&sens, args.top, w),
-        AnalysisFormat::Html => html::render(&sens, args.top, w),
-    })
+    let for_people = !matches!(args.format, AnalysisFormat::Json);
+    super::destination::deliver(
+        io,
+        args.output.as_deref(),
+        &read,
+        for_people,
+        |w| match args.format {
+            AnalysisFormat::Text => sens.text(w, args.top),
+            AnalysisFormat::Json => sens.json(w),
+            AnalysisFormat::Markdown => markdown::render(&sens, args.top, w),
+            AnalysisFormat::Html => html::render(&sens, args.top, w),
+        },
+    )
 }
 
 fn global(

@@ -102,12 +102,19 @@ pub(crate) fn run(args: &VoiArgs, options: crate::input::RunOptions, io: &mut Io
             Err(err) => return usage(io, &named(&err.to_string(), &args.know)),
         }
     };
-    super::destination::deliver(io, args.output.as_deref(), &inputs, |w| match args.format {
-        AnalysisFormat::Text => text(ev, &found, w),
-        AnalysisFormat::Json => json_out(ev, &found, w),
-        AnalysisFormat::Markdown => markdown::render(ev, &found, w),
-        AnalysisFormat::Html => html::render(ev, &found, w),
-    })
+    let for_people = !matches!(args.format, AnalysisFormat::Json);
+    super::destination::deliver(
+        io,
+        args.output.as_deref(),
+        &inputs,
+        for_people,
+        |w| match args.format {
+            AnalysisFormat::Text => text(ev, &found, w),
+            AnalysisFormat::Json => json_out(ev, &found, w),
+            AnalysisFormat::Markdown => markdown::render(ev, &found, w),
+            AnalysisFormat::Html => html::render(ev, &found, w),
+        },
+    )
 }
 
 /// A message from the analysis with each `event N` followed by the event as written.

@@ -142,7 +142,8 @@ pub(super) fn run(
     };
     let shown = file.display().to_string();
     let inputs = [file.to_path_buf()];
-    crate::commands::destination::deliver(io, args.output.as_deref(), &inputs, |w| {
+    let for_people = !matches!(args.format, DiffFormat::Json);
+    crate::commands::destination::deliver(io, args.output.as_deref(), &inputs, for_people, |w| {
         match args.format {
             DiffFormat::Text => text(&shown, &rows, &columns, samples, seed, w),
             DiffFormat::Json => json(&shown, &rows, &columns, samples, seed, w),

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::DiffReport;
 use super::terms::{delta, edit, largest, method, sampled_rows, value};
-use crate::report::markdown::escape::{code, inline};
+use crate::report::markdown::escape::{code, code_span, inline};
 use crate::report::num;
 
 /// How many terms of a forecast's split the table shows.
@@ -17,8 +17,8 @@ pub(super) fn render(r: &DiffReport<'_>, out: &mut dyn Write) -> io::Result<()> 
     let _ = writeln!(
         s,
         "# Changes: {} → {}\n",
-        code(&r.old.shown),
-        code(&r.new.shown)
+        code_span(&r.old.shown),
+        code_span(&r.new.shown)
     );
     forecasts(r, &mut s);
     sampled(r, &mut s);
@@ -173,7 +173,7 @@ fn structure(r: &DiffReport<'_>, s: &mut String) {
         if total == 1 { "" } else { "s" }
     );
     for c in &d.structure {
-        let _ = writeln!(s, "- {}", code(&edit(c)));
+        let _ = writeln!(s, "- {}", code_span(&edit(c)));
     }
     if d.omitted > 0 {
         let _ = writeln!(

@@ -1,12 +1,33 @@
 //! Text made safe for GitHub-flavoured Markdown.
 
-/// Text in a code span: backticks inside would end it, and a pipe would end a table cell.
+/// Text in a code span in a table cell, where a pipe would end the cell: GitHub reads `\|`
+/// as `|` there, before the span.
 pub(crate) fn code(t: &str) -> String {
-    let t = t.replace('|', "\\|");
-    if t.contains('`') {
-        format!("`` {t} ``")
+    code_span(&t.replace('|', "\\|"))
+}
+
+/// Text in a code span anywhere but a table (a heading, a list item), where `\|` would show
+/// its backslash. The fence is one backtick longer than the longest run of backticks inside,
+/// so none of them can close it, and line breaks become spaces, so that a line starting
+/// with `#` or `<` cannot leave the span and become a heading or raw HTML.
+pub(crate) fn code_span(t: &str) -> String {
+    let t: String = t
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in t.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A space on each side is stripped by the reader, and keeps a backtick at either end of
+    // the text from joining the fence.
+    if longest > 0 || t.starts_with(' ') || t.ends_with(' ') {
+        format!("{fence} {t} {fence}")
     } else {
-        format!("`{t}`")
+        format!("{fence}{t}{fence}")
     }
 }
 
@@ -65,5 +86,12 @@ mod tests {
             "\\- not a list  \n1\\. nor this"
         );
         assert_eq!(code("a | b"), "`a \\| b`");
+        assert_eq!(code_span("a | b"), "`a | b`");
+        // Two backticks inside take a fence of three; a newline cannot start a heading.
+        assert_eq!(
+            code_span("A`` <img> ``\n# Owned"),
+            "``` A`` <img> `` # Owned ```"
+        );
+        assert_eq!(code_span("`x`"), "`` `x` ``");
     }
 }
