@@ -10,6 +10,7 @@ mod completion;
 mod definition;
 mod diagnostics;
 mod document;
+mod framing;
 mod hover;
 mod open;
 mod position;
@@ -73,7 +74,7 @@ fn stdio() -> std::io::Result<Connection> {
         .spawn(move || {
             let mut input = BufReader::new(input);
             loop {
-                match Message::read(&mut input) {
+                match framing::read(&mut input) {
                     Ok(Some(msg)) => {
                         let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
                         if to_server.send(msg).is_err() || exit {

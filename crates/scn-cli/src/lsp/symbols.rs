@@ -11,6 +11,12 @@ use super::document::Analysis;
 use super::syntax::DefKind;
 use crate::report::number::pct;
 
+/// The deepest level the outline nests: below it, definitions are listed flat under their
+/// ancestor at this depth. A tree nested thousands deep (the language allows 50,000) made
+/// a reply that overflowed the stack when it was serialised and freed, and that clients
+/// with a JSON nesting limit could not read; no one reads an outline that deep anyway.
+pub(crate) const MAX_OUTLINE_DEPTH: usize = 64;
+
 pub(crate) fn outline(a: &Analysis) -> Vec<DocumentSymbol> {
     let Some(ix) = &a.index else {
         return Vec::new();
@@ -31,6 +37,19 @@ pub(crate) fn outline(a: &Analysis) -> Vec<DocumentSymbol> {
         nodes.get(&span).map(|&k| ev.node(k))
     };
     let n = ix.defs.len();
+    // Where each definition goes: its parent, or past the depth limit the ancestor at it.
+    // Definitions come in pre-order, so a parent's place is known before its children's.
+    let mut depth = vec![0usize; n];
+    let mut under: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        if let Some(p) = ix.defs[i].parent {
+            if depth[p] + 1 < MAX_OUTLINE_DEPTH {
+                (depth[i], under[i]) = (depth[p] + 1, Some(p));
+            } else {
+                (depth[i], under[i]) = (depth[p], under[p]);
+            }
+        }
+    }
     let mut children: Vec<Vec<DocumentSymbol>> = vec![Vec::new(); n];
     let mut top = Vec::new();
     for i in (0..n).rev() {
@@ -73,7 +92,7 @@ pub(crate) fn outline(a: &Analysis) -> Vec<DocumentSymbol> {
             selection_range: a.lines.range(&a.text, d.span),
             children: (!kids.is_empty()).then_some(kids),
         };
-        match d.parent {
+        match under[i] {
             Some(p) => children[p].push(sym),
             None => top.push(sym),
         }

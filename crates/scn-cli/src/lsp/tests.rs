@@ -193,6 +193,36 @@ fn completion_of_a_huge_tree_is_capped_and_filtered() {
 }
 
 #[test]
+fn the_outline_of_a_deep_tree_stops_nesting_at_its_limit() {
+    // 200 nested branches: the first 63 below the scenario nest, the rest are listed flat
+    // under the deepest, so the reply stays shallow and every branch is in it.
+    let n = 200;
+    let mut text = String::from("scenario s {\n");
+    for i in 0..n {
+        text.push_str(&format!("branch b{i} p = 1 {{\n"));
+    }
+    text.push_str(&"}\n".repeat(n));
+    text.push_str("}\n");
+    let env = Env::default();
+    let mut doc = Document::new(Uri::from_str("untitled:deep").unwrap(), 1, text);
+    let a = doc.analysis(&env);
+    let outline = symbols::outline(&a);
+    fn walk(s: &lsp_types::DocumentSymbol, depth: usize, most: &mut usize, count: &mut usize) {
+        *most = (*most).max(depth);
+        *count += 1;
+        for c in s.children.iter().flatten() {
+            walk(c, depth + 1, most, count);
+        }
+    }
+    let (mut most, mut count) = (0, 0);
+    for s in &outline {
+        walk(s, 1, &mut most, &mut count);
+    }
+    assert_eq!(most, symbols::MAX_OUTLINE_DEPTH);
+    assert_eq!(count, n + 1, "the scenario and every branch");
+}
+
+#[test]
 fn hover_numbers_are_the_evaluations() {
     // Hand values: P(a) = 0.4; P(a.c) = 0.4 × 0.25 = 0.1; E(cost) = 0.1 × 8 = 0.8;
     // beta(2, 8) has mean 0.2.

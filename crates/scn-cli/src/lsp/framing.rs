@@ -1,0 +1,132 @@
+//! Reading the client's messages: `Content-Length` framing with limits.
+//!
+//! lsp-server's `Message::read` sizes its buffer from the header before a byte of the body
+//! arrives, and reads a header line of any length: one line `Content-Length:
+//! 18446744073709551615` panicked the reader, 9223372036854775807 aborted the process on
+//! the allocation, and 4000000000 took gigabytes while nothing came. Here a header line is
+//! at most [`MAX_HEADER_LINE`] bytes, a body at most [`MAX_BODY`], and the body's buffer grows
+//! only with the bytes that arrive.
+
+use std::io::{self, BufRead, Read};
+
+use lsp_server::Message;
+
+/// The longest header line read.
+const MAX_HEADER_LINE: u64 = 8 * 1024;
+
+/// The largest message: a document as large as the largest file scn reads (1 GiB), with
+/// room for its JSON escapes.
+pub(crate) const MAX_BODY: u64 = 2 << 30;
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
+}
+
+/// The next message; `None` at the end of the input. An `InvalidData` error leaves the
+/// input at the start of the next message where it can (after a body that was too large or
+/// not JSON-RPC), so the caller may go on reading.
+pub(crate) fn read(input: &mut impl BufRead) -> io::Result<Option<Message>> {
+    let mut size = None;
+    loop {
+        let mut line = Vec::new();
+        input
+            .by_ref()
+            .take(MAX_HEADER_LINE)
+            .read_until(b'\n', &mut line)?;
+        if line.is_empty() {
+            return Ok(None);
+        }
+        let Some(text) = line.strip_suffix(b"\r\n") else {
+            if line.len() as u64 >= MAX_HEADER_LINE {
+                return Err(invalid(format!(
+                    "a header line longer than {MAX_HEADER_LINE} bytes"
+                )));
+            }
+            return Err(invalid("a header line that does not end with CRLF".into()));
+        };
+        if text.is_empty() {
+            break;
+        }
+        let text = String::from_utf8_lossy(text);
+        let (name, value) = text
+            .split_once(':')
+            .ok_or_else(|| invalid(format!("malformed header {text:?}")))?;
+        if name.trim().eq_ignore_ascii_case("Content-Length") {
+            let n: u64 = value
+                .trim()
+                .parse()
+                .map_err(|e| invalid(format!("Content-Length {value:?}: {e}")))?;
+            size = Some(n);
+        }
+    }
+    let size = size.ok_or_else(|| invalid("no Content-Length".into()))?;
+    if size > MAX_BODY {
+        // Skipped, not stored, so that the next message can still be read.
+        io::copy(&mut input.by_ref().take(size), &mut io::sink())?;
+        return Err(invalid(format!(
+            "a message of {size} bytes, over the limit of {MAX_BODY}"
+        )));
+    }
+    let mut body = Vec::new();
+    input.by_ref().take(size).read_to_end(&mut body)?;
+    if (body.len() as u64) < size {
+        // The input ended inside the message.
+        return Ok(None);
+    }
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(|e| invalid(format!("a message that is not JSON-RPC: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framed(body: &str) -> Vec<u8> {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    #[test]
+    fn reads_messages_in_turn() {
+        let mut input = framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+        input.extend(framed(r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#));
+        let mut r = io::Cursor::new(input);
+        assert!(matches!(read(&mut r), Ok(Some(Message::Notification(_)))));
+        assert!(matches!(read(&mut r), Ok(Some(Message::Request(_)))));
+        assert!(matches!(read(&mut r), Ok(None)));
+    }
+
+    #[test]
+    fn huge_lengths_cost_nothing_and_do_not_panic() {
+        for size in ["18446744073709551615", "9223372036854775807", "4000000000"] {
+            let input = format!("Content-Length: {size}\r\n\r\n{{}}");
+            let mut r = io::Cursor::new(input.into_bytes());
+            // Over the limit: skipped to the end of the input; under it: the input ends
+            // inside the body. Either way no buffer of that size is made.
+            match read(&mut r) {
+                Err(e) => assert!(e.to_string().contains("over the limit"), "{e}"),
+                Ok(m) => assert!(m.is_none(), "{size}"),
+            }
+        }
+        let mut r = io::Cursor::new(b"Content-Length: -1\r\n\r\n{}".to_vec());
+        assert!(read(&mut r).is_err());
+    }
+
+    #[test]
+    fn a_header_line_is_bounded() {
+        let mut input = vec![b'X'; 1 << 20];
+        input.extend(framed(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+        let mut r = io::Cursor::new(input);
+        let e = read(&mut r).expect_err("too long");
+        assert!(e.to_string().contains("longer than 8192 bytes"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_body_is_skipped_and_the_next_message_read() {
+        let mut input = framed("not json");
+        input.extend(framed(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+        let mut r = io::Cursor::new(input);
+        assert!(read(&mut r).is_err());
+        assert!(matches!(read(&mut r), Ok(Some(Message::Notification(_)))));
+    }
+}
