@@ -360,3 +360,86 @@ fn a_bare_file_name_finds_its_library_and_imports() {
     // The manifest was found: its default format applies.
     assert!(stdout.starts_with('{'), "{stdout}");
 }
+
+/// A burst of edits sent while a document is analysed is taken whole before the next
+/// analysis: the language server publishes diagnostics for far fewer versions than it was
+/// sent. With no room between the reader and the server it analysed every version (20 edits
+/// of a costly file took 21 s before a request was answered).
+#[test]
+fn the_language_server_takes_a_burst_of_edits_at_once() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let mut child = scn(data.path())
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("scn lsp starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut send = |v: serde_json::Value| {
+        let body = v.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    };
+    // A file of 2^14 template expansions: each analysis takes a visible while.
+    let mut text =
+        String::from("template t0() { branch a p = 50% { m += 1 } branch b p = rest }\n");
+    for i in 1..15 {
+        text.push_str(&format!(
+            "template t{i}() {{ branch a p = 50% {{ use t{}() }} branch b p = rest {{ use t{}() }} }}\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    text.push_str("scenario s {\n  metric m = 0\n  use t14()\n  forecast f = E(m)\n}\n");
+    let uri = "untitled:burst";
+    send(
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"processId": null, "rootUri": null, "capabilities": {}}}),
+    );
+    send(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    send(
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params":
+        {"textDocument": {"uri": uri, "languageId": "scn", "version": 1, "text": text}}}),
+    );
+    let edits = 20;
+    for v in 2..2 + edits {
+        send(
+            serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": v},
+            "contentChanges": [{"text": format!("{text}// {v}\n")}]}}),
+        );
+    }
+    send(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    send(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
+    drop(stdin);
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut published = 0;
+    loop {
+        let mut len = 0usize;
+        let mut line = String::new();
+        while out.read_line(&mut line).expect("a header") > 0 {
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.trim().parse().expect("a length");
+            }
+            line.clear();
+        }
+        if len == 0 {
+            break;
+        }
+        let mut body = vec![0; len];
+        out.read_exact(&mut body).expect("a body");
+        let msg: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        if msg["method"] == "textDocument/publishDiagnostics" {
+            published += 1;
+        }
+    }
+    assert!(child.wait().expect("scn lsp ends").success());
+    assert!(
+        published < edits / 2,
+        "diagnostics were published {published} times for {edits} edits"
+    );
+}
