@@ -230,7 +230,8 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
     let mut resolutions: Vec<(PathBuf, Option<Resolutions>)> = Vec::new();
     // (resolutions file, scenario id) → the file that holds it.
     let mut holders: HashMap<(usize, String), PathBuf> = HashMap::new();
-    // Resolutions file → every scenario id of its library, with its file (named paths only).
+    // Resolutions file → every scenario id of its library, with its file: read once, for
+    // the clash check of named paths and for resolutions naming no scenario.
     let mut library_ids: HashMap<usize, Vec<(String, PathBuf)>> = HashMap::new();
     let mut clashes: HashSet<(usize, String)> = HashSet::new();
     let mut scenarios = Vec::new();
@@ -483,7 +484,7 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
             summary,
         });
     }
-    run.unknown_scenarios(&resolutions);
+    run.unknown_scenarios(&resolutions, &mut library_ids);
     let summary = ScoreSummary::of(
         scenarios
             .iter()
@@ -534,21 +535,23 @@ impl Run<'_, '_> {
     /// A resolution naming no scenario of its library is a typo or a scenario since removed:
     /// a warning at the entry. The library's scenarios are found as `scn resolve` finds them,
     /// whatever the paths scored.
-    fn unknown_scenarios(&mut self, resolutions: &[(PathBuf, Option<Resolutions>)]) {
-        for (path, res) in resolutions {
+    ///
+    /// `library_ids` holds each resolutions file's library ids already read (by index in
+    /// `resolutions`), so a library is parsed once per run.
+    fn unknown_scenarios(
+        &mut self,
+        resolutions: &[(PathBuf, Option<Resolutions>)],
+        library_ids: &mut HashMap<usize, Vec<(String, PathBuf)>>,
+    ) {
+        for (index, (path, res)) in resolutions.iter().enumerate() {
             let Some(res) = res else {
                 continue;
             };
-            let dir = path.parent().unwrap_or(Path::new("."));
-            let Ok((_, roots)) = library::default_roots(dir) else {
-                continue;
-            };
-            let Ok(files) = library::scenario_files(&roots) else {
-                continue;
-            };
-            let ids: BTreeSet<String> = library::scenario_ids(&files)
-                .into_iter()
-                .map(|(id, _)| id)
+            let ids: BTreeSet<String> = library_ids
+                .entry(index)
+                .or_insert_with(|| library_scenario_ids(path))
+                .iter()
+                .map(|(id, _)| id.clone())
                 .collect();
             for r in &res.entries {
                 if ids.contains(&r.scenario) {
