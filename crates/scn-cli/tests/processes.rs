@@ -367,20 +367,8 @@ fn a_bare_file_name_finds_its_library_and_imports() {
 /// of a costly file took 21 s before a request was answered).
 #[test]
 fn the_language_server_takes_a_burst_of_edits_at_once() {
-    use std::io::{BufRead, BufReader, Read, Write};
     let data = tempfile::tempdir().expect("a temporary folder");
-    let mut child = scn(data.path())
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("scn lsp starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut send = |v: serde_json::Value| {
-        let body = v.to_string();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-    };
+    let (mut child, mut send) = lsp(data.path());
     // A file of 2^14 template expansions: each analysis takes a visible while.
     let mut text =
         String::from("template t0() { branch a p = 50% { m += 1 } branch b p = rest }\n");
@@ -412,9 +400,41 @@ fn the_language_server_takes_a_burst_of_edits_at_once() {
     }
     send(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
     send(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
-    drop(stdin);
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut published = 0;
+    drop(send);
+    let published = lsp_messages(child.stdout.take().expect("stdout"))
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .count();
+    assert!(child.wait().expect("scn lsp ends").success());
+    assert!(
+        published < edits / 2,
+        "diagnostics were published {published} times for {edits} edits"
+    );
+}
+
+/// `scn lsp` started, and a function that sends it one message (dropping it closes the input).
+fn lsp(data: &Path) -> (std::process::Child, impl FnMut(serde_json::Value)) {
+    use std::io::Write;
+    let mut child = scn(data)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("scn lsp starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let send = move |v: serde_json::Value| {
+        let body = v.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    };
+    (child, send)
+}
+
+/// Every message the server wrote, until it closed its output.
+fn lsp_messages(out: impl std::io::Read) -> Vec<serde_json::Value> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut out = BufReader::new(out);
+    let mut messages = Vec::new();
     loop {
         let mut len = 0usize;
         let mut line = String::new();
@@ -428,18 +448,43 @@ fn the_language_server_takes_a_burst_of_edits_at_once() {
             line.clear();
         }
         if len == 0 {
-            break;
+            return messages;
         }
         let mut body = vec![0; len];
         out.read_exact(&mut body).expect("a body");
-        let msg: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
-        if msg["method"] == "textDocument/publishDiagnostics" {
-            published += 1;
-        }
+        messages.push(serde_json::from_slice(&body).expect("JSON"));
     }
-    assert!(child.wait().expect("scn lsp ends").success());
-    assert!(
-        published < edits / 2,
-        "diagnostics were published {published} times for {edits} edits"
+}
+
+/// Before `initialize`, a request is refused and `exit` ends the server with the protocol's
+/// code 1 (it was 2, an error of scn's); a request with an id lsp-server cannot hold is
+/// answered by that id instead of being taken for a notification and never answered.
+#[test]
+fn the_language_server_answers_every_request_and_exits_by_the_protocol() {
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let (mut child, mut send) = lsp(data.path());
+    send(
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": {}}),
+    );
+    send(serde_json::json!({"jsonrpc": "2.0", "id": 3000000000u64, "method": "shutdown"}));
+    send(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
+    drop(send);
+    let messages = lsp_messages(child.stdout.take().expect("stdout"));
+    let status = child.wait().expect("scn lsp ends");
+    assert_eq!(status.code(), Some(1));
+    let error_of = |id: serde_json::Value| {
+        messages
+            .iter()
+            .find(|m| m["id"] == id)
+            .map(|m| m["error"]["code"].clone())
+    };
+    assert_eq!(
+        error_of(serde_json::json!(1)),
+        Some(serde_json::json!(-32002))
+    );
+    assert_eq!(
+        error_of(serde_json::json!(3000000000u64)),
+        Some(serde_json::json!(-32600)),
+        "{messages:?}"
     );
 }

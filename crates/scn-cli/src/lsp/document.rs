@@ -53,6 +53,10 @@ pub(crate) struct Document {
     last_parsed: Option<Rc<Analysis>>,
     /// True once the diagnostics of `current` were sent.
     pub published: bool,
+    /// True after a change the server could not read: its copy of the text is no longer the
+    /// editor's, so it must not format it (the edit would replace the editor's text with an
+    /// older one). The next change that sends the whole text, or reopening, ends it.
+    pub out_of_sync: bool,
 }
 
 impl Document {
@@ -67,6 +71,7 @@ impl Document {
             current: None,
             last_parsed: None,
             published: false,
+            out_of_sync: false,
         }
     }
 
@@ -74,7 +79,10 @@ impl Document {
     pub(crate) fn edit(&mut self, range: Option<(usize, usize)>, new: &str) {
         match range {
             Some((a, b)) => self.text.replace_range(a..b, new),
-            None => new.clone_into(&mut self.text),
+            None => {
+                new.clone_into(&mut self.text);
+                self.out_of_sync = false;
+            }
         }
         self.lines = LineIndex::new(&self.text);
         self.invalidate();
@@ -86,6 +94,12 @@ impl Document {
         self.current
             .as_ref()
             .is_some_and(|a| a.loaded.paths.iter().any(|p| p == canonical))
+    }
+
+    /// Marks the text as no longer the editor's (a change could not be read).
+    pub(crate) fn lose_sync(&mut self) {
+        self.out_of_sync = true;
+        self.invalidate();
     }
 
     /// Forgets the analysis: a file it imports may have changed on disk.

@@ -10,6 +10,18 @@
 use std::io::{self, BufRead, Read};
 
 use lsp_server::Message;
+use serde_json::Value;
+
+/// What a framed body held.
+#[derive(Debug)]
+pub(crate) enum Incoming {
+    /// A message lsp-server can carry.
+    Message(Message),
+    /// A request it cannot: an id that is not a string or a 32-bit integer (the protocol's
+    /// `integer | string`), or a method that is not a string. It must still be answered, or
+    /// the client waits for ever: this is the error to send back.
+    Refused(Value),
+}
 
 /// The longest header line read.
 const MAX_HEADER_LINE: u64 = 8 * 1024;
@@ -25,7 +37,7 @@ fn invalid(message: String) -> io::Error {
 /// The next message; `None` at the end of the input. An `InvalidData` error leaves the
 /// input at the start of the next message where it can (after a body that was too large or
 /// not JSON-RPC), so the caller may go on reading.
-pub(crate) fn read(input: &mut impl BufRead) -> io::Result<Option<Message>> {
+pub(crate) fn read(input: &mut impl BufRead) -> io::Result<Option<Incoming>> {
     let mut size = None;
     loop {
         let mut line = Vec::new();
@@ -73,9 +85,45 @@ pub(crate) fn read(input: &mut impl BufRead) -> io::Result<Option<Message>> {
         // The input ended inside the message.
         return Ok(None);
     }
-    serde_json::from_slice(&body)
-        .map(Some)
-        .map_err(|e| invalid(format!("a message that is not JSON-RPC: {e}")))
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| invalid(format!("a message that is not JSON: {e}")))?;
+    // A request is a message with an id and a method. lsp-server's message is an untagged
+    // enum, so a request whose id it cannot hold would come out as a notification, unanswered.
+    let request_id = value.get("method").and_then(|_| value.get("id")).cloned();
+    match (serde_json::from_value::<Message>(value), request_id) {
+        (Ok(m @ Message::Request(_)), _) => Ok(Some(Incoming::Message(m))),
+        (Ok(_), Some(id)) => Ok(Some(Incoming::Refused(refusal(
+            id,
+            "its id is not a string or a 32-bit integer",
+        )))),
+        (Err(e), Some(id)) => Ok(Some(Incoming::Refused(refusal(id, &e.to_string())))),
+        (Ok(m), None) => Ok(Some(Incoming::Message(m))),
+        (Err(e), None) => Err(invalid(format!("a message that is not JSON-RPC: {e}"))),
+    }
+}
+
+/// JSON-RPC's answer to an invalid request: its id when that is a number or a string (so the
+/// client can match it), else null.
+fn refusal(id: Value, why: &str) -> Value {
+    let id = match id {
+        Value::Number(_) | Value::String(_) => id,
+        _ => Value::Null,
+    };
+    serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": {
+            "code": lsp_server::ErrorCode::InvalidRequest as i32,
+            "message": format!("scn lsp cannot read this request: {why}"),
+        },
+    })
+}
+
+/// Writes a message that lsp-server's types cannot hold, framed as lsp-server frames its own.
+pub(crate) fn write_raw(out: &mut impl io::Write, message: &Value) -> io::Result<()> {
+    let body = message.to_string();
+    write!(out, "Content-Length: {}\r\n\r\n{body}", body.len())?;
+    out.flush()
 }
 
 #[cfg(test)]
@@ -91,8 +139,14 @@ mod tests {
         let mut input = framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
         input.extend(framed(r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#));
         let mut r = io::Cursor::new(input);
-        assert!(matches!(read(&mut r), Ok(Some(Message::Notification(_)))));
-        assert!(matches!(read(&mut r), Ok(Some(Message::Request(_)))));
+        assert!(matches!(
+            read(&mut r),
+            Ok(Some(Incoming::Message(Message::Notification(_))))
+        ));
+        assert!(matches!(
+            read(&mut r),
+            Ok(Some(Incoming::Message(Message::Request(_))))
+        ));
         assert!(matches!(read(&mut r), Ok(None)));
     }
 
@@ -127,6 +181,37 @@ mod tests {
         input.extend(framed(r#"{"jsonrpc":"2.0","method":"exit"}"#));
         let mut r = io::Cursor::new(input);
         assert!(read(&mut r).is_err());
-        assert!(matches!(read(&mut r), Ok(Some(Message::Notification(_)))));
+        assert!(matches!(
+            read(&mut r),
+            Ok(Some(Incoming::Message(Message::Notification(_))))
+        ));
+    }
+
+    #[test]
+    fn a_request_with_an_id_it_cannot_hold_is_refused_by_its_id() {
+        for (id, answer) in [
+            ("3000000000", serde_json::json!(3000000000u64)),
+            ("1.5", serde_json::json!(1.5)),
+            ("\"x\"", serde_json::json!("x")),
+            ("null", Value::Null),
+            ("{\"a\": 1}", Value::Null),
+            ("[1]", Value::Null),
+        ] {
+            // "x" is a fine id: the method, a number, is what is wrong there.
+            let method = if id == "\"x\"" { "7" } else { "\"shutdown\"" };
+            let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":{method}}}"#);
+            let mut r = io::Cursor::new(framed(&body));
+            let Ok(Some(Incoming::Refused(e))) = read(&mut r) else {
+                panic!("{body} was not refused");
+            };
+            assert_eq!(e["id"], answer, "{body}");
+            assert_eq!(e["error"]["code"], -32600);
+            let mut out = Vec::new();
+            write_raw(&mut out, &e).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            let (head, body) = out.split_once("\r\n\r\n").unwrap();
+            assert_eq!(head, format!("Content-Length: {}", body.len()));
+            assert_eq!(serde_json::from_str::<Value>(body).unwrap(), e);
+        }
     }
 }

@@ -26,11 +26,13 @@ mod tests;
 use std::fs::File;
 use std::io::BufReader;
 use std::os::fd::AsFd;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use lsp_server::{Connection, Message};
 
 use crate::Exit;
 use crate::input::RunOptions;
+use framing::Incoming;
 
 pub(crate) use server::Ended;
 
@@ -49,13 +51,9 @@ pub(crate) fn run(options: RunOptions) -> Exit {
         open: open::OpenFiles::default(),
     };
     match server::serve(&conn, env) {
-        Ok(Ended::Clean) => Exit::Ok,
+        Ended::Clean => Exit::Ok,
         // The protocol's exit code for `exit` without `shutdown`.
-        Ok(Ended::Abrupt) => Exit::Invalid,
-        Err(e) => {
-            eprintln!("scn lsp: error: {e}");
-            Exit::Usage
-        }
+        Ended::Abrupt => Exit::Invalid,
     }
 }
 
@@ -69,7 +67,12 @@ const QUEUED_MESSAGES: usize = 1024;
 /// through them would wait forever.
 fn stdio() -> std::io::Result<Connection> {
     let input = File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
-    let mut output = File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
+    // Shared with the reader, which answers the requests the server never sees (see
+    // `framing::Incoming::Refused`); each message is written whole under the lock.
+    let output = Arc::new(Mutex::new(File::from(
+        std::io::stdout().as_fd().try_clone_to_owned()?,
+    )));
+    let refusals = Arc::clone(&output);
     // Room for the messages that arrive while a document is analysed: the loop takes all
     // that wait before it analyses again (see `server`), and with no room the reader could
     // hand over only one, so a burst of edits cost an analysis each (20 edits of a costly
@@ -82,7 +85,13 @@ fn stdio() -> std::io::Result<Connection> {
             let mut input = BufReader::new(input);
             loop {
                 match framing::read(&mut input) {
-                    Ok(Some(msg)) => {
+                    Ok(Some(Incoming::Refused(answer))) => {
+                        let mut out = refusals.lock().unwrap_or_else(PoisonError::into_inner);
+                        if framing::write_raw(&mut *out, &answer).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(Some(Incoming::Message(msg))) => {
                         let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
                         if to_server.send(msg).is_err() || exit {
                             break;
@@ -104,7 +113,8 @@ fn stdio() -> std::io::Result<Connection> {
         .name("lsp-writer".into())
         .spawn(move || {
             for msg in from_server {
-                if msg.write(&mut output).is_err() {
+                let mut out = output.lock().unwrap_or_else(PoisonError::into_inner);
+                if msg.write(&mut *out).is_err() {
                     break;
                 }
             }

@@ -76,34 +76,63 @@ pub(crate) fn capabilities() -> ServerCapabilities {
 }
 
 /// Runs a session over a connection: the handshake, then messages until `exit`.
-pub(crate) fn serve(conn: &Connection, mut env: Env) -> Result<Ended, String> {
-    let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
+pub(crate) fn serve(conn: &Connection, mut env: Env) -> Ended {
+    let Some((id, params)) = await_initialize(conn) else {
+        return Ended::Abrupt;
+    };
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     env.root = workspace_root(&params);
     let init = serde_json::json!({
         "capabilities": capabilities(),
         "serverInfo": { "name": "scn", "version": env!("CARGO_PKG_VERSION") },
     });
-    conn.initialize_finish(id, init)
-        .map_err(|e| e.to_string())?;
     let mut server = Server {
         conn,
         env,
         docs: HashMap::new(),
         shutdown: false,
     };
+    server.send(Response::new_ok(id, init));
     while let Ok(msg) = conn.receiver.recv() {
         if let Some(end) = server.handle(msg) {
-            return Ok(end);
+            return end;
         }
         while let Ok(msg) = conn.receiver.try_recv() {
             if let Some(end) = server.handle(msg) {
-                return Ok(end);
+                return end;
             }
         }
         server.publish_changed();
     }
-    Ok(Ended::Abrupt)
+    Ended::Abrupt
+}
+
+/// Waits for `initialize` by the protocol's rules; `None` when the client says `exit` or goes
+/// away first.
+///
+/// Our own, not lsp-server's: that one ends the session with an error on `exit` (the
+/// process then exited 2, not the protocol's 1), panics when the client has gone while it
+/// answers, and then insists that `initialized` comes before anything else.
+fn await_initialize(conn: &Connection) -> Option<(RequestId, Value)> {
+    for msg in &conn.receiver {
+        match msg {
+            Message::Request(req) if req.method == "initialize" => {
+                return Some((req.id, req.params));
+            }
+            Message::Request(req) => {
+                let refusal = Response::new_err(
+                    req.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!("{} before initialize", req.method),
+                );
+                let _ = conn.sender.send(refusal.into());
+            }
+            Message::Notification(n) if n.method == "exit" => return None,
+            // Other notifications before `initialize` are dropped, as the protocol says.
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    None
 }
 
 /// The first workspace folder, else the root URI, as a path.
@@ -171,6 +200,10 @@ impl Server<'_> {
                 self.shutdown = true;
                 Ok(Value::Null)
             }
+            "initialize" => Err((
+                ErrorCode::InvalidRequest as i32,
+                "the server is initialized already".into(),
+            )),
             "textDocument/hover" => json(
                 params::<HoverParams>(req)
                     .and_then(|p| self.hover(&p.text_document_position_params)),
@@ -263,6 +296,9 @@ impl Server<'_> {
     /// `scn fmt` on the text: one edit replacing it, none when it is formatted already.
     fn format(&mut self, uri: &Uri) -> Result<Option<Vec<TextEdit>>, Failure> {
         let doc = self.doc(uri)?;
+        if doc.out_of_sync {
+            return Err((REQUEST_FAILED, format!("cannot format: {OUT_OF_SYNC}")));
+        }
         let file = scn_dsl::parse(&doc.text, scn_dsl::FileId(0)).map_err(|d| {
             let at = d
                 .first()
@@ -298,19 +334,7 @@ impl Server<'_> {
                     self.text_changed(path.as_deref());
                 }
             }
-            "textDocument/didChange" => {
-                if let Ok(p) = n.extract::<DidChangeTextDocumentParams>("textDocument/didChange")
-                    && let Some(doc) = self.docs.get_mut(&p.text_document.uri)
-                {
-                    doc.version = p.text_document.version;
-                    for change in p.content_changes {
-                        let range = change.range.map(|r| doc.lines.span(&doc.text, r));
-                        doc.edit(range, &change.text);
-                    }
-                    let path = doc.path.clone();
-                    self.text_changed(path.as_deref());
-                }
-            }
+            "textDocument/didChange" => self.did_change(n.params),
             "textDocument/didClose" => {
                 if let Ok(p) = n.extract::<DidCloseTextDocumentParams>("textDocument/didClose") {
                     let path = self.docs.remove(&p.text_document.uri).and_then(|d| d.path);
@@ -330,6 +354,47 @@ impl Server<'_> {
             }
             _ => {}
         }
+    }
+
+    /// Applies an editor's change. A change that cannot be read, or that does not come after
+    /// the last one, leaves the server's copy of the text unlike the editor's: the document
+    /// is then marked out of sync rather than edited on a guess (see `format`).
+    fn did_change(&mut self, params: Value) {
+        let uri = params
+            .pointer("/textDocument/uri")
+            .and_then(Value::as_str)
+            .and_then(|u| u.parse::<Uri>().ok());
+        let change = match serde_json::from_value::<DidChangeTextDocumentParams>(params) {
+            Ok(change) => change,
+            Err(e) => {
+                eprintln!(
+                    "scn lsp: could not read a change ({e}); formatting is off until the document is reopened"
+                );
+                match uri {
+                    Some(uri) => self
+                        .docs
+                        .get_mut(&uri)
+                        .into_iter()
+                        .for_each(Document::lose_sync),
+                    // Which document it was for is unknown: any may have missed it.
+                    None => self.docs.values_mut().for_each(Document::lose_sync),
+                }
+                return;
+            }
+        };
+        let Some(doc) = self.docs.get_mut(&change.text_document.uri) else {
+            return;
+        };
+        if change.text_document.version <= doc.version {
+            doc.lose_sync();
+        }
+        doc.version = change.text_document.version;
+        for edit in change.content_changes {
+            let range = edit.range.map(|r| doc.lines.span(&doc.text, r));
+            doc.edit(range, &edit.text);
+        }
+        let path = doc.path.clone();
+        self.text_changed(path.as_deref());
     }
 
     /// After the editor's text of the file at `path` changed (opened, edited, closed): the
@@ -361,6 +426,9 @@ impl Server<'_> {
             let uri = doc.uri.clone();
             let version = doc.version;
             let diags = catch_unwind(AssertUnwindSafe(|| {
+                if doc.out_of_sync {
+                    return vec![out_of_sync_warning()];
+                }
                 diagnostics::of(&doc.analysis(&env), &uri)
             }))
             .unwrap_or_else(|_| {
@@ -380,6 +448,21 @@ impl Server<'_> {
                 p,
             ));
         }
+    }
+}
+
+/// Why a document is not formatted, and what brings it back.
+const OUT_OF_SYNC: &str = "scn lsp missed a change to this document (one it could not read, or \
+                           out of order), so its copy may differ from the editor's; close and \
+                           reopen the file";
+
+/// The one diagnostic of a document out of sync: the others would point at the wrong text.
+fn out_of_sync_warning() -> lsp_types::Diagnostic {
+    lsp_types::Diagnostic {
+        severity: Some(lsp_types::DiagnosticSeverity::WARNING),
+        message: OUT_OF_SYNC.into(),
+        source: Some("scn".into()),
+        ..lsp_types::Diagnostic::default()
     }
 }
 
@@ -492,6 +575,170 @@ mod tests {
             ErrorCode::InvalidRequest as i32
         );
         note("exit", Value::Null);
-        assert_eq!(session.join().unwrap(), Ok(Ended::Clean));
+        assert_eq!(session.join().unwrap(), Ended::Clean);
+    }
+
+    /// A client of an in-memory session.
+    struct Client {
+        conn: Connection,
+        session: std::thread::JoinHandle<Ended>,
+    }
+
+    impl Client {
+        fn start() -> Client {
+            let (server, conn) = Connection::memory();
+            let session = std::thread::spawn(move || serve(&server, Env::default()));
+            Client { conn, session }
+        }
+
+        fn note(&self, method: &str, params: Value) {
+            let n = Notification::new(method.into(), params);
+            self.conn.sender.send(n.into()).unwrap();
+        }
+
+        /// The next message that is not a request's answer: a notification.
+        fn published(&self) -> Value {
+            loop {
+                match self
+                    .conn
+                    .receiver
+                    .recv_timeout(Duration::from_secs(30))
+                    .unwrap()
+                {
+                    Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                        return n.params;
+                    }
+                    _ => {}
+                }
+            }
+        }
+
+        fn ask(&self, id: i32, method: &str, params: Value) -> Response {
+            let req = Request::new(id.into(), method.into(), params);
+            self.conn.sender.send(req.into()).unwrap();
+            loop {
+                match self
+                    .conn
+                    .receiver
+                    .recv_timeout(Duration::from_secs(30))
+                    .unwrap()
+                {
+                    Message::Response(r) if r.id == id.into() => return r,
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_handshake_follows_the_protocol() {
+        let c = Client::start();
+        let r = c.ask(1, "textDocument/hover", json!({}));
+        assert_eq!(
+            r.response_result.unwrap_err().code,
+            ErrorCode::ServerNotInitialized as i32
+        );
+        c.note("textDocument/didOpen", json!({}));
+        assert!(
+            c.ask(2, "initialize", json!({"capabilities": {}}))
+                .response_result
+                .is_ok()
+        );
+        // No `initialized` yet: the server answers anyway.
+        let r = c.ask(3, "initialize", json!({"capabilities": {}}));
+        assert_eq!(
+            r.response_result.unwrap_err().code,
+            ErrorCode::InvalidRequest as i32
+        );
+        c.note("exit", Value::Null);
+        assert_eq!(c.session.join().unwrap(), Ended::Abrupt);
+
+        let c = Client::start();
+        c.note("exit", Value::Null);
+        assert_eq!(c.session.join().unwrap(), Ended::Abrupt);
+    }
+
+    #[test]
+    fn a_document_out_of_sync_is_not_formatted() {
+        let c = Client::start();
+        assert!(
+            c.ask(1, "initialize", json!({"capabilities": {}}))
+                .response_result
+                .is_ok()
+        );
+        c.note("initialized", json!({}));
+        let uri = "untitled:messy.scn";
+        let doc = json!({"uri": uri});
+        let format = |id| {
+            c.ask(
+                id,
+                "textDocument/formatting",
+                json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
+            )
+        };
+        let change = |version: i32, changes: Value| {
+            c.note(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+            );
+        };
+        c.note(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "scn", "version": 1, "text": "scenario s {   branch a p = 1 }"}}),
+        );
+        assert_eq!(c.published()["diagnostics"], json!([]));
+        let edits = format(2).response_result.unwrap();
+        assert_eq!(edits.as_array().map(Vec::len), Some(1), "{edits}");
+
+        // A change the server cannot read (a range that is not one): the copy is stale.
+        change(2, json!([{"range": "somewhere", "text": "x"}]));
+        let warned = c.published();
+        assert_eq!(warned["diagnostics"].as_array().map(Vec::len), Some(1));
+        assert!(
+            warned["diagnostics"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("reopen")
+        );
+        let e = format(3).response_result.unwrap_err();
+        assert_eq!(e.code, REQUEST_FAILED);
+        assert!(e.message.contains("missed a change"), "{}", e.message);
+
+        // The whole text again: in sync.
+        change(3, json!([{"text": "scenario s {   branch a p = 1 }"}]));
+        assert_eq!(c.published()["diagnostics"], json!([]));
+        assert!(format(4).response_result.is_ok());
+
+        // A version no later than the last: maybe applied twice.
+        let at_end =
+            json!({"start": {"line": 0, "character": 31}, "end": {"line": 0, "character": 31}});
+        change(3, json!([{"range": at_end, "text": " "}]));
+        assert_eq!(
+            c.published()["diagnostics"].as_array().map(Vec::len),
+            Some(1)
+        );
+        assert_eq!(format(5).response_result.unwrap_err().code, REQUEST_FAILED);
+
+        // A change whose document cannot be told: every open document is out of sync.
+        change(4, json!([{"text": "scenario s { branch a p = 1 }"}]));
+        assert_eq!(c.published()["diagnostics"], json!([]));
+        c.note("textDocument/didChange", json!({"garbage": 1}));
+        assert_eq!(
+            c.published()["diagnostics"].as_array().map(Vec::len),
+            Some(1)
+        );
+        assert_eq!(format(6).response_result.unwrap_err().code, REQUEST_FAILED);
+
+        // Reopening ends it.
+        c.note(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "scn", "version": 9, "text": "scenario s { branch a p = 1 }"}}),
+        );
+        assert_eq!(c.published()["diagnostics"], json!([]));
+        let edits = format(7).response_result.unwrap();
+        assert_eq!(edits[0]["newText"], "scenario s {\n  branch a p = 1\n}\n");
+        assert!(c.ask(8, "shutdown", Value::Null).response_result.is_ok());
+        c.note("exit", Value::Null);
+        assert_eq!(c.session.join().unwrap(), Ended::Clean);
     }
 }
