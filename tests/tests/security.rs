@@ -769,6 +769,46 @@ fn diff_markdown_keeps_labels_inside_their_code_spans() {
     assert!(!run.stdout.lines().any(|l| l.starts_with("# Owned")));
 }
 
+/// A line break in a title, a label, a unit, an expression or a file name cannot print a
+/// line of its own in a text report, where it could pass for one of the report's lines.
+#[test]
+fn text_reports_keep_each_label_on_its_line() {
+    let lib = TempDir::new("forged-lines");
+    let scenario = |p: &str| {
+        format!(
+            "scenario t \"T\\nFORGED title\" {{\n  metric m \"M\\nFORGED metric\" unit \"u\\nFORGED unit\" = 0\n  \
+             objective maximize m\n  let x = beta(2, 3)\n  \
+             option a \"A\\nFORGED option\" {{ branch y \"Y\\nFORGED branch\" p = {p} {{ m += 1 }}  branch z p = rest }}\n  \
+             option b \"B\"\n  forecast f \"F\\nFORGED forecast\" = P(y)\n  \
+             note \"first\\nFORGED note\"\n}}\n"
+        )
+    };
+    let old = write(&lib.0, "old.scn", &scenario("x"));
+    let new = write(&lib.0, "new\nFORGED file.scn", &scenario("(x\n  + 0.1)"));
+    for args in [
+        vec!["eval", s(&old)],
+        vec!["eval", s(&new), "--samples", "2000"],
+        vec!["sens", s(&old)],
+        vec!["voi", s(&old), "--know", "y"],
+        vec!["diff", s(&old), s(&new)],
+    ] {
+        let run = scn(&args, "");
+        assert_eq!(run.exit, Exit::Ok, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.contains("FORGED"), "{args:?}: {}", run.stdout);
+        let forged: Vec<&str> = run
+            .stdout
+            .lines()
+            .filter(|l| l.trim_start().starts_with("FORGED"))
+            .collect();
+        // A note keeps its paragraphs, indented under its first line.
+        let forged: Vec<&&str> = forged
+            .iter()
+            .filter(|l| !l.starts_with("    FORGED note"))
+            .collect();
+        assert!(forged.is_empty(), "{args:?}: {forged:?}\n{}", run.stdout);
+    }
+}
+
 #[test]
 fn escape_sequences_never_reach_the_terminal_raw() {
     let lib = TempDir::new("escapes");

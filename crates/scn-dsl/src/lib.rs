@@ -33,6 +33,6 @@ pub use parser::{
     parse, parse_event, parse_fast, parse_fast_split, parse_number, parse_pest, set_max_threads,
 };
 pub use render::{Style, render, render_all, render_styled};
-pub use sanitize::{REPLACEMENT, sanitize, sanitize_lines};
+pub use sanitize::{REPLACEMENT, one_line, sanitize, sanitize_lines};
 pub use source::{FileId, SourceFile, SourceMap};
 pub use span::{Span, Spanned};

@@ -22,6 +22,23 @@ pub fn sanitize_lines(s: &str) -> Cow<'_, str> {
     clean(s, true)
 }
 
+/// One line of user text in a report whose structure is its lines (a text report): every
+/// line break becomes a space, so that a label holding `\n` cannot print a line that reads
+/// as the report's own. Other characters are left to [`sanitize`] (reports pass through
+/// [`sanitize_lines`] on their way out). Text without a line break is borrowed.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    let breaks = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
+    };
+    if !s.contains(breaks) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace(breaks, " "))
+}
+
 fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     let bad = |c: char| is_unsafe(c) && !(keep_newlines && c == '\n');
     if !s.chars().any(bad) {
@@ -66,6 +83,15 @@ mod tests {
         assert_eq!(
             sanitize_lines("one\r\ntwo\nthree\u{1b}"),
             "one\ntwo\nthree\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn one_line_has_no_line_break() {
+        assert!(matches!(one_line("a label"), Cow::Borrowed(_)));
+        assert_eq!(
+            one_line("A\n  P(x) = 99%\r\nB\u{2028}C\u{b}D"),
+            "A   P(x) = 99%  B C D"
         );
     }
 }

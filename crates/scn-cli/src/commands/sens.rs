@@ -14,6 +14,8 @@ use scn_eval::analysis::{
 };
 use serde_json::{Value, json};
 
+use scn_dsl::one_line;
+
 use super::analysis::{Evaluated, decision, decision_label, number, table, z};
 use crate::args::{AnalysisFormat, SensArgs};
 use crate::report::model::drivers::reads_as_probability;
@@ -365,7 +367,7 @@ impl Sens<'_> {
             Target::Forecast(i) => {
                 let f = &model.forecasts[i];
                 match &f.label {
-                    Some(l) => format!("{}  {l}", f.name),
+                    Some(l) => format!("{}  {}", f.name, one_line(l)),
                     None => f.name.clone(),
                 }
             }
@@ -376,7 +378,7 @@ impl Sens<'_> {
     fn text(&self, out: &mut dyn Write, top: usize) -> io::Result<()> {
         let mut w = io::BufWriter::new(out);
         let model = self.ev.model();
-        writeln!(w, "{} ({})", model.meta.title, model.meta.id)?;
+        writeln!(w, "{} ({})", one_line(&model.meta.title), model.meta.id)?;
         writeln!(
             w,
             "Exact one-way sensitivity: each input at its low and high end, every other input at its mean."

@@ -205,7 +205,12 @@ fn shown(ev: &Evaluation, v: f64) -> String {
 fn text(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io::Result<()> {
     let mut w = io::BufWriter::new(out);
     let model = ev.model();
-    writeln!(w, "{} ({})", model.meta.title, model.meta.id)?;
+    writeln!(
+        w,
+        "{} ({})",
+        scn_dsl::one_line(&model.meta.title),
+        model.meta.id
+    )?;
     let node = match found {
         Found::Events { voi, .. } => voi.node,
         Found::Inputs { voi, .. } => voi.node,

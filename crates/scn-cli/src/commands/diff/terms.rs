@@ -101,8 +101,13 @@ fn expr_and_value(text: &str, value: &Shown, what: &str) -> String {
     }
 }
 
-/// One edit on one line.
+/// One edit on one line: a label or an expression written over several lines is joined
+/// with spaces.
 pub(super) fn edit(c: &Change) -> String {
+    scn_dsl::one_line(&edit_unjoined(c)).into_owned()
+}
+
+fn edit_unjoined(c: &Change) -> String {
     let head = format!("{} {}", c.item.as_str(), c.path);
     let below = match c.below {
         0 => String::new(),

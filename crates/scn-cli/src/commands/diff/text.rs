@@ -8,13 +8,14 @@ use scn_eval::diff::ForecastChange;
 use super::DiffReport;
 use super::terms::{delta, edit, largest, method, sampled_rows, value};
 use crate::report::num;
+use scn_dsl::one_line;
 
 /// How many terms of a forecast's split the table shows.
 const TOP_TERMS: usize = 3;
 
 pub(super) fn render(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "Old: {}", r.old.shown)?;
-    writeln!(w, "New: {}", r.new.shown)?;
+    writeln!(w, "Old: {}", one_line(&r.old.shown))?;
+    writeln!(w, "New: {}", one_line(&r.new.shown))?;
     forecasts(r, w)?;
     if r.sampled.is_some() {
         sampled(r, w)?;
@@ -148,7 +149,7 @@ fn inputs(r: &DiffReport<'_>, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "\nChanged inputs ({}; {how})", d.inputs.len())?;
         let mut rows = Vec::new();
         for i in d.inputs.iter().take(scn_eval::diff::MAX_CHANGES) {
-            let texts = format!("{} → {}", i.old_text, i.new_text);
+            let texts = format!("{} → {}", one_line(&i.old_text), one_line(&i.new_text));
             // A set of siblings changed together has no one value: its texts list each one's.
             let values = if i.old.is_nan() {
                 texts.clone()

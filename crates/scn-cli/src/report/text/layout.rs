@@ -68,27 +68,35 @@ pub(super) fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-/// A paragraph wrapped to `max` columns, every line indented by `indent` spaces. A word
-/// longer than a line stands on a line of its own, whole.
+/// One paragraph wrapped to `max` columns, every line indented by `indent` spaces. A line
+/// break in `text` is a space like any other: the paragraph is the report's, and a label in
+/// it must not start a line of its own. A word longer than a line stands on a line of its
+/// own, whole.
 pub(super) fn wrap(text: &str, indent: usize, max: usize) -> Vec<String> {
     let pad = " ".repeat(indent);
     let room = max.saturating_sub(indent).max(20);
     let mut lines = Vec::new();
-    for para in text.lines() {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && width(&line) + 1 + width(word) > room {
-                lines.push(format!("{pad}{line}"));
-                line.clear();
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && width(&line) + 1 + width(word) > room {
+            lines.push(format!("{pad}{line}"));
+            line.clear();
         }
-        lines.push(format!("{pad}{line}").trim_end().to_owned());
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
     }
+    lines.push(format!("{pad}{line}").trim_end().to_owned());
     lines
+}
+
+/// The author's prose (a description, a let's doc comment), each of its lines a paragraph
+/// wrapped by [`wrap`].
+pub(super) fn paragraphs(text: &str, indent: usize, max: usize) -> Vec<String> {
+    text.lines()
+        .flat_map(|para| wrap(para, indent, max))
+        .collect()
 }
 
 /// `text` after `prefix`, wrapped to `max` columns, later lines indented to the prefix's

@@ -5,7 +5,7 @@ mod layout;
 
 use std::io::{self, Write};
 
-use layout::{Align, Table, clip, hanging, wrap};
+use layout::{Align, Table, clip, hanging, paragraphs, wrap};
 use scn_eval::Summary;
 use scn_eval::model::NodeKind;
 
@@ -64,7 +64,8 @@ impl Render for Text {
         }
         let mut w = io::BufWriter::new(out);
         for line in lines {
-            writeln!(w, "{line}")?;
+            // Each is one line by construction; a label with a line break in it is not.
+            writeln!(w, "{}", scn_dsl::one_line(&line))?;
         }
         w.flush()
     }
@@ -86,7 +87,7 @@ fn header(h: &Header, n: Numbers, out: &mut Vec<String>) {
         out.push(facts.join(" · "));
     }
     if let Some(d) = &h.description {
-        out.extend(wrap(d, 0, WIDTH));
+        out.extend(paragraphs(d, 0, WIDTH));
     }
     if let Some(p) = h.plugins_line() {
         out.extend(wrap(&p, 0, WIDTH));
@@ -338,7 +339,7 @@ fn assumptions(a: &Assumptions, n: Numbers, out: &mut Vec<String>) {
         };
         out.push(line);
         if let Some(doc) = &l.doc {
-            out.extend(wrap(doc, 6, WIDTH));
+            out.extend(paragraphs(doc, 6, WIDTH));
         }
         if !l.sources.is_empty() {
             out.extend(wrap(
@@ -686,7 +687,15 @@ fn notes(s: &Notes, out: &mut Vec<String>) {
         } else {
             at.path.as_str()
         };
-        out.extend(wrap(&format!("{at}: {note}"), 2, WIDTH));
+        // A note's later paragraphs sit deeper than its first line, so none reads as a
+        // note of its own.
+        let mut paras = note.lines();
+        out.extend(wrap(
+            &format!("{at}: {}", paras.next().unwrap_or("")),
+            2,
+            WIDTH,
+        ));
+        out.extend(paras.flat_map(|p| wrap(p, 4, WIDTH)));
     }
     if s.more_nodes > 0 {
         out.push(format!("  … and notes on {} more branches", s.more_nodes));
