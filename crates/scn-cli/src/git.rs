@@ -207,7 +207,7 @@ impl Repo {
                 let mut parts = line.splitn(3, '\0');
                 let hash = parts.next()?.to_owned();
                 let date = parts.next()?.chars().take(10).collect();
-                let subject = clean(parts.next().unwrap_or_default());
+                let subject = parts.next().unwrap_or_default().to_owned();
                 Some(Commit {
                     hash,
                     date,
@@ -294,7 +294,9 @@ pub struct Commit {
     pub hash: String,
     /// Its committer date, `YYYY-MM-DD`.
     pub date: String,
-    /// The first line of its message.
+    /// The first line of its message, exactly as git gives it: JSON reports keep it so, and
+    /// reports for people filter control characters on their way out
+    /// (`destination::deliver`).
     pub subject: String,
 }
 

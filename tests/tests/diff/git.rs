@@ -382,3 +382,40 @@ fn history_in_markdown_and_html() {
     assert!(html.contains("Library: &lt;C&gt; is likelier"), "escaped");
     insta::assert_snapshot!("diff_git_history_html", repo.redact(&html));
 }
+
+/// A commit subject is text like a label: a JSON report keeps it exactly (escaped), and the
+/// reports for people show control characters as U+FFFD.
+#[test]
+fn history_keeps_commit_subjects_exact_in_json_only() {
+    let mut repo = Scratch::new();
+    repo.commit(
+        &[("lib.scn", LIB_V1), ("s.scn", S_V1)],
+        "Tab\there \u{1b}[31mred\u{7}",
+    );
+    let file = repo.arg("s.scn");
+    let run = scn(&["diff", "--history", &file, "--format", "json"], "");
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let subjects: Vec<&str> = v["commits"]
+        .as_array()
+        .expect("commits")
+        .iter()
+        .filter_map(|c| c["subject"].as_str())
+        .collect();
+    assert_eq!(subjects, ["Tab\there \u{1b}[31mred\u{7}"], "{v}");
+    for format in ["text", "markdown", "html"] {
+        let run = scn(&["diff", "--history", &file, "--format", format], "");
+        assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+        assert!(
+            !run.stdout.chars().any(|c| c.is_control() && c != '\n'),
+            "{format}: {:?}",
+            run.stdout
+        );
+        assert!(
+            // (Markdown escapes the bracket.)
+            run.stdout.contains("31mred\u{FFFD}") && run.stdout.contains("here \u{FFFD}"),
+            "{format}: {}",
+            run.stdout
+        );
+    }
+}
