@@ -121,7 +121,11 @@ fn refusal(id: Value, why: &str) -> Value {
 
 /// Writes a message that lsp-server's types cannot hold, framed as lsp-server frames its own.
 pub(crate) fn write_raw(out: &mut impl io::Write, message: &Value) -> io::Result<()> {
-    let body = message.to_string();
+    write_body(out, &message.to_string())
+}
+
+/// Writes a serialised message with its header.
+pub(crate) fn write_body(out: &mut impl io::Write, body: &str) -> io::Result<()> {
     write!(out, "Content-Length: {}\r\n\r\n{body}", body.len())?;
     out.flush()
 }

@@ -12,6 +12,7 @@ mod diagnostics;
 mod document;
 mod framing;
 mod hover;
+mod link;
 mod open;
 mod position;
 mod server;
@@ -28,7 +29,7 @@ use std::io::BufReader;
 use std::os::fd::AsFd;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use lsp_server::{Connection, Message};
+use lsp_server::Message;
 
 use crate::Exit;
 use crate::input::RunOptions;
@@ -38,7 +39,7 @@ pub(crate) use server::Ended;
 
 /// Runs the server on the process's standard input and output until the client says `exit`.
 pub(crate) fn run(options: RunOptions) -> Exit {
-    let conn = match stdio() {
+    let (conn, written) = match stdio() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("scn lsp: error: cannot use the standard streams: {e}");
@@ -50,22 +51,31 @@ pub(crate) fn run(options: RunOptions) -> Exit {
         options,
         open: open::OpenFiles::default(),
     };
-    match server::serve(&conn, env) {
+    let ended = server::serve(&conn, env);
+    // The answers sent last may still be on their way out: exiting now would cut them off.
+    drop(conn);
+    let _ = written.recv_timeout(WRITER_GRACE);
+    match ended {
         Ended::Clean => Exit::Ok,
         // The protocol's exit code for `exit` without `shutdown`.
         Ended::Abrupt => Exit::Invalid,
     }
 }
 
+/// How long the server waits at its end for its last messages to be written, for a client
+/// that stopped reading.
+const WRITER_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The client's messages read ahead while the server works.
 const QUEUED_MESSAGES: usize = 1024;
 
-/// A connection over copies of the standard input and output descriptors.
+/// A connection over copies of the standard input and output descriptors, and a channel
+/// that disconnects when every message sent on it has been written.
 ///
 /// Copies, because the worker thread that runs every command holds the locks of the
 /// process's `Stdin` and `Stdout` for its whole life: reader and writer threads that went
 /// through them would wait forever.
-fn stdio() -> std::io::Result<Connection> {
+fn stdio() -> std::io::Result<(link::Link, crossbeam_channel::Receiver<()>)> {
     let input = File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
     // Shared with the reader, which answers the requests the server never sees (see
     // `framing::Incoming::Refused`); each message is written whole under the lock.
@@ -78,7 +88,7 @@ fn stdio() -> std::io::Result<Connection> {
     // hand over only one, so a burst of edits cost an analysis each (20 edits of a costly
     // file: 21 s before a hover was answered).
     let (to_server, from_client) = crossbeam_channel::bounded::<Message>(QUEUED_MESSAGES);
-    let (to_client, from_server) = crossbeam_channel::bounded::<Message>(0);
+    let (to_client, from_server) = crossbeam_channel::bounded::<link::Outgoing>(0);
     std::thread::Builder::new()
         .name("lsp-reader".into())
         .spawn(move || {
@@ -109,18 +119,27 @@ fn stdio() -> std::io::Result<Connection> {
                 }
             }
         })?;
+    let (done, written) = crossbeam_channel::bounded::<()>(0);
     std::thread::Builder::new()
         .name("lsp-writer".into())
         .spawn(move || {
+            let _done = done;
             for msg in from_server {
                 let mut out = output.lock().unwrap_or_else(PoisonError::into_inner);
-                if msg.write(&mut *out).is_err() {
+                let written = match msg {
+                    link::Outgoing::Message(m) => m.write(&mut *out),
+                    link::Outgoing::Serialised(body) => framing::write_body(&mut *out, &body),
+                };
+                if written.is_err() {
                     break;
                 }
             }
         })?;
-    Ok(Connection {
-        sender: to_client,
-        receiver: from_client,
-    })
+    Ok((
+        link::Link {
+            sender: to_client,
+            receiver: from_client,
+        },
+        written,
+    ))
 }

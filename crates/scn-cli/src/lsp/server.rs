@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     CompletionOptions, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
@@ -27,6 +27,7 @@ use lsp_types::{
 use serde_json::Value;
 
 use super::document::{Document, Env};
+use super::link::{Link, Outgoing};
 use super::{completion, definition, diagnostics, hover, symbols, tokens};
 
 /// The error code the protocol reserves for a request that failed for a reason of its own.
@@ -76,7 +77,7 @@ pub(crate) fn capabilities() -> ServerCapabilities {
 }
 
 /// Runs a session over a connection: the handshake, then messages until `exit`.
-pub(crate) fn serve(conn: &Connection, mut env: Env) -> Ended {
+pub(crate) fn serve(conn: &Link, mut env: Env) -> Ended {
     let Some((id, params)) = await_initialize(conn) else {
         return Ended::Abrupt;
     };
@@ -113,7 +114,7 @@ pub(crate) fn serve(conn: &Connection, mut env: Env) -> Ended {
 /// Our own, not lsp-server's: that one ends the session with an error on `exit` (the
 /// process then exited 2, not the protocol's 1), panics when the client has gone while it
 /// answers, and then insists that `initialized` comes before anything else.
-fn await_initialize(conn: &Connection) -> Option<(RequestId, Value)> {
+fn await_initialize(conn: &Link) -> Option<(RequestId, Value)> {
     for msg in &conn.receiver {
         match msg {
             Message::Request(req) if req.method == "initialize" => {
@@ -125,7 +126,7 @@ fn await_initialize(conn: &Connection) -> Option<(RequestId, Value)> {
                     ErrorCode::ServerNotInitialized as i32,
                     format!("{} before initialize", req.method),
                 );
-                let _ = conn.sender.send(refusal.into());
+                let _ = conn.sender.send(Message::from(refusal).into());
             }
             Message::Notification(n) if n.method == "exit" => return None,
             // Other notifications before `initialize` are dropped, as the protocol says.
@@ -148,7 +149,7 @@ fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
 }
 
 struct Server<'c> {
-    conn: &'c Connection,
+    conn: &'c Link,
     env: Env,
     docs: HashMap<Uri, Document>,
     shutdown: bool,
@@ -156,8 +157,12 @@ struct Server<'c> {
 
 impl Server<'_> {
     fn send(&self, msg: impl Into<Message>) {
+        self.send_out(Outgoing::Message(msg.into()));
+    }
+
+    fn send_out(&self, out: Outgoing) {
         // A client gone away is noticed when its channel closes.
-        let _ = self.conn.sender.send(msg.into());
+        let _ = self.conn.sender.send(out);
     }
 
     /// Handles one message; `Some` when the session is over.
@@ -166,16 +171,17 @@ impl Server<'_> {
             Message::Request(req) => {
                 let id = req.id.clone();
                 let resp = if self.shutdown {
-                    Response::new_err(
+                    Message::from(Response::new_err(
                         id,
                         ErrorCode::InvalidRequest as i32,
                         "the server is shutting down".into(),
-                    )
+                    ))
+                    .into()
                 } else {
                     let outcome = catch_unwind(AssertUnwindSafe(|| self.request(req)));
-                    respond(id, outcome)
+                    respond(&id, outcome)
                 };
-                self.send(resp);
+                self.send_out(resp);
                 None
             }
             Message::Notification(n) if n.method == "exit" => Some(if self.shutdown {
@@ -194,11 +200,12 @@ impl Server<'_> {
         }
     }
 
-    fn request(&mut self, req: Request) -> Result<Value, Failure> {
+    /// Answers a request: its result as JSON text.
+    fn request(&mut self, req: Request) -> Result<String, Failure> {
         match req.method.as_str() {
             "shutdown" => {
                 self.shutdown = true;
-                Ok(Value::Null)
+                Ok("null".into())
             }
             "initialize" => Err((
                 ErrorCode::InvalidRequest as i32,
@@ -466,9 +473,10 @@ fn out_of_sync_warning() -> lsp_types::Diagnostic {
     }
 }
 
-fn json<T: serde::Serialize>(v: Result<T, Failure>) -> Result<Value, Failure> {
+/// A result as JSON text, written from its types (see `link`).
+fn json<T: serde::Serialize>(v: Result<T, Failure>) -> Result<String, Failure> {
     v.and_then(|x| {
-        serde_json::to_value(x).map_err(|e| (ErrorCode::InternalError as i32, e.to_string()))
+        serde_json::to_string(&x).map_err(|e| (ErrorCode::InternalError as i32, e.to_string()))
     })
 }
 
@@ -481,18 +489,19 @@ fn params<P: serde::de::DeserializeOwned>(req: Request) -> Result<P, Failure> {
     })
 }
 
-fn respond(id: RequestId, outcome: std::thread::Result<Result<Value, Failure>>) -> Response {
+fn respond(id: &RequestId, outcome: std::thread::Result<Result<String, Failure>>) -> Outgoing {
+    let id = id.clone();
+    let err = |code, message| Message::from(Response::new_err(id.clone(), code, message)).into();
     match outcome {
-        Ok(Ok(v)) => Response::new_ok(id, v),
-        Ok(Err((code, message))) => Response::new_err(id, code, message),
+        Ok(Ok(result)) => Outgoing::result(&id, &result),
+        Ok(Err((code, message))) => err(code, message),
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Response::new_err(
-                id,
+            err(
                 ErrorCode::InternalError as i32,
                 format!("internal error in scn lsp (a bug in scn; please report it): {what}"),
             )
@@ -505,14 +514,18 @@ mod tests {
     use std::time::Duration;
 
     use lsp_server::{Connection, Message, Notification, Request, Response};
+
+    use super::super::link::Link;
     use serde_json::json;
 
     use super::*;
 
     #[test]
     fn a_panicking_handler_is_answered_with_an_error() {
-        let outcome = catch_unwind(|| -> Result<Value, Failure> { panic!("boom") });
-        let r = respond(RequestId::from(7), outcome);
+        let outcome = catch_unwind(|| -> Result<String, Failure> { panic!("boom") });
+        let Outgoing::Message(Message::Response(r)) = respond(&RequestId::from(7), outcome) else {
+            panic!("not an error response");
+        };
         let e = r.response_result.unwrap_err();
         assert_eq!(e.code, ErrorCode::InternalError as i32);
         assert!(e.message.ends_with("boom"), "{}", e.message);
@@ -520,7 +533,7 @@ mod tests {
 
     #[test]
     fn bad_requests_are_answered_and_the_server_goes_on() {
-        let (server, client) = Connection::memory();
+        let (server, client) = Link::memory();
         let session = std::thread::spawn(move || serve(&server, Env::default()));
         let ask = |id: i32, method: &str, params: Value| -> Response {
             let req = Request::new(id.into(), method.into(), params);
@@ -586,7 +599,7 @@ mod tests {
 
     impl Client {
         fn start() -> Client {
-            let (server, conn) = Connection::memory();
+            let (server, conn) = Link::memory();
             let session = std::thread::spawn(move || serve(&server, Env::default()));
             Client { conn, session }
         }
