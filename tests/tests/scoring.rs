@@ -802,6 +802,119 @@ fn resolve_appends_and_keeps_the_comments() {
     );
 }
 
+/// `scn resolve` run many times at once: every resolution is kept (each run locks the
+/// library's folder from its read to its rename; before, most were lost).
+#[test]
+fn resolutions_recorded_at_once_are_all_kept() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let forecasts: String = (0..8)
+        .map(|i| format!("  forecast f{i} = P(a)\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("c.scn"),
+        format!("scenario c {{\n  branch a p = 0.5\n  branch b p = rest\n{forecasts}}}\n"),
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("scn.toml"), "[library]\n").expect("write");
+    // Threads of one process: each run opens the folder to lock it, and such locks exclude
+    // each other as between processes.
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..8)
+            .map(|i| {
+                let dir = dir.path();
+                scope.spawn(move || {
+                    resolve_in(dir, &[&format!("c.f{i}"), "yes", "--on", "2026-01-01"])
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().expect("a run")).collect()
+    });
+    for run in runs {
+        assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    }
+    let text = std::fs::read_to_string(dir.path().join("resolutions.toml")).expect("read");
+    for i in 0..8 {
+        assert!(
+            text.contains(&format!("forecast = \"c.f{i}\"")),
+            "f{i} lost:\n{text}"
+        );
+    }
+}
+
+/// A resolutions file is the library's own: a link to a file outside it is neither read
+/// (its text would be printed in a diagnostic) nor written; a read-only file and CRLF line
+/// ends are respected; an empty source is refused.
+#[test]
+fn resolutions_stay_inside_the_library_and_as_written() {
+    let outside = tempfile::tempdir().expect("a temporary folder");
+    let secret = outside.path().join("creds");
+    std::fs::write(&secret, "token = \"ghp_SECRET\"\n").expect("write");
+    let dir = copy_of_worked();
+    let path = dir.path().join("resolutions.toml");
+    std::fs::remove_file(&path).expect("remove");
+    std::os::unix::fs::symlink(&secret, &path).expect("symlink");
+    let run = scn(&["score", dir.path().to_str().expect("UTF-8")]);
+    assert_eq!(run.code, Exit::Invalid, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("leads outside the library"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("ghp_SECRET"), "{}", run.stderr);
+    let run = resolve_in(
+        dir.path(),
+        &["harbour_strike.days", "3", "--on", "2026-01-20"],
+    );
+    assert_eq!(run.code, Exit::Invalid, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("leads outside the library"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&secret).expect("read"),
+        "token = \"ghp_SECRET\"\n"
+    );
+
+    std::fs::remove_file(&path).expect("remove");
+    std::fs::write(&path, "# outcomes\r\n").expect("write");
+    let run = resolve_in(
+        dir.path(),
+        &["harbour_strike.days", "3", "--on", "2026-01-20"],
+    );
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        "# outcomes\r\n\r\n[[resolved]]\r\nforecast = \"harbour_strike.days\"\r\noutcome = 3\r\non = 2026-01-20\r\n"
+    );
+
+    let mut perms = std::fs::metadata(&path).expect("stat").permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).expect("chmod");
+    let before = std::fs::read_to_string(&path).expect("read");
+    let run = resolve_in(
+        dir.path(),
+        &["app_launch.ships_h1", "yes", "--on", "2026-05-12"],
+    );
+    assert_eq!(run.code, Exit::Invalid, "{}", run.stdout);
+    assert!(run.stderr.contains("is read-only"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), before);
+
+    let run = resolve_in(
+        dir.path(),
+        &[
+            "app_launch.ships_h1",
+            "yes",
+            "--on",
+            "2026-05-12",
+            "--source",
+            " ",
+        ],
+    );
+    assert_eq!(run.code, Exit::Invalid, "{}", run.stdout);
+    assert!(run.stderr.contains("the source is empty"), "{}", run.stderr);
+}
+
 /// Every refusal: the diagnostic, exit 1, and the file as it was.
 #[test]
 fn every_refusal_of_resolve() {

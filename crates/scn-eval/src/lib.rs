@@ -58,6 +58,7 @@ pub use eval::{
 pub use functions::{Arity, reference_markdown as function_reference};
 pub use load::{
     Disk, Files, Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_from, load_in,
+    lock_folder,
 };
 pub use manifest::{Defaults, MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
 pub use model::{ForecastKind, Model};

@@ -164,6 +164,16 @@ pub fn load_from(
     loader.out
 }
 
+/// Holds an exclusive lock on a folder until the returned file is dropped: the read, edit
+/// and rename of a file in it by one scn process is then whole before another's starts.
+/// (The file itself cannot carry the lock: the rename replaces it, and a process waiting on
+/// the old one would go on to read the old text and write over the new.)
+pub fn lock_folder(dir: &Path) -> std::io::Result<std::fs::File> {
+    let folder = std::fs::File::open(dir)?;
+    folder.lock()?;
+    Ok(folder)
+}
+
 /// Reads a regular file of at most `max` bytes. Devices and pipes are refused before they
 /// are opened (a pipe would block the open), and the opened file is checked again.
 pub(crate) fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, String> {

@@ -74,8 +74,17 @@ impl TrustStore {
             .any(|e| e.path == m.path && e.sha256 == m.sha256))
     }
 
+    /// Holds the store's folder for a read, edit and write, so that two scn processes
+    /// trusting or revoking at once do not lose each other's change.
+    fn lock(&self) -> Result<std::fs::File, String> {
+        let fail = |e: std::io::Error| format!("cannot lock {}: {e}", self.dir.display());
+        std::fs::create_dir_all(&self.dir).map_err(fail)?;
+        crate::load::lock_folder(&self.dir).map_err(fail)
+    }
+
     /// Trusts the manifest as read, replacing an older entry for its path.
     pub fn trust(&self, m: &Manifest) -> Result<(), String> {
+        let _held = self.lock()?;
         let mut entries = self.entries()?;
         entries.retain(|e| e.path != m.path);
         entries.push(TrustEntry {
@@ -87,6 +96,7 @@ impl TrustStore {
 
     /// Forgets the manifest at `path` (canonical); false when it was not trusted.
     pub fn revoke(&self, path: &Path) -> Result<bool, String> {
+        let _held = self.lock()?;
         let mut entries = self.entries()?;
         let before = entries.len();
         entries.retain(|e| e.path != path);
@@ -141,6 +151,26 @@ mod tests {
         assert!(store.revoke(&edited.path).unwrap());
         assert!(!store.trusts(&edited).unwrap());
         assert!(!store.revoke(&edited.path).unwrap());
+    }
+
+    /// Trusts and revocations at once (threads open the folder each, and their locks
+    /// exclude each other as processes' do): none is lost.
+    #[test]
+    fn changes_made_at_once_are_all_kept() {
+        let libs: Vec<_> = (0..8).map(|_| tempfile::tempdir().unwrap()).collect();
+        let data = tempfile::tempdir().unwrap();
+        let store = TrustStore::new(data.path().join("scn"));
+        let manifests: Vec<Manifest> = libs.iter().map(|l| manifest(l.path(), "")).collect();
+        store.trust(&manifests[0]).unwrap();
+        std::thread::scope(|scope| {
+            scope.spawn(|| store.revoke(&manifests[0].path).unwrap());
+            for m in &manifests[1..] {
+                scope.spawn(|| store.trust(m).unwrap());
+            }
+        });
+        let entries = store.entries().unwrap();
+        assert_eq!(entries.len(), 7, "{entries:?}");
+        assert!(!store.trusts(&manifests[0]).unwrap());
     }
 
     #[test]

@@ -87,13 +87,55 @@ pub(crate) fn resolutions_path(scenario: &Path, manifest: Option<&Manifest>) -> 
     Resolutions::path_for(scenario, manifest.map(|m| m.dir.as_path()))
 }
 
-/// Loads a resolutions file into `sources`, named as the user would type its path.
+/// The folder a file is in (`.` for a bare name).
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Loads a resolutions file into `sources`, named as the user would type its path. `root` is
+/// the library's folder: a file that is (or leads through) a link to a place outside it is
+/// refused unread, so that a downloaded library cannot make scn print, or write into,
+/// another file.
 pub(crate) fn load_resolutions(
     path: &Path,
+    root: &Path,
     sources: &mut SourceMap,
 ) -> Result<Resolutions, Vec<Diagnostic>> {
     let shown = relative(path).display().to_string();
+    if let Err(why) = inside(path, root) {
+        let id = sources.add(SourceFile::new(shown.clone(), String::new()));
+        return Err(vec![
+            Diagnostic::error(id, Span::default(), format!("{shown} {why}"))
+                .with_help("keep resolutions.toml a file of the library itself"),
+        ]);
+    }
     Resolutions::load(path, &shown, sources)
+}
+
+/// `Err` (saying where it leads) when `path`, its links followed, is not inside `root`. A
+/// file that does not exist yet is placed by its folder.
+fn inside(path: &Path, root: &Path) -> Result<(), String> {
+    let Ok(root) = std::fs::canonicalize(root) else {
+        // The library's folder cannot be read: loading says so.
+        return Ok(());
+    };
+    let real = match std::fs::canonicalize(path) {
+        Ok(p) => p,
+        Err(_) => match (std::fs::canonicalize(folder_of(path)), path.file_name()) {
+            (Ok(folder), Some(name)) => folder.join(name),
+            _ => return Ok(()),
+        },
+    };
+    if real.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(format!(
+            "leads outside the library, to {}",
+            scn_dsl::sanitize(&real.display().to_string())
+        ))
+    }
 }
 
 /// A diagnostic about a command-line argument: the argument becomes a source of its own,

@@ -5,6 +5,10 @@
 //! layout stay as the user wrote them, and the new text is written atomically: a reader sees
 //! the old file or the new one, never half of one. Nothing is written unless the forecast
 //! exists, the outcome fits its kind, and the file as it stands is valid.
+//!
+//! The library's folder is locked from the read to the rename, so resolutions recorded by
+//! several `scn resolve` at once are all kept; a file whose lines end in CRLF keeps them; a
+//! read-only file, or one that leads outside the library through a link, is left alone.
 
 use std::path::PathBuf;
 
@@ -45,6 +49,22 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
         },
         None => library::today(),
     };
+
+    if let Some(source) = args.source.as_deref()
+        && source.trim().is_empty()
+    {
+        let d = argument_error(
+            &mut args_map,
+            "--source",
+            source,
+            None,
+            "the source is empty".into(),
+        )
+        .with_help(
+            "say where the outcome can be checked (a link, a document), or leave --source out",
+        );
+        return refuse(&args_map, d, io);
+    }
 
     let dir = args.library.clone().unwrap_or_else(|| PathBuf::from("."));
     let (_, roots) = match library::default_roots(&dir) {
@@ -117,8 +137,21 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
     }
 
     let path = library::resolutions_path(&file, manifest.as_ref());
+    let root = manifest.as_ref().map_or(dir.as_path(), |m| m.dir.as_path());
+    // Another `scn resolve` of this library waits here until this one has written.
+    let _held = match scn_eval::lock_folder(library::folder_of(&path)) {
+        Ok(held) => held,
+        Err(e) => {
+            let _ = writeln!(
+                io.stderr,
+                "scn: error: cannot lock {}: {e}",
+                super::shown(&library::relative(library::folder_of(&path)))
+            );
+            return Exit::Usage;
+        }
+    };
     let mut res_map = SourceMap::new();
-    let existing = match library::load_resolutions(&path, &mut res_map) {
+    let existing = match library::load_resolutions(&path, root, &mut res_map) {
         Ok(r) => r,
         Err(d) => return super::report(&d, &res_map, io),
     };
@@ -150,7 +183,20 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
         on,
         source: args.source.as_deref(),
     };
+    if std::fs::metadata(&path).is_ok_and(|m| m.permissions().readonly()) {
+        let d = Diagnostic::error(
+            existing.file,
+            Span::default(),
+            format!(
+                "{} is read-only: scn resolve leaves it as it is",
+                super::shown(&library::relative(&path))
+            ),
+        )
+        .with_help("make it writable (chmod u+w) to record the resolution");
+        return refuse(&res_map, d, io);
+    }
     let new_text = match edit(&old_text, &entry) {
+        Ok(t) if old_text.contains("\r\n") => t.replace("\r\n", "\n").replace('\n', "\r\n"),
         Ok(t) => t,
         Err(e) => {
             let _ = writeln!(

@@ -284,7 +284,12 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         let res_index = match resolutions.iter().position(|(p, _)| *p == res_path) {
             Some(i) => i,
             None => {
-                let loaded_res = library::load_resolutions(&res_path, &mut run.res_sources);
+                // The library's folder; a scenario outside any library keeps its
+                // resolutions in its own.
+                let root = manifest
+                    .as_ref()
+                    .map_or(library::folder_of(file), |m| m.dir.as_path());
+                let loaded_res = library::load_resolutions(&res_path, root, &mut run.res_sources);
                 let r = match loaded_res {
                     Ok(r) => Some(r),
                     Err(d) => {
