@@ -69,7 +69,7 @@ pub(crate) struct ConfigError(pub String);
 impl EvalConfig {
     /// Resolves the flags of `scn eval` against the library's defaults.
     pub(crate) fn new(args: &EvalArgs, defaults: &Defaults) -> Result<EvalConfig, ConfigError> {
-        let format = match (args.format, defaults.format.as_deref()) {
+        let format = match (args.format, defaults.format()) {
             (Some(f), _) => f,
             (None, Some(name)) => {
                 <Format as clap::ValueEnum>::from_str(name, true).map_err(|_| {
@@ -144,7 +144,7 @@ mod tests {
         let library = Defaults {
             samples: Some(toml::Spanned::new(0..0, 2000)),
             seed: Some(7),
-            format: Some("Markdown".into()),
+            format: Some(toml::Spanned::new(0..0, "Markdown".into())),
         };
         let c = config(&["a.scn"], &library).expect("valid");
         assert_eq!(c.report.format, Format::Markdown);
@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn an_unknown_default_format_is_an_error() {
         let bad = Defaults {
-            format: Some("pdf".into()),
+            format: Some(toml::Spanned::new(0..0, "pdf".into())),
             ..Defaults::default()
         };
         assert_eq!(

@@ -60,7 +60,7 @@ pub use load::{
     Disk, Files, Limits, Loaded, MAX_IMPORT_BYTES, MAX_IMPORT_DEPTH, load, load_from, load_in,
     lock_folder,
 };
-pub use manifest::{Defaults, MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy};
+pub use manifest::{Defaults, MANIFEST_NAME, MAX_SAMPLES, Manifest, PluginPolicy, REPORT_FORMATS};
 pub use model::{ForecastKind, Model};
 pub use plugin::{Launched, Plugin, Plugins, Signature, Value, stop_all};
 pub use resolution::{

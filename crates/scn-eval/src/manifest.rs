@@ -81,9 +81,9 @@ struct Raw {
 pub struct Library {
     /// The library's name.
     pub name: Option<String>,
-    /// Folders of scenarios, relative to the manifest.
+    /// Folders of scenarios, relative to the manifest and inside its folder.
     #[serde(default)]
-    pub scenarios: Vec<String>,
+    pub scenarios: Vec<toml::Spanned<String>>,
 }
 
 /// `[defaults]`: options used when the command line does not give them.
@@ -94,14 +94,22 @@ pub struct Defaults {
     pub samples: Option<toml::Spanned<u64>>,
     /// Seed.
     pub seed: Option<u64>,
-    /// Report format.
-    pub format: Option<String>,
+    /// Report format: one of [`REPORT_FORMATS`].
+    pub format: Option<toml::Spanned<String>>,
 }
+
+/// The report formats `[defaults] format` may name (any case), those of `scn eval`.
+pub const REPORT_FORMATS: [&str; 4] = ["text", "markdown", "json", "html"];
 
 impl Defaults {
     /// The sample count, without its position in the file.
     pub fn samples(&self) -> Option<u64> {
         self.samples.as_ref().map(|s| *s.get_ref())
+    }
+
+    /// The report format, without its position in the file.
+    pub fn format(&self) -> Option<&str> {
+        self.format.as_ref().map(|f| f.get_ref().as_str())
     }
 }
 
@@ -205,7 +213,45 @@ impl Manifest {
                     ),
                 ));
             }
+            if decl
+                .command
+                .first()
+                .is_none_or(|program| program.trim().is_empty())
+            {
+                return Err(manifest_error(
+                    id,
+                    span,
+                    format!("the plugin `{name}` has no program in its `command`"),
+                )
+                .with_help("write the program and its arguments: command = [\"python3\", \"plugins/x.py\"]"));
+            }
             plugins.insert(name, decl);
+        }
+        if let Some(f) = &raw.defaults.format
+            && !REPORT_FORMATS
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(f.get_ref()))
+        {
+            return Err(manifest_error(
+                id,
+                Span::new(f.span().start, f.span().end),
+                format!("[defaults] format `{}` is not a report format", f.get_ref()),
+            )
+            .with_help(format!("write one of {}", REPORT_FORMATS.join(", "))));
+        }
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = canonical
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        for folder in &raw.library.scenarios {
+            if let Err(why) = scenario_folder(&dir, folder.get_ref()) {
+                return Err(manifest_error(
+                    id,
+                    Span::new(folder.span().start, folder.span().end),
+                    format!("[library] scenarios: `{}` {why}", folder.get_ref()),
+                )
+                .with_help("list folders inside the folder of scn.toml, relative to it"));
+            }
         }
         if let Some(s) = &raw.defaults.samples
             && *s.get_ref() > MAX_SAMPLES
@@ -216,14 +262,11 @@ impl Manifest {
                 format!("[defaults] samples is more than {MAX_SAMPLES}"),
             ));
         }
-        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         Ok(Manifest {
             library: raw.library,
             defaults: raw.defaults,
             plugins,
-            dir: canonical
-                .parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            dir,
             path: canonical,
             sha256,
         })
@@ -265,8 +308,34 @@ impl Manifest {
         self.library
             .scenarios
             .iter()
-            .map(|s| self.dir.join(s))
+            .map(|s| self.dir.join(s.get_ref()))
             .collect()
+    }
+}
+
+/// `Err` saying why when a `[library] scenarios` entry is not a folder inside the library
+/// (`dir`, canonical): an absolute path, a `..`, or a link out would let a downloaded
+/// library make scn read, and print from, files elsewhere. A folder not made yet passes:
+/// reading it says so.
+fn scenario_folder(dir: &Path, entry: &str) -> Result<(), &'static str> {
+    let rel = Path::new(entry);
+    if entry.trim().is_empty() {
+        return Err("is empty");
+    }
+    if rel.is_absolute()
+        || rel.components().any(|c| {
+            !matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+    {
+        return Err("is not inside the library");
+    }
+    match std::fs::canonicalize(dir.join(rel)) {
+        Ok(real) if !real.starts_with(dir) => Err("leads outside the library"),
+        Ok(real) if !real.is_dir() => Err("is not a folder"),
+        _ => Ok(()),
     }
 }
 
@@ -345,5 +414,41 @@ mod tests {
             Manifest::find_below(&inner, None),
             Some(repo.join(MANIFEST_NAME))
         );
+    }
+
+    #[test]
+    fn what_a_manifest_may_not_say() {
+        let lib = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir(lib.path().join("inside")).unwrap();
+        std::fs::write(lib.path().join("file.scn"), "").unwrap();
+        std::os::unix::fs::symlink(outside.path(), lib.path().join("out")).unwrap();
+        let load = |text: &str| {
+            let path = lib.path().join(MANIFEST_NAME);
+            std::fs::write(&path, text).unwrap();
+            Manifest::load(&path, &mut SourceMap::new()).map_err(|d| d.message)
+        };
+        assert!(load("[library]\nscenarios = [\"inside\", \"./inside\", \"later\"]\n").is_ok());
+        for (entry, why) in [
+            ("../x", "is not inside the library"),
+            ("inside/../..", "is not inside the library"),
+            ("/", "is not inside the library"),
+            ("", "is empty"),
+            ("out", "leads outside the library"),
+            ("file.scn", "is not a folder"),
+        ] {
+            let e = load(&format!("[library]\nscenarios = [{entry:?}]\n")).unwrap_err();
+            assert!(e.ends_with(why), "{entry}: {e}");
+        }
+        let e = load("[defaults]\nformat = \"pdf\"\n").unwrap_err();
+        assert_eq!(e, "[defaults] format `pdf` is not a report format");
+        assert!(load("[defaults]\nformat = \"HTML\"\n").is_ok());
+        for command in ["[]", "[\"\"]", "[\"  \", \"x\"]"] {
+            let e = load(&format!("[plugins.x]\ncommand = {command}\n")).unwrap_err();
+            assert_eq!(
+                e, "the plugin `x` has no program in its `command`",
+                "{command}"
+            );
+        }
     }
 }
