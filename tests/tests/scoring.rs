@@ -493,6 +493,53 @@ fn history_scores_by_hand() {
     );
 }
 
+/// A commit dated before its parent (GIT_COMMITTER_DATE, a wrong clock) counts from its
+/// parent's day: a forecast revised after the close cannot be backdated into the score.
+///
+/// | commit | date | P(a) |
+/// |---|---|---|
+/// | 1 | 2026-01-01 | 0.5 |
+/// | 2 | 2026-02-02 (after the close, 31 Jan) | 0.9 |
+/// | 3 | 2026-01-20, a child of 2: in force from 2 February | 0.91 |
+///
+/// Resolved yes on 1 February: the version scored is commit 1 (0.5), Brier 0.25, and the
+/// only version before the close; time-averaged over 1–30 January, 0.25.
+#[test]
+fn a_backdated_commit_counts_from_its_parents_day() {
+    let repo = Repo::new();
+    let scenario = |p: &str| {
+        format!(
+            "scenario q {{\n  branch a p = {p}\n  branch b p = rest\n  forecast f = P(a) closes 2026-01-31\n}}\n"
+        )
+    };
+    repo.write("q.scn", &scenario("0.5"));
+    repo.write(
+        "resolutions.toml",
+        "[[resolved]]\nforecast = \"q.f\"\noutcome = true\non = 2026-02-01\n",
+    );
+    repo.commit("2026-01-01T12:00:00Z", "first");
+    repo.write("q.scn", &scenario("0.9"));
+    repo.commit("2026-02-02T12:00:00Z", "after the close");
+    repo.write("q.scn", &scenario("0.91"));
+    repo.commit("2026-01-20T12:00:00Z", "backdated");
+    let file = repo.path().join("q.scn");
+    let run = scn(&[
+        "score",
+        file.to_str().expect("UTF-8"),
+        "--history",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let f = forecast(&doc, "q.f");
+    assert!(close(num(&f["value"]), 0.5), "{f}");
+    assert!(close(num(&f["brier"]), 0.25), "{f}");
+    assert!(close(num(&f["time_brier"]), 0.25), "{f}");
+    assert_eq!(f["versions"], 1, "{f}");
+    assert_eq!(f["scored_version"]["date"], "2026-01-01");
+}
+
 /// Commit hashes (shortened to ten digits) are not for people to compare: `[hash]`.
 fn redact_hashes(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
