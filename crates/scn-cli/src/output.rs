@@ -9,7 +9,11 @@
 //! - a device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written directly, never
 //!   renamed over;
 //! - a file with several hard links is rewritten in place, so every link sees the new text
-//!   (not atomically: there is no way to replace all names of a file at once);
+//!   (not atomically: there is no way to replace all names of a file at once). It is
+//!   overwritten from the start and then cut to length, never emptied first, and when a
+//!   write fails (a full disk) its old text is written back;
+//! - an existing file the user may not write is refused, though its folder would let the
+//!   rename replace it (and take it over);
 //! - temporaries are removed when writing fails, and on SIGINT/SIGTERM
 //!   ([`remove_temporaries`]).
 
@@ -46,17 +50,32 @@ pub fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
             f.flush()
         }
         Ok(meta) if meta.nlink() > 1 => {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .truncate(true)
-                .open(&target)?;
-            f.write_all(contents)?;
-            f.sync_all()
+            let old = fs::read(&target)?;
+            let mut f = OpenOptions::new().write(true).open(&target)?;
+            overwrite(&mut f, contents).or_else(|e| {
+                // Put the old text back: it fits where it was.
+                overwrite(&mut f, &old)?;
+                Err(e)
+            })
         }
-        Ok(meta) => replace(&target, contents, Some(&meta)),
+        Ok(meta) => {
+            // The permission the rename would bypass: opening for writing (nothing is
+            // written, nothing truncated) asks the system.
+            OpenOptions::new().write(true).open(&target)?;
+            replace(&target, contents, Some(&meta))
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => replace(&target, contents, None),
         Err(e) => Err(e),
     }
+}
+
+/// Writes `contents` over an open file from its start, then cuts it to their length.
+fn overwrite(f: &mut fs::File, contents: &[u8]) -> io::Result<()> {
+    use std::io::Seek;
+    f.rewind()?;
+    f.write_all(contents)?;
+    f.set_len(contents.len() as u64)?;
+    f.sync_all()
 }
 
 /// The file a path names once symbolic links are followed; the path itself when it is not a

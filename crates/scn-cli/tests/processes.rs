@@ -488,3 +488,80 @@ fn the_language_server_answers_every_request_and_exits_by_the_protocol() {
         "{messages:?}"
     );
 }
+
+/// `scn fmt` of a file with two names (hard links) is written in place; when the write
+/// fails half-way (here the file-size limit, as a full disk would), the old text is put
+/// back. Before, the file was emptied first and left cut off: 46,080 bytes of a file that
+/// no longer parsed.
+#[test]
+fn fmt_of_a_hard_linked_file_keeps_the_old_text_when_writing_fails() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let compact: String = (0..900)
+        .map(|i| format!("scenario s{i}{{branch a p=0.5 branch b p=rest}}\n"))
+        .collect();
+    let file = write(dir.path(), "f.scn", &compact);
+    std::fs::hard_link(&file, dir.path().join("g.scn")).expect("a second name");
+    // The layout grows the file from 41,290 to 51,190 bytes; the limit is 46,080.
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 45; exec {SCN} fmt {}",
+            file.display()
+        ))
+        .output()
+        .expect("bash");
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), compact);
+}
+
+/// `scn fmt` refuses a file the user may not write, even when the folder would let it
+/// replace the file by a rename (and so take it over); and a pipe is refused whether or
+/// not its text needs a new layout.
+#[test]
+fn fmt_respects_write_permission_and_refuses_pipes_always() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let messy = "scenario   s {branch a p=1}\n";
+    let file = write(dir.path(), "owned.scn", messy);
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    use std::os::unix::fs::MetadataExt;
+    let as_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    // The file is the test's; scn runs as nobody. Only root can run a program as another
+    // user, and only another user's file shows the check: CI runs as root.
+    assert!(
+        as_root,
+        "this test needs root (as CI has): it runs scn as another user"
+    );
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", SCN]);
+    let out = cmd
+        .args(["fmt", &file.display().to_string()])
+        .output()
+        .expect("setpriv runs (util-linux)");
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), messy);
+    assert_eq!(std::fs::metadata(&file).expect("stat").uid(), 0);
+
+    // A formatted text through a pipe: still exit 2.
+    let mut child = Command::new(SCN)
+        .args(["fmt", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("scn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"scenario s {}\n").expect("write");
+    }
+    let out = child.wait_with_output().expect("scn ends");
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}
