@@ -962,6 +962,50 @@ fn resolutions_stay_inside_the_library_and_as_written() {
     assert!(run.stderr.contains("the source is empty"), "{}", run.stderr);
 }
 
+/// Thousands of resolutions naming nothing (typos, a file from another library): the first
+/// hundred warnings are printed and listed, the rest counted; and a report with no row
+/// says that the warnings explain it, not that nothing was resolved.
+#[test]
+fn warnings_are_capped_and_explain_an_empty_report() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("scn.toml"), "[library]\n").expect("write");
+    std::fs::write(
+        dir.path().join("c.scn"),
+        "scenario c {\n  branch a p = 0.5\n  branch b p = rest\n  forecast f = P(a)\n}\n",
+    )
+    .expect("write");
+    let entries: String = (0..150)
+        .map(|i| {
+            format!("[[resolved]]\nforecast = \"c.g{i}\"\noutcome = true\non = 2026-01-01\n\n")
+        })
+        .chain((0..150).map(|i| {
+            format!("[[resolved]]\nforecast = \"x{i}.f\"\noutcome = true\non = 2026-01-01\n\n")
+        }))
+        .collect();
+    std::fs::write(dir.path().join("resolutions.toml"), entries).expect("write");
+    let run = scn(&["score", dir.path().to_str().expect("UTF-8")]);
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    let warnings = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .count();
+    assert_eq!(warnings, 100, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with("scn: … and 200 more warnings (the first 100 are listed)\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains(
+            "Nothing scored: no resolved forecast could be scored; the warnings say why."
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
 /// Every refusal: the diagnostic, exit 1, and the file as it was.
 #[test]
 fn every_refusal_of_resolve() {

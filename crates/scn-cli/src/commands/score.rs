@@ -160,6 +160,8 @@ impl Scores {
         if self.failed {
             "Nothing scored: the errors reported kept the files from being scored, so this \
              says nothing of how the forecasts did."
+        } else if !self.warnings.is_empty() {
+            "Nothing scored: no resolved forecast could be scored; the warnings say why."
         } else {
             "Nothing to score: no forecast under these paths has a resolution (docs/scoring.md)."
         }
@@ -170,16 +172,27 @@ impl Scores {
 struct Run<'a, 'io> {
     io: &'a mut Io<'io>,
     exit: Exit,
+    /// The first [`MAX_WARNINGS`] warnings, for the report.
     warnings: Vec<String>,
+    /// Warnings beyond those (a resolutions file of thousands of typos): counted only.
+    more_warnings: usize,
     res_sources: SourceMap,
 }
 
+/// Most warnings a report lists, and `scn score` prints of its own.
+const MAX_WARNINGS: usize = super::MAX_DIAGNOSTICS_PER_FILE;
+
 impl Run<'_, '_> {
+    /// Prints diagnostics: every error, and warnings while fewer than [`MAX_WARNINGS`] have
+    /// been kept (the rest are counted).
     fn diagnose(&mut self, diags: &[Diagnostic], sources: &SourceMap) {
-        for d in diags.iter().filter(|d| !d.is_error()) {
-            self.warnings.push(d.message.clone());
+        let mut shown = Vec::new();
+        for d in diags {
+            if d.is_error() || self.keep_warning(d.message.clone()) {
+                shown.push(d.clone());
+            }
         }
-        let code = super::report(diags, sources, self.io);
+        let code = super::report(&shown, sources, self.io);
         self.exit = self.exit.combine(code);
     }
 
@@ -189,13 +202,37 @@ impl Run<'_, '_> {
         self.res_sources = sources;
     }
 
+    /// Keeps a warning for the report; `false` past the first [`MAX_WARNINGS`].
+    fn keep_warning(&mut self, message: String) -> bool {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(message);
+            true
+        } else {
+            self.more_warnings += 1;
+            false
+        }
+    }
+
     fn warn(&mut self, message: String) {
-        let _ = writeln!(
-            self.io.stderr,
-            "scn: warning: {}",
-            scn_dsl::sanitize(&message)
-        );
-        self.warnings.push(message);
+        let shown = scn_dsl::sanitize(&message).into_owned();
+        if self.keep_warning(message) {
+            let _ = writeln!(self.io.stderr, "scn: warning: {shown}");
+        }
+    }
+
+    /// The warnings for the report, with a line for those left out.
+    fn take_warnings(&mut self) -> Vec<String> {
+        let mut all = std::mem::take(&mut self.warnings);
+        if self.more_warnings > 0 {
+            let line = format!(
+                "… and {} more warning{} (the first {MAX_WARNINGS} are listed)",
+                self.more_warnings,
+                if self.more_warnings == 1 { "" } else { "s" }
+            );
+            let _ = writeln!(self.io.stderr, "scn: {line}");
+            all.push(line);
+        }
+        all
     }
 
     fn fail(&mut self, message: &str, code: Exit) {
@@ -224,6 +261,7 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         io,
         exit: Exit::Ok,
         warnings: Vec::new(),
+        more_warnings: 0,
         res_sources: SourceMap::new(),
     };
     // Each resolutions file once, by path; `None` when it is malformed (reported once).
@@ -503,7 +541,7 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
             seed: args.seed.unwrap_or(scn_eval::DEFAULT_SEED),
         }),
         history: args.history,
-        warnings: std::mem::take(&mut run.warnings),
+        warnings: run.take_warnings(),
         failed: run.exit != Exit::Ok,
     };
     let mut inputs = files.clone();
@@ -558,6 +596,8 @@ impl Run<'_, '_> {
                 .iter()
                 .map(|(id, _)| id.clone())
                 .collect();
+            // One report of them all, so that its cap per file holds.
+            let mut unknown = Vec::new();
             for r in &res.entries {
                 if ids.contains(&r.scenario) {
                     continue;
@@ -575,8 +615,9 @@ impl Run<'_, '_> {
                 {
                     d = d.with_help(format!("did you mean `{s}.{}`?", r.forecast));
                 }
-                self.resolution_diag(&[d]);
+                unknown.push(d);
             }
+            self.resolution_diag(&unknown);
         }
     }
 }

@@ -121,13 +121,14 @@ impl Numbers {
 
     /// A percentage (0 to 100) with `digits − 2` decimals — one by default: `37.8`, `2.8`,
     /// `0.8` — so that a column of percentages reads alike and a judgement of 2.75 % is not
-    /// dressed up as more than 2.8 %. Below the last decimal it gets `digits − 1`
-    /// significant digits instead (`0.012`), so that a small chance never reads 0.
+    /// dressed up as more than 2.8 %. When the decimals would leave it fewer than `digits − 2`
+    /// significant digits (at least one), it gets `digits − 1` instead (`0.012`), so that a
+    /// small chance never reads 0, and asking for more digits never shows fewer.
     fn percent(self, v: f64) -> String {
         let decimals = i32::from(self.digits.saturating_sub(2));
         let exp = first_digit_exp(v);
         let sig = exp + 1 + decimals;
-        if sig >= 1
+        if sig >= decimals.max(1)
             && let Some(d) = Decimal::of(v, sig.min(i32::from(MAX_DIGITS)) as u8)
         {
             return d.to_string();
@@ -366,6 +367,26 @@ fn group(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn more_digits_never_show_fewer() {
+        for p in [0.00012, 0.0000123, 0.004, 0.0015, 0.06, 0.5] {
+            let shown: Vec<String> = (1..=7).map(|d| Numbers::new(d).prob(p)).collect();
+            let digits: Vec<usize> = shown
+                .iter()
+                .map(|s| {
+                    s.trim_end_matches('%')
+                        .trim_start_matches(['0', '.'])
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .count()
+                })
+                .collect();
+            assert!(digits.windows(2).all(|w| w[0] <= w[1]), "{p}: {shown:?}");
+        }
+        assert_eq!(Numbers::new(4).prob(0.00012), "0.012%");
+        assert_eq!(Numbers::default().prob(0.00012), "0.012%");
+    }
 
     #[test]
     fn three_significant_digits_by_default() {
