@@ -217,7 +217,7 @@ pub struct ScoreArgs {
     /// an input, a `.scn` file, `scn.toml` or `resolutions.toml`.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Score every version in git: the last before each question closed, and the
+    /// Score every version in git: the last before each question ended, and the
     /// time-averaged Brier score over all of them.
     #[arg(long)]
     pub history: bool,

@@ -2,8 +2,8 @@
 //!
 //! Each scenario's resolutions come from the `resolutions.toml` of its library. Without
 //! `--history` a forecast is scored at its current value; with it, at the last version
-//! committed before its question closed (before the resolution's day when it has no
-//! `closes`), and the time-averaged Brier score runs over every version before then
+//! committed before its question ended (the earlier of its `closes` and the resolution's
+//! day), and the time-averaged Brier score runs over every version before then
 //! ([`history`]). The figure scored is the point value, or the sampled mean with
 //! `--samples` (the model's own probability of the event when its inputs are uncertain).
 //!
@@ -505,7 +505,7 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
                     }
                     Err(HistoryGap::NoneBefore(cutoff)) => {
                         run.warn(format!(
-                                "`{}` is not scored: no committed version of {} came before {cutoff}, when its question closed",
+                                "`{}` is not scored: no committed version of {} came before {cutoff}, when its question ended",
                                 r.id(),
                                 super::shown(file)
                             ));
@@ -726,7 +726,10 @@ fn from_history(
             criteria: last.criteria.clone(),
         },
     };
-    let cutoff = question.closes.unwrap_or(r.on);
+    // The earlier of the close and the resolution: a question that resolved before it
+    // closed (the strike settled early) ended then, and a version committed after that knew
+    // the answer.
+    let cutoff = question.closes.map_or(r.on, |closes| closes.min(r.on));
     let Some(scored) = points.iter().rposition(|(v, _)| v.date < cutoff) else {
         return Err(HistoryGap::NoneBefore(cutoff));
     };

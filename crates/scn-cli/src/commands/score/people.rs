@@ -65,10 +65,10 @@ pub(super) fn basis(s: &Scores) -> String {
             s.settings.seed
         ),
         (true, None) => {
-            "point values of the last version committed before each question closed".to_owned()
+            "point values of the last version committed before each question ended".to_owned()
         }
         (true, Some(n)) => format!(
-            "sampled means ({n} samples, seed {}) of the last version committed before each question closed",
+            "sampled means ({n} samples, seed {}) of the last version committed before each question ended",
             s.settings.seed
         ),
     }
