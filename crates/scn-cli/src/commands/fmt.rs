@@ -23,7 +23,7 @@ pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
                 continue;
             }
         };
-        let formatted = scn_dsl::format(&file, src);
+        let formatted = keep_conventions(src, scn_dsl::format(&file, src));
         let name = scn_dsl::sanitize(&map.get(id).name);
         if args.check {
             if formatted != *src && is_stdin(path) {
@@ -60,4 +60,58 @@ pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
         }
     }
     exit
+}
+
+/// The canonical layout in the file's own conventions: lines ending in CRLF when its first
+/// line does (a checkout on Windows), and its byte order mark when it starts with one, so
+/// that `scn fmt --check` passes on a formatted file whatever the editor saved.
+fn keep_conventions(src: &str, formatted: String) -> String {
+    let crlf = src.find('\n').is_some_and(|i| src[..i].ends_with('\r'));
+    let bom = src.starts_with('\u{feff}') && !formatted.starts_with('\u{feff}');
+    if !crlf && !bom {
+        return formatted;
+    }
+    let mut out = String::with_capacity(formatted.len() + formatted.len() / 16 + 3);
+    if bom {
+        out.push('\u{feff}');
+    }
+    if crlf {
+        for line in formatted.split_inclusive('\n') {
+            match line.strip_suffix('\n') {
+                Some(body) => {
+                    out.push_str(body.strip_suffix('\r').unwrap_or(body));
+                    out.push_str("\r\n");
+                }
+                None => out.push_str(line),
+            }
+        }
+    } else {
+        out.push_str(&formatted);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_conventions;
+
+    #[test]
+    fn line_endings_and_the_byte_order_mark_are_the_files() {
+        let lf = "scenario s {\n  branch a p = 1\n}\n".to_owned();
+        assert_eq!(
+            keep_conventions("scenario s {branch a p=1}\n", lf.clone()),
+            lf
+        );
+        assert_eq!(
+            keep_conventions("scenario s {\r\nbranch a p=1}\r\n", lf.clone()),
+            "scenario s {\r\n  branch a p = 1\r\n}\r\n"
+        );
+        assert_eq!(
+            keep_conventions("\u{feff}scenario s {branch a p=1}", lf.clone()),
+            format!("\u{feff}{lf}")
+        );
+        // A string holding a CR LF keeps it as written (the text inside is not a line end
+        // of the file's, but the layout has none of its own there either).
+        assert_eq!(keep_conventions("a\r\n", "x\r\ny\n".into()), "x\r\ny\r\n");
+    }
 }
