@@ -378,3 +378,16 @@ scenario e {
     close(voi["evpi"].as_f64().unwrap(), 5.0 / 12.0, 0.01, "evpi");
     assert!(voi["samples"]["ess"].as_f64().unwrap() < 200_000.0 * 0.9);
 }
+
+/// A branch may share its id with the scenario: `--decision sig` then means the decision
+/// at that branch (the scenario's id names the root only when no node has that path).
+#[test]
+fn a_decision_under_a_branch_named_like_the_scenario() {
+    let src = "scenario sig {\n  metric pay = 0\n  objective maximize pay\n  let w = uniform(0, 1)\n  \
+               branch sig p = w { option bet { pay += 10 * w }  option keep { pay += 6 } }\n  \
+               branch nosig p = rest\n}\n";
+    let doc = voi_json(src, &["--samples", "2000", "--decision", "sig"]);
+    assert_eq!(doc["voi"]["node"], "sig", "{doc}");
+    let (exit, _, stderr) = scn(&["sens", "-", "--forecast", "sig"], src);
+    assert_eq!(exit, Exit::Ok, "{stderr}");
+}

@@ -95,17 +95,20 @@ pub(crate) fn sample(
 }
 
 /// The decision at a node path; the root for `None`, the empty path or the scenario's id.
+/// A node whose path is the scenario's id (`scenario sig { branch sig … }`) is that node
+/// when it holds a decision: the path names it, the id is only a second name of the root.
 pub(crate) fn decision(ev: &Evaluation, path: Option<&str>) -> Option<NodeId> {
     let model = ev.model();
+    let is_decision = |node: NodeId| ev.decisions().iter().any(|d| d.node == node);
     let node = match path {
         None | Some("") => 0,
-        Some(p) if p == model.meta.id => 0,
-        Some(p) => (1..model.nodes.len() as NodeId).find(|&k| model.path_of(k) == p)?,
+        Some(p) => match (1..model.nodes.len() as NodeId).find(|&k| model.path_of(k) == p) {
+            Some(k) if is_decision(k) => k,
+            _ if p == model.meta.id => 0,
+            found => found?,
+        },
     };
-    ev.decisions()
-        .iter()
-        .any(|d| d.node == node)
-        .then_some(node)
+    is_decision(node).then_some(node)
 }
 
 /// How a text report names a decision.
