@@ -1082,6 +1082,27 @@ impl Plan<'_> {
         s.leaf_total = total;
     }
 
+    /// An option not taken that a leaf of `inside` lies under, if any: why evidence that
+    /// names a path can still have probability 0.
+    fn option_not_taken(&self, inside: &LeafSet, s: &Scratch) -> Option<NodeId> {
+        let nodes = &self.model.nodes;
+        (1..nodes.len() as NodeId)
+            .filter(|&k| {
+                let ord = self.shape.sets.ordinal(k);
+                ord != u32::MAX && inside.contains(ord)
+            })
+            .find_map(|leaf| {
+                let mut n = leaf;
+                while n != 0 {
+                    if nodes[n as usize].kind == NodeKind::Option && s.cond[n as usize] == 0.0 {
+                        return Some(n);
+                    }
+                    n = nodes[n as usize].parent;
+                }
+                None
+            })
+    }
+
     /// Conditions the leaves on the evidence. Strict: evidence of probability 0 is an error;
     /// lenient: the run carries its probability, 0 included, as its weight.
     fn condition<F: Faults>(&self, faults: &mut F, s: &mut Scratch) -> Result<(), Abort> {
@@ -1094,12 +1115,21 @@ impl Plan<'_> {
         if pe <= 0.0 {
             if F::STRICT {
                 let ev = &self.model.events[self.model.observe[0] as usize];
-                faults.report(Diagnostic::error(
+                let mut d = Diagnostic::error(
                     ev.file,
                     ev.span,
                     "the evidence has probability 0: no path with any probability is consistent with it",
                 )
-                .with_code(Code::ImpossibleCondition));
+                .with_code(Code::ImpossibleCondition);
+                if let Some(option) = self.option_not_taken(inside, s) {
+                    d = d.with_help(format!(
+                        "its paths run through `{}`, an option the decision does not take: \
+                         evidence is about what happens, it does not choose. Each option's \
+                         value is in the report's decisions; `scn sens` gives their risk profiles",
+                        self.model.path_of(option)
+                    ));
+                }
+                faults.report(d);
                 return Err(Abort);
             }
             s.leaf_post.fill(0.0);
