@@ -209,6 +209,49 @@ pub(super) fn probability_on_option(text: &str, pos: usize) -> Option<Hint> {
     })
 }
 
+/// A query or an `expect` written as an expression where the language takes a name, an
+/// event or a number: `E(m * 2)`, `P((a or b) by 2026)`, `expect P(a) in 10% .. 1/2`. The
+/// message stays the parser's; the help says what the form takes.
+pub(super) fn query_form(text: &str, pos: usize, found: &str) -> Option<Hint> {
+    let operator = matches!(found, "*" | "/" | "+" | "-" | "^");
+    let before = text[..pos].trim_end();
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..pos].trim_start();
+    let help = if line.starts_with("expect") && line.contains(" in ") && operator {
+        "the bounds of `expect … in LO .. HI` are numbers (`0.1`, `50%`, `1.5k`), not expressions"
+            .to_owned()
+    } else if found == "by" && before.ends_with(')') {
+        "`by DATE` follows a branch or a tag, not a group: write `a by 2026-12 or b by 2026-12`"
+            .to_owned()
+    } else if operator && ends_with_expectation(before) {
+        let query = before.rsplit("E(").next().unwrap_or("").trim();
+        format!(
+            "`E(…)` takes a metric (and `| EVENT`): write the arithmetic outside it, as `E({query}) {found} …`"
+        )
+    } else {
+        return None;
+    };
+    Some(Hint {
+        code: Code::Syntax,
+        span: None,
+        message: None,
+        help,
+    })
+}
+
+/// True when `before` ends with `E(` and a name (a metric, maybe dotted).
+fn ends_with_expectation(before: &str) -> bool {
+    let name_len = before
+        .bytes()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+        .count();
+    let rest = before[..before.len() - name_len].trim_end();
+    name_len > 0
+        && rest.ends_with("E(")
+        && !rest[..rest.len() - 2].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// The keyword a misspelt word stands for, among those the parser expected.
 pub(super) fn misspelt_keyword<'k>(
     found: &str,

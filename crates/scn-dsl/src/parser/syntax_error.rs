@@ -60,7 +60,8 @@ pub(super) fn to_diagnostic(
         .any(|r| matches!(r, Rule::expr | Rule::number | Rule::prob | Rule::bound));
     let hint = hints::number_form(text, pos, found, expects_number)
         .or_else(|| hints::date_form(text, pos, found))
-        .or_else(|| hints::probability_on_option(text, pos));
+        .or_else(|| hints::probability_on_option(text, pos))
+        .or_else(|| hints::query_form(text, pos, found));
     if first == Some('"') && positives.contains(&Rule::string) && !closes_on_its_line(text, pos) {
         diag.message = "unterminated string".to_owned();
         diag = diag
