@@ -161,6 +161,19 @@ impl Drivers {
                 self.inputs + self.left_out
             ));
         }
+        let undefined = self.forecasts.iter().flat_map(|d| &d.drivers).any(|m| {
+            m.at_low.is_none() || m.at_high.is_none()
+        });
+        if undefined {
+            note = note
+                .text(
+                    " \"Undefined\": with the input at that end the tree cannot be evaluated \
+                     (sibling probabilities that sum past 1, a condition that becomes \
+                     impossible), and the swing counts the other end only; ",
+                )
+                .code("scn sens")
+                .text(" says why.");
+        }
         note
     }
 }
