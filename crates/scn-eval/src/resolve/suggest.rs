@@ -22,6 +22,19 @@ pub(crate) fn closest<'c>(
     let chars: Vec<char> = name.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
+        // A name that differs only in case is the likeliest meaning whatever its length
+        // (`A` for `a`, which two edits would not tell from any other one-letter name).
+        if c != name
+            && c.len() == name.len()
+            && c.chars()
+                .flat_map(char::to_lowercase)
+                .eq(name.chars().flat_map(char::to_lowercase))
+        {
+            if best.is_none_or(|(bd, bc)| (0, c) < (bd, bc)) {
+                best = Some((0, c));
+            }
+            continue;
+        }
         // A byte length more than two (times the widest char) away cannot be within two edits.
         if c.len() + MAX_DISTANCE * 4 < name.len() || c.len() > (name.len() + MAX_DISTANCE) * 4 {
             continue;
@@ -96,6 +109,14 @@ fn within<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_name_in_another_case_is_suggested() {
+        assert_eq!(closest("A", ["b", "a", "c"].into_iter()), Some("a"));
+        assert_eq!(closest("DEAL", ["deal", "dial"].into_iter()), Some("deal"));
+        assert_eq!(closest("Übung", ["übung"].into_iter()), Some("übung"));
+    }
+
     use super::*;
 
     /// Optimal string alignment over the whole table, the textbook way.

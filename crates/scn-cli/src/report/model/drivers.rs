@@ -161,9 +161,11 @@ impl Drivers {
                 self.inputs + self.left_out
             ));
         }
-        let undefined = self.forecasts.iter().flat_map(|d| &d.drivers).any(|m| {
-            m.at_low.is_none() || m.at_high.is_none()
-        });
+        let undefined = self
+            .forecasts
+            .iter()
+            .flat_map(|d| &d.drivers)
+            .any(|m| m.at_low.is_none() || m.at_high.is_none());
         if undefined {
             note = note
                 .text(
