@@ -828,6 +828,12 @@ fn resolve_appends_and_keeps_the_comments() {
         ],
     );
     assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    // What was replaced is printed, so that it can be put back.
+    assert_eq!(
+        redact(&run.stdout, dir.path()),
+        "re-resolved app_launch.ships_h1: no on 2026-07-01 ([lib]/resolutions.toml; was yes on \
+         2026-05-12, source \"Released on 12 May (invented)\")\n"
+    );
     let after = std::fs::read_to_string(&path).expect("read");
     assert_eq!(
         after,
@@ -1003,6 +1009,29 @@ fn warnings_are_capped_and_explain_an_empty_report() {
         ),
         "{}",
         run.stdout
+    );
+}
+
+/// A resolution dated before the scenario's `as_of` is recorded, with a warning: the
+/// question was asked after that day, so the date is likely a typo.
+#[test]
+fn a_resolution_before_as_of_is_a_warning() {
+    let dir = copy_of_worked();
+    let run = resolve_in(
+        dir.path(),
+        &[
+            "app_launch.ships_h1",
+            "yes",
+            "--on",
+            "2025-01-01",
+            "--replace",
+        ],
+    );
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "scn: warning: app_launch.ships_h1 resolved on 2025-01-01, before the scenario's as_of \
+         2025-10-01: check --on\n"
     );
 }
 

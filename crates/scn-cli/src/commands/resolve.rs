@@ -215,9 +215,21 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
         );
         return Exit::Usage;
     }
+    // What --replace dropped, so that it can be put back by hand.
+    let was = previous.map_or(String::new(), |p| {
+        format!(
+            "; was {} on {}{}",
+            outcome_word(p.outcome),
+            p.on,
+            p.source.as_deref().map_or(String::new(), |s| format!(
+                ", source \"{}\"",
+                scn_dsl::sanitize(s)
+            ))
+        )
+    });
     let _ = writeln!(
         io.stdout,
-        "{} {}: {} on {} ({})",
+        "{} {}: {} on {} ({}{was})",
         if previous.is_some() {
             "re-resolved"
         } else {
@@ -228,6 +240,15 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
         on,
         super::shown(&library::relative(&path))
     );
+    if let Some(as_of) = model.meta.as_of
+        && on < as_of
+    {
+        let _ = writeln!(
+            io.stderr,
+            "scn: warning: {} resolved on {on}, before the scenario's as_of {as_of}: check --on",
+            args.forecast
+        );
+    }
     Exit::Ok
 }
 
