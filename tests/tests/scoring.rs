@@ -493,8 +493,9 @@ fn history_scores_by_hand() {
     );
 }
 
-/// A commit dated before its parent (GIT_COMMITTER_DATE, a wrong clock) counts from its
-/// parent's day: a forecast revised after the close cannot be backdated into the score.
+/// A commit dated before a commit it descends from (GIT_COMMITTER_DATE, a wrong clock)
+/// counts from that commit's day: a revision made after a later commit cannot be dated
+/// before it.
 ///
 /// | commit | date | P(a) |
 /// |---|---|---|
@@ -538,6 +539,33 @@ fn a_backdated_commit_counts_from_its_parents_day() {
     assert!(close(num(&f["time_brier"]), 0.25), "{f}");
     assert_eq!(f["versions"], 1, "{f}");
     assert_eq!(f["scored_version"]["date"], "2026-01-01");
+
+    // The commit it descends from need not be a version: here a note committed after the
+    // close, then the revision dated before it.
+    let repo = Repo::new();
+    repo.write("q.scn", &scenario("0.5"));
+    repo.write(
+        "resolutions.toml",
+        "[[resolved]]\nforecast = \"q.f\"\noutcome = true\non = 2026-02-01\n",
+    );
+    repo.commit("2026-01-01T12:00:00Z", "first");
+    repo.write("notes.txt", "after the close\n");
+    repo.commit("2026-02-02T12:00:00Z", "a note");
+    repo.write("q.scn", &scenario("0.99"));
+    repo.commit("2026-01-20T12:00:00Z", "backdated past a later commit");
+    let file = repo.path().join("q.scn");
+    let run = scn(&[
+        "score",
+        file.to_str().expect("UTF-8"),
+        "--history",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let f = forecast(&doc, "q.f");
+    assert!(close(num(&f["value"]), 0.5), "{f}");
+    assert_eq!(f["versions"], 1, "{f}");
 }
 
 /// Commit hashes (shortened to ten digits) are not for people to compare: `[hash]`.

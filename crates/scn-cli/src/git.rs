@@ -217,6 +217,50 @@ impl Repo {
             .collect())
     }
 
+    /// For every commit of the history, the latest committer day (`YYYY-MM-DD`) of it and its
+    /// ancestors: the earliest day it can have been made. A committer date is whatever the
+    /// committer's clock said, so a commit dated before a commit it descends from was made
+    /// after that one's day whatever it claims.
+    pub fn earliest_days(&self) -> Result<HashMap<String, String>, String> {
+        let out = git(
+            &self.top,
+            &[
+                "log".as_ref(),
+                "--topo-order".as_ref(),
+                "--reverse".as_ref(),
+                "--format=%H %P%x00%cI".as_ref(),
+            ],
+        )?;
+        let mut days: HashMap<String, String> = HashMap::new();
+        if !out.status.success() {
+            return if complaint(&out).contains("does not have any commits") {
+                Ok(days)
+            } else {
+                Err(format!("git log failed: {}", complaint(&out)))
+            };
+        }
+        // Parents come before their children in this order.
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let Some((ids, date)) = line.split_once('\0') else {
+                continue;
+            };
+            let mut ids = ids.split(' ').filter(|s| !s.is_empty());
+            let Some(hash) = ids.next() else {
+                continue;
+            };
+            let mut day: String = date.chars().take(10).collect();
+            for parent in ids {
+                if let Some(d) = days.get(parent)
+                    && *d > day
+                {
+                    day.clone_from(d);
+                }
+            }
+            days.insert(hash.to_owned(), day);
+        }
+        Ok(days)
+    }
+
     /// Every path the file at `rel` (relative to the top) has had, following renames: `rel`
     /// first, then older names as `git log --follow` finds them, each once.
     pub fn names(&self, rel: &Path) -> Result<Vec<PathBuf>, String> {

@@ -2,8 +2,8 @@
 //!
 //! A version is a commit that changed the scenario's file (followed through renames) or one
 //! of the files it imports at that commit, dated by the commit's committer date (its day in
-//! the committer's own time zone, as `git log` shows it), or the day of the version before
-//! it when that is later. Each version is read through
+//! the committer's own time zone, as `git log` shows it), or the latest such day of the
+//! commits it descends from when that is later. Each version is read through
 //! [`crate::git`] — the root file and its imports as the commit holds them, never the
 //! working tree — then resolved and evaluated like a file on disk, with the same budgets
 //! and plugins, imports kept inside the library. Only the forecasts' figures are kept.
@@ -102,6 +102,7 @@ pub(crate) fn versions(
             repo.top.display()
         ));
     }
+    let earliest = repo.earliest_days()?;
     let mut out = Vec::new();
     for c in commits {
         let Some(r) = read.remove(&c.hash) else {
@@ -114,16 +115,10 @@ pub(crate) fn versions(
         if !changed.iter().any(|p| r.files.contains(p)) {
             continue;
         }
-        let mut date = scn_eval::parse_day(&c.date)
-            .map_err(|_| format!("git gave commit {} the date {:?}", c.hash, c.date))?;
-        // A committer date is whatever the committer's clock (or GIT_COMMITTER_DATE) said:
-        // a version dated before the version before it counts from that one's day, so that
-        // backdating cannot put a forecast made after the close before it.
-        if let Some(before) = out.last().map(|v: &Version| v.date)
-            && date < before
-        {
-            date = before;
-        }
+        // A commit dated before a commit it descends from counts from that one's day.
+        let day = earliest.get(&c.hash).unwrap_or(&c.date);
+        let date = scn_eval::parse_day(day)
+            .map_err(|_| format!("git gave commit {} the date {:?}", c.hash, day))?;
         out.push(Version {
             commit: c.hash,
             date,
