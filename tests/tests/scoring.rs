@@ -1063,6 +1063,41 @@ fn a_resolution_before_as_of_is_a_warning() {
     );
 }
 
+/// Without a `scn.toml`, a scenario's resolutions are read beside it, but only inside the
+/// folders named: a link to a folder elsewhere does not make its `resolutions.toml` part of
+/// the run (its text was printed in a diagnostic). Naming that folder does.
+#[test]
+fn a_linked_folder_does_not_bring_its_resolutions() {
+    let outside = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(
+        outside.path().join("resolutions.toml"),
+        "secret = \"TOPSECRET\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        outside.path().join("s.scn"),
+        "scenario s {\n  branch a p = 0.5\n  branch b p = rest\n  forecast f = P(a)\n}\n",
+    )
+    .expect("write");
+    let lib = tempfile::tempdir().expect("a temporary folder");
+    std::os::unix::fs::symlink(outside.path(), lib.path().join("x")).expect("symlink");
+    let run = scn(&["score", lib.path().to_str().expect("UTF-8")]);
+    assert_eq!(run.code, Exit::Invalid, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("leads outside the library"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("TOPSECRET"), "{}", run.stderr);
+    let named = lib.path().join("x");
+    let run = scn(&["score", named.to_str().expect("UTF-8")]);
+    assert!(
+        run.stderr.contains("unknown field `secret`"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Every refusal: the diagnostic, exit 1, and the file as it was.
 #[test]
 fn every_refusal_of_resolve() {

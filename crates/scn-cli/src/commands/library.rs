@@ -94,17 +94,20 @@ pub(crate) fn folder_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Loads a resolutions file into `sources`, named as the user would type its path. `root` is
-/// the library's folder: a file that is (or leads through) a link to a place outside it is
-/// refused unread, so that a downloaded library cannot make scn print, or write into,
-/// another file.
+/// Loads a resolutions file into `sources`, named as the user would type its path. `roots`
+/// are the folders it may lie in (the library's, or those the user named): a file that is
+/// (or leads through) a link to a place outside them is refused unread, so that a
+/// downloaded library cannot make scn print, or write into, another file.
 pub(crate) fn load_resolutions(
     path: &Path,
-    root: &Path,
+    roots: &[&Path],
     sources: &mut SourceMap,
 ) -> Result<Resolutions, Vec<Diagnostic>> {
     let shown = relative(path).display().to_string();
-    if let Err(why) = inside(path, root) {
+    let refusals: Vec<String> = roots.iter().filter_map(|r| inside(path, r).err()).collect();
+    if let Some(why) = refusals.first()
+        && refusals.len() == roots.len()
+    {
         let id = sources.add(SourceFile::new(shown.clone(), String::new()));
         return Err(vec![
             Diagnostic::error(id, Span::default(), format!("{shown} {why}"))

@@ -151,7 +151,7 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
         }
     };
     let mut res_map = SourceMap::new();
-    let existing = match library::load_resolutions(&path, root, &mut res_map) {
+    let existing = match library::load_resolutions(&path, &[root], &mut res_map) {
         Ok(r) => r,
         Err(d) => return super::report(&d, &res_map, io),
     };

@@ -257,6 +257,18 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
             return Exit::Usage;
         }
     };
+    // The folders named (a file's own folder for a named file): where the resolutions of a
+    // scenario outside any library may be read.
+    let folders: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| {
+            if r.is_dir() {
+                r.clone()
+            } else {
+                library::folder_of(r).to_path_buf()
+            }
+        })
+        .collect();
     let mut run = Run {
         io,
         exit: Exit::Ok,
@@ -322,12 +334,14 @@ pub(crate) fn run(args: &ScoreArgs, options: RunOptions, io: &mut Io<'_>) -> Exi
         let res_index = match resolutions.iter().position(|(p, _)| *p == res_path) {
             Some(i) => i,
             None => {
-                // The library's folder; a scenario outside any library keeps its
-                // resolutions in its own.
-                let root = manifest
-                    .as_ref()
-                    .map_or(library::folder_of(file), |m| m.dir.as_path());
-                let loaded_res = library::load_resolutions(&res_path, root, &mut run.res_sources);
+                // The library's folder; for a scenario outside any library, a folder the
+                // user named (not the scenario's own, which a link may have led out of).
+                let allowed: Vec<&Path> = match &manifest {
+                    Some(m) => vec![m.dir.as_path()],
+                    None => folders.iter().map(PathBuf::as_path).collect(),
+                };
+                let loaded_res =
+                    library::load_resolutions(&res_path, &allowed, &mut run.res_sources);
                 let r = match loaded_res {
                     Ok(r) => Some(r),
                     Err(d) => {
