@@ -570,3 +570,50 @@ fn fmt_respects_write_permission_and_refuses_pipes_always() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("not a regular file"), "{stderr}");
 }
+
+/// A change the server could not read at all (here a lone surrogate, which a JavaScript
+/// editor can send and serde refuses) marks the documents out of sync: formatting is then
+/// refused, where it answered with the stale copy and deleted the user's edit.
+#[test]
+fn the_language_server_does_not_format_after_losing_a_change() {
+    use std::io::Write;
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let mut child = scn(data.path())
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("scn lsp starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut send_raw = |body: &str| {
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    };
+    let uri = "untitled:messy.scn";
+    send_raw(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    send_raw(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    send_raw(
+        &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params":
+        {"textDocument": {"uri": uri, "languageId": "scn", "version": 1,
+         "text": "scenario s {   branch a p = 1 }"}}})
+        .to_string(),
+    );
+    send_raw(&format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":2}},"contentChanges":[{{"range":{{"start":{{"line":0,"character":0}},"end":{{"line":0,"character":0}}}},"text":"// note \ud800\n"}}]}}}}"#
+    ));
+    send_raw(
+        &serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/formatting",
+        "params": {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}})
+        .to_string(),
+    );
+    send_raw(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#);
+    send_raw(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    drop(stdin);
+    let messages = lsp_messages(child.stdout.take().expect("stdout"));
+    assert!(child.wait().expect("scn lsp ends").success());
+    let answer = messages
+        .iter()
+        .find(|m| m["id"] == 2)
+        .expect("formatting is answered");
+    assert_eq!(answer["error"]["code"], -32803, "{answer}");
+}

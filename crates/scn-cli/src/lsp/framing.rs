@@ -21,6 +21,14 @@ pub(crate) enum Incoming {
     /// `integer | string`), or a method that is not a string. It must still be answered, or
     /// the client waits for ever: this is the error to send back.
     Refused(Value),
+    /// A message skipped (too large, not JSON, not JSON-RPC): why, and whether it may have
+    /// been a change to a document, which the server then no longer knows the text of.
+    Lost { why: String, change: bool },
+}
+
+/// Whether a body that could not be read may be a `didChange`.
+fn mentions_a_change(body: &[u8]) -> bool {
+    body.windows(b"didChange".len()).any(|w| w == b"didChange")
 }
 
 /// The longest header line read.
@@ -75,9 +83,10 @@ pub(crate) fn read(input: &mut impl BufRead) -> io::Result<Option<Incoming>> {
     if size > MAX_BODY {
         // Skipped, not stored, so that the next message can still be read.
         io::copy(&mut input.by_ref().take(size), &mut io::sink())?;
-        return Err(invalid(format!(
-            "a message of {size} bytes, over the limit of {MAX_BODY}"
-        )));
+        return Ok(Some(Incoming::Lost {
+            why: format!("a message of {size} bytes, over the limit of {MAX_BODY}"),
+            change: true,
+        }));
     }
     let mut body = Vec::new();
     input.by_ref().take(size).read_to_end(&mut body)?;
@@ -85,8 +94,15 @@ pub(crate) fn read(input: &mut impl BufRead) -> io::Result<Option<Incoming>> {
         // The input ended inside the message.
         return Ok(None);
     }
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| invalid(format!("a message that is not JSON: {e}")))?;
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return Ok(Some(Incoming::Lost {
+                why: format!("a message that is not JSON: {e}"),
+                change: mentions_a_change(&body),
+            }));
+        }
+    };
     // A request is a message with an id and a method. lsp-server's message is an untagged
     // enum, so a request whose id it cannot hold would come out as a notification, unanswered.
     let request_id = value.get("method").and_then(|_| value.get("id")).cloned();
@@ -98,7 +114,10 @@ pub(crate) fn read(input: &mut impl BufRead) -> io::Result<Option<Incoming>> {
         )))),
         (Err(e), Some(id)) => Ok(Some(Incoming::Refused(refusal(id, &e.to_string())))),
         (Ok(m), None) => Ok(Some(Incoming::Message(m))),
-        (Err(e), None) => Err(invalid(format!("a message that is not JSON-RPC: {e}"))),
+        (Err(e), None) => Ok(Some(Incoming::Lost {
+            why: format!("a message that is not JSON-RPC: {e}"),
+            change: mentions_a_change(&body),
+        })),
     }
 }
 
@@ -162,8 +181,11 @@ mod tests {
             // Over the limit: skipped to the end of the input; under it: the input ends
             // inside the body. Either way no buffer of that size is made.
             match read(&mut r) {
-                Err(e) => assert!(e.to_string().contains("over the limit"), "{e}"),
+                Ok(Some(Incoming::Lost { why, change })) => {
+                    assert!(why.contains("over the limit") && change, "{why}");
+                }
                 Ok(m) => assert!(m.is_none(), "{size}"),
+                Err(e) => panic!("{size}: {e}"),
             }
         }
         let mut r = io::Cursor::new(b"Content-Length: -1\r\n\r\n{}".to_vec());
@@ -182,9 +204,20 @@ mod tests {
     #[test]
     fn a_bad_body_is_skipped_and_the_next_message_read() {
         let mut input = framed("not json");
+        // A lone surrogate, as a JavaScript editor may write one: not JSON serde reads.
+        input.extend(framed(
+            r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"x":"\ud800"}}"#,
+        ));
         input.extend(framed(r#"{"jsonrpc":"2.0","method":"exit"}"#));
         let mut r = io::Cursor::new(input);
-        assert!(read(&mut r).is_err());
+        assert!(matches!(
+            read(&mut r),
+            Ok(Some(Incoming::Lost { change: false, .. }))
+        ));
+        assert!(matches!(
+            read(&mut r),
+            Ok(Some(Incoming::Lost { change: true, .. }))
+        ));
         assert!(matches!(
             read(&mut r),
             Ok(Some(Incoming::Message(Message::Notification(_))))

@@ -108,9 +108,20 @@ fn stdio() -> std::io::Result<(link::Link, crossbeam_channel::Receiver<()>)> {
                         }
                     }
                     Ok(None) => break,
-                    // A message that is not JSON-RPC: say so and read the next.
+                    // A message skipped: say so, tell the server when it may have been a
+                    // change (its copies of the documents may then be stale), read the next.
+                    Ok(Some(Incoming::Lost { why, change })) => {
+                        eprintln!("scn lsp: ignored a message: {why}");
+                        if change && to_server.send(server::lost_change()).is_err() {
+                            break;
+                        }
+                    }
+                    // A header that cannot be read: whatever it framed is lost.
                     Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                         eprintln!("scn lsp: ignored a message: {e}");
+                        if to_server.send(server::lost_change()).is_err() {
+                            break;
+                        }
                     }
                     Err(e) => {
                         eprintln!("scn lsp: cannot read standard input: {e}");

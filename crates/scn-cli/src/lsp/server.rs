@@ -108,6 +108,16 @@ pub(crate) fn serve(conn: &Link, mut env: Env) -> Ended {
     Ended::Abrupt
 }
 
+/// The method of the notification the reader sends the server in place of a message it
+/// could not read that may have been a change (never sent by a client: `$/` names are the
+/// implementation's own).
+const LOST_CHANGE: &str = "$/scn/lostChange";
+
+/// That notification.
+pub(crate) fn lost_change() -> Message {
+    Notification::new(LOST_CHANGE.into(), Value::Null).into()
+}
+
 /// Waits for `initialize` by the protocol's rules; `None` when the client says `exit` or goes
 /// away first.
 ///
@@ -342,6 +352,7 @@ impl Server<'_> {
                 }
             }
             "textDocument/didChange" => self.did_change(n.params),
+            LOST_CHANGE => self.docs.values_mut().for_each(Document::lose_sync),
             "textDocument/didClose" => {
                 if let Ok(p) = n.extract::<DidCloseTextDocumentParams>("textDocument/didClose") {
                     let path = self.docs.remove(&p.text_document.uri).and_then(|d| d.path);
