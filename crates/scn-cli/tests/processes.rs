@@ -617,3 +617,66 @@ fn the_language_server_does_not_format_after_losing_a_change() {
         .expect("formatting is answered");
     assert_eq!(answer["error"]["code"], -32803, "{answer}");
 }
+
+/// The lock `scn resolve` takes on the library's folder is advisory: a folder it may write
+/// but not read (so not open to lock) still gets the resolution, with a warning.
+#[test]
+fn resolve_without_a_lock_warns_and_records() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let lib = dir.path().join("lib");
+    std::fs::create_dir_all(lib.join("sub")).expect("mkdir");
+    write(&lib, "scn.toml", "[library]\nscenarios = [\"sub\"]\n");
+    write(
+        &lib.join("sub"),
+        "s.scn",
+        "scenario s {\n  branch a p = 0.5\n  branch b p = rest\n  forecast f = P(a)\n}\n",
+    );
+    let as_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let mut cmd = if as_root {
+        // Root reads any folder: the library is nobody's, and scn runs as nobody.
+        for p in [dir.path(), &lib, &lib.join("sub")] {
+            std::os::unix::fs::chown(p, Some(65534), Some(65534)).expect("chown");
+        }
+        for f in ["scn.toml", "sub/s.scn"] {
+            std::os::unix::fs::chown(lib.join(f), Some(65534), Some(65534)).expect("chown");
+        }
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", SCN]);
+        c
+    } else {
+        Command::new(SCN)
+    };
+    std::fs::set_permissions(&lib, std::fs::Permissions::from_mode(0o300)).expect("chmod");
+    let out = cmd
+        .env("SCN_DATA_DIR", data_dir(dir.path()))
+        .args([
+            "resolve",
+            "-C",
+            &lib.display().to_string(),
+            "s.f",
+            "yes",
+            "--on",
+            "2025-06-01",
+        ])
+        .output()
+        .expect("scn runs");
+    let (stdout, stderr) = text(&out);
+    std::fs::set_permissions(&lib, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: cannot lock"), "{stderr}");
+    assert!(
+        stdout.starts_with("resolved s.f: yes on 2025-06-01"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(lib.join("resolutions.toml")).expect("read");
+    assert!(text.contains("forecast = \"s.f\""), "{text}");
+}
+
+/// A data folder for a run as another user: one it may write.
+fn data_dir(dir: &Path) -> PathBuf {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    let _ = std::os::unix::fs::chown(&data, Some(65534), Some(65534));
+    data
+}

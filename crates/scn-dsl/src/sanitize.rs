@@ -58,8 +58,14 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Control characters, bidirectional embeddings, overrides and isolates, and the Unicode
+/// line and paragraph separators, which some terminals and viewers break lines at.
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
 }
 
 #[cfg(test)]
@@ -80,6 +86,7 @@ mod tests {
             "a b\u{FFFD}c\u{FFFD}d\u{FFFD}"
         );
         assert_eq!(sanitize("abc\u{202E}fed"), "abc\u{FFFD}fed");
+        assert_eq!(sanitize_lines("a\u{2028}b\u{2029}c"), "a\u{FFFD}b\u{FFFD}c");
         assert_eq!(
             sanitize_lines("one\r\ntwo\nthree\u{1b}"),
             "one\ntwo\nthree\u{FFFD}"

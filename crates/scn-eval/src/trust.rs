@@ -75,11 +75,13 @@ impl TrustStore {
     }
 
     /// Holds the store's folder for a read, edit and write, so that two scn processes
-    /// trusting or revoking at once do not lose each other's change.
-    fn lock(&self) -> Result<std::fs::File, String> {
-        let fail = |e: std::io::Error| format!("cannot lock {}: {e}", self.dir.display());
-        std::fs::create_dir_all(&self.dir).map_err(fail)?;
-        crate::load::lock_folder(&self.dir).map_err(fail)
+    /// trusting or revoking at once do not lose each other's change. The lock is advisory:
+    /// where the folder cannot be locked (a file system without locks), the change is made
+    /// without it.
+    fn lock(&self) -> Result<Option<std::fs::File>, String> {
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| format!("cannot write {}: {e}", self.dir.display()))?;
+        Ok(crate::load::lock_folder(&self.dir).ok())
     }
 
     /// Trusts the manifest as read, replacing an older entry for its path.

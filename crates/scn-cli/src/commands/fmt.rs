@@ -29,6 +29,13 @@ pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
             if formatted != *src && is_stdin(path) {
                 let _ = writeln!(io.stderr, "{name}: not formatted");
                 exit = exit.combine(Exit::Invalid);
+            } else if formatted != *src && !path.is_file() {
+                // A pipe or a device cannot be formatted in place.
+                let _ = writeln!(
+                    io.stderr,
+                    "{name}: not formatted (run `scn fmt - < {name}`)"
+                );
+                exit = exit.combine(Exit::Invalid);
             } else if formatted != *src {
                 let _ = writeln!(io.stderr, "{name}: not formatted (run `scn fmt {name}`)");
                 exit = exit.combine(Exit::Invalid);

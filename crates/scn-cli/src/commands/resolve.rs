@@ -138,16 +138,19 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
 
     let path = library::resolutions_path(&file, manifest.as_ref());
     let root = manifest.as_ref().map_or(dir.as_path(), |m| m.dir.as_path());
-    // Another `scn resolve` of this library waits here until this one has written.
+    // Another `scn resolve` of this library waits here until this one has written. The lock
+    // is advisory: a folder that cannot be locked (write-only, a file system without locks)
+    // costs only that protection.
     let _held = match scn_eval::lock_folder(library::folder_of(&path)) {
-        Ok(held) => held,
+        Ok(held) => Some(held),
         Err(e) => {
             let _ = writeln!(
                 io.stderr,
-                "scn: error: cannot lock {}: {e}",
+                "scn: warning: cannot lock {} ({e}): a `scn resolve` run at the same time could \
+                 undo this one",
                 super::shown(&library::relative(library::folder_of(&path)))
             );
-            return Exit::Usage;
+            None
         }
     };
     let mut res_map = SourceMap::new();

@@ -217,12 +217,22 @@ pub(super) fn query_form(text: &str, pos: usize, found: &str) -> Option<Hint> {
     let before = text[..pos].trim_end();
     let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
     let line = text[line_start..pos].trim_start();
-    let help = if line.starts_with("expect") && line.contains(" in ") && operator {
+    // The item the error is in: what follows the last `expect` of the line, if any.
+    let in_expect = line
+        .rfind("expect")
+        .is_some_and(|i| line[i..].contains(" in ") && !ends_with_expectation(before));
+    let help = if in_expect && operator {
         "the bounds of `expect … in LO .. HI` are numbers (`0.1`, `50%`, `1.5k`), not expressions"
             .to_owned()
     } else if found == "by" && before.ends_with(')') {
-        "`by DATE` follows a branch or a tag, not a group: write `a by 2026-12 or b by 2026-12`"
-            .to_owned()
+        match word_before_group(before)? {
+            // `P((a or b) by D)`: a group inside a query.
+            "" => "`by DATE` follows a branch or a tag, not a group: write `a by 2026-12 or b by 2026-12`"
+                .to_owned(),
+            // `P(a) by D`: the date belongs inside.
+            "P" => "`by DATE` goes inside the query, after the event: `P(a by 2026-12)`".to_owned(),
+            _ => return None,
+        }
     } else if operator && ends_with_expectation(before) {
         let query = before.rsplit("E(").next().unwrap_or("").trim();
         format!(
@@ -237,6 +247,32 @@ pub(super) fn query_form(text: &str, pos: usize, found: &str) -> Option<Hint> {
         message: None,
         help,
     })
+}
+
+/// The name just before the `(` that the `)` ending `before` closes: `P` for `P(a)`, ``
+/// for a bare group; `None` when the parentheses do not match on the line.
+fn word_before_group(before: &str) -> Option<&str> {
+    let mut depth = 0usize;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    let head = before[..i].trim_end();
+                    let len = head
+                        .bytes()
+                        .rev()
+                        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                        .count();
+                    return Some(&head[head.len() - len..]);
+                }
+            }
+            '\n' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// True when `before` ends with `E(` and a name (a metric, maybe dotted).

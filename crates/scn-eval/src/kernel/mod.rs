@@ -1082,8 +1082,9 @@ impl Plan<'_> {
         s.leaf_total = total;
     }
 
-    /// An option not taken that a leaf of `inside` lies under, if any: why evidence that
-    /// names a path can still have probability 0.
+    /// An option not taken that a leaf of `inside` lies under, with no branch of
+    /// probability 0 on its path, if any: why evidence that names a path can still have
+    /// probability 0.
     fn option_not_taken(&self, inside: &LeafSet, s: &Scratch) -> Option<NodeId> {
         let nodes = &self.model.nodes;
         (1..nodes.len() as NodeId)
@@ -1093,13 +1094,20 @@ impl Plan<'_> {
             })
             .find_map(|leaf| {
                 let mut n = leaf;
+                // The option nearest the root that the path cannot pass, if what lies
+                // above it can happen: otherwise the path is impossible whatever is chosen.
+                let mut found = None;
                 while n != 0 {
-                    if nodes[n as usize].kind == NodeKind::Option && s.cond[n as usize] == 0.0 {
-                        return Some(n);
+                    let node = &nodes[n as usize];
+                    if node.kind == NodeKind::Option && s.cond[n as usize] == 0.0 {
+                        found = Some(n);
                     }
-                    n = nodes[n as usize].parent;
+                    if node.kind == NodeKind::Branch && s.cond[n as usize] <= 0.0 {
+                        return None;
+                    }
+                    n = node.parent;
                 }
-                None
+                found
             })
     }
 

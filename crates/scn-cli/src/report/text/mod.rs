@@ -87,7 +87,11 @@ fn header(h: &Header, n: Numbers, out: &mut Vec<String>) {
         out.push(facts.join(" · "));
     }
     if let Some(d) = &h.description {
-        out.extend(paragraphs(d, 0, WIDTH));
+        // Its later paragraphs are indented, so that none starts a line at the margin where
+        // the report's own sections start theirs ("Bottom line").
+        let mut paras = d.lines();
+        out.extend(wrap(paras.next().unwrap_or(""), 0, WIDTH));
+        out.extend(paras.flat_map(|p| wrap(p, 2, WIDTH)));
     }
     if let Some(p) = h.plugins_line() {
         out.extend(wrap(&p, 0, WIDTH));
