@@ -524,15 +524,7 @@ fn a_backdated_commit_counts_from_its_parents_day() {
     repo.write("q.scn", &scenario("0.91"));
     repo.commit("2026-01-20T12:00:00Z", "backdated");
     let file = repo.path().join("q.scn");
-    let run = scn(&[
-        "score",
-        file.to_str().expect("UTF-8"),
-        "--history",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
-    let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let doc = history_json(&file);
     let f = forecast(&doc, "q.f");
     assert!(close(num(&f["value"]), 0.5), "{f}");
     assert!(close(num(&f["brier"]), 0.25), "{f}");
@@ -554,6 +546,14 @@ fn a_backdated_commit_counts_from_its_parents_day() {
     repo.write("q.scn", &scenario("0.99"));
     repo.commit("2026-01-20T12:00:00Z", "backdated past a later commit");
     let file = repo.path().join("q.scn");
+    let doc = history_json(&file);
+    let f = forecast(&doc, "q.f");
+    assert!(close(num(&f["value"]), 0.5), "{f}");
+    assert_eq!(f["versions"], 1, "{f}");
+}
+
+/// `scn score FILE --history --format json`, which must succeed, parsed.
+fn history_json(file: &Path) -> Value {
     let run = scn(&[
         "score",
         file.to_str().expect("UTF-8"),
@@ -562,10 +562,7 @@ fn a_backdated_commit_counts_from_its_parents_day() {
         "json",
     ]);
     assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
-    let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let f = forecast(&doc, "q.f");
-    assert!(close(num(&f["value"]), 0.5), "{f}");
-    assert_eq!(f["versions"], 1, "{f}");
+    serde_json::from_str(&run.stdout).expect("JSON")
 }
 
 /// Commit hashes (shortened to ten digits) are not for people to compare: `[hash]`.
@@ -653,15 +650,7 @@ fn versions_are_dated_in_the_committers_time_zone() {
     repo.write("s.scn", &text("0.6"));
     repo.commit("2026-01-20T23:30:00-05:00", "late in New York");
     let file = repo.path().join("s.scn");
-    let run = scn(&[
-        "score",
-        file.to_str().expect("UTF-8"),
-        "--history",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
-    let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let doc = history_json(&file);
     let f = forecast(&doc, "s.f");
     assert_eq!(f["scored_version"]["date"], "2026-01-20", "{f}");
     assert!(close(num(&f["brier"]), 0.16), "{f}");

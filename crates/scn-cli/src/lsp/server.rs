@@ -620,19 +620,21 @@ mod tests {
             self.conn.sender.send(n.into()).unwrap();
         }
 
-        /// The next message that is not a request's answer: a notification.
+        /// The server's next message, within 30 s.
+        fn next(&self) -> Message {
+            self.conn
+                .receiver
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap()
+        }
+
+        /// The next diagnostics published.
         fn published(&self) -> Value {
             loop {
-                match self
-                    .conn
-                    .receiver
-                    .recv_timeout(Duration::from_secs(30))
-                    .unwrap()
+                if let Message::Notification(n) = self.next()
+                    && n.method == "textDocument/publishDiagnostics"
                 {
-                    Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
-                        return n.params;
-                    }
-                    _ => {}
+                    return n.params;
                 }
             }
         }
@@ -641,14 +643,10 @@ mod tests {
             let req = Request::new(id.into(), method.into(), params);
             self.conn.sender.send(req.into()).unwrap();
             loop {
-                match self
-                    .conn
-                    .receiver
-                    .recv_timeout(Duration::from_secs(30))
-                    .unwrap()
+                if let Message::Response(r) = self.next()
+                    && r.id == id.into()
                 {
-                    Message::Response(r) if r.id == id.into() => return r,
-                    _ => {}
+                    return r;
                 }
             }
         }
