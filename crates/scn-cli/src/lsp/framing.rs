@@ -138,12 +138,7 @@ fn refusal(id: Value, why: &str) -> Value {
     })
 }
 
-/// Writes a message that lsp-server's types cannot hold, framed as lsp-server frames its own.
-pub(crate) fn write_raw(out: &mut impl io::Write, message: &Value) -> io::Result<()> {
-    write_body(out, &message.to_string())
-}
-
-/// Writes a serialised message with its header.
+/// Writes a serialised message with its header, framed as lsp-server frames its own.
 pub(crate) fn write_body(out: &mut impl io::Write, body: &str) -> io::Result<()> {
     write!(out, "Content-Length: {}\r\n\r\n{body}", body.len())?;
     out.flush()
@@ -244,7 +239,7 @@ mod tests {
             assert_eq!(e["id"], answer, "{body}");
             assert_eq!(e["error"]["code"], -32600);
             let mut out = Vec::new();
-            write_raw(&mut out, &e).unwrap();
+            write_body(&mut out, &e.to_string()).unwrap();
             let out = String::from_utf8(out).unwrap();
             let (head, body) = out.split_once("\r\n\r\n").unwrap();
             assert_eq!(head, format!("Content-Length: {}", body.len()));

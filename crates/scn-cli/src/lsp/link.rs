@@ -11,7 +11,8 @@ use lsp_server::{Message, RequestId};
 /// What the server sends.
 pub(crate) enum Outgoing {
     Message(Message),
-    /// A whole message already serialised: a response with its result.
+    /// A whole message already serialised: a response with its result, or the refusal of a
+    /// request lsp-server could not read.
     Serialised(String),
 }
 

@@ -27,7 +27,6 @@ mod tests;
 use std::fs::File;
 use std::io::BufReader;
 use std::os::fd::AsFd;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use lsp_server::Message;
 
@@ -77,18 +76,16 @@ const QUEUED_MESSAGES: usize = 1024;
 /// through them would wait forever.
 fn stdio() -> std::io::Result<(link::Link, crossbeam_channel::Receiver<()>)> {
     let input = File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
-    // Shared with the reader, which answers the requests the server never sees (see
-    // `framing::Incoming::Refused`); each message is written whole under the lock.
-    let output = Arc::new(Mutex::new(File::from(
-        std::io::stdout().as_fd().try_clone_to_owned()?,
-    )));
-    let refusals = Arc::clone(&output);
+    let mut output = File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
     // Room for the messages that arrive while a document is analysed: the loop takes all
     // that wait before it analyses again (see `server`), and with no room the reader could
     // hand over only one, so a burst of edits cost an analysis each (20 edits of a costly
     // file: 21 s before a hover was answered).
     let (to_server, from_client) = crossbeam_channel::bounded::<Message>(QUEUED_MESSAGES);
     let (to_client, from_server) = crossbeam_channel::bounded::<link::Outgoing>(0);
+    // The reader answers the requests the server never sees (`framing::Incoming::Refused`)
+    // through the writer too, so that every message is written whole by one thread.
+    let refusals = to_client.clone();
     std::thread::Builder::new()
         .name("lsp-reader".into())
         .spawn(move || {
@@ -96,8 +93,8 @@ fn stdio() -> std::io::Result<(link::Link, crossbeam_channel::Receiver<()>)> {
             loop {
                 match framing::read(&mut input) {
                     Ok(Some(Incoming::Refused(answer))) => {
-                        let mut out = refusals.lock().unwrap_or_else(PoisonError::into_inner);
-                        if framing::write_raw(&mut *out, &answer).is_err() {
+                        let answer = link::Outgoing::Serialised(answer.to_string());
+                        if refusals.send(answer).is_err() {
                             break;
                         }
                     }
@@ -136,10 +133,9 @@ fn stdio() -> std::io::Result<(link::Link, crossbeam_channel::Receiver<()>)> {
         .spawn(move || {
             let _done = done;
             for msg in from_server {
-                let mut out = output.lock().unwrap_or_else(PoisonError::into_inner);
                 let written = match msg {
-                    link::Outgoing::Message(m) => m.write(&mut *out),
-                    link::Outgoing::Serialised(body) => framing::write_body(&mut *out, &body),
+                    link::Outgoing::Message(m) => m.write(&mut output),
+                    link::Outgoing::Serialised(body) => framing::write_body(&mut output, &body),
                 };
                 if written.is_err() {
                     break;
