@@ -125,6 +125,27 @@ fn replace(target: &Path, contents: &[u8], old: Option<&Metadata>) -> io::Result
     result
 }
 
+/// `text` (written with LF) with the line ends of `model`, the file it replaces: CRLF when
+/// `model`'s first line ends so (a checkout on Windows), so that rewriting a file does not
+/// change every line of it.
+pub fn line_ends_of(model: &str, text: String) -> String {
+    let crlf = model.find('\n').is_some_and(|i| model[..i].ends_with('\r'));
+    if !crlf {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for line in text.split_inclusive('\n') {
+        match line.strip_suffix('\n') {
+            Some(body) => {
+                out.push_str(body.strip_suffix('\r').unwrap_or(body));
+                out.push_str("\r\n");
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 /// True when `path` names the same file as one of `inputs` (compared by device and inode, so
 /// links and other spellings of the path count).
 pub fn is_one_of(path: &Path, inputs: &[PathBuf]) -> bool {

@@ -2,7 +2,7 @@
 
 use crate::args::FmtArgs;
 use crate::input::{is_stdin, read_source};
-use crate::output::{is_read_only, write_file};
+use crate::output::{is_read_only, line_ends_of, write_file};
 use crate::{Exit, Io};
 
 pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
@@ -69,33 +69,16 @@ pub(crate) fn run(args: &FmtArgs, io: &mut Io<'_>) -> Exit {
     exit
 }
 
-/// The canonical layout in the file's own conventions: lines ending in CRLF when its first
-/// line does (a checkout on Windows), and its byte order mark when it starts with one, so
-/// that `scn fmt --check` passes on a formatted file whatever the editor saved.
+/// The canonical layout in the file's own conventions: its line ends
+/// ([`line_ends_of`]) and its byte order mark when it starts with one, so that
+/// `scn fmt --check` passes on a formatted file whatever the editor saved.
 fn keep_conventions(src: &str, formatted: String) -> String {
-    let crlf = src.find('\n').is_some_and(|i| src[..i].ends_with('\r'));
-    let bom = src.starts_with('\u{feff}') && !formatted.starts_with('\u{feff}');
-    if !crlf && !bom {
-        return formatted;
-    }
-    let mut out = String::with_capacity(formatted.len() + formatted.len() / 16 + 3);
-    if bom {
-        out.push('\u{feff}');
-    }
-    if crlf {
-        for line in formatted.split_inclusive('\n') {
-            match line.strip_suffix('\n') {
-                Some(body) => {
-                    out.push_str(body.strip_suffix('\r').unwrap_or(body));
-                    out.push_str("\r\n");
-                }
-                None => out.push_str(line),
-            }
-        }
+    let formatted = line_ends_of(src, formatted);
+    if src.starts_with('\u{feff}') && !formatted.starts_with('\u{feff}') {
+        format!("\u{feff}{formatted}")
     } else {
-        out.push_str(&formatted);
+        formatted
     }
-    out
 }
 
 #[cfg(test)]

@@ -199,8 +199,7 @@ pub(crate) fn run(args: &ResolveArgs, options: RunOptions, io: &mut Io<'_>) -> E
         return refuse(&res_map, d, io);
     }
     let new_text = match edit(&old_text, &entry) {
-        Ok(t) if old_text.contains("\r\n") => t.replace("\r\n", "\n").replace('\n', "\r\n"),
-        Ok(t) => t,
+        Ok(t) => crate::output::line_ends_of(&old_text, t),
         Err(e) => {
             let _ = writeln!(
                 io.stderr,
