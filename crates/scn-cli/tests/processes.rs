@@ -368,7 +368,7 @@ fn a_bare_file_name_finds_its_library_and_imports() {
 #[test]
 fn the_language_server_takes_a_burst_of_edits_at_once() {
     let data = tempfile::tempdir().expect("a temporary folder");
-    let (mut child, mut send) = lsp(data.path());
+    let mut lsp = Lsp::start(data.path());
     // A file of 2^14 template expansions: each analysis takes a visible while.
     let mut text =
         String::from("template t0() { branch a p = 50% { m += 1 } branch b p = rest }\n");
@@ -381,53 +381,73 @@ fn the_language_server_takes_a_burst_of_edits_at_once() {
     }
     text.push_str("scenario s {\n  metric m = 0\n  use t14()\n  forecast f = E(m)\n}\n");
     let uri = "untitled:burst";
-    send(
+    lsp.send(
         serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"processId": null, "rootUri": null, "capabilities": {}}}),
     );
-    send(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    send(
+    lsp.send(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    lsp.send(
         serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params":
         {"textDocument": {"uri": uri, "languageId": "scn", "version": 1, "text": text}}}),
     );
     let edits = 20;
     for v in 2..2 + edits {
-        send(
+        lsp.send(
             serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
             "textDocument": {"uri": uri, "version": v},
             "contentChanges": [{"text": format!("{text}// {v}\n")}]}}),
         );
     }
-    send(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
-    send(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
-    drop(send);
-    let published = lsp_messages(child.stdout.take().expect("stdout"))
+    lsp.send(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    lsp.send(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
+    let (messages, status) = lsp.finish();
+    let published = messages
         .iter()
         .filter(|m| m["method"] == "textDocument/publishDiagnostics")
         .count();
-    assert!(child.wait().expect("scn lsp ends").success());
+    assert!(status.success());
     assert!(
         published < edits / 2,
         "diagnostics were published {published} times for {edits} edits"
     );
 }
 
-/// `scn lsp` started, and a function that sends it one message (dropping it closes the input).
-fn lsp(data: &Path) -> (std::process::Child, impl FnMut(serde_json::Value)) {
-    use std::io::Write;
-    let mut child = scn(data)
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("scn lsp starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let send = move |v: serde_json::Value| {
-        let body = v.to_string();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-    };
-    (child, send)
+/// `scn lsp` as a process: messages are written to it, then, once its input is closed,
+/// everything it wrote is read.
+struct Lsp {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+}
+
+impl Lsp {
+    fn start(data: &Path) -> Lsp {
+        let mut child = scn(data)
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("scn lsp starts");
+        let stdin = child.stdin.take().expect("stdin");
+        Lsp { child, stdin }
+    }
+
+    /// Sends one message's text, framed (it need not be valid JSON).
+    fn send_raw(&mut self, body: &str) {
+        use std::io::Write;
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    }
+
+    fn send(&mut self, message: serde_json::Value) {
+        self.send_raw(&message.to_string());
+    }
+
+    /// Closes its input: every message it wrote, and how it ended.
+    fn finish(mut self) -> (Vec<serde_json::Value>, std::process::ExitStatus) {
+        drop(self.stdin);
+        let messages = lsp_messages(self.child.stdout.take().expect("stdout"));
+        (messages, self.child.wait().expect("scn lsp ends"))
+    }
 }
 
 /// Every message the server wrote, until it closed its output.
@@ -462,15 +482,13 @@ fn lsp_messages(out: impl std::io::Read) -> Vec<serde_json::Value> {
 #[test]
 fn the_language_server_answers_every_request_and_exits_by_the_protocol() {
     let data = tempfile::tempdir().expect("a temporary folder");
-    let (mut child, mut send) = lsp(data.path());
-    send(
+    let mut lsp = Lsp::start(data.path());
+    lsp.send(
         serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": {}}),
     );
-    send(serde_json::json!({"jsonrpc": "2.0", "id": 3000000000u64, "method": "shutdown"}));
-    send(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
-    drop(send);
-    let messages = lsp_messages(child.stdout.take().expect("stdout"));
-    let status = child.wait().expect("scn lsp ends");
+    lsp.send(serde_json::json!({"jsonrpc": "2.0", "id": 3000000000u64, "method": "shutdown"}));
+    lsp.send(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
+    let (messages, status) = lsp.finish();
     assert_eq!(status.code(), Some(1));
     let error_of = |id: serde_json::Value| {
         messages
@@ -576,41 +594,27 @@ fn fmt_respects_write_permission_and_refuses_pipes_always() {
 /// refused, where it answered with the stale copy and deleted the user's edit.
 #[test]
 fn the_language_server_does_not_format_after_losing_a_change() {
-    use std::io::Write;
     let data = tempfile::tempdir().expect("a temporary folder");
-    let mut child = scn(data.path())
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("scn lsp starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut send_raw = |body: &str| {
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-    };
+    let mut lsp = Lsp::start(data.path());
     let uri = "untitled:messy.scn";
-    send_raw(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
-    send_raw(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
-    send_raw(
-        &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params":
+    lsp.send_raw(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    lsp.send_raw(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    lsp.send(
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params":
         {"textDocument": {"uri": uri, "languageId": "scn", "version": 1,
-         "text": "scenario s {   branch a p = 1 }"}}})
-        .to_string(),
+         "text": "scenario s {   branch a p = 1 }"}}}),
     );
-    send_raw(&format!(
+    lsp.send_raw(&format!(
         r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":2}},"contentChanges":[{{"range":{{"start":{{"line":0,"character":0}},"end":{{"line":0,"character":0}}}},"text":"// note \ud800\n"}}]}}}}"#
     ));
-    send_raw(
-        &serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/formatting",
-        "params": {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}})
-        .to_string(),
+    lsp.send(
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/formatting",
+        "params": {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}}),
     );
-    send_raw(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#);
-    send_raw(r#"{"jsonrpc":"2.0","method":"exit"}"#);
-    drop(stdin);
-    let messages = lsp_messages(child.stdout.take().expect("stdout"));
-    assert!(child.wait().expect("scn lsp ends").success());
+    lsp.send_raw(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#);
+    lsp.send_raw(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let (messages, status) = lsp.finish();
+    assert!(status.success());
     let answer = messages
         .iter()
         .find(|m| m["id"] == 2)

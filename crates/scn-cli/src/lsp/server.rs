@@ -544,28 +544,11 @@ mod tests {
 
     #[test]
     fn bad_requests_are_answered_and_the_server_goes_on() {
-        let (server, client) = Link::memory();
-        let session = std::thread::spawn(move || serve(&server, Env::default()));
-        let ask = |id: i32, method: &str, params: Value| -> Response {
-            let req = Request::new(id.into(), method.into(), params);
-            client.sender.send(req.into()).unwrap();
-            loop {
-                match client
-                    .receiver
-                    .recv_timeout(Duration::from_secs(30))
-                    .unwrap()
-                {
-                    Message::Response(r) if r.id == id.into() => return r,
-                    _ => {}
-                }
-            }
-        };
+        let c = Client::start();
+        let ask = |id, method, params| c.ask(id, method, params);
+        let note = |method, params| c.note(method, params);
         let init = ask(1, "initialize", json!({"capabilities": {}}));
         assert!(init.response_result.is_ok());
-        let note = |method: &str, params: Value| {
-            let n = Notification::new(method.into(), params);
-            client.sender.send(n.into()).unwrap();
-        };
         note("initialized", json!({}));
         let r = ask(2, "textDocument/hover", json!({"nonsense": true}));
         assert_eq!(
@@ -599,7 +582,7 @@ mod tests {
             ErrorCode::InvalidRequest as i32
         );
         note("exit", Value::Null);
-        assert_eq!(session.join().unwrap(), Ended::Clean);
+        assert_eq!(c.session.join().unwrap(), Ended::Clean);
     }
 
     /// A client of an in-memory session.
