@@ -4,7 +4,8 @@
 //! around it holds it at revision `REV`. Each question is one run of `git` with a fixed
 //! set of arguments: `rev-parse` to find the repository and the commit, `cat-file blob` to
 //! read a file, `log` and `diff-tree` for a file's history. Revisions are passed after
-//! `--end-of-options`, paths as literal pathspecs, and git never pages or prompts.
+//! `--end-of-options`, paths as literal pathspecs, git never pages or prompts, and the
+//! repository's own settings cannot make it start a program ([`NO_PROGRAMS`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -20,17 +21,26 @@ pub struct Repo {
     pub(crate) top: PathBuf,
 }
 
+/// Settings given on git's command line, where they win over the repository's own: a
+/// downloaded folder's `.git/config` is the author's, and these are the ones that make the
+/// read-only commands scn runs start a program (a file system monitor; a signature check,
+/// which `log.showSignature` asks `log` for). The signing programs are pointed at nothing
+/// too, so that no other route to them runs the author's.
+const NO_PROGRAMS: [&str; 5] = [
+    "core.fsmonitor=false",
+    "log.showSignature=false",
+    "gpg.program=/nonexistent/scn-runs-no-gpg",
+    "gpg.ssh.program=/nonexistent/scn-runs-no-gpg",
+    "gpg.x509.program=/nonexistent/scn-runs-no-gpg",
+];
+
 /// Runs `git -C dir ARGS`; `Err` with a message for the user when git cannot be run.
 fn git(dir: &Path, args: &[&OsStr]) -> Result<std::process::Output, String> {
     Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args([
-            "--no-pager",
-            "--literal-pathspecs",
-            "-c",
-            "core.fsmonitor=false",
-        ])
+        .args(["--no-pager", "--literal-pathspecs"])
+        .args(NO_PROGRAMS.iter().flat_map(|setting| ["-c", setting]))
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_OPTIONAL_LOCKS", "0")

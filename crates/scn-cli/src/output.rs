@@ -41,20 +41,31 @@ pub fn remove_temporaries() {
 
 /// Writes `contents` to `path` as the module documentation describes.
 pub fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_file_with(path, |w| w.write_all(contents))
+}
+
+/// Writes what `render` writes to `path`, as the module documentation describes, streamed:
+/// a report larger than memory is never held whole. An error from `render` is a failed
+/// write: the old file stays.
+pub fn write_file_with(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let target = through_links(path)?;
     match fs::metadata(&target) {
         Ok(meta) if !meta.is_file() => {
             // A device or a pipe: opened as it is, never created, truncated or replaced.
-            let mut f = OpenOptions::new().write(true).open(&target)?;
-            f.write_all(contents)?;
-            f.flush()
+            let f = OpenOptions::new().write(true).open(&target)?;
+            let mut w = io::BufWriter::new(f);
+            render(&mut w)?;
+            w.flush()
         }
         Ok(meta) if meta.nlink() > 1 => {
             let old = fs::read(&target)?;
             let mut f = OpenOptions::new().write(true).open(&target)?;
-            overwrite(&mut f, contents).or_else(|e| {
+            overwrite(&mut f, render).or_else(|e| {
                 // Put the old text back: it fits where it was.
-                overwrite(&mut f, &old)?;
+                overwrite(&mut f, |w| w.write_all(&old))?;
                 Err(e)
             })
         }
@@ -62,19 +73,26 @@ pub fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
             // The permission the rename would bypass: opening for writing (nothing is
             // written, nothing truncated) asks the system.
             OpenOptions::new().write(true).open(&target)?;
-            replace(&target, contents, Some(&meta))
+            replace(&target, render, Some(&meta))
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => replace(&target, contents, None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => replace(&target, render, None),
         Err(e) => Err(e),
     }
 }
 
-/// Writes `contents` over an open file from its start, then cuts it to their length.
-fn overwrite(f: &mut fs::File, contents: &[u8]) -> io::Result<()> {
+/// Writes over an open file from its start, then cuts it to what was written.
+fn overwrite(
+    f: &mut fs::File,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     use std::io::Seek;
     f.rewind()?;
-    f.write_all(contents)?;
-    f.set_len(contents.len() as u64)?;
+    let mut w = io::BufWriter::new(&mut *f);
+    render(&mut w)?;
+    w.flush()?;
+    drop(w);
+    let len = f.stream_position()?;
+    f.set_len(len)?;
     f.sync_all()
 }
 
@@ -93,7 +111,11 @@ fn through_links(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Replaces (or creates) a regular file through a temporary beside it.
-fn replace(target: &Path, contents: &[u8], old: Option<&Metadata>) -> io::Result<()> {
+fn replace(
+    target: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    old: Option<&Metadata>,
+) -> io::Result<()> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -104,10 +126,22 @@ fn replace(target: &Path, contents: &[u8], old: Option<&Metadata>) -> io::Result
         // A new file gets what `File::create` would give it: 0666 less the umask.
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir)?;
+    // tempfile's error ends with the random name it tried (" at path \"…\""), a file the
+    // user never asked for and that does not exist; the folder is what they can act on.
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
+        let full = e.to_string();
+        let cause = full.rfind(" at path \"").map_or(&full[..], |i| &full[..i]);
+        io::Error::new(
+            e.kind(),
+            format!("cannot create a file in {}: {cause}", dir.display()),
+        )
+    })?;
     temporaries().push(tmp.path().to_path_buf());
     let result = (|| {
-        tmp.write_all(contents)?;
+        let mut w = io::BufWriter::new(tmp.as_file_mut());
+        render(&mut w)?;
+        w.flush()?;
+        drop(w);
         if let Some(meta) = old {
             let f = tmp.as_file();
             // Owner first: changing it can clear the set-id bits that the mode then restores.
@@ -279,6 +313,37 @@ mod tests {
         // A folder is not a regular file: written directly, which fails.
         assert!(write_file(&target, b"x").is_err());
         assert_eq!(names(dir.path()), ["sub"]);
+    }
+
+    #[test]
+    fn a_report_that_fails_half_way_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("r.json");
+        fs::write(&target, "old").unwrap();
+        let half = |w: &mut dyn Write| -> io::Result<()> {
+            w.write_all(b"{\"half\": ")?;
+            Err(io::Error::other("the renderer gave up"))
+        };
+        let e = write_file_with(&target, half).unwrap_err();
+        assert_eq!(e.to_string(), "the renderer gave up");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(names(dir.path()), ["r.json"]);
+
+        // With two names, the file is written in place and its old text put back.
+        let other = dir.path().join("s.json");
+        fs::hard_link(&target, &other).unwrap();
+        assert!(write_file_with(&target, half).is_err());
+        assert_eq!(fs::read_to_string(&other).unwrap(), "old");
+        // And a longer report, streamed in pieces, is cut to its own length.
+        fs::write(&target, "a much longer old text").unwrap();
+        write_file_with(&target, |w| {
+            for piece in ["n", "e", "w"] {
+                w.write_all(piece.as_bytes())?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(fs::read_to_string(&other).unwrap(), "new");
     }
 
     #[test]

@@ -589,6 +589,55 @@ fn fmt_respects_write_permission_and_refuses_pipes_always() {
     assert!(stderr.contains("not a regular file"), "{stderr}");
 }
 
+/// A report into a folder that refuses new files: the error names the folder and the
+/// system's reason, not the random name of the temporary file scn tried.
+#[test]
+fn a_report_into_a_closed_folder_names_the_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let file = write(
+        dir.path(),
+        "s.scn",
+        "scenario s {\n  branch a p = 1\n  forecast f = P(a)\n}\n",
+    );
+    let closed = dir.path().join("closed");
+    std::fs::create_dir(&closed).expect("mkdir");
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    use std::os::unix::fs::MetadataExt;
+    let as_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    // Root may create files anywhere: as root (CI), scn runs as nobody.
+    let mut cmd = if as_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", SCN]);
+        c
+    } else {
+        Command::new(SCN)
+    };
+    let out = cmd
+        .args([
+            "eval",
+            &file.display().to_string(),
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(closed.join("r.json"))
+        .output()
+        .expect("scn (under setpriv, from util-linux, as root) runs");
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "scn: error: cannot write {}: cannot create a file in {}: Permission denied (os error 13)",
+            closed.join("r.json").display(),
+            closed.display()
+        )
+    );
+    assert_eq!(std::fs::read_dir(&closed).expect("ls").count(), 0);
+}
+
 /// A change the server could not read at all (here a lone surrogate, which a JavaScript
 /// editor can send and serde refuses) marks the documents out of sync: formatting is then
 /// refused, where it answered with the stale copy and deleted the user's edit.

@@ -419,3 +419,77 @@ fn history_keeps_commit_subjects_exact_in_json_only() {
         );
     }
 }
+
+/// A downloaded folder carries its own `.git/config`: the settings there that make `git
+/// log` verify signatures (`log.showSignature` with the author's `gpg.program`) or watch the
+/// files (`core.fsmonitor`) must not make scn start the author's program.
+#[test]
+fn the_repository_config_starts_no_program() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut repo = Scratch::new();
+    repo.commit(&[("lib.scn", LIB_V1), ("s.scn", S_V1)], "First estimate");
+    // A commit that changes s.scn and carries a signature, which is what makes git start
+    // the signing program when asked to show signatures.
+    repo.write("s.scn", &S_V1.replace("let p = 0.3", "let p = 0.4"));
+    let date = "2025-12-05T12:00:00Z";
+    git(repo.dir.path(), &["add", "-A"], date);
+    let tree = git(repo.dir.path(), &["write-tree"], date);
+    let parent = git(repo.dir.path(), &["rev-parse", "HEAD"], date);
+    let signed = format!(
+        "tree {}\nparent {}\nauthor F <f@example.invalid> 1764936000 +0000\n\
+         committer F <f@example.invalid> 1764936000 +0000\n\
+         gpgsig -----BEGIN PGP SIGNATURE-----\n \n AAAA\n -----END PGP SIGNATURE-----\n\n\
+         Signed revision\n",
+        tree.trim(),
+        parent.trim()
+    );
+    repo.write("commit.txt", &signed);
+    let id = git(
+        repo.dir.path(),
+        &["hash-object", "-t", "commit", "-w", "commit.txt"],
+        date,
+    );
+    std::fs::remove_file(repo.path("commit.txt")).expect("rm");
+    git(repo.dir.path(), &["update-ref", "HEAD", id.trim()], date);
+
+    let marker = repo.path("ran");
+    let program = repo.path("program.sh");
+    std::fs::write(
+        &program,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\nexit 1\n", marker.display()),
+    )
+    .expect("write");
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let program = program.display().to_string();
+    for (key, value) in [
+        ("log.showSignature", "true"),
+        ("gpg.program", program.as_str()),
+        ("core.fsmonitor", program.as_str()),
+    ] {
+        git(repo.dir.path(), &["config", key, value], date);
+    }
+    // The test's own git, run the way scn's was before: the hostile settings do start it.
+    let shown = Command::new("git")
+        .current_dir(repo.dir.path())
+        .args(["log", "-1", "--format=%H"])
+        .output()
+        .expect("git");
+    assert!(shown.status.success());
+    assert!(
+        marker.exists(),
+        "the repository's settings start the program"
+    );
+    std::fs::remove_file(&marker).expect("rm");
+
+    let run = scn(&["diff", "--history", &repo.arg("s.scn")], "");
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    assert!(run.stdout.contains("Signed revision"), "{}", run.stdout);
+    let old = format!("HEAD~1:{}", repo.arg("s.scn"));
+    let run = scn(&["diff", &old, &repo.arg("s.scn")], "");
+    assert_eq!(run.code, Exit::Ok, "{}", run.stderr);
+    assert!(
+        !marker.exists(),
+        "scn started the repository's program: {}",
+        std::fs::read_to_string(&marker).unwrap_or_default()
+    );
+}

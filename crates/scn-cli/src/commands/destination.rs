@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::input::is_stdin;
-use crate::output::{is_one_of, write_file};
+use crate::output::{is_one_of, write_file, write_file_with};
 use crate::{Exit, Io};
 
 /// Names of files a report must never replace, whether or not this run read them: a report
@@ -35,21 +35,32 @@ pub(crate) fn deliver(
         return code;
     }
     let file = output.filter(|p| !is_stdin(p));
+    if !for_people {
+        // JSON, streamed: its size follows the input's, and it escapes what it must itself.
+        let written = match file {
+            Some(path) => write_file_with(path, render),
+            None => render(&mut *io.stdout).and_then(|()| io.stdout.flush()),
+        };
+        return finish(io, file, written);
+    }
     let mut buf = Vec::new();
     let rendered = render(&mut buf);
-    if for_people {
-        buf = match String::from_utf8(buf) {
-            Ok(text) => match scn_dsl::sanitize_lines(&text) {
-                std::borrow::Cow::Borrowed(_) => text.into_bytes(),
-                std::borrow::Cow::Owned(clean) => clean.into_bytes(),
-            },
-            Err(e) => e.into_bytes(),
-        };
-    }
+    buf = match String::from_utf8(buf) {
+        Ok(text) => match scn_dsl::sanitize_lines(&text) {
+            std::borrow::Cow::Borrowed(_) => text.into_bytes(),
+            std::borrow::Cow::Owned(clean) => clean.into_bytes(),
+        },
+        Err(e) => e.into_bytes(),
+    };
     let written = rendered.and_then(|()| match file {
         Some(path) => write_file(path, &buf),
         None => io.stdout.write_all(&buf),
     });
+    finish(io, file, written)
+}
+
+/// The exit of a delivery, with the error said once.
+fn finish(io: &mut Io<'_>, file: Option<&Path>, written: std::io::Result<()>) -> Exit {
     match written {
         Ok(()) => Exit::Ok,
         Err(e) if file.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,

@@ -26,7 +26,7 @@ pub(crate) use self::diff::DiffFormat;
 use crate::args::{Cli, Command};
 use crate::config::{Output, ReportConfig};
 use crate::input::{ReadError, RunOptions};
-use crate::output::write_file;
+use crate::output::{write_file, write_file_with};
 use crate::report::{Format, Report};
 use crate::{Exit, Io};
 
@@ -128,38 +128,43 @@ pub(crate) fn shown(path: &std::path::Path) -> String {
 /// control characters itself.
 pub(crate) fn deliver(report: &Report<'_>, config: &ReportConfig, io: &mut Io<'_>) -> Exit {
     let renderer = config.format.renderer();
-    let mut buf = Vec::new();
-    let rendered = match config.format {
-        Format::Json if config.output == Output::Stdout => {
-            // Streamed: a million paths cost no more than their bytes.
-            return match renderer.render(report, io.stdout) {
+    if config.format == Format::Json {
+        // Streamed, to standard output or into the temporary file: a million paths cost no
+        // more than their bytes.
+        return match &config.output {
+            Output::Stdout => match renderer.render(report, io.stdout) {
                 Ok(()) => Exit::Ok,
                 Err(e) => write_failed(e, io),
-            };
-        }
-        Format::Json => renderer.render(report, &mut buf).map(|()| buf),
-        _ => renderer.render(report, &mut buf).map(|()| {
-            let text = String::from_utf8_lossy(&buf);
-            scn_dsl::sanitize_lines(&text).into_owned().into_bytes()
-        }),
-    };
-    let bytes = match rendered {
-        Ok(b) => b,
-        Err(e) => return write_failed(e, io),
-    };
+            },
+            Output::File(path) => match write_file_with(path, |w| renderer.render(report, w)) {
+                Ok(()) => Exit::Ok,
+                Err(e) => file_write_failed(path, e, io),
+            },
+        };
+    }
+    // A report for people is small (it shows the likeliest paths) and is sanitised whole.
+    let mut buf = Vec::new();
+    if let Err(e) = renderer.render(report, &mut buf) {
+        return write_failed(e, io);
+    }
+    let bytes = scn_dsl::sanitize_lines(&String::from_utf8_lossy(&buf))
+        .into_owned()
+        .into_bytes();
     match &config.output {
         Output::File(path) => match write_file(path, &bytes) {
             Ok(()) => Exit::Ok,
-            Err(e) => {
-                let _ = writeln!(io.stderr, "scn: error: cannot write {}: {e}", shown(path));
-                Exit::Usage
-            }
+            Err(e) => file_write_failed(path, e, io),
         },
         Output::Stdout => match io.stdout.write_all(&bytes) {
             Ok(()) => Exit::Ok,
             Err(e) => write_failed(e, io),
         },
     }
+}
+
+fn file_write_failed(path: &std::path::Path, e: std::io::Error, io: &mut Io<'_>) -> Exit {
+    let _ = writeln!(io.stderr, "scn: error: cannot write {}: {e}", shown(path));
+    Exit::Usage
 }
 
 /// A report that could not be written: a reader that stopped early (`| head`) is not an
