@@ -34,8 +34,13 @@ use crate::plugin::{ExternalPlugin, Plugins, Refusal, builtin_names};
 /// The file name scn looks for.
 pub const MANIFEST_NAME: &str = "scn.toml";
 
-/// Most Monte Carlo samples a run may ask for, on the command line or in `[defaults]`.
+/// Most Monte Carlo samples a run may ask for on the command line.
 pub const MAX_SAMPLES: u64 = 1_000_000_000;
+
+/// Most samples a library's `[defaults]` may ask for. A downloaded `scn.toml` of a few bytes
+/// must not cost minutes and gigabytes; a million samples put a probability within ±0.001
+/// (95 %), and the user who wants more says so with `--samples`.
+pub const MAX_DEFAULT_SAMPLES: u64 = 1_000_000;
 
 /// Largest manifest read, in bytes: a manifest is a few lines.
 const MAX_MANIFEST_BYTES: u64 = 1 << 20;
@@ -90,7 +95,7 @@ pub struct Library {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
-    /// Monte Carlo samples for `scn eval`, at most [`MAX_SAMPLES`].
+    /// Monte Carlo samples for `scn eval`, at most [`MAX_DEFAULT_SAMPLES`].
     pub samples: Option<toml::Spanned<u64>>,
     /// Seed.
     pub seed: Option<u64>,
@@ -254,13 +259,15 @@ impl Manifest {
             }
         }
         if let Some(s) = &raw.defaults.samples
-            && *s.get_ref() > MAX_SAMPLES
+            && *s.get_ref() > MAX_DEFAULT_SAMPLES
         {
             return Err(manifest_error(
                 id,
                 Span::new(s.span().start, s.span().end),
-                format!("[defaults] samples is more than {MAX_SAMPLES}"),
-            ));
+                "[defaults] samples is more than 1,000,000, the most a library may ask for"
+                    .to_owned(),
+            )
+            .with_help("ask for more on the command line: `--samples N` (up to 1e9)"));
         }
         Ok(Manifest {
             library: raw.library,
@@ -379,9 +386,11 @@ mod tests {
     #[test]
     fn default_samples_are_bounded() {
         let err = load_text("[defaults]\nsamples = 1000000000000000000\n").unwrap_err();
-        assert!(err.contains("samples is more than 1000000000"), "{err}");
-        let ok = load_text("[defaults]\nsamples = 1000000000\n").unwrap();
-        assert_eq!(ok.defaults.samples(), Some(MAX_SAMPLES));
+        assert!(err.contains("samples is more than 1,000,000"), "{err}");
+        let err = load_text("[defaults]\nsamples = 1000001\n").unwrap_err();
+        assert!(err.contains("samples is more than 1,000,000"), "{err}");
+        let ok = load_text("[defaults]\nsamples = 1000000\n").unwrap();
+        assert_eq!(ok.defaults.samples(), Some(MAX_DEFAULT_SAMPLES));
     }
 
     #[test]
