@@ -42,6 +42,10 @@ pub const MAX_SAMPLES: u64 = 1_000_000_000;
 /// (95 %), and the user who wants more says so with `--samples`.
 pub const MAX_DEFAULT_SAMPLES: u64 = 1_000_000;
 
+/// Most folders `[library] scenarios` may list: every file's load checks each entry, so the
+/// list's length multiplies the cost of a run over the library.
+const MAX_SCENARIO_FOLDERS: usize = 256;
+
 /// Largest manifest read, in bytes: a manifest is a few lines.
 const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 
@@ -248,6 +252,16 @@ impl Manifest {
         let dir = canonical
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        if let Some(extra) = raw.library.scenarios.get(MAX_SCENARIO_FOLDERS) {
+            return Err(manifest_error(
+                id,
+                Span::new(extra.span().start, extra.span().end),
+                format!("[library] scenarios lists more than {MAX_SCENARIO_FOLDERS} folders"),
+            )
+            .with_help(
+                "list the folders that hold scenarios; each is searched with all its subfolders",
+            ));
+        }
         for folder in &raw.library.scenarios {
             if let Err(why) = scenario_folder(&dir, folder.get_ref()) {
                 return Err(manifest_error(
@@ -311,11 +325,14 @@ impl Manifest {
     }
 
     /// The library's scenario folders, resolved against the manifest's folder.
+    /// Each folder once, however often and however spelled (`.`, `./`, `./.`) it is listed.
     pub fn scenario_dirs(&self) -> Vec<PathBuf> {
+        let mut seen = std::collections::HashSet::new();
         self.library
             .scenarios
             .iter()
             .map(|s| self.dir.join(s.get_ref()))
+            .filter(|d| seen.insert(std::fs::canonicalize(d).unwrap_or_else(|_| d.clone())))
             .collect()
     }
 }

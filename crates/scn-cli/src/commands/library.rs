@@ -38,7 +38,10 @@ pub(crate) fn scenario_files(roots: &[PathBuf]) -> Result<Vec<PathBuf>, String> 
             .map_err(|e| format!("cannot read {}: {e}", super::shown(root)))?;
     }
     // Messages name files as the user would type them.
-    Ok(files.iter().map(|f| relative(f)).collect())
+    Ok(super::test::distinct(files)
+        .iter()
+        .map(|f| relative(f))
+        .collect())
 }
 
 /// The scenario ids of files, with the file of each. Files are parsed, not resolved: a

@@ -35,6 +35,7 @@ pub(crate) fn run(args: &TestArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
             return Exit::Usage;
         }
     }
+    let files = distinct(files);
     let mut exit = Exit::Ok;
     let (mut passed, mut failed, mut invalid, mut scenarios) = (0, 0, 0, 0);
     for path in &files {
@@ -142,6 +143,16 @@ pub(crate) fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()
     found.sort();
     out.extend(found);
     Ok(())
+}
+
+/// `files` with each file once (by device and inode, so a folder listed twice, a folder
+/// inside another, or a link to a file count once), in first-seen order.
+pub(crate) fn distinct(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen: HashSet<(u64, u64)> = HashSet::new();
+    files
+        .into_iter()
+        .filter(|f| std::fs::metadata(f).map_or(true, |m| seen.insert((m.dev(), m.ino()))))
+        .collect()
 }
 
 #[cfg(test)]
