@@ -97,7 +97,13 @@ impl Repo {
     pub fn around(path: &Path) -> Result<(Repo, PathBuf), String> {
         let file = path
             .file_name()
-            .ok_or_else(|| format!("{} does not name a file", path.display()))?;
+            .ok_or_else(|| match path.as_os_str().is_empty() {
+                true => "the path after `REV:` is empty: write REV:FILE".to_owned(),
+                false => format!(
+                    "{} does not name a file",
+                    clean(&path.display().to_string())
+                ),
+            })?;
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),

@@ -287,6 +287,32 @@ fn git_errors_are_usage_errors() {
         run.stderr
     );
 
+    let run = scn(&["diff", "HEAD:", &s], "");
+    assert_eq!(run.code, Exit::Usage);
+    assert_eq!(
+        run.stderr,
+        "scn: error: the path after `REV:` is empty: write REV:FILE\n"
+    );
+
+    // --history follows one file that git has.
+    let run = scn(
+        &["diff", "--history", &repo.dir.path().display().to_string()],
+        "",
+    );
+    assert_eq!(run.code, Exit::Usage);
+    assert_eq!(
+        repo.redact(&run.stderr),
+        "scn: error: [REPO] is a folder: --history follows one scenario file\n"
+    );
+    repo.write("new.scn", S_V1);
+    let run = scn(&["diff", "--history", &repo.arg("new.scn")], "");
+    assert_eq!(run.code, Exit::Usage);
+    assert_eq!(
+        repo.redact(&run.stderr),
+        "scn: error: git has no commit of [REPO]/new.scn: commit it first (`git add` and \
+         `git commit`)\n"
+    );
+
     let outside = tempfile::tempdir().expect("a temporary folder");
     let file = outside.path().join("s.scn");
     std::fs::write(&file, S_V1).expect("write");

@@ -48,6 +48,13 @@ pub(super) fn run(
     options: input::RunOptions,
     io: &mut Io<'_>,
 ) -> Exit {
+    if file.is_dir() {
+        let msg = format!(
+            "{} is a folder: --history follows one scenario file",
+            crate::commands::shown(file)
+        );
+        return usage(io, &msg).0;
+    }
     let (repo, rel) = match Repo::around(file) {
         Ok(r) => r,
         Err(e) => return usage(io, &e).0,
@@ -95,6 +102,13 @@ pub(super) fn run(
             break commits;
         }
     };
+    if commits.is_empty() {
+        let msg = format!(
+            "git has no commit of {}: commit it first (`git add` and `git commit`)",
+            crate::commands::shown(file)
+        );
+        return usage(io, &msg).0;
+    }
     let mut rows = Vec::new();
     for c in commits {
         let changed = match repo.changed(&c.hash) {
