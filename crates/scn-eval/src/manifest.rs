@@ -40,7 +40,7 @@ pub const MAX_SAMPLES: u64 = 1_000_000_000;
 /// Most samples a library's `[defaults]` may ask for. A downloaded `scn.toml` of a few bytes
 /// must not cost minutes and gigabytes; a million samples put a probability within ±0.001
 /// (95 %), and the user who wants more says so with `--samples`.
-pub const MAX_DEFAULT_SAMPLES: u64 = 1_000_000;
+pub(crate) const MAX_DEFAULT_SAMPLES: u64 = 1_000_000;
 
 /// Most folders `[library] scenarios` may list: every file's load checks each entry, so the
 /// list's length multiplies the cost of a run over the library.

@@ -56,7 +56,14 @@ pub struct Model {
     /// The nodes spliced in from a template, in node order, each with its `use` (the
     /// innermost): see [`Model::use_site`]. Few nodes have one, so it is not a field of each.
     pub(crate) use_sites: Vec<(NodeId, FileId, Span)>,
+    /// Most runs of leaves the events' sets may hold together: [`RANGES_PER_NODE`] per unit
+    /// of the node budget (`--max-nodes`).
+    pub(crate) max_ranges: u64,
 }
+
+/// Runs of leaves the events' sets may hold per unit of the node budget: 8 bytes each, so
+/// the sets stay within a few times what the tree itself may take.
+pub(crate) const RANGES_PER_NODE: u64 = 4;
 
 /// Scenario metadata.
 #[derive(Clone, Debug, Default)]
@@ -217,7 +224,7 @@ pub(crate) struct NodeExtra {
     /// The sources it cites (indices into `Model::sources`).
     pub(crate) cites: Box<[u32]>,
     /// Its notes.
-    pub(crate) notes: Box<[String]>,
+    pub(crate) notes: Box<[std::sync::Arc<str>]>,
 }
 
 impl Node {
@@ -269,7 +276,7 @@ impl Node {
     }
 
     /// Its notes, in order.
-    pub fn notes(&self) -> &[String] {
+    pub fn notes(&self) -> &[std::sync::Arc<str>] {
         self.extra.as_ref().map_or(&[], |e| &e.notes)
     }
 }
@@ -289,7 +296,7 @@ pub struct EventNode {
 }
 
 /// The kinds of event.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventKind {
     /// Leaves under a node.
     Node(NodeId),

@@ -88,7 +88,7 @@ fn evaluate_in<R>(
     overrides: &Overrides,
     then: impl FnOnce(&Prepared<'_>) -> R,
 ) -> Result<(Evaluation, R), Vec<Diagnostic>> {
-    let shape = Shape::new(&model);
+    let shape = Shape::new(&model).map_err(|d| vec![d])?;
     // The evaluation holds the model and the shape from the start, so that the layout,
     // which borrows them, can outlive the filling in of the results and serve `then`.
     let mut ev = Evaluation {

@@ -6,6 +6,17 @@
 //! are consecutive in pre-order, so a branch is one range and a tag is one range per tagged
 //! subtree. Memory follows the tree's structure, not leaves × events, and summing a set
 //! visits its leaves in ascending order, as a list of members would.
+//!
+//! A tag that templates repeat is on many separate subtrees, so its set has as many ranges:
+//! a 10 KB file can tag every other leaf of a million. Events written twice (`P(#t)` in 400
+//! forecasts) share one set, and the ranges of all distinct sets together are capped
+//! (`Model::max_ranges`, four per unit of the node budget), so that no file makes the sets
+//! outgrow what it asks for.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use scn_dsl::{Code, Diagnostic};
 
 use crate::model::{EventKind, Model, NodeId};
 
@@ -120,13 +131,19 @@ pub struct LeafSets {
     pub leaves: Vec<NodeId>,
     /// For each node, the ordinal of the first leaf at or after it in pre-order.
     first_leaf: Vec<u32>,
-    /// Each event's leaves.
-    sets: Vec<LeafSet>,
+    /// Each event's leaves; events written alike share one set.
+    sets: Vec<Arc<LeafSet>>,
+    /// For each event, the first event written alike (itself when none was before it).
+    first_alike: Vec<u32>,
+    /// Ranges held by the distinct sets so far, and the most they may hold.
+    ranges: u64,
+    max_ranges: u64,
 }
 
 impl LeafSets {
-    /// Computes every event's set, in time proportional to the tree plus the sets' sizes.
-    pub fn new(model: &Model) -> LeafSets {
+    /// Computes every event's set, in time proportional to the tree plus the sets' sizes;
+    /// `Err` at the event whose set would take the distinct sets past their cap.
+    pub fn new(model: &Model) -> Result<LeafSets, Diagnostic> {
         let n = model.nodes.len();
         let mut leaves = Vec::new();
         let mut first_leaf = Vec::with_capacity(n + 1);
@@ -147,10 +164,31 @@ impl LeafSets {
             leaves,
             first_leaf,
             sets: Vec::with_capacity(model.events.len()),
+            first_alike: Vec::with_capacity(model.events.len()),
+            ranges: 0,
+            max_ranges: model.max_ranges,
         };
         let total = s.leaves.len() as u32;
+        // Each event's kind with its operands replaced by the first event written alike, so
+        // that `not #t` twice finds one set as `#t` twice does.
+        let mut alike: HashMap<EventKind, u32> = HashMap::new();
         // Operands are compiled before the events that use them, so index order works.
-        for ev in &model.events {
+        for (i, ev) in model.events.iter().enumerate() {
+            let canon = |e: u32| s.first_alike[e as usize];
+            let key = match ev.kind {
+                EventKind::Not(a) => EventKind::Not(canon(a)),
+                EventKind::And(a, b) => EventKind::And(canon(a), canon(b)),
+                EventKind::Or(a, b) => EventKind::Or(canon(a), canon(b)),
+                other => other,
+            };
+            if let Some(&same) = alike.get(&key) {
+                s.first_alike.push(same);
+                let shared = Arc::clone(&s.sets[same as usize]);
+                s.sets.push(shared);
+                continue;
+            }
+            alike.insert(key, i as u32);
+            s.first_alike.push(i as u32);
             let set = match ev.kind {
                 EventKind::Node(node) => s.subtrees(model, [node]),
                 EventKind::NodeBy(node, date) => match model.nodes[node as usize].date {
@@ -169,9 +207,20 @@ impl LeafSets {
                 EventKind::And(a, b) => s.sets[a as usize].intersection(&s.sets[b as usize]),
                 EventKind::Or(a, b) => s.sets[a as usize].union(&s.sets[b as usize]),
             };
-            s.sets.push(set);
+            s.count(&set)
+                .map_err(|max| too_many_ranges(model, i, max, set.ranges.len()))?;
+            s.sets.push(Arc::new(set));
         }
-        s
+        Ok(s)
+    }
+
+    /// Counts a new distinct set against the cap; `Err` with the cap when over.
+    pub(crate) fn count(&mut self, set: &LeafSet) -> Result<(), u64> {
+        self.ranges = self.ranges.saturating_add(set.ranges.len() as u64);
+        if self.ranges > self.max_ranges {
+            return Err(self.max_ranges);
+        }
+        Ok(())
     }
 
     /// The leaves under any of `nodes` (given in pre-order): a node inside a subtree already
@@ -189,6 +238,17 @@ impl LeafSets {
     /// An event's leaves.
     pub fn set(&self, event: u32) -> &LeafSet {
         &self.sets[event as usize]
+    }
+
+    /// The first event written like this one: two events with the same one have the same
+    /// leaves.
+    pub(crate) fn alike(&self, event: u32) -> u32 {
+        self.first_alike[event as usize]
+    }
+
+    /// An event's leaves, shared.
+    pub(crate) fn shared(&self, event: u32) -> Arc<LeafSet> {
+        Arc::clone(&self.sets[event as usize])
     }
 
     /// The leaves in every one of `events` (all leaves for none).
@@ -210,6 +270,24 @@ impl LeafSets {
     pub fn ordinal(&self, leaf: NodeId) -> u32 {
         self.first_leaf[leaf as usize]
     }
+}
+
+/// The error of an event whose set (of `held` ranges) takes the distinct sets past `max`.
+pub(crate) fn too_many_ranges(model: &Model, event: usize, max: u64, held: usize) -> Diagnostic {
+    let ev = &model.events[event];
+    Diagnostic::error(
+        ev.file,
+        ev.span,
+        format!(
+            "the scenario's events cover more than {max} separate runs of leaves (4 per unit \
+             of --max-nodes); this one alone covers {held}"
+        ),
+    )
+    .with_code(Code::TooLarge)
+    .with_help(
+        "a tag that templates repeat lies on many separate subtrees; ask fewer different \
+         questions of it, or tag the subtree that holds them all",
+    )
 }
 
 #[cfg(test)]

@@ -41,17 +41,18 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
-    pub(crate) fn new(model: &Model) -> Shape {
-        let sets = LeafSets::new(model);
+    /// `Err` when the leaf sets would outgrow their cap ([`leaves::MAX_RANGES`]).
+    pub(crate) fn new(model: &Model) -> Result<Shape, Diagnostic> {
+        let mut sets = LeafSets::new(model)?;
         let kept = Kept::new(model);
-        let queries = QueryPlan::new(model, &sets, &kept);
+        let queries = QueryPlan::new(model, &mut sets, &kept)?;
         let evidence = (!model.observe.is_empty()).then(|| sets.all_of(&model.observe));
-        Shape {
+        Ok(Shape {
             sets,
             kept,
             queries,
             evidence,
-        }
+        })
     }
 }
 

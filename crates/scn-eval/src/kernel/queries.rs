@@ -3,7 +3,12 @@
 //! Which leaves a query sums over never changes, so a [`QueryPlan`] holds their sets once;
 //! each evaluation (the point one, or one Monte Carlo sample) then only adds up weights.
 
-use super::leaves::{LeafSet, LeafSets};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use scn_dsl::Diagnostic;
+
+use super::leaves::{LeafSet, LeafSets, too_many_ranges};
 use crate::model::{Model, Query};
 
 /// The leaves each query of a model sums over.
@@ -46,11 +51,14 @@ impl Kept {
 #[derive(Clone, Debug)]
 enum Planned {
     /// P(e) or P(e | g): leaves of e∧g over leaves of g.
-    Prob { num: LeafSet, den: Option<LeafSet> },
+    Prob {
+        num: Arc<LeafSet>,
+        den: Option<Arc<LeafSet>>,
+    },
     /// E(m) or E(m | g).
     Expect {
         metric: usize,
-        over: Option<LeafSet>,
+        over: Option<Arc<LeafSet>>,
     },
 }
 
@@ -84,33 +92,54 @@ fn in_fours(leaves: impl Iterator<Item = usize>, mut f: impl FnMut(&[usize])) {
 }
 
 impl QueryPlan {
-    /// Lists the leaves of every query.
-    pub(crate) fn new(model: &Model, sets: &LeafSets, kept: &Kept) -> QueryPlan {
-        let items = model
-            .queries
-            .iter()
-            .map(|q| match *q {
+    /// Lists the leaves of every query. Queries share their events' sets, and `P(a | b)`
+    /// asked twice shares one intersection; a new intersection counts against the sets'
+    /// cap (`Err` at its event when over).
+    pub(crate) fn new(
+        model: &Model,
+        sets: &mut LeafSets,
+        kept: &Kept,
+    ) -> Result<QueryPlan, Diagnostic> {
+        let mut both: HashMap<(u32, u32), Arc<LeafSet>> = HashMap::new();
+        let mut items = Vec::with_capacity(model.queries.len());
+        for q in &model.queries {
+            items.push(match *q {
                 Query::Prob { event, given: None } => Planned::Prob {
-                    num: sets.set(event).clone(),
+                    num: sets.shared(event),
                     den: None,
                 },
                 Query::Prob {
                     event,
                     given: Some(g),
-                } => Planned::Prob {
-                    num: sets.all_of(&[event, g]),
-                    den: Some(sets.set(g).clone()),
-                },
+                } => {
+                    let key = (sets.alike(event), sets.alike(g));
+                    let num = match both.get(&key) {
+                        Some(set) => Arc::clone(set),
+                        None => {
+                            let set = sets.all_of(&[event, g]);
+                            sets.count(&set).map_err(|max| {
+                                too_many_ranges(model, event as usize, max, set.ranges().len())
+                            })?;
+                            let set = Arc::new(set);
+                            both.insert(key, Arc::clone(&set));
+                            set
+                        }
+                    };
+                    Planned::Prob {
+                        num,
+                        den: Some(sets.shared(g)),
+                    }
+                }
                 Query::Expect { metric, given } => Planned::Expect {
                     metric: kept.slot[metric as usize] as usize,
-                    over: given.map(|g| sets.set(g).clone()),
+                    over: given.map(|g| sets.shared(g)),
                 },
-            })
-            .collect();
-        QueryPlan {
+            });
+        }
+        Ok(QueryPlan {
             items,
             kept: kept.metrics.len(),
-        }
+        })
     }
 
     /// True when query `i` has a condition (`P(a | b)`, `E(m | b)`).

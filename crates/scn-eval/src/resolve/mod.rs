@@ -220,7 +220,7 @@ pub(crate) struct Builder<'a> {
     /// Predicted expansion sizes of templates, computed on first use.
     sizes: sizes::Sizes<'a>,
     /// Notes read so far, by node, until the tree is built.
-    notes: HashMap<crate::model::NodeId, Vec<String>>,
+    notes: HashMap<crate::model::NodeId, Vec<std::sync::Arc<str>>>,
     /// The node of each of `model.effects`, while they are in the order read.
     effect_owners: Vec<crate::model::NodeId>,
     /// The instructions and spans of the expression being compiled, kept from one to the
@@ -275,6 +275,10 @@ impl<'a> Builder<'a> {
                 child_ids: Vec::new(),
                 effects: Vec::new(),
                 use_sites: Vec::new(),
+                max_ranges: loaded
+                    .limits
+                    .max_nodes
+                    .saturating_mul(crate::model::RANGES_PER_NODE),
             },
             diags: Vec::new(),
             plugin_calls: HashMap::new(),
@@ -477,7 +481,7 @@ impl Builder<'_> {
         self.error(Code::TooLarge,
             file,
             span,
-            format!("the scenario grows past {max} nodes here (branches, options, template expansions and the expressions they compile){detail}"),
+            format!("the scenario grows past {max} nodes here (branches, options, their tags and citations, template expansions and the expressions they compile){detail}"),
         )
         .help = Some(format!(
             "templates that use other templates more than once grow exponentially; if the tree is meant to be this large, raise the limit with --max-nodes (now {max})"

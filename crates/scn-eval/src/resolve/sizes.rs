@@ -3,7 +3,7 @@
 //! Templates that each use the one below twice grow exponentially: a 2 KB file can ask for
 //! 2^40 nodes. The node budget stops that, but only after spending itself — millions of
 //! nodes built and dropped. Predicting each template's size from its text first (nodes plus
-//! expansions, counted once per template, saturating) lets the first `use` too large for
+//! expansions, with their tags and citations, counted once per template, saturating) lets the first `use` too large for
 //! what is left of the budget fail at once. The prediction never exceeds what expansion
 //! really costs (it leaves out expressions), so it refuses nothing the budget would accept.
 
@@ -61,7 +61,8 @@ impl<'a> Builder<'a> {
         let mut size = 0u64;
         for_each_item(body, |kind| {
             let n = match kind {
-                BodyItemKind::Branch(_) | BodyItemKind::Option(_) => 1,
+                BodyItemKind::Branch(b) => 1 + (b.tags().len() + b.cites().len()) as u64,
+                BodyItemKind::Option(o) => 1 + o.tags.len() as u64,
                 BodyItemKind::Use(u) => {
                     let name = u.template.name.as_str();
                     let params = self

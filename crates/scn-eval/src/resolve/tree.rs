@@ -194,11 +194,11 @@ impl<'a> Builder<'a> {
                     });
                     self.effect_owners.push(parent);
                 }
-                BodyItemKind::Note(n) => self
-                    .notes
-                    .entry(parent)
-                    .or_default()
-                    .push(n.value.to_string()),
+                BodyItemKind::Note(n) => {
+                    // One shared copy: a template's note is repeated at every use.
+                    let text = self.texts.get(&n.value);
+                    self.notes.entry(parent).or_default().push(text);
+                }
                 BodyItemKind::Branch(b) => {
                     let prob = match &b.prob {
                         Prob::Rest(span) => ProbDef::Rest(*span),
@@ -351,6 +351,13 @@ impl<'a> Builder<'a> {
             When::At(d) => WhenDef::At(d.date),
             When::After(d) => WhenDef::After(d.duration),
         });
+        // Tags and citations are copied at every use of a template: they count against the
+        // budget with the node, or a template tagged 400 times grows gigabytes of tags.
+        let (file, span) = {
+            let n = &self.model.nodes[node as usize];
+            (n.file, n.span)
+        };
+        self.spend((tags.len() + cites.len()) as u64, file, span);
         let tags = tags.iter().map(|t| self.intern_tag(&t.name)).collect();
         let n = &mut self.model.nodes[node as usize];
         n.when = when;

@@ -35,7 +35,7 @@ impl Notes {
                 model.nodes[k]
                     .notes()
                     .iter()
-                    .map(move |n| (at.clone(), n.clone()))
+                    .map(move |n| (at.clone(), n.to_string()))
             }))
             .collect();
         Some(Notes {

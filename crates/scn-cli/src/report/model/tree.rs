@@ -42,7 +42,7 @@ pub(crate) struct TreeNode<'a> {
     /// True when its children are options.
     pub decision: bool,
     /// Its notes.
-    pub notes: &'a [String],
+    pub notes: &'a [std::sync::Arc<str>],
     /// The ids of the sources it cites.
     pub cites: Vec<&'a str>,
     /// Nodes below it.
