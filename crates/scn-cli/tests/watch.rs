@@ -144,3 +144,54 @@ fn watch_needs_a_file() {
         "scn: error: --watch needs a file, not standard input\n"
     );
 }
+
+/// A report that can never be written (over the scenario itself, into a missing folder, onto
+/// a full disk) ends the watch at once, exit 2, instead of watching forever and blaming the
+/// file for errors it does not have.
+#[test]
+fn a_report_that_cannot_be_written_ends_the_watch() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.scn");
+    std::fs::write(dir.path().join("lib.scn"), LIB).unwrap();
+    std::fs::write(&main, main_scn("60%")).unwrap();
+    let missing = dir.path().join("no/such/folder/r.html");
+    for (out, says) in [
+        (main.as_path(), "is an input of this run"),
+        (missing.as_path(), "No such file or directory"),
+        (Path::new("/dev/full"), "No space left on device"),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scn"))
+            .arg("eval")
+            .arg(&main)
+            .arg("--watch")
+            .arg("-o")
+            .arg(out)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = child.kill();
+                panic!("the watch of -o {} went on", out.display());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert_eq!(status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(!stderr.contains("has errors"), "{stderr}");
+    }
+    assert_eq!(read(&main), main_scn("60%"));
+}

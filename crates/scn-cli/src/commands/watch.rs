@@ -2,7 +2,9 @@
 //! imports or its library's `scn.toml` changes, until interrupted.
 //!
 //! Each run is an ordinary `scn eval` ([`super::eval::run`]): a run that fails prints its
-//! errors and writes nothing, so the last good report stays. The folders holding the inputs
+//! errors and writes nothing, so the last good report stays. A first run that fails for a
+//! reason no edit of the inputs mends (exit 2: the report cannot be written there) ends the
+//! watch. The folders holding the inputs
 //! are watched (not the files: editors save by writing a new file and renaming it over the
 //! old), and the set of inputs is read again after every run, since an edit can add or drop
 //! an import. Events are gathered until [`QUIET`] passes without one, so that a save that
@@ -41,6 +43,7 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         }
     };
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut first = true;
     loop {
         // Watch first, then run: a change made while the run reads its files is not lost.
         let inputs = inputs(&args.file, options);
@@ -62,11 +65,19 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         }
         watched = dirs;
         let code = super::eval::run(args, options, io);
+        if code == Exit::Usage && std::mem::take(&mut first) {
+            // A first run that cannot read the file or write the report (a refused or
+            // unwritable -o) would fail the same way at every change: say so once and stop.
+            return code;
+        }
+        first = false;
         let shown = super::shown(&args.file);
         // `-o -` is standard output, as for `scn eval`.
         let status = match (code, args.output.as_deref().filter(|p| !is_stdin(p))) {
             (Exit::Ok, Some(out)) => format!("wrote {}", super::shown(out)),
             (Exit::Ok, None) => "evaluated".to_owned(),
+            (Exit::Usage, Some(_)) => "failed (see above); the last good report is kept".to_owned(),
+            (Exit::Usage, None) => "failed (see above)".to_owned(),
             (_, Some(_)) => "has errors; the last good report is kept".to_owned(),
             (_, None) => "has errors".to_owned(),
         };
