@@ -698,3 +698,41 @@ fn spider_points_of_a_small_tree_by_hand() {
         }
     }
 }
+
+/// Variance shares cost a pass over the samples per uncertain let and target: past the work
+/// allowed, the last lets are left out, and the first keep the shares of the full run. Here
+/// 1,000 samples × 2 targets per let, and room for two lets.
+#[test]
+fn global_shares_leave_out_the_last_lets_past_the_work_allowed() {
+    let ev = evaluated(
+        r#"
+scenario many {
+  let a = normal(0, 1)
+  let b = normal(0, 1)
+  let c = normal(0, 1)
+  let d = normal(0, 1)
+  forecast f = a + b + c + d
+  forecast g = a - d
+}
+"#,
+    );
+    let samples = sample(&ev, 1_000);
+    let targets = [Target::Forecast(0), Target::Forecast(1)];
+    let full = analysis::global(&ev, &samples, &targets).unwrap();
+    let part = analysis::global_within(&ev, &samples, &targets, 4_000).unwrap();
+    let name = |i: u32| ev.model().lets[i as usize].name.as_str();
+    for (f, p) in full.iter().zip(&part) {
+        assert_eq!(f.left_out, 0);
+        assert_eq!(p.left_out, 2);
+        let mut kept: Vec<&str> = p.shares.iter().map(|s| name(s.input)).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["a", "b"]);
+        for s in &p.shares {
+            let same = f.shares.iter().find(|t| t.input == s.input).unwrap();
+            assert_eq!(s, same);
+        }
+    }
+    // Less than one let's worth still computes one.
+    let one = analysis::global_within(&ev, &samples, &targets, 1).unwrap();
+    assert_eq!((one[0].shares.len(), one[0].left_out), (1, 3));
+}

@@ -391,3 +391,35 @@ fn a_decision_under_a_branch_named_like_the_scenario() {
     let (exit, _, stderr) = scn(&["sens", "-", "--forecast", "sig"], src);
     assert_eq!(exit, Exit::Ok, "{stderr}");
 }
+
+/// EVPPI costs a pass over the samples per uncertain let and option: past the work allowed,
+/// the last lets are left out and the first keep the values of the full run. Two options ×
+/// 1,000 samples per let, and room for one let.
+#[test]
+fn evppi_leaves_out_the_last_lets_past_the_work_allowed() {
+    let src = "scenario many {\n  metric v = 0\n  objective maximize v\n  let x = normal(0, 1)\n  \
+               let y = normal(0, 1)\n  let z = normal(0, 1)\n  option a { v += x + y + z }\n  \
+               option b { v += 0 }\n}\n";
+    let loaded = scn_eval::load("m.scn", src.to_owned(), Path::new("."), None);
+    let model = scn_eval::resolve(&loaded).unwrap_or_else(|d| panic!("{d:?}"));
+    let ev = scn_eval::evaluate(model).unwrap_or_else(|d| panic!("{d:?}"));
+    let samples = scn_eval::sample(
+        &ev,
+        &scn_eval::SampleOptions {
+            samples: 1_000,
+            seed: 4,
+            keep_rows: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let node = ev.decisions()[0].node;
+    let full = analysis::voi_inputs(&ev, &samples, node).unwrap();
+    let part = analysis::voi_inputs_within(&ev, &samples, node, 2_000).unwrap();
+    assert_eq!((full.evppi.len(), full.left_out), (3, 0));
+    assert_eq!((part.evppi.len(), part.left_out), (1, 2));
+    let name = |l: u32| ev.model().lets[l as usize].name.as_str();
+    assert_eq!(name(part.evppi[0].0), "x");
+    assert!(full.evppi.contains(&part.evppi[0]));
+    assert_eq!(part.evpi, full.evpi);
+}

@@ -352,6 +352,19 @@ impl Sens<'_> {
                 self.input(*i).name
             ));
         }
+        if let Some(left_out) = self
+            .global
+            .as_ref()
+            .and_then(|(_, _, g)| g.first())
+            .map(|g| g.left_out)
+            .filter(|&n| n > 0)
+        {
+            notes.push(format!(
+                "variance shares of {left_out} uncertain let{} left out (the last in the file): each costs a pass over the samples per target, and together they would pass {} samples read; name fewer targets with --forecast or ask for fewer --samples",
+                if left_out == 1 { "" } else { "s" },
+                scn_eval::analysis::SHARES_WORK
+            ));
+        }
         if self.risk.omitted > 0 {
             notes.push(format!(
                 "risk profiles of {} decisions left out: their subtrees are too large",

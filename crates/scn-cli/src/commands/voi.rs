@@ -86,11 +86,16 @@ pub(crate) fn run(args: &VoiArgs, options: crate::input::RunOptions, io: &mut Io
             Err(code) => return code,
         };
         match scn_eval::analysis::voi_inputs(ev, &samples, node) {
-            Ok(voi) => Found::Inputs {
-                voi,
-                requested: n,
-                seed: args.seed.or(e.seed).unwrap_or(scn_eval::DEFAULT_SEED),
-            },
+            Ok(voi) => {
+                if voi.left_out > 0 {
+                    let _ = writeln!(io.stderr, "scn: warning: {}", left_out_note(voi.left_out));
+                }
+                Found::Inputs {
+                    voi,
+                    requested: n,
+                    seed: args.seed.or(e.seed).unwrap_or(scn_eval::DEFAULT_SEED),
+                }
+            }
             Err(err) => return usage(io, &err.to_string()),
         }
     } else {
@@ -306,9 +311,23 @@ fn text(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io::Result<()> {
                     .collect();
                 table(&mut w, ["input", "evppi"], &rows, "  ")?;
             }
+            if voi.left_out > 0 {
+                writeln!(w, "\nNote: {}", left_out_note(voi.left_out))?;
+            }
         }
     }
     w.flush()
+}
+
+/// Why some lets have no EVPPI.
+fn left_out_note(n: usize) -> String {
+    format!(
+        "EVPPI of {n} uncertain let{} left out (the last in the file): each costs a pass over \
+         the samples per option, and together they would pass {} samples read; ask for fewer \
+         --samples",
+        if n == 1 { "" } else { "s" },
+        scn_eval::analysis::SHARES_WORK
+    )
 }
 
 fn json_out(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io::Result<()> {
@@ -344,6 +363,7 @@ fn json_out(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io::Result<(
                 "value": z(v),
             })).collect::<Vec<_>>(),
             "basis": "inputs",
+            "left_out": voi.left_out,
             "samples": {"requested": requested, "used": voi.samples, "ess": voi.ess, "seed": seed},
         }),
     };

@@ -51,6 +51,9 @@ pub struct Global {
     /// One per uncertain let, largest share first (ties in let order). Empty when the
     /// target does not vary.
     pub shares: Vec<Share>,
+    /// Uncertain lets left out, the last in let order, to keep within
+    /// [`super::SHARES_WORK`] (the same for every target).
+    pub left_out: usize,
 }
 
 /// Each target's variance shares and rank correlations. `Err` says why there is nothing
@@ -59,6 +62,16 @@ pub fn global(
     ev: &Evaluation,
     samples: &Samples,
     targets: &[Target],
+) -> Result<Vec<Global>, String> {
+    global_within(ev, samples, targets, super::SHARES_WORK)
+}
+
+/// [`global`] with `work` samples read in place of [`super::SHARES_WORK`].
+pub fn global_within(
+    ev: &Evaluation,
+    samples: &Samples,
+    targets: &[Target],
+    work: u64,
 ) -> Result<Vec<Global>, String> {
     let rows = samples
         .rows
@@ -78,6 +91,10 @@ pub fn global(
         })
         .map(|(i, _)| i as u32)
         .collect();
+    let mut uncertain = uncertain;
+    let fits = super::lets_within_work(work, (targets.len() as u64).saturating_mul(n as u64));
+    let left_out = uncertain.len().saturating_sub(fits);
+    uncertain.truncate(fits);
     // Most targets are defined in every sample and weigh samples as the evidence does: for
     // them, each let's bins and ranks are the same, so they are made once.
     let base_keep: Vec<bool> = rows.weight.iter().map(|&w| w > 0.0).collect();
@@ -105,7 +122,11 @@ pub fn global(
             })
         })
         .collect();
-    results.into_iter().collect()
+    let mut results: Vec<Global> = results.into_iter().collect::<Result<_, _>>()?;
+    for g in &mut results {
+        g.left_out = left_out;
+    }
+    Ok(results)
 }
 
 /// Marks a sample outside every bin.
@@ -185,6 +206,7 @@ fn one_target<'p>(
         ess: all.w * all.w / all.w2,
         variance,
         shares: Vec::new(),
+        left_out: 0,
     };
     // Noise in a constant target (rounding) must not be attributed.
     if variance <= 1e-24 * centre.powi(2).max(1.0) {

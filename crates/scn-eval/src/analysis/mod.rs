@@ -27,17 +27,33 @@ mod spider;
 mod thresholds;
 mod voi;
 
-pub use self::global::{Global, Share, global};
+pub use self::global::{Global, Share, global, global_within};
 pub use self::inputs::{Input, InputKind, InputSet, Range, RangeKind, inputs, tornado_inputs};
 pub use self::risk::{Dominance, Outcome, RiskProfile, RiskProfiles, risk_profiles};
 pub use self::sensitivity::{Bar, Failure, OneWay, Tornado, one_way, one_way_prepared};
 pub use self::spider::{SPIDER_PERCENTILES, Spider, spider};
 pub use self::thresholds::{Threshold, Thresholds, thresholds};
-pub use self::voi::{Cell, EventVoi, InputVoi, VoiError, voi_events, voi_inputs};
+pub use self::voi::{
+    Cell, EventVoi, InputVoi, VoiError, voi_events, voi_inputs, voi_inputs_within,
+};
 pub use crate::quantile::quantile;
 
 use crate::Evaluation;
 use crate::model::NodeId;
+
+/// Work the variance shares (`sens --samples`) and EVPPI (`voi --samples`) may take, in
+/// samples read: each uncertain let costs a pass over the samples per target (or option).
+/// Counted, not timed, so that the output never depends on the machine: about two seconds
+/// here. Past it, the lets are left out in order, and the result says how many.
+pub const SHARES_WORK: u64 = 300_000_000;
+
+/// How many uncertain lets fit in `work` at `per_let` samples read each; always at least
+/// one, which costs what reading the sampled targets once does.
+pub(crate) fn lets_within_work(work: u64, per_let: u64) -> usize {
+    usize::try_from(work / per_let.max(1))
+        .unwrap_or(usize::MAX)
+        .max(1)
+}
 
 /// What an analysis measures: a forecast, or the value of a decision (its best option's
 /// expected objective).

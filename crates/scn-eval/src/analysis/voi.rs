@@ -81,6 +81,9 @@ pub struct InputVoi {
     /// Each uncertain let (by index in the model) with its EVPPI, largest first (ties in
     /// let order).
     pub evppi: Vec<(u32, f64)>,
+    /// Uncertain lets left out, the last in let order, to keep within
+    /// [`super::SHARES_WORK`].
+    pub left_out: usize,
 }
 
 /// Why a value of information cannot be computed.
@@ -306,6 +309,16 @@ pub fn voi_events(
 /// The value of perfect information about the uncertain inputs at the decision `node`,
 /// from samples drawn with rows.
 pub fn voi_inputs(ev: &Evaluation, samples: &Samples, node: NodeId) -> Result<InputVoi, VoiError> {
+    voi_inputs_within(ev, samples, node, super::SHARES_WORK)
+}
+
+/// [`voi_inputs`] with `work` samples read in place of [`super::SHARES_WORK`].
+pub fn voi_inputs_within(
+    ev: &Evaluation,
+    samples: &Samples,
+    node: NodeId,
+    work: u64,
+) -> Result<InputVoi, VoiError> {
     decision_options(ev, node)?;
     let rows = samples.rows.as_ref().ok_or_else(|| {
         VoiError::NoSamples("the value of information needs the samples' rows (keep_rows)".into())
@@ -340,9 +353,15 @@ pub fn voi_inputs(ev: &Evaluation, samples: &Samples, node: NodeId) -> Result<In
     let model = ev.model();
     let lets = model.lets.len();
     let mut evppi: Vec<(u32, f64)> = Vec::new();
+    let fits = super::lets_within_work(work, (len as u64).saturating_mul(n as u64));
+    let mut left_out = 0;
     for (l, def) in model.lets.iter().enumerate() {
         let x = |s: usize| rows.lets[s * lets + l];
         if def.is_param || !draws(&def.program) || used.iter().all(|&s| x(s) == x(used[0])) {
+            continue;
+        }
+        if evppi.len() == fits {
+            left_out += 1;
             continue;
         }
         let sorted = Sorted::by(x, n).filtered(&weighs);
@@ -369,5 +388,6 @@ pub fn voi_inputs(ev: &Evaluation, samples: &Samples, node: NodeId) -> Result<In
         with_information,
         evpi: gain(dir, value, with_information),
         evppi,
+        left_out,
     })
 }
