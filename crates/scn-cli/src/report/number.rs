@@ -226,16 +226,17 @@ fn special(v: f64) -> String {
 }
 
 /// `value` in its measure as the author wrote it: every digit of the shortest form that
-/// reads back as the same double (`0.0999`, `291,400`), for the bounds of an `expect`.
+/// reads back as the same double (`0.0999`, `291,400`), for the bounds of an `expect` and
+/// the outcomes of resolutions. Beyond 10¹⁶ or below 10⁻⁶ in size, in scientific notation
+/// (`1.7e308`), which Rust's plain form never uses: 1.7e308 written out is 309 digits.
 pub(crate) fn exact(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return special(v);
     }
-    let s = format!("{v}");
-    if s.contains('e') {
-        return s;
+    if !(1e-6..1e16).contains(&v.abs()) {
+        return format!("{v:e}");
     }
-    group(&s)
+    group(&format!("{v}"))
 }
 
 /// The significant digits of the shortest form of `v`: 3 for `0.0999`, 4 for `291400`
@@ -479,6 +480,12 @@ mod tests {
         assert_eq!(exact(0.0999), "0.0999");
         assert_eq!(exact(291_400.0), "291,400");
         assert_eq!(exact(1.25e6), "1,250,000");
+        // Written out, 1.7e308 is 309 digits; 1e15 still reads as a number.
+        assert_eq!(exact(1.7e308), "1.7e308");
+        assert_eq!(exact(-1.7e308), "-1.7e308");
+        assert_eq!(exact(1e15), "1,000,000,000,000,000");
+        assert_eq!(exact(2.5e-7), "2.5e-7");
+        assert_eq!(exact(0.000001), "0.000001");
         assert_eq!(significant_digits(0.0999), 3);
         assert_eq!(significant_digits(0.1387), 4);
         assert_eq!(significant_digits(291_400.0), 4);
