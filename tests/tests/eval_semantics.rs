@@ -1800,3 +1800,44 @@ fn json_paths_each_carry_their_own_ids_labels_and_metrics() {
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=leaves).collect::<Vec<_>>());
 }
+
+/// A probability never passes 1: every leaf is tagged `#t`, so given `observe #t` the
+/// posterior weights sum to 1, but summed in floating point 0.35·0.1 + 0.35·0.9 +
+/// 0.65·0.05 + 0.65·0.95 is 1.0000000000000002, which `expect P(#t) in 0 .. 1` failed on.
+/// Conditional probabilities are held likewise, their numerator's leaves being among the
+/// condition's.
+#[test]
+fn probabilities_never_pass_one_by_rounding() {
+    let src = "scenario s {
+  branch b1 p = 0.35 #t {
+    branch b2 p = 0.1
+    branch b3 p = rest
+  }
+  branch b4 p = rest #t {
+    branch b5 p = 0.05
+    branch b6 p = rest
+  }
+  observe #t
+  forecast all = P(#t)
+  forecast given = P(#t | b1 or b4)
+  expect P(#t) in 0 .. 1
+}
+";
+    let ev = eval(src);
+    assert_eq!(forecast(&ev, "all"), 1.0);
+    assert_eq!(forecast(&ev, "given"), 1.0);
+    assert!(ev.expectations().all(|(_, o)| o.holds));
+    let samples = scn_eval::sample(
+        &ev,
+        &scn_eval::SampleOptions {
+            samples: 100,
+            seed: 1,
+            ..Default::default()
+        },
+    )
+    .expect("samples");
+    for f in &samples.forecasts {
+        let s = f.summary.as_ref().expect("a summary");
+        assert_eq!((s.mean, s.p95), (1.0, 1.0));
+    }
+}

@@ -70,6 +70,15 @@ pub(crate) struct Ratio {
     pub den: f64,
 }
 
+/// A probability's numerator held to its denominator: the leaves of `e ∧ g` are among those
+/// of `g`, but summed apart in floating point they can come out an ulp above them, and under
+/// evidence the posterior weights of every leaf sum to 1 only up to rounding; unheld,
+/// `P(#t)` given `observe #t` read 1.0000000000000027.
+#[inline(always)]
+fn within(num: f64, den: f64) -> f64 {
+    num.min(den)
+}
+
 /// Calls `f` with the leaves four at a time, in order, then with the last one to three. A
 /// batch's sums over leaves go four leaves a pass over the running sums, so those are read
 /// and written a quarter as often; each sample still adds its terms one at a time in
@@ -175,10 +184,13 @@ impl QueryPlan {
         metric: impl Fn(usize, usize) -> f64,
     ) -> Ratio {
         match &self.items[i as usize] {
-            Planned::Prob { num, den } => Ratio {
-                num: num.sum(&prob),
-                den: den.as_ref().map_or(1.0, |d| d.sum(&prob)),
-            },
+            Planned::Prob { num, den } => {
+                let den = den.as_ref().map_or(1.0, |d| d.sum(&prob));
+                Ratio {
+                    num: within(num.sum(&prob), den),
+                    den,
+                }
+            }
             Planned::Expect { metric: slot, over } => {
                 let term = |o: usize| prob(o) * metric(o, *slot);
                 match over {
@@ -276,6 +288,9 @@ impl QueryPlan {
                         add(den, g);
                     }
                     None => den.fill(1.0),
+                }
+                for (a, &d) in num.iter_mut().zip(den.iter()) {
+                    *a = within(*a, d);
                 }
             }
             Planned::Expect { metric: slot, over } => match over {
