@@ -666,6 +666,22 @@ fn scenario_folders_count_once_and_are_few() {
     let (code, stdout, stderr) = run(&["test"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("2 scenarios in 2 files"), "{stdout}");
+    // A failure names its file from the current folder, wherever the library sits.
+    write(
+        lib,
+        "sub/c.scn",
+        &coin
+            .replace("COIN", "c")
+            .replace("0.49 .. 0.51", "0.6 .. 0.7"),
+    );
+    let (code, stdout, stderr) = run(&["test"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stdout.starts_with("./sub/c.scn:5:3: expectation failed"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(&lib.display().to_string()), "{stdout}");
+    std::fs::remove_file(lib.join("sub/c.scn")).expect("rm");
 
     let many = vec!["\"sub\""; 257].join(", ");
     write(

@@ -17,7 +17,13 @@ use crate::{Exit, Io};
 pub(crate) fn run(args: &TestArgs, options: RunOptions, io: &mut Io<'_>) -> Exit {
     let roots: Vec<PathBuf> = if args.paths.is_empty() {
         match crate::input::manifest_for(Path::new("-")) {
-            Ok(Some(m)) if !m.library.scenarios.is_empty() => m.scenario_dirs(),
+            // Named as the user would type them, not from the root of the disk: the
+            // output must not depend on where the library sits.
+            Ok(Some(m)) if !m.library.scenarios.is_empty() => m
+                .scenario_dirs()
+                .iter()
+                .map(|d| super::library::relative(d))
+                .collect(),
             Ok(_) => vec![PathBuf::from(".")],
             Err(e) => return super::report_read_error(e, io),
         }
