@@ -3,13 +3,20 @@
 //!
 //! | words              | probability          |
 //! |--------------------|----------------------|
-//! | almost no chance   | below 5 %            |
+//! | impossible         | 0 (shown as `0%`)    |
+//! | almost no chance   | above 0 to below 5 % |
 //! | very unlikely      | 5 % to below 20 %    |
 //! | unlikely           | 20 % to below 45 %   |
 //! | roughly even       | 45 % to 55 %         |
 //! | likely             | above 55 % to 80 %   |
 //! | very likely        | above 80 % to 95 %   |
-//! | almost certain     | above 95 %           |
+//! | almost certain     | above 95 %, below 1  |
+//! | certain            | 1 (shown as `100%`)  |
+//!
+//! A report shows `0%` and `100%` only for a probability within 10⁻¹² of 0 or 1 (any other
+//! reads `0.001%` or `>99.9%`), so those two words are kept for the model's certainties:
+//! a path the evidence rules out, an event that always happens. "Almost" would tell the
+//! reader of a chance that is not there.
 //!
 //! Each boundary belongs to the band nearer even odds, so the scale is symmetric: the words
 //! for p and for 1 − p mirror each other (5 % is "very unlikely" as 95 % is "very likely").
@@ -19,6 +26,8 @@
 /// The words for a probability shown as `percent` (0 to 100).
 pub(crate) fn estimative(percent: f64) -> &'static str {
     match percent {
+        p if p <= 0.0 => "impossible",
+        p if p >= 100.0 => "certain",
         p if p < 5.0 => "almost no chance",
         p if p < 20.0 => "very unlikely",
         p if p < 45.0 => "unlikely",
@@ -52,8 +61,10 @@ mod tests {
             (80.01, "very likely"),
             (95.0, "very likely"),
             (95.01, "almost certain"),
-            (0.0, "almost no chance"),
-            (100.0, "almost certain"),
+            (0.0, "impossible"),
+            (0.001, "almost no chance"),
+            (99.999, "almost certain"),
+            (100.0, "certain"),
         ];
         for (p, words) in cases {
             assert_eq!(estimative(p), words, "{p}%");
@@ -70,6 +81,8 @@ mod tests {
                 "likely" => "unlikely",
                 "very likely" => "very unlikely",
                 "almost certain" => "almost no chance",
+                "impossible" => "certain",
+                "certain" => "impossible",
                 other => other,
             }
         }

@@ -340,7 +340,7 @@ fn drivers(d: &Drivers, n: Numbers, s: &mut String) {
             let forecast = format!(
                 "<code>{}</code> <span class=\"muted\">{}</span>",
                 esc(&f.forecast.id),
-                esc(&at(f.base))
+                esc(&d.base_text(f, n))
             );
             let _ = writeln!(
                 s,

@@ -231,7 +231,7 @@ fn drivers(d: &Drivers, n: Numbers, s: &mut String) {
         for (i, x) in f.drivers.iter().enumerate() {
             let input = |v: f64| if x.probability { n.prob(v) } else { n.num(v) };
             let forecast = if i == 0 {
-                format!("{} = {}", code(&f.forecast.id), inline(&at(f.base)))
+                format!("{} = {}", code(&f.forecast.id), inline(&d.base_text(f, n)))
             } else {
                 String::new()
             };

@@ -31,6 +31,9 @@ pub(crate) struct Drivers {
     pub inputs: usize,
     /// Inputs not moved: the tree is too large to re-evaluate for each.
     pub left_out: usize,
+    /// True when the report leads with sampled means: the bases here are point values,
+    /// and say so.
+    pub sampled: bool,
 }
 
 /// A forecast and what moves it most.
@@ -122,6 +125,20 @@ impl Drivers {
             forecasts: out,
             inputs: set.inputs.len(),
             left_out: set.dropped,
+            sampled: forecasts.sampled,
+        }
+    }
+
+    /// A forecast's value with every input at its mean, from which its drivers move it; in
+    /// a sampled report it says so, beside the sampled mean the report leads with.
+    pub(crate) fn base_text(&self, f: &Driven, n: crate::report::Numbers) -> String {
+        let value = f
+            .base
+            .map_or("undefined".into(), |v| n.value(v, &f.forecast.measure));
+        if self.sampled {
+            format!("{value} {}", super::forecasts::AT_MEANS)
+        } else {
+            value
         }
     }
 

@@ -17,8 +17,8 @@ pub(crate) fn lead_note(run: &SampledRun, n: Numbers) -> String {
     });
     format!(
         "Forecasts lead with the mean of {} Monte Carlo samples ({} requested{ess}); intervals \
-         are 90% intervals (5th to 95th percentile). The tree, paths and expected metrics are \
-         exact {AT_MEANS}.",
+         are 90% intervals (5th to 95th percentile). The tree, paths, expected metrics, what \
+         drives each forecast and the author's checks are exact {AT_MEANS}.",
         exact(run.kept as f64),
         exact(run.requested as f64)
     )

@@ -225,8 +225,7 @@ fn drivers(d: &Drivers, n: Numbers, out: &mut Vec<String>) {
     out.push("What drives this".into());
     for f in &d.forecasts {
         let m = &f.forecast.measure;
-        let base = f.base.map_or("undefined".into(), |v| n.value(v, m));
-        out.push(format!("  {} = {base}", f.forecast.id));
+        out.push(format!("  {} = {}", f.forecast.id, d.base_text(f, n)));
         let mut t = Table::new(&[Align::Left, Align::Left, Align::Left, Align::Left]);
         for x in &f.drivers {
             let input = |v: f64| {
