@@ -225,7 +225,7 @@ fn a_very_deep_tree() {
     // 0.99³ = 0.970299 → 0.98³ = 0.941192: −2.9 points, all the inputs'.
     assert!(
         run.stdout
-            .contains("97% 94.1% -2.9 pp  all inputs together -2.9 pp"),
+            .contains("97%  94.1%  -2.9 pp  all inputs together -2.9 pp"),
         "{}",
         &run.stdout[..600]
     );

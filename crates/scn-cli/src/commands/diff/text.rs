@@ -61,6 +61,9 @@ pub(super) fn table_left(w: &mut dyn Write, rows: &[Vec<String>], left: usize) -
                 line.push(' ');
                 line.push_str(cell);
             } else {
+                // Two spaces before a right-aligned number: with one, the widest numbers of
+                // neighbouring columns read as one (`1,121,244 1,121,244`).
+                line.push(' ');
                 line.push_str(&" ".repeat(pad));
                 line.push_str(cell);
             }
