@@ -83,6 +83,35 @@ pub fn evaluate_then<R>(
     evaluate_in(model, &Overrides::default(), then)
 }
 
+/// The warning for forecasts that command-line evidence leaves undefined, for one reason:
+/// `--given` ruling out a condition can leave a dozen so, which one line says better than a
+/// dozen.
+fn undefined_given(names: &[&str], why: &str) -> String {
+    const LISTED: usize = 8;
+    let quoted: Vec<String> = names
+        .iter()
+        .take(LISTED)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let list = match (quoted.len(), names.len() - quoted.len()) {
+        (1, _) => {
+            return format!(
+                "the forecast {} is undefined given the evidence: {why}",
+                quoted[0]
+            );
+        }
+        (_, 0) => {
+            let (last, rest) = quoted.split_last().expect("two or more");
+            format!("{} and {last}", rest.join(", "))
+        }
+        (_, more) => format!("{} and {more} more", quoted.join(", ")),
+    };
+    format!(
+        "the {} forecasts {list} are undefined given the evidence: {why}",
+        names.len()
+    )
+}
+
 fn evaluate_in<R>(
     model: Model,
     overrides: &Overrides,
@@ -151,13 +180,19 @@ fn evaluate_in<R>(
     let mut warnings = Vec::new();
     let mut undefined = vec![false; model.forecasts.len()];
     let lenient = model.given > 0;
+    // Forecasts undefined for one reason, in order: one warning names them all.
+    let mut why_undefined: Vec<(String, Vec<&str>)> = Vec::new();
     plan.forecasts(&mut inputs, &mut s, false, |i, e| {
         if lenient {
-            warnings.push(format!(
-                "the forecast `{}` is undefined given the evidence: {}",
-                model.forecasts[i].name,
-                e.message()
-            ));
+            let why = e
+                .message()
+                .trim_end_matches(", so this is undefined")
+                .to_owned();
+            let name = model.forecasts[i].name.as_str();
+            match why_undefined.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, names)) => names.push(name),
+                None => why_undefined.push((why, vec![name])),
+            }
             undefined[i] = true;
             f64::NAN
         } else {
@@ -166,6 +201,9 @@ fn evaluate_in<R>(
     });
     if !diags.is_empty() {
         return Err(diags);
+    }
+    for (why, names) in why_undefined {
+        warnings.push(undefined_given(&names, &why));
     }
     let forecasts: Vec<(Option<f64>, Option<f64>)> = s
         .forecasts
@@ -381,5 +419,28 @@ impl Evaluation {
     pub fn effects_at(&self, n: NodeId) -> &[(u32, f64)] {
         let n = n as usize;
         &self.effect_values[self.effect_start[n] as usize..self.effect_start[n + 1] as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::undefined_given;
+
+    #[test]
+    fn forecasts_undefined_for_one_reason_share_a_warning() {
+        let why = "the condition after `|` has probability 0";
+        assert_eq!(
+            undefined_given(&["a"], why),
+            "the forecast `a` is undefined given the evidence: the condition after `|` has probability 0"
+        );
+        assert_eq!(
+            undefined_given(&["a", "b", "c"], why),
+            "the 3 forecasts `a`, `b` and `c` are undefined given the evidence: the condition after `|` has probability 0"
+        );
+        let ten: Vec<String> = (0..10).map(|i| format!("f{i}")).collect();
+        let ten: Vec<&str> = ten.iter().map(String::as_str).collect();
+        assert!(undefined_given(&ten, why).starts_with(
+            "the 10 forecasts `f0`, `f1`, `f2`, `f3`, `f4`, `f5`, `f6`, `f7` and 2 more are"
+        ));
     }
 }
