@@ -599,7 +599,10 @@ fn sens_usage_errors() {
             &["--range", "drill.dry=0.5..0.1"],
             "no greater than the high end",
         ),
-        (&["--forecast", "nope"], "--forecast nope"),
+        (
+            &["--forecast", "nope"],
+            "--forecast nope: no forecast, and no decision at a node of that path (forecasts: emv)",
+        ),
     ];
     for (extra, want) in cases {
         let mut args = vec!["sens", "-"];

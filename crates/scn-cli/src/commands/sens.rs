@@ -72,9 +72,24 @@ pub(crate) fn run(args: &SensArgs, options: crate::input::RunOptions, io: &mut I
     let targets = match targets(ev, &args.forecast) {
         Ok(t) => t,
         Err(name) => {
+            const LISTED: usize = 12;
+            let names: Vec<&str> = ev
+                .model()
+                .forecasts
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect();
+            let mut list = names[..names.len().min(LISTED)].join(", ");
+            if names.len() > LISTED {
+                list.push_str(&format!(" and {} more", names.len() - LISTED));
+            }
+            if list.is_empty() {
+                list = "none".into();
+            }
             let _ = writeln!(
                 io.stderr,
-                "scn: error: --forecast {name}: no forecast, and no decision at a node of that path"
+                "scn: error: --forecast {}: no forecast, and no decision at a node of that path (forecasts: {list})",
+                scn_dsl::sanitize(&name)
             );
             return Exit::Usage;
         }
