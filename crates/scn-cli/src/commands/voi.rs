@@ -201,6 +201,24 @@ impl Found {
     }
 }
 
+/// What every value of the report is, for people: the objective's name, then its label and
+/// its unit (` (Net profit), in $k.`), for each format to write as `Values are the objective
+/// NAME…`; `None` without an objective.
+fn values_are(ev: &Evaluation) -> Option<(String, String)> {
+    let model = ev.model();
+    let (_, m) = model.objective?;
+    let metric = &model.metrics[m as usize];
+    let label = metric
+        .label
+        .as_deref()
+        .map_or(String::new(), |l| format!(" ({})", scn_dsl::one_line(l)));
+    let unit = metric
+        .unit
+        .as_deref()
+        .map_or(String::new(), |u| format!(", in {}", scn_dsl::one_line(u)));
+    Some((metric.name.clone(), format!("{label}{unit}.")))
+}
+
 /// What a decision's value measures, for people.
 fn shown(ev: &Evaluation, v: f64) -> String {
     let m = crate::report::model::forecasts::objective_measure(ev.model());
@@ -231,6 +249,9 @@ fn text(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io::Result<()> {
         decision_label(ev, node),
         option_id(ev, d.choice)
     )?;
+    if let Some((name, tail)) = values_are(ev) {
+        writeln!(w, "Values are the objective `{name}`{tail}")?;
+    }
     match found {
         Found::Events { voi, know } => {
             writeln!(w, "\nLearnt first, one of:")?;

@@ -27,8 +27,11 @@ pub(super) fn render(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io:
     };
     let lead = [format!(
         "{decision} takes {} without more information. EVPI: the expected value of perfect \
-         information, what knowing before deciding is worth at most.",
-        option_id(ev, found.choice(ev))
+         information, what knowing before deciding is worth at most.{}",
+        option_id(ev, found.choice(ev)),
+        super::values_are(ev).map_or(String::new(), |(name, tail)| format!(
+            " Values are the objective {name}{tail}"
+        ))
     )];
     let mut s = String::with_capacity(32 * 1024);
     page::open(

@@ -22,9 +22,14 @@ pub(super) fn render(ev: &Evaluation, found: &Found, out: &mut dyn Write) -> io:
     };
     let _ = writeln!(
         s,
-        "Scenario {}. {decision} takes {} without more information.",
+        "Scenario {}. {decision} takes {} without more information.{}",
         code(&model.meta.id),
-        code(option_id(ev, found.choice(ev)))
+        code(option_id(ev, found.choice(ev))),
+        super::values_are(ev).map_or(String::new(), |(name, tail)| format!(
+            " Values are the objective {}{}",
+            code(&name),
+            inline(&tail)
+        ))
     );
     let value = |v: f64| inline(&found.shown(ev, v));
     match found {
