@@ -1,6 +1,6 @@
-//! `-o FILE` of the analysis commands (`sens`, `voi`, `diff`, `score`): the report goes to
+//! `-o FILE` of every report (`eval`, `sens`, `voi`, `diff`, `score`): the report goes to
 //! standard output, or into a file written atomically that is never one of the run's inputs
-//! nor a file of a library. `scn eval -o` follows the same rule.
+//! nor a file of a library.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -26,8 +26,7 @@ pub(crate) use self::diff::DiffFormat;
 use crate::args::{Cli, Command};
 use crate::config::{Output, ReportConfig};
 use crate::input::{ReadError, RunOptions};
-use crate::output::{write_file, write_file_with};
-use crate::report::{Format, Report};
+use crate::report::Report;
 use crate::{Exit, Io};
 
 /// Most diagnostics printed for one file: past that, a count. A file with a hundred
@@ -122,57 +121,16 @@ pub(crate) fn shown(path: &std::path::Path) -> String {
     scn_dsl::sanitize(&path.display().to_string()).into_owned()
 }
 
-/// Writes a report where its configuration says: standard output, or a file written
-/// atomically. Reports for people pass through [`scn_dsl::sanitize_lines`], so that a label
-/// carrying terminal escapes cannot act on the terminal that shows the report; JSON escapes
-/// control characters itself.
+/// Writes `scn eval`'s report where its configuration says, as every report goes
+/// ([`destination::deliver`]): JSON streamed, a report for people sanitised.
 pub(crate) fn deliver(report: &Report<'_>, config: &ReportConfig, io: &mut Io<'_>) -> Exit {
     let renderer = config.format.renderer();
-    if config.format == Format::Json {
-        // Streamed, to standard output or into the temporary file: a million paths cost no
-        // more than their bytes.
-        return match &config.output {
-            Output::Stdout => match renderer.render(report, io.stdout) {
-                Ok(()) => Exit::Ok,
-                Err(e) => write_failed(e, io),
-            },
-            Output::File(path) => match write_file_with(path, |w| renderer.render(report, w)) {
-                Ok(()) => Exit::Ok,
-                Err(e) => file_write_failed(path, e, io),
-            },
-        };
-    }
-    // A report for people is small (it shows the likeliest paths) and is sanitised whole.
-    let mut buf = Vec::new();
-    if let Err(e) = renderer.render(report, &mut buf) {
-        return write_failed(e, io);
-    }
-    let bytes = scn_dsl::sanitize_lines(&String::from_utf8_lossy(&buf))
-        .into_owned()
-        .into_bytes();
-    match &config.output {
-        Output::File(path) => match write_file(path, &bytes) {
-            Ok(()) => Exit::Ok,
-            Err(e) => file_write_failed(path, e, io),
-        },
-        Output::Stdout => match io.stdout.write_all(&bytes) {
-            Ok(()) => Exit::Ok,
-            Err(e) => write_failed(e, io),
-        },
-    }
-}
-
-fn file_write_failed(path: &std::path::Path, e: std::io::Error, io: &mut Io<'_>) -> Exit {
-    let _ = writeln!(io.stderr, "scn: error: cannot write {}: {e}", shown(path));
-    Exit::Usage
-}
-
-/// A report that could not be written: a reader that stopped early (`| head`) is not an
-/// error; anything else is (exit 2).
-fn write_failed(e: std::io::Error, io: &mut Io<'_>) -> Exit {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        return Exit::Ok;
-    }
-    let _ = writeln!(io.stderr, "scn: error: cannot write the report: {e}");
-    Exit::Usage
+    let output = match &config.output {
+        Output::File(path) => Some(path.as_path()),
+        Output::Stdout => None,
+    };
+    // The run's inputs were checked against the output before evaluating (`eval::run`).
+    destination::deliver(io, output, &[], config.format.for_people(), |w| {
+        renderer.render(report, w)
+    })
 }
