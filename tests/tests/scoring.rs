@@ -507,18 +507,23 @@ fn history_scores_by_hand() {
 /// only version before the close; time-averaged over 1–30 January, 0.25.
 #[test]
 fn a_backdated_commit_counts_from_its_parents_day() {
-    let repo = Repo::new();
     let scenario = |p: &str| {
         format!(
             "scenario q {{\n  branch a p = {p}\n  branch b p = rest\n  forecast f = P(a) closes 2026-01-31\n}}\n"
         )
     };
-    repo.write("q.scn", &scenario("0.5"));
-    repo.write(
-        "resolutions.toml",
-        "[[resolved]]\nforecast = \"q.f\"\noutcome = true\non = 2026-02-01\n",
-    );
-    repo.commit("2026-01-01T12:00:00Z", "first");
+    // The first version (0.5) and the resolution, committed on 1 January.
+    let started = || {
+        let repo = Repo::new();
+        repo.write("q.scn", &scenario("0.5"));
+        repo.write(
+            "resolutions.toml",
+            "[[resolved]]\nforecast = \"q.f\"\noutcome = true\non = 2026-02-01\n",
+        );
+        repo.commit("2026-01-01T12:00:00Z", "first");
+        repo
+    };
+    let repo = started();
     repo.write("q.scn", &scenario("0.9"));
     repo.commit("2026-02-02T12:00:00Z", "after the close");
     repo.write("q.scn", &scenario("0.91"));
@@ -534,13 +539,7 @@ fn a_backdated_commit_counts_from_its_parents_day() {
 
     // The commit it descends from need not be a version: here a note committed after the
     // close, then the revision dated before it.
-    let repo = Repo::new();
-    repo.write("q.scn", &scenario("0.5"));
-    repo.write(
-        "resolutions.toml",
-        "[[resolved]]\nforecast = \"q.f\"\noutcome = true\non = 2026-02-01\n",
-    );
-    repo.commit("2026-01-01T12:00:00Z", "first");
+    let repo = started();
     repo.write("notes.txt", "after the close\n");
     repo.commit("2026-02-02T12:00:00Z", "a note");
     repo.write("q.scn", &scenario("0.99"));

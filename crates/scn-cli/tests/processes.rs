@@ -30,6 +30,24 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
+/// True when the tests run as root (as CI does), whom file permissions do not stop.
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// `scn`, run as nobody (by `setpriv`, from util-linux) when the tests run as root, so that
+/// permissions apply to it; as the user otherwise.
+fn scn_not_as_root() -> Command {
+    if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", SCN]);
+        c
+    } else {
+        Command::new(SCN)
+    }
+}
+
 /// True while a process exists and is not a zombie.
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -546,18 +564,14 @@ fn fmt_respects_write_permission_and_refuses_pipes_always() {
     let file = write(dir.path(), "owned.scn", messy);
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     use std::os::unix::fs::MetadataExt;
-    let as_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let as_root = is_root();
     // The check needs a file the user may not write though its folder lets them rename
     // over it. As root (CI): the test's file, scn run as nobody. Otherwise: the user's own
     // file with write permission for its group only, which the owner does not get.
-    let mut cmd = if as_root {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", SCN]);
-        c
-    } else {
+    if !as_root {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o464)).expect("chmod");
-        Command::new(SCN)
-    };
+    }
+    let mut cmd = scn_not_as_root();
     let out = cmd
         .args(["fmt", &file.display().to_string()])
         .output()
@@ -604,16 +618,8 @@ fn a_report_into_a_closed_folder_names_the_folder() {
     let closed = dir.path().join("closed");
     std::fs::create_dir(&closed).expect("mkdir");
     std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-    use std::os::unix::fs::MetadataExt;
-    let as_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
     // Root may create files anywhere: as root (CI), scn runs as nobody.
-    let mut cmd = if as_root {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", SCN]);
-        c
-    } else {
-        Command::new(SCN)
-    };
+    let mut cmd = scn_not_as_root();
     let out = cmd
         .args([
             "eval",
@@ -734,7 +740,7 @@ fn the_language_server_does_not_format_after_losing_a_change() {
 /// but not read (so not open to lock) still gets the resolution, with a warning.
 #[test]
 fn resolve_without_a_lock_warns_and_records() {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let lib = dir.path().join("lib");
     std::fs::create_dir_all(lib.join("sub")).expect("mkdir");
@@ -744,8 +750,7 @@ fn resolve_without_a_lock_warns_and_records() {
         "s.scn",
         "scenario s {\n  branch a p = 0.5\n  branch b p = rest\n  forecast f = P(a)\n}\n",
     );
-    let as_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
-    let mut cmd = if as_root {
+    if is_root() {
         // Root reads any folder: the library is nobody's, and scn runs as nobody.
         for p in [dir.path(), &lib, &lib.join("sub")] {
             std::os::unix::fs::chown(p, Some(65534), Some(65534)).expect("chown");
@@ -753,12 +758,8 @@ fn resolve_without_a_lock_warns_and_records() {
         for f in ["scn.toml", "sub/s.scn"] {
             std::os::unix::fs::chown(lib.join(f), Some(65534), Some(65534)).expect("chown");
         }
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", SCN]);
-        c
-    } else {
-        Command::new(SCN)
-    };
+    }
+    let mut cmd = scn_not_as_root();
     std::fs::set_permissions(&lib, std::fs::Permissions::from_mode(0o300)).expect("chmod");
     let out = cmd
         .env("SCN_DATA_DIR", data_dir(dir.path()))
