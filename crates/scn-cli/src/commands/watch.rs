@@ -65,7 +65,7 @@ pub(crate) fn run(args: &EvalArgs, options: RunOptions, io: &mut Io<'_>) -> Exit
         }
         watched = dirs;
         let code = super::eval::run(args, options, io);
-        if code == Exit::Usage && std::mem::take(&mut first) {
+        if first && code == Exit::Usage {
             // A first run that cannot read the file or write the report (a refused or
             // unwritable -o) would fail the same way at every change: say so once and stop.
             return code;

@@ -80,7 +80,7 @@ pub fn global_within(
     let model = ev.model();
     let n = rows.weight.len();
     let lets = model.lets.len();
-    let uncertain: Vec<u32> = model
+    let mut uncertain: Vec<u32> = model
         .lets
         .iter()
         .enumerate()
@@ -91,7 +91,6 @@ pub fn global_within(
         })
         .map(|(i, _)| i as u32)
         .collect();
-    let mut uncertain = uncertain;
     let fits = super::lets_within_work(work, (targets.len() as u64).saturating_mul(n as u64));
     let left_out = uncertain.len().saturating_sub(fits);
     uncertain.truncate(fits);
