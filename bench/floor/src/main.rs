@@ -8,7 +8,8 @@
 //! to pay for, and `scn ÷ floor` in `bench/peers.sh` is the price of scn's generality.
 //!
 //! It draws the same numbers as scn and so prints the same summaries, bit for bit. That
-//! holds only while it copies scn's sampler exactly:
+//! holds only while it copies scn's sampler exactly (the betas are drawn by scn-eval's own
+//! `BetaStrips`, the histogram envelope scn uses for a constant beta):
 //!
 //! - the generator: `Pcg64Mcg`, one per block of 2048 samples, seeded from the seed and the
 //!   block's index by SplitMix64 (`block_rng` below, as in scn-eval's `sample/draw.rs`);
@@ -28,9 +29,9 @@
 //! one per core. Prints JSON shaped like the `forecasts` and `metrics` of scn's report.
 //!
 //! `scn-floor --draws-only N [SEED [THREADS]]` draws the same numbers in the same blocks and
-//! does nothing else: no tree, no columns, no summaries; it prints their count and sum. The
-//! betas' constants are computed once there, as scn computes them, so its time is the least
-//! that drawing scn's numbers takes, the bound under both scn and the floor.
+//! does nothing else: no tree, no columns, no summaries; it prints their count and sum. Its
+//! time is the least that drawing scn's numbers takes, the bound under both scn and the
+//! floor.
 
 use std::process::ExitCode;
 
@@ -38,8 +39,9 @@ use rand::RngExt;
 use rand::distr::Distribution;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
+use scn_eval::BetaStrips;
 use serde_json::{Value, json};
-use statrs::distribution::{Beta, LogNormal, Normal};
+use statrs::distribution::{LogNormal, Normal};
 
 /// Samples per block, as in scn: the block is the unit of seeding, so it fixes the numbers.
 const BLOCK: u64 = 2048;
@@ -75,8 +77,8 @@ fn to(lo: f64, hi: f64) -> LogNormal {
     LogNormal::new((l + h) / 2.0, (h - l) / (2.0 * Z95)).expect("valid log-normal")
 }
 
-fn beta(a: f64, b: f64) -> Beta {
-    Beta::new(a, b).expect("valid beta")
+fn beta(a: f64, b: f64) -> BetaStrips {
+    BetaStrips::new(a, b).expect("a beta with both shapes at least 1")
 }
 
 fn normal(mean: f64, sd: f64) -> Normal {
@@ -85,13 +87,13 @@ fn normal(mean: f64, sd: f64) -> Normal {
 
 /// Every distribution of the tree, built once.
 struct Tree {
-    p_sign: Beta,
-    p_break_rest: Beta,
-    q_hold: Beta,
-    q_esc: Beta,
-    q_attr: Beta,
-    q_stable: Beta,
-    q_flare: Beta,
+    p_sign: BetaStrips,
+    p_break_rest: BetaStrips,
+    q_hold: BetaStrips,
+    q_esc: BetaStrips,
+    q_attr: BetaStrips,
+    q_stable: BetaStrips,
+    q_flare: BetaStrips,
     holds: LogNormal,
     collapses: Normal,
     escalation: LogNormal,
@@ -127,110 +129,11 @@ impl Tree {
 /// Numbers drawn per sample: seven lets, eight leaf values, one uniform.
 const DRAWS: usize = 16;
 
-/// statrs's Gamma(shape, 1) sampler (Marsaglia–Tsang over its ziggurat normal) with the two
-/// constants statrs recomputes on every draw computed once, as scn's `sample/draw.rs` does.
-/// The same draws from the generator and the same arithmetic give the same numbers; shapes
-/// below 1 are not needed here.
-#[derive(Clone, Copy)]
-struct Gamma {
-    d: f64,
-    c: f64,
-}
-
-impl Gamma {
-    fn new(shape: f64) -> Gamma {
-        assert!(shape >= 1.0, "the peer tree's shapes are at least 1");
-        let d = shape - 1.0 / 3.0;
-        Gamma {
-            d,
-            c: 1.0 / (9.0 * d).sqrt(),
-        }
-    }
-
-    #[inline(always)]
-    fn sample(&self, rng: &mut Pcg64Mcg) -> f64 {
-        let (d, c) = (self.d, self.c);
-        loop {
-            let mut x;
-            let mut v;
-            loop {
-                x = Normal::standard().sample(rng);
-                v = 1.0 + c * x;
-                if v > 0.0 {
-                    break;
-                }
-            }
-            v = v * v * v;
-            x = x * x;
-            let u: f64 = rng.random();
-            if u < 1.0 - 0.0331 * x * x || u.ln() < 0.5 * x + d * (1.0 - v + v.ln()) {
-                return d * v;
-            }
-        }
-    }
-}
-
-/// The seven betas' gamma pairs, in the order of `Tree`'s betas.
-struct FastBetas([(Gamma, Gamma); 7]);
-
-impl FastBetas {
-    fn new() -> FastBetas {
-        let pair = |a: f64, b: f64| (Gamma::new(a), Gamma::new(b));
-        FastBetas([
-            pair(3.0, 7.0),
-            pair(5.0, 5.0),
-            pair(6.0, 4.0),
-            pair(2.0, 8.0),
-            pair(6.0, 4.0),
-            pair(5.0, 5.0),
-            pair(6.0, 4.0),
-        ])
-    }
-}
-
-/// `draws` with the betas' constants computed once: the cheapest exact way to draw a
-/// sample's numbers that this program knows, and what scn's draws cost at best.
-#[inline(always)]
-fn fast_draws(t: &Tree, b: &FastBetas, rng: &mut Pcg64Mcg) -> [f64; DRAWS] {
-    let mut d = [0.0; DRAWS];
-    for (slot, (x, y)) in d.iter_mut().zip(&b.0) {
-        let x = x.sample(rng);
-        let y = y.sample(rng);
-        *slot = x / (x + y);
-    }
-    d[7] = t.holds.sample(rng);
-    d[8] = t.collapses.sample(rng);
-    d[9] = t.escalation.sample(rng);
-    d[10] = t.attrition.sample(rng);
-    d[11] = t.ceasefire.sample(rng);
-    d[12] = t.stable.sample(rng);
-    d[13] = t.flare.sample(rng);
-    d[14] = t.relapse.sample(rng);
-    d[15] = rng.random::<f64>();
-    d
-}
-
 /// The draws alone, `samples` of them in blocks as `run` makes them, and nothing else: no
 /// tree, no columns, no summaries. Its time is the least any program drawing scn's numbers
-/// can take. The first block is drawn through statrs too and must give the same numbers,
-/// so the bound is checked on every run (2048 samples' extra work, 0.2 % at 1M).
-fn run_draws_only(samples: u64, seed: u64) -> Result<Value, String> {
+/// can take.
+fn run_draws_only(samples: u64, seed: u64) -> Value {
     let tree = Tree::new();
-    let betas = FastBetas::new();
-    let first = BLOCK.min(samples);
-    let mut fast = block_rng(seed, 0);
-    let mut slow = block_rng(seed, 0);
-    for i in 0..first {
-        let (a, b) = (
-            fast_draws(&tree, &betas, &mut fast),
-            draws(&tree, &mut slow),
-        );
-        if a.map(f64::to_bits) != b.map(f64::to_bits) {
-            return Err(format!(
-                "sample {i}: the precomputed draws {a:?} differ from statrs's {b:?}"
-            ));
-        }
-    }
     let sums: Vec<f64> = (0..samples.div_ceil(BLOCK))
         .into_par_iter()
         .map(|b| {
@@ -238,17 +141,17 @@ fn run_draws_only(samples: u64, seed: u64) -> Result<Value, String> {
             let mut rng = block_rng(seed, b);
             let mut sum = 0.0;
             for _ in 0..count {
-                sum += fast_draws(&tree, &betas, &mut rng).iter().sum::<f64>();
+                sum += draws(&tree, &mut rng).iter().sum::<f64>();
             }
             sum
         })
         .collect();
-    Ok(json!({
+    json!({
         "samples": samples,
         "seed": seed,
         "draws": samples * DRAWS as u64,
         "sum_of_draws": sums.iter().sum::<f64>(),
-    }))
+    })
 }
 
 /// One set of siblings whose last member is `rest` (its slot holds 0 on entry): fills in
@@ -473,13 +376,7 @@ fn main() -> ExitCode {
         }
     };
     let report = if draws_only {
-        match pool.install(|| run_draws_only(samples, seed)) {
-            Ok(report) => report,
-            Err(e) => {
-                eprintln!("scn-floor: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
+        pool.install(|| run_draws_only(samples, seed))
     } else {
         pool.install(|| run(samples, seed))
     };

@@ -1,9 +1,14 @@
-//! Drawing from the core distributions with statrs, and the generator behind every draw.
+//! Drawing from the core distributions, and the generator behind every draw.
 
 use rand::RngExt;
 use rand::distr::Distribution;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use rand_pcg::Pcg64Mcg;
 use statrs::distribution::Normal;
+
+use super::strips::BetaStrips;
 
 use crate::dist::{DistKind, ToParams, to_params};
 use crate::kernel::inputs::Inputs;
@@ -59,11 +64,14 @@ impl Inputs for Draws<'_> {
 /// A distribution with constant parameters, prepared once per run with every constant its
 /// sampler needs.
 ///
-/// The algorithms are statrs's (Marsaglia–Tsang gamma over statrs's ziggurat normal, beta as
-/// a ratio of gammas, the inverse-CDF triangular) and rand's uniform, with the same draws
-/// from the generator in the same order and the same arithmetic, so every number is the one
-/// statrs would give; only the per-draw set-up statrs repeats (the gamma's square root, the
-/// uniform's range) is done once here. The tests compare against statrs.
+/// [`Sampler::new`]'s algorithms are statrs's (Marsaglia–Tsang gamma over statrs's ziggurat
+/// normal, beta as a ratio of gammas, the inverse-CDF triangular) and rand's uniform, with the
+/// same draws from the generator in the same order and the same arithmetic, so every number
+/// is the one statrs would give; only the per-draw set-up statrs repeats (the gamma's square
+/// root, the uniform's range) is done once here. The tests compare against statrs.
+/// [`Sampler::prepared`], for a whole run's constants, draws betas and PERTs from a histogram
+/// envelope instead ([`BetaStrips`]): the same distribution, other numbers, a third of the
+/// cost.
 #[derive(Clone, Debug)]
 pub(crate) enum Sampler {
     /// A point mass (a zero-width distribution).
@@ -82,6 +90,10 @@ pub(crate) enum Sampler {
     Triangular(Triangular),
     /// Beta-PERT: `min + width · Beta`.
     Pert(f64, f64, Gamma, Gamma),
+    /// A constant beta drawn from its histogram envelope.
+    BetaStrips(Arc<BetaStrips>),
+    /// A constant Beta-PERT drawn from its beta's histogram envelope: `min + width · Beta`.
+    PertStrips(f64, f64, Arc<BetaStrips>),
 }
 
 /// Marsaglia–Tsang's gamma sampler (rate 1) with its constants computed once.
@@ -91,6 +103,8 @@ pub(crate) struct Gamma {
     c: f64,
     /// For a shape below 1: 1 / shape, the power that boosts a Gamma(shape + 1) draw.
     boost: Option<f64>,
+    /// The shape, for building a [`BetaStrips`] from a PERT's gammas.
+    shape: f64,
 }
 
 impl Gamma {
@@ -105,6 +119,7 @@ impl Gamma {
             d,
             c: 1.0 / (9.0 * d).sqrt(),
             boost,
+            shape,
         }
     }
 
@@ -152,7 +167,38 @@ fn std_normal(rng: &mut SampleRng) -> f64 {
     Normal::standard().sample(rng)
 }
 
+/// Envelopes already built in one run, by the beta's shapes: a model often repeats a prior.
+pub(crate) type StripCache = HashMap<(u64, u64), Option<Arc<BetaStrips>>>;
+
 impl Sampler {
+    /// Prepares a distribution whose parameters are constant for a whole run: as
+    /// [`Sampler::new`], but a beta (or PERT) with both shapes at least 1 gets a histogram
+    /// envelope ([`BetaStrips`]), which costs about 50 µs to build and makes each draw
+    /// three times cheaper. `cache` shares envelopes between equal betas.
+    pub(crate) fn prepared(
+        kind: DistKind,
+        a: &[f64],
+        cache: &mut StripCache,
+    ) -> Result<Sampler, String> {
+        let mut strips = |alpha: f64, beta: f64| {
+            cache
+                .entry((alpha.to_bits(), beta.to_bits()))
+                .or_insert_with(|| BetaStrips::new(alpha, beta).map(Arc::new))
+                .clone()
+        };
+        Ok(match Sampler::new(kind, a)? {
+            Sampler::Beta(..) => match strips(a[0], a[1]) {
+                Some(s) => Sampler::BetaStrips(s),
+                None => Sampler::new(kind, a)?,
+            },
+            Sampler::Pert(min, width, x, y) => match strips(x.shape, y.shape) {
+                Some(s) => Sampler::PertStrips(min, width, s),
+                None => Sampler::Pert(min, width, x, y),
+            },
+            other => other,
+        })
+    }
+
     /// Prepares a distribution; `Err` if its parameters are invalid.
     pub(crate) fn new(kind: DistKind, a: &[f64]) -> Result<Sampler, String> {
         kind.check(a)?;
@@ -228,6 +274,8 @@ impl Sampler {
                 let y = y.sample(rng);
                 min + width * (x / (x + y))
             }
+            Sampler::BetaStrips(s) => s.sample(rng),
+            Sampler::PertStrips(min, width, s) => min + width * s.sample(rng),
         }
     }
 }
@@ -306,6 +354,46 @@ mod tests {
                 let (x, y) = (ours.sample(&mut a), reference(&mut b));
                 assert_eq!(x.to_bits(), y.to_bits(), "{kind:?}{args:?}: {x} vs {y}");
             }
+        }
+    }
+
+    #[test]
+    fn constant_betas_and_perts_get_envelopes_and_keep_their_means() {
+        let mut cache = StripCache::new();
+        let mut mean = |kind: DistKind, a: &[f64]| {
+            let s = Sampler::prepared(kind, a, &mut cache).unwrap();
+            let strips = matches!(s, Sampler::BetaStrips(_) | Sampler::PertStrips(..));
+            let mut rng = block_rng(4, 0);
+            let n = 200_000;
+            let m = (0..n).map(|_| s.sample(&mut rng)).sum::<f64>() / n as f64;
+            (strips, m)
+        };
+        // Means within five standard errors (sd ≤ 0.15 · width here).
+        for (kind, a, strips, want, sd) in [
+            (DistKind::Beta, vec![3.0, 7.0], true, 0.3, 0.145),
+            (DistKind::Beta, vec![1.0, 1.0], true, 0.5, 0.289),
+            (DistKind::Beta, vec![0.5, 3.0], false, 0.5 / 3.5, 0.17),
+            (
+                DistKind::Pert,
+                vec![10.0, 20.0, 60.0],
+                true,
+                (10.0 + 80.0 + 60.0) / 6.0,
+                8.5,
+            ),
+        ] {
+            let (got_strips, m) = mean(kind, &a);
+            assert_eq!(got_strips, strips, "{kind:?}{a:?}");
+            assert!(
+                (m - want).abs() < 5.0 * sd / (200_000f64).sqrt(),
+                "{kind:?}{a:?}: {m}"
+            );
+        }
+        // Equal betas share one envelope.
+        let a = Sampler::prepared(DistKind::Beta, &[6.0, 4.0], &mut cache).unwrap();
+        let b = Sampler::prepared(DistKind::Beta, &[6.0, 4.0], &mut cache).unwrap();
+        match (a, b) {
+            (Sampler::BetaStrips(x), Sampler::BetaStrips(y)) => assert!(Arc::ptr_eq(&x, &y)),
+            other => panic!("{other:?}"),
         }
     }
 

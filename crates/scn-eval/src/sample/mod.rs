@@ -14,6 +14,7 @@
 //! metrics), not with the size of the tree.
 
 mod draw;
+mod strips;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ use rayon::prelude::*;
 use scn_dsl::{Code, Diagnostic};
 
 use self::draw::{Draws, Sampler};
+pub use self::strips::BetaStrips;
 pub use self::summary::Summary;
 use crate::Evaluation;
 use crate::kernel::{Batch, Choose, LeafPicks, Lenient, Plan, Scratch};
@@ -375,10 +377,13 @@ pub(crate) fn sample_on(
     let ncols = weight_col + usize::from(evidence);
     let choices: Vec<NodeId> = ev.decisions().iter().map(|d| d.choice).collect();
     // The point evaluation has checked every constant distribution already.
+    let mut strips = draw::StripCache::new();
     let samplers: Vec<Sampler> = model
         .const_dists
         .iter()
-        .map(|d| Sampler::new(d.kind, &d.args).unwrap_or(Sampler::Const(f64::NAN)))
+        .map(|d| {
+            Sampler::prepared(d.kind, &d.args, &mut strips).unwrap_or(Sampler::Const(f64::NAN))
+        })
         .collect();
     // When the queries keep every metric at every leaf, a drawn leaf's outcomes are read
     // from there (each metric's place among the kept ones) instead of walking its path.
