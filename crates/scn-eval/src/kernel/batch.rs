@@ -783,7 +783,8 @@ impl<'p, 'm> Batch<'p, 'm> {
             {
                 *acc += p;
                 let possible = p > 0.0;
-                *pick = if possible && *pick == NONE && t < *acc {
+                // `&`, not `&&`: with no branch left the loop runs on vector lanes.
+                *pick = if possible & (*pick == NONE) & (t < *acc) {
                     o
                 } else {
                     *pick
