@@ -216,17 +216,19 @@ fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R +
 }
 
 /// One block's kept samples (those of weight above 0), column by column: each figure's
-/// values are written straight into a slice of their own, so that summaries read
-/// contiguous memory and a sample costs no pushes.
+/// values are written straight into the block's share of the run's column for that figure,
+/// so that summaries read the run's columns where they lie, with no copy, and a sample
+/// costs no pushes.
 #[derive(Default)]
-struct Block {
+struct Block<'c> {
     /// Samples written.
     used: usize,
     /// Room per column.
     cap: usize,
-    /// The columns, `cap` values each: forecasts, then the conditional forecasts' condition
-    /// weights, then metric outcomes, then (under evidence) the evidence weight.
-    cols: Vec<f64>,
+    /// The block's share of each column, `cap` values each: forecasts, then the conditional
+    /// forecasts' condition weights, then metric outcomes, then (under evidence) the
+    /// evidence weight.
+    cols: Vec<&'c mut [f64]>,
     /// Each decision's best option, `cap` per decision.
     best: Vec<u32>,
     rows: Rows,
@@ -236,9 +238,20 @@ struct Block {
     impossible: u64,
 }
 
-impl Block {
-    fn column(&self, c: usize) -> &[f64] {
-        &self.cols[c * self.cap..c * self.cap + self.used]
+impl Block<'_> {
+    /// The block once written: what it counted, without its share of the columns.
+    fn done(self) -> Block<'static> {
+        Block {
+            used: self.used,
+            cap: self.cap,
+            cols: Vec::new(),
+            best: self.best,
+            rows: self.rows,
+            kept: self.kept,
+            adjusted: self.adjusted,
+            dropped: self.dropped,
+            impossible: self.impossible,
+        }
     }
 
     /// Writes a kept sample's figures as the next value of every column, whichever way it
@@ -255,19 +268,19 @@ impl Block {
     ) {
         let (i, cap) = (self.used, self.cap);
         for c in 0..at.forecasts {
-            self.cols[c * cap + i] = forecast(c);
+            self.cols[c][i] = forecast(c);
         }
         for (j, &c) in at.conditional.iter().enumerate() {
-            self.cols[(at.weights + j) * cap + i] = weight(c);
+            self.cols[at.weights + j][i] = weight(c);
         }
         if let Some(c) = at.evidence {
-            self.cols[c * cap + i] = evidence;
+            self.cols[c][i] = evidence;
         }
         for j in 0..at.decisions {
             self.best[j * cap + i] = best(j);
         }
         for m in 0..at.metrics {
-            self.cols[(at.outcomes + m) * cap + i] = outcome(m);
+            self.cols[at.outcomes + m][i] = outcome(m);
         }
         self.used += 1;
     }
@@ -282,7 +295,7 @@ impl Block {
         );
         let (i, cap) = (self.used, self.cap);
         let mut column = |c: usize, values: &[f64]| {
-            self.cols[c * cap + i..c * cap + i + n].copy_from_slice(values);
+            self.cols[c][i..i + n].copy_from_slice(values);
         };
         for c in 0..at.forecasts {
             column(c, batch.forecast_column(c, n));
@@ -297,7 +310,7 @@ impl Block {
             self.best[j * cap + i..j * cap + i + n].copy_from_slice(batch.best_column(j, n));
         }
         for m in 0..at.metrics {
-            let col = &mut self.cols[(at.outcomes + m) * cap + i..(at.outcomes + m) * cap + i + n];
+            let col = &mut self.cols[at.outcomes + m][i..i + n];
             for (j, (v, &o)) in col.iter_mut().zip(picks).enumerate() {
                 *v = batch.outcome(o as usize, m, j);
             }
@@ -497,14 +510,14 @@ pub(crate) fn sample_on(
     };
     let batches = first.is_some();
     let spare: Mutex<Vec<Batch<'_, '_>>> = Mutex::new(first.into_iter().collect());
-    let run_block_with = |batch: &mut Option<Batch<'_, '_>>, b: u64| -> Block {
+    let run_block_with = |batch: &mut Option<Batch<'_, '_>>, b: u64, cols| {
         let count = BLOCK.min(opts.samples - b * BLOCK) as usize;
         let mut rng = draw::block_rng(opts.seed, b);
         let mut s = plan.scratch();
         let (mut outcome, mut seen) = (vec![0.0; k], vec![false; k]);
         let mut out = Block {
             cap: count,
-            cols: vec![0.0; ncols * count],
+            cols,
             best: vec![0; d * count],
             ..Block::default()
         };
@@ -567,12 +580,13 @@ pub(crate) fn sample_on(
         }
         out
     };
-    let run_block = |b: u64| -> Block {
+    let run_block = |(b, cols)| {
+        let b = b as u64;
         let mut taken = spare.lock().ok().and_then(|mut s| s.pop());
         if taken.is_none() && batches {
             taken = Batch::new(&plan);
         }
-        let block = run_block_with(&mut taken, b);
+        let block = run_block_with(&mut taken, b, cols);
         if let (Some(batch), Ok(mut spare)) = (taken, spare.lock()) {
             spare.push(batch);
         }
@@ -590,27 +604,52 @@ pub(crate) fn sample_on(
                 .build()
                 .ok()
         });
-    let mut results: Vec<Block> = in_pool(pool.as_ref(), || {
-        (0..blocks).into_par_iter().map(run_block).collect()
+    // The run's columns, one after another, `n` values each; every block writes its share.
+    let n = opts.samples as usize;
+    let mut store = vec![0.0f64; ncols * n];
+    let mut shares: Vec<Vec<&mut [f64]>> = (0..blocks).map(|_| Vec::with_capacity(ncols)).collect();
+    for col in store.chunks_mut(n.max(1)) {
+        for (share, part) in shares.iter_mut().zip(col.chunks_mut(BLOCK as usize)) {
+            share.push(part);
+        }
+    }
+    let results: Vec<Block> = in_pool(pool.as_ref(), || {
+        shares.into_par_iter().enumerate().map(run_block).collect()
     });
 
-    // Combine in block order: the sums below see the same values in the same order
-    // whatever thread ran which block.
+    // The blocks' borrows of the columns end here; what they counted stays.
+    let mut results: Vec<Block<'static>> = results.into_iter().map(Block::done).collect();
     let kept: u64 = results.iter().map(|b| b.kept).sum();
     let impossible: u64 = results.iter().map(|b| b.impossible).sum();
-    let gather = |c: usize| {
-        results
-            .iter()
-            .flat_map(move |b| b.column(c).iter().copied())
-    };
-    // Every column holds this many values: vectors gathered from them are made at that size,
-    // where collecting through `flat_map` (no exact length) grew them by copying.
+    // A block that dropped samples left room unused at the end of its share: close the gaps,
+    // keeping block order, so that each column's values lie together in sample order (the
+    // sums below see the same values in the same order whatever thread ran which block).
     let length: usize = results.iter().map(|b| b.used).sum();
-    let weights: Option<Vec<f64>> = evidence.then(|| {
-        let mut w = Vec::with_capacity(length);
-        w.extend(gather(weight_col));
-        w
-    });
+    if length < n {
+        for col in store.chunks_mut(n.max(1)) {
+            let mut to = 0;
+            for (b, block) in results.iter().enumerate() {
+                let from = b * BLOCK as usize;
+                col.copy_within(from..from + block.used, to);
+                to += block.used;
+            }
+        }
+    }
+    // Each figure's own column is summarised in place (reordered); the weight columns are
+    // only read.
+    let mut values: Vec<Option<&mut [f64]>> = (0..f + k).map(|_| None).collect();
+    let mut weight_cols: Vec<&[f64]> = vec![&[]; ncols];
+    for (c, col) in store.chunks_mut(n.max(1)).enumerate() {
+        let col = &mut col[..length];
+        if c < f {
+            values[c] = Some(col);
+        } else if (outcome_col..outcome_col + k).contains(&c) {
+            values[f + c - outcome_col] = Some(col);
+        } else {
+            weight_cols[c] = col;
+        }
+    }
+    let weights: Option<&[f64]> = evidence.then(|| weight_cols[weight_col]);
     if evidence && kept > 0 && kept == impossible {
         let e = &model.events[model.observe[0] as usize];
         return Err(vec![Diagnostic::error(
@@ -620,30 +659,33 @@ pub(crate) fn sample_on(
         )
         .with_code(Code::ImpossibleCondition)]);
     }
-    let column = |c: usize| -> Figure {
-        let (values, cond) = if c < f {
-            let cond = conditional.iter().position(|&i| i == c);
-            (c, cond.map(|j| cond_col + j))
-        } else {
-            (outcome_col + (c - f), None)
-        };
-        if let (None, None) = (weights.as_deref(), cond) {
-            return figure_plain(&results, values);
-        }
-        let values = gather(values);
-        match (weights.as_deref(), cond) {
-            (None, None) => unreachable!("summarised above"),
-            (Some(w), None) => figure_weighted(values.zip(w.iter().copied()), length),
-            (None, Some(cw)) => figure_weighted(values.zip(gather(cw)), length),
+    let column = |(c, values): (usize, Option<&mut [f64]>)| -> Figure {
+        let values = values.expect("every figure has its column");
+        let cond = (c < f)
+            .then(|| conditional.iter().position(|&i| i == c))
+            .flatten()
+            .map(|j| weight_cols[cond_col + j]);
+        match (weights, cond) {
+            (None, None) => figure_plain(values),
+            (Some(w), None) => {
+                figure_weighted(values.iter().copied().zip(w.iter().copied()), length)
+            }
+            (None, Some(cw)) => {
+                figure_weighted(values.iter().copied().zip(cw.iter().copied()), length)
+            }
             (Some(w), Some(cw)) => {
-                let w = w.iter().zip(gather(cw)).map(|(a, b)| a * b);
-                figure_weighted(values.zip(w), length)
+                let w = w.iter().zip(cw).map(|(a, b)| a * b);
+                figure_weighted(values.iter().copied().zip(w), length)
             }
         }
     };
     // Each column is summarised on its own, so they may run in parallel.
     let mut figures = in_pool(pool.as_ref(), || {
-        (0..f + k).into_par_iter().map(column).collect::<Vec<_>>()
+        values
+            .into_par_iter()
+            .enumerate()
+            .map(column)
+            .collect::<Vec<_>>()
     });
     let metrics = figures.split_off(f);
     let optimal_share = (0..d)
@@ -653,7 +695,7 @@ pub(crate) fn sample_on(
             let mut s = 0;
             for b in &results {
                 for &best in &b.best[j * b.cap..j * b.cap + b.used] {
-                    let w = weights.as_ref().map_or(1.0, |w| w[s]);
+                    let w = weights.map_or(1.0, |w| w[s]);
                     mass[best as usize] += w;
                     total += w;
                     s += 1;
@@ -664,7 +706,7 @@ pub(crate) fn sample_on(
                 .collect()
         })
         .collect();
-    let evidence_ess = weights.as_ref().map(|w| {
+    let evidence_ess = weights.map(|w| {
         let (mut sw, mut sw2) = (0.0, 0.0);
         for &x in w {
             sw += x;
@@ -710,19 +752,20 @@ pub(crate) fn sample_on(
     })
 }
 
-/// An unweighted figure of column `c` of every block: NaN marks a sample in which it was
-/// undefined. The column is copied block by block into one vector of its final size (a
-/// value-by-value collect re-checked the capacity at every value).
-fn figure_plain(blocks: &[Block], c: usize) -> Figure {
-    let mut v: Vec<f64> = Vec::with_capacity(blocks.iter().map(|b| b.used).sum());
-    for b in blocks {
-        v.extend_from_slice(b.column(c));
+/// An unweighted figure of a column: NaN marks a sample in which it was undefined. The
+/// defined values are moved to the front, in order, and summarised there.
+fn figure_plain(values: &mut [f64]) -> Figure {
+    let mut defined = 0;
+    for i in 0..values.len() {
+        let v = values[i];
+        if !v.is_nan() {
+            values[defined] = v;
+            defined += 1;
+        }
     }
-    let before = v.len();
-    v.retain(|x| !x.is_nan());
     Figure {
-        dropped: (before - v.len()) as u64,
-        summary: Summary::of(&mut v),
+        dropped: (values.len() - defined) as u64,
+        summary: Summary::of(&mut values[..defined]),
     }
 }
 
