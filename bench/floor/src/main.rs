@@ -247,23 +247,6 @@ fn one_sample(t: &Tree, rng: &mut Pcg64Mcg) -> [f64; 3] {
     [ev, prob[0], aid[pick]]
 }
 
-/// One block's three columns.
-fn block(t: &Tree, seed: u64, b: u64, samples: u64) -> [Vec<f64>; 3] {
-    let count = BLOCK.min(samples - b * BLOCK) as usize;
-    let mut rng = block_rng(seed, b);
-    let mut cols = [
-        Vec::with_capacity(count),
-        Vec::with_capacity(count),
-        Vec::with_capacity(count),
-    ];
-    for _ in 0..count {
-        for (col, v) in cols.iter_mut().zip(one_sample(t, &mut rng)) {
-            col.push(v);
-        }
-    }
-    cols
-}
-
 /// Mean, sd and percentiles of a column, computed as scn's `Summary::of` computes them.
 fn summary(values: &mut [f64]) -> Value {
     let n = values.len();
@@ -317,20 +300,22 @@ fn quantile_at(part: &mut [f64], n: usize, q: f64, offset: usize) -> f64 {
 
 fn run(samples: u64, seed: u64) -> Value {
     let tree = Tree::new();
-    let blocks: Vec<[Vec<f64>; 3]> = (0..samples.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| block(&tree, seed, b, samples))
-        .collect();
-    let mut summaries: Vec<Value> = (0..3)
-        .into_par_iter()
-        .map(|c| {
-            let mut col: Vec<f64> = Vec::with_capacity(samples as usize);
-            for b in &blocks {
-                col.extend_from_slice(&b[c]);
+    // Three columns of the run's length; each block writes its share of them in place.
+    let n = samples as usize;
+    let mut cols = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+    let [ev, p_holds, aid] = &mut cols;
+    let block = BLOCK as usize;
+    ev.par_chunks_mut(block)
+        .zip(p_holds.par_chunks_mut(block))
+        .zip(aid.par_chunks_mut(block))
+        .enumerate()
+        .for_each(|(b, ((ev, p_holds), aid))| {
+            let mut rng = block_rng(seed, b as u64);
+            for i in 0..ev.len() {
+                [ev[i], p_holds[i], aid[i]] = one_sample(&tree, &mut rng);
             }
-            summary(&mut col)
-        })
-        .collect();
+        });
+    let mut summaries: Vec<Value> = cols.par_iter_mut().map(|c| summary(c)).collect();
     let aid = summaries.pop();
     let p_holds = summaries.pop();
     let ev = summaries.pop();
