@@ -608,7 +608,7 @@ pub(crate) fn sample_on(
     let n = opts.samples as usize;
     let mut store = vec![0.0f64; ncols * n];
     let mut shares: Vec<Vec<&mut [f64]>> = (0..blocks).map(|_| Vec::with_capacity(ncols)).collect();
-    for col in store.chunks_mut(n.max(1)) {
+    for col in columns(&mut store, n, ncols) {
         for (share, part) in shares.iter_mut().zip(col.chunks_mut(BLOCK as usize)) {
             share.push(part);
         }
@@ -626,7 +626,7 @@ pub(crate) fn sample_on(
     // sums below see the same values in the same order whatever thread ran which block).
     let length: usize = results.iter().map(|b| b.used).sum();
     if length < n {
-        for col in store.chunks_mut(n.max(1)) {
+        for col in columns(&mut store, n, ncols) {
             let mut to = 0;
             for (b, block) in results.iter().enumerate() {
                 let from = b * BLOCK as usize;
@@ -639,7 +639,7 @@ pub(crate) fn sample_on(
     // only read.
     let mut values: Vec<Option<&mut [f64]>> = (0..f + k).map(|_| None).collect();
     let mut weight_cols: Vec<&[f64]> = vec![&[]; ncols];
-    for (c, col) in store.chunks_mut(n.max(1)).enumerate() {
+    for (c, col) in columns(&mut store, n, ncols).enumerate() {
         let col = &mut col[..length];
         if c < f {
             values[c] = Some(col);
@@ -749,6 +749,17 @@ pub(crate) fn sample_on(
         metrics,
         optimal_share,
         rows,
+    })
+}
+
+/// The run's `count` columns in `store`, `n` values each (empty ones when there are no
+/// samples: every figure still has its column).
+fn columns(store: &mut [f64], n: usize, count: usize) -> impl Iterator<Item = &mut [f64]> {
+    let mut rest = store;
+    (0..count).map(move |_| {
+        let (col, after) = std::mem::take(&mut rest).split_at_mut(n);
+        rest = after;
+        col
     })
 }
 

@@ -250,3 +250,12 @@ fn figures_summarise_the_kept_samples_in_order_when_blocks_drop_some() {
         );
     }
 }
+
+#[test]
+fn no_samples_give_no_summaries() {
+    let loaded = crate::load("drops", CORNERS[1].to_owned(), Path::new("."), None);
+    let ev = crate::evaluate(crate::resolve(&loaded).unwrap()).unwrap();
+    let s = sample_on(&ev, &SampleOptions::default(), Engine::Fast).unwrap();
+    assert_eq!((s.requested, s.kept), (0, 0));
+    assert!(s.forecasts.iter().all(|f| f.summary.is_none()));
+}
