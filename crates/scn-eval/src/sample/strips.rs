@@ -11,8 +11,8 @@
 //!
 //! The draws follow the beta exactly, whatever the strips: a strip's height only has to be
 //! at least the density inside it, which holds on each side of the mode because the density
-//! is monotone there. Strips are placed at the beta's approximate quantiles (from a grid of
-//! the density), which only makes them alike in area, so that few draws are thrown back.
+//! is monotone there. Strips are placed from a grid of the density so that they are alike in
+//! area under the envelope, which only keeps the draws thrown back few.
 //! Where the envelope would still be more than [`MAX_WASTE`] larger than the density (very
 //! concentrated betas) [`BetaStrips::new`] declines and the caller keeps the gammas.
 
@@ -86,17 +86,17 @@ impl BetaStrips {
         }
         let (a1, b1) = (a - 1.0, b - 1.0);
         let mode = if a1 + b1 > 0.0 { a1 / (a1 + b1) } else { 0.5 };
+        let log_top = log_kernel(a1, b1, mode);
+        if !log_top.is_finite() {
+            return None;
+        }
         let mut s = BetaStrips {
             a1,
             b1,
-            log_top: 0.0,
+            log_top,
             columns: [Column::default(); STRIPS],
             strips: [Strip::default(); STRIPS],
         };
-        s.log_top = s.log_kernel(mode);
-        if !s.log_top.is_finite() {
-            return None;
-        }
         let bounds = s.strip_bounds(a, b);
         let mut areas = [0.0; STRIPS];
         for (i, strip) in s.strips.iter_mut().enumerate() {
@@ -128,21 +128,6 @@ impl BetaStrips {
         }
         s.columns = alias_table(&areas, envelope);
         Some(s)
-    }
-
-    /// `(a − 1) ln x + (b − 1) ln(1 − x)`, with a shape of exactly 1 contributing 0 at an end.
-    fn log_kernel(&self, x: f64) -> f64 {
-        let left = if self.a1 == 0.0 {
-            0.0
-        } else {
-            self.a1 * x.ln()
-        };
-        let right = if self.b1 == 0.0 {
-            0.0
-        } else {
-            self.b1 * (-x).ln_1p()
-        };
-        left + right
     }
 
     /// The strips' edges: 0, the mean less [`SPAN`] standard deviations, edges placed so that
@@ -234,21 +219,20 @@ impl BetaStrips {
 /// The beta's density at `x`, divided by its value at the mode; 0 outside [0, 1].
 #[inline]
 fn density(a1: f64, b1: f64, log_top: f64, x: f64) -> f64 {
-    let left = if a1 == 0.0 {
-        0.0
-    } else if x <= 0.0 {
-        return 0.0;
-    } else {
-        a1 * x.ln()
-    };
-    let right = if b1 == 0.0 {
-        0.0
-    } else if x >= 1.0 {
-        return 0.0;
-    } else {
-        b1 * (-x).ln_1p()
-    };
-    (left + right - log_top).exp()
+    (log_kernel(a1, b1, x) - log_top).exp()
+}
+
+/// `(a − 1) ln x + (b − 1) ln(1 − x)`: the log of the density less a constant; minus
+/// infinity outside [0, 1], and a shape of exactly 1 adds nothing, also at the end where its
+/// logarithm is infinite.
+#[inline]
+fn log_kernel(a1: f64, b1: f64, x: f64) -> f64 {
+    if !(0.0..=1.0).contains(&x) {
+        return f64::NEG_INFINITY;
+    }
+    let left = if a1 == 0.0 { 0.0 } else { a1 * x.ln() };
+    let right = if b1 == 0.0 { 0.0 } else { b1 * (-x).ln_1p() };
+    left + right
 }
 
 /// Walker's alias table (Vose's construction) for picking strip `i` with probability
