@@ -103,7 +103,7 @@ pub(crate) struct Gamma {
     c: f64,
     /// For a shape below 1: 1 / shape, the power that boosts a Gamma(shape + 1) draw.
     boost: Option<f64>,
-    /// The shape, for building a [`BetaStrips`] from a PERT's gammas.
+    /// The shape, for building a [`BetaStrips`] from a beta's or PERT's gammas.
     shape: f64,
 }
 
@@ -187,9 +187,9 @@ impl Sampler {
                 .clone()
         };
         Ok(match Sampler::new(kind, a)? {
-            Sampler::Beta(..) => match strips(a[0], a[1]) {
+            Sampler::Beta(x, y) => match strips(x.shape, y.shape) {
                 Some(s) => Sampler::BetaStrips(s),
-                None => Sampler::new(kind, a)?,
+                None => Sampler::Beta(x, y),
             },
             Sampler::Pert(min, width, x, y) => match strips(x.shape, y.shape) {
                 Some(s) => Sampler::PertStrips(min, width, s),
