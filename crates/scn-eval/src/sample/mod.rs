@@ -556,13 +556,24 @@ pub(crate) fn sample_on(
                 before.push(rng.clone());
                 let mut finite = true;
                 for (c, &dist) in order.iter().enumerate() {
-                    let v = samplers[dist as usize].sample(&mut rng);
+                    let v = samplers[dist as usize].sample_exponent(&mut rng);
                     finite &= v.is_finite();
                     drawn[c * w + j] = v;
                 }
                 bad[j] = u64::from(!finite);
                 if k > 0 {
                     uniform.push(rng.random::<f64>());
+                }
+            }
+            // The log-normals' `exp`, a column at a time. An exponent that was not finite
+            // has already marked its sample, and the general walk will draw it again.
+            for (c, &dist) in order.iter().enumerate() {
+                if samplers[dist as usize].exp_deferred() {
+                    let column = &mut drawn[c * w..c * w + n];
+                    for (v, bad) in column.iter_mut().zip(bad.iter_mut()) {
+                        *v = v.exp();
+                        *bad |= u64::from(!v.is_finite());
+                    }
                 }
             }
             let good = batch.run(n);
