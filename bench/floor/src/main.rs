@@ -9,7 +9,8 @@
 //!
 //! It draws the same numbers as scn and so prints the same summaries, bit for bit. That
 //! holds only while it copies scn's sampler exactly (the betas are drawn by scn-eval's own
-//! `BetaStrips`, the histogram envelope scn uses for a constant beta):
+//! `BetaStrips`, the histogram envelope scn uses for a constant beta, and the log-normals
+//! through scn-eval's own `exp`, a column at a time as scn's batches take it):
 //!
 //! - the generator: `Pcg64Mcg`, one per block of 2048 samples, seeded from the seed and the
 //!   block's index by SplitMix64 (`block_rng` below, as in scn-eval's `sample/draw.rs`);
@@ -22,7 +23,7 @@
 //! - the same summaries: mean, sd with n − 1, and the 5th, 50th and 95th percentiles by
 //!   numpy's linear rule.
 //!
-//! When scn's draw order changes, change `one_sample` to match, then check with
+//! When scn's draw order changes, change `draws` to match, then check with
 //! `bench/floor/check.sh`.
 //!
 //! Usage: `scn-floor N [SEED [THREADS]]`; SEED defaults to scn's default seed, THREADS to
@@ -39,9 +40,9 @@ use rand::RngExt;
 use rand::distr::Distribution;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
-use scn_eval::BetaStrips;
+use scn_eval::{BetaStrips, exp_in_place};
 use serde_json::{Value, json};
-use statrs::distribution::{LogNormal, Normal};
+use statrs::distribution::Normal;
 
 /// Samples per block, as in scn: the block is the unit of seeding, so it fixes the numbers.
 const BLOCK: u64 = 2048;
@@ -70,11 +71,12 @@ fn block_rng(seed: u64, block: u64) -> Pcg64Mcg {
     Pcg64Mcg::new((u128::from(hi) << 64) | u128::from(lo) | 1)
 }
 
-/// `lo to hi` with 0 < lo < hi: the log-normal with those 5th and 95th percentiles, with
-/// its parameters computed as scn computes them.
-fn to(lo: f64, hi: f64) -> LogNormal {
+/// `lo to hi` with 0 < lo < hi, the log-normal with those 5th and 95th percentiles, as the
+/// normal of its logarithm, with its parameters computed as scn computes them: a draw is
+/// `exp` of this normal's, taken over a column of them (`LOG_NORMALS`).
+fn to(lo: f64, hi: f64) -> Normal {
     let (l, h) = (lo.ln(), hi.ln());
-    LogNormal::new((l + h) / 2.0, (h - l) / (2.0 * Z95)).expect("valid log-normal")
+    normal((l + h) / 2.0, (h - l) / (2.0 * Z95))
 }
 
 fn beta(a: f64, b: f64) -> BetaStrips {
@@ -94,14 +96,14 @@ struct Tree {
     q_attr: BetaStrips,
     q_stable: BetaStrips,
     q_flare: BetaStrips,
-    holds: LogNormal,
+    holds: Normal,
     collapses: Normal,
-    escalation: LogNormal,
+    escalation: Normal,
     attrition: Normal,
-    ceasefire: LogNormal,
-    stable: LogNormal,
+    ceasefire: Normal,
+    stable: Normal,
     flare: Normal,
-    relapse: LogNormal,
+    relapse: Normal,
 }
 
 impl Tree {
@@ -129,6 +131,24 @@ impl Tree {
 /// Numbers drawn per sample: seven lets, eight leaf values, one uniform.
 const DRAWS: usize = 16;
 
+/// The draws that are log-normal (`a to b`), by their place in [`draws`]' order.
+const LOG_NORMALS: [usize; 5] = [7, 9, 11, 12, 14];
+
+/// A block's draws, one column per place in [`draws`]' order (`DRAWS` columns of `count`):
+/// drawn sample after sample, then the log-normals' columns through `exp`.
+fn block_draws(t: &Tree, rng: &mut Pcg64Mcg, count: usize, d: &mut Vec<f64>) {
+    d.clear();
+    d.resize(DRAWS * count, 0.0);
+    for i in 0..count {
+        for (c, v) in draws(t, rng).into_iter().enumerate() {
+            d[c * count + i] = v;
+        }
+    }
+    for c in LOG_NORMALS {
+        exp_in_place(&mut d[c * count..(c + 1) * count]);
+    }
+}
+
 /// The draws alone, `samples` of them in blocks as `run` makes them, and nothing else: no
 /// tree, no columns, no summaries. Its time is the least any program drawing scn's numbers
 /// can take.
@@ -139,11 +159,9 @@ fn run_draws_only(samples: u64, seed: u64) -> Value {
         .map(|b| {
             let count = BLOCK.min(samples - b * BLOCK);
             let mut rng = block_rng(seed, b);
-            let mut sum = 0.0;
-            for _ in 0..count {
-                sum += draws(&tree, &mut rng).iter().sum::<f64>();
-            }
-            sum
+            let mut d = Vec::new();
+            block_draws(&tree, &mut rng, count as usize, &mut d);
+            d.iter().sum::<f64>()
         })
         .collect();
     json!({
@@ -170,7 +188,7 @@ fn siblings<const N: usize>(mut c: [f64; N]) -> [f64; N] {
 }
 
 /// Every number one sample draws, in scn's order: the seven lets, the eight leaves' `aid`,
-/// then the uniform that picks the leaf.
+/// then the uniform that picks the leaf (a log-normal as its exponent).
 fn draws(t: &Tree, rng: &mut Pcg64Mcg) -> [f64; DRAWS] {
     [
         t.p_sign.sample(rng),
@@ -192,8 +210,8 @@ fn draws(t: &Tree, rng: &mut Pcg64Mcg) -> [f64; DRAWS] {
     ]
 }
 
-/// One sample: `[E(aid), P(holds), the drawn leaf's aid]`.
-fn one_sample(t: &Tree, rng: &mut Pcg64Mcg) -> [f64; 3] {
+/// One sample, from its draws: `[E(aid), P(holds), the drawn leaf's aid]`.
+fn one_sample(draws: [f64; DRAWS]) -> [f64; 3] {
     let [
         p_sign,
         p_break_rest,
@@ -204,7 +222,7 @@ fn one_sample(t: &Tree, rng: &mut Pcg64Mcg) -> [f64; 3] {
         q_flare,
         aid @ ..,
         pick_u,
-    ] = draws(t, rng);
+    ] = draws;
 
     let unit = |p: f64| p.clamp(0.0, 1.0);
     let [sign, breakdown, freeze] =
@@ -311,8 +329,12 @@ fn run(samples: u64, seed: u64) -> Value {
         .enumerate()
         .for_each(|(b, ((ev, p_holds), aid))| {
             let mut rng = block_rng(seed, b as u64);
-            for i in 0..ev.len() {
-                [ev[i], p_holds[i], aid[i]] = one_sample(&tree, &mut rng);
+            let count = ev.len();
+            let mut d = Vec::new();
+            block_draws(&tree, &mut rng, count, &mut d);
+            for i in 0..count {
+                let sample = std::array::from_fn(|c| d[c * count + i]);
+                [ev[i], p_holds[i], aid[i]] = one_sample(sample);
             }
         });
     let mut summaries: Vec<Value> = cols.par_iter_mut().map(|c| summary(c)).collect();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rand_pcg::Pcg64Mcg;
 use statrs::distribution::Normal;
 
+use super::exp;
 use super::strips::BetaStrips;
 
 use crate::dist::{DistKind, ToParams, to_params};
@@ -68,7 +69,9 @@ impl Inputs for Draws<'_> {
 /// normal, beta as a ratio of gammas, the inverse-CDF triangular) and rand's uniform, with the
 /// same draws from the generator in the same order and the same arithmetic, so every number
 /// is the one statrs would give; only the per-draw set-up statrs repeats (the gamma's square
-/// root, the uniform's range) is done once here. The tests compare against statrs.
+/// root, the uniform's range) is done once here. The tests compare against statrs. The one
+/// exception is the log-normal's `exp`, scn's own ([`exp`]): the system's would make a
+/// seed's numbers depend on the maths library, and could not run on a column's lanes.
 /// [`Sampler::prepared`], for a whole run's constants, draws betas and PERTs from a histogram
 /// envelope instead ([`BetaStrips`]): the same distribution, other numbers, two fifths of the
 /// cost.
@@ -255,7 +258,7 @@ impl Sampler {
                 x / (x + y)
             }
             Sampler::Normal(mean, sd) => mean + sd * std_normal(rng),
-            Sampler::LogNormal(mu, sigma) => (mu + sigma * std_normal(rng)).exp(),
+            Sampler::LogNormal(mu, sigma) => exp(mu + sigma * std_normal(rng)),
             Sampler::Uniform(u) => u.sample(rng),
             Sampler::WideUniform(lo, hi) => {
                 let u: f64 = rng.random();
@@ -332,7 +335,7 @@ mod tests {
     }
 
     #[test]
-    fn every_sampler_gives_statrs_numbers_to_the_bit() {
+    fn every_sampler_gives_statrs_numbers() {
         use statrs::distribution as sd;
         type Reference = Box<dyn Fn(&mut SampleRng) -> f64>;
         let cases: Vec<(DistKind, Vec<f64>, Reference)> = vec![
@@ -369,9 +372,13 @@ mod tests {
         for (kind, args, reference) in cases {
             let ours = Sampler::new(kind, &args).unwrap();
             let (mut a, mut b) = (block_rng(3, 1), block_rng(3, 1));
+            // The log-normal's `exp` is scn's own, within a unit in the last place of the
+            // system's; everything else is statrs's to the bit.
+            let ulps = if kind == DistKind::LogNormal { 1 } else { 0 };
             for _ in 0..10_000 {
                 let (x, y) = (ours.sample(&mut a), reference(&mut b));
-                assert_eq!(x.to_bits(), y.to_bits(), "{kind:?}{args:?}: {x} vs {y}");
+                let apart = (x.to_bits() as i64 - y.to_bits() as i64).unsigned_abs();
+                assert!(apart <= ulps, "{kind:?}{args:?}: {x} vs {y}");
             }
         }
     }

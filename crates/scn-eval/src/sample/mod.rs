@@ -14,6 +14,7 @@
 //! metrics), not with the size of the tree.
 
 mod draw;
+mod exp;
 mod strips;
 mod summary;
 #[cfg(test)]
@@ -27,6 +28,7 @@ use rayon::prelude::*;
 use scn_dsl::{Code, Diagnostic};
 
 use self::draw::{Draws, Sampler};
+pub use self::exp::{exp, exp_in_place};
 pub use self::strips::BetaStrips;
 pub use self::summary::Summary;
 use crate::Evaluation;
@@ -570,8 +572,8 @@ pub(crate) fn sample_on(
             for (c, &dist) in order.iter().enumerate() {
                 if samplers[dist as usize].exp_deferred() {
                     let column = &mut drawn[c * w..c * w + n];
-                    for (v, bad) in column.iter_mut().zip(bad.iter_mut()) {
-                        *v = v.exp();
+                    exp_in_place(column);
+                    for (v, bad) in column.iter().zip(bad.iter_mut()) {
                         *bad |= u64::from(!v.is_finite());
                     }
                 }
