@@ -20,8 +20,8 @@
 //! - the same floating-point operations in the same order: chances clamped to [0, 1],
 //!   `rest` as `max(0, 1 − sum)`, a renormalisation when a set misses 1 by more than 1e-9,
 //!   path probabilities as products from the root, sums left to right;
-//! - the same summaries: mean, sd with n − 1, and the 5th, 50th and 95th percentiles by
-//!   numpy's linear rule.
+//! - the same summaries: scn-eval's `Summary::of` (mean, sd with n − 1, and the 5th, 50th
+//!   and 95th percentiles by numpy's linear rule).
 //!
 //! When scn's draw order changes, change `draws` to match, then check with
 //! `bench/floor/check.sh`.
@@ -40,7 +40,7 @@ use rand::RngExt;
 use rand::distr::Distribution;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
-use scn_eval::{BetaStrips, exp_in_place};
+use scn_eval::{BetaStrips, Summary, exp_in_place};
 use serde_json::{Value, json};
 use statrs::distribution::Normal;
 
@@ -265,55 +265,11 @@ fn one_sample(draws: [f64; DRAWS]) -> [f64; 3] {
     [ev, prob[0], aid[pick]]
 }
 
-/// Mean, sd and percentiles of a column, computed as scn's `Summary::of` computes them.
+/// Mean, sd and percentiles of a column, by scn-eval's own `Summary::of`: summarising is
+/// not the generality the floor measures, and a copy would have to keep up with it.
 fn summary(values: &mut [f64]) -> Value {
-    let n = values.len();
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
-    if lo == hi {
-        return json!({"n": n, "mean": lo, "sd": 0.0, "p05": lo, "p50": lo, "p95": lo});
-    }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let var = if n > 1 {
-        values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
-    } else {
-        0.0
-    };
-    // The median first: selecting it splits the values, so the 5th percentile is then found
-    // in the lower half and the 95th in the upper half (scn does the same; below 64 values a
-    // percentile may need a rank from the other half).
-    let p50 = quantile_at(values, n, 0.5, 0);
-    let (p05, p95) = if n < 64 {
-        (
-            quantile_at(values, n, 0.05, 0),
-            quantile_at(values, n, 0.95, 0),
-        )
-    } else {
-        let mid = ((n - 1) as f64 * 0.5).floor() as usize;
-        let (lower, upper) = values.split_at_mut(mid + 1);
-        (
-            quantile_at(lower, n, 0.05, 0),
-            quantile_at(upper, n, 0.95, mid + 1),
-        )
-    };
-    json!({"n": n, "mean": mean, "sd": var.sqrt(), "p05": p05, "p50": p50, "p95": p95})
-}
-
-/// numpy's default q-quantile (linear between order statistics) of `n` values, by
-/// selection in `part`, which holds the ranks `offset..` and every rank the quantile needs.
-fn quantile_at(part: &mut [f64], n: usize, q: f64, offset: usize) -> f64 {
-    let h = (n - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let frac = h - lo as f64;
-    let (_, &mut x_lo, upper) = part.select_nth_unstable_by(lo - offset, f64::total_cmp);
-    if frac == 0.0 || upper.is_empty() {
-        return x_lo;
-    }
-    let x_hi = upper.iter().copied().fold(f64::INFINITY, f64::min);
-    x_lo + frac * (x_hi - x_lo)
+    let s = Summary::of(values).expect("a run has at least one sample");
+    json!({"n": s.n, "mean": s.mean, "sd": s.sd, "p05": s.p05, "p50": s.p50, "p95": s.p95})
 }
 
 fn run(samples: u64, seed: u64) -> Value {

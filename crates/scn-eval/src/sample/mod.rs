@@ -15,6 +15,7 @@
 
 mod draw;
 mod exp;
+mod select;
 mod strips;
 mod summary;
 #[cfg(test)]
@@ -779,8 +780,13 @@ fn columns(store: &mut [f64], n: usize, count: usize) -> impl Iterator<Item = &m
 /// An unweighted figure of a column: NaN marks a sample in which it was undefined. The
 /// defined values are moved to the front, in order, and summarised there.
 fn figure_plain(values: &mut [f64]) -> Figure {
-    let mut defined = 0;
-    for i in 0..values.len() {
+    // Most columns have no undefined value: nothing moves before the first.
+    let first = values
+        .iter()
+        .position(|v| v.is_nan())
+        .unwrap_or(values.len());
+    let mut defined = first;
+    for i in first..values.len() {
         let v = values[i];
         if !v.is_nan() {
             values[defined] = v;

@@ -1,6 +1,11 @@
 //! Summaries of sampled values: mean, sd and quantiles, unweighted (by selection, no full
 //! sort) or weighted (by likelihood under evidence, or by the probability of a condition).
 //!
+//! Unweighted quantiles of many values are found by radix selection ([`select_ranks`]),
+//! which reads the values without moving them, so the moments can be summed from the same
+//! slice on another thread meanwhile; it gives the same order statistics, bit for bit, as
+//! selecting in place by `f64::total_cmp`.
+//!
 //! The weighted quantile rule: values sorted ascending with positive weights w₁ … wₙ and
 //! cumulative weights Cᵢ; the i-th value stands at position (Cᵢ − wᵢ/2 − w₁/2) / (W − w₁/2 −
 //! wₙ/2) in [0, 1], and the q-quantile interpolates linearly between the two values whose
@@ -28,7 +33,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Summarises values; reorders them. `None` when there are none.
+    /// Summarises values; may reorder them. `None` when there are none.
     pub fn of(values: &mut [f64]) -> Option<Summary> {
         let n = values.len();
         if n == 0 {
@@ -44,25 +49,22 @@ impl Summary {
             return Some(Summary::constant(n as u64, lo));
         }
         let noise = only_noise(lo, hi);
-        let mean = values.iter().sum::<f64>() / n as f64;
-        let var = if n > 1 {
-            values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
-        } else {
-            0.0
+        let moments = |values: &[f64]| {
+            let mean = values.iter().sum::<f64>() / n as f64;
+            let var = if n > 1 {
+                values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
+            } else {
+                0.0
+            };
+            (mean, var)
         };
-        // The median first: it splits the values, so the 5th percentile is then found among
-        // the lower half only and the 95th among the upper half.
-        // (Below 64 values the 5th and 95th percentiles can need a rank from the other half.)
-        let p50 = quantile(values, 0.5);
-        let (p05, p95) = if n < 64 {
-            (quantile(values, 0.05), quantile(values, 0.95))
+        let ((mean, var), [p05, p50, p95]) = if (RADIX_FROM..=u32::MAX as usize).contains(&n) {
+            // The sums are a chain of dependent additions, in order; the selection only
+            // reads: on two threads they take as long as the longer.
+            let values = &*values;
+            rayon::join(|| moments(values), || radix_quantiles(values))
         } else {
-            let mid = ((n - 1) as f64 * 0.5).floor() as usize;
-            let (lower, upper) = values.split_at_mut(mid + 1);
-            (
-                quantile_at(lower, n, 0.05, 0),
-                quantile_at(upper, n, 0.95, mid + 1),
-            )
+            (moments(values), select_quantiles(values))
         };
         Some(Summary {
             n: n as u64,
@@ -183,6 +185,56 @@ fn weighted_quantiles<const K: usize>(sorted: &[(f64, f64)], total: f64, qs: [f6
     }
     out
 }
+use super::select::select_ranks;
+
+/// The quantiles a summary reports.
+const QUANTILES: [f64; 3] = [0.05, 0.5, 0.95];
+
+/// From this many values on, quantiles are found by [`select_ranks`]; below, its count of
+/// 65,536 buckets costs more than selecting in place.
+const RADIX_FROM: usize = 1 << 14;
+
+/// The 5th, 50th and 95th percentiles by selection in place (reordering the values).
+fn select_quantiles(values: &mut [f64]) -> [f64; 3] {
+    let n = values.len();
+    // The median first: it splits the values, so the 5th percentile is then found among
+    // the lower half only and the 95th among the upper half.
+    // (Below 64 values the 5th and 95th percentiles can need a rank from the other half.)
+    let p50 = quantile(values, 0.5);
+    let (p05, p95) = if n < 64 {
+        (quantile(values, 0.05), quantile(values, 0.95))
+    } else {
+        let mid = ((n - 1) as f64 * 0.5).floor() as usize;
+        let (lower, upper) = values.split_at_mut(mid + 1);
+        (
+            quantile_at(lower, n, 0.05, 0),
+            quantile_at(upper, n, 0.95, mid + 1),
+        )
+    };
+    [p05, p50, p95]
+}
+
+/// The 5th, 50th and 95th percentiles by [`select_ranks`], the values left as they are:
+/// each the value at rank ⌊h⌋, h = (n − 1)·q, interpolated towards rank ⌊h⌋ + 1 as
+/// [`quantile_at`] does.
+fn radix_quantiles(values: &[f64]) -> [f64; 3] {
+    let n = values.len();
+    let at = QUANTILES.map(|q| {
+        let h = (n - 1) as f64 * q;
+        let lo = h.floor() as usize;
+        (lo, h - lo as f64)
+    });
+    let ranks: [usize; 6] = std::array::from_fn(|i| (at[i / 2].0 + i % 2).min(n - 1));
+    let x = select_ranks(values, ranks);
+    std::array::from_fn(|k| {
+        let (x_lo, frac) = (x[2 * k], at[k].1);
+        if frac == 0.0 || at[k].0 + 1 >= n {
+            x_lo
+        } else {
+            x_lo + frac * (x[2 * k + 1] - x_lo)
+        }
+    })
+}
 
 /// The q-quantile with linear interpolation between order statistics (numpy's default),
 /// found by selection in O(n).
@@ -230,6 +282,53 @@ mod tests {
         assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-15);
         assert_eq!(s.p50, 2.5);
         assert!(Summary::of(&mut []).is_none());
+    }
+
+    #[test]
+    fn radix_selection_gives_the_in_place_selections_numbers_to_the_bit() {
+        // xorshift64, so the data do not depend on the sampler.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let sets: Vec<Vec<f64>> = vec![
+            // Spread over octaves, both signs, and exact ties.
+            (0..100_000).map(|_| (next() - 0.3) * 1e3).collect(),
+            (0..50_001).map(|_| (next() * 40.0).exp()).collect(),
+            (0..20_000).map(|_| (next() * 8.0).floor()).collect(),
+            // Crowded into one bucket of the top 16 bits.
+            (0..70_000).map(|_| 1.0 + next() * 1e-6).collect(),
+            // Zeros of both signs, infinities and a NaN, ordered as `total_cmp` orders them.
+            (0..30_000)
+                .map(|i| match i % 7 {
+                    0 => -0.0,
+                    1 => 0.0,
+                    2 => f64::INFINITY,
+                    3 => f64::NEG_INFINITY,
+                    4 if i == 4 => f64::NAN,
+                    _ => next() - 0.5,
+                })
+                .collect(),
+            vec![3.0, 1.0],
+            vec![5.0],
+        ];
+        for (i, v) in sets.iter().enumerate() {
+            let radix = radix_quantiles(v);
+            let select = select_quantiles(&mut v.clone());
+            assert_eq!(radix.map(f64::to_bits), select.map(f64::to_bits), "set {i}");
+            // And ranks asked for in any order, repeated, at the ends.
+            let n = v.len();
+            let ranks = [n - 1, 0, n / 2, 0, n / 3];
+            let got = select_ranks(v, ranks);
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            for (r, g) in ranks.iter().zip(got) {
+                assert_eq!(g.to_bits(), sorted[*r].to_bits(), "set {i}, rank {r}");
+            }
+        }
     }
 
     #[test]
