@@ -539,6 +539,8 @@ pub(crate) fn sample_on(
         let mut batch_primed = false;
         // The generator before each sample of a batch, and each sample's leaf draw.
         let (mut before, mut uniform, mut picks) = (Vec::new(), Vec::new(), LeafPicks::default());
+        // The batch's draws' samplers, in order (the same for every batch of a plan).
+        let mut drawing: Vec<&Sampler> = Vec::new();
         let mut done = 0;
         while done < count {
             // A batch needs what a first, primed sample leaves in place.
@@ -555,13 +557,16 @@ pub(crate) fn sample_on(
             before.clear();
             uniform.clear();
             let (order, drawn, bad) = batch.draws();
+            if drawing.is_empty() {
+                drawing.extend(order.iter().map(|&d| &samplers[d as usize]));
+            }
             for j in 0..n {
                 before.push(rng.clone());
                 let mut finite = true;
-                for (c, &dist) in order.iter().enumerate() {
-                    let v = samplers[dist as usize].sample_exponent(&mut rng);
+                for (column, sampler) in drawn.chunks_exact_mut(w).zip(&drawing) {
+                    let v = sampler.sample_exponent(&mut rng);
                     finite &= v.is_finite();
-                    drawn[c * w + j] = v;
+                    column[j] = v;
                 }
                 bad[j] = u64::from(!finite);
                 if k > 0 {
