@@ -562,26 +562,25 @@ pub(crate) fn sample_on(
             }
             for j in 0..n {
                 before.push(rng.clone());
-                let mut finite = true;
                 for (column, sampler) in drawn.chunks_exact_mut(w).zip(&drawing) {
-                    let v = sampler.sample_exponent(&mut rng);
-                    finite &= v.is_finite();
-                    column[j] = v;
+                    column[j] = sampler.sample_exponent(&mut rng);
                 }
-                bad[j] = u64::from(!finite);
                 if k > 0 {
                     uniform.push(rng.random::<f64>());
                 }
             }
-            // The log-normals' `exp`, a column at a time. An exponent that was not finite
-            // has already marked its sample, and the general walk will draw it again.
-            for (c, &dist) in order.iter().enumerate() {
-                if samplers[dist as usize].exp_deferred() {
-                    let column = &mut drawn[c * w..c * w + n];
+            // Then, a column at a time: the log-normals' `exp`, and a draw that is not finite
+            // marks its sample, which the general walk will draw again. (Checked per draw,
+            // the test took registers the sampling loop needed.)
+            let bad = &mut bad[..n];
+            bad.fill(0);
+            for (column, sampler) in drawn.chunks_exact_mut(w).zip(&drawing) {
+                let column = &mut column[..n];
+                if sampler.exp_deferred() {
                     exp_in_place(column);
-                    for (v, bad) in column.iter().zip(bad.iter_mut()) {
-                        *bad |= u64::from(!v.is_finite());
-                    }
+                }
+                for (v, bad) in column.iter().zip(bad.iter_mut()) {
+                    *bad |= u64::from(!v.is_finite());
                 }
             }
             let good = batch.run(n);

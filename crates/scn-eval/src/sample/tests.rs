@@ -121,6 +121,20 @@ const CORNERS: &[&str] = &[
       }
       forecast f "f" = E(m)
     }"#,
+    // Log-normals whose draws overflow to infinity in some samples (dropped) and underflow
+    // to 0 or below the normal range in others: a batch takes their `exp` over a column and
+    // checks the draws after it, the general walk one at a time.
+    r#"scenario extremes "x" {
+      metric m "m" = 0
+      let big = lognormal(702, 3.9)
+      let tiny = lognormal(-735, 20)
+      let p = beta(2, 3)
+      branch a "a" p = p { m = big }
+      branch b "b" p = rest { m = tiny * 1e300 + lognormal(708, 1) }
+      forecast f "f" = E(m)
+      forecast g "g" = P(a)
+      forecast h "h" = lognormal(708, 1) / 1e300
+    }"#,
 ];
 
 /// Samples every way, with and without every sample's rows kept, and returns what the fast
@@ -198,7 +212,7 @@ fn corner_cases_sample_the_same_on_every_path() {
         .collect();
     // Each corner is reached, in batches where the tree allows them.
     let batched: Vec<bool> = found.iter().map(|f| f.1).collect();
-    assert_eq!(batched, [false, true, true, true, true, true, true]);
+    assert_eq!(batched, [false, true, true, true, true, true, true, true]);
     let found: Vec<Samples> = found.into_iter().map(|f| f.0).collect();
     assert!(
         found[0].dropped > 0 && found[0].adjusted > 0,
@@ -215,6 +229,12 @@ fn corner_cases_sample_the_same_on_every_path() {
     );
     // Chances below 0 were clamped to 0 in some samples.
     assert!(found[6].adjusted > 0, "{:?}", found[6]);
+    // Draws overflowed in some samples (about 2 % for `big`, 4 % for the inline one).
+    assert!(
+        found[7].dropped > 50 && found[7].dropped < 500,
+        "{:?}",
+        found[7]
+    );
 }
 
 #[test]
