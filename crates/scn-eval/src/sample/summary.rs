@@ -13,6 +13,8 @@
 //! exactly the unweighted rule (numpy's default); equal weights in fact take the unweighted
 //! path, so their numbers are the same to the last bit.
 
+use super::select::select_ranks;
+
 /// What a sampled quantity looked like.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Summary {
@@ -185,7 +187,6 @@ fn weighted_quantiles<const K: usize>(sorted: &[(f64, f64)], total: f64, qs: [f6
     }
     out
 }
-use super::select::select_ranks;
 
 /// The quantiles a summary reports.
 const QUANTILES: [f64; 3] = [0.05, 0.5, 0.95];
