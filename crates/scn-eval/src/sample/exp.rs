@@ -3,9 +3,9 @@
 //! without branches or tables so that a column of exponents runs on vector lanes.
 //!
 //! The method is fdlibm's (as in musl and FreeBSD): `x = k·ln 2 + r` with `|r| ≤ ln 2 / 2`,
-//! `ln 2` split in two so that `k·ln 2` is exact to 2⁻⁶⁰; then `exp(r)` from a rational
-//! approximation of degree 5 in `r²`, accurate to under one unit in the last place; then
-//! `2^k` put straight into the exponent bits. Only `+ − × ÷` and integer operations, none
+//! `ln 2` split in two so that `x − k·ln 2` is computed without loss; then `exp(r)` from a
+//! rational approximation of degree 5 in `r²`, accurate to under one unit in the last
+//! place; then `2^k` put straight into the exponent bits. Only `+ − × ÷` and integer operations, none
 //! fused (Rust never contracts `a·b + c`), so every machine computes the same bits, one value
 //! at a time or four at once.
 //!
@@ -34,7 +34,8 @@ const OVERFLOW: f64 = 709.782_712_893_384;
 /// `ln` of half the smallest subnormal: below it `exp` rounds to 0.
 const UNDERFLOW: f64 = -745.133_219_101_941_2;
 
-/// `exp(r)` and `k` with `x = k·ln 2 + r`, for `|x| ≤ 745.2`: the result is `exp(r) · 2^k`.
+/// `exp(r)` with `x = k·ln 2 + r`, for `|x| ≤ 745.2` (the result is `exp(r) · 2^k`), and
+/// the bit pattern of `ROUND + k`, whose low 12 bits are those of `k`.
 #[inline(always)]
 fn reduced(x: f64) -> (f64, u64) {
     let shifted = x * LOG2_E + ROUND;
@@ -45,11 +46,11 @@ fn reduced(x: f64) -> (f64, u64) {
     let rr = r * r;
     let c = r - rr * (P1 + rr * (P2 + rr * (P3 + rr * (P4 + rr * P5))));
     let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    // `k` in the low bits of `shifted`'s pattern, in two's complement above 2⁵¹.
     (y, shifted.to_bits())
 }
 
-/// `2^k` for `k` (as [`reduced`] gives it) in −1022 … 1023.
+/// `2^k` for `k` in −1022 … 1023, from any pattern whose low 12 bits are `k`'s (two's
+/// complement).
 #[inline(always)]
 fn pow2(k: u64) -> f64 {
     f64::from_bits(k.wrapping_add(1023) << 52)
@@ -79,9 +80,9 @@ fn exp_wide(x: f64) -> f64 {
     if x < UNDERFLOW {
         return 0.0;
     }
-    let (y, k) = reduced(x);
-    // `k`, sign-extended from the low 52 bits.
-    let k = ((k << 12) as i64) >> 12;
+    let (y, shifted) = reduced(x);
+    // `k` itself: `shifted` and `ROUND` share their exponent, so their patterns differ by it.
+    let k = shifted.wrapping_sub(ROUND.to_bits()) as i64;
     let half = k / 2;
     y * pow2(half as u64) * pow2((k - half) as u64)
 }
