@@ -5,9 +5,9 @@
 //! The method is fdlibm's (as in musl and FreeBSD): `x = k·ln 2 + r` with `|r| ≤ ln 2 / 2`,
 //! `ln 2` split in two so that `x − k·ln 2` is computed without loss; then `exp(r)` from a
 //! rational approximation of degree 5 in `r²`, accurate to under one unit in the last
-//! place; then `2^k` put straight into the exponent bits. Only `+ − × ÷` and integer operations, none
-//! fused (Rust never contracts `a·b + c`), so every machine computes the same bits, one value
-//! at a time or four at once.
+//! place; then `2^k` put straight into the exponent bits. Only `+ − × ÷` and integer
+//! operations, none fused (Rust never contracts `a·b + c`), so every machine computes the
+//! same bits, one value at a time or four at once.
 //!
 //! Measured against glibc's `exp` over 2·10⁷ arguments in [−708, 708]: equal in 90 %, one
 //! unit in the last place apart in the rest, never more. A column of 2,048 takes 1.0 ns a
