@@ -377,8 +377,15 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.adjusted[..n].fill(0);
         let mut d = 0;
         for (i, slot) in plan.lets.iter().enumerate() {
+            let to = i * w..i * w + n;
+            if let Val::ConstDist(_) = slot.val {
+                // A let that is a distribution is its column of draws (most lets are).
+                self.lets[to].copy_from_slice(&self.drawn[d * w..d * w + n]);
+                d += 1;
+                continue;
+            }
             self.slot(slot, &mut d, n, None);
-            self.lets[i * w..i * w + n].copy_from_slice(&self.tmp[..n]);
+            self.lets[to].copy_from_slice(&self.tmp[..n]);
         }
         for (i, slot) in plan.inits.iter().enumerate() {
             self.slot(slot, &mut d, n, None);
