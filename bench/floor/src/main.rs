@@ -40,7 +40,7 @@ use rand::RngExt;
 use rand::distr::Distribution;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
-use scn_eval::{BetaStrips, Summary, exp_in_place};
+use scn_eval::{BetaStrips, Summary, exp_in_place, zeroed_store};
 use serde_json::{Value, json};
 use statrs::distribution::Normal;
 
@@ -274,10 +274,12 @@ fn summary(values: &mut [f64]) -> Value {
 
 fn run(samples: u64, seed: u64) -> Value {
     let tree = Tree::new();
-    // Three columns of the run's length; each block writes its share of them in place.
+    // Three columns of the run's length in one store, on huge pages as scn's (scn-eval's
+    // `zeroed_store`); each block writes its share of them in place.
     let n = samples as usize;
-    let mut cols = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
-    let [ev, p_holds, aid] = &mut cols;
+    let mut store = zeroed_store(3 * n);
+    let (ev, rest) = store.split_at_mut(n);
+    let (p_holds, aid) = rest.split_at_mut(n);
     let block = BLOCK as usize;
     ev.par_chunks_mut(block)
         .zip(p_holds.par_chunks_mut(block))
@@ -293,6 +295,7 @@ fn run(samples: u64, seed: u64) -> Value {
                 [ev[i], p_holds[i], aid[i]] = one_sample(sample);
             }
         });
+    let mut cols = [ev, p_holds, aid];
     let mut summaries: Vec<Value> = cols.par_iter_mut().map(|c| summary(c)).collect();
     let aid = summaries.pop();
     let p_holds = summaries.pop();

@@ -70,7 +70,7 @@ pub use resolution::{
 pub use resolve::{did_you_mean, resolve, resolve_draining, resolve_given, resolve_scenario};
 pub use sample::{
     BetaStrips, DEFAULT_SEED, Figure, Rows, SampleOptions, Samples, Summary, bytes_per_sample, exp,
-    exp_in_place, sample,
+    exp_in_place, sample, zeroed_store,
 };
 pub use score::{
     BASELINE_BRIER, BASELINE_LOG, BINS, Bin, Score, ScoreSummary, bin_of, brier, calibration,

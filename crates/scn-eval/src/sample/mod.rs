@@ -16,6 +16,7 @@
 mod draw;
 mod exp;
 mod select;
+mod store;
 mod strips;
 mod summary;
 #[cfg(test)]
@@ -30,6 +31,7 @@ use scn_dsl::{Code, Diagnostic};
 
 use self::draw::{Draws, Sampler};
 pub use self::exp::{exp, exp_in_place};
+pub use self::store::zeroed_store;
 pub use self::strips::BetaStrips;
 pub use self::summary::Summary;
 use crate::Evaluation;
@@ -624,7 +626,8 @@ pub(crate) fn sample_on(
         });
     // The run's columns, one after another, `n` values each; every block writes its share.
     let n = opts.samples as usize;
-    let mut store = vec![0.0f64; ncols * n];
+    let huge = store::HugePages::allow();
+    let mut store = zeroed_store(ncols * n);
     let mut shares: Vec<Vec<&mut [f64]>> = (0..blocks).map(|_| Vec::with_capacity(ncols)).collect();
     for col in columns(&mut store, n, ncols) {
         for (share, part) in shares.iter_mut().zip(col.chunks_mut(BLOCK as usize)) {
@@ -635,6 +638,7 @@ pub(crate) fn sample_on(
         shares.into_par_iter().enumerate().map(run_block).collect()
     });
 
+    drop(huge);
     // The blocks' borrows of the columns end here; what they counted stays.
     let mut results: Vec<Block<'static>> = results.into_iter().map(Block::done).collect();
     let kept: u64 = results.iter().map(|b| b.kept).sum();
