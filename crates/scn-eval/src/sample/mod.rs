@@ -626,7 +626,6 @@ pub(crate) fn sample_on(
         });
     // The run's columns, one after another, `n` values each; every block writes its share.
     let n = opts.samples as usize;
-    let huge = store::HugePages::allow();
     let mut store = zeroed_store(ncols * n);
     let mut shares: Vec<Vec<&mut [f64]>> = (0..blocks).map(|_| Vec::with_capacity(ncols)).collect();
     for col in columns(&mut store, n, ncols) {
@@ -638,7 +637,6 @@ pub(crate) fn sample_on(
         shares.into_par_iter().enumerate().map(run_block).collect()
     });
 
-    drop(huge);
     // The blocks' borrows of the columns end here; what they counted stays.
     let mut results: Vec<Block<'static>> = results.into_iter().map(Block::done).collect();
     let kept: u64 = results.iter().map(|b| b.kept).sum();
