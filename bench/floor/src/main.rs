@@ -134,10 +134,11 @@ const DRAWS: usize = 16;
 /// The draws that are log-normal (`a to b`), by their place in [`draws`]' order.
 const LOG_NORMALS: [usize; 5] = [7, 9, 11, 12, 14];
 
-/// A block's draws, one column per place in [`draws`]' order (`DRAWS` columns of `count`):
-/// drawn sample after sample, then the log-normals' columns through `exp`.
+/// A block's draws, one column per place in [`draws`]' order (`DRAWS` columns of `count`),
+/// into `d`, which serves block after block: drawn sample after sample, then the
+/// log-normals' columns through `exp`.
 fn block_draws(t: &Tree, rng: &mut Pcg64Mcg, count: usize, d: &mut Vec<f64>) {
-    d.clear();
+    // Every place is drawn into below: only a block of another size resizes.
     d.resize(DRAWS * count, 0.0);
     for i in 0..count {
         for (c, v) in draws(t, rng).into_iter().enumerate() {
@@ -156,11 +157,10 @@ fn run_draws_only(samples: u64, seed: u64) -> Value {
     let tree = Tree::new();
     let sums: Vec<f64> = (0..samples.div_ceil(BLOCK))
         .into_par_iter()
-        .map(|b| {
+        .map_init(Vec::new, |d, b| {
             let count = BLOCK.min(samples - b * BLOCK);
             let mut rng = block_rng(seed, b);
-            let mut d = Vec::new();
-            block_draws(&tree, &mut rng, count as usize, &mut d);
+            block_draws(&tree, &mut rng, count as usize, d);
             d.iter().sum::<f64>()
         })
         .collect();
@@ -285,11 +285,10 @@ fn run(samples: u64, seed: u64) -> Value {
         .zip(p_holds.par_chunks_mut(block))
         .zip(aid.par_chunks_mut(block))
         .enumerate()
-        .for_each(|(b, ((ev, p_holds), aid))| {
+        .for_each_init(Vec::new, |d, (b, ((ev, p_holds), aid))| {
             let mut rng = block_rng(seed, b as u64);
             let count = ev.len();
-            let mut d = Vec::new();
-            block_draws(&tree, &mut rng, count, &mut d);
+            block_draws(&tree, &mut rng, count, d);
             for i in 0..count {
                 let sample = std::array::from_fn(|c| d[c * count + i]);
                 [ev[i], p_holds[i], aid[i]] = one_sample(sample);
