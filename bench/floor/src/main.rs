@@ -20,7 +20,7 @@
 //! - the same floating-point operations in the same order: chances clamped to [0, 1],
 //!   `rest` as `max(0, 1 − sum)`, a renormalisation when a set misses 1 by more than 1e-9,
 //!   path probabilities as products from the root, sums left to right;
-//! - the same summaries: scn-eval's `Summary::of` (mean, sd with n − 1, and the 5th, 50th
+//! - the same summaries: scn-eval's `Summary::of_each` (mean, sd with n − 1, and the 5th, 50th
 //!   and 95th percentiles by numpy's linear rule).
 //!
 //! When scn's draw order changes, change `draws` to match, then check with
@@ -265,10 +265,10 @@ fn one_sample(draws: [f64; DRAWS]) -> [f64; 3] {
     [ev, prob[0], aid[pick]]
 }
 
-/// Mean, sd and percentiles of a column, by scn-eval's own `Summary::of`: summarising is
-/// not the generality the floor measures, and a copy would have to keep up with it.
-fn summary(values: &mut [f64]) -> Value {
-    let s = Summary::of(values).expect("a run has at least one sample");
+/// Mean, sd and percentiles of a column, found by scn-eval's own `Summary::of_each` (all
+/// three columns at once, as scn summarises them): summarising is not the generality the
+/// floor measures, and a copy would have to keep up with it.
+fn summary(s: Summary) -> Value {
     json!({"n": s.n, "mean": s.mean, "sd": s.sd, "p05": s.p05, "p50": s.p50, "p95": s.p95})
 }
 
@@ -294,8 +294,10 @@ fn run(samples: u64, seed: u64) -> Value {
                 [ev[i], p_holds[i], aid[i]] = one_sample(sample);
             }
         });
-    let mut cols = [ev, p_holds, aid];
-    let mut summaries: Vec<Value> = cols.par_iter_mut().map(|c| summary(c)).collect();
+    let mut summaries: Vec<Value> = Summary::of_each(&mut [ev, p_holds, aid])
+        .into_iter()
+        .map(|s| summary(s.expect("a run has at least one sample")))
+        .collect();
     let aid = summaries.pop();
     let p_holds = summaries.pop();
     let ev = summaries.pop();

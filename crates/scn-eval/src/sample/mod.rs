@@ -679,14 +679,17 @@ pub(crate) fn sample_on(
         )
         .with_code(Code::ImpossibleCondition)]);
     }
-    let column = |(c, values): (usize, Option<&mut [f64]>)| -> Figure {
-        let values = values.expect("every figure has its column");
+    // A figure's weights: the evidence's, its condition's, both, or none.
+    let weights_of = |c: usize| {
         let cond = (c < f)
             .then(|| conditional.iter().position(|&i| i == c))
             .flatten()
             .map(|j| weight_cols[cond_col + j]);
-        match (weights, cond) {
-            (None, None) => figure_plain(values),
+        (weights, cond)
+    };
+    let weighted = |(c, values): (usize, &mut [f64])| -> (usize, Figure) {
+        let figure = match weights_of(c) {
+            (None, None) => unreachable!("an unweighted figure is summarised with the others"),
             (Some(w), None) => {
                 figure_weighted(values.iter().copied().zip(w.iter().copied()), length)
             }
@@ -697,16 +700,30 @@ pub(crate) fn sample_on(
                 let w = w.iter().zip(cw).map(|(a, b)| a * b);
                 figure_weighted(values.iter().copied().zip(w), length)
             }
-        }
+        };
+        (c, figure)
     };
-    // Each column is summarised on its own, so they may run in parallel.
-    let mut figures = in_pool(pool.as_ref(), || {
-        values
-            .into_par_iter()
-            .enumerate()
-            .map(column)
-            .collect::<Vec<_>>()
+    let (plain, heavy): (Vec<_>, Vec<_>) = values
+        .into_iter()
+        .map(|v| v.expect("every figure has its column"))
+        .enumerate()
+        .partition(|&(c, _)| weights_of(c) == (None, None));
+    // The weighted figures each on their own; the unweighted ones together, whose sums run
+    // side by side (`Summary::of_each`).
+    let (plain, heavy) = in_pool(pool.as_ref(), || {
+        rayon::join(
+            || figures_plain(plain),
+            || heavy.into_par_iter().map(weighted).collect::<Vec<_>>(),
+        )
     });
+    let mut figures = vec![None; f + k];
+    for (c, figure) in plain.into_iter().chain(heavy) {
+        figures[c] = Some(figure);
+    }
+    let mut figures: Vec<Figure> = figures
+        .into_iter()
+        .map(|f| f.expect("every column is summarised"))
+        .collect();
     let metrics = figures.split_off(f);
     let optimal_share = (0..d)
         .map(|j| {
@@ -783,9 +800,29 @@ fn columns(store: &mut [f64], n: usize, count: usize) -> impl Iterator<Item = &m
     })
 }
 
-/// An unweighted figure of a column: NaN marks a sample in which it was undefined. The
-/// defined values are moved to the front, in order, and summarised there.
-fn figure_plain(values: &mut [f64]) -> Figure {
+/// The unweighted figures of numbered columns, with their numbers. NaN marks a sample in
+/// which a figure was undefined: a column's defined values are moved to the front, in
+/// order, and summarised there.
+fn figures_plain(columns: Vec<(usize, &mut [f64])>) -> Vec<(usize, Figure)> {
+    let mut defined: Vec<(usize, &mut [f64], u64)> = columns
+        .into_par_iter()
+        .map(|(c, values)| {
+            let kept = keep_defined(values);
+            let dropped = (values.len() - kept) as u64;
+            (c, &mut values[..kept], dropped)
+        })
+        .collect();
+    let mut slices: Vec<&mut [f64]> = defined.iter_mut().map(|(_, v, _)| &mut **v).collect();
+    let summaries = Summary::of_each(&mut slices);
+    defined
+        .into_iter()
+        .zip(summaries)
+        .map(|((c, _, dropped), summary)| (c, Figure { summary, dropped }))
+        .collect()
+}
+
+/// Moves the values that are not NaN to the front, in order; returns their count.
+fn keep_defined(values: &mut [f64]) -> usize {
     // Most columns have no undefined value: nothing moves before the first.
     let first = values
         .iter()
@@ -799,10 +836,7 @@ fn figure_plain(values: &mut [f64]) -> Figure {
             defined += 1;
         }
     }
-    Figure {
-        dropped: (values.len() - defined) as u64,
-        summary: Summary::of(&mut values[..defined]),
-    }
+    defined
 }
 
 /// A weighted figure: pairs of value and weight; an undefined value of weight above 0 is a

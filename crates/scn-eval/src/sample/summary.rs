@@ -13,6 +13,8 @@
 //! exactly the unweighted rule (numpy's default); equal weights in fact take the unweighted
 //! path, so their numbers are the same to the last bit.
 
+use rayon::prelude::*;
+
 use super::select::select_ranks;
 
 /// What a sampled quantity looked like.
@@ -37,6 +39,53 @@ pub struct Summary {
 impl Summary {
     /// Summarises values; may reorder them. `None` when there are none.
     pub fn of(values: &mut [f64]) -> Option<Summary> {
+        Summary::of_each(&mut [values]).pop().flatten()
+    }
+
+    /// Summarises each column as [`Summary::of`] does, to the bit; may reorder them.
+    ///
+    /// The mean and the variance of a column are each one chain of dependent additions in
+    /// the values' order (that order keeps every number): a chain takes four cycles a value
+    /// and leaves the adder idle in between. So the big columns' chains run together, up to
+    /// four in one loop, on one thread, while the others select their quantiles.
+    pub fn of_each(columns: &mut [&mut [f64]]) -> Vec<Option<Summary>> {
+        let (together, alone): (Vec<usize>, Vec<usize>) = (0..columns.len()).partition(|&c| {
+            let values = &*columns[c];
+            (RADIX_FROM..=u32::MAX as usize).contains(&values.len()) && surely_varies(values)
+        });
+        let mut out = vec![None; columns.len()];
+        for c in alone {
+            out[c] = Summary::alone(columns[c]);
+        }
+        let big: Vec<&[f64]> = together.iter().map(|&c| &*columns[c]).collect();
+        let (moments, quantiles) = rayon::join(
+            || moments_together(&big),
+            || {
+                big.par_iter()
+                    .map(|values| radix_quantiles(values))
+                    .collect::<Vec<_>>()
+            },
+        );
+        for ((c, m), [p05, p50, p95]) in together.into_iter().zip(moments).zip(quantiles) {
+            out[c] = Some(Summary {
+                n: m.n as u64,
+                mean: m.mean,
+                sd: if only_noise(m.lo, m.hi) {
+                    0.0
+                } else {
+                    m.var.sqrt()
+                },
+                p05,
+                p50,
+                p95,
+                ess: None,
+            });
+        }
+        out
+    }
+
+    /// [`Summary::of`] for a column that may be constant or small.
+    fn alone(values: &mut [f64]) -> Option<Summary> {
         let n = values.len();
         if n == 0 {
             return None;
@@ -145,6 +194,92 @@ impl Summary {
             ess,
         })
     }
+}
+
+/// True when two of the values are surely different numbers: the first is not NaN and
+/// another, not NaN, differs from it. Stops at the first such value, nearly always the
+/// second of a sampled column.
+fn surely_varies(values: &[f64]) -> bool {
+    let first = values[0];
+    !first.is_nan() && values.iter().any(|&v| v != first && !v.is_nan())
+}
+
+/// What the sums of a column found.
+struct Moments {
+    n: usize,
+    lo: f64,
+    hi: f64,
+    mean: f64,
+    /// With n − 1 in the denominator.
+    var: f64,
+}
+
+/// The moments of each column (of two values at least), up to four columns' chains in one
+/// loop; each column's sums add its values in their order, as `Iterator::sum` does.
+fn moments_together(columns: &[&[f64]]) -> Vec<Moments> {
+    let mut out = Vec::with_capacity(columns.len());
+    for group in columns.chunks(4) {
+        match *group {
+            [a, b, c, d] => out.extend(moments_group([a, b, c, d])),
+            [a, b, c] => out.extend(moments_group([a, b, c])),
+            [a, b] => out.extend(moments_group([a, b])),
+            [a] => out.extend(moments_group([a])),
+            _ => unreachable!("chunks of one to four"),
+        }
+    }
+    out
+}
+
+/// [`moments_together`] for `G` columns: their common length in one loop, then the rest of
+/// each on its own.
+// Each step of the common loop reads the i-th value of every column: an index says so best.
+#[allow(clippy::needless_range_loop)]
+fn moments_group<const G: usize>(columns: [&[f64]; G]) -> [Moments; G] {
+    let common = columns.iter().map(|c| c.len()).min().unwrap_or(0);
+    let heads = columns.map(|c| &c[..common]);
+    // `Iterator::sum` of floats starts from −0.0, which leaves any first value as it is.
+    let mut sum = [-0.0f64; G];
+    let mut lo = [f64::INFINITY; G];
+    let mut hi = [f64::NEG_INFINITY; G];
+    for i in 0..common {
+        for g in 0..G {
+            let v = heads[g][i];
+            sum[g] += v;
+            lo[g] = lo[g].min(v);
+            hi[g] = hi[g].max(v);
+        }
+    }
+    for g in 0..G {
+        for &v in &columns[g][common..] {
+            sum[g] += v;
+            lo[g] = lo[g].min(v);
+            hi[g] = hi[g].max(v);
+        }
+    }
+    let mean: [f64; G] = std::array::from_fn(|g| sum[g] / columns[g].len() as f64);
+    let mut squares = [-0.0f64; G];
+    for i in 0..common {
+        for g in 0..G {
+            let d = heads[g][i] - mean[g];
+            squares[g] += d * d;
+        }
+    }
+    for g in 0..G {
+        for &v in &columns[g][common..] {
+            let d = v - mean[g];
+            squares[g] += d * d;
+        }
+    }
+    std::array::from_fn(|g| {
+        let n = columns[g].len();
+        Moments {
+            n,
+            lo: lo[g],
+            hi: hi[g],
+            mean: mean[g],
+            var: squares[g] / (n - 1) as f64,
+        }
+    })
 }
 
 /// True when values from `lo` to `hi` differ only by floating-point rounding (a quantity that
@@ -329,6 +464,50 @@ mod tests {
             for (r, g) in ranks.iter().zip(got) {
                 assert_eq!(g.to_bits(), sorted[*r].to_bits(), "set {i}, rank {r}");
             }
+        }
+    }
+
+    #[test]
+    fn columns_summarised_together_give_each_ones_numbers_to_the_bit() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let big = RADIX_FROM;
+        let mut columns: Vec<Vec<f64>> = vec![
+            // Six big columns of different lengths: a group of four and one of two, each
+            // with a common part and rests of their own.
+            (0..big + 17).map(|_| (next() * 9.0).exp()).collect(),
+            (0..big * 3).map(|_| next() - 0.5).collect(),
+            (0..big).map(|_| 1e9 + next()).collect(),
+            (0..big + 1).map(|_| -next() * 1e-300).collect(),
+            (0..big * 2).map(|_| next().powi(8)).collect(),
+            (0..big + 5).map(|_| (next() * 4.0).floor()).collect(),
+            // Those summarised alone: constant, NaN first, small, only rounding noise, empty.
+            vec![2.5; big],
+            std::iter::once(f64::NAN)
+                .chain((0..big).map(|_| next()))
+                .collect(),
+            (0..100).map(|_| next()).collect(),
+            (0..big)
+                .map(|i| 0.1 * 3.0 + if i % 2 == 0 { 0.0 } else { 1e-17 })
+                .collect(),
+            vec![],
+        ];
+        let each: Vec<Option<Summary>> = columns
+            .iter()
+            .map(|c| Summary::alone(&mut c.clone()))
+            .collect();
+        let mut slices: Vec<&mut [f64]> = columns.iter_mut().map(|c| &mut c[..]).collect();
+        let together = Summary::of_each(&mut slices);
+        let bits =
+            |s: &Option<Summary>| s.map(|s| [s.mean, s.sd, s.p05, s.p50, s.p95].map(f64::to_bits));
+        for (i, (a, b)) in each.iter().zip(&together).enumerate() {
+            assert_eq!(bits(a), bits(b), "column {i}");
+            assert_eq!(a.map(|s| s.n), b.map(|s| s.n), "column {i}");
         }
     }
 
