@@ -302,6 +302,83 @@ impl Sampler {
     }
 }
 
+/// Consecutive draws of one kind, in the order a sample draws them. A batch's draw loop
+/// takes each run in a loop of its own: with one kind of draw in the loop, the generator's
+/// state stays in registers from draw to draw; with every kind inlined into one loop it was
+/// spilled and reloaded around each draw.
+#[derive(Debug)]
+pub(crate) enum DrawRun<'a> {
+    /// `a + b · Z`: normals, and log-normals' exponents (see [`Sampler::sample_exponent`]).
+    Gauss(Vec<(f64, f64)>),
+    /// Betas drawn from their envelopes.
+    Strips(Vec<&'a BetaStrips>),
+    /// PERTs drawn from their betas' envelopes: `min + width · Beta`.
+    PertStrips(Vec<(f64, f64, &'a BetaStrips)>),
+    Other(Vec<&'a Sampler>),
+}
+
+impl<'a> DrawRun<'a> {
+    /// The runs of a sample's draws.
+    pub(crate) fn runs(samplers: impl IntoIterator<Item = &'a Sampler>) -> Vec<DrawRun<'a>> {
+        let mut runs: Vec<DrawRun<'a>> = Vec::new();
+        for s in samplers {
+            match (runs.last_mut(), s) {
+                (Some(DrawRun::Gauss(v)), Sampler::Normal(a, b) | Sampler::LogNormal(a, b)) => {
+                    v.push((*a, *b));
+                }
+                (_, Sampler::Normal(a, b) | Sampler::LogNormal(a, b)) => {
+                    runs.push(DrawRun::Gauss(vec![(*a, *b)]));
+                }
+                (Some(DrawRun::Strips(v)), Sampler::BetaStrips(s)) => v.push(s),
+                (_, Sampler::BetaStrips(s)) => runs.push(DrawRun::Strips(vec![s])),
+                (Some(DrawRun::PertStrips(v)), Sampler::PertStrips(min, width, s)) => {
+                    v.push((*min, *width, s));
+                }
+                (_, Sampler::PertStrips(min, width, s)) => {
+                    runs.push(DrawRun::PertStrips(vec![(*min, *width, s)]));
+                }
+                (Some(DrawRun::Other(v)), other) => v.push(other),
+                (_, other) => runs.push(DrawRun::Other(vec![other])),
+            }
+        }
+        runs
+    }
+
+    /// Draws the run for sample `j` into the `j`-th place of the next columns, as
+    /// [`Sampler::sample_exponent`] draws, to the bit.
+    #[inline(always)]
+    pub(crate) fn draw<'c>(
+        &self,
+        columns: &mut impl Iterator<Item = &'c mut [f64]>,
+        j: usize,
+        rng: &mut SampleRng,
+    ) {
+        // `zip` asks the run first: the columns are not advanced past its end.
+        match self {
+            DrawRun::Gauss(v) => {
+                for (&(a, b), column) in v.iter().zip(columns) {
+                    column[j] = a + b * std_normal(rng);
+                }
+            }
+            DrawRun::Strips(v) => {
+                for (s, column) in v.iter().zip(columns) {
+                    column[j] = s.sample(rng);
+                }
+            }
+            DrawRun::PertStrips(v) => {
+                for (&(min, width, s), column) in v.iter().zip(columns) {
+                    column[j] = min + width * s.sample(rng);
+                }
+            }
+            DrawRun::Other(v) => {
+                for (s, column) in v.iter().zip(columns) {
+                    column[j] = s.sample_exponent(rng);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +456,65 @@ mod tests {
                 let (x, y) = (ours.sample(&mut a), reference(&mut b));
                 let apart = (x.to_bits() as i64 - y.to_bits() as i64).unsigned_abs();
                 assert!(apart <= ulps, "{kind:?}{args:?}: {x} vs {y}");
+            }
+        }
+    }
+
+    #[test]
+    fn runs_draw_what_the_samplers_draw_to_the_bit() {
+        let mut cache = StripCache::new();
+        let mut prepared = |kind: DistKind, a: &[f64]| {
+            Sampler::prepared(kind, a, &mut cache).expect("valid parameters")
+        };
+        // Every kind of sampler, in runs of one and of several.
+        let samplers = [
+            prepared(DistKind::Beta, &[3.0, 7.0]),
+            prepared(DistKind::Beta, &[5.0, 5.0]),
+            prepared(DistKind::Normal, &[60.0, 20.0]),
+            prepared(DistKind::To, &[10.0, 60.0]),
+            prepared(DistKind::LogNormal, &[0.0, 0.5]),
+            prepared(DistKind::Pert, &[10.0, 20.0, 60.0]),
+            prepared(DistKind::Pert, &[0.0, 1.0, 2.0]),
+            prepared(DistKind::Beta, &[0.5, 3.0]),
+            prepared(DistKind::Uniform, &[2.0, 4.0]),
+            prepared(DistKind::Triangular, &[0.0, 3.0, 9.0]),
+            prepared(DistKind::Normal, &[5.0, 0.0]),
+            prepared(DistKind::Beta, &[2.0, 8.0]),
+            prepared(DistKind::Normal, &[35.0, 10.0]),
+        ];
+        let runs = DrawRun::runs(&samplers);
+        let shape: Vec<(&str, usize)> = runs
+            .iter()
+            .map(|r| match r {
+                DrawRun::Gauss(v) => ("gauss", v.len()),
+                DrawRun::Strips(v) => ("strips", v.len()),
+                DrawRun::PertStrips(v) => ("pert", v.len()),
+                DrawRun::Other(v) => ("other", v.len()),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("strips", 2),
+                ("gauss", 3),
+                ("pert", 2),
+                ("other", 4),
+                ("strips", 1),
+                ("gauss", 1)
+            ]
+        );
+        let (mut a, mut b) = (block_rng(11, 3), block_rng(11, 3));
+        let count = samplers.len();
+        let mut columns = vec![0.0; count * 100];
+        for j in 0..100 {
+            let mut cols = columns.chunks_exact_mut(100);
+            for run in &runs {
+                run.draw(&mut cols, j, &mut a);
+            }
+            assert!(cols.next().is_none(), "every column is drawn into");
+            for (c, s) in samplers.iter().enumerate() {
+                let want = s.sample_exponent(&mut b);
+                assert_eq!(columns[c * 100 + j].to_bits(), want.to_bits(), "draw {c}");
             }
         }
     }

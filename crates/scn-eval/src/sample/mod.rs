@@ -29,7 +29,7 @@ use rand::RngExt;
 use rayon::prelude::*;
 use scn_dsl::{Code, Diagnostic};
 
-use self::draw::{Draws, Sampler};
+use self::draw::{DrawRun, Draws, Sampler};
 pub use self::exp::{exp, exp_in_place};
 pub use self::store::zeroed_store;
 pub use self::strips::BetaStrips;
@@ -541,8 +541,8 @@ pub(crate) fn sample_on(
         let mut batch_primed = false;
         // The generator before each sample of a batch, and each sample's leaf draw.
         let (mut before, mut uniform, mut picks) = (Vec::new(), Vec::new(), LeafPicks::default());
-        // The batch's draws' samplers, in order (the same for every batch of a plan).
-        let mut drawing: Vec<&Sampler> = Vec::new();
+        // The batch's draws, in runs (the same for every batch of a plan).
+        let mut drawing: Vec<DrawRun<'_>> = Vec::new();
         let mut done = 0;
         while done < count {
             // A batch needs what a first, primed sample leaves in place.
@@ -560,25 +560,18 @@ pub(crate) fn sample_on(
             uniform.clear();
             let (order, drawn, bad) = batch.draws();
             if drawing.is_empty() {
-                drawing.extend(order.iter().map(|&d| &samplers[d as usize]));
+                drawing = DrawRun::runs(order.iter().map(|&d| &samplers[d as usize]));
             }
-            for j in 0..n {
-                before.push(rng.clone());
-                for (column, sampler) in drawn.chunks_exact_mut(w).zip(&drawing) {
-                    column[j] = sampler.sample_exponent(&mut rng);
-                }
-                if k > 0 {
-                    uniform.push(rng.random::<f64>());
-                }
-            }
+            let uniform_too = (k > 0).then_some(&mut uniform);
+            draw_batch(&drawing, &mut rng, drawn, w, n, &mut before, uniform_too);
             // Then, a column at a time: the log-normals' `exp`, and a draw that is not finite
             // marks its sample, which the general walk will draw again. (Checked per draw,
             // the test took registers the sampling loop needed.)
             let bad = &mut bad[..n];
             bad.fill(0);
-            for (column, sampler) in drawn.chunks_exact_mut(w).zip(&drawing) {
+            for (column, &d) in drawn.chunks_exact_mut(w).zip(order) {
                 let column = &mut column[..n];
-                if sampler.exp_deferred() {
+                if samplers[d as usize].exp_deferred() {
                     exp_in_place(column);
                 }
                 for (v, bad) in column.iter().zip(bad.iter_mut()) {
@@ -787,6 +780,34 @@ pub(crate) fn sample_on(
         optimal_share,
         rows,
     })
+}
+
+/// Draws `n` samples into the batch's columns (`w` long each): each sample's runs in order
+/// then, when `uniform` is given, its uniform for the leaf; `before` gets the generator as
+/// each sample starts. Out of line, with the generator a local of its own: inlined into the
+/// sampling loop, among that loop's many live values, the generator was kept on the stack.
+#[inline(never)]
+fn draw_batch(
+    drawing: &[DrawRun<'_>],
+    rng: &mut draw::SampleRng,
+    drawn: &mut [f64],
+    w: usize,
+    n: usize,
+    before: &mut Vec<draw::SampleRng>,
+    mut uniform: Option<&mut Vec<f64>>,
+) {
+    let mut r = rng.clone();
+    for j in 0..n {
+        before.push(r.clone());
+        let mut columns = drawn.chunks_exact_mut(w);
+        for run in drawing {
+            run.draw(&mut columns, j, &mut r);
+        }
+        if let Some(u) = uniform.as_deref_mut() {
+            u.push(r.random::<f64>());
+        }
+    }
+    *rng = r;
 }
 
 /// The run's `count` columns in `store`, `n` values each (empty ones when there are no
