@@ -234,6 +234,8 @@ struct Block<'c> {
     /// forecasts' condition weights, then metric outcomes, then (under evidence) the
     /// evidence weight.
     cols: Vec<&'c mut [f64]>,
+    /// Which columns the block wrote a NaN into (an undefined figure), by column.
+    nan: Vec<bool>,
     /// Each decision's best option, `cap` per decision.
     best: Vec<u32>,
     rows: Rows,
@@ -250,6 +252,7 @@ impl Block<'_> {
             used: self.used,
             cap: self.cap,
             cols: Vec::new(),
+            nan: self.nan,
             best: self.best,
             rows: self.rows,
             kept: self.kept,
@@ -273,7 +276,9 @@ impl Block<'_> {
     ) {
         let (i, cap) = (self.used, self.cap);
         for c in 0..at.forecasts {
-            self.cols[c][i] = forecast(c);
+            let v = forecast(c);
+            self.cols[c][i] = v;
+            self.nan[c] |= v.is_nan();
         }
         for (j, &c) in at.conditional.iter().enumerate() {
             self.cols[at.weights + j][i] = weight(c);
@@ -285,7 +290,9 @@ impl Block<'_> {
             self.best[j * cap + i] = best(j);
         }
         for m in 0..at.metrics {
-            self.cols[at.outcomes + m][i] = outcome(m);
+            let v = outcome(m);
+            self.cols[at.outcomes + m][i] = v;
+            self.nan[at.outcomes + m] |= v.is_nan();
         }
         self.used += 1;
     }
@@ -301,6 +308,7 @@ impl Block<'_> {
         let (i, cap) = (self.used, self.cap);
         let mut column = |c: usize, values: &[f64]| {
             self.cols[c][i..i + n].copy_from_slice(values);
+            self.nan[c] |= any_nan(values);
         };
         for c in 0..at.forecasts {
             column(c, batch.forecast_column(c, n));
@@ -319,6 +327,7 @@ impl Block<'_> {
             for (j, (v, &o)) in col.iter_mut().zip(picks).enumerate() {
                 *v = batch.outcome(o as usize, m, j);
             }
+            self.nan[at.outcomes + m] |= any_nan(col);
         }
         self.used += n;
     }
@@ -522,6 +531,7 @@ pub(crate) fn sample_on(
         let (mut outcome, mut seen) = (vec![0.0; k], vec![false; k]);
         let mut out = Block {
             cap: count,
+            nan: vec![false; ncols],
             cols,
             best: vec![0; d * count],
             ..Block::default()
@@ -701,6 +711,13 @@ pub(crate) fn sample_on(
         .map(|v| v.expect("every figure has its column"))
         .enumerate()
         .partition(|&(c, _)| weights_of(c) == (None, None));
+    // The column of each unweighted figure, and whether a block wrote a NaN into it.
+    let nan_in = |c: usize| {
+        let col = if c < f { c } else { outcome_col + c - f };
+        results.iter().any(|b| b.nan[col])
+    };
+    let plain: Vec<(usize, &mut [f64], bool)> =
+        plain.into_iter().map(|(c, v)| (c, v, nan_in(c))).collect();
     // The weighted figures each on their own; the unweighted ones together, whose sums run
     // side by side (`Summary::of_each`).
     let (plain, heavy) = in_pool(pool.as_ref(), || {
@@ -822,13 +839,17 @@ fn columns(store: &mut [f64], n: usize, count: usize) -> impl Iterator<Item = &m
 }
 
 /// The unweighted figures of numbered columns, with their numbers. NaN marks a sample in
-/// which a figure was undefined: a column's defined values are moved to the front, in
-/// order, and summarised there.
-fn figures_plain(columns: Vec<(usize, &mut [f64])>) -> Vec<(usize, Figure)> {
+/// which a figure was undefined: the defined values of a column that holds one (the `bool`
+/// says so) are moved to the front, in order, and summarised there.
+fn figures_plain(columns: Vec<(usize, &mut [f64], bool)>) -> Vec<(usize, Figure)> {
     let mut defined: Vec<(usize, &mut [f64], u64)> = columns
         .into_par_iter()
-        .map(|(c, values)| {
-            let kept = keep_defined(values);
+        .map(|(c, values, nan)| {
+            let kept = if nan {
+                keep_defined(values)
+            } else {
+                values.len()
+            };
             let dropped = (values.len() - kept) as u64;
             (c, &mut values[..kept], dropped)
         })
@@ -840,6 +861,12 @@ fn figures_plain(columns: Vec<(usize, &mut [f64])>) -> Vec<(usize, Figure)> {
         .zip(summaries)
         .map(|((c, _, dropped), summary)| (c, Figure { summary, dropped }))
         .collect()
+}
+
+/// True when a value is NaN. Without an early exit, so that it runs on vector lanes: the
+/// blocks ask it of every column they write.
+fn any_nan(values: &[f64]) -> bool {
+    values.iter().fold(false, |nan, v| nan | v.is_nan())
 }
 
 /// Moves the values that are not NaN to the front, in order; returns their count.

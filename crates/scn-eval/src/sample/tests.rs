@@ -240,34 +240,52 @@ fn corner_cases_sample_the_same_on_every_path() {
 #[test]
 fn figures_summarise_the_kept_samples_in_order_when_blocks_drop_some() {
     // Blocks write into shares of the run's columns; a block that drops samples leaves a gap
-    // that is closed before summarising. The rows, kept sample by sample apart from the
-    // columns, must give the same summaries to the last bit.
-    let loaded = crate::load("drops", CORNERS[0].to_owned(), Path::new("."), None);
-    let ev = crate::evaluate(crate::resolve(&loaded).unwrap()).unwrap();
-    let opts = SampleOptions {
-        samples: 9_000,
-        seed: 5,
-        threads: Some(2),
-        keep_rows: true,
-        ..SampleOptions::default()
-    };
-    let s = sample_on(&ev, &opts, Engine::Fast).unwrap();
-    assert!(s.dropped > 100, "blocks drop samples: {}", s.dropped);
-    let rows = s.rows.as_ref().unwrap();
-    let f = s.forecasts.len();
-    assert_eq!(rows.forecasts.len() as u64, s.kept * f as u64);
-    for c in 0..f {
-        let mut column: Vec<f64> = rows
-            .forecasts
-            .chunks(f)
-            .map(|r| r[c])
-            .filter(|v| !v.is_nan())
-            .collect();
-        assert_eq!(
-            super::Summary::of(&mut column),
-            s.forecasts[c].summary,
-            "forecast {c}"
-        );
+    // that is closed before summarising, and a figure undefined in some samples (NaN, in the
+    // second corner's `f4 = ln(b)`) has its defined values moved together. The rows, kept
+    // sample by sample apart from the columns, must give the same summaries to the last bit.
+    // Undefined in about one sample in 750 (`b` ≤ 0): nearly always in a batch, not in the
+    // first sample of a block, which runs on its own.
+    const RARE: &str = r#"scenario rare "r" {
+      let b = normal(3, 1)
+      branch x "x" p = 0.5 { }
+      branch y "y" p = rest { }
+      forecast f "f" = ln(b)
+      forecast g "g" = P(x) + b
+    }"#;
+    let corners = [CORNERS[0], CORNERS[5], CORNERS[5], RARE];
+    let engines = [Engine::Fast, Engine::Fast, Engine::General, Engine::Fast];
+    for (corner, (src, engine)) in corners.into_iter().zip(engines).enumerate() {
+        let loaded = crate::load("drops", src.to_owned(), Path::new("."), None);
+        let ev = crate::evaluate(crate::resolve(&loaded).unwrap()).unwrap();
+        let opts = SampleOptions {
+            samples: 40_000,
+            seed: 5,
+            threads: Some(2),
+            keep_rows: true,
+            ..SampleOptions::default()
+        };
+        let s = sample_on(&ev, &opts, engine).unwrap();
+        let rows = s.rows.as_ref().unwrap();
+        let f = s.forecasts.len();
+        assert_eq!(rows.forecasts.len() as u64, s.kept * f as u64);
+        match corner {
+            0 => assert!(s.dropped > 100, "blocks drop samples: {}", s.dropped),
+            3 => assert!((20..200).contains(&s.forecasts[0].dropped), "{s:?}"),
+            _ => assert!(s.forecasts[3].dropped > 100, "{:?}", s.forecasts[3]),
+        }
+        for c in 0..f {
+            let mut column: Vec<f64> = rows
+                .forecasts
+                .chunks(f)
+                .map(|r| r[c])
+                .filter(|v| !v.is_nan())
+                .collect();
+            assert_eq!(
+                super::Summary::of(&mut column),
+                s.forecasts[c].summary,
+                "case {corner}, {engine:?}, forecast {c}"
+            );
+        }
     }
 }
 
