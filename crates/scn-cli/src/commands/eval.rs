@@ -205,8 +205,8 @@ fn sample(ev: &Evaluation, s: Sampling) -> Result<Runs, Vec<scn_dsl::Diagnostic>
     Ok((Some(main), short))
 }
 
-/// Samples on a worker thread while this one shows a progress bar, if the run lasts over a
-/// second, `progress` is asked for and stderr is a terminal.
+/// Samples; when `progress` is asked for and stderr is a terminal, on a worker thread while
+/// this one shows a progress bar once the run lasts over a second.
 fn run_samples(
     ev: &Evaluation,
     s: Sampling,
@@ -218,14 +218,18 @@ fn run_samples(
     use std::time::{Duration, Instant};
 
     let done = AtomicU64::new(0);
+    let show = progress && std::io::stderr().is_terminal();
     let opts = scn_eval::SampleOptions {
         samples: s.samples,
         seed: s.seed,
         threads: s.threads,
-        progress: Some(&done),
+        progress: show.then_some(&done),
         keep_rows,
     };
-    let show = progress && std::io::stderr().is_terminal();
+    if !show {
+        // No bar to draw, so no thread to draw it from while another samples.
+        return scn_eval::sample(ev, &opts);
+    }
     std::thread::scope(|scope| {
         // The worker says when it is done, so this thread wakes at once rather than at its
         // next look at the progress counter.
