@@ -404,7 +404,7 @@ pub(crate) fn sample_on(
     let ncols = weight_col + usize::from(evidence);
     let choices: Vec<NodeId> = ev.decisions().iter().map(|d| d.choice).collect();
     // The point evaluation has checked every constant distribution already.
-    let mut strips = draw::StripCache::new();
+    let mut strips = draw::strips_for(model.const_dists.iter().map(|d| (d.kind, &d.args[..])));
     let samplers: Vec<Sampler> = model
         .const_dists
         .iter()
