@@ -1,35 +1,50 @@
 //! The run's column store: one allocation for every sample's figures, written once by the
 //! blocks and then read by the summaries.
 //!
-//! On Linux the store asks for huge pages (2 MiB). A million samples of three figures fill
-//! 24 MB: 5,860 small pages, each faulted in by the kernel on its first write, which cost
-//! about 6 % of the peer tree's CPU; on huge pages it is a dozen faults. So the store is
-//! aligned to a huge page and rounded up to whole ones: allocated as any vector, it began
-//! and ended mid-page, and up to 4 MiB of it stayed on small pages (700 more faults, and a
-//! slower exit).
+//! On Linux a store of at least one huge page (2 MiB) is a mapping of its own, aligned to
+//! huge pages and whole ones long, and advised to be huge. A million samples of three
+//! figures fill 24 MB: 5,860 small pages, each faulted in by the kernel on its first write,
+//! which cost about 6 % of the peer tree's CPU; on huge pages it is a dozen faults. From the
+//! allocator, the store began and ended mid-page (up to 4 MiB on small pages), and a block
+//! handed out again could lie where small pages had been, where the kernel faults small
+//! pages again.
 //!
 //! The binary's allocator keeps the rest of the program on small pages (they suit the big
 //! syntax trees of big files better) by setting the process's "no huge pages" flag, which
 //! the kernel reads at each fault; a store that holds a whole huge page lifts the flag
-//! while it lives and puts it back when dropped. (Two stores alive at once may overlap: the second finds
-//! the flag lifted and leaves it, and the first puts it back while the second is still
-//! written, whose last pages are then small ones. Only speed is at stake.)
+//! while it lives and puts it back when dropped. (Two stores alive at once may overlap: the
+//! second finds the flag lifted and leaves it, and the first puts it back while the second
+//! is still written, whose last pages are then small ones. Only speed is at stake.)
 #![allow(unsafe_code)]
 
+use std::alloc::Layout;
+#[cfg(target_os = "linux")]
+use std::ffi::c_void;
 use std::ops::{Deref, DerefMut};
+use std::ptr::NonNull;
 
-/// A huge page's size, and so the store's alignment.
+/// A huge page's size.
 #[cfg(target_os = "linux")]
 const HUGE: usize = 2 << 20;
 
 /// Zeros, their whole 2 MiB pages advised to be huge (see the module's documentation).
 pub struct Store {
-    values: std::ptr::NonNull<f64>,
+    values: NonNull<f64>,
     len: usize,
-    /// How `values` was allocated, when it was (not for no values).
-    layout: Option<std::alloc::Layout>,
+    backing: Backing,
     /// The process's "no huge pages" flag was set, and this store lifted it.
     lifted: bool,
+}
+
+/// Where a store's values live.
+enum Backing {
+    /// Nowhere: there are none.
+    Empty,
+    /// From the global allocator, with this layout.
+    Heap(Layout),
+    /// A mapping of its own, this many bytes long.
+    #[cfg(target_os = "linux")]
+    Mapped(usize),
 }
 
 // SAFETY: a `Store` owns its values as a `Vec` would.
@@ -40,40 +55,69 @@ unsafe impl Sync for Store {}
 /// A [`Store`] of `len` zeros.
 pub fn zeroed_store(len: usize) -> Store {
     let bytes = len.checked_mul(8).expect("a store that fits in memory");
-    let (values, layout) = if bytes == 0 {
-        (std::ptr::NonNull::dangling(), None)
-    } else {
-        // From a huge page on, aligned to one and a whole number of them long, so that every
-        // page of it can be huge: a store that starts and ends mid-page has up to 4 MiB on
-        // small pages. (A smaller one stays on small pages, where only what it uses is
-        // zeroed.)
-        #[cfg(target_os = "linux")]
-        let (size, align) = if bytes >= HUGE {
-            (bytes.next_multiple_of(HUGE), HUGE)
-        } else {
-            (bytes, 8)
-        };
-        #[cfg(not(target_os = "linux"))]
-        let (size, align) = (bytes, 8);
-        let layout = std::alloc::Layout::from_size_align(size, align).expect("a valid layout");
-        // SAFETY: the layout's size is not zero.
-        let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
-        let Some(ptr) = std::ptr::NonNull::new(ptr.cast::<f64>()) else {
-            std::alloc::handle_alloc_error(layout)
-        };
-        (ptr, Some(layout))
-    };
     let mut store = Store {
-        values,
+        values: NonNull::dangling(),
         len,
-        layout,
+        backing: Backing::Empty,
         lifted: false,
     };
-    #[cfg(target_os = "linux")]
-    if let Some(layout) = layout {
-        store.lifted = advise_huge(store.values.as_ptr().cast(), layout.size());
+    if bytes == 0 {
+        return store;
     }
+    #[cfg(target_os = "linux")]
+    if bytes >= HUGE
+        && let Some((values, size)) = map_huge_pages(bytes)
+    {
+        store.values = values;
+        store.backing = Backing::Mapped(size);
+        store.lifted = advise_huge(values.as_ptr().cast(), size);
+        return store;
+    }
+    let layout = Layout::from_size_align(bytes, 8).expect("a valid layout");
+    // SAFETY: the layout's size is not zero.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    let Some(values) = NonNull::new(ptr.cast::<f64>()) else {
+        std::alloc::handle_alloc_error(layout)
+    };
+    store.values = values;
+    store.backing = Backing::Heap(layout);
     store
+}
+
+/// A fresh mapping of zeros for `bytes`, aligned to a huge page and whole ones long, and
+/// its length; `None` if the system refuses it. Fresh, so that every page of it can be
+/// huge: a block the allocator hands out again may lie where small pages were mapped
+/// before, and the kernel then faults small pages there (a 100,000-sample run took 1,500
+/// more faults so); and the kernel's zeros, so that no allocator writes zeros over it.
+#[cfg(target_os = "linux")]
+fn map_huge_pages(bytes: usize) -> Option<(NonNull<f64>, usize)> {
+    use rustix::mm::{MapFlags, ProtFlags, mmap_anonymous, munmap};
+    let size = bytes.checked_next_multiple_of(HUGE)?;
+    let over = size.checked_add(HUGE)?;
+    // SAFETY: a new private anonymous mapping at an address the kernel picks aliases
+    // nothing.
+    let at = unsafe {
+        mmap_anonymous(
+            std::ptr::null_mut(),
+            over,
+            ProtFlags::READ | ProtFlags::WRITE,
+            MapFlags::PRIVATE,
+        )
+    }
+    .ok()? as usize;
+    // The aligned part is kept; the pages before and after it are given back.
+    let start = at.next_multiple_of(HUGE);
+    let (head, tail) = (start - at, at + over - (start + size));
+    // SAFETY: both ranges lie in the mapping just made, outside the part kept.
+    unsafe {
+        if head > 0 {
+            let _ = munmap(at as *mut c_void, head);
+        }
+        if tail > 0 {
+            let _ = munmap((start + size) as *mut c_void, tail);
+        }
+    }
+    Some((NonNull::new(start as *mut f64)?, size))
 }
 
 /// Advises the whole huge pages of the `size` bytes at `at` to be huge and, when there is
@@ -86,11 +130,11 @@ fn advise_huge(at: *mut u8, size: usize) -> bool {
     if start >= end {
         return false;
     }
-    // SAFETY: the range lies inside the allocation, which the store owns; the advice changes
-    // only how the kernel backs it, never its contents or validity.
+    // SAFETY: the range lies inside the store's memory; the advice changes only how the
+    // kernel backs it, never its contents or validity.
     let _ = unsafe {
         rustix::mm::madvise(
-            start as *mut std::ffi::c_void,
+            start as *mut c_void,
             end - start,
             rustix::mm::Advice::LinuxHugepage,
         )
@@ -101,9 +145,17 @@ fn advise_huge(at: *mut u8, size: usize) -> bool {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        if let Some(layout) = self.layout {
+        match self.backing {
+            Backing::Empty => {}
             // SAFETY: allocated in `zeroed_store` with this layout, and freed only here.
-            unsafe { std::alloc::dealloc(self.values.as_ptr().cast(), layout) };
+            Backing::Heap(layout) => unsafe {
+                std::alloc::dealloc(self.values.as_ptr().cast(), layout);
+            },
+            // SAFETY: mapped in `map_huge_pages` with this length, and unmapped only here.
+            #[cfg(target_os = "linux")]
+            Backing::Mapped(size) => unsafe {
+                let _ = rustix::mm::munmap(self.values.as_ptr().cast(), size);
+            },
         }
         #[cfg(target_os = "linux")]
         if self.lifted {
@@ -136,14 +188,21 @@ mod tests {
     fn the_store_is_zeros_to_its_end_and_the_setting_comes_back() {
         #[cfg(target_os = "linux")]
         let before = rustix::thread::transparent_huge_pages_are_disabled().ok();
-        // Several huge pages, not a multiple of one, so that both ends are ragged.
-        let mut store = zeroed_store(3 * (HUGE_TEST / 8) + 123);
-        assert!(store.iter().all(|&v| v == 0.0));
-        for (i, v) in store.iter_mut().enumerate() {
-            *v = i as f64;
+        // Several huge pages and a part of one (a mapping of its own on Linux, starting on
+        // a huge page), and less than one (from the allocator).
+        for len in [3 * (HUGE_TEST / 8) + 123, 1000] {
+            let mut store = zeroed_store(len);
+            assert_eq!(store.len(), len);
+            #[cfg(target_os = "linux")]
+            if len * 8 >= HUGE_TEST {
+                assert_eq!(store.as_ptr() as usize % HUGE_TEST, 0);
+            }
+            assert!(store.iter().all(|&v| v == 0.0));
+            for (i, v) in store.iter_mut().enumerate() {
+                *v = i as f64;
+            }
+            assert_eq!(store.last().copied(), Some((len - 1) as f64));
         }
-        assert_eq!(store.last().copied(), Some((store.len() - 1) as f64));
-        drop(store);
         #[cfg(target_os = "linux")]
         assert_eq!(
             rustix::thread::transparent_huge_pages_are_disabled().ok(),
