@@ -710,7 +710,7 @@ pub(crate) fn sample_on(
         .into_iter()
         .map(|v| v.expect("every figure has its column"))
         .enumerate()
-        .partition(|&(c, _)| weights_of(c) == (None, None));
+        .partition(|&(c, _)| matches!(weights_of(c), (None, None)));
     // The column of each unweighted figure, and whether a block wrote a NaN into it.
     let nan_in = |c: usize| {
         let col = if c < f { c } else { outcome_col + c - f };
