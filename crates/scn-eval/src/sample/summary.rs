@@ -420,16 +420,19 @@ mod tests {
         assert!(Summary::of(&mut []).is_none());
     }
 
-    #[test]
-    fn radix_selection_gives_the_in_place_selections_numbers_to_the_bit() {
-        // xorshift64, so the data do not depend on the sampler.
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
+    /// Uniforms on [0, 1) from xorshift64, so that test data do not depend on the sampler.
+    fn uniforms(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        }
+    }
+
+    #[test]
+    fn radix_selection_gives_the_in_place_selections_numbers_to_the_bit() {
+        let mut next = uniforms(0x2545_F491_4F6C_DD1D);
         let sets: Vec<Vec<f64>> = vec![
             // Spread over octaves, both signs, and exact ties.
             (0..100_000).map(|_| (next() - 0.3) * 1e3).collect(),
@@ -469,13 +472,7 @@ mod tests {
 
     #[test]
     fn columns_summarised_together_give_each_ones_numbers_to_the_bit() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(0x9E37_79B9_7F4A_7C15);
         let big = RADIX_FROM;
         let mut columns: Vec<Vec<f64>> = vec![
             // Six big columns of different lengths: a group of four and one of two, each
