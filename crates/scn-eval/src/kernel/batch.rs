@@ -351,6 +351,11 @@ impl<'p, 'm> Batch<'p, 'm> {
         self.width
     }
 
+    /// The constant distributions each sample draws, in order.
+    pub(crate) fn order(&self) -> &[u32] {
+        &self.order
+    }
+
     /// The constant distributions each sample draws, in order; the columns to draw them into
     /// (`drawn[d * width + sample]` for the `d`-th); and a flag per sample to set when one of
     /// its draws is not finite (to a value other than 0), which stops the general walk.

@@ -523,6 +523,10 @@ pub(crate) fn sample_on(
         _ => None,
     };
     let batches = first.is_some();
+    // The batches' draws in runs of one kind: the same for every batch of the plan.
+    let drawing: Vec<DrawRun<'_>> = first.as_ref().map_or_else(Vec::new, |b| {
+        DrawRun::runs(b.order().iter().map(|&d| &samplers[d as usize]))
+    });
     let spare: Mutex<Vec<Batch<'_, '_>>> = Mutex::new(first.into_iter().collect());
     let run_block_with = |batch: &mut Option<Batch<'_, '_>>, b: u64, cols| {
         let count = BLOCK.min(opts.samples - b * BLOCK) as usize;
@@ -551,8 +555,6 @@ pub(crate) fn sample_on(
         let mut batch_primed = false;
         // The generator before each sample of a batch, and each sample's leaf draw.
         let (mut before, mut uniform, mut picks) = (Vec::new(), Vec::new(), LeafPicks::default());
-        // The batch's draws, in runs (the same for every batch of a plan).
-        let mut drawing: Vec<DrawRun<'_>> = Vec::new();
         let mut done = 0;
         while done < count {
             // A batch needs what a first, primed sample leaves in place.
@@ -569,9 +571,6 @@ pub(crate) fn sample_on(
             before.clear();
             uniform.clear();
             let (order, drawn, bad) = batch.draws();
-            if drawing.is_empty() {
-                drawing = DrawRun::runs(order.iter().map(|&d| &samplers[d as usize]));
-            }
             let uniform_too = (k > 0).then_some(&mut uniform);
             draw_batch(&drawing, &mut rng, drawn, w, n, &mut before, uniform_too);
             // Then, a column at a time: the log-normals' `exp`, and a draw that is not finite
